@@ -1,0 +1,1 @@
+//! spur-decode (being built).

@@ -1,0 +1,92 @@
+//! The one error type of the protocol crate: every refusal is typed and says what was wrong.
+
+use thiserror::Error;
+
+/// Why a key, payload, record or signature was refused. No variant ever carries secret bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProtocolError {
+    /// Input ended before a field was complete.
+    #[error("{what} is truncated: expected {expected} bytes, got {got}")]
+    Truncated {
+        /// What was being read.
+        what: &'static str,
+        /// Bytes the layout needs.
+        expected: usize,
+        /// Bytes that were there.
+        got: usize,
+    },
+    /// Input had the wrong total length for a fixed-size layout.
+    #[error("{what} has the wrong size: expected {expected} bytes, got {got}")]
+    WrongSize {
+        /// What was being read.
+        what: &'static str,
+        /// Bytes the layout needs.
+        expected: usize,
+        /// Bytes that were there.
+        got: usize,
+    },
+    /// Bytes left over after a complete layout.
+    #[error("{what} has {extra} unexpected trailing bytes")]
+    TrailingBytes {
+        /// What was being read.
+        what: &'static str,
+        /// How many bytes were left.
+        extra: usize,
+    },
+    /// A version byte this implementation does not speak.
+    #[error("{what} has unsupported version {got} (this build speaks version {supported})")]
+    UnsupportedVersion {
+        /// What was being read.
+        what: &'static str,
+        /// Version found.
+        got: u8,
+        /// Version understood.
+        supported: u8,
+    },
+    /// A kind or type byte outside the known set.
+    #[error("{what} has unknown kind {got}")]
+    UnknownKind {
+        /// What was being read.
+        what: &'static str,
+        /// Kind byte found.
+        got: u8,
+    },
+    /// A field whose content breaks its rules (alphabet, range, format).
+    #[error("invalid {field}: {reason}")]
+    InvalidField {
+        /// Which field.
+        field: &'static str,
+        /// What is wrong with it, in words fit for a user.
+        reason: &'static str,
+    },
+    /// A sealed layer or AEAD did not open: wrong key, wrong label, or altered bytes.
+    #[error("{layer} layer did not open: wrong key or altered data")]
+    OpenFailed {
+        /// Which layer.
+        layer: &'static str,
+    },
+    /// A signature did not verify.
+    #[error("signature on {what} is not valid")]
+    BadSignature {
+        /// What was signed.
+        what: &'static str,
+    },
+    /// A public key that must not be used (low order point).
+    #[error("{what} is not a usable public key")]
+    WeakKey {
+        /// Which key.
+        what: &'static str,
+    },
+    /// A consent code whose expiry is past.
+    #[error("this consent code expired")]
+    ConsentExpired,
+    /// A consent code from an authority the pinned directory does not list.
+    #[error("authority {0} is not in the directory")]
+    UnknownAuthority(u16),
+    /// The key-derivation function refused its parameters (never expected in practice).
+    #[error("key derivation failed")]
+    KeyDerivation,
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T> = std::result::Result<T, ProtocolError>;

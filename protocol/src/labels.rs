@@ -1,0 +1,66 @@
+//! Every domain-separation label in one place. A label names one use of one key; docs/protocol.md
+//! lists them with the layer they protect.
+
+/// OP layer of every upload.
+pub const OP_REGISTRATION: &str = "op/registration";
+/// OP layer of a place record.
+pub const OP_PLACE: &str = "op/place";
+/// OP layer of a personal-code record.
+pub const OP_PERSONAL: &str = "op/personal";
+/// OP layer of a slot entry.
+pub const OP_SLOT: &str = "op/slot-entry";
+/// OP layer of a user entry.
+pub const OP_USER: &str = "op/user-entry";
+/// OP layer of a consent release.
+pub const OP_CONSENT: &str = "op/consent-release";
+
+/// AUTH layer around a user's contact data (phone, campus id, postcode, birth year).
+pub const AUTH_CONTACT: &str = "auth/contact";
+/// AUTH layer around a contact reference inside a slot entry or personal-code record.
+pub const AUTH_CONTACT_REF: &str = "auth/contact-ref";
+/// AUTH layer around a place's details.
+pub const AUTH_PLACE: &str = "auth/place";
+/// AUTH layer around a user entry's USR-encrypted visit.
+pub const AUTH_USER: &str = "auth/user-entry";
+/// AUTH layer of a consent release (the USR encryption keys of the released days).
+pub const AUTH_CONSENT: &str = "auth/consent-release";
+/// AUTH layer of a contact package the vault hands to an authority.
+pub const AUTH_PACKAGE: &str = "auth/package";
+
+/// TAG layer of a place record.
+pub const TAG_PLACE: &str = "tag/place";
+/// TAG layer of a personal-code record.
+pub const TAG_PERSONAL: &str = "tag/personal";
+/// SCAN layer of a slot entry.
+pub const SCAN_SLOT: &str = "scan/slot-entry";
+/// USR layer of a user entry.
+pub const USR_VISIT: &str = "usr/visit";
+
+/// Ed25519: the operator's signature over the authority directory.
+pub const SIGN_DIRECTORY: &str = "spur/v1/sign/directory";
+/// Ed25519: an authority's signature over a consent code.
+pub const SIGN_CONSENT: &str = "spur/v1/sign/consent";
+/// Ed25519: an authority's signature over a request for past TMP keys of a printed card.
+pub const SIGN_TMP_HISTORY: &str = "spur/v1/sign/tmp-history";
+
+/// Every sealing/AEAD label, for tests that check a blob opens under its own label only.
+pub const ALL_LAYER_LABELS: [&str; 18] = [
+    OP_REGISTRATION,
+    OP_PLACE,
+    OP_PERSONAL,
+    OP_SLOT,
+    OP_USER,
+    OP_CONSENT,
+    AUTH_CONTACT,
+    AUTH_CONTACT_REF,
+    AUTH_PLACE,
+    AUTH_USER,
+    AUTH_CONSENT,
+    AUTH_PACKAGE,
+    TAG_PLACE,
+    TAG_PERSONAL,
+    SCAN_SLOT,
+    USR_VISIT,
+    SIGN_CONSENT,
+    SIGN_DIRECTORY,
+];

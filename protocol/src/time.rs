@@ -1,0 +1,113 @@
+//! Time as the protocol counts it: UTC minutes, 30-minute slots and days since the Unix epoch.
+
+/// Minutes in one slot.
+pub const SLOT_MINUTES: u32 = 30;
+/// Minutes in one day.
+pub const DAY_MINUTES: u32 = 1440;
+/// Slots in one day.
+pub const SLOTS_PER_DAY: u32 = DAY_MINUTES / SLOT_MINUTES;
+/// Days everything is kept: POST server, vault and app history delete what is older.
+pub const RETENTION_DAYS: u32 = 28;
+
+/// A UTC minute since the Unix epoch (u32 lasts until the year 10136).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Minute(pub u32);
+
+/// A 30-minute slot number: minute / 30.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot(pub u32);
+
+/// A UTC day number: minute / 1440.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub u32);
+
+impl Minute {
+    /// The minute containing a Unix time in seconds (clamped to the u32 range).
+    pub fn from_unix_seconds(secs: u64) -> Self {
+        Self(u32::try_from(secs / 60).unwrap_or(u32::MAX))
+    }
+
+    /// Unix seconds at the start of this minute.
+    pub fn unix_seconds(self) -> u64 {
+        u64::from(self.0) * 60
+    }
+
+    /// The slot this minute falls in.
+    pub fn slot(self) -> Slot {
+        Slot(self.0 / SLOT_MINUTES)
+    }
+
+    /// The day this minute falls in.
+    pub fn day(self) -> Day {
+        Day(self.0 / DAY_MINUTES)
+    }
+
+    /// This minute plus `m` minutes (saturating).
+    pub fn plus(self, m: u32) -> Self {
+        Self(self.0.saturating_add(m))
+    }
+}
+
+impl Slot {
+    /// First minute of the slot.
+    pub fn start(self) -> Minute {
+        Minute(self.0.saturating_mul(SLOT_MINUTES))
+    }
+
+    /// The slot containing a Unix time in seconds.
+    pub fn from_unix_seconds(secs: u64) -> Self {
+        Minute::from_unix_seconds(secs).slot()
+    }
+
+    /// Slots touched by a stay from `from` (inclusive) to `to` (exclusive), in order.
+    pub fn covering(from: Minute, to: Minute) -> impl Iterator<Item = Slot> {
+        let first = from.slot().0;
+        let last = if to > from { Minute(to.0 - 1).slot().0 } else { first };
+        (first..=last).map(Slot)
+    }
+
+    /// The day this slot belongs to.
+    pub fn day(self) -> Day {
+        self.start().day()
+    }
+}
+
+impl Day {
+    /// First minute of the day.
+    pub fn start(self) -> Minute {
+        Minute(self.0.saturating_mul(DAY_MINUTES))
+    }
+}
+
+/// True when two stays `[a_in, a_out)` and `[b_in, b_out)` share at least one minute.
+pub fn stays_overlap(a_in: Minute, a_out: Minute, b_in: Minute, b_out: Minute) -> bool {
+    a_in < b_out && b_in < a_out
+}
+
+/// Minutes two stays share (0 when they do not overlap).
+pub fn overlap_minutes(a_in: Minute, a_out: Minute, b_in: Minute, b_out: Minute) -> u32 {
+    let start = a_in.max(b_in);
+    let end = a_out.min(b_out);
+    end.0.saturating_sub(start.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covering_slots_of_a_stay() {
+        let s: Vec<_> = Slot::covering(Minute(29), Minute(61)).collect();
+        assert_eq!(s, vec![Slot(0), Slot(1), Slot(2)]);
+        let s: Vec<_> = Slot::covering(Minute(30), Minute(60)).collect();
+        assert_eq!(s, vec![Slot(1)]);
+    }
+
+    #[test]
+    fn overlap_is_half_open() {
+        assert!(!stays_overlap(Minute(0), Minute(10), Minute(10), Minute(20)));
+        assert!(stays_overlap(Minute(0), Minute(11), Minute(10), Minute(20)));
+        assert_eq!(overlap_minutes(Minute(0), Minute(15), Minute(10), Minute(20)), 5);
+        assert_eq!(overlap_minutes(Minute(0), Minute(5), Minute(10), Minute(20)), 0);
+    }
+}

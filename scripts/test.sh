@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test suite of spur. Installs what it needs (Debian packages, PostgreSQL) by itself,
+# so it works the same on a fresh machine and in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+bash scripts/ensure-packages.sh
+
+step "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "lints (cargo clippy --all-targets -D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "PostgreSQL on 127.0.0.1 for the scale-path tests"
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+pg_start "$root/target/pg-test"
+trap pg_stop EXIT
+
+step "Rust tests (SQLite and PostgreSQL)"
+cargo test --workspace
+
+step "short fuzz run of every parser"
+bash scripts/fuzz.sh 20
+
+echo
+echo "all suites passed"

@@ -1,0 +1,1 @@
+//! spur-server (being built).
