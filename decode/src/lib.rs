@@ -1,1 +1,0 @@
-//! spur-decode (being built).
