@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod directory;
 pub mod error;
 pub mod fields;
+pub mod history;
 pub mod keys;
 pub mod labels;
 pub mod qr;

@@ -1,0 +1,133 @@
+//! The authority's signed request for a printed card's past TMP keys.
+//!
+//! An infected person without a smartphone hands the card (and PIN) to the authority. To compute
+//! the card's SCAN keys for the past days, the authority needs the TAG server's TMP keys for those
+//! slots, which the server gives out for the past only against this signature.
+
+use crate::directory::Directory;
+use crate::error::{ProtocolError, Result};
+use crate::keys::SignSecretKey;
+use crate::labels::SIGN_TMP_HISTORY;
+use crate::tag::QrId;
+use crate::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
+use crate::wire::{Reader, Writer};
+
+/// Encoded size: authority 2, QR id 16, first slot 4, last slot 4, issued 4, signature 64.
+pub const HISTORY_REQUEST_LEN: usize = 2 + 16 + 4 + 4 + 4 + 64;
+/// How far the request's time may be from the server's clock, in minutes.
+pub const HISTORY_CLOCK_SKEW: u32 = 10;
+
+/// A request for the TMP keys of one code over a range of past slots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryRequest {
+    /// Requesting authority.
+    pub authority: u16,
+    /// The card's QR id.
+    pub qr_id: QrId,
+    /// First slot wanted.
+    pub first: Slot,
+    /// Last slot wanted (inclusive).
+    pub last: Slot,
+    /// When the request was made (replays after the skew window are refused).
+    pub issued: Minute,
+}
+
+impl HistoryRequest {
+    fn body(&self) -> Vec<u8> {
+        let mut w = Writer::with_capacity(HISTORY_REQUEST_LEN);
+        w.u16(self.authority)
+            .bytes(&self.qr_id.0)
+            .u32(self.first.0)
+            .u32(self.last.0)
+            .u32(self.issued.0);
+        w.into_vec()
+    }
+
+    /// Signs with the authority's key: the encoded request.
+    pub fn sign(&self, key: &SignSecretKey) -> Vec<u8> {
+        let mut b = self.body();
+        let sig = key.sign(SIGN_TMP_HISTORY, &b);
+        b.extend_from_slice(&sig);
+        b
+    }
+
+    /// Parses and verifies a signed request against the directory and the clock: the authority
+    /// must be listed and have signed it, the request must be recent, and the slots must lie in
+    /// the retention window and not in the future.
+    pub fn verify(bytes: &[u8], dir: &Directory, now: Minute) -> Result<Self> {
+        crate::wire::expect_len(bytes, HISTORY_REQUEST_LEN, "TMP history request")?;
+        let mut r = Reader::new(bytes, "TMP history request");
+        let req = Self {
+            authority: r.u16()?,
+            qr_id: QrId(r.array()?),
+            first: Slot(r.u32()?),
+            last: Slot(r.u32()?),
+            issued: Minute(r.u32()?),
+        };
+        let sig: [u8; 64] = r.array()?;
+        r.finish()?;
+        let auth = dir
+            .authority(req.authority)
+            .ok_or(ProtocolError::UnknownAuthority(req.authority))?;
+        auth.sign
+            .verify(SIGN_TMP_HISTORY, &req.body(), &sig, "TMP history request")?;
+        if req.issued.0.abs_diff(now.0) > HISTORY_CLOCK_SKEW {
+            return Err(ProtocolError::InvalidField {
+                field: "TMP history request",
+                reason: "is not recent (clock skew or replay)",
+            });
+        }
+        let oldest = now.slot().0.saturating_sub(RETENTION_DAYS * SLOTS_PER_DAY);
+        if req.first > req.last || req.first.0 < oldest || req.last > now.slot() {
+            return Err(ProtocolError::InvalidField {
+                field: "TMP history request",
+                reason: "slots must be in the past 28 days, first before last",
+            });
+        }
+        Ok(req)
+    }
+
+    /// The slots asked for.
+    pub fn slots(&self) -> impl Iterator<Item = Slot> {
+        (self.first.0..=self.last.0).map(Slot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::tests::sample;
+
+    #[test]
+    fn only_a_listed_authority_gets_past_keys() {
+        let (_, keys, dir) = sample();
+        let now = Minute(29_000_000);
+        let req = HistoryRequest {
+            authority: 1,
+            qr_id: QrId([3; 16]),
+            first: Slot(now.slot().0 - 100),
+            last: now.slot(),
+            issued: now,
+        };
+        let signed = req.sign(&keys[0].sign);
+        assert_eq!(HistoryRequest::verify(&signed, &dir, now).unwrap(), req);
+        // signed by the wrong authority's key
+        let wrong = req.sign(&keys[1].sign);
+        assert!(matches!(
+            HistoryRequest::verify(&wrong, &dir, now),
+            Err(ProtocolError::BadSignature { .. })
+        ));
+        // replayed an hour later
+        assert!(HistoryRequest::verify(&signed, &dir, now.plus(60)).is_err());
+        // beyond retention
+        let old = HistoryRequest {
+            first: Slot(now.slot().0 - 29 * 48),
+            ..req.clone()
+        };
+        assert!(HistoryRequest::verify(&old.sign(&keys[0].sign), &dir, now).is_err());
+        // altered slot
+        let mut t = signed.clone();
+        t[20] ^= 1;
+        assert!(HistoryRequest::verify(&t, &dir, now).is_err());
+    }
+}
