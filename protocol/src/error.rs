@@ -83,6 +83,9 @@ pub enum ProtocolError {
     /// A consent code from an authority the pinned directory does not list.
     #[error("authority {0} is not in the directory")]
     UnknownAuthority(u16),
+    /// Text that is not a spur code at all (another QR code, a web link, random text).
+    #[error("this is not a spur code")]
+    NotSpurCode,
     /// The key-derivation function refused its parameters (never expected in practice).
     #[error("key derivation failed")]
     KeyDerivation,

@@ -4,6 +4,7 @@
 //! The byte layouts are written down in `docs/protocol.md`; the sizes in [`record`] are the
 //! single source both follow.
 
+pub mod consent;
 pub mod crypto;
 pub mod directory;
 pub mod error;
