@@ -213,20 +213,15 @@ pub(crate) fn start(kind: RecordKind, clear: &[u8]) -> crate::wire::Writer {
     w
 }
 
-/// Opens the OP layer of a checked record of the expected kind.
-pub(crate) fn open_op(
+/// Opens the OP-sealed part of a record of `kind` (as stored and exported) and checks its size.
+pub fn open_op(
     op: &crate::keys::SealSecretKey,
-    rec: &WireRecord<'_>,
-    expected: RecordKind,
+    kind: RecordKind,
+    sealed: &[u8],
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-    if rec.kind != expected {
-        return Err(ProtocolError::UnknownKind {
-            what: expected.name(),
-            got: rec.kind as u8,
-        });
-    }
-    let body = op.open(expected.op_label(), "OP", rec.sealed)?;
-    crate::wire::expect_len(&body, expected.body_len(), expected.name())?;
+    crate::wire::expect_len(sealed, kind.body_len() + SEAL_OVERHEAD, kind.name())?;
+    let body = op.open(kind.op_label(), "OP", sealed)?;
+    crate::wire::expect_len(&body, kind.body_len(), kind.name())?;
     Ok(body)
 }
 
