@@ -1,9 +1,12 @@
 //! The `spur` command: one binary with a subcommand per party, and `spur demo`.
 
+mod app;
+mod authority;
 mod bench_decode;
 mod bench_server;
 mod scan;
 mod server;
+mod vault;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +20,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The citizen app on the desktop, for testers: register, make codes, check in, consent.
+    App(app::Args),
+    /// The operator's offline vault: import, index, trace, statistics, directory signing.
+    Vault(vault::Args),
+    /// The health authority's desk: keys, consent codes, opening packages, contact lists.
+    Authority(authority::Args),
     /// Run the TAG server, the POST server, or both for development.
     Server(server::Args),
     /// Decode a spur QR code from a picture or the camera.
@@ -39,6 +48,9 @@ enum BenchCommand {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::App(a) => app::run(a),
+        Command::Vault(a) => vault::run(a),
+        Command::Authority(a) => authority::run(a),
         Command::Server(a) => server::run(a),
         Command::Scan(a) => scan::run(a),
         Command::Bench { what } => match what {
