@@ -55,6 +55,7 @@ pub fn seal(
 /// Opens a sealed box made by [`seal`] with the recipient's secret key and the same label.
 pub fn open_sealed(
     recipient: &StaticSecret,
+    recipient_pk: &PublicKey,
     label: &str,
     layer: &'static str,
     sealed: &[u8],
@@ -70,8 +71,7 @@ pub fn open_sealed(
     if !shared.was_contributory() {
         return Err(ProtocolError::OpenFailed { layer });
     }
-    let recipient_pk = PublicKey::from(recipient);
-    let cipher = seal_cipher(shared.as_bytes(), &epk_bytes, &recipient_pk, label)?;
+    let cipher = seal_cipher(shared.as_bytes(), &epk_bytes, recipient_pk, label)?;
     cipher
         .0
         .decrypt(

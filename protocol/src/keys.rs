@@ -29,9 +29,10 @@ impl SealPublicKey {
     }
 }
 
-/// An X25519 secret key: the OP key of the operator or the AUTH key of an authority.
+/// An X25519 secret key: the OP key of the operator or the AUTH key of an authority. The public
+/// key is kept beside it because every open needs it (it is bound into the sealed box's KDF).
 #[derive(Clone)]
-pub struct SealSecretKey(pub(crate) StaticSecret);
+pub struct SealSecretKey(pub(crate) StaticSecret, PublicKey);
 
 impl std::fmt::Debug for SealSecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -42,12 +43,17 @@ impl std::fmt::Debug for SealSecretKey {
 impl SealSecretKey {
     /// A fresh key pair.
     pub fn generate(rng: &mut impl rand_core::CryptoRngCore) -> Self {
-        Self(StaticSecret::random_from_rng(rng))
+        Self::from_static(StaticSecret::random_from_rng(rng))
     }
 
     /// From stored bytes.
     pub fn from_bytes(b: [u8; 32]) -> Self {
-        Self(StaticSecret::from(b))
+        Self::from_static(StaticSecret::from(b))
+    }
+
+    fn from_static(s: StaticSecret) -> Self {
+        let pk = PublicKey::from(&s);
+        Self(s, pk)
     }
 
     /// The secret bytes, for the owner's key file only.
@@ -57,12 +63,12 @@ impl SealSecretKey {
 
     /// The matching public key.
     pub fn public(&self) -> SealPublicKey {
-        SealPublicKey(PublicKey::from(&self.0))
+        SealPublicKey(self.1)
     }
 
     /// Opens a box sealed to this key under `label`.
     pub fn open(&self, label: &str, layer: &'static str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        crypto::open_sealed(&self.0, label, layer, sealed)
+        crypto::open_sealed(&self.0, &self.1, label, layer, sealed)
     }
 }
 
