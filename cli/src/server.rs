@@ -1,10 +1,48 @@
-//! `spur server` (not built yet: the command says so and exits non-zero).
+//! `spur server tag|post|dev|pull`: runs spur's online services, or pulls an export for the vault.
+
+use std::path::PathBuf;
+
+use spur_server::run::{PostArgs, TagArgs};
 
 /// Options.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(clap::Subcommand)]
+enum What {
+    /// The TAG server: QR ids and TMP keys; stores and logs nothing.
+    Tag(TagArgs),
+    /// The POST server: stores OP-sealed records 28 days and exports them to the vault.
+    Post(PostArgs),
+    /// Both servers on 127.0.0.1 for development (SQLite, secrets created on first start).
+    Dev {
+        /// Directory for the SQLite file, the TAG secret and the export token.
+        #[arg(long, default_value = "spur-dev")]
+        data_dir: PathBuf,
+        /// TAG server port.
+        #[arg(long, default_value_t = 8081)]
+        tag_port: u16,
+        /// POST server port.
+        #[arg(long, default_value_t = 8082)]
+        post_port: u16,
+    },
+    /// Pull the POST server's export into files the vault imports offline.
+    Pull(spur_server::pull::PullArgs),
+}
 
 /// Runs the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this command is not built yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    match args.what {
+        What::Tag(a) => spur_server::run::run_tag(a),
+        What::Post(a) => spur_server::run::run_post(a),
+        What::Dev {
+            data_dir,
+            tag_port,
+            post_port,
+        } => spur_server::run::run_dev(&data_dir, tag_port, post_port),
+        What::Pull(a) => spur_server::pull::run(a),
+    }
 }

@@ -1,0 +1,118 @@
+//! What both servers' routers share: body reading with a size limit, the per-client limit and
+//! request timeout layers, and JSON answers for unknown routes and wrong methods.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::limits::{Limits, RateLimiter};
+
+/// The client's address, put into each request's extensions by [`crate::serve`]. It lives only
+/// in memory for the rate limiter and is never logged or stored.
+#[derive(Clone, Copy, Debug)]
+pub struct PeerIp(pub IpAddr);
+
+/// Reads a whole request body of at most `limit` bytes.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(s) = src {
+            if s.is::<http_body_util::LengthLimitError>() {
+                return too_large(limit);
+            }
+            src = s.source();
+        }
+        ApiError::bad_request("malformed", "the request body could not be read")
+    })
+}
+
+/// The refusal for a body over the limit.
+pub fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("the request body is larger than {limit} bytes"),
+    )
+}
+
+async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
+    let allowed = req
+        .extensions()
+        .get::<PeerIp>()
+        .map(|p| limiter.allow(p.0))
+        .unwrap_or(true);
+    if !allowed {
+        let mut r = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests from this network; retry in a few seconds",
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+        return r;
+    }
+    next.run(req).await
+}
+
+async fn request_timeout(
+    State(limit): State<std::time::Duration>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "the request took too long; nothing was stored unless an answer said so, retry",
+        )
+        .into_response(),
+    }
+}
+
+async fn refuse_content_length(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large(limit).into_response();
+    }
+    next.run(req).await
+}
+
+/// Adds the shared layers and JSON fallbacks to a server's routes.
+pub fn finish(routes: Router, limits: &Limits) -> Router {
+    let mut r = routes
+        .fallback(|| async { ApiError::unknown_route() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(axum::middleware::from_fn_with_state(
+            limits.body_bytes,
+            refuse_content_length,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.request_timeout,
+            request_timeout,
+        ));
+    if let Some(rate) = limits.rate {
+        r = r.layer(axum::middleware::from_fn_with_state(
+            Arc::new(RateLimiter::new(rate)),
+            rate_limit,
+        ));
+    }
+    r
+}
+
+/// `{"status": "ok"}` for health checks.
+pub async fn health() -> impl IntoResponse {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}

@@ -1,0 +1,259 @@
+//! The POST server: accepts OP-sealed records, keeps them 28 days, lets the vault pull them.
+//! It can open nothing; it checks sizes and versions, stores blobs, and forgets who sent them.
+
+pub mod ingest;
+pub mod retention;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use data_encoding::HEXLOWER;
+use spur_protocol::record::RecordKind;
+use spur_protocol::tag::QrId;
+use spur_protocol::time::Minute;
+use subtle::ConstantTimeEq;
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::export;
+use crate::http::{finish, health, read_body};
+use crate::limits::Limits;
+use crate::store::{Store, StoreError, Write};
+
+/// Rows per export page when the vault does not say.
+pub const DEFAULT_EXPORT_PAGE: usize = 100_000;
+/// Most rows per export page.
+pub const MAX_EXPORT_PAGE: usize = 1_000_000;
+/// Minutes after midnight during which yesterday still counts as open for the export cursor
+/// (a write that started before midnight may commit a little after).
+pub const EXPORT_GRACE_MINUTES: u32 = 10;
+
+/// The operator's export token (kept as its SHA-256 so comparison is constant-time and the token
+/// itself is not held).
+#[derive(Clone)]
+pub struct ExportToken([u8; 32]);
+
+impl ExportToken {
+    /// From the token text (surrounding whitespace removed). Refuses tokens shorter than 16 characters.
+    pub fn new(token: &str) -> Option<Self> {
+        let t = token.trim();
+        (t.len() >= 16).then(|| Self(spur_protocol::crypto::sha256(&[t.as_bytes()])))
+    }
+
+    fn matches(&self, presented: &str) -> bool {
+        let h = spur_protocol::crypto::sha256(&[presented.as_bytes()]);
+        h.ct_eq(&self.0).into()
+    }
+}
+
+/// Everything the POST server's handlers share.
+#[derive(Clone)]
+pub struct PostState {
+    /// The record store.
+    pub store: Arc<dyn Store>,
+    /// Where "today" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Limits (the body limit is used by handlers).
+    pub limits: Limits,
+    /// The export token; `None` turns the export off.
+    pub export_token: Option<ExportToken>,
+}
+
+/// The POST server's routes with the shared layers.
+pub fn router(state: PostState) -> Router {
+    let limits = state.limits.clone();
+    let routes = Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/registrations", post(put_registration))
+        .route("/v1/registrations/delete", post(delete_registration))
+        .route("/v1/codes", post(put_code))
+        .route("/v1/codes/{qr_id}", get(get_code))
+        .route("/v1/visits", post(put_visit))
+        .route("/v1/consent-releases", post(put_consent))
+        .route("/v1/export", get(export_page))
+        .with_state(state);
+    finish(routes, &limits)
+}
+
+async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError> {
+    let store = s.store.clone();
+    let day = s.clock.day();
+    match tokio::task::spawn_blocking(move || store.write(day, writes)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(StoreError::Conflict { .. })) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "key_taken",
+            "a different record is already stored under this QR id; nothing was changed",
+        )),
+        Ok(Err(StoreError::Database(e))) => {
+            // Operator console only; the message names no client.
+            eprintln!("spur post: storage error: {e}");
+            Err(ApiError::storage())
+        }
+        Err(_) => Err(ApiError::internal()),
+    }
+}
+
+fn ids(writes: &[Write]) -> Vec<String> {
+    writes
+        .iter()
+        .map(|w| match w {
+            Write::Insert(r) | Write::Replace(r) | Write::Tombstone(r) => HEXLOWER.encode(&r.id),
+        })
+        .collect()
+}
+
+fn stored(ids: Vec<String>) -> Response {
+    let mut r = Json(serde_json::json!({ "ids": ids })).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn ingest_one(
+    s: &PostState,
+    body: Body,
+    parse: impl FnOnce(&[u8]) -> Result<Vec<Write>, ApiError>,
+) -> Result<Response, ApiError> {
+    let bytes = read_body(body, s.limits.body_bytes).await?;
+    let writes = parse(&bytes)?;
+    let ids = ids(&writes);
+    store_writes(s, writes).await?;
+    Ok(stored(ids))
+}
+
+async fn put_registration(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
+    ingest_one(&s, body, |b| match ingest::registration(b)? {
+        w @ Write::Replace(_) => Ok(vec![w]),
+        _ => Err(ApiError::bad_request(
+            "wrong_kind",
+            "this endpoint takes registration records; deletes go to /v1/registrations/delete",
+        )),
+    })
+    .await
+}
+
+async fn delete_registration(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
+    ingest_one(&s, body, |b| match ingest::registration(b)? {
+        w @ Write::Tombstone(_) => Ok(vec![w]),
+        _ => Err(ApiError::bad_request(
+            "wrong_kind",
+            "this endpoint takes registration-delete records",
+        )),
+    })
+    .await
+}
+
+async fn put_code(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
+    ingest_one(&s, body, |b| Ok(vec![ingest::code(b)?])).await
+}
+
+async fn put_visit(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
+    ingest_one(&s, body, ingest::visit).await
+}
+
+async fn put_consent(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
+    ingest_one(&s, body, |b| Ok(vec![ingest::consent_release(b)?])).await
+}
+
+async fn get_code(
+    State(s): State<PostState>,
+    Path(qr_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = QrId::from_hex(&qr_id)
+        .map_err(|_| ApiError::bad_request("bad_qr_id", "a QR id is 32 lower-case hex digits"))?;
+    let store = s.store.clone();
+    let found = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
+        for kind in [RecordKind::Place, RecordKind::Personal] {
+            if let Some(r) = store.get(kind, &id.0)? {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(|_| ApiError::storage())?;
+    let Some(rec) = found else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no place or personal-code record is stored under this QR id",
+        ));
+    };
+    let bytes = ingest::code_wire_bytes(rec.kind, &rec.key, &rec.body);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Query of an export pull.
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn export_page(
+    State(s): State<PostState>,
+    headers: HeaderMap,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Some(token) = &s.export_token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "export_disabled",
+            "this server has no export token configured",
+        ));
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if !presented.is_some_and(|p| token.matches(p)) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the export needs the operator's bearer token",
+        ));
+    }
+    let Query(q) = query.map_err(|_| {
+        ApiError::bad_request(
+            "bad_query",
+            "query parameters are cursor=<text> and limit=<number>",
+        )
+    })?;
+    let from = match q.cursor.as_deref() {
+        Some(c) => export::cursor::decode(c)?,
+        None => crate::store::Position::default(),
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_EXPORT_PAGE);
+    if limit == 0 || limit > MAX_EXPORT_PAGE {
+        return Err(ApiError::bad_request(
+            "bad_query",
+            format!("limit must be between 1 and {MAX_EXPORT_PAGE}"),
+        ));
+    }
+    let now = s.clock.minute();
+    let through = now.day();
+    let rewind_to = Minute(now.0.saturating_sub(EXPORT_GRACE_MINUTES)).day();
+    let body = export::stream(s.store.clone(), from, through, rewind_to, limit);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.spur.export"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}

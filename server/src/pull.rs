@@ -1,0 +1,90 @@
+//! `spur server pull`: fetches export pages from a POST server into numbered files the vault
+//! imports offline, each written atomically (temporary file, fsync, rename) and checked against
+//! its end frame before it counts; the next cursor is kept in `DIR/cursor` so pulls resume.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use axum::http::{Method, StatusCode};
+
+use crate::client::Client;
+use crate::export::format::read_all;
+
+/// Options of `spur server pull`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct PullArgs {
+    /// The POST server's address (host:port; plain HTTP, so loopback or a tunnel).
+    #[arg(long)]
+    pub server: SocketAddr,
+    /// File with the export bearer token.
+    #[arg(long)]
+    pub token_file: PathBuf,
+    /// Directory the export files and the cursor go to.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Rows per page.
+    #[arg(long, default_value_t = 100_000)]
+    pub page: usize,
+}
+
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, dir.join(name))?;
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// Pulls until the server has no more rows; returns the number of files written.
+pub async fn pull(args: &PullArgs) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(&args.dir)?;
+    let token = std::fs::read_to_string(&args.token_file)
+        .with_context(|| format!("reading {}", args.token_file.display()))?;
+    let auth = format!("Bearer {}", token.trim());
+    let cursor_file = args.dir.join("cursor");
+    let mut cursor = std::fs::read_to_string(&cursor_file).unwrap_or_default();
+    let mut client = Client::connect(args.server).await?;
+    let mut files = 0;
+    loop {
+        let mut path = format!("/v1/export?limit={}", args.page);
+        if !cursor.trim().is_empty() {
+            path.push_str(&format!("&cursor={}", cursor.trim()));
+        }
+        let (status, body) = client
+            .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
+            .await?;
+        if status != StatusCode::OK {
+            bail!(
+                "the server refused the export: {}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        let (rows, more, next) = read_all(&body).context("checking the export file")?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        write_atomic(&args.dir, &format!("export-{stamp:024}.spurx"), &body)?;
+        write_atomic(&args.dir, "cursor", next.as_bytes())?;
+        files += 1;
+        println!("export file with {} rows written", rows.len());
+        cursor = next;
+        if !more {
+            return Ok(files);
+        }
+    }
+}
+
+/// Runs `spur server pull`.
+pub fn run(args: PullArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let n = rt.block_on(pull(&args))?;
+    println!("{n} export file(s) in {}", args.dir.display());
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! The command-line entry points `spur server tag|post|dev` call: option parsing, key and token
+//! files, store selection, and the runtime. Kept here so tests can run the exact same code.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use spur_protocol::keys::SignPublicKey;
+use spur_protocol::tag::TagServerSecret;
+
+use crate::clock::{Clock, SystemClock};
+use crate::limits::{Limits, Rate};
+use crate::post::{ExportToken, PostState};
+use crate::store::postgres::PostgresStore;
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
+use crate::tag::history::DirectoryVerifier;
+use crate::tag::{HistoryVerifier, TagState};
+
+/// Limits every server takes.
+#[derive(clap::Args, Clone, Debug)]
+pub struct LimitArgs {
+    /// Requests per second per client network, held in memory only (0 = no per-client limit).
+    #[arg(long, default_value_t = 20.0)]
+    pub rate_limit: f64,
+    /// Burst a client may send at once.
+    #[arg(long, default_value_t = 100.0)]
+    pub burst: f64,
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub body_limit: usize,
+    /// Seconds a client has to send request headers.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            body_bytes: self.body_limit,
+            rate: (self.rate_limit > 0.0).then_some(Rate {
+                per_second: self.rate_limit,
+                burst: self.burst.max(1.0),
+            }),
+            header_timeout: Duration::from_secs(self.header_timeout.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout.max(1)),
+            ..Limits::default()
+        }
+    }
+}
+
+/// Options of `spur server tag`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct TagArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    pub listen: SocketAddr,
+    /// File with the 32-byte TAG-server secret (every replica uses the same file).
+    #[arg(long)]
+    pub secret_file: PathBuf,
+    /// Create the secret file (mode 0600) if it does not exist.
+    #[arg(long)]
+    pub create_secret: bool,
+    /// Hours around now for which TMP keys are given.
+    #[arg(long, default_value_t = 24)]
+    pub tmp_window_hours: u32,
+    /// The operator-signed authority directory to serve (and to check history requests with).
+    #[arg(long, requires = "directory_root")]
+    pub directory: Option<PathBuf>,
+    /// The operator's directory root public key, 64 hex digits.
+    #[arg(long)]
+    pub directory_root: Option<String>,
+    /// Limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Options of `spur server post`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct PostArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8082")]
+    pub listen: SocketAddr,
+    /// SQLite database file (the default store).
+    #[arg(long, default_value = "spur-post.sqlite", conflicts_with = "postgres")]
+    pub sqlite: PathBuf,
+    /// PostgreSQL URL instead of SQLite (or set SPUR_POSTGRES_URL).
+    #[arg(long, env = "SPUR_POSTGRES_URL", hide_env_values = true)]
+    pub postgres: Option<String>,
+    /// File with the operator's export bearer token (or set SPUR_EXPORT_TOKEN); no token = no export.
+    #[arg(long)]
+    pub export_token_file: Option<PathBuf>,
+    /// Minutes between retention sweeps.
+    #[arg(long, default_value_t = 60)]
+    pub sweep_minutes: u64,
+    /// Limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Reads a TAG secret file, or creates one (mode 0600) when `create` is set.
+pub fn load_tag_secret(path: &Path, create: bool) -> anyhow::Result<TagServerSecret> {
+    if !path.exists() {
+        if !create {
+            bail!(
+                "no TAG secret at {}; pass --create-secret to make one",
+                path.display()
+            );
+        }
+        let s = TagServerSecret::random(&mut rand_core::OsRng);
+        write_private(path, s.expose())?;
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let arr: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", path.display()))?;
+    Ok(TagServerSecret::from_bytes(arr))
+}
+
+/// Writes a new file readable by its owner only; refuses to overwrite.
+pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+fn export_token(file: Option<&Path>) -> anyhow::Result<Option<ExportToken>> {
+    let text = match file {
+        Some(p) => {
+            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
+        }
+        None => std::env::var("SPUR_EXPORT_TOKEN").ok(),
+    };
+    match text {
+        None => Ok(None),
+        Some(t) => ExportToken::new(&t)
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("the export token must have at least 16 characters")),
+    }
+}
+
+/// Builds the TAG server's state from its options.
+pub fn tag_state(args: &TagArgs, clock: Arc<dyn Clock>) -> anyhow::Result<TagState> {
+    let secret = load_tag_secret(&args.secret_file, args.create_secret)?;
+    let (directory, history) = match (&args.directory, &args.directory_root) {
+        (Some(path), Some(root_hex)) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let root: [u8; 32] = data_encoding::HEXLOWER_PERMISSIVE
+                .decode(root_hex.trim().as_bytes())
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .ok_or_else(|| anyhow::anyhow!("--directory-root must be 64 hex digits"))?;
+            let root = SignPublicKey::from_bytes(root)?;
+            let verifier = DirectoryVerifier::new(&bytes, &root)
+                .context("the directory does not verify against the root key")?;
+            let v: Arc<dyn HistoryVerifier> = Arc::new(verifier);
+            (Some(bytes), Some(v))
+        }
+        _ => (None, None),
+    };
+    Ok(TagState::new(
+        secret,
+        clock,
+        args.tmp_window_hours,
+        directory,
+        history,
+        &args.limits.limits(),
+    )?)
+}
+
+/// Opens the store the options name.
+pub fn open_store(args: &PostArgs) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(match &args.postgres {
+        Some(url) => Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?),
+        None => Arc::new(SqliteStore::open(&args.sqlite).context("opening SQLite")?),
+    })
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Binds and says so on stdout with the port only (no address is ever printed).
+async fn bind(what: &str, addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    let l = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on the {what} port {}", addr.port()))?;
+    let port = l.local_addr()?.port();
+    println!("spur {what} server ready on port {port}");
+    std::io::stdout().flush()?;
+    Ok(l)
+}
+
+/// Runs the TAG server until SIGTERM/Ctrl-C.
+pub fn run_tag(args: TagArgs) -> anyhow::Result<()> {
+    let state = tag_state(&args, Arc::new(SystemClock))?;
+    let limits = args.limits.limits();
+    runtime()?.block_on(async move {
+        let l = bind("tag", args.listen).await?;
+        let router = crate::tag::router(state, &limits);
+        crate::serve(l, router, &limits, crate::serve::shutdown_signal()).await;
+        Ok(())
+    })
+}
+
+/// The POST server's state from its options.
+pub fn post_state(args: &PostArgs, store: Arc<dyn Store>) -> anyhow::Result<PostState> {
+    Ok(PostState {
+        store,
+        clock: Arc::new(SystemClock),
+        limits: args.limits.limits(),
+        export_token: export_token(args.export_token_file.as_deref())?,
+    })
+}
+
+/// Runs the POST server until SIGTERM/Ctrl-C; accepted writes finish before it exits.
+pub fn run_post(args: PostArgs) -> anyhow::Result<()> {
+    let store = open_store(&args)?;
+    let state = post_state(&args, store.clone())?;
+    runtime()?.block_on(async move {
+        let l = bind("post", args.listen).await?;
+        let sweeper = tokio::spawn(crate::post::retention::run(
+            store,
+            state.clock.clone(),
+            Duration::from_secs(args.sweep_minutes.max(1) * 60),
+        ));
+        let limits = state.limits.clone();
+        let router = crate::post::router(state);
+        crate::serve(l, router, &limits, crate::serve::shutdown_signal()).await;
+        sweeper.abort();
+        Ok(())
+    })
+}
+
+/// Runs both servers on 127.0.0.1 for development, with files under `data_dir`.
+pub fn run_dev(data_dir: &Path, tag_port: u16, post_port: u16) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let token_file = data_dir.join("export-token");
+    if !token_file.exists() {
+        let mut t = [0u8; 24];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut t);
+        write_private(&token_file, data_encoding::HEXLOWER.encode(&t).as_bytes())?;
+    }
+    let loopback = |port| SocketAddr::from(([127, 0, 0, 1], port));
+    let dev_limits = LimitArgs {
+        rate_limit: 0.0,
+        burst: 100.0,
+        body_limit: 64 * 1024,
+        header_timeout: 10,
+        request_timeout: 30,
+    };
+    let tag = TagArgs {
+        listen: loopback(tag_port),
+        secret_file: data_dir.join("tag-secret"),
+        create_secret: true,
+        tmp_window_hours: 24,
+        directory: None,
+        directory_root: None,
+        limits: dev_limits.clone(),
+    };
+    let post = PostArgs {
+        listen: loopback(post_port),
+        sqlite: data_dir.join("post.sqlite"),
+        postgres: None,
+        export_token_file: Some(token_file.clone()),
+        sweep_minutes: 60,
+        limits: dev_limits,
+    };
+    let tag_state = tag_state(&tag, Arc::new(SystemClock))?;
+    let store = open_store(&post)?;
+    let post_state = post_state(&post, store.clone())?;
+    println!(
+        "spur dev: data in {}, export token in {}",
+        data_dir.display(),
+        token_file.display()
+    );
+    runtime()?.block_on(async move {
+        let tl = bind("tag", tag.listen).await?;
+        let pl = bind("post", post.listen).await?;
+        let limits = post_state.limits.clone();
+        let sweeper = tokio::spawn(crate::post::retention::run(
+            store,
+            post_state.clock.clone(),
+            Duration::from_secs(3600),
+        ));
+        let t = crate::serve(
+            tl,
+            crate::tag::router(tag_state, &limits),
+            &limits,
+            crate::serve::shutdown_signal(),
+        );
+        let p = crate::serve(
+            pl,
+            crate::post::router(post_state),
+            &limits,
+            crate::serve::shutdown_signal(),
+        );
+        tokio::join!(t, p);
+        sweeper.abort();
+        Ok(())
+    })
+}

@@ -1,0 +1,81 @@
+//! The accept loop both servers run: HTTP/1.1 with a header timeout and a connection lifetime,
+//! the client address handed to the rate limiter in memory only, no logging of any kind, and a
+//! graceful shutdown that stops accepting and lets accepted requests finish.
+
+use std::future::Future;
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use crate::http::PeerIp;
+use crate::limits::Limits;
+
+/// Serves `router` on `listener` until `shutdown` resolves, then waits up to
+/// `limits.shutdown_grace` for accepted requests to finish. Connection errors are dropped
+/// silently: they could carry client addresses, and the servers log nothing about clients.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_headers(64)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(_) => {
+                // Out of file descriptors or similar: back off briefly instead of spinning.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let ip = PeerIp(peer.ip());
+        let router = router.clone();
+        let svc = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ip);
+            router.clone().oneshot(req)
+        });
+        let conn = http.serve_connection(TokioIo::new(stream), svc);
+        let watched = graceful.watch(conn);
+        let lifetime = limits.connection_lifetime;
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(lifetime, watched).await;
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(limits.shutdown_grace) => {}
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C (SIGINT).
+pub async fn shutdown_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,404 @@
+//! The scale-path store: PostgreSQL with one table partitioned by upload day, so the retention
+//! sweep drops whole partitions instead of deleting rows, and a pool of blocking connections.
+//!
+//! Schema (in the configured schema, `public` by default):
+//! ```sql
+//! CREATE TABLE spur_records (
+//!     day  integer  NOT NULL,   -- upload day (UTC day number): the only time kept
+//!     kind smallint NOT NULL,
+//!     key  bytea    NOT NULL,   -- record id, registration handle or QR id
+//!     id   bytea    NOT NULL,   -- SHA-256 record id
+//!     body bytea    NOT NULL,   -- OP-sealed body
+//!     PRIMARY KEY (day, kind, key)
+//! ) PARTITION BY LIST (day);    -- one partition spur_records_d<day> per day
+//! CREATE INDEX spur_records_kind_key ON spur_records (kind, key);
+//! ```
+//! Citus: `SELECT create_distributed_table('spur_records', 'key');` distributes on `key`, which is a
+//! hash or random id and so spreads evenly; the primary key contains it (Citus requires that),
+//! lookups by (kind, key) route to one shard, and day partitions stay droppable from the
+//! coordinator. The advisory locks below serialise writers of one key only when writes go through
+//! one coordinator; with several coordinators a same-key race could store a duplicate content-
+//! addressed row (harmless: the vault deduplicates by record id) — see docs/server.md.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use postgres::{Client, NoTls};
+use spur_protocol::record::RecordKind;
+use spur_protocol::time::Day;
+
+use super::{
+    id_from_db, kind_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
+    Write,
+};
+
+const TABLE_SQL: &str = "
+CREATE TABLE IF NOT EXISTS spur_records (
+    day  integer  NOT NULL,
+    kind smallint NOT NULL,
+    key  bytea    NOT NULL,
+    id   bytea    NOT NULL,
+    body bytea    NOT NULL,
+    PRIMARY KEY (day, kind, key)
+) PARTITION BY LIST (day);
+CREATE INDEX IF NOT EXISTS spur_records_kind_key ON spur_records (kind, key);
+";
+
+fn db(e: postgres::Error) -> StoreError {
+    // The message of a PostgreSQL error names the SQL problem, not the connection string.
+    StoreError::Database(e.to_string())
+}
+
+fn day_i32(d: u32) -> StoreResult<i32> {
+    i32::try_from(d).map_err(|_| StoreError::Database("day out of range".into()))
+}
+
+type Job = Box<dyn FnOnce(&mut Option<Client>) + Send>;
+
+/// The PostgreSQL store. The blocking `postgres` client keeps a small tokio runtime inside, which
+/// must be neither created, used nor dropped on an async worker thread; so every connection lives
+/// on its own plain thread for its whole life, and the store hands those threads jobs.
+pub struct PostgresStore {
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
+    partitions: Arc<Mutex<HashSet<u32>>>,
+}
+
+/// Most connections the store opens.
+pub const DEFAULT_CONNECTIONS: usize = 16;
+
+fn connect(url: &str, schema: &str) -> StoreResult<Client> {
+    let mut c = Client::connect(url, NoTls).map_err(db)?;
+    c.batch_execute(&format!("SET search_path TO \"{schema}\""))
+        .map_err(db)?;
+    Ok(c)
+}
+
+fn worker(url: String, schema: String, rx: Arc<Mutex<std::sync::mpsc::Receiver<Job>>>) {
+    let mut client: Option<Client> = None;
+    loop {
+        let job = match rx.lock() {
+            Ok(r) => match r.recv() {
+                Ok(j) => j,
+                Err(_) => return,
+            },
+            Err(_) => return,
+        };
+        if client.as_ref().is_none_or(Client::is_closed) {
+            client = connect(&url, &schema).ok();
+        }
+        job(&mut client);
+    }
+}
+
+impl PostgresStore {
+    /// Connects to `url` and creates the table in schema `public` if missing.
+    pub fn open(url: &str) -> StoreResult<Self> {
+        Self::open_in_schema(url, "public", DEFAULT_CONNECTIONS)
+    }
+
+    /// Connects and uses (creating if missing) `schema`, with at most `connections` connections.
+    /// Tests use one schema each. The schema name must be letters, digits and underscores.
+    pub fn open_in_schema(url: &str, schema: &str, connections: usize) -> StoreResult<Self> {
+        if schema.is_empty()
+            || !schema
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(StoreError::Database("invalid schema name".into()));
+        }
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..connections.max(1) {
+            let (u, sc, r) = (url.to_owned(), schema.to_owned(), rx.clone());
+            std::thread::Builder::new()
+                .name(format!("spur-pg-{i}"))
+                .spawn(move || worker(u, sc, r))
+                .map_err(|e| StoreError::Database(format!("cannot start a worker: {e}")))?;
+        }
+        let store = Self {
+            jobs: Mutex::new(tx),
+            partitions: Arc::new(Mutex::new(HashSet::new())),
+        };
+        let ddl = format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET search_path TO \"{schema}\"; {TABLE_SQL}"
+        );
+        let u = url.to_owned();
+        // Create schema and table on a plain thread (see the type's comment) before any job runs.
+        std::thread::spawn(move || -> StoreResult<()> {
+            let mut c = Client::connect(&u, NoTls).map_err(db)?;
+            c.batch_execute(&ddl).map_err(db)
+        })
+        .join()
+        .map_err(|_| StoreError::Database("schema setup failed".into()))??;
+        Ok(store)
+    }
+
+    /// Runs `f` on a connection thread and waits for its answer.
+    fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Client) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        let job: Job = Box::new(move |slot: &mut Option<Client>| {
+            let out = match slot.as_mut() {
+                Some(c) => f(c),
+                None => Err(StoreError::Database("cannot connect to PostgreSQL".into())),
+            };
+            if matches!(out, Err(StoreError::Database(_))) {
+                // Start over with a fresh connection next time.
+                *slot = None;
+            }
+            let _ = reply.send(out);
+        });
+        let gone = || StoreError::Database("the PostgreSQL workers stopped".into());
+        self.jobs
+            .lock()
+            .map_err(|_| gone())?
+            .send(job)
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+fn ensure_partition(partitions: &Mutex<HashSet<u32>>, c: &mut Client, day: Day) -> StoreResult<()> {
+    if partitions.lock().is_ok_and(|p| p.contains(&day.0)) {
+        return Ok(());
+    }
+    let sql = format!(
+        "CREATE TABLE IF NOT EXISTS spur_records_d{d} PARTITION OF spur_records FOR VALUES IN ({d})",
+        d = day.0
+    );
+    if let Err(e) = c.batch_execute(&sql) {
+        // Two writers creating the same partition at once: the loser sees a duplicate error;
+        // it is fine when the partition exists now.
+        let exists = c
+            .query_one(
+                "SELECT to_regclass($1) IS NOT NULL",
+                &[&format!("spur_records_d{}", day.0)],
+            )
+            .map_err(db)?
+            .get::<_, bool>(0);
+        if !exists {
+            return Err(db(e));
+        }
+    }
+    if let Ok(mut p) = partitions.lock() {
+        p.insert(day.0);
+    }
+    Ok(())
+}
+
+fn partition_days(c: &mut Client) -> StoreResult<Vec<u32>> {
+    let rows = c
+        .query(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'spur_records'::regclass",
+            &[],
+        )
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            r.get::<_, String>(0)
+                .strip_prefix("spur_records_d")
+                .and_then(|d| d.parse().ok())
+        })
+        .collect())
+}
+
+fn lock_key(key: &[u8]) -> i64 {
+    let mut b = [0u8; 8];
+    for (d, s) in b.iter_mut().zip(key) {
+        *d = *s;
+    }
+    i64::from_be_bytes(b)
+}
+
+fn write_tx(c: &mut Client, day: Day, writes: &[Write]) -> StoreResult<()> {
+    let d = day_i32(day.0)?;
+    let mut tx = c.transaction().map_err(db)?;
+    let mut locks: Vec<i64> = writes
+        .iter()
+        .map(|w| match w {
+            Write::Insert(r) | Write::Replace(r) | Write::Tombstone(r) => lock_key(&r.key),
+        })
+        .collect();
+    locks.sort_unstable();
+    locks.dedup();
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k ORDER BY k",
+        &[&locks],
+    )
+    .map_err(db)?;
+
+    let registration_keys: Vec<&[u8]> = writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::Replace(r) | Write::Tombstone(r) => Some(r.key.as_slice()),
+            Write::Insert(_) => None,
+        })
+        .collect();
+    if !registration_keys.is_empty() {
+        tx.execute(
+            "DELETE FROM spur_records WHERE kind IN ($1, $2) AND key = ANY($3)",
+            &[
+                &(RecordKind::Registration as i16),
+                &(RecordKind::RegistrationDelete as i16),
+                &registration_keys,
+            ],
+        )
+        .map_err(db)?;
+    }
+
+    let inserts: Vec<(usize, &StoredRecord)> = writes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| match w {
+            Write::Insert(r) => Some((i, r)),
+            _ => None,
+        })
+        .collect();
+    let mut skip = HashSet::new();
+    if !inserts.is_empty() {
+        let kinds: Vec<i16> = inserts.iter().map(|(_, r)| r.kind as i16).collect();
+        let keys: Vec<&[u8]> = inserts.iter().map(|(_, r)| r.key.as_slice()).collect();
+        let existing = tx
+            .query(
+                "SELECT s.kind, s.key, s.id FROM spur_records s
+                 JOIN unnest($1::smallint[], $2::bytea[]) AS w(kind, key)
+                   ON s.kind = w.kind AND s.key = w.key",
+                &[&kinds, &keys],
+            )
+            .map_err(db)?;
+        for row in existing {
+            let (kind, key, id): (i16, Vec<u8>, Vec<u8>) = (row.get(0), row.get(1), row.get(2));
+            for (i, r) in &inserts {
+                if r.kind as i16 == kind && r.key == key {
+                    if r.id.as_slice() != id.as_slice() {
+                        return Err(StoreError::Conflict { index: *i });
+                    }
+                    skip.insert(*i);
+                }
+            }
+        }
+    }
+    let fresh: Vec<&StoredRecord> = writes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| match w {
+            Write::Insert(r) if !skip.contains(&i) => Some(r),
+            Write::Replace(r) | Write::Tombstone(r) => Some(r),
+            Write::Insert(_) => None,
+        })
+        .collect();
+    if !fresh.is_empty() {
+        let kinds: Vec<i16> = fresh.iter().map(|r| r.kind as i16).collect();
+        let keys: Vec<&[u8]> = fresh.iter().map(|r| r.key.as_slice()).collect();
+        let ids: Vec<&[u8]> = fresh.iter().map(|r| r.id.as_slice()).collect();
+        let bodies: Vec<&[u8]> = fresh.iter().map(|r| r.body.as_slice()).collect();
+        tx.execute(
+            "INSERT INTO spur_records (day, kind, key, id, body)
+             SELECT $1, * FROM unnest($2::smallint[], $3::bytea[], $4::bytea[], $5::bytea[])
+             ON CONFLICT DO NOTHING",
+            &[&d, &kinds, &keys, &ids, &bodies],
+        )
+        .map_err(db)?;
+    }
+    tx.commit().map_err(db)
+}
+
+impl Store for PostgresStore {
+    fn write(&self, day: Day, writes: Vec<Write>) -> StoreResult<()> {
+        let partitions = self.partitions.clone();
+        self.with(move |c| {
+            ensure_partition(&partitions, c, day)?;
+            write_tx(c, day, &writes)
+        })
+    }
+
+    fn get(&self, kind: RecordKind, key: &[u8]) -> StoreResult<Option<StoredRecord>> {
+        let key = key.to_vec();
+        self.with(move |c| {
+            let row = c
+                .query_opt(
+                    "SELECT id, body FROM spur_records WHERE kind = $1 AND key = $2 LIMIT 1",
+                    &[&(kind as i16), &key.as_slice()],
+                )
+                .map_err(db)?;
+            row.map(|r| {
+                Ok(StoredRecord {
+                    kind,
+                    key: key.clone(),
+                    id: id_from_db(r.get(0))?,
+                    body: r.get(1),
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn export(&self, from: &Position, through: Day, limit: usize) -> StoreResult<Vec<ExportRow>> {
+        let from = from.clone();
+        self.with(move |c| {
+            let rows = c
+                .query(
+                    "SELECT day, kind, key, id, body FROM spur_records
+                     WHERE (day, kind, key) > ($1, $2, $3) AND day <= $4
+                     ORDER BY day, kind, key LIMIT $5",
+                    &[
+                        &day_i32(from.day)?,
+                        &i16::from(from.kind),
+                        &from.key,
+                        &day_i32(through.0)?,
+                        &i64::try_from(limit).unwrap_or(i64::MAX),
+                    ],
+                )
+                .map_err(db)?;
+            rows.into_iter()
+                .map(|r| {
+                    let day: i32 = r.get(0);
+                    let kind: i16 = r.get(1);
+                    Ok(ExportRow {
+                        day: Day(u32::try_from(day).map_err(|_| {
+                            StoreError::Database("negative day in the database".into())
+                        })?),
+                        record: StoredRecord {
+                            kind: kind_from_db(i64::from(kind))?,
+                            key: r.get(2),
+                            id: id_from_db(r.get(3))?,
+                            body: r.get(4),
+                        },
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn sweep(&self, keep_from: Day) -> StoreResult<u64> {
+        let partitions = self.partitions.clone();
+        self.with(move |c| {
+            let mut dropped = 0;
+            for day in partition_days(c)? {
+                if day < keep_from.0 {
+                    c.batch_execute(&format!("DROP TABLE IF EXISTS spur_records_d{day}"))
+                        .map_err(db)?;
+                    if let Ok(mut p) = partitions.lock() {
+                        p.remove(&day);
+                    }
+                    dropped += 1;
+                }
+            }
+            Ok(dropped)
+        })
+    }
+
+    fn count(&self) -> StoreResult<u64> {
+        self.with(|c| {
+            let n: i64 = c
+                .query_one("SELECT count(*) FROM spur_records", &[])
+                .map_err(db)?
+                .get(0);
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+}

@@ -1,0 +1,201 @@
+//! The TAG server: issues QR ids it can recognise without storing them, and TMP keys for one QR id
+//! and slots near now. It keeps no state and writes nothing: no file, no log, no address.
+
+pub mod history;
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use data_encoding::HEXLOWER;
+use spur_protocol::tag::{QrId, TagServerSecret, TmpDeriver};
+use spur_protocol::time::{Slot, SLOTS_PER_DAY};
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::http::{finish, health, read_body};
+use crate::limits::Limits;
+
+pub use history::{HistoryGrant, HistoryVerifier};
+
+/// Most QR ids one request may ask for.
+pub const MAX_QR_IDS: usize = 100;
+/// Most slots one TMP request may ask for (a 24-hour stay is 48 slots; the window is 97).
+pub const MAX_SLOTS: usize = 2 * SLOTS_PER_DAY as usize + 1;
+
+/// Everything the TAG server's handlers share.
+pub struct TagState {
+    secret: TagServerSecret,
+    deriver: TmpDeriver,
+    clock: Arc<dyn Clock>,
+    window_slots: u32,
+    directory: Option<Bytes>,
+    history: Option<Arc<dyn HistoryVerifier>>,
+    body_limit: usize,
+}
+
+impl TagState {
+    /// State for a TAG server with `secret`, answering slots within `window_hours` of now.
+    pub fn new(
+        secret: TagServerSecret,
+        clock: Arc<dyn Clock>,
+        window_hours: u32,
+        directory: Option<Vec<u8>>,
+        history: Option<Arc<dyn HistoryVerifier>>,
+        limits: &Limits,
+    ) -> Result<Self, spur_protocol::ProtocolError> {
+        let deriver = secret.tmp_deriver()?;
+        Ok(Self {
+            secret,
+            deriver,
+            clock,
+            window_slots: window_hours.saturating_mul(2),
+            directory: directory.map(Bytes::from),
+            history,
+            body_limit: limits.body_bytes,
+        })
+    }
+}
+
+/// The TAG server's routes with the shared layers.
+pub fn router(state: TagState, limits: &Limits) -> Router {
+    let routes = Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/qr-ids", post(issue_ids))
+        .route("/v1/tmp-keys", post(tmp_keys))
+        .route("/v1/tmp-keys/history", post(history::handler))
+        .route("/v1/directory", get(directory))
+        .with_state(Arc::new(state));
+    finish(routes, limits)
+}
+
+fn json_no_store(v: serde_json::Value) -> Response {
+    let mut r = axum::Json(v).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], shape: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|_| {
+        ApiError::bad_request(
+            "malformed",
+            format!("the body must be JSON of the form {shape}"),
+        )
+    })
+}
+
+fn parse_qr_id(s: &TagState, hex: &str) -> Result<QrId, ApiError> {
+    let id = QrId::from_hex(hex)
+        .map_err(|_| ApiError::bad_request("bad_qr_id", "a QR id is 32 lower-case hex digits"))?;
+    if !s.secret.recognises(&id) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_qr_id",
+            "this QR id was not issued by this service",
+        ));
+    }
+    Ok(id)
+}
+
+/// Body of `POST /v1/qr-ids` (optional; empty means one id).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdsRequest {
+    count: usize,
+}
+
+async fn issue_ids(State(s): State<Arc<TagState>>, body: Body) -> Result<Response, ApiError> {
+    let bytes = read_body(body, s.body_limit).await?;
+    let count = if bytes.iter().all(u8::is_ascii_whitespace) {
+        1
+    } else {
+        parse_json::<IdsRequest>(&bytes, r#"{"count": 1..100}"#)?.count
+    };
+    if count == 0 || count > MAX_QR_IDS {
+        return Err(ApiError::bad_request(
+            "bad_count",
+            format!("count must be between 1 and {MAX_QR_IDS}"),
+        ));
+    }
+    let mut rng = rand_core::OsRng;
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count {
+        ids.push(
+            s.secret
+                .issue_qr_id(&mut rng)
+                .map_err(|_| ApiError::internal())?
+                .to_hex(),
+        );
+    }
+    Ok(json_no_store(serde_json::json!({ "qr_ids": ids })))
+}
+
+/// Body of `POST /v1/tmp-keys`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TmpRequest {
+    qr_id: String,
+    slots: Vec<u32>,
+}
+
+/// The JSON answer with TMP keys for `slots`.
+pub(crate) fn keys_json(d: &TmpDeriver, id: &QrId, slots: impl Iterator<Item = Slot>) -> Response {
+    let keys: Vec<_> = slots
+        .map(|slot| {
+            let k = d.tmp(id, slot);
+            serde_json::json!({ "slot": slot.0, "tmp": HEXLOWER.encode(k.expose()) })
+        })
+        .collect();
+    json_no_store(serde_json::json!({ "qr_id": id.to_hex(), "keys": keys }))
+}
+
+async fn tmp_keys(State(s): State<Arc<TagState>>, body: Body) -> Result<Response, ApiError> {
+    let bytes = read_body(body, s.body_limit).await?;
+    let req: TmpRequest = parse_json(&bytes, r#"{"qr_id": "<32 hex>", "slots": [<slot>, ...]}"#)?;
+    if req.slots.is_empty() || req.slots.len() > MAX_SLOTS {
+        return Err(ApiError::bad_request(
+            "bad_slots",
+            format!("ask for 1 to {MAX_SLOTS} slots"),
+        ));
+    }
+    let id = parse_qr_id(&s, &req.qr_id)?;
+    let now = s.clock.slot().0;
+    if let Some(far) = req
+        .slots
+        .iter()
+        .find(|&&sl| sl.abs_diff(now) > s.window_slots)
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "slot_out_of_window",
+            format!(
+                "slot {far} is more than {} hours from now; TMP keys are given only near the present",
+                s.window_slots / 2
+            ),
+        ));
+    }
+    Ok(keys_json(&s.deriver, &id, req.slots.into_iter().map(Slot)))
+}
+
+async fn directory(State(s): State<Arc<TagState>>) -> Result<Response, ApiError> {
+    match &s.directory {
+        Some(d) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            d.clone(),
+        )
+            .into_response()),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_directory",
+            "this server has no authority directory configured",
+        )),
+    }
+}

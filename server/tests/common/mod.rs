@@ -1,0 +1,220 @@
+//! Shared test harness: stores for both backends, servers on 127.0.0.1, record makers.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use spur_protocol::record::{RecordKind, VERSION};
+use spur_server::clock::{Clock, ManualClock};
+use spur_server::limits::Limits;
+use spur_server::post::{ExportToken, PostState};
+use spur_server::store::postgres::PostgresStore;
+use spur_server::store::sqlite::SqliteStore;
+use spur_server::store::Store;
+
+/// The export token the tests use.
+pub const TOKEN: &str = "test-export-token-0123456789";
+
+/// A day well after the epoch (2024-11-02).
+pub const T0: u64 = 20_029 * 86_400 + 12 * 3600;
+
+/// Which store a test runs against.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    /// SQLite in a temporary directory.
+    Sqlite,
+    /// PostgreSQL from SPUR_TEST_POSTGRES_URL, in a fresh schema.
+    Postgres,
+}
+
+/// A store plus whatever keeps it alive.
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    pub dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL URL; `None` (with a note) when unset, unless SPUR_REQUIRE_POSTGRES=1 demands it.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("SPUR_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var("SPUR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("SPUR_REQUIRE_POSTGRES=1 but SPUR_TEST_POSTGRES_URL is not set");
+            }
+            eprintln!("PostgreSQL test not run: set SPUR_TEST_POSTGRES_URL (scripts/test.sh does)");
+            None
+        }
+    }
+}
+
+/// A fresh, empty store of `backend`; `None` when PostgreSQL is not available.
+pub fn open(backend: Backend) -> Option<TestStore> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let store = SqliteStore::open(&dir.path().join("post.sqlite")).unwrap();
+            Some(TestStore {
+                store: Arc::new(store),
+                dir: Some(dir),
+            })
+        }
+        Backend::Postgres => {
+            let url = postgres_url()?;
+            let mut r = [0u8; 8];
+            rand_chacha::rand_core::OsRng.fill_bytes(&mut r);
+            let schema = format!("t_{}", hex::encode(r));
+            // The blocking PostgreSQL client must not run on an async worker thread.
+            let store = tokio::task::block_in_place(|| {
+                PostgresStore::open_in_schema(&url, &schema, 8).unwrap()
+            });
+            Some(TestStore {
+                store: Arc::new(store),
+                dir: None,
+            })
+        }
+    }
+}
+
+/// Rows in the store (blocking call moved off the async worker).
+pub fn count(store: &Arc<dyn Store>) -> u64 {
+    tokio::task::block_in_place(|| store.count().unwrap())
+}
+
+/// Every stored record id, hex.
+pub fn stored_ids(store: &Arc<dyn Store>) -> std::collections::HashSet<String> {
+    tokio::task::block_in_place(|| {
+        store
+            .export(
+                &Default::default(),
+                spur_protocol::time::Day(u32::MAX >> 1),
+                10_000_000,
+            )
+            .unwrap()
+            .iter()
+            .map(|r| hex::encode(r.record.id))
+            .collect()
+    })
+}
+
+/// Limits without a per-client rate (tests send bursts from one address).
+pub fn test_limits() -> Limits {
+    Limits {
+        rate: None,
+        ..Limits::default()
+    }
+}
+
+/// A running POST server.
+pub struct PostServer {
+    pub addr: SocketAddr,
+    pub clock: ManualClock,
+    pub store: Arc<dyn Store>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl PostServer {
+    /// Stops accepting, lets accepted requests finish.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.unwrap();
+        }
+    }
+}
+
+/// Starts a POST server on 127.0.0.1 over `store`.
+pub async fn start_post(store: Arc<dyn Store>, limits: Limits) -> PostServer {
+    let clock = ManualClock::new(T0);
+    let state = PostState {
+        store: store.clone(),
+        clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
+        limits: limits.clone(),
+        export_token: ExportToken::new(TOKEN),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = spur_server::post::router(state);
+    let task = tokio::spawn(async move {
+        spur_server::serve(listener, router, &limits, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    PostServer {
+        addr,
+        clock,
+        store,
+        stop: Some(tx),
+        task: Some(task),
+    }
+}
+
+/// A record of `kind` with random content (so every call is a distinct record).
+pub fn record(kind: RecordKind, rng: &mut impl RngCore) -> Vec<u8> {
+    let mut v = vec![0u8; kind.wire_len()];
+    rng.fill_bytes(&mut v);
+    v[0] = VERSION;
+    v[1] = kind as u8;
+    v
+}
+
+/// A seeded generator.
+pub fn rng(seed: u64) -> rand_chacha::ChaCha20Rng {
+    rand_chacha::ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// Parses a JSON answer.
+pub fn json(b: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(b).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(b)))
+}
+
+/// Runs each named `async fn(Backend)` against SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// Runs each named blocking `fn(Backend)` against SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends_blocking {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::common::Backend::Sqlite)
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::common::Backend::Postgres)
+                }
+            )*
+        }
+    };
+}

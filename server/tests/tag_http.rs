@@ -1,0 +1,258 @@
+//! The TAG server over real HTTP on 127.0.0.1: ids, TMP keys, window, history, directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use common::{json, rng, test_limits, T0};
+use spur_protocol::directory::{Authority, Directory};
+use spur_protocol::history::HistoryRequest;
+use spur_protocol::keys::{AuthorityKeys, SignSecretKey};
+use spur_protocol::tag::{QrId, TagServerSecret};
+use spur_protocol::time::{Minute, Slot};
+use spur_server::client::Client;
+use spur_server::clock::{Clock, ManualClock};
+use spur_server::tag::history::DirectoryVerifier;
+use spur_server::tag::{HistoryVerifier, TagState};
+
+async fn start_tag(
+    secret_seed: u64,
+    clock: ManualClock,
+    dir: Option<(Vec<u8>, Arc<dyn HistoryVerifier>)>,
+) -> SocketAddr {
+    let secret = TagServerSecret::random(&mut rng(secret_seed));
+    let limits = test_limits();
+    let (d, h) = match dir {
+        Some((d, h)) => (Some(d), Some(h)),
+        None => (None, None),
+    };
+    let state =
+        TagState::new(secret, Arc::new(clock) as Arc<dyn Clock>, 24, d, h, &limits).unwrap();
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let router = spur_server::tag::router(state, &limits);
+    tokio::spawn(async move {
+        spur_server::serve(l, router, &limits, std::future::pending()).await;
+    });
+    addr
+}
+
+async fn new_id(c: &mut Client) -> String {
+    let (st, body) = c.post("/v1/qr-ids", Vec::new()).await.unwrap();
+    assert_eq!(st, StatusCode::OK);
+    json(&body)["qr_ids"][0].as_str().unwrap().to_owned()
+}
+
+async fn tmp(c: &mut Client, id: &str, slots: &[u32]) -> (StatusCode, serde_json::Value) {
+    let body = serde_json::json!({ "qr_id": id, "slots": slots }).to_string();
+    let (st, b) = c.post("/v1/tmp-keys", body).await.unwrap();
+    (st, json(&b))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tmp_keys_are_deterministic_across_replicas_and_windowed() {
+    let clock = ManualClock::new(T0);
+    let a = start_tag(1, clock.clone(), None).await;
+    let b = start_tag(1, clock.clone(), None).await;
+    let other = start_tag(2, clock.clone(), None).await;
+    let mut ca = Client::connect(a).await.unwrap();
+    let mut cb = Client::connect(b).await.unwrap();
+    let mut co = Client::connect(other).await.unwrap();
+
+    let id = new_id(&mut ca).await;
+    let now = clock.slot().0;
+    let slots = [now - 48, now - 1, now, now + 1, now + 48];
+    let (st, ka) = tmp(&mut ca, &id, &slots).await;
+    assert_eq!(st, StatusCode::OK, "{ka}");
+    let (_, kb) = tmp(&mut cb, &id, &slots).await;
+    assert_eq!(ka, kb, "every replica with the secret gives the same keys");
+    let d = TagServerSecret::random(&mut rng(1)).tmp_deriver().unwrap();
+    let qr = QrId::from_hex(&id).unwrap();
+    for (i, s) in slots.iter().enumerate() {
+        assert_eq!(ka["keys"][i]["slot"], *s);
+        assert_eq!(
+            ka["keys"][i]["tmp"],
+            hex::encode(d.tmp(&qr, Slot(*s)).expose())
+        );
+    }
+    let distinct: std::collections::HashSet<_> = (0..slots.len())
+        .map(|i| ka["keys"][i]["tmp"].to_string())
+        .collect();
+    assert_eq!(distinct.len(), slots.len());
+
+    for far in [now - 49, now + 49] {
+        let (st, e) = tmp(&mut ca, &id, &[now, far]).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"], "slot_out_of_window");
+    }
+    // ids of another secret, and forged ids, are not recognised
+    let (st, e) = tmp(&mut co, &id, &[now]).await;
+    assert_eq!(
+        (st, e["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_qr_id"))
+    );
+    let mut forged = qr;
+    forged.0[0] ^= 1;
+    let (st, _) = tmp(&mut ca, &forged.to_hex(), &[now]).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // when the clock moves on, yesterday's edge leaves the window
+    clock.set(T0 + 3600);
+    let (st, _) = tmp(&mut ca, &id, &[now - 48]).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tag_refusals_are_json() {
+    let clock = ManualClock::new(T0);
+    let a = start_tag(3, clock.clone(), None).await;
+    let mut c = Client::connect(a).await.unwrap();
+    let id = new_id(&mut c).await;
+    let now = clock.slot().0;
+    let too_many: Vec<u32> = (0..98).map(|i| now - 48 + i).collect();
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        ("/v1/tmp-keys", "not json".into(), 400, "malformed"),
+        ("/v1/tmp-keys", r#"{"qr_id": 5}"#.into(), 400, "malformed"),
+        (
+            "/v1/tmp-keys",
+            format!(r#"{{"qr_id":"{id}","slots":[],"x":1}}"#),
+            400,
+            "malformed",
+        ),
+        (
+            "/v1/tmp-keys",
+            format!(r#"{{"qr_id":"{id}","slots":[]}}"#),
+            400,
+            "bad_slots",
+        ),
+        (
+            "/v1/tmp-keys",
+            serde_json::json!({"qr_id": id, "slots": too_many}).to_string(),
+            400,
+            "bad_slots",
+        ),
+        (
+            "/v1/tmp-keys",
+            format!(r#"{{"qr_id":"XYZ","slots":[{now}]}}"#),
+            400,
+            "bad_qr_id",
+        ),
+        ("/v1/qr-ids", r#"{"count": 0}"#.into(), 400, "bad_count"),
+        ("/v1/qr-ids", r#"{"count": 101}"#.into(), 400, "bad_count"),
+        ("/v1/qr-ids", "x".repeat(70_000), 413, "body_too_large"),
+        (
+            "/v1/tmp-keys/history",
+            "x".into(),
+            503,
+            "history_unavailable",
+        ),
+        ("/v1/nothing", String::new(), 404, "unknown_route"),
+    ];
+    for (path, body, status, code) in cases {
+        // A fresh connection per case: after an early 413 the server may close the connection.
+        let mut c = Client::connect(a).await.unwrap();
+        let (st, b) = c.post(path, body).await.unwrap();
+        assert_eq!(
+            st.as_u16(),
+            status,
+            "{path}: {}",
+            String::from_utf8_lossy(&b)
+        );
+        assert_eq!(json(&b)["error"], code, "{path}");
+    }
+    let (st, b) = c.get("/v1/directory").await.unwrap();
+    assert_eq!(
+        (st, json(&b)["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("no_directory"))
+    );
+    let (st, b) = c.post("/v1/qr-ids", r#"{"count": 5}"#).await.unwrap();
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(json(&b)["qr_ids"].as_array().unwrap().len(), 5);
+}
+
+fn directory(root: &SignSecretKey, keys: &[AuthorityKeys]) -> Vec<u8> {
+    let authorities = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Authority {
+            id: i as u16 + 1,
+            name: format!("Authority {}", i + 1),
+            seal: k.seal.public(),
+            sign: k.sign.public(),
+            ranges: vec![],
+        })
+        .collect();
+    Directory {
+        serial: 1,
+        issued: Minute(1),
+        default_authority: 1,
+        authorities,
+    }
+    .sign(root)
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_only_for_a_listed_authority_and_directory_is_served() {
+    let mut r = rng(9);
+    let root = SignSecretKey::generate(&mut r);
+    let keys = [
+        AuthorityKeys::generate(&mut r),
+        AuthorityKeys::generate(&mut r),
+    ];
+    let signed_dir = directory(&root, &keys);
+    let verifier: Arc<dyn HistoryVerifier> =
+        Arc::new(DirectoryVerifier::new(&signed_dir, &root.public()).unwrap());
+    let clock = ManualClock::new(T0);
+    let a = start_tag(4, clock.clone(), Some((signed_dir.clone(), verifier))).await;
+    let mut c = Client::connect(a).await.unwrap();
+    let (st, served) = c.get("/v1/directory").await.unwrap();
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(served.as_ref(), signed_dir.as_slice());
+
+    let id = QrId::from_hex(&new_id(&mut c).await).unwrap();
+    let now = clock.minute();
+    let req = HistoryRequest {
+        authority: 2,
+        qr_id: id,
+        first: Slot(now.slot().0 - 27 * 48),
+        last: now.slot(),
+        issued: now,
+    };
+    let (st, body) = c
+        .post("/v1/tmp-keys/history", req.sign(&keys[1].sign))
+        .await
+        .unwrap();
+    assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let j = json(&body);
+    let list = j["keys"].as_array().unwrap();
+    assert_eq!(list.len(), 27 * 48 + 1);
+    let d = TagServerSecret::random(&mut rng(4)).tmp_deriver().unwrap();
+    assert_eq!(list[0]["tmp"], hex::encode(d.tmp(&id, req.first).expose()));
+
+    // signed by another authority's key, by the root, or altered: refused
+    for bad in [req.sign(&keys[0].sign), req.sign(&root), {
+        let mut t = req.sign(&keys[1].sign);
+        t[10] ^= 1;
+        t
+    }] {
+        let (st, body) = c.post("/v1/tmp-keys/history", bad).await.unwrap();
+        assert_eq!(
+            st,
+            StatusCode::FORBIDDEN,
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+        assert!(json(&body)["error"].is_string());
+    }
+    // replayed after the skew window
+    clock.set(T0 + 3600);
+    let (st, _) = c
+        .post("/v1/tmp-keys/history", req.sign(&keys[1].sign))
+        .await
+        .unwrap();
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}
