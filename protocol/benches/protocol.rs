@@ -13,7 +13,9 @@ use rand_chacha::ChaCha20Rng;
 use sha2::Sha256;
 use spur_protocol::fields::{PhoneNumber, Region};
 use spur_protocol::keys::SealSecretKey;
-use spur_protocol::record::visit::{build_visit, CodeKind, SlotEntryBody, SlotOpener, VisitInput, Visitor};
+use spur_protocol::record::visit::{
+    build_visit, CodeKind, SlotEntryBody, SlotOpener, VisitInput, Visitor,
+};
 use spur_protocol::record::{check_wire, open_op, RecordKind};
 use spur_protocol::tag::{QrId, ScanKey, TagKey};
 use spur_protocol::time::{Day, Minute, Slot};
@@ -37,7 +39,13 @@ fn median_ns(rounds: usize, batch: usize, mut f: impl FnMut()) -> f64 {
 }
 
 /// Runs subject and baseline interleaved (so both see the same machine load) and prints a row.
-fn compare(name: &str, target: &str, batch: usize, mut subject: impl FnMut(), mut baseline: impl FnMut()) -> f64 {
+fn compare(
+    name: &str,
+    target: &str,
+    batch: usize,
+    mut subject: impl FnMut(),
+    mut baseline: impl FnMut(),
+) -> f64 {
     let deadline = Instant::now() + Duration::from_secs(4);
     let (mut s, mut b) = (Vec::new(), Vec::new());
     subject();
@@ -49,7 +57,12 @@ fn compare(name: &str, target: &str, batch: usize, mut subject: impl FnMut(), mu
     s.sort_by(f64::total_cmp);
     b.sort_by(f64::total_cmp);
     let (sm, bm) = (s[s.len() / 2], b[b.len() / 2]);
-    println!("| {name} | {} | {} | {:.2}× | {target} |", fmt_ns(sm), fmt_ns(bm), sm / bm);
+    println!(
+        "| {name} | {} | {} | {:.2}× | {target} |",
+        fmt_ns(sm),
+        fmt_ns(bm),
+        sm / bm
+    );
     sm
 }
 
@@ -69,13 +82,20 @@ fn raw_seal(rng: &mut ChaCha20Rng, to: &PublicKey, len: usize) {
     let epk = PublicKey::from(&e);
     let shared = e.diffie_hellman(to);
     let c = Aes256Gcm::new_from_slice(shared.as_bytes()).unwrap();
-    black_box((epk, c.encrypt(Nonce::from_slice(&[0; 12]), &vec![0u8; len][..]).unwrap()));
+    black_box((
+        epk,
+        c.encrypt(Nonce::from_slice(&[0; 12]), &vec![0u8; len][..])
+            .unwrap(),
+    ));
 }
 
 /// The raw cost of one AEAD encryption of `len` bytes under a fresh key.
 fn raw_aead(key: &[u8; 32], len: usize) {
     let c = Aes256Gcm::new_from_slice(key).unwrap();
-    black_box(c.encrypt(Nonce::from_slice(&[1; 12]), &vec![0u8; len][..]).unwrap());
+    black_box(
+        c.encrypt(Nonce::from_slice(&[1; 12]), &vec![0u8; len][..])
+            .unwrap(),
+    );
 }
 
 fn main() {
@@ -117,7 +137,10 @@ fn main() {
             || {
                 let s = secret.diffie_hellman(&epk);
                 let c = Aes256Gcm::new_from_slice(s.as_bytes()).unwrap();
-                black_box(c.encrypt(Nonce::from_slice(&[0; 12]), &[0u8; 131][..]).unwrap());
+                black_box(
+                    c.encrypt(Nonce::from_slice(&[0; 12]), &[0u8; 131][..])
+                        .unwrap(),
+                );
             },
         );
     }
@@ -126,7 +149,9 @@ fn main() {
     let tag = TagKey::from_bytes([2; 16]);
     let t0 = Minute(966_667 * 30); // slot-aligned, so 2 h = 4 slots
     let t1 = t0.plus(120);
-    let keys: Vec<(Slot, ScanKey)> = Slot::covering(t0, t1).map(|s| (s, ScanKey::from_bytes([s.0 as u8; 32]))).collect();
+    let keys: Vec<(Slot, ScanKey)> = Slot::covering(t0, t1)
+        .map(|s| (s, ScanKey::from_bytes([s.0 as u8; 32])))
+        .collect();
     assert_eq!(keys.len(), 4);
     let input = VisitInput {
         code_kind: CodeKind::Place,
@@ -138,7 +163,12 @@ fn main() {
         scan_keys: keys,
         find_index: 0,
     };
-    let visitor = Visitor { usr: &usr, registration_id: [3; 16], home_authority: (1, &auth_pk), home_region: None };
+    let visitor = Visitor {
+        usr: &usr,
+        registration_id: [3; 16],
+        home_authority: (1, &auth_pk),
+        home_region: None,
+    };
     if on("visit") {
         let raw_auth = PublicKey::from(auth_pk.to_bytes());
         let mut r2 = ChaCha20Rng::seed_from_u64(3);
@@ -166,24 +196,37 @@ fn main() {
     if on("op") {
         let wire = visit.slot_entries[0].clone();
         let secret = StaticSecret::from(*op.to_bytes());
-        let epk = PublicKey::from(<[u8; 32]>::try_from(&check_wire(&wire).unwrap().sealed[..32]).unwrap());
+        let epk = PublicKey::from(
+            <[u8; 32]>::try_from(&check_wire(&wire).unwrap().sealed[..32]).unwrap(),
+        );
         compare(
             "open OP layer of a slot entry",
             "—",
             200,
             || {
-                black_box(open_op(&op, RecordKind::SlotEntry, check_wire(&wire).unwrap().sealed).unwrap());
+                black_box(
+                    open_op(
+                        &op,
+                        RecordKind::SlotEntry,
+                        check_wire(&wire).unwrap().sealed,
+                    )
+                    .unwrap(),
+                );
             },
             || {
                 let s = secret.diffie_hellman(&epk);
                 let c = Aes256Gcm::new_from_slice(s.as_bytes()).unwrap();
-                black_box(c.encrypt(Nonce::from_slice(&[0; 12]), &[0u8; 131][..]).unwrap());
+                black_box(
+                    c.encrypt(Nonce::from_slice(&[0; 12]), &[0u8; 131][..])
+                        .unwrap(),
+                );
             },
         );
     }
 
     if on("trial") {
-        let body = SlotEntryBody::open(&op, check_wire(&visit.slot_entries[0]).unwrap().sealed).unwrap();
+        let body =
+            SlotEntryBody::open(&op, check_wire(&visit.slot_entries[0]).unwrap().sealed).unwrap();
         let wrong = SlotOpener::new(&ScanKey::from_bytes([99; 32])).unwrap();
         let raw = Aes256Gcm::new_from_slice(&[99; 32]).unwrap();
         let layer = body.scan_layer.clone();
@@ -195,14 +238,28 @@ fn main() {
                 black_box(wrong.try_open(black_box(&layer)));
             },
             || {
-                black_box(raw.decrypt(Nonce::from_slice(&layer[..12]), Payload { msg: &layer[12..], aad: b"scan/slot-entry" }).is_ok());
+                black_box(
+                    raw.decrypt(
+                        Nonce::from_slice(&layer[..12]),
+                        Payload {
+                            msg: &layer[12..],
+                            aad: b"scan/slot-entry",
+                        },
+                    )
+                    .is_ok(),
+                );
             },
         );
-        println!("|   → trial-open rate | {:.2} M entries/s | | | |", 1e3 / ns);
+        println!(
+            "|   → trial-open rate | {:.2} M entries/s | | | |",
+            1e3 / ns
+        );
     }
 
     if on("find") {
-        let fk: Vec<(Day, FindKey)> = (0..14).map(|d| (Day(20_000 + d), FindKey::from_bytes([d as u8; 32]))).collect();
+        let fk: Vec<(Day, FindKey)> = (0..14)
+            .map(|d| (Day(20_000 + d), FindKey::from_bytes([d as u8; 32])))
+            .collect();
         compare(
             "find-tag enumeration, 14 days (80,640 tags, indexed)",
             "—",

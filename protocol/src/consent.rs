@@ -161,9 +161,12 @@ impl ConsentCode {
         let authority = dir
             .authority(self.authority)
             .ok_or(ProtocolError::UnknownAuthority(self.authority))?;
-        authority
-            .sign
-            .verify(SIGN_CONSENT, &self.signed_part(), &self.signature, "consent code")?;
+        authority.sign.verify(
+            SIGN_CONSENT,
+            &self.signed_part(),
+            &self.signature,
+            "consent code",
+        )?;
         if now >= self.expires {
             return Err(ProtocolError::ConsentExpired);
         }
@@ -187,8 +190,16 @@ mod tests {
 
     fn code() -> (ConsentCode, Directory, Vec<crate::keys::AuthorityKeys>) {
         let (_, keys, dir) = sample();
-        let c = ConsentCode::issue(&keys[0].sign, 1, "CASE-2026/17", Day(20_100), 14, [5; 16], Minute(29_000_000))
-            .unwrap();
+        let c = ConsentCode::issue(
+            &keys[0].sign,
+            1,
+            "CASE-2026/17",
+            Day(20_100),
+            14,
+            [5; 16],
+            Minute(29_000_000),
+        )
+        .unwrap();
         (c, dir, keys)
     }
 
@@ -208,16 +219,37 @@ mod tests {
         let now = Minute(28_999_000);
         let mut altered = c.clone();
         altered.days = 28;
-        assert!(matches!(altered.verify(&dir, now), Err(ProtocolError::BadSignature { .. })));
-        let forged =
-            ConsentCode::issue(&keys[1].sign, 1, "CASE-2026/17", Day(20_100), 14, [5; 16], Minute(29_000_000))
-                .unwrap();
-        assert!(matches!(forged.verify(&dir, now), Err(ProtocolError::BadSignature { .. })));
-        assert!(matches!(c.verify(&dir, Minute(29_000_000)), Err(ProtocolError::ConsentExpired)));
+        assert!(matches!(
+            altered.verify(&dir, now),
+            Err(ProtocolError::BadSignature { .. })
+        ));
+        let forged = ConsentCode::issue(
+            &keys[1].sign,
+            1,
+            "CASE-2026/17",
+            Day(20_100),
+            14,
+            [5; 16],
+            Minute(29_000_000),
+        )
+        .unwrap();
+        assert!(matches!(
+            forged.verify(&dir, now),
+            Err(ProtocolError::BadSignature { .. })
+        ));
+        assert!(matches!(
+            c.verify(&dir, Minute(29_000_000)),
+            Err(ProtocolError::ConsentExpired)
+        ));
         let mut unknown = c.clone();
         unknown.authority = 77;
-        assert!(matches!(unknown.verify(&dir, now), Err(ProtocolError::UnknownAuthority(77))));
-        assert!(ConsentCode::issue(&keys[0].sign, 1, "lower", Day(1), 1, [0; 16], Minute(1)).is_err());
+        assert!(matches!(
+            unknown.verify(&dir, now),
+            Err(ProtocolError::UnknownAuthority(77))
+        ));
+        assert!(
+            ConsentCode::issue(&keys[0].sign, 1, "lower", Day(1), 1, [0; 16], Minute(1)).is_err()
+        );
         assert!(ConsentCode::issue(&keys[0].sign, 1, "A", Day(1), 29, [0; 16], Minute(1)).is_err());
     }
 }

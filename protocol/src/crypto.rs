@@ -116,12 +116,17 @@ impl AeadKey {
     /// Derives the AEAD key for `label` from a 32-byte (or 16-byte) root key with HKDF.
     pub fn derive(root: &[u8], label: &'static str) -> Result<Self> {
         let key = hkdf_expand::<32>(root, None, &[b"spur/v1/aead/", label.as_bytes()])?;
-        let cipher = Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| ProtocolError::KeyDerivation)?;
+        let cipher =
+            Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| ProtocolError::KeyDerivation)?;
         Ok(Self { cipher, label })
     }
 
     /// Encrypts with a fresh random nonce: `nonce(12) || ciphertext || tag(16)`.
-    pub fn encrypt(&self, rng: &mut impl rand_core::CryptoRngCore, plaintext: &[u8]) -> Result<Vec<u8>> {
+    pub fn encrypt(
+        &self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>> {
         let mut nonce = [0u8; 12];
         rng.fill_bytes(&mut nonce);
         let ct = self

@@ -86,8 +86,11 @@ impl Directory {
             return Err(invalid("the default authority must be listed"));
         }
         for a in &self.authorities {
-            if a.name.is_empty() || a.name.len() > MAX_NAME || a.name.chars().any(char::is_control) {
-                return Err(invalid("authority names must have 1 to 64 bytes, no control characters"));
+            if a.name.is_empty() || a.name.len() > MAX_NAME || a.name.chars().any(char::is_control)
+            {
+                return Err(invalid(
+                    "authority names must have 1 to 64 bytes, no control characters",
+                ));
             }
             if a.ranges.len() > 255 {
                 return Err(invalid("an authority may have at most 255 postcode ranges"));
@@ -134,7 +137,9 @@ impl Directory {
                 .bytes(&a.sign.to_bytes())
                 .u8(u8::try_from(a.ranges.len()).unwrap_or(u8::MAX));
             for r in &a.ranges {
-                w.bytes(&r.country.bytes()).bytes(&r.from.bytes()).bytes(&r.to.bytes());
+                w.bytes(&r.country.bytes())
+                    .bytes(&r.from.bytes())
+                    .bytes(&r.to.bytes());
             }
         }
         w.into_vec()

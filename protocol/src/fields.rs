@@ -380,8 +380,14 @@ mod tests {
 
     #[test]
     fn phone_numbers_normalise_and_refuse() {
-        assert_eq!(PhoneNumber::parse("+49 151 2345-6789").unwrap().as_str(), "+4915123456789");
-        assert_eq!(PhoneNumber::parse("0049 151 23456789").unwrap().as_str(), "+4915123456789");
+        assert_eq!(
+            PhoneNumber::parse("+49 151 2345-6789").unwrap().as_str(),
+            "+4915123456789"
+        );
+        assert_eq!(
+            PhoneNumber::parse("0049 151 23456789").unwrap().as_str(),
+            "+4915123456789"
+        );
         assert!(PhoneNumber::parse("0151 23456789").is_err());
         assert!(PhoneNumber::parse("+0151234567").is_err());
         assert!(PhoneNumber::parse("+49 151 2345678901234").is_err());

@@ -67,7 +67,12 @@ impl SealSecretKey {
     }
 
     /// Opens a box sealed to this key under `label`.
-    pub fn open(&self, label: &str, layer: &'static str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn open(
+        &self,
+        label: &str,
+        layer: &'static str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
         crypto::open_sealed(&self.0, &self.1, label, layer, sealed)
     }
 }
@@ -93,7 +98,9 @@ impl SignPublicKey {
     pub fn from_bytes(b: [u8; 32]) -> Result<Self> {
         VerifyingKey::from_bytes(&b)
             .map(Self)
-            .map_err(|_| ProtocolError::WeakKey { what: "Ed25519 key" })
+            .map_err(|_| ProtocolError::WeakKey {
+                what: "Ed25519 key",
+            })
     }
 
     /// The 32 bytes.
@@ -102,7 +109,13 @@ impl SignPublicKey {
     }
 
     /// Verifies `sig` over `label || message` (strict verification: no malleable signatures).
-    pub fn verify(&self, label: &str, message: &[u8], sig: &[u8; 64], what: &'static str) -> Result<()> {
+    pub fn verify(
+        &self,
+        label: &str,
+        message: &[u8],
+        sig: &[u8; 64],
+        what: &'static str,
+    ) -> Result<()> {
         let mut m = Vec::with_capacity(label.len() + message.len());
         m.extend_from_slice(label.as_bytes());
         m.extend_from_slice(message);

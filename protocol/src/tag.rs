@@ -28,12 +28,12 @@ impl QrId {
 
     /// Parses 32 lower-case hex digits.
     pub fn from_hex(s: &str) -> Result<Self> {
-        let v = data_encoding::HEXLOWER
-            .decode(s.as_bytes())
-            .map_err(|_| ProtocolError::InvalidField {
+        let v = data_encoding::HEXLOWER.decode(s.as_bytes()).map_err(|_| {
+            ProtocolError::InvalidField {
                 field: "QR id",
                 reason: "must be 32 lower-case hex digits",
-            })?;
+            }
+        })?;
         let b: [u8; 16] = v.try_into().map_err(|_| ProtocolError::InvalidField {
             field: "QR id",
             reason: "must be 32 lower-case hex digits",
@@ -100,7 +100,10 @@ pub struct TmpDeriver(TmpKey);
 impl TmpDeriver {
     /// The TMP key of `id` in `slot`.
     pub fn tmp(&self, id: &QrId, slot: Slot) -> TmpKey {
-        TmpKey::from_bytes(hmac_sha256(self.0.expose(), &[&id.0, &slot.0.to_be_bytes()]))
+        TmpKey::from_bytes(hmac_sha256(
+            self.0.expose(),
+            &[&id.0, &slot.0.to_be_bytes()],
+        ))
     }
 }
 
@@ -119,7 +122,11 @@ impl TagKey {
         salt[..8].copy_from_slice(b"spur-pin");
         salt[8..24].copy_from_slice(seed.expose());
         salt[24..].copy_from_slice(&id.0);
-        Ok(Self::from_bytes(*argon2id::<16>(cost, pin.as_bytes(), &salt)?))
+        Ok(Self::from_bytes(*argon2id::<16>(
+            cost,
+            pin.as_bytes(),
+            &salt,
+        )?))
     }
 
     /// The SCAN key for this code's `id` in `slot`, given the server's TMP key.
@@ -127,7 +134,11 @@ impl TagKey {
         let mut ikm = zeroize::Zeroizing::new([0u8; 48]);
         ikm[..16].copy_from_slice(self.expose());
         ikm[16..].copy_from_slice(tmp.expose());
-        let k = hkdf_expand::<32>(ikm.as_ref(), Some(&id.0), &[b"spur/v1/scan", &slot.0.to_be_bytes()])?;
+        let k = hkdf_expand::<32>(
+            ikm.as_ref(),
+            Some(&id.0),
+            &[b"spur/v1/scan", &slot.0.to_be_bytes()],
+        )?;
         Ok(ScanKey::from_bytes(*k))
     }
 }
@@ -163,7 +174,13 @@ mod tests {
         let k = tag.scan_key(&id, Slot(5), &d.tmp(&id, Slot(5))).unwrap();
         assert_eq!(k, tag.scan_key(&id, Slot(5), &d.tmp(&id, Slot(5))).unwrap());
         assert_ne!(k, tag.scan_key(&id, Slot(6), &d.tmp(&id, Slot(6))).unwrap());
-        assert_ne!(k, tag2.scan_key(&id, Slot(5), &d.tmp(&id, Slot(5))).unwrap());
-        assert_ne!(k, tag.scan_key(&id2, Slot(5), &d.tmp(&id2, Slot(5))).unwrap());
+        assert_ne!(
+            k,
+            tag2.scan_key(&id, Slot(5), &d.tmp(&id, Slot(5))).unwrap()
+        );
+        assert_ne!(
+            k,
+            tag.scan_key(&id2, Slot(5), &d.tmp(&id2, Slot(5))).unwrap()
+        );
     }
 }

@@ -62,7 +62,11 @@ impl Slot {
     /// Slots touched by a stay from `from` (inclusive) to `to` (exclusive), in order.
     pub fn covering(from: Minute, to: Minute) -> impl Iterator<Item = Slot> {
         let first = from.slot().0;
-        let last = if to > from { Minute(to.0 - 1).slot().0 } else { first };
+        let last = if to > from {
+            Minute(to.0 - 1).slot().0
+        } else {
+            first
+        };
         (first..=last).map(Slot)
     }
 
@@ -105,9 +109,20 @@ mod tests {
 
     #[test]
     fn overlap_is_half_open() {
-        assert!(!stays_overlap(Minute(0), Minute(10), Minute(10), Minute(20)));
+        assert!(!stays_overlap(
+            Minute(0),
+            Minute(10),
+            Minute(10),
+            Minute(20)
+        ));
         assert!(stays_overlap(Minute(0), Minute(11), Minute(10), Minute(20)));
-        assert_eq!(overlap_minutes(Minute(0), Minute(15), Minute(10), Minute(20)), 5);
-        assert_eq!(overlap_minutes(Minute(0), Minute(5), Minute(10), Minute(20)), 0);
+        assert_eq!(
+            overlap_minutes(Minute(0), Minute(15), Minute(10), Minute(20)),
+            5
+        );
+        assert_eq!(
+            overlap_minutes(Minute(0), Minute(5), Minute(10), Minute(20)),
+            0
+        );
     }
 }

@@ -45,7 +45,11 @@ pub fn overlapping_contacts<'a>(
 }
 
 /// Seals a file's content (a package between vault and authority) to an authority.
-pub fn seal_package(rng: &mut impl rand_core::CryptoRngCore, to: &SealPublicKey, content: &[u8]) -> Result<Vec<u8>> {
+pub fn seal_package(
+    rng: &mut impl rand_core::CryptoRngCore,
+    to: &SealPublicKey,
+    content: &[u8],
+) -> Result<Vec<u8>> {
     to.seal(rng, AUTH_PACKAGE, content)
 }
 

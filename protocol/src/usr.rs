@@ -91,7 +91,11 @@ impl UsrKey {
 
     fn sub(&self, label: &[u8], day: Option<Day>) -> Result<[u8; 32]> {
         let d = day.map(|d| d.0.to_be_bytes()).unwrap_or_default();
-        Ok(*hkdf_expand::<32>(self.expose(), None, &[b"spur/v1/usr/", label, &d])?)
+        Ok(*hkdf_expand::<32>(
+            self.expose(),
+            None,
+            &[b"spur/v1/usr/", label, &d],
+        )?)
     }
 
     /// The find key of `day`.
@@ -114,7 +118,9 @@ impl UsrKey {
 
     /// The registration secret shown to the POST server to refresh or delete the registration.
     pub fn registration_secret(&self) -> Result<RegistrationSecret> {
-        Ok(RegistrationSecret::from_bytes(self.sub(b"registration-secret", None)?))
+        Ok(RegistrationSecret::from_bytes(
+            self.sub(b"registration-secret", None)?,
+        ))
     }
 }
 
@@ -128,7 +134,10 @@ impl RegistrationSecret {
 impl FindKey {
     /// The find-tag of a visit that started at `minute`, the `n`-th visit starting in that minute.
     pub fn tag(&self, minute: Minute, n: u8) -> FindTag {
-        hmac_sha256(self.expose(), &[b"spur/v1/find-tag", &minute.0.to_be_bytes(), &[n]])
+        hmac_sha256(
+            self.expose(),
+            &[b"spur/v1/find-tag", &minute.0.to_be_bytes(), &[n]],
+        )
     }
 
     /// Every find-tag this key can produce on `day`, with the minute it stands for:
@@ -209,7 +218,10 @@ mod tests {
         assert_ne!(a, c);
         assert_ne!(a, d);
         assert_ne!(a.find_key(Day(1)).unwrap(), a.find_key(Day(2)).unwrap());
-        assert_ne!(*a.find_key(Day(1)).unwrap().expose(), *a.enc_key(Day(1)).unwrap().expose());
+        assert_ne!(
+            *a.find_key(Day(1)).unwrap().expose(),
+            *a.enc_key(Day(1)).unwrap().expose()
+        );
         assert_eq!(format!("{a:?}"), "UsrKey(Secret<32>(redacted))");
     }
 
@@ -230,6 +242,9 @@ mod tests {
         assert_eq!(rate_secret("12345"), SecretStrength::TooShort);
         assert_eq!(rate_secret("123456"), SecretStrength::Weak);
         assert_eq!(rate_secret("horsebattery"), SecretStrength::Fair);
-        assert_eq!(rate_secret("Horse-Battery-Staple-9"), SecretStrength::Strong);
+        assert_eq!(
+            rate_secret("Horse-Battery-Staple-9"),
+            SecretStrength::Strong
+        );
     }
 }

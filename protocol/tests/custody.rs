@@ -6,13 +6,15 @@
 mod common;
 
 use common::*;
+use spur_protocol::keys::SealSecretKey;
 use spur_protocol::record::check_wire;
-use spur_protocol::record::place::{open_contact_ref, open_personal_record, PlaceDetails, PlaceRecordBody};
+use spur_protocol::record::place::{
+    open_contact_ref, open_personal_record, PlaceDetails, PlaceRecordBody,
+};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
 use spur_protocol::record::visit::{
     open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, SlotOpener, UserEntryBody,
 };
-use spur_protocol::keys::SealSecretKey;
 use spur_protocol::tag::{ScanKey, TagKey};
 use spur_protocol::time::Slot;
 use spur_protocol::trace::find_tag_index;
@@ -20,7 +22,15 @@ use spur_protocol::trace::find_tag_index;
 /// The keys of the matrix, in the column order of the table.
 const KEYS: [&str; 6] = ["OP", "AUTH", "AUTH-other", "USR", "TAG", "TMP"];
 /// What an attacker may learn, in the column order of the table.
-const ITEMS: [&str; 7] = ["phone", "place", "card-owner", "find", "visits", "slot", "identity"];
+const ITEMS: [&str; 7] = [
+    "phone",
+    "place",
+    "card-owner",
+    "find",
+    "visits",
+    "slot",
+    "identity",
+];
 
 /// A fixed dump: Xaver (Munich) and Yvonne (Munich) at one Munich place in one slot; Xaver's
 /// printed card. The "right" authority is Munich; "other" is Berlin.
@@ -43,12 +53,28 @@ fn fixture() -> Fixture {
     let mut slot_entries = Vec::new();
     let mut user_entries = Vec::new();
     for u in [&xaver, &yvonne] {
-        let v = w.visit(u, CodeKind::Place, &place.id, &place.tag, Some(place.region), at(19, 0), at(19, 25));
+        let v = w.visit(
+            u,
+            CodeKind::Place,
+            &place.id,
+            &place.tag,
+            Some(place.region),
+            at(19, 0),
+            at(19, 25),
+        );
         slot_entries.extend(v.slot_entries);
         user_entries.extend(v.user_entries);
     }
     let registration = xaver.registration_wire.clone();
-    Fixture { w, xaver, registration, place, card, slot_entries, user_entries }
+    Fixture {
+        w,
+        xaver,
+        registration,
+        place,
+        card,
+        slot_entries,
+        user_entries,
+    }
 }
 
 fn sealed(wire: &[u8]) -> &[u8] {
@@ -73,24 +99,37 @@ fn attack(f: &Fixture, held: &[bool; 6]) -> [bool; 7] {
     // phone: the registration's contact data.
     if let Some(opk) = op_key {
         if let Ok(body) = RegistrationBody::open(opk, sealed(&f.registration)) {
-            out[0] = auth_keys.iter().any(|a| ContactData::open(a, &body.sealed_contact).is_ok());
+            out[0] = auth_keys
+                .iter()
+                .any(|a| ContactData::open(a, &body.sealed_contact).is_ok());
         }
     }
     // place: the place's details, through OP, TAG, AUTH.
     if let (Some(opk), true) = (op_key, tag) {
-        if let Ok(inner) = PlaceRecordBody::open(opk, sealed(&f.place.record_wire)).and_then(|b| b.open_tag(&f.place.tag)) {
-            out[1] = auth_keys.iter().any(|a| PlaceDetails::open(a, &inner.sealed).is_ok());
+        if let Ok(inner) = PlaceRecordBody::open(opk, sealed(&f.place.record_wire))
+            .and_then(|b| b.open_tag(&f.place.tag))
+        {
+            out[1] = auth_keys
+                .iter()
+                .any(|a| PlaceDetails::open(a, &inner.sealed).is_ok());
         }
     }
     // card-owner: the card owner's registration id, through OP, the card's TAG, AUTH.
     if let (Some(opk), true) = (op_key, tag) {
         if let Ok(inner) = open_personal_record(opk, sealed(&f.card.2), &f.card.1) {
-            out[2] = auth_keys.iter().any(|a| open_contact_ref(a, &inner.sealed).is_ok());
+            out[2] = auth_keys
+                .iter()
+                .any(|a| open_contact_ref(a, &inner.sealed).is_ok());
         }
     }
     // find: which user entries are Xaver's (needs OP to see find-tags, USR's find key to enumerate).
     let bodies: Vec<UserEntryBody> = op_key
-        .map(|k| f.user_entries.iter().map(|u| UserEntryBody::open(k, sealed(u)).unwrap()).collect())
+        .map(|k| {
+            f.user_entries
+                .iter()
+                .map(|u| UserEntryBody::open(k, sealed(u)).unwrap())
+                .collect()
+        })
         .unwrap_or_default();
     if usr {
         let index = find_tag_index(&[(day, f.xaver.usr.find_key(day).unwrap())]);
@@ -113,7 +152,10 @@ fn attack(f: &Fixture, held: &[bool; 6]) -> [bool; 7] {
     // SCAN keys also come from TAG and TMP together.
     if tag && tmp {
         let tmp_key = f.w.tmp.tmp(&f.place.id, slot);
-        scan_keys.push((slot, f.place.tag.scan_key(&f.place.id, slot, &tmp_key).unwrap()));
+        scan_keys.push((
+            slot,
+            f.place.tag.scan_key(&f.place.id, slot, &tmp_key).unwrap(),
+        ));
     }
     // slot: a slot entry's content; identity: whose registration it points to.
     if let Some(opk) = op_key {
@@ -122,7 +164,10 @@ fn attack(f: &Fixture, held: &[bool; 6]) -> [bool; 7] {
             for (_, k) in &scan_keys {
                 if let Some(contact) = SlotOpener::new(k).unwrap().try_open(&body.scan_layer) {
                     out[5] = true;
-                    if auth_keys.iter().any(|a| open_contact_ref(a, &contact.sealed_ref).is_ok()) {
+                    if auth_keys
+                        .iter()
+                        .any(|a| open_contact_ref(a, &contact.sealed_ref).is_ok())
+                    {
                         out[6] = true;
                     }
                 }
@@ -134,11 +179,20 @@ fn attack(f: &Fixture, held: &[bool; 6]) -> [bool; 7] {
 
 /// Reads the matrix from docs/protocol.md: 64 rows of 6 key columns and 7 result columns.
 fn documented() -> Vec<([bool; 6], [bool; 7])> {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).unwrap();
-    let start = doc.find("<!-- custody-matrix:start -->").expect("matrix start marker");
-    let end = doc.find("<!-- custody-matrix:end -->").expect("matrix end marker");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md"))
+        .unwrap();
+    let start = doc
+        .find("<!-- custody-matrix:start -->")
+        .expect("matrix start marker");
+    let end = doc
+        .find("<!-- custody-matrix:end -->")
+        .expect("matrix end marker");
     let mut rows = Vec::new();
-    for line in doc[start..end].lines().filter(|l| l.starts_with('|')).skip(2) {
+    for line in doc[start..end]
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .skip(2)
+    {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         assert_eq!(cells.len(), 13, "row {line}");
         let mut keys = [false; 6];
@@ -166,14 +220,29 @@ fn documented() -> Vec<([bool; 6], [bool; 7])> {
 fn custody_matrix_matches_docs_row_by_row() {
     let f = fixture();
     let rows = documented();
-    assert_eq!(rows.len(), 64, "every combination of the six keys is in the table");
+    assert_eq!(
+        rows.len(),
+        64,
+        "every combination of the six keys is in the table"
+    );
     let mut seen = std::collections::HashSet::new();
     for (keys, expected) in rows {
         assert!(seen.insert(keys), "duplicate row {keys:?}");
         let got = attack(&f, &keys);
-        let held: Vec<_> = KEYS.iter().zip(keys).filter(|(_, h)| *h).map(|(k, _)| *k).collect();
+        let held: Vec<_> = KEYS
+            .iter()
+            .zip(keys)
+            .filter(|(_, h)| *h)
+            .map(|(k, _)| *k)
+            .collect();
         for i in 0..ITEMS.len() {
-            assert_eq!(got[i], expected[i], "keys {held:?}: '{}' should {}", ITEMS[i], if expected[i] { "open" } else { "stay sealed" });
+            assert_eq!(
+                got[i],
+                expected[i],
+                "keys {held:?}: '{}' should {}",
+                ITEMS[i],
+                if expected[i] { "open" } else { "stay sealed" }
+            );
         }
     }
 }
@@ -219,7 +288,11 @@ fn a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
     assert!(!got[3] && !got[4], "owner's visits stay sealed: {got:?}");
     // And a PIN card's printed seed is not its TAG key.
     let seed = TagKey::from_bytes([1; 16]);
-    let pin_tag = TagKey::from_pin(&seed, &f.card.0, "482913", spur_protocol::usr::TEST_KDF).unwrap();
+    let pin_tag =
+        TagKey::from_pin(&seed, &f.card.0, "482913", spur_protocol::usr::TEST_KDF).unwrap();
     assert_ne!(pin_tag, seed);
-    assert_ne!(pin_tag, TagKey::from_pin(&seed, &f.card.0, "482914", spur_protocol::usr::TEST_KDF).unwrap());
+    assert_ne!(
+        pin_tag,
+        TagKey::from_pin(&seed, &f.card.0, "482914", spur_protocol::usr::TEST_KDF).unwrap()
+    );
 }

@@ -9,10 +9,16 @@ use std::collections::{BTreeSet, HashMap};
 use common::*;
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::record::check_wire;
-use spur_protocol::record::consent_release::{build_consent_release, ReleaseForAuthority, ReleaseForVault};
-use spur_protocol::record::place::{open_contact_ref, open_personal_record, PlaceDetails, PlaceRecordBody};
+use spur_protocol::record::consent_release::{
+    build_consent_release, ReleaseForAuthority, ReleaseForVault,
+};
+use spur_protocol::record::place::{
+    open_contact_ref, open_personal_record, PlaceDetails, PlaceRecordBody,
+};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
-use spur_protocol::record::visit::{open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, UserEntryBody};
+use spur_protocol::record::visit::{
+    open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, UserEntryBody,
+};
 use spur_protocol::record::RecordKind;
 use spur_protocol::tag::QrId;
 use spur_protocol::time::{Minute, Slot};
@@ -72,7 +78,15 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
         add(v, &mut dump);
     }
     // Frank scans Alice's card at 18:00 for 30 minutes, no scan region given.
-    let v = w.visit(&frank, CodeKind::Personal, &card_id, &card_tag, None, at(18, 0), at(18, 30));
+    let v = w.visit(
+        &frank,
+        CodeKind::Personal,
+        &card_id,
+        &card_tag,
+        None,
+        at(18, 0),
+        at(18, 30),
+    );
     add(v, &mut dump);
 
     // Every record of a kind has the same size.
@@ -89,12 +103,27 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
     // --- Consent: Munich issues a code for that day; Alice's app verifies and releases.
     let munich = w.keys_of(MUNICH).clone();
     let day = at(12, 0).day();
-    let code = ConsentCode::issue(&munich.sign, MUNICH, "M-2026-0042", day, 1, [9; 16], at(23, 0)).unwrap();
+    let code = ConsentCode::issue(
+        &munich.sign,
+        MUNICH,
+        "M-2026-0042",
+        day,
+        1,
+        [9; 16],
+        at(23, 0),
+    )
+    .unwrap();
     let verified = code.verify(&w.dir, at(20, 0)).unwrap();
     let op_pk = w.op.public();
-    let release =
-        build_consent_release(&mut w.rng, &op_pk, &verified, &alice.usr, alice.home, &[(card_id, card_tag.clone())])
-            .unwrap();
+    let release = build_consent_release(
+        &mut w.rng,
+        &op_pk,
+        &verified,
+        &alice.usr,
+        alice.home,
+        &[(card_id, card_tag.clone())],
+    )
+    .unwrap();
     assert_eq!(release.len(), RecordKind::ConsentRelease.wire_len());
 
     // --- Vault: open the release, enumerate find-tags, find Alice's user entries.
@@ -109,7 +138,11 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
             index.get(&body.find_tag).map(|m| (*m, body.auth_layer))
         })
         .collect();
-    assert_eq!(found.len(), 1, "Alice made one user entry that day (70 minutes < 4 h)");
+    assert_eq!(
+        found.len(),
+        1,
+        "Alice made one user entry that day (70 minutes < 4 h)"
+    );
     assert_eq!(found[0].0, at(12, 0));
 
     // --- Authority (Munich): open the release's AUTH part and the user entries.
@@ -127,29 +160,70 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
     // The TAG server gives the authority the card's past TMP keys (signed request, checked
     // elsewhere); the authority computes the card's SCAN keys for the released day.
     let (own_id, own_tag) = &for_auth.own_codes[0];
-    let card_slots: Vec<_> = (day.start().slot().0..day.start().slot().0 + 48).map(Slot).collect();
-    let card_keys: Vec<_> =
-        card_slots.iter().map(|s| (*s, own_tag.scan_key(own_id, *s, &w.tmp.tmp(own_id, *s)).unwrap())).collect();
+    let card_slots: Vec<_> = (day.start().slot().0..day.start().slot().0 + 48)
+        .map(Slot)
+        .collect();
+    let card_keys: Vec<_> = card_slots
+        .iter()
+        .map(|s| {
+            (
+                *s,
+                own_tag
+                    .scan_key(own_id, *s, &w.tmp.tmp(own_id, *s))
+                    .unwrap(),
+            )
+        })
+        .collect();
 
     // --- Vault: index slot entries by bucket, trial-open with the SCAN keys, keep overlaps.
-    let mut buckets: HashMap<(Slot, CodeKind, Option<spur_protocol::fields::Region>), Vec<Vec<u8>>> = HashMap::new();
+    let mut buckets: HashMap<
+        (Slot, CodeKind, Option<spur_protocol::fields::Region>),
+        Vec<Vec<u8>>,
+    > = HashMap::new();
     for s in &dump.slot_entries {
         let b = SlotEntryBody::open(&w.op, sealed(s)).unwrap();
-        let key_region = if b.code_kind == CodeKind::Personal { None } else { b.region };
-        buckets.entry((b.slot, b.code_kind, key_region)).or_default().push(b.scan_layer);
+        let key_region = if b.code_kind == CodeKind::Personal {
+            None
+        } else {
+            b.region
+        };
+        buckets
+            .entry((b.slot, b.code_kind, key_region))
+            .or_default()
+            .push(b.scan_layer);
     }
     let mut contacts = Vec::new();
     for seg in &segments {
         for (slot, key) in &seg.scan_keys {
-            let layers = buckets.get(&(*slot, seg.code_kind, seg.region)).cloned().unwrap_or_default();
-            contacts.extend(overlapping_contacts(key, seg.time_in, seg.time_out, layers.iter().map(Vec::as_slice)).unwrap());
+            let layers = buckets
+                .get(&(*slot, seg.code_kind, seg.region))
+                .cloned()
+                .unwrap_or_default();
+            contacts.extend(
+                overlapping_contacts(
+                    key,
+                    seg.time_in,
+                    seg.time_out,
+                    layers.iter().map(Vec::as_slice),
+                )
+                .unwrap(),
+            );
         }
     }
     for (slot, key) in &card_keys {
-        let layers = buckets.get(&(*slot, CodeKind::Personal, None)).cloned().unwrap_or_default();
+        let layers = buckets
+            .get(&(*slot, CodeKind::Personal, None))
+            .cloned()
+            .unwrap_or_default();
         // The card's "stay" is the whole released day.
         contacts.extend(
-            overlapping_contacts(key, day.start(), day.start().plus(1440), layers.iter().map(Vec::as_slice)).unwrap(),
+            overlapping_contacts(
+                key,
+                day.start(),
+                day.start().plus(1440),
+                layers.iter().map(Vec::as_slice),
+            )
+            .unwrap(),
         );
     }
 
@@ -172,28 +246,49 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
             continue; // the infected person's own entries
         }
         // Another authority's key opens nothing of this contact.
-        let other = w.keys_of(if c.home_authority == MUNICH { BERLIN } else { MUNICH });
+        let other = w.keys_of(if c.home_authority == MUNICH {
+            BERLIN
+        } else {
+            MUNICH
+        });
         assert!(open_contact_ref(&other.seal, &c.sealed_ref).is_err());
         let reg = &registrations[&reg_id];
         let contact = ContactData::open(&keys.seal, &reg.sealed_contact).unwrap();
-        phones_by_authority.entry(c.home_authority).or_default().insert(contact.phone.as_str().to_owned());
+        phones_by_authority
+            .entry(c.home_authority)
+            .or_default()
+            .insert(contact.phone.as_str().to_owned());
     }
-    let expect = |v: &[&common::User]| v.iter().map(|u| u.phone.as_str().to_owned()).collect::<BTreeSet<_>>();
+    let expect = |v: &[&common::User]| {
+        v.iter()
+            .map(|u| u.phone.as_str().to_owned())
+            .collect::<BTreeSet<_>>()
+    };
     assert_eq!(phones_by_authority[&MUNICH], expect(&[&bob, &frank]));
     assert_eq!(phones_by_authority[&BERLIN], expect(&[&carol]));
     let _ = (&dave, &erin, &gina); // present, overlapping nothing: never in the list
 
     // --- The place owner is resolved through the TAG key from Alice's user entry.
-    let place_wire = dump.places.iter().find(|p| check_wire(p).unwrap().clear == cafe.id.0).unwrap();
+    let place_wire = dump
+        .places
+        .iter()
+        .find(|p| check_wire(p).unwrap().clear == cafe.id.0)
+        .unwrap();
     let body = PlaceRecordBody::open(&w.op, sealed(place_wire)).unwrap();
     let inner = body.open_tag(&segments[0].tag).unwrap();
     let details = PlaceDetails::open(&w.keys_of(inner.authority).seal, &inner.sealed).unwrap();
     assert_eq!(details.name, "Café Zur Post");
     assert_eq!(details.responsible_phone.as_str(), "+498912345678");
-    assert!(body.open_tag(&bar.tag).is_err(), "another code's TAG does not open it");
+    assert!(
+        body.open_tag(&bar.tag).is_err(),
+        "another code's TAG does not open it"
+    );
 
     // --- The card's owner is Alice herself, resolved through the card's TAG key.
     let card_inner = open_personal_record(&w.op, sealed(&dump.personal[0]), own_tag).unwrap();
-    assert_eq!(open_contact_ref(&w.keys_of(card_inner.authority).seal, &card_inner.sealed).unwrap(), alice_id);
+    assert_eq!(
+        open_contact_ref(&w.keys_of(card_inner.authority).seal, &card_inner.sealed).unwrap(),
+        alice_id
+    );
     let _: QrId = *own_id;
 }

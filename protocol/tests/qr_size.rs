@@ -22,7 +22,10 @@ fn place_url(host: &str, name: &str, postcode: &str) -> String {
 }
 
 fn version_of(url: &str) -> i16 {
-    match QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).unwrap().version() {
+    match QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
+        .unwrap()
+        .version()
+    {
         Version::Normal(v) => v,
         Version::Micro(_) => panic!("micro QR"),
     }
@@ -32,7 +35,11 @@ fn version_of(url: &str) -> i16 {
 fn place_code_fits_version_7_m() {
     let host = "contact.spur-app.org"; // 20 characters
     assert_eq!(host.len(), 20);
-    for name in ["Gasthaus Zum Goldenen Hirschen", "Lecture Hall MW 2001, TU Munich", "Cafe 1 2 3 4 5 6 7 8 9 10 11 1"] {
+    for name in [
+        "Gasthaus Zum Goldenen Hirschen",
+        "Lecture Hall MW 2001, TU Munich",
+        "Cafe 1 2 3 4 5 6 7 8 9 10 11 1",
+    ] {
         let name = &name[..30];
         let url = place_url(host, name, "80331");
         let v = version_of(&url);
@@ -45,7 +52,11 @@ fn place_code_fits_version_7_m() {
 fn personal_and_short_place_codes_are_smaller_still() {
     let personal = Payload {
         host: "contact.spur-app.org".into(),
-        code: Code::Personal(PersonalCode { id: QrId([1; 16]), key: TagKey::from_bytes([2; 16]), pin_protected: true }),
+        code: Code::Personal(PersonalCode {
+            id: QrId([1; 16]),
+            key: TagKey::from_bytes([2; 16]),
+            pin_protected: true,
+        }),
     }
     .to_url()
     .unwrap();

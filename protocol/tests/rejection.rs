@@ -15,7 +15,9 @@ use spur_protocol::keys::SealSecretKey;
 use spur_protocol::labels::ALL_LAYER_LABELS;
 use spur_protocol::qr::{Code, Payload, PersonalCode, PlaceCode};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
-use spur_protocol::record::visit::{open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, UserEntryBody};
+use spur_protocol::record::visit::{
+    open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, UserEntryBody,
+};
 use spur_protocol::record::{check_wire, open_op, RecordKind, VERSION};
 use spur_protocol::tag::{QrId, TagKey};
 use spur_protocol::time::{Day, Minute};
@@ -26,8 +28,22 @@ fn one_of_each(w: &mut World) -> Vec<Vec<u8>> {
     let p = w.place("Kiosk", "80331");
     let (cid, ctag, card) = w.card(&u);
     let _ = (cid, ctag);
-    let v = w.visit(&u, CodeKind::Place, &p.id, &p.tag, Some(p.region), at(10, 0), at(10, 20));
-    vec![u.registration_wire.clone(), p.record_wire.clone(), card, v.slot_entries[0].clone(), v.user_entries[0].clone()]
+    let v = w.visit(
+        &u,
+        CodeKind::Place,
+        &p.id,
+        &p.tag,
+        Some(p.region),
+        at(10, 0),
+        at(10, 20),
+    );
+    vec![
+        u.registration_wire.clone(),
+        p.record_wire.clone(),
+        card,
+        v.slot_entries[0].clone(),
+        v.user_entries[0].clone(),
+    ]
 }
 
 #[test]
@@ -37,19 +53,31 @@ fn truncated_extended_and_wrong_version_records_are_refused_before_anything_open
         let kind = check_wire(&rec).unwrap().kind;
         for cut in [0, 1, 2, rec.len() / 2, rec.len() - 1] {
             assert!(
-                matches!(check_wire(&rec[..cut]), Err(ProtocolError::Truncated { .. } | ProtocolError::WrongSize { .. })),
+                matches!(
+                    check_wire(&rec[..cut]),
+                    Err(ProtocolError::Truncated { .. } | ProtocolError::WrongSize { .. })
+                ),
                 "{kind:?} cut at {cut}"
             );
         }
         let mut longer = rec.clone();
         longer.push(0);
-        assert!(matches!(check_wire(&longer), Err(ProtocolError::WrongSize { .. })));
+        assert!(matches!(
+            check_wire(&longer),
+            Err(ProtocolError::WrongSize { .. })
+        ));
         let mut v2 = rec.clone();
         v2[0] = VERSION + 1;
-        assert!(matches!(check_wire(&v2), Err(ProtocolError::UnsupportedVersion { .. })));
+        assert!(matches!(
+            check_wire(&v2),
+            Err(ProtocolError::UnsupportedVersion { .. })
+        ));
         let mut k = rec.clone();
         k[1] = 0;
-        assert!(matches!(check_wire(&k), Err(ProtocolError::UnknownKind { .. })));
+        assert!(matches!(
+            check_wire(&k),
+            Err(ProtocolError::UnknownKind { .. })
+        ));
     }
 }
 
@@ -65,7 +93,10 @@ fn every_flipped_bit_of_a_sealed_body_is_detected() {
             let mut t = sealed.clone();
             t[byte] ^= 1 << (byte % 8);
             assert!(
-                matches!(open_op(&w.op, kind, &t), Err(ProtocolError::OpenFailed { layer: "OP" })),
+                matches!(
+                    open_op(&w.op, kind, &t),
+                    Err(ProtocolError::OpenFailed { layer: "OP" })
+                ),
                 "{kind:?} byte {byte}"
             );
         }
@@ -78,11 +109,18 @@ fn wrong_key_and_wrong_kind_never_open() {
     let stranger = SealSecretKey::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(99));
     for rec in one_of_each(&mut w) {
         let wire = check_wire(&rec).unwrap();
-        assert!(matches!(open_op(&stranger, wire.kind, wire.sealed), Err(ProtocolError::OpenFailed { .. })));
+        assert!(matches!(
+            open_op(&stranger, wire.kind, wire.sealed),
+            Err(ProtocolError::OpenFailed { .. })
+        ));
         // A body of one kind offered as another kind fails on size or on the label.
         for other in RecordKind::ALL {
             if other != wire.kind {
-                assert!(open_op(&w.op, other, wire.sealed).is_err(), "{:?} as {other:?}", wire.kind);
+                assert!(
+                    open_op(&w.op, other, wire.sealed).is_err(),
+                    "{:?} as {other:?}",
+                    wire.kind
+                );
             }
         }
     }
@@ -106,7 +144,15 @@ fn user_entry_layers_refuse_wrong_authority_and_wrong_day() {
     let mut w = World::new(25);
     let u = w.register("+4915100000010", "80331");
     let p = w.place("Kiosk", "80331");
-    let v = w.visit(&u, CodeKind::Place, &p.id, &p.tag, Some(p.region), at(10, 0), at(10, 20));
+    let v = w.visit(
+        &u,
+        CodeKind::Place,
+        &p.id,
+        &p.tag,
+        Some(p.region),
+        at(10, 0),
+        at(10, 20),
+    );
     let body = UserEntryBody::open(&w.op, check_wire(&v.user_entries[0]).unwrap().sealed).unwrap();
     assert!(open_user_auth_layer(&w.keys_of(BERLIN).seal, &body.auth_layer).is_err());
     let usr_layer = open_user_auth_layer(&w.keys_of(MUNICH).seal, &body.auth_layer).unwrap();

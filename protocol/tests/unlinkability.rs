@@ -35,7 +35,10 @@ fn assert_unlinkable(records: &[Vec<u8>], what: &str) {
         for b in &records[i + 1..] {
             assert_eq!(a.len(), b.len(), "{what}: sizes differ");
             let l = longest_common_substring(a, b);
-            assert!(l <= CHANCE, "{what}: {l} common bytes between two records of one user");
+            assert!(
+                l <= CHANCE,
+                "{what}: {l} common bytes between two records of one user"
+            );
         }
     }
 }
@@ -50,25 +53,53 @@ fn two_scans_of_one_user_share_nothing_beyond_chance() {
     let mut alice_slots = Vec::new();
     let mut alice_users = Vec::new();
     // The same place twice in one day, another place, and the same slot as Bob.
-    for (place, from, to) in [(&p, at(8, 0), at(9, 0)), (&p, at(12, 0), at(12, 45)), (&q, at(14, 10), at(14, 40))] {
-        let v = w.visit(&alice, CodeKind::Place, &place.id, &place.tag, Some(place.region), from, to);
+    for (place, from, to) in [
+        (&p, at(8, 0), at(9, 0)),
+        (&p, at(12, 0), at(12, 45)),
+        (&q, at(14, 10), at(14, 40)),
+    ] {
+        let v = w.visit(
+            &alice,
+            CodeKind::Place,
+            &place.id,
+            &place.tag,
+            Some(place.region),
+            from,
+            to,
+        );
         alice_slots.extend(v.slot_entries);
         alice_users.extend(v.user_entries);
     }
-    let bob_visit = w.visit(&bob, CodeKind::Place, &p.id, &p.tag, Some(p.region), at(8, 0), at(9, 0));
+    let bob_visit = w.visit(
+        &bob,
+        CodeKind::Place,
+        &p.id,
+        &p.tag,
+        Some(p.region),
+        at(8, 0),
+        at(9, 0),
+    );
 
     // The 2-byte header (version, kind) is the same for every record of a kind, whoever made it.
     let strip = |v: &Vec<Vec<u8>>| v.iter().map(|r| r[2..].to_vec()).collect::<Vec<_>>();
     assert_unlinkable(&strip(&alice_slots), "slot entries");
     assert_unlinkable(&strip(&alice_users), "user entries");
-    assert!(alice_slots.iter().all(|r| r.len() == RecordKind::SlotEntry.wire_len()));
-    assert!(alice_users.iter().all(|r| r.len() == RecordKind::UserEntry.wire_len()));
+    assert!(alice_slots
+        .iter()
+        .all(|r| r.len() == RecordKind::SlotEntry.wire_len()));
+    assert!(alice_users
+        .iter()
+        .all(|r| r.len() == RecordKind::UserEntry.wire_len()));
 
     // After the OP layer: the bucket (slot, code kind, region) is what the vault indexes by and is
     // the same for every visitor of that bucket; everything after it is unlinkable.
     let scan_layers: Vec<Vec<u8>> = alice_slots
         .iter()
-        .map(|r| SlotEntryBody::open(&w.op, check_wire(r).unwrap().sealed).unwrap().scan_layer)
+        .map(|r| {
+            SlotEntryBody::open(&w.op, check_wire(r).unwrap().sealed)
+                .unwrap()
+                .scan_layer
+        })
         .collect();
     assert_unlinkable(&scan_layers, "SCAN layers");
     let user_bodies: Vec<Vec<u8>> = alice_users
@@ -82,8 +113,15 @@ fn two_scans_of_one_user_share_nothing_beyond_chance() {
 
     // Alice's and Bob's entries in the same bucket look alike exactly as much as Alice's own do.
     let a0 = SlotEntryBody::open(&w.op, check_wire(&alice_slots[0]).unwrap().sealed).unwrap();
-    let b0 = SlotEntryBody::open(&w.op, check_wire(&bob_visit.slot_entries[0]).unwrap().sealed).unwrap();
-    assert_eq!((a0.slot, a0.code_kind, a0.region), (b0.slot, b0.code_kind, b0.region));
+    let b0 = SlotEntryBody::open(
+        &w.op,
+        check_wire(&bob_visit.slot_entries[0]).unwrap().sealed,
+    )
+    .unwrap();
+    assert_eq!(
+        (a0.slot, a0.code_kind, a0.region),
+        (b0.slot, b0.code_kind, b0.region)
+    );
     assert!(longest_common_substring(&a0.scan_layer, &b0.scan_layer) <= CHANCE);
 }
 

@@ -10,7 +10,9 @@ use spur_protocol::fields::PhoneNumber;
 use spur_protocol::qr::{Code, Payload, PlaceCode};
 use spur_protocol::record::check_wire;
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
-use spur_protocol::record::visit::{open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, SlotOpener, UserEntryBody};
+use spur_protocol::record::visit::{
+    open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, SlotOpener, UserEntryBody,
+};
 use spur_protocol::tag::QrId;
 use spur_protocol::time::Slot;
 use spur_protocol::usr::{UsrKey, USR_KDF};
@@ -22,8 +24,14 @@ fn build() -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = Vec::new();
     let mut put = |k: &str, val: &[u8]| v.push((k.to_owned(), hex::encode(val)));
     put("op_secret", w.op.to_bytes().as_ref());
-    put("auth_munich_secret", w.keys_of(MUNICH).seal.to_bytes().as_ref());
-    put("auth_berlin_secret", w.keys_of(BERLIN).seal.to_bytes().as_ref());
+    put(
+        "auth_munich_secret",
+        w.keys_of(MUNICH).seal.to_bytes().as_ref(),
+    );
+    put(
+        "auth_berlin_secret",
+        w.keys_of(BERLIN).seal.to_bytes().as_ref(),
+    );
     put("tag_server_secret", w.tag_server.expose());
 
     // USR at the real cost, from fixed credentials.
@@ -35,9 +43,15 @@ fn build() -> Vec<(String, String)> {
     let day = at(0, 0).day();
     put("usr_find_key_day", usr.find_key(day).unwrap().expose());
     put("usr_enc_key_day", usr.enc_key(day).unwrap().expose());
-    put("usr_find_tag_12_00_n0", &usr.find_key(day).unwrap().tag(at(12, 0), 0));
+    put(
+        "usr_find_tag_12_00_n0",
+        &usr.find_key(day).unwrap().tag(at(12, 0), 0),
+    );
     put("usr_registration_id", &usr.registration_id().unwrap());
-    put("usr_registration_handle", &usr.registration_secret().unwrap().handle());
+    put(
+        "usr_registration_handle",
+        &usr.registration_secret().unwrap().handle(),
+    );
 
     let id = QrId([0x11; 16]);
     let tag = spur_protocol::tag::TagKey::from_bytes([0x22; 16]);
@@ -45,14 +59,30 @@ fn build() -> Vec<(String, String)> {
     let tmp = w.tmp.tmp(&id, slot);
     put("tmp_qr_id", &id.0);
     put("tmp_slot_997296", tmp.expose());
-    put("scan_tag_2222", tag.scan_key(&id, slot, &tmp).unwrap().expose());
+    put(
+        "scan_tag_2222",
+        tag.scan_key(&id, slot, &tmp).unwrap().expose(),
+    );
 
     let user = w.register("+4915100000001", "80331");
     let place = w.place("Café Zur Post", "80331");
-    let visit = w.visit(&user, CodeKind::Place, &place.id, &place.tag, Some(place.region), at(12, 0), at(12, 40));
+    let visit = w.visit(
+        &user,
+        CodeKind::Place,
+        &place.id,
+        &place.tag,
+        Some(place.region),
+        at(12, 0),
+        at(12, 40),
+    );
     let url = Payload {
         host: "spur.example".into(),
-        code: Code::Place(PlaceCode { id: place.id, tag: place.tag.clone(), region: place.region, name: place.name.clone() }),
+        code: Code::Place(PlaceCode {
+            id: place.id,
+            tag: place.tag.clone(),
+            region: place.region,
+            name: place.name.clone(),
+        }),
     }
     .to_url()
     .unwrap();
@@ -81,13 +111,19 @@ fn read_committed() -> Vec<(String, String)> {
 fn vectors_are_reproduced_exactly() {
     let built = build();
     if std::env::var_os("SPUR_UPDATE_VECTORS").is_some() {
-        let mut out = String::from("# spur protocol v1 test vectors: name = hex (see docs/protocol.md section 13)\n");
+        let mut out = String::from(
+            "# spur protocol v1 test vectors: name = hex (see docs/protocol.md section 13)\n",
+        );
         for (k, v) in &built {
             out.push_str(&format!("{k} = {v}\n"));
         }
         std::fs::write(PATH, out).unwrap();
     }
-    assert_eq!(read_committed(), built, "format or derivation changed: see the header of this file");
+    assert_eq!(
+        read_committed(),
+        built,
+        "format or derivation changed: see the header of this file"
+    );
 }
 
 #[test]
@@ -101,19 +137,36 @@ fn committed_vectors_still_open() {
 
     let reg = b("record_registration");
     let (_, body) = RegistrationBody::open_wire(&op, &reg).unwrap();
-    assert_eq!(ContactData::open(&munich, &body.sealed_contact).unwrap().phone.as_str(), "+4915100000001");
+    assert_eq!(
+        ContactData::open(&munich, &body.sealed_contact)
+            .unwrap()
+            .phone
+            .as_str(),
+        "+4915100000001"
+    );
 
     let url = String::from_utf8(b("place_url")).unwrap();
-    let Code::Place(place) = Payload::parse(&url).unwrap().code else { panic!("place") };
+    let Code::Place(place) = Payload::parse(&url).unwrap().code else {
+        panic!("place")
+    };
     assert_eq!(place.name, "Café Zur Post");
 
     let user = UsrKey::from_bytes(arr("user_usr_key"));
-    let ue = UserEntryBody::open(&op, check_wire(&b("record_user_entry_0")).unwrap().sealed).unwrap();
+    let ue =
+        UserEntryBody::open(&op, check_wire(&b("record_user_entry_0")).unwrap().sealed).unwrap();
     let day = at(12, 0).day();
     assert_eq!(ue.find_tag, user.find_key(day).unwrap().tag(at(12, 0), 0));
-    let seg = open_visit(&user.enc_key(day).unwrap(), &open_user_auth_layer(&munich, &ue.auth_layer).unwrap()).unwrap();
+    let seg = open_visit(
+        &user.enc_key(day).unwrap(),
+        &open_user_auth_layer(&munich, &ue.auth_layer).unwrap(),
+    )
+    .unwrap();
     assert_eq!(seg.qr_id, place.id);
-    let se = SlotEntryBody::open(&op, check_wire(&b("record_slot_entry_0")).unwrap().sealed).unwrap();
-    let contact = SlotOpener::new(&seg.scan_keys[0].1).unwrap().try_open(&se.scan_layer).unwrap();
+    let se =
+        SlotEntryBody::open(&op, check_wire(&b("record_slot_entry_0")).unwrap().sealed).unwrap();
+    let contact = SlotOpener::new(&seg.scan_keys[0].1)
+        .unwrap()
+        .try_open(&se.scan_layer)
+        .unwrap();
     assert_eq!((contact.time_in, contact.time_out), (at(12, 0), at(12, 40)));
 }

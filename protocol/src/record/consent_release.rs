@@ -7,7 +7,10 @@
 
 use zeroize::Zeroizing;
 
-use super::{check_wire, open_op, start, RecordKind, CONSENT_AUTH_PLAIN, CONSENT_BODY, MAX_CONSENT_DAYS, MAX_OWN_CODES};
+use super::{
+    check_wire, open_op, start, RecordKind, CONSENT_AUTH_PLAIN, CONSENT_BODY, MAX_CONSENT_DAYS,
+    MAX_OWN_CODES,
+};
 use crate::consent::{validate_case_id, VerifiedConsent};
 use crate::crypto::SEAL_OVERHEAD;
 use crate::error::{ProtocolError, Result};
@@ -72,7 +75,10 @@ pub fn build_consent_release(
     let case = case_bytes(&code.case_id)?;
     let days: Vec<Day> = code.day_list().collect();
     let mut auth = Writer::with_capacity(CONSENT_AUTH_PLAIN);
-    auth.bytes(&case).bytes(&code.nonce).u32(code.first_day.0).u8(code.days);
+    auth.bytes(&case)
+        .bytes(&code.nonce)
+        .u32(code.first_day.0)
+        .u8(code.days);
     for d in &days {
         auth.bytes(usr.enc_key(*d)?.expose());
     }
@@ -83,7 +89,10 @@ pub fn build_consent_release(
     }
     auth.pad_to(CONSENT_AUTH_PLAIN);
     let auth_plain = Zeroizing::new(auth.into_vec());
-    let auth_part = consent.authority.seal.seal(rng, AUTH_CONSENT, &auth_plain)?;
+    let auth_part = consent
+        .authority
+        .seal
+        .seal(rng, AUTH_CONSENT, &auth_plain)?;
 
     let mut body = Writer::with_capacity(CONSENT_BODY);
     body.bytes(&code.nonce)
@@ -95,7 +104,8 @@ pub fn build_consent_release(
     for d in &days {
         body.bytes(usr.find_key(*d)?.expose());
     }
-    body.pad_to(16 + 16 + 2 + 2 + 4 + 1 + MAX_CONSENT_DAYS * 32).bytes(&auth_part);
+    body.pad_to(16 + 16 + 2 + 2 + 4 + 1 + MAX_CONSENT_DAYS * 32)
+        .bytes(&auth_part);
     let body = Zeroizing::new(body.into_vec());
     let sealed = op.seal(rng, RecordKind::ConsentRelease.op_label(), &body)?;
     let mut w = start(RecordKind::ConsentRelease, &[]);
@@ -120,7 +130,10 @@ fn day_keys(r: &mut Reader<'_>, first: Day, n: usize) -> Result<Vec<(Day, [u8; 3
     for i in 0..MAX_CONSENT_DAYS {
         let k: [u8; 32] = r.array()?;
         if i < n {
-            out.push((Day(first.0.saturating_add(u32::try_from(i).unwrap_or(0))), k));
+            out.push((
+                Day(first.0.saturating_add(u32::try_from(i).unwrap_or(0))),
+                k,
+            ));
         }
     }
     Ok(out)
@@ -164,7 +177,11 @@ impl ReleaseForVault {
 impl ReleaseForAuthority {
     /// Opens the AUTH part with the consenting authority's key.
     pub fn open(auth: &SealSecretKey, auth_part: &[u8]) -> Result<Self> {
-        crate::wire::expect_len(auth_part, CONSENT_AUTH_PLAIN + SEAL_OVERHEAD, "consent release AUTH part")?;
+        crate::wire::expect_len(
+            auth_part,
+            CONSENT_AUTH_PLAIN + SEAL_OVERHEAD,
+            "consent release AUTH part",
+        )?;
         let plain = auth.open(AUTH_CONSENT, "AUTH", auth_part)?;
         let mut r = Reader::new(&plain, "consent release AUTH part");
         let case_id = crate::fields::decode_text("case id", r.take(16)?)?;

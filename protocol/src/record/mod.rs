@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn sizes_are_the_documented_ones() {
         // These numbers are in docs/protocol.md; change both together.
-        let sizes: Vec<_> = RecordKind::ALL.iter().map(|k| (k.name(), k.wire_len())).collect();
+        let sizes: Vec<_> = RecordKind::ALL
+            .iter()
+            .map(|k| (k.name(), k.wire_len()))
+            .collect();
         assert_eq!(
             sizes,
             vec![
@@ -249,13 +252,22 @@ mod tests {
 
     #[test]
     fn header_checks_refuse_bad_input() {
-        assert!(matches!(check_wire(&[]), Err(ProtocolError::Truncated { .. })));
+        assert!(matches!(
+            check_wire(&[]),
+            Err(ProtocolError::Truncated { .. })
+        ));
         assert!(matches!(
             check_wire(&[2, 5]),
             Err(ProtocolError::UnsupportedVersion { got: 2, .. })
         ));
-        assert!(matches!(check_wire(&[1, 99]), Err(ProtocolError::UnknownKind { got: 99, .. })));
-        assert!(matches!(check_wire(&[1, 5, 0]), Err(ProtocolError::WrongSize { .. })));
+        assert!(matches!(
+            check_wire(&[1, 99]),
+            Err(ProtocolError::UnknownKind { got: 99, .. })
+        ));
+        assert!(matches!(
+            check_wire(&[1, 5, 0]),
+            Err(ProtocolError::WrongSize { .. })
+        ));
         let mut ok = vec![0u8; RecordKind::RegistrationDelete.wire_len()];
         ok[0] = 1;
         ok[1] = 2;

@@ -58,7 +58,10 @@ impl PlaceDetails {
             .bytes(&self.region.encode())
             .u8(self.kind as u8)
             .bytes(&encode_text::<64>("place name", &self.name)?)
-            .bytes(&encode_text::<MAX_DESCRIPTION>("description", &self.description)?)
+            .bytes(&encode_text::<MAX_DESCRIPTION>(
+                "description",
+                &self.description,
+            )?)
             .pad_to(PLACE_DETAILS_PLAIN);
         Ok(w.into_vec())
     }
@@ -84,7 +87,11 @@ impl PlaceDetails {
 
     /// Opens the AUTH-sealed details with the place authority's key.
     pub fn open(auth: &SealSecretKey, sealed: &[u8]) -> Result<Self> {
-        crate::wire::expect_len(sealed, PLACE_DETAILS_PLAIN + SEAL_OVERHEAD, "sealed place details")?;
+        crate::wire::expect_len(
+            sealed,
+            PLACE_DETAILS_PLAIN + SEAL_OVERHEAD,
+            "sealed place details",
+        )?;
         Self::decode(&auth.open(AUTH_PLACE, "AUTH", sealed)?)
     }
 }
@@ -101,7 +108,12 @@ fn tag_layer(
     AeadKey::derive(tag.expose(), label)?.encrypt(rng, &w.into_vec())
 }
 
-fn open_tag_layer(tag: &TagKey, label: &'static str, layer: &[u8], sealed_len: usize) -> Result<TagLayerContent> {
+fn open_tag_layer(
+    tag: &TagKey,
+    label: &'static str,
+    layer: &[u8],
+    sealed_len: usize,
+) -> Result<TagLayerContent> {
     let plain = AeadKey::derive(tag.expose(), label)?.decrypt("TAG", layer)?;
     let mut r = Reader::new(&plain, "TAG layer");
     let authority = r.u16()?;
@@ -133,7 +145,9 @@ pub fn build_place_record(
     let sealed = authority.1.seal(rng, AUTH_PLACE, &details.encode()?)?;
     let layer = tag_layer(rng, tag, TAG_PLACE, authority.0, &sealed)?;
     let mut body = Writer::with_capacity(PLACE_BODY);
-    body.bytes(&details.region.encode()).u8(details.kind as u8).bytes(&layer);
+    body.bytes(&details.region.encode())
+        .u8(details.kind as u8)
+        .bytes(&layer);
     let op_sealed = op.seal(rng, RecordKind::Place.op_label(), &body.into_vec())?;
     let mut w = start(RecordKind::Place, &id.0);
     w.bytes(&op_sealed);
@@ -161,7 +175,12 @@ impl PlaceRecordBody {
 
     /// Takes off the TAG layer with the code's TAG key.
     pub fn open_tag(&self, tag: &TagKey) -> Result<TagLayerContent> {
-        open_tag_layer(tag, TAG_PLACE, &self.tag_layer, PLACE_DETAILS_PLAIN + SEAL_OVERHEAD)
+        open_tag_layer(
+            tag,
+            TAG_PLACE,
+            &self.tag_layer,
+            PLACE_DETAILS_PLAIN + SEAL_OVERHEAD,
+        )
     }
 }
 
@@ -184,7 +203,11 @@ pub fn build_personal_record(
 }
 
 /// Opens the OP-sealed part of a personal-code record and then its TAG layer.
-pub fn open_personal_record(op: &SealSecretKey, sealed: &[u8], tag: &TagKey) -> Result<TagLayerContent> {
+pub fn open_personal_record(
+    op: &SealSecretKey,
+    sealed: &[u8],
+    tag: &TagKey,
+) -> Result<TagLayerContent> {
     // open_op has checked the body is PERSONAL_BODY = PERSONAL_TAG_LAYER bytes.
     let body = open_op(op, RecordKind::Personal, sealed)?;
     open_tag_layer(tag, TAG_PERSONAL, &body, CONTACT_REF_SEALED)

@@ -6,7 +6,9 @@
 
 use zeroize::Zeroizing;
 
-use super::{check_wire, open_op, start, RecordKind, CONTACT_PLAIN, CONTACT_SEALED, REGISTRATION_BODY};
+use super::{
+    check_wire, open_op, start, RecordKind, CONTACT_PLAIN, CONTACT_SEALED, REGISTRATION_BODY,
+};
 use crate::error::{ProtocolError, Result};
 use crate::fields::{decode_text, encode_text, PhoneNumber, Region};
 use crate::keys::{SealPublicKey, SealSecretKey};
@@ -40,7 +42,8 @@ impl ContactData {
                 });
             }
         }
-        let campus = encode_text::<MAX_CAMPUS_ID>("campus id", self.campus_id.as_deref().unwrap_or(""))?;
+        let campus =
+            encode_text::<MAX_CAMPUS_ID>("campus id", self.campus_id.as_deref().unwrap_or(""))?;
         let mut w = Writer::with_capacity(CONTACT_PLAIN);
         w.bytes(&self.phone.encode())
             .bytes(&campus)
@@ -72,7 +75,11 @@ impl ContactData {
     }
 
     /// Seals the contact data to the responsible authority's AUTH key.
-    pub fn seal(&self, rng: &mut impl rand_core::CryptoRngCore, auth: &SealPublicKey) -> Result<Vec<u8>> {
+    pub fn seal(
+        &self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        auth: &SealPublicKey,
+    ) -> Result<Vec<u8>> {
         auth.seal(rng, AUTH_CONTACT, &self.encode()?)
     }
 
@@ -132,10 +139,12 @@ impl RegistrationBody {
     pub fn open_wire(op: &SealSecretKey, bytes: &[u8]) -> Result<([u8; 32], Self)> {
         let rec = check_wire(bytes)?;
         expect_kind(&rec, RecordKind::Registration)?;
-        let secret = RegistrationSecret::from_bytes(rec.clear.try_into().map_err(|_| ProtocolError::WrongSize {
-            what: "registration secret",
-            expected: 32,
-            got: rec.clear.len(),
+        let secret = RegistrationSecret::from_bytes(rec.clear.try_into().map_err(|_| {
+            ProtocolError::WrongSize {
+                what: "registration secret",
+                expected: 32,
+                got: rec.clear.len(),
+            }
         })?);
         Ok((secret.handle(), Self::open(op, rec.sealed)?))
     }

@@ -10,8 +10,8 @@ use zeroize::Zeroizing;
 
 use super::place::seal_contact_ref;
 use super::{
-    open_op, start, RecordKind, CONTACT_REF_SEALED, SLOTS_PER_USER_ENTRY, SLOT_BODY, SLOT_SCAN_LAYER,
-    SLOT_SCAN_PLAIN, USER_AUTH_LAYER, USER_BODY, VISIT_PLAIN,
+    open_op, start, RecordKind, CONTACT_REF_SEALED, SLOTS_PER_USER_ENTRY, SLOT_BODY,
+    SLOT_SCAN_LAYER, SLOT_SCAN_PLAIN, USER_AUTH_LAYER, USER_BODY, VISIT_PLAIN,
 };
 use crate::crypto::{AeadKey, AEAD_OVERHEAD};
 use crate::error::{ProtocolError, Result};
@@ -146,9 +146,13 @@ pub fn build_visit(
             .bytes(&home_region)
             .u32(input.time_in.0)
             .u32(input.time_out.0);
-        let scan_layer = AeadKey::derive(key.expose(), SCAN_SLOT)?.encrypt(rng, &inner.into_vec())?;
+        let scan_layer =
+            AeadKey::derive(key.expose(), SCAN_SLOT)?.encrypt(rng, &inner.into_vec())?;
         let mut body = Writer::with_capacity(SLOT_BODY);
-        body.u32(slot.0).u8(input.code_kind as u8).bytes(&region).bytes(&scan_layer);
+        body.u32(slot.0)
+            .u8(input.code_kind as u8)
+            .bytes(&region)
+            .bytes(&scan_layer);
         let sealed = op.seal(rng, RecordKind::SlotEntry.op_label(), &body.into_vec())?;
         let mut w = start(RecordKind::SlotEntry, &[]);
         w.bytes(&sealed);
@@ -177,9 +181,13 @@ pub fn build_visit(
         }
         plain.pad_to(VISIT_PLAIN);
         let plain = Zeroizing::new(plain.into_vec());
-        let usr_layer = AeadKey::derive(visitor.usr.enc_key(day)?.expose(), USR_VISIT)?.encrypt(rng, &plain)?;
+        let usr_layer =
+            AeadKey::derive(visitor.usr.enc_key(day)?.expose(), USR_VISIT)?.encrypt(rng, &plain)?;
         let auth_layer = visitor.home_authority.1.seal(rng, AUTH_USER, &usr_layer)?;
-        let find_tag = visitor.usr.find_key(day)?.tag(start_minute, input.find_index);
+        let find_tag = visitor
+            .usr
+            .find_key(day)?
+            .tag(start_minute, input.find_index);
         let mut body = Writer::with_capacity(USER_BODY);
         body.bytes(&find_tag).bytes(&auth_layer);
         let sealed = op.seal(rng, RecordKind::UserEntry.op_label(), &body.into_vec())?;
@@ -296,7 +304,11 @@ pub fn open_user_auth_layer(auth: &SealSecretKey, auth_layer: &[u8]) -> Result<Z
 
 /// Opens a user entry's USR layer with the day's encryption key (released by consent).
 pub fn open_visit(enc: &EncKey, usr_layer: &[u8]) -> Result<VisitSegment> {
-    crate::wire::expect_len(usr_layer, VISIT_PLAIN + AEAD_OVERHEAD, "user entry USR layer")?;
+    crate::wire::expect_len(
+        usr_layer,
+        VISIT_PLAIN + AEAD_OVERHEAD,
+        "user entry USR layer",
+    )?;
     let plain = AeadKey::derive(enc.expose(), USR_VISIT)?.decrypt("USR", usr_layer)?;
     let mut r = Reader::new(&plain, "visit");
     let code_kind = CodeKind::decode(r.u8()?)?;

@@ -1,6 +1,13 @@
 //! A small deterministic world for the protocol tests: operator, two authorities, a TAG server,
 //! users, a place, a printed card, and helpers that play each party's part.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_arguments,
+    missing_docs
+)]
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -77,7 +84,15 @@ impl World {
         };
         let tag_server = TagServerSecret::random(&mut rng);
         let tmp = tag_server.tmp_deriver().unwrap();
-        Self { rng, op, root, auth, dir, tag_server, tmp }
+        Self {
+            rng,
+            op,
+            root,
+            auth,
+            dir,
+            tag_server,
+            tmp,
+        }
     }
 
     pub fn keys_of(&self, authority: u16) -> &AuthorityKeys {
@@ -103,9 +118,19 @@ impl World {
             sealed_contact,
         };
         let registration_wire = body
-            .build(&mut self.rng, &self.op.public(), &usr.registration_secret().unwrap())
+            .build(
+                &mut self.rng,
+                &self.op.public(),
+                &usr.registration_secret().unwrap(),
+            )
             .unwrap();
-        User { phone, usr, region, home: home.id, registration_wire }
+        User {
+            phone,
+            usr,
+            region,
+            home: home.id,
+            registration_wire,
+        }
     }
 
     pub fn place(&mut self, name: &str, postcode: &str) -> PlaceCodeKeys {
@@ -120,10 +145,22 @@ impl World {
             name: name.into(),
             description: "Marienplatz 1, 1st floor".into(),
         };
-        let record_wire =
-            build_place_record(&mut self.rng, &self.op.public(), (auth.id, &auth.seal), &id, &tag, &details)
-                .unwrap();
-        PlaceCodeKeys { id, tag, region, name: name.into(), record_wire }
+        let record_wire = build_place_record(
+            &mut self.rng,
+            &self.op.public(),
+            (auth.id, &auth.seal),
+            &id,
+            &tag,
+            &details,
+        )
+        .unwrap();
+        PlaceCodeKeys {
+            id,
+            tag,
+            region,
+            name: name.into(),
+            record_wire,
+        }
     }
 
     pub fn card(&mut self, owner: &User) -> (QrId, TagKey, Vec<u8>) {
@@ -142,7 +179,13 @@ impl World {
         (id, tag, wire)
     }
 
-    pub fn scan_keys(&self, id: &QrId, tag: &TagKey, from: Minute, to: Minute) -> Vec<(Slot, ScanKey)> {
+    pub fn scan_keys(
+        &self,
+        id: &QrId,
+        tag: &TagKey,
+        from: Minute,
+        to: Minute,
+    ) -> Vec<(Slot, ScanKey)> {
         Slot::covering(from, to)
             .map(|s| (s, tag.scan_key(id, s, &self.tmp.tmp(id, s)).unwrap()))
             .collect()
