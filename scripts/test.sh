@@ -21,6 +21,8 @@ step "PostgreSQL on 127.0.0.1 for the scale-path tests"
 source scripts/postgres.sh
 pg_start "$root/target/pg-test"
 trap pg_stop EXIT
+# The PostgreSQL tests fail (rather than skip) when the database is missing here.
+export SPUR_REQUIRE_POSTGRES=1
 
 step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace

@@ -93,6 +93,9 @@ pub struct PostArgs {
     /// PostgreSQL URL instead of SQLite (or set SPUR_POSTGRES_URL).
     #[arg(long, env = "SPUR_POSTGRES_URL", hide_env_values = true)]
     pub postgres: Option<String>,
+    /// PostgreSQL schema for the table (letters, digits, underscores).
+    #[arg(long, default_value = "public")]
+    pub postgres_schema: String,
     /// File with the operator's export bearer token (or set SPUR_EXPORT_TOKEN); no token = no export.
     #[arg(long)]
     pub export_token_file: Option<PathBuf>,
@@ -186,7 +189,14 @@ pub fn tag_state(args: &TagArgs, clock: Arc<dyn Clock>) -> anyhow::Result<TagSta
 /// Opens the store the options name.
 pub fn open_store(args: &PostArgs) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match &args.postgres {
-        Some(url) => Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?),
+        Some(url) => Arc::new(
+            PostgresStore::open_in_schema(
+                url,
+                &args.postgres_schema,
+                crate::store::postgres::DEFAULT_CONNECTIONS,
+            )
+            .context("opening PostgreSQL")?,
+        ),
         None => Arc::new(SqliteStore::open(&args.sqlite).context("opening SQLite")?),
     })
 }
@@ -280,6 +290,7 @@ pub fn run_dev(data_dir: &Path, tag_port: u16, post_port: u16) -> anyhow::Result
         listen: loopback(post_port),
         sqlite: data_dir.join("post.sqlite"),
         postgres: None,
+        postgres_schema: "public".into(),
         export_token_file: Some(token_file.clone()),
         sweep_minutes: 60,
         limits: dev_limits,

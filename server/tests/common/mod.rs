@@ -1,6 +1,8 @@
 //! Shared test harness: stores for both backends, servers on 127.0.0.1, record makers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod child;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
