@@ -1,10 +1,14 @@
-//! `spur bench_server` (not built yet: the command says so and exits non-zero).
+//! `spur bench server`: TAG and POST server load on loopback, each beside a baseline measured in
+//! the same run (the work lives in `spur_server::bench`).
 
 /// Options.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    bench: spur_server::bench::BenchArgs,
+}
 
 /// Runs the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this command is not built yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    spur_server::bench::main(args.bench)
 }

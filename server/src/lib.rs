@@ -5,6 +5,7 @@
 //! `{"error": "<code>", "message": "<sentence>"}` (see [`error::ApiError`] and docs/server.md).
 
 pub mod client;
+pub mod bench;
 pub mod clock;
 pub mod error;
 pub mod export;
