@@ -1,0 +1,144 @@
+//! The desk's files per case, kept as JSON with mode 0600 under `cases/`: the consenting
+//! authority's own case (stays with their TAG keys) and, per case of any authority, the contacts
+//! routed to this desk with what was resolved about them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use spur_vault::error::{Result, VaultError};
+use spur_vault::hex::Hex;
+
+/// One stay of the infected person (one visit; long visits span several user entries).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stay {
+    /// Number within the case.
+    pub stay: u32,
+    /// 1 place, 2 personal code.
+    pub code_kind: u8,
+    /// QR id.
+    pub qr_id: Hex,
+    /// TAG key of the code (opens its record).
+    pub tag: Hex,
+    /// Bucket region (12 bytes).
+    pub bucket: Hex,
+    /// Check-in (minute).
+    pub time_in: u32,
+    /// Check-out (minute).
+    pub time_out: u32,
+    /// True for the person's own personal code.
+    pub own_code: bool,
+    /// What is known about the place or the code's owner once resolved.
+    pub label: Option<String>,
+}
+
+/// The consenting authority's file of one case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFile {
+    /// Case id.
+    pub case_id: String,
+    /// Consent nonce.
+    pub nonce: Hex,
+    /// Stays.
+    pub stays: Vec<Stay>,
+}
+
+/// One contact at one stay, after its reference was opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactStay {
+    /// Registration id the reference points to.
+    pub registration_id: Hex,
+    /// The case's stay.
+    pub stay: u32,
+    /// The infected person's stay start.
+    pub stay_in: u32,
+    /// The infected person's stay end.
+    pub stay_out: u32,
+    /// Whether the stay is at the infected person's own code.
+    pub own_code: bool,
+    /// Contact's check-in.
+    pub time_in: u32,
+    /// Contact's check-out.
+    pub time_out: u32,
+    /// Overlap in minutes.
+    pub overlap_minutes: u32,
+    /// Where the contact said they live (12 bytes, zeros if not given).
+    pub region: Hex,
+    /// True when this is the owner of a personal code the infected person scanned (found through
+    /// the code's record, not through a slot entry).
+    #[serde(default)]
+    pub code_owner: bool,
+}
+
+/// What the authority read from a registration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Phone number (E.164).
+    pub phone: String,
+    /// Campus id, if given.
+    pub campus_id: Option<String>,
+    /// Country, if given.
+    pub country: Option<String>,
+    /// Postcode, if given.
+    pub postcode: Option<String>,
+    /// Birth year, if given.
+    pub birth_year: Option<u16>,
+}
+
+/// The contacts of one case routed to this desk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFile {
+    /// The consenting authority's case id.
+    pub case_id: String,
+    /// The consenting authority.
+    pub consenting_authority: u16,
+    /// Stays of the case from user entries (see `ContactsPackage::stays_total`).
+    pub stays_total: u32,
+    /// Every contact stay (deduplicated).
+    pub stays: Vec<ContactStay>,
+    /// Resolved people by registration id (hex).
+    pub people: BTreeMap<String, Person>,
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The path of this desk's own case file.
+pub fn case_path(cases: &Path, case_id: &str) -> PathBuf {
+    cases.join(format!("case-{}.json", safe(case_id)))
+}
+
+/// The path of the contact file of a case of `authority`.
+pub fn contacts_path(cases: &Path, authority: u16, case_id: &str) -> PathBuf {
+    cases.join(format!("contacts-{authority}-{}.json", safe(case_id)))
+}
+
+/// Reads a JSON file, or `None` when it does not exist.
+pub fn load<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    match std::fs::read(path) {
+        Ok(b) => serde_json::from_slice(&b)
+            .map(Some)
+            .map_err(|e| VaultError::bad_file("case file", format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(VaultError::io(path, e)),
+    }
+}
+
+/// Writes a JSON file with mode 0600, atomically.
+pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec_pretty(value)
+            .map_err(|e| VaultError::bad_file("case file", e.to_string()))?,
+    );
+    spur_vault::keyfile::write_private_file(path, &json)
+}

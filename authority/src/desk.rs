@@ -1,0 +1,192 @@
+//! One authority desk on disk: its key files, its directory entry, the pinned directory, the
+//! vault's OP public key, and its case files.
+//!
+//! Layout: `auth.key` (X25519, 0600), `sign.key` (Ed25519, 0600), `entry.json` (the directory
+//! entry to hand to the operator), `root.pub`, `directory.bin` and `op.pub` (from the operator,
+//! pinned by `spur authority pin`), `cases/` (case files, 0600).
+
+use std::path::{Path, PathBuf};
+
+use spur_protocol::directory::Directory;
+use spur_protocol::keys::{
+    AuthorityKeys, SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey,
+};
+use spur_vault::error::{Result, VaultError};
+use spur_vault::keyfile;
+use spur_vault::vault::{OP_PUBLIC, ROOT_PUBLIC};
+
+use crate::entry::DirectoryEntry;
+
+/// Key-file kind of the AUTH secret key.
+pub const AUTH_SECRET: &str = "auth-secret";
+/// Key-file kind of the signing key.
+pub const SIGN_SECRET: &str = "auth-sign-secret";
+
+/// An open desk.
+pub struct Desk {
+    dir: PathBuf,
+    /// This authority's id.
+    pub id: u16,
+    /// The authority's keys.
+    pub keys: AuthorityKeys,
+    /// The pinned, verified directory.
+    pub directory: Directory,
+    /// The operator's root key (verifies the vault's files).
+    pub root: SignPublicKey,
+    /// The vault's OP key (files for the vault are sealed to it).
+    pub op: SealPublicKey,
+}
+
+impl Desk {
+    /// Creates the keys and the directory entry of a new desk in `dir`.
+    pub fn init(
+        dir: &Path,
+        rng: &mut impl rand_core::CryptoRngCore,
+        id: u16,
+        name: &str,
+        ranges: Vec<crate::entry::RangeEntry>,
+    ) -> Result<DirectoryEntry> {
+        std::fs::create_dir_all(dir).map_err(|e| VaultError::io(dir, e))?;
+        let keys = AuthorityKeys::generate(rng);
+        let entry = DirectoryEntry::new(id, name, &keys, ranges);
+        entry.to_authority()?; // validates names and ranges before anything is written
+        keyfile::write_secret(
+            &dir.join("auth.key"),
+            AUTH_SECRET,
+            keys.seal.to_bytes().as_ref(),
+        )?;
+        keyfile::write_secret(
+            &dir.join("sign.key"),
+            SIGN_SECRET,
+            keys.sign.to_bytes().as_ref(),
+        )?;
+        let json = serde_json::to_string_pretty(&entry)
+            .map_err(|e| VaultError::bad_file("entry", e.to_string()))?;
+        std::fs::write(dir.join("entry.json"), json + "\n").map_err(|e| VaultError::io(dir, e))?;
+        Ok(entry)
+    }
+
+    /// Pins the operator's root key, the signed directory and the vault's OP key: the directory
+    /// must verify and list this authority with this desk's keys.
+    pub fn pin(dir: &Path, root_pub: &Path, directory: &Path, op_pub: &Path) -> Result<Directory> {
+        let root = SignPublicKey::from_bytes(keyfile::read_public::<32>(root_pub, ROOT_PUBLIC)?)?;
+        let signed = std::fs::read(directory).map_err(|e| VaultError::io(directory, e))?;
+        let d = Directory::verify(&signed, &root)?;
+        let op = keyfile::read_public::<32>(op_pub, OP_PUBLIC)?;
+        SealPublicKey::from_bytes(op)?;
+        let entry = DirectoryEntry::load(&dir.join("entry.json"))?;
+        let me = d.authority(entry.id).ok_or_else(|| {
+            VaultError::Refused(format!(
+                "the directory does not list authority {}",
+                entry.id
+            ))
+        })?;
+        let keys = load_keys(dir)?;
+        if me.seal != keys.seal.public() || me.sign != keys.sign.public() {
+            return Err(VaultError::Refused(
+                "the directory lists other keys for this authority".into(),
+            ));
+        }
+        for (from, name) in [
+            (root_pub, "root.pub"),
+            (directory, "directory.bin"),
+            (op_pub, "op.pub"),
+        ] {
+            let to = dir.join(name);
+            if from != to {
+                std::fs::copy(from, &to).map_err(|e| VaultError::io(&to, e))?;
+            }
+        }
+        Ok(d)
+    }
+
+    /// Opens the desk in `dir` (initialised and pinned).
+    pub fn open(dir: &Path) -> Result<Self> {
+        let entry = DirectoryEntry::load(&dir.join("entry.json"))?;
+        let keys = load_keys(dir)?;
+        let root = SignPublicKey::from_bytes(keyfile::read_public::<32>(
+            &dir.join("root.pub"),
+            ROOT_PUBLIC,
+        )?)?;
+        let p = dir.join("directory.bin");
+        let signed = std::fs::read(&p).map_err(|_| {
+            VaultError::Refused(
+                "this desk has no directory yet: run `spur authority pin` first".into(),
+            )
+        })?;
+        let directory = Directory::verify(&signed, &root)?;
+        let op =
+            SealPublicKey::from_bytes(keyfile::read_public::<32>(&dir.join("op.pub"), OP_PUBLIC)?)?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            id: entry.id,
+            keys,
+            directory,
+            root,
+            op,
+        })
+    }
+
+    /// The desk's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The case-file directory (created on demand, mode 0700).
+    pub fn cases_dir(&self) -> Result<PathBuf> {
+        use std::os::unix::fs::DirBuilderExt;
+        let p = self.dir.join("cases");
+        if !p.exists() {
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&p)
+                .map_err(|e| VaultError::io(&p, e))?;
+        }
+        Ok(p)
+    }
+
+    /// The AUTH secret key.
+    pub fn seal_key(&self) -> &SealSecretKey {
+        &self.keys.seal
+    }
+
+    /// The signing key.
+    pub fn sign_key(&self) -> &SignSecretKey {
+        &self.keys.sign
+    }
+
+    /// The sender-key lookup for files from the vault: only the vault (root key) is accepted.
+    pub fn vault_key(&self) -> impl Fn(u16) -> Result<SignPublicKey> + '_ {
+        move |from| {
+            if from == spur_vault::exchange::VAULT {
+                Ok(self.root)
+            } else {
+                Err(VaultError::bad_file(
+                    "package",
+                    "only the vault sends files to a desk",
+                ))
+            }
+        }
+    }
+
+    /// The name of an authority from the directory (or its number).
+    pub fn authority_name(&self, id: u16) -> String {
+        self.directory
+            .authority(id)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| format!("authority {id}"))
+    }
+}
+
+fn load_keys(dir: &Path) -> Result<AuthorityKeys> {
+    Ok(AuthorityKeys {
+        seal: SealSecretKey::from_bytes(*keyfile::read_secret::<32>(
+            &dir.join("auth.key"),
+            AUTH_SECRET,
+        )?),
+        sign: SignSecretKey::from_bytes(*keyfile::read_secret::<32>(
+            &dir.join("sign.key"),
+            SIGN_SECRET,
+        )?),
+    })
+}

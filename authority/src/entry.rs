@@ -1,0 +1,100 @@
+//! An authority's directory entry as a JSON file: what the desk hands the operator to be signed
+//! into the directory (`spur vault sign-directory`).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use spur_protocol::directory::{Authority, PostcodeRange};
+use spur_protocol::fields::{Country, Postcode};
+use spur_protocol::keys::{AuthorityKeys, SealPublicKey, SignPublicKey};
+use spur_vault::error::{Result, VaultError};
+use spur_vault::hex::Hex;
+
+/// A postcode range: `DE:80000-81999` on the command line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeEntry {
+    /// Country code.
+    pub country: String,
+    /// First postcode.
+    pub from: String,
+    /// Last postcode.
+    pub to: String,
+}
+
+impl RangeEntry {
+    /// Parses `CC:FROM-TO`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad =
+            || VaultError::Refused(format!("postcode range {s:?}: write it as DE:80000-81999"));
+        let (c, r) = s.split_once(':').ok_or_else(bad)?;
+        let (a, b) = r.split_once('-').ok_or_else(bad)?;
+        Ok(Self {
+            country: c.to_owned(),
+            from: a.to_owned(),
+            to: b.to_owned(),
+        })
+    }
+}
+
+/// The entry file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    /// Authority id (1–65535).
+    pub id: u16,
+    /// Name shown to citizens.
+    pub name: String,
+    /// AUTH public key.
+    pub seal: Hex,
+    /// Signing public key.
+    pub sign: Hex,
+    /// Postcode ranges.
+    pub ranges: Vec<RangeEntry>,
+}
+
+impl DirectoryEntry {
+    /// The entry of an authority with these keys.
+    pub fn new(id: u16, name: &str, keys: &AuthorityKeys, ranges: Vec<RangeEntry>) -> Self {
+        Self {
+            id,
+            name: name.to_owned(),
+            seal: Hex(keys.seal.public().to_bytes().to_vec()),
+            sign: Hex(keys.sign.public().to_bytes().to_vec()),
+            ranges,
+        }
+    }
+
+    /// Reads an entry file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| VaultError::io(path, e))?;
+        serde_json::from_str(&text)
+            .map_err(|e| VaultError::bad_file("directory entry", e.to_string()))
+    }
+
+    /// The protocol's authority record (validates keys, countries and postcodes).
+    pub fn to_authority(&self) -> Result<Authority> {
+        if self.id == 0 {
+            return Err(VaultError::Refused(
+                "authority id 0 is reserved for the vault".into(),
+            ));
+        }
+        let key = |h: &Hex| {
+            h.array::<32>()
+                .ok_or_else(|| VaultError::bad_file("directory entry", "a key is not 32 bytes"))
+        };
+        let mut ranges = Vec::new();
+        for r in &self.ranges {
+            ranges.push(PostcodeRange {
+                country: Country::parse(&r.country)?,
+                from: Postcode::parse(&r.from)?,
+                to: Postcode::parse(&r.to)?,
+            });
+        }
+        Ok(Authority {
+            id: self.id,
+            name: self.name.clone(),
+            seal: SealPublicKey::from_bytes(key(&self.seal)?)?,
+            sign: SignPublicKey::from_bytes(key(&self.sign)?)?,
+            ranges,
+        })
+    }
+}

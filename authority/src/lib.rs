@@ -1,0 +1,16 @@
+//! spur's health-authority desk: the authority's keys and directory entry, consent codes, opening
+//! what the vault sends, and the contact list its staff phone through. It shares the vault's
+//! file formats (`spur_vault::exchange`) and error type.
+
+pub mod case;
+pub mod code;
+pub mod contacts;
+pub mod csv_safe;
+pub mod desk;
+pub mod entry;
+pub mod history;
+pub mod open;
+pub mod pdf;
+pub mod qr_image;
+
+pub use desk::Desk;

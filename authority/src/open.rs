@@ -1,0 +1,475 @@
+//! The desk's steps on files from the vault: open a consent package into the SCAN-key file (and
+//! a request for the places visited), open a contacts package into a request for the contacts'
+//! registrations, and open the vault's answers into contact data and place names.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use spur_protocol::crypto::AeadKey;
+use spur_protocol::fields::{PlaceKind, Region};
+use spur_protocol::labels::TAG_PERSONAL;
+use spur_protocol::record::consent_release::ReleaseForAuthority;
+use spur_protocol::record::place::{open_contact_ref, PlaceDetails, PlaceRecordBody};
+use spur_protocol::record::registration::ContactData;
+use spur_protocol::record::visit::{open_user_auth_layer, open_visit, CodeKind};
+use spur_protocol::record::CONTACT_REF_SEALED;
+use spur_protocol::tag::{QrId, TagKey, TmpKey};
+use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
+use spur_vault::error::{Result, VaultError};
+use spur_vault::exchange::{
+    self, ConsentPackage, ContactsPackage, Envelope, PackageKind, ResolveAnswer, ResolveRequest,
+    ScanKeyFile, ScanStay, VAULT,
+};
+use spur_vault::hex::Hex;
+
+use crate::case::{self, CaseFile, ContactFile, ContactStay, Person, Stay};
+use crate::desk::Desk;
+
+/// The past TMP keys of one code, as the TAG server's history answer lists them.
+#[derive(Clone, Debug)]
+pub struct TmpHistory {
+    /// The code.
+    pub qr_id: QrId,
+    /// Slots with their TMP keys.
+    pub keys: Vec<(Slot, TmpKey)>,
+}
+
+impl TmpHistory {
+    /// Parses the TAG server's answer: `{"qr_id": "<hex>", "keys": [{"slot": n, "tmp": "<hex>"}]}`.
+    pub fn parse(json: &[u8]) -> Result<Self> {
+        #[derive(serde::Deserialize)]
+        struct K {
+            slot: u32,
+            tmp: Hex,
+        }
+        #[derive(serde::Deserialize)]
+        struct H {
+            qr_id: String,
+            keys: Vec<K>,
+        }
+        let bad = |r: &str| VaultError::bad_file("TMP history", r.to_owned());
+        let h: H = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+        let qr_id = QrId::from_hex(&h.qr_id)?;
+        let keys = h
+            .keys
+            .into_iter()
+            .map(|k| {
+                Ok((
+                    Slot(k.slot),
+                    TmpKey::from_bytes(
+                        k.tmp
+                            .array()
+                            .ok_or_else(|| bad("a TMP key is not 32 bytes"))?,
+                    ),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self { qr_id, keys })
+    }
+}
+
+/// A stay with its SCAN keys by slot.
+type StayKeys = (Stay, BTreeMap<u32, Hex>);
+
+/// What opening a consent package gives.
+pub struct ConsentOpened {
+    /// The case file (saved by the caller).
+    pub case: CaseFile,
+    /// The SCAN-key file for the vault.
+    pub scan_file: Vec<u8>,
+    /// The request to resolve the places and personal codes visited.
+    pub resolve_file: Vec<u8>,
+    /// Things the desk's user should know (codes without TMP keys, entries sealed elsewhere).
+    pub notes: Vec<String>,
+}
+
+fn to_vault<T: serde::Serialize>(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    kind: PackageKind,
+    body: &T,
+) -> Result<Vec<u8>> {
+    exchange::seal(
+        rng,
+        Envelope {
+            kind,
+            from: desk.id,
+            to: VAULT,
+        },
+        &desk.op,
+        desk.sign_key(),
+        body,
+    )
+}
+
+/// The reference a resolve request carries: `<consenting authority>:<case>`.
+pub fn case_ref(authority: u16, case_id: &str) -> String {
+    format!("{authority}:{case_id}")
+}
+
+fn parse_case_ref(s: &str) -> Result<(u16, String)> {
+    let (a, c) = s
+        .split_once(':')
+        .ok_or_else(|| VaultError::bad_file("resolve answer", "bad case reference"))?;
+    let a = a
+        .parse()
+        .map_err(|_| VaultError::bad_file("resolve answer", "bad case reference"))?;
+    Ok((a, c.to_owned()))
+}
+
+/// Opens a consent package from the vault: the release's AUTH part, then every user entry.
+pub fn open_consent(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+    histories: &[TmpHistory],
+) -> Result<ConsentOpened> {
+    let (_, pkg) = exchange::open::<ConsentPackage>(
+        file,
+        PackageKind::Consent,
+        desk.id,
+        desk.seal_key(),
+        desk.vault_key(),
+    )?;
+    let release = ReleaseForAuthority::open(desk.seal_key(), &pkg.release_auth_part.0)?;
+    if release.case_id != pkg.case_id || release.nonce.as_slice() != pkg.nonce.0.as_slice() {
+        return Err(VaultError::bad_file(
+            "consent package",
+            "the release does not belong to this case",
+        ));
+    }
+    let enc: HashMap<_, _> = release.enc_keys.iter().cloned().collect();
+    let mut notes = Vec::new();
+    // Segments of one visit (same code and times) become one stay.
+    let mut stays: BTreeMap<(u8, QrId, u32, u32), StayKeys> = BTreeMap::new();
+    for e in &pkg.user_entries {
+        let minute = Minute(e.minute);
+        let usr = match open_user_auth_layer(desk.seal_key(), &e.auth_layer.0) {
+            Ok(l) => l,
+            Err(_) => {
+                notes.push(format!(
+                    "a user entry is sealed to the person's home authority ({}), not to us",
+                    desk.authority_name(pkg.home_authority)
+                ));
+                continue;
+            }
+        };
+        let key = enc.get(&minute.day()).ok_or_else(|| {
+            VaultError::bad_file(
+                "consent package",
+                "a user entry lies outside the released days",
+            )
+        })?;
+        let seg = open_visit(key, &usr)?;
+        let k = (
+            seg.code_kind as u8,
+            seg.qr_id,
+            seg.time_in.0,
+            seg.time_out.0,
+        );
+        let next = u32::try_from(stays.len()).unwrap_or(u32::MAX);
+        let entry = stays.entry(k).or_insert_with(|| {
+            (
+                Stay {
+                    stay: next,
+                    code_kind: seg.code_kind as u8,
+                    qr_id: Hex(seg.qr_id.0.to_vec()),
+                    tag: Hex(seg.tag.expose().to_vec()),
+                    bucket: Hex(spur_vault::store::bucket_of(
+                        seg.code_kind as u8,
+                        Region::encode_opt(seg.region.as_ref()),
+                    )
+                    .to_vec()),
+                    time_in: seg.time_in.0,
+                    time_out: seg.time_out.0,
+                    own_code: false,
+                    label: None,
+                },
+                BTreeMap::new(),
+            )
+        });
+        for (slot, sk) in &seg.scan_keys {
+            entry.1.insert(slot.0, Hex(sk.expose().to_vec()));
+        }
+    }
+    let mut all: Vec<StayKeys> = stays.into_values().collect();
+    all.sort_by_key(|(s, _)| s.stay);
+    // The person's own personal codes: everyone who scanned them on the released days.
+    let days: BTreeSet<u32> = release.enc_keys.iter().map(|(d, _)| d.0).collect();
+    for (id, tag) in &release.own_codes {
+        let Some(h) = histories.iter().find(|h| h.qr_id == *id) else {
+            notes.push(format!(
+                "own personal code {} needs its past TMP keys: make a request with `spur authority history-request`",
+                id.to_hex()
+            ));
+            continue;
+        };
+        let mut keys = BTreeMap::new();
+        for (slot, tmp) in &h.keys {
+            if days.contains(&(slot.0 / SLOTS_PER_DAY)) {
+                keys.insert(slot.0, Hex(tag.scan_key(id, *slot, tmp)?.expose().to_vec()));
+            }
+        }
+        let (Some(first), Some(last)) = (keys.keys().next().copied(), keys.keys().last().copied())
+        else {
+            continue;
+        };
+        all.push((
+            Stay {
+                stay: u32::try_from(all.len()).unwrap_or(u32::MAX),
+                code_kind: CodeKind::Personal as u8,
+                qr_id: Hex(id.0.to_vec()),
+                tag: Hex(tag.expose().to_vec()),
+                bucket: Hex(vec![0; 12]),
+                time_in: Slot(first).start().0,
+                time_out: Slot(last + 1).start().0,
+                own_code: true,
+                label: Some("own personal code".into()),
+            },
+            keys,
+        ));
+    }
+    let scan = ScanKeyFile {
+        case_id: pkg.case_id.clone(),
+        nonce: pkg.nonce.clone(),
+        stays: all
+            .iter()
+            .map(|(s, keys)| ScanStay {
+                stay: s.stay,
+                code_kind: s.code_kind,
+                bucket: s.bucket.clone(),
+                time_in: s.time_in,
+                time_out: s.time_out,
+                own_code: s.own_code,
+                keys: keys.iter().map(|(k, v)| (*k, v.clone())).collect(),
+            })
+            .collect(),
+    };
+    let mut req = ResolveRequest {
+        case_id: case_ref(desk.id, &pkg.case_id),
+        ..Default::default()
+    };
+    let mut seen = BTreeSet::new();
+    for (s, _) in &all {
+        if !s.own_code && seen.insert((s.code_kind, s.qr_id.clone())) {
+            if s.code_kind == CodeKind::Place as u8 {
+                req.places.push(s.qr_id.clone());
+            } else {
+                req.personal.push(s.qr_id.clone());
+            }
+        }
+    }
+    let case = CaseFile {
+        case_id: pkg.case_id.clone(),
+        nonce: pkg.nonce.clone(),
+        stays: all.into_iter().map(|(s, _)| s).collect(),
+    };
+    Ok(ConsentOpened {
+        scan_file: to_vault(desk, rng, PackageKind::ScanKeys, &scan)?,
+        resolve_file: to_vault(desk, rng, PackageKind::ResolveRequest, &req)?,
+        case,
+        notes,
+    })
+}
+
+fn unresolved(cf: &ContactFile) -> Vec<Hex> {
+    let ids: BTreeSet<&Hex> = cf.stays.iter().map(|s| &s.registration_id).collect();
+    ids.into_iter()
+        .filter(|id| {
+            !cf.people
+                .contains_key(&data_encoding::HEXLOWER.encode(&id.0))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Opens a contacts package: every contact reference is opened and stored in the case's contact
+/// file; returns the request for the registrations not resolved yet (`None` if there are none).
+pub fn open_contacts(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+) -> Result<(ContactFile, Option<Vec<u8>>)> {
+    let (_, pkg) = exchange::open::<ContactsPackage>(
+        file,
+        PackageKind::Contacts,
+        desk.id,
+        desk.seal_key(),
+        desk.vault_key(),
+    )?;
+    let cases = desk.cases_dir()?;
+    let path = case::contacts_path(&cases, pkg.consenting_authority, &pkg.case_id);
+    let mut cf: ContactFile = case::load(&path)?.unwrap_or_else(|| ContactFile {
+        case_id: pkg.case_id.clone(),
+        consenting_authority: pkg.consenting_authority,
+        ..Default::default()
+    });
+    cf.stays_total = pkg.stays_total;
+    for c in &pkg.contacts {
+        let rid = open_contact_ref(desk.seal_key(), &c.sealed_ref.0)?;
+        let s = ContactStay {
+            registration_id: Hex(rid.to_vec()),
+            stay: c.stay,
+            stay_in: c.stay_in,
+            stay_out: c.stay_out,
+            own_code: c.own_code,
+            time_in: c.time_in,
+            time_out: c.time_out,
+            overlap_minutes: c.overlap_minutes,
+            region: c.region.clone(),
+            code_owner: false,
+        };
+        if !cf.stays.contains(&s) {
+            cf.stays.push(s);
+        }
+    }
+    case::save(&path, &cf)?;
+    let need = unresolved(&cf);
+    let req = if need.is_empty() {
+        None
+    } else {
+        let r = ResolveRequest {
+            case_id: case_ref(pkg.consenting_authority, &pkg.case_id),
+            registrations: need,
+            ..Default::default()
+        };
+        Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?)
+    };
+    Ok((cf, req))
+}
+
+fn open_personal_tag_layer(tag: &TagKey, layer: &[u8]) -> Result<(u16, Vec<u8>)> {
+    // The protocol crate opens a personal record's TAG layer only together with its OP layer;
+    // the vault sends the OP-opened layer, so the desk takes it off with the same primitive.
+    let plain = AeadKey::derive(tag.expose(), TAG_PERSONAL)?.decrypt("TAG", layer)?;
+    if plain.len() != 2 + CONTACT_REF_SEALED {
+        return Err(VaultError::bad_file(
+            "resolve answer",
+            "a personal-code record has the wrong size",
+        ));
+    }
+    Ok((
+        u16::from_be_bytes([plain[0], plain[1]]),
+        plain[2..].to_vec(),
+    ))
+}
+
+/// Opens the vault's answer: contact data of registrations, names of places, owners of personal
+/// codes. Returns a further request when a code owner's registration is still to be resolved.
+pub fn open_resolved(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+) -> Result<Option<Vec<u8>>> {
+    let (_, ans) = exchange::open::<ResolveAnswer>(
+        file,
+        PackageKind::ResolveAnswer,
+        desk.id,
+        desk.seal_key(),
+        desk.vault_key(),
+    )?;
+    let (authority, case_id) = parse_case_ref(&ans.case_id)?;
+    let cases = desk.cases_dir()?;
+    let cpath = case::contacts_path(&cases, authority, &case_id);
+    let mut cf: ContactFile = case::load(&cpath)?.unwrap_or_else(|| ContactFile {
+        case_id: case_id.clone(),
+        consenting_authority: authority,
+        ..Default::default()
+    });
+    for r in &ans.registrations {
+        let c = ContactData::open(desk.seal_key(), &r.sealed_contact.0)?;
+        cf.people.insert(
+            data_encoding::HEXLOWER.encode(&r.registration_id.0),
+            Person {
+                phone: c.phone.as_str().to_owned(),
+                campus_id: c.campus_id,
+                country: c.region.map(|g| g.country.as_str().to_owned()),
+                postcode: c
+                    .region
+                    .and_then(|g| g.postcode)
+                    .map(|p| p.as_str().to_owned()),
+                birth_year: c.birth_year,
+            },
+        );
+    }
+    if authority == desk.id && (!ans.places.is_empty() || !ans.personal.is_empty()) {
+        let ppath = case::case_path(&cases, &case_id);
+        let mut caf: CaseFile = case::load(&ppath)?.ok_or_else(|| {
+            VaultError::Refused(format!("no case file for case {case_id} on this desk"))
+        })?;
+        for stay in caf.stays.iter_mut() {
+            let Some(tag) = stay.tag.array::<16>().map(TagKey::from_bytes) else {
+                continue;
+            };
+            if stay.code_kind == CodeKind::Place as u8 {
+                let Some(code) = ans.places.iter().find(|c| c.qr_id == stay.qr_id) else {
+                    continue;
+                };
+                for layer in &code.tag_layers {
+                    let body = PlaceRecordBody {
+                        region: Region::parse("ZZ", None)?,
+                        kind: PlaceKind::Other,
+                        tag_layer: layer.0.clone(),
+                    };
+                    let Ok(inner) = body.open_tag(&tag) else {
+                        continue;
+                    };
+                    stay.label = Some(if inner.authority == desk.id {
+                        let d = PlaceDetails::open(desk.seal_key(), &inner.sealed)?;
+                        format!("{} ({})", d.name, d.region)
+                    } else {
+                        format!(
+                            "a place whose details are with {}",
+                            desk.authority_name(inner.authority)
+                        )
+                    });
+                }
+            } else if !stay.own_code {
+                let Some(code) = ans.personal.iter().find(|c| c.qr_id == stay.qr_id) else {
+                    continue;
+                };
+                for layer in &code.tag_layers {
+                    let Ok((owner_auth, sealed_ref)) = open_personal_tag_layer(&tag, &layer.0)
+                    else {
+                        continue;
+                    };
+                    if owner_auth != desk.id {
+                        stay.label = Some(format!(
+                            "a personal code whose owner is with {}",
+                            desk.authority_name(owner_auth)
+                        ));
+                        continue;
+                    }
+                    let rid = open_contact_ref(desk.seal_key(), &sealed_ref)?;
+                    stay.label = Some("a personal code (its owner is in the contact list)".into());
+                    let s = ContactStay {
+                        registration_id: Hex(rid.to_vec()),
+                        stay: stay.stay,
+                        stay_in: stay.time_in,
+                        stay_out: stay.time_out,
+                        own_code: false,
+                        time_in: stay.time_in,
+                        time_out: stay.time_out,
+                        overlap_minutes: stay.time_out.saturating_sub(stay.time_in),
+                        region: Hex(vec![0; 12]),
+                        code_owner: true,
+                    };
+                    if !cf.stays.contains(&s) {
+                        cf.stays.push(s);
+                    }
+                }
+            }
+        }
+        case::save(&ppath, &caf)?;
+    }
+    case::save(&cpath, &cf)?;
+    let need = unresolved(&cf);
+    if need.is_empty() {
+        return Ok(None);
+    }
+    let r = ResolveRequest {
+        case_id: ans.case_id.clone(),
+        registrations: need,
+        ..Default::default()
+    };
+    Ok(Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?))
+}

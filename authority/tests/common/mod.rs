@@ -1,0 +1,449 @@
+//! A simulated town for the end-to-end tests: a vault and two authority desks on disk, users,
+//! places and printed cards, visits over many days, and the POST server's export files, built
+//! with the real protocol API. Also the whole trace, played through files as the tools do.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use spur_authority::case;
+use spur_authority::contacts::{self, ContactList};
+use spur_authority::entry::RangeEntry;
+use spur_authority::open::{self, TmpHistory};
+use spur_authority::Desk;
+use spur_protocol::consent::ConsentCode;
+use spur_protocol::directory::Directory;
+use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
+use spur_protocol::record::consent_release::build_consent_release;
+use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
+use spur_protocol::record::registration::{ContactData, RegistrationBody};
+use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
+use spur_protocol::tag::{QrId, TagKey, TagServerSecret, TmpDeriver};
+use spur_protocol::time::{Day, Minute, Slot};
+use spur_protocol::usr::{UsrKey, TEST_KDF};
+use spur_vault::export_file::{encode, row_from_upload, ExportRow, InMemory};
+use spur_vault::Vault;
+
+pub const MUNICH: u16 = 1;
+pub const BERLIN: u16 = 2;
+/// 2026-11-01.
+pub const FIRST_DAY: u32 = 20_758;
+
+pub struct User {
+    pub phone: String,
+    pub name: Option<String>,
+    pub usr: UsrKey,
+    pub region: Region,
+    pub home: u16,
+}
+
+pub struct Code {
+    pub kind: CodeKind,
+    pub id: QrId,
+    pub tag: TagKey,
+    pub region: Option<Region>,
+    /// Index of the owning user for a personal code.
+    pub owner: Option<usize>,
+}
+
+/// One stay as the ground truth knows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Visit {
+    pub user: usize,
+    pub code: usize,
+    pub from: Minute,
+    pub to: Minute,
+}
+
+pub struct Town {
+    pub rng: ChaCha20Rng,
+    pub root: PathBuf,
+    pub vault: Vault,
+    pub desks: BTreeMap<u16, Desk>,
+    pub dir: Directory,
+    pub tmp: TmpDeriver,
+    pub tag_server: TagServerSecret,
+    pub users: Vec<User>,
+    pub codes: Vec<Code>,
+    pub visits: Vec<Visit>,
+    /// Uploads with their upload day.
+    pub uploads: Vec<(Day, Vec<u8>)>,
+}
+
+pub fn at(day: u32, hh: u32, mm: u32) -> Minute {
+    Minute((FIRST_DAY + day) * 1440 + hh * 60 + mm)
+}
+
+impl Town {
+    /// Vault and two desks, initialised, the directory signed and pinned.
+    pub fn new(root: &Path, seed: u64) -> Self {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        Vault::init(&root.join("vault"), &mut rng).unwrap();
+        let mut vault = Vault::open(&root.join("vault")).unwrap();
+        vault.threads = 2;
+        let mut entries = Vec::new();
+        for (id, name, range) in [
+            (MUNICH, "Gesundheitsamt München", "DE:80000-81999"),
+            (BERLIN, "Gesundheitsamt Berlin", "DE:10000-14999"),
+        ] {
+            let e = Desk::init(
+                &root.join(format!("desk{id}")),
+                &mut rng,
+                id,
+                name,
+                vec![RangeEntry::parse(range).unwrap()],
+            )
+            .unwrap();
+            entries.push(e.to_authority().unwrap());
+        }
+        let dir = Directory {
+            serial: 1,
+            issued: Minute(FIRST_DAY * 1440),
+            default_authority: MUNICH,
+            authorities: entries,
+        };
+        vault.sign_directory(&dir).unwrap();
+        let mut desks = BTreeMap::new();
+        for id in [MUNICH, BERLIN] {
+            let d = root.join(format!("desk{id}"));
+            let v = root.join("vault");
+            Desk::pin(
+                &d,
+                &v.join("root.pub"),
+                &v.join("directory.bin"),
+                &v.join("op.pub"),
+            )
+            .unwrap();
+            desks.insert(id, Desk::open(&d).unwrap());
+        }
+        let tag_server = TagServerSecret::random(&mut rng);
+        let tmp = tag_server.tmp_deriver().unwrap();
+        Self {
+            rng,
+            root: root.to_owned(),
+            vault,
+            desks,
+            dir,
+            tmp,
+            tag_server,
+            users: Vec::new(),
+            codes: Vec::new(),
+            visits: Vec::new(),
+            uploads: Vec::new(),
+        }
+    }
+
+    pub fn register(&mut self, phone: &str, postcode: &str, campus: Option<&str>) -> usize {
+        let p = PhoneNumber::parse(phone).unwrap();
+        let usr = UsrKey::derive(&p, "a good secret", TEST_KDF).unwrap();
+        let region = Region::parse("DE", Some(postcode)).unwrap();
+        let home = self.dir.route(Some(&region)).unwrap().clone();
+        let contact = ContactData {
+            phone: p.clone(),
+            campus_id: campus.map(str::to_owned),
+            region: Some(region),
+            birth_year: Some(1990),
+        };
+        let sealed_contact = contact.seal(&mut self.rng, &home.seal).unwrap();
+        let body = RegistrationBody {
+            registration_id: usr.registration_id().unwrap(),
+            home_authority: home.id,
+            region: Some(region),
+            sealed_contact,
+        };
+        let wire = body
+            .build(
+                &mut self.rng,
+                &self.vault.op_public(),
+                &usr.registration_secret().unwrap(),
+            )
+            .unwrap();
+        self.uploads.push((Day(FIRST_DAY), wire));
+        self.users.push(User {
+            phone: p.as_str().to_owned(),
+            name: campus.map(str::to_owned),
+            usr,
+            region,
+            home: home.id,
+        });
+        self.users.len() - 1
+    }
+
+    pub fn place(&mut self, name: &str, postcode: &str) -> usize {
+        let id = self.tag_server.issue_qr_id(&mut self.rng).unwrap();
+        let tag = TagKey::random(&mut self.rng);
+        let region = Region::parse("DE", Some(postcode)).unwrap();
+        let auth = self.dir.route(Some(&region)).unwrap().clone();
+        let details = PlaceDetails {
+            responsible_phone: PhoneNumber::parse("+498912345678").unwrap(),
+            region,
+            kind: PlaceKind::Gastronomy,
+            name: name.into(),
+            description: String::new(),
+        };
+        let wire = build_place_record(
+            &mut self.rng,
+            &self.vault.op_public(),
+            (auth.id, &auth.seal),
+            &id,
+            &tag,
+            &details,
+        )
+        .unwrap();
+        self.uploads.push((Day(FIRST_DAY), wire));
+        self.codes.push(Code {
+            kind: CodeKind::Place,
+            id,
+            tag,
+            region: Some(region),
+            owner: None,
+        });
+        self.codes.len() - 1
+    }
+
+    pub fn card(&mut self, owner: usize) -> usize {
+        let id = self.tag_server.issue_qr_id(&mut self.rng).unwrap();
+        let tag = TagKey::random(&mut self.rng);
+        let home = self.dir.authority(self.users[owner].home).unwrap().clone();
+        let wire = build_personal_record(
+            &mut self.rng,
+            &self.vault.op_public(),
+            (home.id, &home.seal),
+            &id,
+            &tag,
+            &self.users[owner].usr.registration_id().unwrap(),
+        )
+        .unwrap();
+        self.uploads.push((Day(FIRST_DAY), wire));
+        self.codes.push(Code {
+            kind: CodeKind::Personal,
+            id,
+            tag,
+            region: None,
+            owner: Some(owner),
+        });
+        self.codes.len() - 1
+    }
+
+    pub fn visit(&mut self, user: usize, code: usize, from: Minute, to: Minute) {
+        let u = &self.users[user];
+        let c = &self.codes[code];
+        let home = self.dir.authority(u.home).unwrap().clone();
+        let visitor = Visitor {
+            usr: &u.usr,
+            registration_id: u.usr.registration_id().unwrap(),
+            home_authority: (home.id, &home.seal),
+            home_region: Some(u.region),
+        };
+        // Visits starting in the same minute get distinct find indexes.
+        let same = self
+            .visits
+            .iter()
+            .filter(|v| v.user == user && v.from == from)
+            .count();
+        let scan_keys = Slot::covering(from, to)
+            .map(|s| {
+                (
+                    s,
+                    c.tag.scan_key(&c.id, s, &self.tmp.tmp(&c.id, s)).unwrap(),
+                )
+            })
+            .collect();
+        let input = VisitInput {
+            code_kind: c.kind,
+            qr_id: c.id,
+            tag: c.tag.clone(),
+            region: c.region,
+            time_in: from,
+            time_out: to,
+            scan_keys,
+            find_index: u8::try_from(same).unwrap(),
+        };
+        let recs = build_visit(&mut self.rng, &self.vault.op_public(), &visitor, &input).unwrap();
+        for r in recs.slot_entries.into_iter().chain(recs.user_entries) {
+            self.uploads.push((from.day(), r));
+        }
+        self.visits.push(Visit {
+            user,
+            code,
+            from,
+            to,
+        });
+    }
+
+    /// The infected user consents to `days` days from day 0: the release goes into the uploads.
+    pub fn consent(&mut self, user: usize, days: u8, own_cards: &[usize]) -> ConsentCode {
+        let munich = self.desks.get(&self.users[user].home).unwrap();
+        let now = at(u32::from(days), 10, 0);
+        let made = spur_authority::code::make(
+            munich,
+            &mut self.rng,
+            "spur.example",
+            "M-2026-0042",
+            Day(FIRST_DAY),
+            days,
+            now.plus(60 * 48),
+        )
+        .unwrap();
+        let verified = made.code.verify(&self.dir, now).unwrap();
+        let own: Vec<_> = own_cards
+            .iter()
+            .map(|c| (self.codes[*c].id, self.codes[*c].tag.clone()))
+            .collect();
+        let u = &self.users[user];
+        let release = build_consent_release(
+            &mut self.rng,
+            &self.vault.op_public(),
+            &verified,
+            &u.usr,
+            u.home,
+            &own,
+        )
+        .unwrap();
+        self.uploads.push((now.day(), release));
+        made.code
+    }
+
+    /// The uploads as export files of `per_file` rows each.
+    pub fn export_files(&self, per_file: usize) -> Vec<InMemory> {
+        let rows: Vec<ExportRow> = self
+            .uploads
+            .iter()
+            .map(|(d, w)| row_from_upload(*d, w).unwrap())
+            .collect();
+        rows.chunks(per_file)
+            .enumerate()
+            .map(|(i, c)| InMemory {
+                name: format!("export-{i}.spx"),
+                bytes: encode(c, false, &format!("c{i}")),
+            })
+            .collect()
+    }
+
+    pub fn import_all(&mut self, per_file: usize) {
+        for f in self.export_files(per_file) {
+            self.vault.import(&f).unwrap();
+        }
+    }
+
+    /// The TAG server's answer to a history request for a card over `days` days.
+    pub fn history(&self, card: usize, days: u32) -> TmpHistory {
+        let c = &self.codes[card];
+        let keys = (FIRST_DAY * 48..(FIRST_DAY + days) * 48)
+            .map(|s| (Slot(s), self.tmp.tmp(&c.id, Slot(s))))
+            .collect();
+        TmpHistory { qr_id: c.id, keys }
+    }
+
+    /// The whole trace through files, as the commands do it; returns each desk's contact list.
+    pub fn run_trace(&mut self, histories: &[TmpHistory]) -> BTreeMap<u16, ContactList> {
+        let pending = self.vault.pending_consents().unwrap();
+        assert_eq!(pending.len(), 1);
+        let pkg = self.vault.consent(&mut self.rng, &pending[0]).unwrap();
+        let desk = &self.desks[&pkg.to];
+        let opened = open::open_consent(desk, &mut self.rng, &pkg.bytes, histories).unwrap();
+        assert!(opened.notes.is_empty(), "{:?}", opened.notes);
+        case::save(
+            &case::case_path(&desk.cases_dir().unwrap(), &opened.case.case_id),
+            &opened.case,
+        )
+        .unwrap();
+        let consenting = pkg.to;
+        let mut queue: Vec<(u16, Vec<u8>)> = vec![(consenting, opened.resolve_file)];
+        let traced = self.vault.trace(&mut self.rng, &opened.scan_file).unwrap();
+        for f in traced.files {
+            let (_, req) =
+                open::open_contacts(&self.desks[&f.to], &mut self.rng, &f.bytes).unwrap();
+            if let Some(r) = req {
+                queue.push((f.to, r));
+            }
+        }
+        while let Some((who, req)) = queue.pop() {
+            let ans = self.vault.resolve(&mut self.rng, &req).unwrap();
+            assert_eq!(ans.to, who);
+            if let Some(more) =
+                open::open_resolved(&self.desks[&who], &mut self.rng, &ans.bytes).unwrap()
+            {
+                queue.push((who, more));
+            }
+        }
+        let mut lists = BTreeMap::new();
+        for (id, desk) in &self.desks {
+            let cases = desk.cases_dir().unwrap();
+            let cf: Option<case::ContactFile> =
+                case::load(&case::contacts_path(&cases, consenting, "M-2026-0042")).unwrap();
+            if let Some(cf) = cf {
+                let own: Option<case::CaseFile> = if *id == consenting {
+                    case::load(&case::case_path(&cases, "M-2026-0042")).unwrap()
+                } else {
+                    None
+                };
+                lists.insert(
+                    *id,
+                    contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting)),
+                );
+            }
+        }
+        lists
+    }
+
+    /// Ground truth: phones per home authority of everyone whose stay overlaps one of the
+    /// infected person's stays at the same code on the released days, everyone who scanned one
+    /// of their cards on those days, and the owners of cards they scanned.
+    pub fn expected(
+        &self,
+        infected: usize,
+        days: u32,
+        own_cards: &[usize],
+    ) -> BTreeMap<u16, BTreeSet<String>> {
+        let in_days = |m: Minute| m.day().0 >= FIRST_DAY && m.day().0 < FIRST_DAY + days;
+        let mine: Vec<&Visit> = self
+            .visits
+            .iter()
+            .filter(|v| v.user == infected && in_days(v.from))
+            .collect();
+        let mut out: BTreeMap<u16, BTreeSet<String>> = BTreeMap::new();
+        let mut add = |u: usize| {
+            if u != infected {
+                out.entry(self.users[u].home)
+                    .or_default()
+                    .insert(self.users[u].phone.clone());
+            }
+        };
+        for v in &self.visits {
+            if v.user == infected {
+                continue;
+            }
+            if mine
+                .iter()
+                .any(|m| m.code == v.code && m.from < v.to && v.from < m.to)
+            {
+                add(v.user);
+            }
+            if own_cards.contains(&v.code)
+                && Slot::covering(v.from, v.to)
+                    .any(|s| s.day().0 >= FIRST_DAY && s.day().0 < FIRST_DAY + days)
+            {
+                add(v.user);
+            }
+        }
+        for m in &mine {
+            if let Some(owner) = self.codes[m.code].owner {
+                add(owner);
+            }
+        }
+        out
+    }
+
+    pub fn random(&mut self, n: u32) -> u32 {
+        self.rng.next_u32() % n
+    }
+}

@@ -1,0 +1,75 @@
+//! The vault's one error type: every refusal says what was wrong, never with secret bytes.
+
+use thiserror::Error;
+
+/// Why a vault step refused or failed.
+#[derive(Debug, Error)]
+pub enum VaultError {
+    /// A protocol-level refusal (wrong key, altered bytes, bad field).
+    #[error(transparent)]
+    Protocol(#[from] spur_protocol::ProtocolError),
+    /// An export file that breaks its format; the whole file is refused and nothing is imported.
+    #[error("export file refused, nothing imported: {0}")]
+    BadExport(String),
+    /// A file exchanged between vault and authority that is malformed, altered or not for us.
+    #[error("{what} refused: {reason}")]
+    BadFile {
+        /// Which file.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The store failed; the message names no data.
+    #[error("store error: {0}")]
+    Store(String),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The audit log does not verify.
+    #[error("audit log does not verify: {0}")]
+    Audit(String),
+    /// A request the vault does not allow (wrong authority, replayed consent, …).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Drawing a chart failed.
+    #[error("chart: {0}")]
+    Chart(String),
+}
+
+impl VaultError {
+    /// An I/O error with the path it concerns.
+    pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// A refusal of an exchanged file.
+    pub fn bad_file(what: &'static str, reason: impl Into<String>) -> Self {
+        Self::BadFile {
+            what,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for VaultError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.to_string())
+    }
+}
+
+impl From<postgres::Error> for VaultError {
+    fn from(e: postgres::Error) -> Self {
+        Self::Store(e.to_string())
+    }
+}
+
+/// Shorthand.
+pub type Result<T> = std::result::Result<T, VaultError>;

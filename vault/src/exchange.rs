@@ -1,0 +1,333 @@
+//! The files vault and authority desks hand each other: signed by the sender, sealed to the
+//! receiver (`spur_protocol::trace::seal_package`), so they are safe on a USB stick or in e-mail.
+//!
+//! ```text
+//! file  = "SPURPKG\0" || version u8 (1) || kind u8 || from u16 || to u16 || sealed
+//! inner = kind u8 || from u16 || to u16 || json_len u32 || json || Ed25519 signature (64)
+//! ```
+//! `from`/`to` are authority ids; 0 is the vault. The header is repeated inside the seal so it
+//! cannot be swapped; the signature (vault: directory root key, desk: the authority's signing key
+//! from the directory) says who made the file. The JSON bodies are the structs below.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use spur_protocol::keys::{SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey};
+use spur_protocol::trace::{open_package, seal_package};
+
+use crate::error::{Result, VaultError};
+use crate::hex::Hex;
+
+/// The party id of the vault in `from`/`to`.
+pub const VAULT: u16 = 0;
+/// File magic.
+pub const MAGIC: &[u8; 8] = b"SPURPKG\0";
+/// Format version.
+pub const VERSION: u8 = 1;
+const SIGN_LABEL: &str = "spur/v1/package-sig/";
+const MAX_JSON: usize = 256 << 20;
+
+/// What a file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PackageKind {
+    /// Vault → consenting authority: the release's AUTH part and the user entries found.
+    Consent = 1,
+    /// Authority → vault: the SCAN keys of the case's stays.
+    ScanKeys = 2,
+    /// Vault → a contact's authority: the contacts found, references still sealed to it.
+    Contacts = 3,
+    /// Authority → vault: records to resolve (registrations, places, personal codes).
+    ResolveRequest = 4,
+    /// Vault → authority: the resolved records, still sealed to the authority or TAG.
+    ResolveAnswer = 5,
+}
+
+impl PackageKind {
+    fn from_byte(b: u8) -> Option<Self> {
+        [
+            Self::Consent,
+            Self::ScanKeys,
+            Self::Contacts,
+            Self::ResolveRequest,
+            Self::ResolveAnswer,
+        ]
+        .into_iter()
+        .find(|k| *k as u8 == b)
+    }
+
+    /// Lower-case name for file names and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Consent => "consent",
+            Self::ScanKeys => "scan-keys",
+            Self::Contacts => "contacts",
+            Self::ResolveRequest => "resolve-request",
+            Self::ResolveAnswer => "resolve-answer",
+        }
+    }
+}
+
+/// The clear header of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    /// Kind.
+    pub kind: PackageKind,
+    /// Sender (0 = vault).
+    pub from: u16,
+    /// Receiver (0 = vault).
+    pub to: u16,
+}
+
+fn header(e: &Envelope) -> [u8; 5] {
+    let f = e.from.to_be_bytes();
+    let t = e.to.to_be_bytes();
+    [e.kind as u8, f[0], f[1], t[0], t[1]]
+}
+
+/// Makes a file: JSON body, signed by `signer`, sealed to `to_key`.
+pub fn seal<T: Serialize>(
+    rng: &mut impl rand_core::CryptoRngCore,
+    env: Envelope,
+    to_key: &SealPublicKey,
+    signer: &SignSecretKey,
+    body: &T,
+) -> Result<Vec<u8>> {
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec(body).map_err(|e| VaultError::bad_file("package", e.to_string()))?,
+    );
+    let h = header(&env);
+    let len =
+        u32::try_from(json.len()).map_err(|_| VaultError::bad_file("package", "too large"))?;
+    let mut inner = zeroize::Zeroizing::new(Vec::with_capacity(json.len() + 80));
+    inner.extend_from_slice(&h);
+    inner.extend_from_slice(&len.to_be_bytes());
+    inner.extend_from_slice(&json);
+    let sig = signer.sign(SIGN_LABEL, &inner);
+    inner.extend_from_slice(&sig);
+    let sealed = seal_package(rng, to_key, &inner)?;
+    let mut out = MAGIC.to_vec();
+    out.push(VERSION);
+    out.extend_from_slice(&h);
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+/// Reads the clear header without opening anything.
+pub fn peek(bytes: &[u8]) -> Result<Envelope> {
+    let bad = |r: &str| VaultError::bad_file("package", r.to_owned());
+    if bytes.len() < 14 || bytes.get(..8) != Some(MAGIC.as_slice()) {
+        return Err(bad("not a spur package file"));
+    }
+    if bytes[8] != VERSION {
+        return Err(bad("package version not supported by this build"));
+    }
+    let kind = PackageKind::from_byte(bytes[9]).ok_or_else(|| bad("unknown package kind"))?;
+    Ok(Envelope {
+        kind,
+        from: u16::from_be_bytes([bytes[10], bytes[11]]),
+        to: u16::from_be_bytes([bytes[12], bytes[13]]),
+    })
+}
+
+/// Opens a file meant for `me` of kind `expect`: checks the header, opens the seal with `key`,
+/// checks the inner header and the sender's signature (`sender_key` gives the key of a sender id)
+/// and parses the body. Any altered byte, another receiver's file or a forged sender is refused.
+pub fn open<T: DeserializeOwned>(
+    bytes: &[u8],
+    expect: PackageKind,
+    me: u16,
+    key: &SealSecretKey,
+    sender_key: impl Fn(u16) -> Result<SignPublicKey>,
+) -> Result<(Envelope, T)> {
+    let what = "package";
+    let env = peek(bytes)?;
+    if env.kind != expect {
+        return Err(VaultError::bad_file(
+            what,
+            format!(
+                "this is a {} file, not a {} file",
+                env.kind.name(),
+                expect.name()
+            ),
+        ));
+    }
+    if env.to != me {
+        return Err(VaultError::bad_file(
+            what,
+            format!("this file is for {}, not for us", party(env.to)),
+        ));
+    }
+    let inner = open_package(key, bytes.get(14..).unwrap_or(&[])).map_err(|_| {
+        VaultError::bad_file(
+            what,
+            "it does not open with our key: altered, or sealed to someone else",
+        )
+    })?;
+    let h = header(&env);
+    if inner.len() < 5 + 4 + 64 || inner.get(..5) != Some(h.as_slice()) {
+        return Err(VaultError::bad_file(
+            what,
+            "its inner header does not match the outer one",
+        ));
+    }
+    let len = u32::from_be_bytes([inner[5], inner[6], inner[7], inner[8]]) as usize;
+    if len > MAX_JSON || inner.len() != 9 + len + 64 {
+        return Err(VaultError::bad_file(what, "bad length"));
+    }
+    let (signed, sig) = inner.split_at(9 + len);
+    let mut s = [0u8; 64];
+    s.copy_from_slice(sig);
+    sender_key(env.from)?
+        .verify(SIGN_LABEL, signed, &s, "package")
+        .map_err(|_| {
+            VaultError::bad_file(what, format!("it is not signed by {}", party(env.from)))
+        })?;
+    let body = serde_json::from_slice(&signed[9..])
+        .map_err(|e| VaultError::bad_file(what, format!("malformed content: {e}")))?;
+    Ok((env, body))
+}
+
+/// "the vault" or "authority N".
+pub fn party(id: u16) -> String {
+    if id == VAULT {
+        "the vault".into()
+    } else {
+        format!("authority {id}")
+    }
+}
+
+/// A user entry the vault found by its find-tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoundEntry {
+    /// The minute its find-tag stands for.
+    pub minute: u32,
+    /// The AUTH layer (sealed to the user's home authority).
+    pub auth_layer: Hex,
+}
+
+/// Vault → consenting authority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentPackage {
+    /// The authority's case id.
+    pub case_id: String,
+    /// The consent code's nonce.
+    pub nonce: Hex,
+    /// The user's home authority (the user entries are sealed to it).
+    pub home_authority: u16,
+    /// The release's AUTH part (sealed to the consenting authority).
+    pub release_auth_part: Hex,
+    /// The user entries of the released days.
+    pub user_entries: Vec<FoundEntry>,
+}
+
+/// One stay of the case with its SCAN keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanStay {
+    /// The authority's number for this stay (copied into every contact it yields).
+    pub stay: u32,
+    /// 1 place, 2 personal code.
+    pub code_kind: u8,
+    /// The bucket region (12 encoded bytes; zeros for a personal code).
+    pub bucket: Hex,
+    /// Start of the infected person's stay (minute).
+    pub time_in: u32,
+    /// End of the stay (minute, exclusive).
+    pub time_out: u32,
+    /// True for a stay at the person's own code (everyone who scanned it that day).
+    pub own_code: bool,
+    /// Slots with their SCAN keys.
+    pub keys: Vec<(u32, Hex)>,
+}
+
+/// Authority → vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanKeyFile {
+    /// Case id.
+    pub case_id: String,
+    /// Nonce of the consent (ties the file to a release the vault handled).
+    pub nonce: Hex,
+    /// Stays.
+    pub stays: Vec<ScanStay>,
+}
+
+/// One contact found for a stay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRecord {
+    /// The stay of the case it overlaps.
+    pub stay: u32,
+    /// The infected person's stay (start, end) and whether it is at their own code.
+    pub stay_in: u32,
+    /// End of that stay.
+    pub stay_out: u32,
+    /// Whether the stay is at the infected person's own code.
+    pub own_code: bool,
+    /// Contact reference, sealed to the receiving authority.
+    pub sealed_ref: Hex,
+    /// The contact's region (12 encoded bytes; zeros when not given).
+    pub region: Hex,
+    /// Contact's check-in (minute).
+    pub time_in: u32,
+    /// Contact's check-out (minute).
+    pub time_out: u32,
+    /// Minutes of overlap with the infected person's stay.
+    pub overlap_minutes: u32,
+}
+
+/// Vault → the authority responsible for the contacts in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactsPackage {
+    /// The consenting authority's case id.
+    pub case_id: String,
+    /// The consenting authority.
+    pub consenting_authority: u16,
+    /// Stays of the case from user entries (not own codes): the infected person's own slot
+    /// entries match every one of them exactly, which is how a desk leaves them out.
+    pub stays_total: u32,
+    /// The contacts.
+    pub contacts: Vec<ContactRecord>,
+}
+
+/// Authority → vault: what to resolve.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveRequest {
+    /// Case id (for the audit log).
+    pub case_id: String,
+    /// Registration ids (16 bytes each) from opened contact references.
+    pub registrations: Vec<Hex>,
+    /// QR ids of places.
+    pub places: Vec<Hex>,
+    /// QR ids of personal codes.
+    pub personal: Vec<Hex>,
+}
+
+/// A registration as resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedRegistration {
+    /// Registration id.
+    pub registration_id: Hex,
+    /// Contact data sealed to the requesting authority.
+    pub sealed_contact: Hex,
+}
+
+/// A place or personal-code record as resolved: TAG layers, opened only with the code's TAG key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedCode {
+    /// QR id.
+    pub qr_id: Hex,
+    /// TAG layers of every record stored under the QR id.
+    pub tag_layers: Vec<Hex>,
+}
+
+/// Vault → authority.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveAnswer {
+    /// Case id of the request.
+    pub case_id: String,
+    /// Registrations found (only those sealed to the requesting authority).
+    pub registrations: Vec<ResolvedRegistration>,
+    /// Places found.
+    pub places: Vec<ResolvedCode>,
+    /// Personal codes found.
+    pub personal: Vec<ResolvedCode>,
+    /// What was asked for and not found (deleted, expired or never uploaded), in words.
+    pub missing: Vec<String>,
+}

@@ -1,0 +1,152 @@
+//! Statistics for epidemiologists: per day, country and postcode — registrations, scans and
+//! contact hours — with every count below a threshold suppressed. CSV and JSON.
+//!
+//! What the OP layer shows decides what can be counted: a registration carries the registrant's
+//! region; a slot entry carries its slot and the place's region (or where a personal code was
+//! scanned). "Scans" counts slot entries: one per scanning person and 30-minute slot at a code,
+//! so a 70-minute stay counts 3. "Contact hours" is scans × 0.5 h, an upper bound of time spent,
+//! since a stay need not fill its slots. Stays cannot be told apart by design (they are unlinkable).
+
+use serde::Serialize;
+use spur_protocol::fields::Region;
+use spur_protocol::time::Day;
+
+use crate::store::RawStat;
+
+/// The default threshold: counts below it are suppressed.
+pub const DEFAULT_THRESHOLD: u64 = 5;
+
+/// One published row. `None` means suppressed (below the threshold).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StatRow {
+    /// The day as `YYYY-MM-DD` (UTC).
+    pub date: String,
+    /// ISO country code, empty when not given.
+    pub country: String,
+    /// Postcode, empty when not given.
+    pub postcode: String,
+    /// Registrations uploaded that day by people of this region.
+    pub registrations: Option<u64>,
+    /// Slot entries at codes in this region that day.
+    pub scans: Option<u64>,
+    /// Scans × 0.5 h.
+    pub contact_hours: Option<f64>,
+}
+
+/// The calendar date of a day number (proleptic Gregorian, UTC).
+pub fn date_of(day: Day) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = i64::from(day.0) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn keep(n: u64, threshold: u64) -> Option<u64> {
+    (n >= threshold).then_some(n)
+}
+
+/// Builds the published table, suppressing every count below `threshold`. Rows whose counts are
+/// all zero are left out.
+pub fn table(raw: &[RawStat], threshold: u64) -> Vec<StatRow> {
+    raw.iter()
+        .filter(|r| r.registrations > 0 || r.slot_entries > 0)
+        .map(|r| {
+            let region = Region::decode(r.region).ok().flatten();
+            let scans = keep(r.slot_entries, threshold);
+            StatRow {
+                date: date_of(r.day),
+                country: region
+                    .map(|g| g.country.as_str().to_owned())
+                    .unwrap_or_default(),
+                postcode: region
+                    .and_then(|g| g.postcode)
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
+                registrations: keep(r.registrations, threshold),
+                scans,
+                contact_hours: scans.map(|s| s as f64 * 0.5),
+            }
+        })
+        .collect()
+}
+
+/// The table as CSV; suppressed cells read `<threshold` (e.g. `<5`).
+pub fn to_csv(rows: &[StatRow], threshold: u64) -> String {
+    let sup = format!("<{threshold}");
+    let mut out = String::from("date,country,postcode,registrations,scans,contact_hours\n");
+    for r in rows {
+        let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| sup.clone());
+        let h = r
+            .contact_hours
+            .map(|x| format!("{x:.1}"))
+            .unwrap_or_else(|| sup.clone());
+        // Dates, country codes and postcodes are validated (letters, digits, space, hyphen) and
+        // never start with a formula character; the numbers are numbers.
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            r.date,
+            r.country,
+            r.postcode,
+            n(r.registrations),
+            n(r.scans),
+            h
+        ));
+    }
+    out
+}
+
+/// The table as JSON: `{"threshold": n, "rows": [...]}` with `null` for suppressed cells.
+pub fn to_json(rows: &[StatRow], threshold: u64) -> String {
+    serde_json::json!({ "threshold": threshold, "rows": rows }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(day: u32, postcode: &str, regs: u64, slots: u64) -> RawStat {
+        RawStat {
+            day: Day(day),
+            region: Region::parse("DE", Some(postcode)).unwrap().encode(),
+            registrations: regs,
+            slot_entries: slots,
+        }
+    }
+
+    #[test]
+    fn small_counts_are_suppressed_and_large_ones_kept() {
+        let rows = table(
+            &[raw(20_777, "80331", 4, 5), raw(20_777, "10115", 12, 1)],
+            5,
+        );
+        assert_eq!(rows[0].registrations, None, "4 < 5");
+        assert_eq!(rows[0].scans, Some(5));
+        assert_eq!(rows[0].contact_hours, Some(2.5));
+        assert_eq!(rows[1].registrations, Some(12));
+        assert_eq!(rows[1].scans, None);
+        assert_eq!(rows[1].contact_hours, None, "hours follow their scans");
+        let csv = to_csv(&rows, 5);
+        assert!(csv.contains("2026-11-20,DE,80331,<5,5,2.5"), "{csv}");
+        assert!(csv.contains("2026-11-20,DE,10115,12,<5,<5"), "{csv}");
+        assert!(
+            !csv.contains(",4,") && !csv.contains(",1,"),
+            "no small count leaks: {csv}"
+        );
+        let json = to_json(&rows, 5);
+        assert!(json.contains("\"registrations\":null"), "{json}");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date_of(Day(0)), "1970-01-01");
+        assert_eq!(date_of(Day(20_777)), "2026-11-20");
+        assert_eq!(date_of(Day(11_016)), "2000-02-29");
+    }
+}

@@ -1,0 +1,59 @@
+//! The tables, written once for both databases: `{B}` is the byte-string type and `{WR}` the
+//! SQLite clustering clause, filled in per dialect.
+
+/// The schema version stored in `meta`.
+pub const SCHEMA_VERSION: &str = "1";
+
+const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS imported_files (
+    digest {B} PRIMARY KEY, name TEXT NOT NULL, rows BIGINT NOT NULL, at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS slot_entries (
+    slot BIGINT NOT NULL, code_kind SMALLINT NOT NULL, bucket {B} NOT NULL, id {B} NOT NULL,
+    stat_region {B} NOT NULL, scan_layer {B} NOT NULL,
+    PRIMARY KEY (slot, code_kind, bucket, id)){WR};
+CREATE TABLE IF NOT EXISTS user_entries (
+    find_tag {B} NOT NULL, id {B} NOT NULL, day BIGINT NOT NULL, auth_layer {B} NOT NULL,
+    PRIMARY KEY (find_tag, id)){WR};
+CREATE TABLE IF NOT EXISTS registrations (
+    handle {B} PRIMARY KEY, id {B} NOT NULL, day BIGINT NOT NULL, registration_id {B} NOT NULL,
+    home_authority INTEGER NOT NULL, region {B} NOT NULL, sealed_contact {B} NOT NULL);
+CREATE INDEX IF NOT EXISTS registrations_by_id ON registrations (registration_id);
+CREATE TABLE IF NOT EXISTS tombstones (handle {B} PRIMARY KEY, day BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS codes (
+    personal SMALLINT NOT NULL, qr_id {B} NOT NULL, id {B} NOT NULL, day BIGINT NOT NULL,
+    region {B} NOT NULL, place_kind SMALLINT NOT NULL, tag_layer {B} NOT NULL,
+    PRIMARY KEY (personal, qr_id, id));
+CREATE TABLE IF NOT EXISTS consent_releases (
+    id {B} PRIMARY KEY, day BIGINT NOT NULL, case_id TEXT NOT NULL,
+    consenting_authority INTEGER NOT NULL, nonce {B} NOT NULL, sealed {B} NOT NULL);
+CREATE TABLE IF NOT EXISTS used_nonces (
+    nonce {B} PRIMARY KEY, case_id TEXT NOT NULL, authority INTEGER NOT NULL, day BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS unopened (
+    id {B} PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k {B} NOT NULL, body {B} NOT NULL);
+";
+
+/// The schema for SQLite.
+pub fn sqlite() -> String {
+    TABLES
+        .replace("{B}", "BLOB")
+        .replace("{WR}", " WITHOUT ROWID")
+}
+
+/// The schema for PostgreSQL.
+pub fn postgres() -> String {
+    TABLES.replace("{B}", "BYTEA").replace("{WR}", "")
+}
+
+/// Statements that delete what is older than the retention window: (table, SQL with one
+/// parameter, whether the parameter is a slot rather than a day).
+pub const SWEEPS: [(&str, bool); 8] = [
+    ("DELETE FROM slot_entries WHERE slot < $1", true),
+    ("DELETE FROM user_entries WHERE day < $1", false),
+    ("DELETE FROM registrations WHERE day < $1", false),
+    ("DELETE FROM tombstones WHERE day < $1", false),
+    ("DELETE FROM codes WHERE day < $1", false),
+    ("DELETE FROM consent_releases WHERE day < $1", false),
+    ("DELETE FROM used_nonces WHERE day < $1", false),
+    ("DELETE FROM unopened WHERE day < $1", false),
+];

@@ -1,0 +1,73 @@
+//! The vault's part of a trace: trial-open the slot entries of each stay's buckets with the SCAN
+//! keys the authority sent, keep the stays that overlap, and group the contacts by the authority
+//! each contact reference is sealed to.
+
+use std::collections::BTreeMap;
+
+use spur_protocol::fields::Region;
+use spur_protocol::tag::ScanKey;
+use spur_protocol::time::Minute;
+use spur_protocol::trace::overlapping_contacts;
+
+use crate::error::{Result, VaultError};
+use crate::exchange::{ContactRecord, ContactsPackage, ScanKeyFile};
+use crate::hex::Hex;
+use crate::store::Store;
+
+/// Most stays one SCAN-key file may hold (28 days of 4 visits per minute is far above any real case).
+pub const MAX_STAYS: usize = 10_000;
+
+/// Runs the trace of one SCAN-key file; returns one package body per receiving authority.
+pub fn trace(
+    store: &mut dyn Store,
+    file: &ScanKeyFile,
+    consenting_authority: u16,
+) -> Result<BTreeMap<u16, ContactsPackage>> {
+    if file.stays.len() > MAX_STAYS {
+        return Err(VaultError::bad_file("SCAN-key file", "too many stays"));
+    }
+    let stays_total =
+        u32::try_from(file.stays.iter().filter(|s| !s.own_code).count()).unwrap_or(u32::MAX);
+    let mut out: BTreeMap<u16, ContactsPackage> = BTreeMap::new();
+    for stay in &file.stays {
+        let bucket: [u8; 12] = stay.bucket.array().ok_or_else(|| {
+            VaultError::bad_file("SCAN-key file", "a bucket region is not 12 bytes")
+        })?;
+        Region::decode(bucket)
+            .map_err(|_| VaultError::bad_file("SCAN-key file", "a bucket region is malformed"))?;
+        for (slot, key) in &stay.keys {
+            let key = ScanKey::from_bytes(key.array().ok_or_else(|| {
+                VaultError::bad_file("SCAN-key file", "a SCAN key is not 32 bytes")
+            })?);
+            let layers = store.slot_layers(*slot, stay.code_kind, &bucket)?;
+            let found = overlapping_contacts(
+                &key,
+                Minute(stay.time_in),
+                Minute(stay.time_out),
+                layers.iter().map(Vec::as_slice),
+            )?;
+            for (c, minutes) in found {
+                let pkg = out
+                    .entry(c.home_authority)
+                    .or_insert_with(|| ContactsPackage {
+                        case_id: file.case_id.clone(),
+                        consenting_authority,
+                        stays_total,
+                        contacts: Vec::new(),
+                    });
+                pkg.contacts.push(ContactRecord {
+                    stay: stay.stay,
+                    stay_in: stay.time_in,
+                    stay_out: stay.time_out,
+                    own_code: stay.own_code,
+                    sealed_ref: Hex(c.sealed_ref),
+                    region: Hex(Region::encode_opt(c.region.as_ref()).to_vec()),
+                    time_in: c.time_in.0,
+                    time_out: c.time_out.0,
+                    overlap_minutes: minutes,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

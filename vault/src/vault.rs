@@ -1,0 +1,368 @@
+//! One vault on disk: its key files, signed directory, store and audit log, and each step as a
+//! method that writes its audit line.
+//!
+//! Layout of a vault directory: `op.key` / `op.pub` (X25519, the OP key), `root.key` / `root.pub`
+//! (Ed25519, the directory root), `directory.bin` (the signed directory), `vault.db` (SQLite,
+//! unless a PostgreSQL store is given) and `audit.log`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use spur_protocol::directory::Directory;
+use spur_protocol::keys::{SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey};
+use spur_protocol::time::{Day, RETENTION_DAYS};
+
+use crate::audit::{AuditLog, AuditReport};
+use crate::error::{Result, VaultError};
+use crate::exchange::{self, Envelope, PackageKind, ResolveRequest, ScanKeyFile, VAULT};
+use crate::export_file::ExportSource;
+use crate::keyfile;
+use crate::store::{sqlite::SqliteStore, ConsentRow, ImportCounts, Store};
+
+/// Key-file kinds.
+pub const OP_SECRET: &str = "op-secret";
+/// OP public key file kind.
+pub const OP_PUBLIC: &str = "op-public";
+/// Root secret key file kind.
+pub const ROOT_SECRET: &str = "root-secret";
+/// Root public key file kind.
+pub const ROOT_PUBLIC: &str = "root-public";
+
+/// An open vault.
+pub struct Vault {
+    dir: PathBuf,
+    op: SealSecretKey,
+    root: SignSecretKey,
+    store: Box<dyn Store>,
+    audit: AuditLog,
+    /// Threads used to open OP layers on import.
+    pub threads: usize,
+}
+
+/// A file the vault wrote for an authority.
+pub struct Outgoing {
+    /// Receiving authority.
+    pub to: u16,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What a trace produced.
+pub struct TraceResult {
+    /// One contact file per authority.
+    pub files: Vec<Outgoing>,
+    /// Contacts per authority (for the operator's console).
+    pub contacts: Vec<(u16, usize)>,
+}
+
+impl Vault {
+    /// Creates the key files of a new vault in `dir` (created if missing). Refuses to overwrite.
+    pub fn init(dir: &Path, rng: &mut impl rand_core::CryptoRngCore) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| VaultError::io(dir, e))?;
+        let op = SealSecretKey::generate(rng);
+        let root = SignSecretKey::generate(rng);
+        keyfile::write_secret(&dir.join("op.key"), OP_SECRET, op.to_bytes().as_ref())?;
+        keyfile::write_public(&dir.join("op.pub"), OP_PUBLIC, &op.public().to_bytes())?;
+        keyfile::write_secret(&dir.join("root.key"), ROOT_SECRET, root.to_bytes().as_ref())?;
+        keyfile::write_public(
+            &dir.join("root.pub"),
+            ROOT_PUBLIC,
+            &root.public().to_bytes(),
+        )?;
+        Ok(())
+    }
+
+    /// Opens the vault in `dir` with its SQLite store.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let store = SqliteStore::open(&dir.join("vault.db"))?;
+        Self::open_with(dir, Box::new(store))
+    }
+
+    /// Opens the vault in `dir` with the given store.
+    pub fn open_with(dir: &Path, store: Box<dyn Store>) -> Result<Self> {
+        let op =
+            SealSecretKey::from_bytes(*keyfile::read_secret::<32>(&dir.join("op.key"), OP_SECRET)?);
+        let root = SignSecretKey::from_bytes(*keyfile::read_secret::<32>(
+            &dir.join("root.key"),
+            ROOT_SECRET,
+        )?);
+        Ok(Self {
+            dir: dir.to_owned(),
+            op,
+            root,
+            store,
+            audit: AuditLog::new(&dir.join("audit.log")),
+            threads: crate::import::default_threads(),
+        })
+    }
+
+    /// The store (for statistics and tests).
+    pub fn store(&mut self) -> &mut dyn Store {
+        self.store.as_mut()
+    }
+
+    /// The OP public key (authorities seal their files to it).
+    pub fn op_public(&self) -> SealPublicKey {
+        self.op.public()
+    }
+
+    /// The directory root's public key.
+    pub fn root_public(&self) -> SignPublicKey {
+        self.root.public()
+    }
+
+    fn log(&mut self, event: &str, detail: serde_json::Value) -> Result<()> {
+        self.audit.append(self.store.as_mut(), event, detail)
+    }
+
+    /// Signs a directory with the root key, stores it as `directory.bin` and returns its bytes.
+    pub fn sign_directory(&mut self, dir: &Directory) -> Result<Vec<u8>> {
+        let signed = dir.sign(&self.root)?;
+        keyfile::write_private_file(&self.dir.join("directory.bin"), &signed)?;
+        let ids: Vec<u16> = dir.authorities.iter().map(|a| a.id).collect();
+        self.log(
+            "sign-directory",
+            json!({ "serial": dir.serial, "authorities": ids }),
+        )?;
+        Ok(signed)
+    }
+
+    /// The signed directory, verified against the root key.
+    pub fn directory(&self) -> Result<Directory> {
+        let p = self.dir.join("directory.bin");
+        let b = std::fs::read(&p).map_err(|e| VaultError::io(&p, e))?;
+        Ok(Directory::verify(&b, &self.root.public())?)
+    }
+
+    /// Imports one export file: checked whole, OP layers opened, stored in one transaction.
+    pub fn import(&mut self, source: &dyn ExportSource) -> Result<ImportCounts> {
+        let name = source.name();
+        let bytes = source.bytes()?;
+        let file = match crate::export_file::parse(&bytes) {
+            Ok(f) => f,
+            Err(e) => {
+                self.log(
+                    "import-refused",
+                    json!({ "file": name, "reason": e.to_string() }),
+                )?;
+                return Err(e);
+            }
+        };
+        let counts =
+            crate::import::import_file(self.store.as_mut(), &self.op, &file, &name, self.threads)?;
+        self.log(
+            "import",
+            json!({
+                "file": name,
+                "sha256": data_encoding::HEXLOWER.encode(&file.digest),
+                "counts": counts,
+                "cursor": file.cursor,
+                "more": file.more,
+            }),
+        )?;
+        Ok(counts)
+    }
+
+    /// Consent releases not handled yet.
+    pub fn pending_consents(&mut self) -> Result<Vec<ConsentRow>> {
+        self.store.pending_consents()
+    }
+
+    /// Consent intake for one release: finds the user entries and writes the package for the
+    /// consenting authority. The release's nonce is then used up.
+    pub fn consent(
+        &mut self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        row: &ConsentRow,
+    ) -> Result<Outgoing> {
+        let dir = self.directory()?;
+        let intake = crate::consent::intake(self.store.as_mut(), &self.op, row)?;
+        let to = intake.consenting_authority;
+        let auth = dir
+            .authority(to)
+            .ok_or(spur_protocol::ProtocolError::UnknownAuthority(to))?;
+        let bytes = exchange::seal(
+            rng,
+            Envelope {
+                kind: PackageKind::Consent,
+                from: VAULT,
+                to,
+            },
+            &auth.seal,
+            &self.root,
+            &intake.package,
+        )?;
+        if !self.store.use_nonce(&row.nonce, &row.case_id, to)? {
+            return Err(VaultError::Refused(
+                "this consent was handled before".into(),
+            ));
+        }
+        self.log(
+            "consent",
+            json!({
+                "case": intake.package.case_id,
+                "authority": to,
+                "home_authority": intake.package.home_authority,
+                "days": intake.days,
+                "user_entries": intake.package.user_entries.len(),
+            }),
+        )?;
+        Ok(Outgoing { to, bytes })
+    }
+
+    fn sender_key(dir: &Directory) -> impl Fn(u16) -> Result<SignPublicKey> + '_ {
+        move |id| {
+            dir.authority(id)
+                .map(|a| a.sign)
+                .ok_or(VaultError::Protocol(
+                    spur_protocol::ProtocolError::UnknownAuthority(id),
+                ))
+        }
+    }
+
+    /// Runs the trace of an authority's SCAN-key file; one contacts file per authority.
+    pub fn trace(
+        &mut self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        file: &[u8],
+    ) -> Result<TraceResult> {
+        let dir = self.directory()?;
+        let opened = exchange::open::<ScanKeyFile>(
+            file,
+            PackageKind::ScanKeys,
+            VAULT,
+            &self.op,
+            Self::sender_key(&dir),
+        );
+        let (env, scan) = match opened {
+            Ok(x) => x,
+            Err(e) => {
+                self.log("trace-refused", json!({ "reason": e.to_string() }))?;
+                return Err(e);
+            }
+        };
+        let nonce: [u8; 16] = scan
+            .nonce
+            .array()
+            .ok_or_else(|| VaultError::bad_file("SCAN-key file", "bad nonce"))?;
+        match self.store.nonce_case(&nonce)? {
+            Some((case, auth)) if case == scan.case_id && auth == env.from => {}
+            _ => {
+                self.log(
+                    "trace-refused",
+                    json!({ "from": env.from, "case": scan.case_id, "reason": "no consent" }),
+                )?;
+                return Err(VaultError::Refused(format!(
+                    "no consent for case {} of authority {} was handled by this vault",
+                    scan.case_id, env.from
+                )));
+            }
+        }
+        let packages = crate::trace::trace(self.store.as_mut(), &scan, env.from)?;
+        let mut files = Vec::new();
+        let mut contacts = Vec::new();
+        for (to, pkg) in &packages {
+            let auth = dir
+                .authority(*to)
+                .ok_or(spur_protocol::ProtocolError::UnknownAuthority(*to))?;
+            let bytes = exchange::seal(
+                rng,
+                Envelope {
+                    kind: PackageKind::Contacts,
+                    from: VAULT,
+                    to: *to,
+                },
+                &auth.seal,
+                &self.root,
+                pkg,
+            )?;
+            contacts.push((*to, pkg.contacts.len()));
+            files.push(Outgoing { to: *to, bytes });
+        }
+        let keys: usize = scan.stays.iter().map(|s| s.keys.len()).sum();
+        self.log(
+            "trace",
+            json!({ "from": env.from, "case": scan.case_id, "stays": scan.stays.len(), "scan_keys": keys, "contacts": contacts }),
+        )?;
+        Ok(TraceResult { files, contacts })
+    }
+
+    /// Answers an authority's resolve request.
+    pub fn resolve(
+        &mut self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        file: &[u8],
+    ) -> Result<Outgoing> {
+        let dir = self.directory()?;
+        let opened = exchange::open::<ResolveRequest>(
+            file,
+            PackageKind::ResolveRequest,
+            VAULT,
+            &self.op,
+            Self::sender_key(&dir),
+        );
+        let (env, req) = match opened {
+            Ok(x) => x,
+            Err(e) => {
+                self.log("resolve-refused", json!({ "reason": e.to_string() }))?;
+                return Err(e);
+            }
+        };
+        let answer = crate::resolve::resolve(self.store.as_mut(), env.from, &req)?;
+        let auth = dir
+            .authority(env.from)
+            .ok_or(spur_protocol::ProtocolError::UnknownAuthority(env.from))?;
+        let bytes = exchange::seal(
+            rng,
+            Envelope {
+                kind: PackageKind::ResolveAnswer,
+                from: VAULT,
+                to: env.from,
+            },
+            &auth.seal,
+            &self.root,
+            &answer,
+        )?;
+        self.log(
+            "resolve",
+            json!({
+                "from": env.from,
+                "case": req.case_id,
+                "asked": { "registrations": req.registrations.len(), "places": req.places.len(), "personal": req.personal.len() },
+                "given": { "registrations": answer.registrations.len(), "places": answer.places.len(), "personal": answer.personal.len() },
+                "missing": answer.missing.len(),
+            }),
+        )?;
+        Ok(Outgoing {
+            to: env.from,
+            bytes,
+        })
+    }
+
+    /// The published statistics.
+    pub fn stats(&mut self, threshold: u64) -> Result<Vec<crate::stats::StatRow>> {
+        let raw = self.store.raw_stats()?;
+        let rows = crate::stats::table(&raw, threshold);
+        self.log(
+            "stats",
+            json!({ "threshold": threshold, "rows": rows.len() }),
+        )?;
+        Ok(rows)
+    }
+
+    /// Deletes everything recorded more than 28 days before `today`.
+    pub fn sweep(&mut self, today: Day) -> Result<u64> {
+        let keep_from = Day(today.0.saturating_sub(RETENTION_DAYS));
+        let n = self.store.sweep(keep_from)?;
+        self.log(
+            "sweep",
+            json!({ "keep_from_day": keep_from.0, "deleted": n }),
+        )?;
+        Ok(n)
+    }
+
+    /// Verifies the audit log.
+    pub fn audit_verify(&mut self) -> Result<AuditReport> {
+        self.audit.verify(self.store.as_mut())
+    }
+}
