@@ -76,23 +76,9 @@ pub fn run(args: Args) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    // spur's decoder, on the same pixels, in memory.
-    let mut results: Vec<Outcome> = Vec::new();
-    let mut panics = 0usize;
-    for (file, s) in &frames {
-        let frame = Frame::tight(s.width, s.height, &s.luma);
-        let t = Instant::now();
-        let scan = decode_frame(&frame);
-        let ms = t.elapsed().as_secs_f64() * 1e3;
-        let texts = match scan {
-            Ok(scan) => scan.text().map(str::to_string).into_iter().collect(),
-            Err(_) => {
-                panics += 1;
-                Vec::new()
-            }
-        };
-        results.push(Outcome { file: file.clone(), decoder: "spur".into(), texts, ms });
-    }
+    // spur's decoder on the same pixels, in memory: one round now, one after the peers, the
+    // faster of the two counts (the peers' script also keeps the faster of two rounds).
+    let mut results = time_spur(&frames);
 
     let mut versions = String::from("spur-qr (rxing 0.9 detector, own binarisation)");
     if !args.no_peers {
@@ -121,12 +107,17 @@ pub fn run(args: Args) -> Result<()> {
                     .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
                     .unwrap_or_default(),
                 ms: v["ms"].as_f64().unwrap_or(f64::NAN),
+                failed: false,
             });
         }
     }
+    for (outcome, again) in results.iter_mut().zip(time_spur(&frames)) {
+        outcome.ms = outcome.ms.min(again.ms);
+    }
+    let panics = results.iter().filter(|o| o.failed).count();
     let truth: HashMap<&str, &Sample> = frames.iter().map(|(f, s)| (f.as_str(), s)).collect();
     print_table(&results, &truth, &versions, args.frames);
-    println!("spur decoder panics caught: {panics}");
+    println!("spur decoder errors (caught panics): {panics}");
     if args.dir.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -138,6 +129,22 @@ struct Outcome {
     decoder: String,
     texts: Vec<String>,
     ms: f64,
+    failed: bool,
+}
+
+/// Times spur's decoder on every frame.
+fn time_spur(frames: &[(String, Sample)]) -> Vec<Outcome> {
+    let mut out = Vec::with_capacity(frames.len());
+    for (file, s) in frames {
+        let frame = Frame::tight(s.width, s.height, &s.luma);
+        let t = Instant::now();
+        let scan = decode_frame(&frame);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        let failed = scan.is_err();
+        let texts = scan.ok().and_then(|s| s.text().map(str::to_string)).into_iter().collect();
+        out.push(Outcome { file: file.clone(), decoder: "spur".into(), texts, ms, failed });
+    }
+    out
 }
 
 #[derive(Default)]

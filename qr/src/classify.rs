@@ -47,10 +47,14 @@ impl Scan {
     pub fn message(&self) -> String {
         match self {
             Scan::Spur { .. } => "spur code read".to_string(),
-            Scan::NotSpur { reason: NotSpur::Foreign, .. } => {
-                "this QR code is not a spur code: spur cannot check in with it".to_string()
-            }
-            Scan::NotSpur { reason: NotSpur::Malformed(e), .. } => {
+            Scan::NotSpur {
+                reason: NotSpur::Foreign,
+                ..
+            } => "this QR code is not a spur code: spur cannot check in with it".to_string(),
+            Scan::NotSpur {
+                reason: NotSpur::Malformed(e),
+                ..
+            } => {
                 format!("this looks like a spur code but cannot be used ({e})")
             }
             Scan::Nothing => "no QR code found".to_string(),
@@ -62,7 +66,13 @@ impl Scan {
 pub fn classify(text: String) -> Scan {
     match Payload::parse(&text) {
         Ok(payload) => Scan::Spur { text, payload },
-        Err(ProtocolError::NotSpurCode) => Scan::NotSpur { text, reason: NotSpur::Foreign },
-        Err(e) => Scan::NotSpur { text, reason: NotSpur::Malformed(e) },
+        Err(ProtocolError::NotSpurCode) => Scan::NotSpur {
+            text,
+            reason: NotSpur::Foreign,
+        },
+        Err(e) => Scan::NotSpur {
+            text,
+            reason: NotSpur::Malformed(e),
+        },
     }
 }

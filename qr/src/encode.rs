@@ -53,7 +53,10 @@ pub struct EncodeOptions {
 impl EncodeOptions {
     /// spur's choice for every code it prints or shows, chosen by `spur bench decode --encoding`
     /// (see `docs/decoding.md`): ECC M with the standard 4-module quiet zone.
-    pub const SPUR: EncodeOptions = EncodeOptions { ecc: Ecc::M, quiet_zone: 4 };
+    pub const SPUR: EncodeOptions = EncodeOptions {
+        ecc: Ecc::M,
+        quiet_zone: 4,
+    };
 }
 
 impl Default for EncodeOptions {
@@ -147,6 +150,16 @@ pub fn encode_with(text: &str, options: EncodeOptions) -> Result<QrMatrix, Encod
         Version::Micro(_) => return Err(EncodeError::Refused("micro QR code".into())),
     };
     let size = code.width();
-    let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
-    Ok(QrMatrix { version, ecc: options.ecc, quiet_zone: options.quiet_zone, size, dark })
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
+    Ok(QrMatrix {
+        version,
+        ecc: options.ecc,
+        quiet_zone: options.quiet_zone,
+        size,
+        dark,
+    })
 }

@@ -89,7 +89,13 @@ pub enum FrameError {
 impl<'a> Frame<'a> {
     /// A frame whose rows follow each other without padding.
     pub fn tight(width: usize, height: usize, luma: &'a [u8]) -> Frame<'a> {
-        Frame { width, height, stride: width, luma, rotation: Rotation::Deg0 }
+        Frame {
+            width,
+            height,
+            stride: width,
+            luma,
+            rotation: Rotation::Deg0,
+        }
     }
 
     /// Checks the dimensions against the buffer.
@@ -102,11 +108,17 @@ impl<'a> Frame<'a> {
             return Err(FrameError::TooLarge { width, height });
         }
         if self.stride < width {
-            return Err(FrameError::StrideTooSmall { stride: self.stride, width });
+            return Err(FrameError::StrideTooSmall {
+                stride: self.stride,
+                width,
+            });
         }
         let needed = self.stride.saturating_mul(height - 1).saturating_add(width);
         if self.luma.len() < needed {
-            return Err(FrameError::TooShort { needed, got: self.luma.len() });
+            return Err(FrameError::TooShort {
+                needed,
+                got: self.luma.len(),
+            });
         }
         Ok(())
     }
@@ -115,7 +127,11 @@ impl<'a> Frame<'a> {
     pub(crate) fn to_tight(self) -> Result<Vec<u8>, FrameError> {
         self.validate()?;
         if self.stride == self.width {
-            return Ok(self.luma.get(..self.width * self.height).unwrap_or_default().to_vec());
+            return Ok(self
+                .luma
+                .get(..self.width * self.height)
+                .unwrap_or_default()
+                .to_vec());
         }
         let mut out = Vec::with_capacity(self.width * self.height);
         for row in self.luma.chunks(self.stride).take(self.height) {

@@ -44,22 +44,24 @@ impl FrameLoop {
         let (result_tx, results) = channel();
         let busy = Arc::new(AtomicBool::new(false));
         let worker_busy = Arc::clone(&busy);
-        let worker = std::thread::Builder::new().name("spur-qr-decode".into()).spawn(move || {
-            for job in job_rx {
-                let frame = Frame {
-                    width: job.width,
-                    height: job.height,
-                    stride: job.width,
-                    luma: &job.luma,
-                    rotation: job.rotation,
-                };
-                let result = decode_frame(&frame);
-                worker_busy.store(false, Ordering::Release);
-                if result_tx.send(result).is_err() {
-                    break;
+        let worker = std::thread::Builder::new()
+            .name("spur-qr-decode".into())
+            .spawn(move || {
+                for job in job_rx {
+                    let frame = Frame {
+                        width: job.width,
+                        height: job.height,
+                        stride: job.width,
+                        luma: &job.luma,
+                        rotation: job.rotation,
+                    };
+                    let result = decode_frame(&frame);
+                    worker_busy.store(false, Ordering::Release);
+                    if result_tx.send(result).is_err() {
+                        break;
+                    }
                 }
-            }
-        })?;
+            })?;
         Ok(FrameLoop {
             jobs: Some(jobs),
             results,
@@ -74,7 +76,11 @@ impl FrameLoop {
     /// background; otherwise it is skipped at once. A malformed frame is refused here.
     pub fn offer(&self, frame: &Frame<'_>) -> Result<Offered, DecodeError> {
         self.offered.fetch_add(1, Ordering::Relaxed);
-        if self.busy.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+        if self
+            .busy
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
             self.skipped.fetch_add(1, Ordering::Relaxed);
             return Ok(Offered::Skipped);
         }
@@ -85,7 +91,12 @@ impl FrameLoop {
                 return Err(e.into());
             }
         };
-        let job = Job { width: frame.width, height: frame.height, luma, rotation: frame.rotation };
+        let job = Job {
+            width: frame.width,
+            height: frame.height,
+            luma,
+            rotation: frame.rotation,
+        };
         match &self.jobs {
             Some(tx) if tx.send(job).is_ok() => Ok(Offered::Accepted),
             _ => {
@@ -112,7 +123,10 @@ impl FrameLoop {
 
     /// Frames offered and frames skipped so far.
     pub fn counts(&self) -> (u64, u64) {
-        (self.offered.load(Ordering::Relaxed), self.skipped.load(Ordering::Relaxed))
+        (
+            self.offered.load(Ordering::Relaxed),
+            self.skipped.load(Ordering::Relaxed),
+        )
     }
 }
 

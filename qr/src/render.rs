@@ -31,7 +31,13 @@ pub fn to_svg(matrix: &QrMatrix, module_px: u32) -> String {
                 while x < matrix.size() && matrix.is_dark(x, y) {
                     x += 1;
                 }
-                path.push_str(&format!("M{} {}h{}v1h-{}z", start + q, y + q, x - start, x - start));
+                path.push_str(&format!(
+                    "M{} {}h{}v1h-{}z",
+                    start + q,
+                    y + q,
+                    x - start,
+                    x - start
+                ));
             } else {
                 x += 1;
             }

@@ -28,7 +28,11 @@ impl Canvas {
             let (x, y) = ((i % width) as f32, (i / width) as f32);
             *p = base + gx * x + gy * y;
         }
-        let mut canvas = Canvas { width, height, pixels };
+        let mut canvas = Canvas {
+            width,
+            height,
+            pixels,
+        };
         // Posters and furniture: large flat rectangles.
         for _ in 0..rng.below(6) + 2 {
             let w = rng.range(0.05, 0.4) * width as f64;
@@ -36,7 +40,13 @@ impl Canvas {
             let x = rng.range(0.0, width as f64 - w);
             let y = rng.range(0.0, height as f64 - h);
             let v = rng.range(20.0, 240.0) as f32;
-            canvas.fill(x as usize, y as usize, (x + w) as usize, (y + h) as usize, v);
+            canvas.fill(
+                x as usize,
+                y as usize,
+                (x + w) as usize,
+                (y + h) as usize,
+                v,
+            );
         }
         // Print: rows of small dark marks like words on a sign.
         for _ in 0..rng.below(4) {
@@ -50,7 +60,13 @@ impl Canvas {
                 for _ in 0..rng.below(40) + 5 {
                     let w = glyph * rng.range(0.3, 1.0);
                     if rng.chance(0.8) {
-                        canvas.fill(x as usize, y as usize, (x + w) as usize, (y + glyph) as usize, v);
+                        canvas.fill(
+                            x as usize,
+                            y as usize,
+                            (x + w) as usize,
+                            (y + glyph) as usize,
+                            v,
+                        );
                     }
                     x += w + glyph * 0.3;
                 }
@@ -61,7 +77,10 @@ impl Canvas {
             let cell = rng.range(4.0, 20.0);
             let x0 = rng.range(0.0, 0.6) * width as f64;
             let y0 = rng.range(0.0, 0.6) * height as f64;
-            let (w, h) = (rng.range(0.1, 0.4) * width as f64, rng.range(0.1, 0.4) * height as f64);
+            let (w, h) = (
+                rng.range(0.1, 0.4) * width as f64,
+                rng.range(0.1, 0.4) * height as f64,
+            );
             let (a, b) = (rng.range(0.0, 120.0) as f32, rng.range(130.0, 255.0) as f32);
             let mut y = y0;
             while y < y0 + h {
@@ -69,7 +88,13 @@ impl Canvas {
                 while x < x0 + w {
                     let odd = (((x - x0) / cell) as usize + ((y - y0) / cell) as usize) % 2 == 1;
                     let v = if odd { a } else { b };
-                    canvas.fill(x as usize, y as usize, (x + cell) as usize, (y + cell) as usize, v);
+                    canvas.fill(
+                        x as usize,
+                        y as usize,
+                        (x + cell) as usize,
+                        (y + cell) as usize,
+                        v,
+                    );
                     x += cell;
                 }
                 y += cell;
@@ -92,7 +117,13 @@ impl Canvas {
     /// Draws `matrix` (quiet zone included, as light paper) into the quadrilateral `quad`
     /// (corners of the outer quiet-zone edge, clockwise from top-left), with 4×4 supersampling.
     /// Returns the bounding rectangle it touched.
-    pub fn draw_code(&mut self, matrix: &QrMatrix, quad: [(f64, f64); 4], dark: f32, light: f32) -> Rect {
+    pub fn draw_code(
+        &mut self,
+        matrix: &QrMatrix,
+        quad: [(f64, f64); 4],
+        dark: f32,
+        light: f32,
+    ) -> Rect {
         let n = matrix.total_size() as f64;
         let inv = Homography::square_to_quad(quad).inverse();
         let rect = self.bounds(&quad, 1.0);
@@ -153,13 +184,22 @@ impl Canvas {
 
     /// Adds a soft bright spot (a reflection) of the given radius and strength.
     pub fn glare(&mut self, cx: f64, cy: f64, rx: f64, ry: f64, strength: f64) {
-        let quad = [(cx - rx * 2.0, cy - ry * 2.0), (cx + rx * 2.0, cy + ry * 2.0), (cx, cy), (cx, cy)];
+        let quad = [
+            (cx - rx * 2.0, cy - ry * 2.0),
+            (cx + rx * 2.0, cy + ry * 2.0),
+            (cx, cy),
+            (cx, cy),
+        ];
         let (x0, y0, x1, y1) = self.bounds(&quad, 0.0);
         for y in y0..y1 {
             for x in x0..x1 {
                 let d = ((x as f64 - cx) / rx).powi(2) + ((y as f64 - cy) / ry).powi(2);
                 // Flat saturated core, smooth falloff.
-                let a = if d < 1.0 { 1.0 } else { (-(d - 1.0) * 2.0).exp() };
+                let a = if d < 1.0 {
+                    1.0
+                } else {
+                    (-(d - 1.0) * 2.0).exp()
+                };
                 if let Some(p) = self.pixels.get_mut(y * self.width + x) {
                     *p += (strength * a) as f32;
                 }
@@ -170,19 +210,27 @@ impl Canvas {
     /// Gaussian blur of standard deviation `sigma` inside `rect` (separable, clamped edges).
     pub fn blur(&mut self, sigma: f64, rect: Rect) {
         let r = (sigma * 3.0).ceil() as isize;
-        let kernel: Vec<f32> = (-r..=r).map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp() as f32).collect();
+        let kernel: Vec<f32> = (-r..=r)
+            .map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp() as f32)
+            .collect();
         let sum: f32 = kernel.iter().sum();
         let kernel: Vec<f32> = kernel.iter().map(|k| k / sum).collect();
         let (x0, y0, x1, y1) = rect;
         let (w, h) = (self.width as isize, self.height as isize);
         let src = self.pixels.clone();
         let at = |buf: &[f32], x: isize, y: isize| {
-            buf.get((y.clamp(0, h - 1) * w + x.clamp(0, w - 1)) as usize).copied().unwrap_or(0.0)
+            buf.get((y.clamp(0, h - 1) * w + x.clamp(0, w - 1)) as usize)
+                .copied()
+                .unwrap_or(0.0)
         };
         let mut tmp = src.clone();
         for y in y0..y1 {
             for x in x0..x1 {
-                let v: f32 = kernel.iter().zip(-r..=r).map(|(k, d)| k * at(&src, x as isize + d, y as isize)).sum();
+                let v: f32 = kernel
+                    .iter()
+                    .zip(-r..=r)
+                    .map(|(k, d)| k * at(&src, x as isize + d, y as isize))
+                    .sum();
                 if let Some(p) = tmp.get_mut(y * self.width + x) {
                     *p = v;
                 }
@@ -190,7 +238,11 @@ impl Canvas {
         }
         for y in y0..y1 {
             for x in x0..x1 {
-                let v: f32 = kernel.iter().zip(-r..=r).map(|(k, d)| k * at(&tmp, x as isize, y as isize + d)).sum();
+                let v: f32 = kernel
+                    .iter()
+                    .zip(-r..=r)
+                    .map(|(k, d)| k * at(&tmp, x as isize, y as isize + d))
+                    .sum();
                 if let Some(p) = self.pixels.get_mut(y * self.width + x) {
                     *p = v;
                 }
@@ -207,7 +259,10 @@ impl Canvas {
 
     /// The canvas as 8-bit luma, clamped and rounded.
     pub fn to_luma(&self) -> Vec<u8> {
-        self.pixels.iter().map(|p| p.round().clamp(0.0, 255.0) as u8).collect()
+        self.pixels
+            .iter()
+            .map(|p| p.round().clamp(0.0, 255.0) as u8)
+            .collect()
     }
 }
 
@@ -215,7 +270,14 @@ impl Canvas {
 pub fn jpeg_roundtrip(width: usize, height: usize, luma: &[u8], quality: u8) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, quality);
-    image::ImageEncoder::write_image(enc, luma, width as u32, height as u32, image::ExtendedColorType::L8).ok()?;
+    image::ImageEncoder::write_image(
+        enc,
+        luma,
+        width as u32,
+        height as u32,
+        image::ExtendedColorType::L8,
+    )
+    .ok()?;
     let img = image::load_from_memory_with_format(&buf, image::ImageFormat::Jpeg).ok()?;
     Some(img.to_luma8().into_raw())
 }

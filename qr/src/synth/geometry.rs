@@ -71,7 +71,10 @@ pub fn projected_square(
     corners.map(|(x, y)| {
         // Tilt in 3-D: yaw about the vertical axis, then pitch about the horizontal one.
         let (x1, z1) = (x * yaw.cos(), x * yaw.sin());
-        let (y2, z2) = (y * pitch.cos() - z1 * pitch.sin(), y * pitch.sin() + z1 * pitch.cos());
+        let (y2, z2) = (
+            y * pitch.cos() - z1 * pitch.sin(),
+            y * pitch.sin() + z1 * pitch.cos(),
+        );
         let s = focal / (focal + z2);
         let (px, py) = (x1 * s, y2 * s);
         // Turn in the image plane.

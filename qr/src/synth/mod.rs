@@ -110,7 +110,10 @@ pub fn generate(
     index: u64,
     options: EncodeOptions,
 ) -> Sample {
-    let cat_no = Category::ALL.iter().position(|c| *c == category).unwrap_or(0) as u64;
+    let cat_no = Category::ALL
+        .iter()
+        .position(|c| *c == category)
+        .unwrap_or(0) as u64;
     let mut rng = Rng::new(
         seed ^ (cat_no << 48) ^ ((width as u64) << 32) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15),
     );
@@ -123,7 +126,10 @@ pub fn generate(
     let mut version = None;
     if let Some(t) = &text {
         let opts = if category == Category::Foreign {
-            EncodeOptions { ecc: crate::encode::Ecc::ALL[rng.below(4)], quiet_zone: 4 }
+            EncodeOptions {
+                ecc: crate::encode::Ecc::ALL[rng.below(4)],
+                quiet_zone: 4,
+            }
         } else {
             options
         };
@@ -136,7 +142,11 @@ pub fn generate(
         }
     }
     // Sensor noise on every frame; the noise category gets much more.
-    let sigma = if category == Category::Noise { rng.range(14.0, 30.0) } else { rng.range(1.0, 3.0) };
+    let sigma = if category == Category::Noise {
+        rng.range(14.0, 30.0)
+    } else {
+        rng.range(1.0, 3.0)
+    };
     canvas.noise(sigma, &mut rng);
     let mut luma = canvas.to_luma();
     if category == Category::Jpeg {
@@ -146,11 +156,25 @@ pub fn generate(
             _ => return empty(category, width, height),
         }
     }
-    Sample { category, width, height, luma, expected: text, version }
+    Sample {
+        category,
+        width,
+        height,
+        luma,
+        expected: text,
+        version,
+    }
 }
 
 fn empty(category: Category, width: usize, height: usize) -> Sample {
-    Sample { category, width, height, luma: vec![128; width * height], expected: None, version: None }
+    Sample {
+        category,
+        width,
+        height,
+        luma: vec![128; width * height],
+        expected: None,
+        version: None,
+    }
 }
 
 /// Places and degrades the code according to the category.

@@ -38,7 +38,12 @@ pub fn place_url(rng: &mut Rng, host: &str, name: &str, postcode: &str) -> Optio
         region,
         name: name.to_string(),
     });
-    Payload { host: host.to_string(), code }.to_url().ok()
+    Payload {
+        host: host.to_string(),
+        code,
+    }
+    .to_url()
+    .ok()
 }
 
 /// A spur code: mostly place codes (about 110–150 characters), sometimes a personal code.
@@ -50,7 +55,12 @@ pub fn spur_text(rng: &mut Rng) -> String {
             key: TagKey::from_bytes(bytes16(rng)),
             pin_protected: rng.chance(0.5),
         });
-        Payload { host: host.to_string(), code }.to_url().ok()
+        Payload {
+            host: host.to_string(),
+            code,
+        }
+        .to_url()
+        .ok()
     } else {
         let (name, postcode) = (pick(rng, NAMES), pick(rng, POSTCODES));
         place_url(rng, host, name, postcode)
@@ -61,7 +71,11 @@ pub fn spur_text(rng: &mut Rng) -> String {
 /// The longest place code the protocol promises to fit version 7 at ECC M: a 20-character
 /// host and a 30-character name (`ascii` picks a name without umlauts, which need %XX escapes).
 pub fn longest_place_text(rng: &mut Rng, ascii: bool) -> Option<String> {
-    let name = if ascii { "Gaststaette Zum Goldenen Hirsc" } else { "Gaststätte Zum Goldenen Hirsch" };
+    let name = if ascii {
+        "Gaststaette Zum Goldenen Hirsc"
+    } else {
+        "Gaststätte Zum Goldenen Hirsch"
+    };
     place_url(rng, "checkin.spur-app.org", name, "80331")
 }
 
