@@ -256,3 +256,56 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
         .unwrap();
     assert_eq!(st, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_headers_and_idle_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = spur_server::limits::Limits {
+        header_timeout: std::time::Duration::from_secs(1),
+        connection_lifetime: std::time::Duration::from_secs(3),
+        ..test_limits()
+    };
+    let state = TagState::new(
+        TagServerSecret::random(&mut rng(5)),
+        Arc::new(ManualClock::new(T0)) as Arc<dyn Clock>,
+        24,
+        None,
+        None,
+        &limits,
+    )
+    .unwrap();
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let router = spur_server::tag::router(state, &limits);
+    let lim = limits.clone();
+    tokio::spawn(async move { spur_server::serve(l, router, &lim, std::future::pending()).await });
+
+    // Headers that never finish: closed after the header timeout.
+    let start = std::time::Instant::now();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"POST /v1/tmp-keys HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf).await;
+    let t = start.elapsed();
+    assert!(
+        t >= std::time::Duration::from_millis(900) && t < std::time::Duration::from_secs(3),
+        "{t:?}"
+    );
+
+    // A keep-alive connection that sits idle is closed by the lifetime bound at the latest.
+    let start = std::time::Instant::now();
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(b"GET /v1/health HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), c.read_to_end(&mut buf)).await;
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}

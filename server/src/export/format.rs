@@ -4,7 +4,7 @@
 //! ```text
 //! file      = magic "SPUREXP\0" (8) || format version u8 (= 1) || frame* || end
 //! record    = 0x01 || day u32 || kind u8 || record version u8 || key_len u8 || key
-//!                  || id (32) || body_len u32 || body       (key_len 0: the key is the id)
+//!                  || id (32) || body_len u32 || body
 //! tombstone = 0x02 || day u32 || kind u8 (= 2) || key_len u8 || key (registration handle)
 //!                  || id (32)
 //! end       = 0xFF || more u8 (0|1) || cursor_len u16 || cursor (ASCII) || frames u64
@@ -60,10 +60,8 @@ impl Encoder {
     /// One row as a record or tombstone frame.
     pub fn row(&mut self, row: &ExportRow) -> Vec<u8> {
         let r = &row.record;
-        // A content-addressed record's key is its id: written as key_len 0, not twice.
-        let key: &[u8] = if r.key == r.id { &[] } else { &r.key };
-        let key_len = u8::try_from(key.len()).unwrap_or(u8::MAX);
-        let key = key.get(..usize::from(key_len)).unwrap_or(key);
+        let key_len = u8::try_from(r.key.len()).unwrap_or(u8::MAX);
+        let key = r.key.get(..usize::from(key_len)).unwrap_or(&r.key);
         let mut v = Vec::with_capacity(48 + key.len() + r.body.len());
         if r.kind == RecordKind::RegistrationDelete {
             v.push(TAG_TOMBSTONE);
@@ -178,7 +176,6 @@ pub fn read_all(bytes: &[u8]) -> Result<(Vec<ExportRow>, bool, String), FormatEr
                 }
                 let key = r.bytes_u8()?;
                 let id = r.id()?;
-                let key = if key.is_empty() { id.to_vec() } else { key };
                 let body_len = r.u32()?;
                 if body_len > MAX_BODY {
                     return Err(FormatError::Corrupt("body length"));
