@@ -1,0 +1,95 @@
+## spur-App-Kern: Deutsch. Jede Kennung hier muss auch in en.ftl stehen (ein Test prüft das).
+
+## Fehler
+error-internal = In der App ist etwas schiefgegangen ({ $what }). Bitte versuche es noch einmal; wenn es wieder passiert, melde es uns.
+error-storage = Die App konnte ihre Daten auf diesem Gerät nicht lesen oder schreiben.
+error-platform-key = Das Gerät hat den Schlüssel nicht herausgegeben, der die Daten der App schützt.
+error-local-key-wrong = Die Daten der App lassen sich mit dem Schlüssel dieses Geräts nicht öffnen. Wurde die App von einem anderen Gerät wiederhergestellt?
+error-db-too-new = Die Daten der App stammen von einer neueren Version. Bitte aktualisiere die App.
+error-offline = Keine Verbindung zu den spur-Servern. Was du getan hast, bleibt gespeichert und wird gesendet, sobald die Verbindung wieder da ist.
+error-server-busy = Die spur-Server sind ausgelastet (Status { $status }). Was du getan hast, bleibt gespeichert und wird später gesendet.
+error-server-refused = Der Server hat die Anfrage abgelehnt: { $message }
+error-server-answer = Der Server hat eine Antwort geschickt, die diese App nicht lesen kann. Bitte aktualisiere die App.
+error-server-url = Die Serveradresse { $url } ist nicht erlaubt: Sie muss mit https:// beginnen.
+error-config-key = Der { $what }-Schlüssel der App ist ungültig. Die App ist falsch eingerichtet.
+error-config-host = Der Hostname für Codes ist ungültig. Die App ist falsch eingerichtet.
+error-directory-bad = Die Liste der Gesundheitsämter ließ sich nicht prüfen. Es wurde nichts gesendet.
+error-field = Das Feld „{ $field }“ ist ungültig: { $reason }.
+error-not-spur = Das ist kein spur-Code.
+error-code-damaged = Dieser spur-Code ist beschädigt oder stammt von einer neueren App-Version.
+error-other-service = Dieser Code gehört zu einem anderen Dienst ({ $host }), nicht zu dieser App.
+error-not-registered = Bitte registriere dich zuerst.
+error-other-account = Dieses Gerät ist mit anderen Zugangsdaten registriert. Lösche zuerst alle Daten, um dich neu zu registrieren.
+error-locked = Die App ist gesperrt. Gib deine App-PIN ein.
+error-wrong-credentials = Telefonnummer und Geheimnis passen nicht zu deiner Registrierung.
+error-too-many-check-ins = Du kannst dich in derselben Minute höchstens viermal einchecken.
+error-consent-not-check-in = Das ist ein Freigabe-Code eines Gesundheitsamts. Öffne ihn unter „Freigabe“, nicht zum Einchecken.
+error-not-consent = Das ist kein Freigabe-Code eines Gesundheitsamts.
+
+## Registrierung
+phone-empty = Bitte gib deine Telefonnummer ein.
+phone-needs-country-code = Beginne die Telefonnummer mit + und der Ländervorwahl, zum Beispiel +49 151 23456789.
+phone-bad-character = Nach dem + darf die Telefonnummer nur Ziffern enthalten, nicht „{ $character }“.
+phone-country-zero = Nach dem + folgt die Ländervorwahl, die nie mit 0 beginnt. Lass die 0 der Ortsvorwahl weg: +49 151 … statt +49 0151 ….
+phone-length = Eine Telefonnummer hat mit Ländervorwahl 8 bis 15 Ziffern; diese hat { $digits }.
+country-invalid = Das Land muss ein Kürzel aus zwei Buchstaben sein, etwa DE oder AT.
+postcode-invalid = Die Postleitzahl darf nur Buchstaben, Ziffern, Leerzeichen und Bindestriche enthalten (höchstens 10).
+postcode-required = Ein Ort braucht eine Postleitzahl.
+campus-id-invalid = Die Campus-Kennung darf höchstens { $max } Zeichen haben.
+birth-year-invalid = Das Geburtsjahr muss zwischen 1900 und 2100 liegen.
+strength-too-short = Zu kurz: Verwende mindestens 6 Zeichen.
+strength-weak = Schwach: Wer die Daten des Betreibers hat, könnte es in wenigen Stunden erraten. Ein längeres Passwort ist viel sicherer.
+strength-fair = Mittel: schwer zu erraten, aber ein längeres Passwort mit verschiedenen Zeichenarten ist sicherer.
+strength-strong = Stark: lang und abwechslungsreich, sehr schwer zu erraten.
+
+## Einchecken
+stay-short = Kurzer Kontakt (wenige Minuten)
+stay-minutes = { $minutes } Minuten
+stay-hours = { $hours ->
+    [one] 1 Stunde
+   *[other] { $hours } Stunden
+}
+stay-open = Bis ich auschecke (höchstens 24 Stunden)
+stay-invalid = Wähle eine Aufenthaltsdauer aus der Liste: kurzer Kontakt, 15 Minuten bis 4 Stunden oder offen.
+personal-code = Persönlicher Code
+pin-format = Eine PIN hat 4 bis 12 Ziffern.
+pin-wait = Zu viele falsche PINs. Versuche es in { $seconds } Sekunden wieder.
+place-name-invalid = Der Name des Orts muss 1 bis 64 Zeichen haben.
+place-description-invalid = Die Beschreibung darf höchstens 128 Zeichen haben.
+
+## Arten von Orten
+kind-gastronomy = Restaurant, Café, Bar
+kind-retail = Geschäft
+kind-company = Firma, Büro
+kind-education = Schule, Hochschule
+kind-event = Veranstaltung
+kind-other = Anderes
+
+## Freigabe
+consent-text = { $authority } bittet dich, deine Check-ins für den Fall { $case } freizugeben: { $days ->
+    [one] einen Tag, { $first }
+   *[other] { $days } Tage, { $first } bis { $last }
+}. Nur mit deiner Freigabe kann das Amt die Menschen finden, die zur selben Zeit an denselben Orten waren wie du. Sonst wird nichts freigegeben. Um zuzustimmen, gib deine Telefonnummer und dein Geheimnis ein.
+consent-refused-signature = Dieser Freigabe-Code ist nicht echt: Seine Signatur passt zu keinem Gesundheitsamt. Es wurde nichts freigegeben.
+consent-refused-expired = Dieser Freigabe-Code ist abgelaufen. Bitte das Gesundheitsamt um einen neuen. Es wurde nichts freigegeben.
+consent-refused-used = Dieser Freigabe-Code wurde schon verwendet. Es wurde nichts erneut freigegeben.
+consent-refused-unknown-authority = Dieser Freigabe-Code nennt ein Gesundheitsamt, das diese App nicht kennt. Es wurde nichts freigegeben.
+consent-given = Danke. Deine Check-ins der erbetenen Tage wurden an { $authority } freigegeben.
+
+## Gedruckte Karte
+card-title = Meine spur-Karte
+card-instructions = Zeige diese Karte, wenn du einen Ort besuchst. Wer dich eincheckt, scannt sie mit der spur-App. Bewahre sie wie einen Schlüssel auf: Wer sie hat, kann sich in deinem Namen einchecken.
+card-pin-note = Diese Karte ist mit deiner PIN geschützt. Wer sie scannt, braucht die PIN von dir.
+card-place-instructions = Scanne diesen Code mit der Handykamera, um dich einzuchecken. Deine Daten bleiben verschlüsselt; nur ein Gesundheitsamt kann sie lesen, und nur mit Zustimmung einer infizierten Person.
+
+## Status
+sync-pending = { $count ->
+    [one] Ein Upload wartet auf das Netz.
+   *[other] { $count } Uploads warten auf das Netz.
+}
+sync-lost = { $count ->
+    [one] Ein Check-in konnte nicht rechtzeitig abgeschlossen werden und wurde verworfen.
+   *[other] { $count } Check-ins konnten nicht rechtzeitig abgeschlossen werden und wurden verworfen.
+}
+delete-done = Alle Daten auf diesem Gerät wurden gelöscht, und der Server hat deine Registrierung verworfen.
+delete-pending = Alle Daten auf diesem Gerät wurden gelöscht. Die Bitte, deine Registrierung zu verwerfen, wird gesendet, sobald das Netz wieder da ist.

@@ -1,0 +1,95 @@
+## spur app core: English. Every message id here must also be in de.ftl (a test checks).
+
+## Errors
+error-internal = Something went wrong inside the app ({ $what }). Please try again; if it keeps happening, report it.
+error-storage = The app could not read or write its data on this device.
+error-platform-key = The device did not hand over the key that protects the app's data.
+error-local-key-wrong = The app's data cannot be opened with this device's key. Was the app restored from another device?
+error-db-too-new = The app's data was written by a newer version of the app. Please update the app.
+error-offline = No connection to the spur servers. What you did is kept and will be sent when the connection is back.
+error-server-busy = The spur servers are busy (status { $status }). What you did is kept and will be sent later.
+error-server-refused = The server refused the request: { $message }
+error-server-answer = The server gave an answer this app cannot read. Please update the app.
+error-server-url = The server address { $url } is not allowed: it must start with https://.
+error-config-key = The app's { $what } key is not valid. The app is misconfigured.
+error-config-host = The app's code host name is not valid. The app is misconfigured.
+error-directory-bad = The list of health authorities could not be verified. Nothing was sent.
+error-field = The { $field } is not valid: { $reason }.
+error-not-spur = This is not a spur code.
+error-code-damaged = This spur code is damaged or from a newer version of the app.
+error-other-service = This code belongs to another service ({ $host }), not to this app.
+error-not-registered = Please register first.
+error-other-account = This device is registered with other credentials. Delete all data first to register anew.
+error-locked = The app is locked. Enter your app PIN.
+error-wrong-credentials = Phone number and secret do not match your registration.
+error-too-many-check-ins = You cannot check in more than four times in the same minute.
+error-consent-not-check-in = This is a health authority's consent code. Open it under "Consent", not to check in.
+error-not-consent = This is not a health authority's consent code.
+
+## Registration
+phone-empty = Please enter your phone number.
+phone-needs-country-code = Start the phone number with + and the country code, for example +49 151 23456789.
+phone-bad-character = The phone number may contain only digits after the +, not "{ $character }".
+phone-country-zero = After the + comes the country code, which never starts with 0. Leave out the 0 of the area code: +49 151 … instead of +49 0151 ….
+phone-length = A phone number has 8 to 15 digits including the country code; this one has { $digits }.
+country-invalid = The country must be a two-letter code such as DE or AT.
+postcode-invalid = The postcode may contain only letters, digits, spaces and hyphens (at most 10).
+postcode-required = A place needs a postcode.
+campus-id-invalid = The campus id may have at most { $max } characters.
+birth-year-invalid = The birth year must be between 1900 and 2100.
+strength-too-short = Too short: use at least 6 characters.
+strength-weak = Weak: someone with the operator's data could guess it within hours. A longer password is much safer.
+strength-fair = Fair: hard to guess, but a longer password with different kinds of characters is safer.
+strength-strong = Strong: long and varied, very hard to guess.
+
+## Check-in
+stay-short = Short contact (a few minutes)
+stay-minutes = { $minutes } minutes
+stay-hours = { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+}
+stay-open = Until I check out (at most 24 hours)
+stay-invalid = Choose a stay from the list: short contact, 15 minutes to 4 hours, or open.
+personal-code = Personal code
+pin-format = A PIN has 4 to 12 digits.
+pin-wait = Too many wrong PINs. Try again in { $seconds } seconds.
+place-name-invalid = The place name must have 1 to 64 characters.
+place-description-invalid = The description may have at most 128 characters.
+
+## Place kinds
+kind-gastronomy = Restaurant, café, bar
+kind-retail = Shop
+kind-company = Company, office
+kind-education = School, university
+kind-event = Event
+kind-other = Other
+
+## Consent
+consent-text = { $authority } asks you to release your check-ins for case { $case }: { $days ->
+    [one] one day, { $first }
+   *[other] { $days } days, { $first } to { $last }
+}. Only with your release can they find the people who were at the same places at the same time as you. Nothing else is released. To agree, enter your phone number and secret.
+consent-refused-signature = This consent code is not genuine: its signature does not match any health authority. Nothing was released.
+consent-refused-expired = This consent code has expired. Ask the health authority for a new one. Nothing was released.
+consent-refused-used = This consent code was already used. Nothing was released again.
+consent-refused-unknown-authority = This consent code names a health authority this app does not know. Nothing was released.
+consent-given = Thank you. Your check-ins for the days asked for were released to { $authority }.
+
+## Printed card
+card-title = My spur card
+card-instructions = Show this card when you visit a place. Whoever checks you in scans it with the spur app. Keep it like a key: anyone who has it can check in in your name.
+card-pin-note = This card is protected by your PIN. The person scanning it needs the PIN from you.
+card-place-instructions = Scan this code with your phone camera to check in. Your data stays encrypted; only a health authority can read it, and only with the consent of an infected person.
+
+## Status
+sync-pending = { $count ->
+    [one] One upload is waiting for the network.
+   *[other] { $count } uploads are waiting for the network.
+}
+sync-lost = { $count ->
+    [one] One check-in could not be completed in time and was dropped.
+   *[other] { $count } check-ins could not be completed in time and were dropped.
+}
+delete-done = All data on this device was deleted, and the server dropped your registration.
+delete-pending = All data on this device was deleted. The request to drop your registration will be sent when the network is back.

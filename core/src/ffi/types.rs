@@ -1,0 +1,308 @@
+//! The records and enums the facade exchanges with the shells, and their conversions.
+
+use spur_protocol::fields::PlaceKind;
+
+use crate::checkin::{CheckIn, HistoryItem, Stay};
+
+/// How to reach and trust the service. Shells ship it with the app.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct SpurConfig {
+    /// Directory for the app's database (created if missing).
+    pub data_dir: String,
+    /// Host named by the codes, e.g. `spur.example`.
+    pub host: String,
+    /// TAG server base URL (`https://…`; `http://` only on loopback).
+    pub tag_url: String,
+    /// POST server base URL.
+    pub post_url: String,
+    /// The operator's OP public key, 64 hex digits (pinned).
+    pub op_public_key: String,
+    /// The directory root key, 64 hex digits (pinned).
+    pub directory_root_key: String,
+    /// Language of messages (`de`, `en`, …; unknown means English).
+    pub locale: String,
+    /// Use the protocol's cheap test cost for Argon2id. Only for tests and demos.
+    pub test_kdf: bool,
+}
+
+/// How strong a secret is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum SecretLevel {
+    /// Refused: fewer than 6 characters.
+    TooShort,
+    /// Guessable in hours by someone with the operator's data.
+    Weak,
+    /// Reasonable.
+    Fair,
+    /// Long and varied.
+    Strong,
+}
+
+/// A secret's strength with the words to show.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SecretStrengthInfo {
+    /// The level.
+    pub level: SecretLevel,
+    /// Plain words for the user.
+    pub words: String,
+}
+
+/// The registration form (also used to log in again on a new device).
+#[derive(Clone, uniffi::Record)]
+pub struct RegistrationForm {
+    /// Phone number with country code.
+    pub phone: String,
+    /// Password or PIN.
+    pub secret: String,
+    /// Country (two letters).
+    pub country: String,
+    /// Postcode, optional.
+    pub postcode: Option<String>,
+    /// Campus id, optional.
+    pub campus_id: Option<String>,
+    /// Birth year, optional.
+    pub birth_year: Option<u16>,
+}
+
+/// What a scanned text is.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum ScannedCode {
+    /// A place: show its name before asking for the stay.
+    Place {
+        /// Name.
+        name: String,
+        /// Country.
+        country: String,
+        /// Postcode.
+        postcode: String,
+    },
+    /// A person's code.
+    Personal {
+        /// True when the owner's PIN is needed.
+        pin_protected: bool,
+    },
+    /// A health authority's consent code: open the consent screen.
+    Consent,
+}
+
+/// How long the user stays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum StayChoice {
+    /// A short contact.
+    Short,
+    /// 15 to 240 minutes, in steps of 15.
+    Minutes {
+        /// Minutes.
+        minutes: u32,
+    },
+    /// Until check-out, at most 24 hours.
+    Open,
+}
+
+/// A stay choice with its label.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct StayOption {
+    /// The choice.
+    pub stay: StayChoice,
+    /// What to show.
+    pub label: String,
+}
+
+/// One check-in as shown in the history.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct HistoryEntry {
+    /// Place name; for a personal code the translated words "Personal code".
+    pub name: String,
+    /// True for a personal code.
+    pub personal: bool,
+    /// Check-in, Unix seconds.
+    pub time_in: u64,
+    /// Check-out, Unix seconds; `None` while open.
+    pub time_out: Option<u64>,
+}
+
+/// The counters kept even with history off.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Counters {
+    /// Number of scans.
+    pub scans: u64,
+    /// Hours of finished stays.
+    pub contact_hours: f64,
+    /// Last scan, Unix seconds.
+    pub last_scan: Option<u64>,
+}
+
+/// What is waiting or was sent.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SyncStatus {
+    /// Uploads accepted in this run.
+    pub sent: u32,
+    /// Check-ins still open or waiting for keys.
+    pub waiting: u32,
+    /// Uploads waiting in the outbox.
+    pub pending: u32,
+    /// Uploads the server refused for good.
+    pub refused: u32,
+    /// Check-ins dropped because their keys could not be had in time.
+    pub lost: u32,
+    /// A sentence about what is left, empty when nothing is.
+    pub message: String,
+}
+
+/// Kinds of place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum PlaceType {
+    /// Restaurants, cafés, bars.
+    Gastronomy,
+    /// Shops.
+    Retail,
+    /// Companies and offices.
+    Company,
+    /// Schools, universities.
+    Education,
+    /// Events.
+    Event,
+    /// Anything else.
+    Other,
+}
+
+/// A place type with its label.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct PlaceTypeOption {
+    /// The type.
+    pub kind: PlaceType,
+    /// What to show.
+    pub label: String,
+}
+
+/// The form for a place code.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct PlaceForm {
+    /// Phone number of the person responsible.
+    pub responsible_phone: String,
+    /// Country (two letters).
+    pub country: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Name shown when scanning.
+    pub name: String,
+    /// Type of place.
+    pub kind: PlaceType,
+    /// Address, building part or room (optional, may be empty).
+    pub description: String,
+}
+
+/// A code this device made.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct OwnCodeInfo {
+    /// The URL in the QR code (secret: show or print, never share as text).
+    pub url: String,
+    /// QR id, hex.
+    pub qr_id: String,
+    /// Place name, empty for a personal code.
+    pub name: String,
+    /// True for a personal code.
+    pub personal: bool,
+    /// True when the code needs its PIN.
+    pub pin_protected: bool,
+    /// True when made for printing.
+    pub printable: bool,
+    /// Unix seconds.
+    pub created: u64,
+}
+
+/// What a consent code asks for, after verification.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ConsentInfo {
+    /// The authority's name from the pinned directory.
+    pub authority: String,
+    /// The case id.
+    pub case_id: String,
+    /// First day asked for, `YYYY-MM-DD`.
+    pub first_day: String,
+    /// Last day asked for, `YYYY-MM-DD`.
+    pub last_day: String,
+    /// Number of days.
+    pub day_count: u32,
+    /// The consent text to show above the credentials.
+    pub text: String,
+}
+
+/// Print layout of a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum CardLayout {
+    /// One A6 card.
+    A6,
+    /// An A4 sheet of four A6 cards to cut.
+    A4Sheet,
+}
+
+/// What "delete all data" did.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DeleteResult {
+    /// True when the server confirmed dropping the registration (or there was none).
+    pub server_confirmed: bool,
+    /// What to tell the user.
+    pub message: String,
+}
+
+impl From<StayChoice> for Stay {
+    fn from(s: StayChoice) -> Self {
+        match s {
+            StayChoice::Short => Stay::Short,
+            StayChoice::Minutes { minutes } => Stay::Minutes(minutes),
+            StayChoice::Open => Stay::Open,
+        }
+    }
+}
+
+impl From<Stay> for StayChoice {
+    fn from(s: Stay) -> Self {
+        match s {
+            Stay::Short => StayChoice::Short,
+            Stay::Minutes(minutes) => StayChoice::Minutes { minutes },
+            Stay::Open => StayChoice::Open,
+        }
+    }
+}
+
+impl PlaceType {
+    pub(crate) fn kind(self) -> PlaceKind {
+        match self {
+            Self::Gastronomy => PlaceKind::Gastronomy,
+            Self::Retail => PlaceKind::Retail,
+            Self::Company => PlaceKind::Company,
+            Self::Education => PlaceKind::Education,
+            Self::Event => PlaceKind::Event,
+            Self::Other => PlaceKind::Other,
+        }
+    }
+
+    pub(crate) const ALL: [PlaceType; 6] = [
+        Self::Gastronomy,
+        Self::Retail,
+        Self::Company,
+        Self::Education,
+        Self::Event,
+        Self::Other,
+    ];
+}
+
+/// A history item for the shells; `personal_words` names personal codes.
+pub(crate) fn entry(item: HistoryItem, personal_words: &str) -> HistoryEntry {
+    HistoryEntry {
+        name: if item.personal {
+            personal_words.to_owned()
+        } else {
+            item.name
+        },
+        personal: item.personal,
+        time_in: u64::from(item.time_in) * 60,
+        time_out: item.time_out.map(|m| u64::from(m) * 60),
+    }
+}
+
+/// A check-in for the shells.
+pub(crate) fn check_in_entry(c: CheckIn, personal_words: &str) -> HistoryEntry {
+    entry(c.item, personal_words)
+}

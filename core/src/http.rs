@@ -1,0 +1,186 @@
+//! The [`Transport`] over HTTP(S) with reqwest on tokio (rustls, no system TLS library).
+//!
+//! Plain `http://` is accepted only for loopback addresses (development and tests); anything
+//! else must be `https://`. Answers are read with a size limit.
+
+use std::time::Duration;
+
+use data_encoding::HEXLOWER;
+use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::time::Slot;
+
+use crate::error::{Error, Result};
+use crate::texts::Msg;
+use crate::transport::{NetError, Transport};
+
+/// Largest answer read from a server.
+const MAX_ANSWER: usize = 256 * 1024;
+
+/// HTTP client for one TAG server and one POST server.
+#[derive(Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    tag: String,
+    post: String,
+}
+
+/// Checks a server base URL: `https://…`, or `http://` on loopback only. Trailing `/` removed.
+pub fn check_base_url(url: &str) -> Result<String> {
+    let u = url.trim().trim_end_matches('/');
+    let ok = if let Some(rest) = u.strip_prefix("http://") {
+        let host = rest.split(['/', ':']).next().unwrap_or("");
+        matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+    } else {
+        u.starts_with("https://") && u.len() > 8
+    };
+    if ok {
+        Ok(u.to_owned())
+    } else {
+        Err(Error::input(Msg::new("error-server-url").text("url", u)))
+    }
+}
+
+impl HttpTransport {
+    /// A client for the two servers' base URLs.
+    pub fn new(tag_url: &str, post_url: &str) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent("spur-core")
+            .build()
+            .map_err(|_| Error::internal("http client"))?;
+        Ok(Self {
+            client,
+            tag: check_base_url(tag_url)?,
+            post: check_base_url(post_url)?,
+        })
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> std::result::Result<Vec<u8>, NetError> {
+        let resp = req.send().await.map_err(|_| NetError::Offline)?;
+        let status = resp.status().as_u16();
+        let body = read_limited(resp).await?;
+        match status {
+            200..=299 => Ok(body),
+            408 | 429 | 500..=599 => Err(NetError::Busy { status }),
+            _ => {
+                #[derive(serde::Deserialize)]
+                struct Refusal {
+                    error: String,
+                    message: String,
+                }
+                let r: Refusal = serde_json::from_slice(&body).map_err(|_| NetError::BadAnswer)?;
+                Err(NetError::Refused {
+                    status,
+                    code: r.error,
+                    message: r.message,
+                })
+            }
+        }
+    }
+}
+
+async fn read_limited(mut resp: reqwest::Response) -> std::result::Result<Vec<u8>, NetError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|_| NetError::Offline)? {
+        if out.len() + chunk.len() > MAX_ANSWER {
+            return Err(NetError::BadAnswer);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+fn json<T: serde::de::DeserializeOwned>(b: &[u8]) -> std::result::Result<T, NetError> {
+    serde_json::from_slice(b).map_err(|_| NetError::BadAnswer)
+}
+
+impl Transport for HttpTransport {
+    async fn directory(&self) -> std::result::Result<Vec<u8>, NetError> {
+        self.send(self.client.get(format!("{}/v1/directory", self.tag)))
+            .await
+    }
+
+    async fn qr_ids(&self, count: usize) -> std::result::Result<Vec<QrId>, NetError> {
+        #[derive(serde::Deserialize)]
+        struct Ids {
+            qr_ids: Vec<String>,
+        }
+        let body = serde_json::json!({ "count": count }).to_string();
+        let req = self
+            .client
+            .post(format!("{}/v1/qr-ids", self.tag))
+            .header("content-type", "application/json")
+            .body(body);
+        let ids: Ids = json(&self.send(req).await?)?;
+        ids.qr_ids
+            .iter()
+            .map(|h| QrId::from_hex(h).map_err(|_| NetError::BadAnswer))
+            .collect()
+    }
+
+    async fn tmp_keys(
+        &self,
+        id: QrId,
+        slots: Vec<Slot>,
+    ) -> std::result::Result<Vec<(Slot, TmpKey)>, NetError> {
+        #[derive(serde::Deserialize)]
+        struct Key {
+            slot: u32,
+            tmp: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Keys {
+            keys: Vec<Key>,
+        }
+        let wanted: Vec<u32> = slots.iter().map(|s| s.0).collect();
+        let body = serde_json::json!({ "qr_id": id.to_hex(), "slots": wanted }).to_string();
+        let req = self
+            .client
+            .post(format!("{}/v1/tmp-keys", self.tag))
+            .header("content-type", "application/json")
+            .body(body);
+        let keys: Keys = json(&self.send(req).await?)?;
+        let mut out = Vec::with_capacity(keys.keys.len());
+        for k in keys.keys {
+            let b: [u8; 32] = HEXLOWER
+                .decode(k.tmp.as_bytes())
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .ok_or(NetError::BadAnswer)?;
+            out.push((Slot(k.slot), TmpKey::from_bytes(b)));
+        }
+        // Exactly the slots asked for, in order: anything else is not an answer to this request.
+        if out.iter().map(|(s, _)| s.0).collect::<Vec<_>>() != wanted {
+            return Err(NetError::BadAnswer);
+        }
+        Ok(out)
+    }
+
+    async fn upload(&self, route: &str, body: Vec<u8>) -> std::result::Result<(), NetError> {
+        let req = self
+            .client
+            .post(format!("{}{route}", self.post))
+            .header("content-type", "application/octet-stream")
+            .body(body);
+        self.send(req).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback() {
+        assert_eq!(
+            check_base_url("https://tag.spur.example/").unwrap(),
+            "https://tag.spur.example"
+        );
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("http://localhost").is_ok());
+        assert!(check_base_url("http://tag.spur.example").is_err());
+        assert!(check_base_url("http://127.0.0.1.evil.example").is_err());
+        assert!(check_base_url("ftp://x").is_err());
+    }
+}

@@ -1,0 +1,71 @@
+//! The local database: SQLite in WAL mode, one file in the app's data directory.
+//!
+//! Tables: `account`, `visits` (check-ins until uploaded), `uploads` (the outbox: exact bytes),
+//! `history`, `counters`, `settings`, `own_codes`, `used_consent` (see `schema.rs` and
+//! docs/app-core.md). Secret and personal columns hold blobs sealed by `crate::crypt`; this
+//! module only moves rows. Every multi-row change is one transaction, so a killed app never
+//! leaves half a check-in.
+
+pub mod history;
+pub mod outbox;
+pub mod records;
+pub mod schema;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::Result;
+
+/// An open database.
+pub struct Store {
+    pub(crate) conn: Connection,
+}
+
+impl Store {
+    /// Opens (or creates) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Self::setup(conn, true)
+    }
+
+    /// An in-memory database (tests, benchmarks).
+    pub fn in_memory() -> Result<Self> {
+        Self::setup(Connection::open_in_memory()?, false)
+    }
+
+    fn setup(mut conn: Connection, wal: bool) -> Result<Self> {
+        if wal {
+            // WAL: a crash leaves either the old or the new state of every transaction.
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        schema::migrate(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    /// Deletes every row of every table and compacts the file, so deleted data is not left in
+    /// free pages (with `secure_delete` it is zeroed as well).
+    pub fn wipe(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM account; DELETE FROM visits; DELETE FROM uploads; DELETE FROM history;
+             DELETE FROM settings; DELETE FROM own_codes; DELETE FROM used_consent;
+             UPDATE counters SET scans = 0, contact_minutes = 0, last_scan = NULL;",
+        )?;
+        tx.commit()?;
+        self.conn.execute_batch("VACUUM")?;
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        Ok(())
+    }
+}

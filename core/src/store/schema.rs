@@ -1,0 +1,153 @@
+//! The database schema and its migrations, counted in SQLite's `user_version`.
+//!
+//! Version 1 is frozen here exactly as it shipped, so the migration test starts from the real old
+//! layout. Each later step is one transaction; a database newer than this build is refused.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::texts::Msg;
+
+/// The schema this build writes.
+pub const CURRENT: u32 = 2;
+
+/// Version 1, frozen: account, check-ins, outbox, history, counters, settings.
+pub const V1: &str = "
+CREATE TABLE account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    registration_id BLOB NOT NULL,
+    home_authority INTEGER NOT NULL,
+    region BLOB NOT NULL,
+    sealed BLOB NOT NULL,
+    refreshed INTEGER NOT NULL
+);
+CREATE TABLE visits (
+    id INTEGER PRIMARY KEY,
+    state INTEGER NOT NULL,
+    time_in INTEGER NOT NULL,
+    time_out INTEGER,
+    find_index INTEGER NOT NULL,
+    history_id INTEGER,
+    sealed BLOB NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX visits_state ON visits (state);
+CREATE TABLE uploads (
+    id INTEGER PRIMARY KEY,
+    route TEXT NOT NULL,
+    body BLOB NOT NULL,
+    visit_id INTEGER,
+    created INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try INTEGER NOT NULL DEFAULT 0,
+    state INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    day INTEGER NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX history_day ON history (day);
+CREATE TABLE counters (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    scans INTEGER NOT NULL,
+    contact_minutes INTEGER NOT NULL,
+    last_scan INTEGER
+);
+INSERT INTO counters (id, scans, contact_minutes, last_scan) VALUES (1, 0, 0, NULL);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+";
+
+/// Version 2: own codes (for consent releases and reprinting), used consent nonces, and the
+/// server's refusal code on outbox rows it refused.
+const V2: &str = "
+CREATE TABLE own_codes (
+    qr_id BLOB PRIMARY KEY,
+    kind INTEGER NOT NULL,
+    created INTEGER NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE TABLE used_consent (
+    nonce BLOB PRIMARY KEY,
+    used INTEGER NOT NULL
+);
+ALTER TABLE uploads ADD COLUMN refused_code TEXT;
+";
+
+const STEPS: [&str; 2] = [V1, V2];
+
+/// Brings the database to [`CURRENT`], one transaction per step.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > CURRENT {
+        return Err(Error::new(ErrorKind::Storage, Msg::new("error-db-too-new")));
+    }
+    for (i, sql) in STEPS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_1_database_migrates_with_its_data() {
+        let mut c = Connection::open_in_memory().unwrap();
+        c.execute_batch(V1).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "INSERT INTO uploads (route, body, created) VALUES ('/v1/visits', x'0105', 7)",
+            [],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO history (day, sealed) VALUES (20777, x'aa')",
+            [],
+        )
+        .unwrap();
+        c.execute("UPDATE counters SET scans = 3, contact_minutes = 95", [])
+            .unwrap();
+
+        migrate(&mut c).unwrap();
+        let v: u32 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, CURRENT);
+        let (body, code): (Vec<u8>, Option<String>) = c
+            .query_row("SELECT body, refused_code FROM uploads", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((body, code), (vec![1, 5], None));
+        let scans: i64 = c
+            .query_row("SELECT scans FROM counters", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(scans, 3);
+        let days: i64 = c
+            .query_row("SELECT day FROM history", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(days, 20777);
+        c.execute(
+            "INSERT INTO used_consent (nonce, used) VALUES (x'01', 1)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut c).unwrap(); // a second run changes nothing
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", CURRENT + 1).unwrap();
+        assert_eq!(migrate(&mut c).unwrap_err().kind, ErrorKind::Storage);
+    }
+}

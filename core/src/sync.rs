@@ -1,0 +1,292 @@
+//! Completing check-ins and emptying the outbox: fetch TMP keys, build the visit's records, queue
+//! the exact bytes, send what is due, retry with backoff.
+//!
+//! Each step commits before the next starts, so a kill at any point repeats at most the step it
+//! interrupted: a key fetch (harmless), or a send of bytes the server already has (a no-op there,
+//! because records are stored by content hash).
+
+use rand_core::OsRng;
+use spur_protocol::fields::Region;
+use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
+use spur_protocol::tag::{QrId, TagKey, TmpKey};
+use spur_protocol::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
+
+use crate::app::App;
+use crate::checkin::{VisitSecret, MAX_OPEN_MINUTES};
+use crate::crypt::Column;
+use crate::error::{Error, Result};
+use crate::store::history;
+use crate::store::outbox::{self, state};
+use crate::transport::{NetError, Transport};
+
+/// Route of visit uploads.
+pub const ROUTE_VISITS: &str = "/v1/visits";
+/// Slots either side of now the TAG server gives TMP keys for (24 hours).
+pub const TAG_WINDOW_SLOTS: u32 = SLOTS_PER_DAY;
+/// First retry delay in seconds; doubled per failure up to [`MAX_BACKOFF`].
+pub const BASE_BACKOFF: u64 = 30;
+/// Longest retry delay in seconds.
+pub const MAX_BACKOFF: u64 = 3600;
+
+/// What a sync did and what is left.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Uploads the server accepted in this run.
+    pub sent: u32,
+    /// Uploads that could not be sent for now (offline, server busy); retried later.
+    pub failed_offline: u32,
+    /// Check-ins still waiting (open, or waiting for keys).
+    pub waiting: u32,
+    /// Uploads pending in the outbox after this run.
+    pub pending: u32,
+    /// Uploads the server refused for good.
+    pub refused: u32,
+    /// Check-ins that could not be completed in the TAG server's window.
+    pub lost: u32,
+}
+
+/// Delay before retry number `attempts + 1`.
+pub fn backoff(attempts: u32) -> u64 {
+    BASE_BACKOFF
+        .saturating_mul(1u64 << attempts.min(16))
+        .min(MAX_BACKOFF)
+}
+
+fn hex_to<const N: usize>(s: &str) -> Result<[u8; N]> {
+    data_encoding::HEXLOWER
+        .decode(s.as_bytes())
+        .ok()
+        .and_then(|v| v.try_into().ok())
+        .ok_or_else(|| Error::internal("stored visit"))
+}
+
+/// The slots a check-in needs keys for: its stay, or for an open one the longest it may last.
+fn needed_slots(v: &outbox::VisitRow) -> Vec<Slot> {
+    let end = v.time_out.unwrap_or(v.time_in + MAX_OPEN_MINUTES);
+    Slot::covering(Minute(v.time_in), Minute(end)).collect()
+}
+
+impl<T: Transport> App<T> {
+    /// Expires old data, refreshes the registration when due, completes check-ins and sends
+    /// what is due. Offline is not an error here: the report says what is left.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        self.expire()?;
+        self.refresh_if_due()?;
+        self.close_overdue()?;
+        self.fetch_keys().await?;
+        self.build_ready().await?;
+        self.send_due().await
+    }
+
+    /// Ends open check-ins older than 24 hours at their 24-hour mark.
+    fn close_overdue(&self) -> Result<()> {
+        let now = self.clock.minute();
+        let mut store = self.store()?;
+        let tx = store.conn.transaction()?;
+        if let Some(open) = outbox::open_visit(&tx)? {
+            if now.0 >= open.time_in + MAX_OPEN_MINUTES {
+                self.end_in(&tx, &open, Minute(open.time_in + MAX_OPEN_MINUTES))?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Fetches missing TMP keys of open and ended check-ins; a check-in whose slots left the
+    /// TAG server's window before its keys could be had is marked lost.
+    async fn fetch_keys(&self) -> Result<()> {
+        let now = self.now();
+        let now_slot = self.clock.minute().slot().0;
+        let rows = outbox::visits_in(&self.store()?.conn, &[state::OPEN, state::ENDED])?;
+        for v in rows {
+            let mut secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            let have: Vec<u32> = secret.tmp.iter().map(|(s, _)| *s).collect();
+            let missing: Vec<Slot> = needed_slots(&v)
+                .into_iter()
+                .filter(|s| !have.contains(&s.0))
+                .collect();
+            if missing.is_empty() || v.next_try > now {
+                continue;
+            }
+            if missing
+                .iter()
+                .any(|s| now_slot.saturating_sub(s.0) > TAG_WINDOW_SLOTS)
+            {
+                outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
+                continue;
+            }
+            let id = QrId(hex_to::<16>(&secret.qr_id)?);
+            match self.net.tmp_keys(id, missing).await {
+                Ok(keys) => {
+                    let hex = |k: &TmpKey| data_encoding::HEXLOWER.encode(k.expose());
+                    secret.tmp.extend(keys.iter().map(|(s, k)| (s.0, hex(k))));
+                    let sealed = self.key.seal_json(Column::Visit, &secret)?;
+                    outbox::update_visit_sealed(&self.store()?.conn, v.id, &sealed)?;
+                }
+                Err(NetError::Refused { .. } | NetError::BadAnswer) => {
+                    // The TAG server does not know this code (forged or from another service).
+                    outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
+                }
+                Err(_) => {
+                    outbox::visit_retry_later(
+                        &self.store()?.conn,
+                        v.id,
+                        now + backoff(v.attempts),
+                    )?;
+                    return Ok(()); // offline: the other check-ins wait too
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the records of ended check-ins that have their keys and queues them.
+    async fn build_ready(&self) -> Result<()> {
+        let ready = outbox::visits_in(&self.store()?.conn, &[state::ENDED])?;
+        if ready.is_empty() {
+            return Ok(());
+        }
+        let dir = self.directory().await?;
+        for v in ready {
+            let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            if needed_slots(&v)
+                .iter()
+                .any(|s| !secret.tmp.iter().any(|(t, _)| *t == s.0))
+            {
+                continue;
+            }
+            let body = self.build_visit_body(&dir, &v, &secret)?;
+            let mut store = self.store()?;
+            let tx = store.conn.transaction()?;
+            outbox::queue(&tx, ROUTE_VISITS, &body, Some(v.id), self.now())?;
+            outbox::set_visit_state(&tx, v.id, state::QUEUED)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The upload body of one visit: its slot entries and user entries, concatenated.
+    pub(crate) fn build_visit_body(
+        &self,
+        dir: &spur_protocol::directory::Directory,
+        v: &outbox::VisitRow,
+        secret: &VisitSecret,
+    ) -> Result<Vec<u8>> {
+        let (account, usr, _) = self.account_secret()?;
+        let home = dir.authority(account.home_authority).ok_or(
+            spur_protocol::ProtocolError::UnknownAuthority(account.home_authority),
+        )?;
+        let id = QrId(hex_to::<16>(&secret.qr_id)?);
+        let tag = TagKey::from_bytes(hex_to::<16>(&secret.tag)?);
+        let time_out = v
+            .time_out
+            .ok_or_else(|| Error::internal("open visit built"))?;
+        let mut scan_keys = Vec::new();
+        for slot in Slot::covering(Minute(v.time_in), Minute(time_out)) {
+            let (_, tmp) = secret
+                .tmp
+                .iter()
+                .find(|(s, _)| *s == slot.0)
+                .ok_or_else(|| Error::internal("TMP key"))?;
+            let tmp = TmpKey::from_bytes(hex_to::<32>(tmp)?);
+            scan_keys.push((slot, tag.scan_key(&id, slot, &tmp)?));
+        }
+        let region = match &secret.region {
+            Some(r) => Region::decode(hex_to::<12>(r)?)?,
+            None => None,
+        };
+        let visitor = Visitor {
+            usr: &usr,
+            registration_id: account.registration_id,
+            home_authority: (home.id, &home.seal),
+            home_region: Region::decode(account.region)?,
+        };
+        let input = VisitInput {
+            code_kind: CodeKind::decode(secret.kind)?,
+            qr_id: id,
+            tag,
+            region,
+            time_in: Minute(v.time_in),
+            time_out: Minute(time_out),
+            scan_keys,
+            find_index: v.find_index,
+        };
+        let records = build_visit(&mut OsRng, &self.config.op_key, &visitor, &input)?;
+        Ok(records
+            .slot_entries
+            .into_iter()
+            .chain(records.user_entries)
+            .flatten()
+            .collect())
+    }
+
+    /// Sends every due upload, oldest first; stops at the first sign of being offline.
+    pub(crate) async fn send_due(&self) -> Result<SyncReport> {
+        let now = self.now();
+        let due = outbox::due_uploads(&self.store()?.conn, now)?;
+        let mut report = SyncReport::default();
+        let mut offline = false;
+        for u in due {
+            if offline {
+                report.failed_offline += 1;
+                continue;
+            }
+            match self.net.upload(&u.route, u.body.clone()).await {
+                Ok(()) => {
+                    outbox::sent(&mut self.store()?.conn, &u)?;
+                    report.sent += 1;
+                }
+                Err(NetError::Refused { code, .. }) => {
+                    outbox::refused(&self.store()?.conn, u.id, &code)?
+                }
+                Err(e) => {
+                    offline = matches!(e, NetError::Offline);
+                    outbox::upload_retry_later(
+                        &self.store()?.conn,
+                        u.id,
+                        now + backoff(u.attempts),
+                    )?;
+                    report.failed_offline += 1;
+                }
+            }
+        }
+        let (waiting, pending, refused, lost) = outbox::counts(&self.store()?.conn)?;
+        Ok(SyncReport {
+            waiting,
+            pending,
+            refused,
+            lost,
+            ..report
+        })
+    }
+
+    /// Deletes history, finished check-ins and outbox rows older than 28 days.
+    pub(crate) fn expire(&self) -> Result<()> {
+        let now = self.clock.minute();
+        let oldest_day = now.day().0.saturating_sub(RETENTION_DAYS);
+        let oldest_minute = Minute(oldest_day * 1440).0;
+        let oldest_unix = self
+            .now()
+            .saturating_sub(u64::from(RETENTION_DAYS) * 86_400);
+        let mut store = self.store()?;
+        let tx = store.conn.transaction()?;
+        history::expire(&tx, oldest_day)?;
+        outbox::expire(&tx, oldest_minute, oldest_unix)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(0), 30);
+        assert_eq!(backoff(1), 60);
+        assert_eq!(backoff(3), 240);
+        assert_eq!(backoff(7), 3600);
+        assert_eq!(backoff(60), 3600);
+    }
+}
