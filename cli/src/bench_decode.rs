@@ -95,7 +95,10 @@ pub fn run(args: Args) -> Result<()> {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        versions.push_str(&format!("; peers {}", String::from_utf8_lossy(&out.stdout).trim()));
+        versions.push_str(&format!(
+            "; peers {}",
+            String::from_utf8_lossy(&out.stdout).trim()
+        ));
         let text = std::fs::read_to_string(dir.join("peers.jsonl"))?;
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v: Value = serde_json::from_str(line)?;
@@ -104,7 +107,11 @@ pub fn run(args: Args) -> Result<()> {
                 decoder: v["decoder"].as_str().unwrap_or_default().to_string(),
                 texts: v["texts"]
                     .as_array()
-                    .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|t| t.as_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 ms: v["ms"].as_f64().unwrap_or(f64::NAN),
                 failed: false,
@@ -141,8 +148,18 @@ fn time_spur(frames: &[(String, Sample)]) -> Vec<Outcome> {
         let scan = decode_frame(&frame);
         let ms = t.elapsed().as_secs_f64() * 1e3;
         let failed = scan.is_err();
-        let texts = scan.ok().and_then(|s| s.text().map(str::to_string)).into_iter().collect();
-        out.push(Outcome { file: file.clone(), decoder: "spur".into(), texts, ms, failed });
+        let texts = scan
+            .ok()
+            .and_then(|s| s.text().map(str::to_string))
+            .into_iter()
+            .collect();
+        out.push(Outcome {
+            file: file.clone(),
+            decoder: "spur".into(),
+            texts,
+            ms,
+            failed,
+        });
     }
     out
 }
@@ -186,7 +203,9 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
     let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
     let mut decoders: Vec<String> = Vec::new();
     for o in results {
-        let Some(s) = truth.get(o.file.as_str()) else { continue };
+        let Some(s) = truth.get(o.file.as_str()) else {
+            continue;
+        };
         if !decoders.contains(&o.decoder) {
             decoders.push(o.decoder.clone());
         }
@@ -199,7 +218,10 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
             rows.push("~with code     all".to_string());
         }
         for row in rows {
-            tallies.entry((row, o.decoder.clone())).or_default().add(o, s.expected.as_deref());
+            tallies
+                .entry((row, o.decoder.clone()))
+                .or_default()
+                .add(o, s.expected.as_deref());
         }
     }
     let peers: Vec<&String> = decoders.iter().filter(|d| *d != "spur").collect();
@@ -223,7 +245,9 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
             match tallies.get(&(row.clone(), d.clone())) {
                 Some(t) => print!(
                     " | {:>9} {:>5} {:>6.2} {:>6.2}",
-                    t.rate().map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "-".into()),
+                    t.rate()
+                        .map(|r| format!("{:.1}%", r * 100.0))
+                        .unwrap_or_else(|| "-".into()),
                     t.false_decodes,
                     t.quantile(0.5),
                     t.quantile(0.95)
@@ -232,10 +256,18 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
             }
         }
         if let Some(spur) = tallies.get(&(row.clone(), "spur".to_string())) {
-            let peer_tallies: Vec<&Tally> =
-                peers.iter().filter_map(|p| tallies.get(&(row.clone(), (*p).clone()))).collect();
-            let best_rate = peer_tallies.iter().filter_map(|t| t.rate()).fold(f64::NAN, f64::max);
-            let fastest = peer_tallies.iter().map(|t| t.quantile(0.5)).fold(f64::NAN, f64::min);
+            let peer_tallies: Vec<&Tally> = peers
+                .iter()
+                .filter_map(|p| tallies.get(&(row.clone(), (*p).clone())))
+                .collect();
+            let best_rate = peer_tallies
+                .iter()
+                .filter_map(|t| t.rate())
+                .fold(f64::NAN, f64::max);
+            let fastest = peer_tallies
+                .iter()
+                .map(|t| t.quantile(0.5))
+                .fold(f64::NAN, f64::min);
             if !peer_tallies.is_empty() {
                 let rate = match spur.rate() {
                     Some(r) if best_rate > 0.0 => format!("{:.2}", r / best_rate),
@@ -283,10 +315,16 @@ fn encoding(args: &Args) -> Result<()> {
         Category::Jpeg,
         Category::Small,
     ];
-    let options: Vec<EncodeOptions> = [(Ecc::L, 4), (Ecc::M, 4), (Ecc::Q, 4), (Ecc::M, 2), (Ecc::M, 1)]
-        .into_iter()
-        .map(|(ecc, quiet_zone)| EncodeOptions { ecc, quiet_zone })
-        .collect();
+    let options: Vec<EncodeOptions> = [
+        (Ecc::L, 4),
+        (Ecc::M, 4),
+        (Ecc::Q, 4),
+        (Ecc::M, 2),
+        (Ecc::M, 1),
+    ]
+    .into_iter()
+    .map(|(ecc, quiet_zone)| EncodeOptions { ecc, quiet_zone })
+    .collect();
     print!("\n{:<13}", "decode rate");
     for o in &options {
         print!(" | ECC {} qz {}", o.ecc, o.quiet_zone);
