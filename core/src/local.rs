@@ -193,11 +193,14 @@ impl<T: Transport> App<T> {
     /// only the delete request itself stays queued until it is sent.
     pub async fn delete_all(&self) -> Result<Deleted> {
         self.ensure_unlocked()?;
-        let delete = match self.store()?.account()? {
-            Some(_) => Some(build_delete(
+        // Read first: a guard held by a `match` scrutinee would deadlock `account_secret`.
+        let registered = self.store()?.account()?.is_some();
+        let delete = if registered {
+            Some(build_delete(
                 &self.account_secret()?.1.registration_secret()?,
-            )),
-            None => None,
+            ))
+        } else {
+            None
         };
         {
             let mut store = self.store()?;

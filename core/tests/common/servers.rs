@@ -1,0 +1,191 @@
+//! Real TAG and POST servers on 127.0.0.1 for the core's tests and the Kotlin scenario, started
+//! through the `spur-server` library with a fresh operator, directory and two authorities.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rand_core::OsRng;
+use spur_protocol::consent::ConsentCode;
+use spur_protocol::directory::{Authority, Directory, PostcodeRange};
+use spur_protocol::fields::{Country, Postcode};
+use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
+use spur_protocol::qr::{Code, Payload};
+use spur_protocol::time::{Day, Minute};
+use spur_server::clock::Clock;
+use spur_server::limits::Limits;
+use spur_server::post::PostState;
+use spur_server::store::sqlite::SqliteStore;
+use spur_server::store::Store;
+use spur_server::tag::TagState;
+use tokio::net::TcpListener;
+
+/// The host the test codes name.
+pub const HOST: &str = "spur.test";
+/// Authority ids.
+pub const MUNICH: u16 = 1;
+pub const BERLIN: u16 = 2;
+
+/// Two running servers and every key of the world around them.
+pub struct Servers {
+    pub tag_url: String,
+    pub post_url: String,
+    pub op: SealSecretKey,
+    pub root: SignSecretKey,
+    pub auth: Vec<AuthorityKeys>,
+    pub dir: Directory,
+    pub store: Arc<SqliteStore>,
+    stop: Vec<tokio::sync::oneshot::Sender<()>>,
+    _data: tempfile::TempDir,
+}
+
+fn range(a: &str, b: &str) -> PostcodeRange {
+    PostcodeRange {
+        country: Country::parse("DE").unwrap(),
+        from: Postcode::parse(a).unwrap(),
+        to: Postcode::parse(b).unwrap(),
+    }
+}
+
+impl Servers {
+    /// Starts both servers on ephemeral ports with the given server clock.
+    pub async fn start(clock: Arc<dyn Clock>) -> Self {
+        let op = SealSecretKey::generate(&mut OsRng);
+        let root = SignSecretKey::generate(&mut OsRng);
+        let auth: Vec<_> = (0..2)
+            .map(|_| AuthorityKeys::generate(&mut OsRng))
+            .collect();
+        let dir = Directory {
+            serial: 1,
+            issued: clock.minute(),
+            default_authority: MUNICH,
+            authorities: vec![
+                Authority {
+                    id: MUNICH,
+                    name: "Gesundheitsamt München".into(),
+                    seal: auth[0].seal.public(),
+                    sign: auth[0].sign.public(),
+                    ranges: vec![range("80000", "81999")],
+                },
+                Authority {
+                    id: BERLIN,
+                    name: "Gesundheitsamt Berlin".into(),
+                    seal: auth[1].seal.public(),
+                    sign: auth[1].sign.public(),
+                    ranges: vec![range("10000", "14999")],
+                },
+            ],
+        };
+        let signed = dir.sign(&root).unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&data.path().join("post.sqlite")).unwrap());
+        let limits = Limits {
+            rate: None,
+            ..Limits::default()
+        };
+        let secret = spur_protocol::tag::TagServerSecret::random(&mut OsRng);
+        let tag_state =
+            TagState::new(secret, clock.clone(), 24, Some(signed), None, &limits).unwrap();
+        let post_state = PostState {
+            store: store.clone(),
+            clock,
+            limits: limits.clone(),
+            export_token: None,
+        };
+        let mut stop = Vec::new();
+        let mut urls = Vec::new();
+        for router in [
+            spur_server::tag::router(tag_state, &limits),
+            spur_server::post::router(post_state),
+        ] {
+            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .unwrap();
+            urls.push(format!("http://{}", listener.local_addr().unwrap()));
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            let limits = limits.clone();
+            tokio::spawn(async move {
+                spur_server::serve(listener, router, &limits, async {
+                    let _ = rx.await;
+                })
+                .await;
+            });
+            stop.push(tx);
+        }
+        let post_url = urls.pop().unwrap();
+        let tag_url = urls.pop().unwrap();
+        Self {
+            tag_url,
+            post_url,
+            op,
+            root,
+            auth,
+            dir,
+            store,
+            stop,
+            _data: data,
+        }
+    }
+
+    /// OP public key, hex.
+    pub fn op_hex(&self) -> String {
+        hex::encode(self.op.public().to_bytes())
+    }
+
+    /// Directory root key, hex.
+    pub fn root_hex(&self) -> String {
+        hex::encode(self.root.public().to_bytes())
+    }
+
+    /// Records stored on the POST server.
+    pub fn stored(&self) -> u64 {
+        self.store.count().unwrap()
+    }
+
+    /// A consent URL from `authority` (signed with `signer`'s key) for `days` days from `first`.
+    pub fn consent_url(
+        &self,
+        authority: u16,
+        signer: usize,
+        first: Day,
+        days: u8,
+        expires: Minute,
+        nonce: [u8; 16],
+    ) -> String {
+        let code = ConsentCode::issue(
+            &self.auth[signer].sign,
+            authority,
+            "M-2026-0042",
+            first,
+            days,
+            nonce,
+            expires,
+        )
+        .unwrap();
+        Payload {
+            host: HOST.into(),
+            code: Code::Consent(code),
+        }
+        .to_url()
+        .unwrap()
+    }
+
+    /// Stops both servers (they finish what they accepted).
+    pub fn stop(&mut self) {
+        for s in self.stop.drain(..) {
+            let _ = s.send(());
+        }
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,128 @@
+// One real scenario through the generated Kotlin bindings, against the real libspur_core.so and
+// real TAG and POST servers on 127.0.0.1 (started by scripts/kotlin-tests.sh): register, make a
+// place code, check in from its URL, upload, read history and counters, consent, delete
+// everything; and the typed errors crossing the boundary.
+package org.spur.core
+
+import java.nio.file.Files
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assertions.fail
+import org.junit.jupiter.api.Test
+
+/** The platform side of the local-data key: here a fixed test key (Keystore on Android). */
+class TestKey : KeyProvider {
+    override fun localDataKey(): ByteArray = ByteArray(32) { (it * 7 + 1).toByte() }
+}
+
+private fun prop(name: String): String =
+    System.getProperty(name) ?: error("missing -D$name (run scripts/kotlin-tests.sh)")
+
+/** Runs [block] and returns the exception of type [T] it must throw. */
+private inline fun <reified T : Throwable> expect(block: () -> Unit): T {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        fail<Unit>("expected ${T::class.simpleName}, got $e")
+    }
+    fail<Unit>("expected ${T::class.simpleName}, nothing was thrown")
+    error("unreachable")
+}
+
+class ScenarioTest {
+    private fun config(locale: String) = SpurConfig(
+        dataDir = Files.createTempDirectory("spur-kotlin").toString(),
+        host = prop("spur.host"),
+        tagUrl = prop("spur.tagUrl"),
+        postUrl = prop("spur.postUrl"),
+        opPublicKey = prop("spur.opKey"),
+        directoryRootKey = prop("spur.rootKey"),
+        locale = locale,
+        testKdf = true,
+    )
+
+    @Test
+    fun citizenScenario() = runBlocking {
+        val spur = Spur(config("en"), TestKey())
+
+        // Typed errors with translated messages cross the boundary.
+        val phone = expect<SpurException.InvalidInput> { spur.checkPhone("0151 2345678") }
+        assertTrue(phone.message!!.contains("country code"), phone.message)
+        expect<SpurException.NotASpurCode> { spur.scan("https://example.com/menu") }
+        expect<SpurException.NotRegistered> { spur.createPersonalCode(null, false) }
+        spur.setLocale("de")
+        val de = expect<SpurException.InvalidInput> { spur.checkPhone("0151 2345678") }
+        assertTrue(de.message!!.contains("Ländervorwahl"), de.message)
+        spur.setLocale("en")
+        assertEquals(SecretLevel.WEAK, spur.secretStrength("123456").level)
+
+        // Register.
+        assertFalse(spur.isRegistered())
+        val uploaded = spur.register(
+            RegistrationForm(
+                phone = "+49 151 23456789",
+                secret = "Horse-Battery-Staple-9",
+                country = "DE",
+                postcode = "80331",
+                campusId = null,
+                birthYear = 1990u.toUShort(),
+            )
+        )
+        assertTrue(uploaded)
+        assertTrue(spur.isRegistered())
+
+        // Make a place code and check in from its URL.
+        val code = spur.createPlaceCode(
+            PlaceForm(
+                responsiblePhone = "+49 89 12345678",
+                country = "DE",
+                postcode = "80331",
+                name = "Café Zur Post",
+                kind = PlaceType.GASTRONOMY,
+                description = "Marienplatz 1",
+            )
+        )
+        val scanned = spur.scan(code.url)
+        assertEquals(ScannedCode.Place("Café Zur Post", "DE", "80331"), scanned)
+        assertEquals(11, spur.stayOptions().size)
+        val visit = spur.checkIn(code.url, StayChoice.Minutes(60u), null)
+        assertEquals("Café Zur Post", visit.name)
+        assertEquals(visit.timeIn + 3600u, visit.timeOut)
+
+        // Upload and local data.
+        val status = spur.sync()
+        assertEquals(0u, status.pending, status.message)
+        assertEquals(0u, status.waiting)
+        val history = spur.history()
+        assertEquals(1, history.size)
+        assertEquals("Café Zur Post", history[0].name)
+        val counters = spur.counters()
+        assertEquals(1uL, counters.scans)
+        assertEquals(1.0, counters.contactHours, 1e-9)
+
+        // Consent: a forged code is refused; the real one shows the authority, then releases.
+        expect<SpurException.ConsentRefused> { spur.consentInfo(prop("spur.forgedConsentUrl")) }
+        val info = spur.consentInfo(prop("spur.consentUrl"))
+        assertEquals("Gesundheitsamt München", info.authority)
+        assertEquals(1u, info.dayCount)
+        assertTrue(info.text.contains("Gesundheitsamt München"), info.text)
+        expect<SpurException.WrongCredentials> {
+            spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "wrong secret")
+        }
+        val thanks = spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "Horse-Battery-Staple-9")
+        assertTrue(thanks.contains("Gesundheitsamt München"), thanks)
+        expect<SpurException.ConsentRefused> { spur.consentInfo(prop("spur.consentUrl")) }
+
+        // Delete everything.
+        val deleted = spur.deleteAllData()
+        assertTrue(deleted.serverConfirmed, deleted.message)
+        assertFalse(spur.isRegistered())
+        assertTrue(spur.history().isEmpty())
+        assertEquals(0uL, spur.counters().scans)
+        expect<SpurException.NotRegistered> { spur.checkIn(code.url, StayChoice.Short, null) }
+        spur.close()
+    }
+}
