@@ -104,16 +104,27 @@ mod tests {
         let m = crate::qr_image::modules("HTTPS://SPUR.EXAMPLE/A#ABC").unwrap();
         let pdf = page("Consent (Café)", &["Case X-1".into()], &m);
         assert!(pdf.starts_with(b"%PDF-1.4"));
-        let find = |needle: &[u8]| pdf.windows(needle.len()).rposition(|w| w == needle).unwrap();
+        let find = |needle: &[u8]| {
+            pdf.windows(needle.len())
+                .rposition(|w| w == needle)
+                .unwrap()
+        };
         let after = find(b"startxref\n") + 10;
         let end = after + pdf[after..].iter().position(|&b| b == b'\n').unwrap();
-        let start: usize = std::str::from_utf8(&pdf[after..end]).unwrap().parse().unwrap();
+        let start: usize = std::str::from_utf8(&pdf[after..end])
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(pdf[start..].starts_with(b"xref"));
         // Every xref offset points at the start of its object.
         let table = std::str::from_utf8(&pdf[start..after]).unwrap();
         for (i, line) in table.lines().skip(3).take(5).enumerate() {
             let off: usize = line[..10].parse().unwrap();
-            assert!(pdf[off..].starts_with(format!("{} 0 obj", i + 1).as_bytes()), "object {}", i + 1);
+            assert!(
+                pdf[off..].starts_with(format!("{} 0 obj", i + 1).as_bytes()),
+                "object {}",
+                i + 1
+            );
         }
     }
 }

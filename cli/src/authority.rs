@@ -1,10 +1,351 @@
-//! `spur authority` (not built yet: the command says so and exits non-zero).
+//! `spur authority`: the health authority's desk — keys and directory entry, consent codes,
+//! opening the vault's files, the contact list, and the signed request for a card's TMP keys.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use rand_core::OsRng;
+use spur_authority::entry::RangeEntry;
+use spur_authority::open::TmpHistory;
+use spur_authority::{case, contacts, open, Desk};
+use spur_protocol::tag::QrId;
+use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
 
 /// Options.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The desk's directory (keys, pinned directory, case files).
+    #[arg(long, env = "SPUR_DESK_DIR", default_value = "desk")]
+    dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the authority's keys (mode 0600) and its directory entry (entry.json).
+    Init {
+        /// Authority id (1–65535), agreed with the operator.
+        #[arg(long)]
+        id: u16,
+        /// Name shown to citizens.
+        #[arg(long)]
+        name: String,
+        /// Postcode ranges, e.g. DE:80000-81999 (repeat).
+        #[arg(long = "range")]
+        ranges: Vec<String>,
+    },
+    /// Pin the operator's root key, the signed directory and the vault's OP key.
+    Pin {
+        /// root.pub from the operator.
+        #[arg(long)]
+        root: PathBuf,
+        /// directory.bin from the operator.
+        #[arg(long)]
+        directory: PathBuf,
+        /// op.pub from the operator.
+        #[arg(long)]
+        op: PathBuf,
+    },
+    /// Make a consent code for a case and a range of days: PNG and printable PDF.
+    ConsentCode {
+        /// Case id (A–Z, 0–9, - and /; up to 16).
+        #[arg(long)]
+        case: String,
+        /// First day asked for (YYYY-MM-DD).
+        #[arg(long)]
+        first_day: String,
+        /// Number of days (1–28).
+        #[arg(long, default_value_t = 14)]
+        days: u8,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 72)]
+        valid_hours: u32,
+        /// The service's host name in the URL.
+        #[arg(long, default_value = "spur.example")]
+        host: String,
+        /// Output prefix: PREFIX.png and PREFIX.pdf.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Open a file from the vault.
+    Open {
+        #[command(subcommand)]
+        what: OpenCommand,
+    },
+    /// Write the contact list of a case (CSV safe for spreadsheets, and JSON).
+    Contacts {
+        /// The case id.
+        #[arg(long)]
+        case: String,
+        /// The consenting authority (default: this desk).
+        #[arg(long)]
+        authority: Option<u16>,
+        /// CSV file ("-" for standard output).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// JSON file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Sign a request for a printed card's past TMP keys (body of POST /v1/tmp-keys/history).
+    HistoryRequest {
+        /// The card's QR id (32 hex digits).
+        #[arg(long)]
+        qr_id: String,
+        /// First day (YYYY-MM-DD).
+        #[arg(long)]
+        first_day: String,
+        /// Number of days, up to today.
+        #[arg(long, default_value_t = 14)]
+        days: u32,
+        /// Where to write the request.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum OpenCommand {
+    /// A consent package: writes the SCAN-key file and a resolve request for the vault.
+    Consent {
+        /// The package.
+        file: PathBuf,
+        /// The TAG server's answers to history requests for the person's own cards.
+        #[arg(long = "tmp-keys")]
+        tmp_keys: Vec<PathBuf>,
+        /// Where to write the files for the vault.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// A contacts package: opens the references, writes a resolve request for the vault.
+    Contacts {
+        /// The package.
+        file: PathBuf,
+        /// Where to write the request.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// A resolve answer: contact data, place names, personal-code owners.
+    Resolved {
+        /// The answer.
+        file: PathBuf,
+        /// Where to write a further request, if one is needed.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+}
+
+fn write_out(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let p = out.join(name);
+    spur_vault::keyfile::write_private_file(&p, bytes)?;
+    Ok(p)
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn now() -> Minute {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Minute::from_unix_seconds(secs)
+}
+
+fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {
+    spur_vault::stats::parse_date(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
+}
+
+fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(p).with_context(|| format!("reading {}", p.display()))
+}
 
 /// Runs the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this command is not built yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    match args.command {
+        Command::Init { id, name, ranges } => {
+            let ranges = ranges
+                .iter()
+                .map(|r| RangeEntry::parse(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Desk::init(&args.dir, &mut OsRng, id, &name, ranges)?;
+            println!(
+                "desk keys created; hand {} to the operator",
+                args.dir.join("entry.json").display()
+            );
+        }
+        Command::Pin {
+            root,
+            directory,
+            op,
+        } => {
+            let d = Desk::pin(&args.dir, &root, &directory, &op)?;
+            println!(
+                "pinned directory {} with {} authorities",
+                d.serial,
+                d.authorities.len()
+            );
+        }
+        Command::ConsentCode {
+            case,
+            first_day,
+            days,
+            valid_hours,
+            host,
+            out,
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let made = spur_authority::code::make(
+                &desk,
+                &mut OsRng,
+                &host,
+                &case,
+                date(&first_day)?,
+                days,
+                now().plus(valid_hours.saturating_mul(60)),
+            )?;
+            let png = out.with_extension("png");
+            let pdf = out.with_extension("pdf");
+            std::fs::write(&png, &made.png)
+                .with_context(|| format!("writing {}", png.display()))?;
+            std::fs::write(&pdf, &made.pdf)
+                .with_context(|| format!("writing {}", pdf.display()))?;
+            println!(
+                "{}\nwrote {} and {}",
+                made.url,
+                png.display(),
+                pdf.display()
+            );
+        }
+        Command::Open {
+            what:
+                OpenCommand::Consent {
+                    file,
+                    tmp_keys,
+                    out,
+                },
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let histories = tmp_keys
+                .iter()
+                .map(|p| Ok(TmpHistory::parse(&read(p)?)?))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let o = open::open_consent(&desk, &mut OsRng, &read(&file)?, &histories)?;
+            case::save(
+                &case::case_path(&desk.cases_dir()?, &o.case.case_id),
+                &o.case,
+            )?;
+            let c = safe(&o.case.case_id);
+            let a = write_out(&out, &format!("scan-keys-{c}.spkg"), &o.scan_file)?;
+            let b = write_out(&out, &format!("resolve-places-{c}.spkg"), &o.resolve_file)?;
+            println!(
+                "case {}: {} stays; for the vault: {} and {}",
+                o.case.case_id,
+                o.case.stays.len(),
+                a.display(),
+                b.display()
+            );
+            for n in o.notes {
+                println!("note: {n}");
+            }
+        }
+        Command::Open {
+            what: OpenCommand::Contacts { file, out },
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let (cf, req) = open::open_contacts(&desk, &mut OsRng, &read(&file)?)?;
+            println!(
+                "case {} of authority {}: {} contact entries",
+                cf.case_id,
+                cf.consenting_authority,
+                cf.stays.len()
+            );
+            if let Some(r) = req {
+                let p = write_out(
+                    &out,
+                    &format!("resolve-contacts-{}.spkg", safe(&cf.case_id)),
+                    &r,
+                )?;
+                println!("for the vault: {}", p.display());
+            }
+        }
+        Command::Open {
+            what: OpenCommand::Resolved { file, out },
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            match open::open_resolved(&desk, &mut OsRng, &read(&file)?)? {
+                Some(r) => {
+                    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("more");
+                    let p = write_out(&out, &format!("resolve-more-{}.spkg", safe(stem)), &r)?;
+                    println!(
+                        "opened; personal-code owners still to resolve: {}",
+                        p.display()
+                    );
+                }
+                None => println!("opened; everything is resolved"),
+            }
+        }
+        Command::Contacts {
+            case: case_id,
+            authority,
+            csv,
+            json,
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let consenting = authority.unwrap_or(desk.id);
+            let cases = desk.cases_dir()?;
+            let Some(cf) = case::load::<case::ContactFile>(&case::contacts_path(
+                &cases, consenting, &case_id,
+            ))?
+            else {
+                bail!("no contacts of case {case_id} (authority {consenting}) on this desk");
+            };
+            let own: Option<case::CaseFile> = if consenting == desk.id {
+                case::load(&case::case_path(&cases, &case_id))?
+            } else {
+                None
+            };
+            let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
+            let text = contacts::to_csv(&list);
+            match csv.as_deref() {
+                Some(p) if p == Path::new("-") => print!("{text}"),
+                Some(p) => spur_vault::keyfile::write_private_file(p, text.as_bytes())?,
+                None if json.is_none() => print!("{text}"),
+                None => {}
+            }
+            if let Some(p) = json {
+                spur_vault::keyfile::write_private_file(&p, contacts::to_json(&list).as_bytes())?;
+            }
+            eprintln!("{} contacts", list.contacts.len());
+        }
+        Command::HistoryRequest {
+            qr_id,
+            first_day,
+            days,
+            out,
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let id = QrId::from_hex(&qr_id)?;
+            let first = date(&first_day)?;
+            let t = now();
+            let last = Slot((first.0 + days.max(1)) * SLOTS_PER_DAY - 1).min(t.slot());
+            let req =
+                spur_authority::history::request(&desk, id, Slot(first.0 * SLOTS_PER_DAY), last, t);
+            std::fs::write(&out, &req).with_context(|| format!("writing {}", out.display()))?;
+            println!("wrote {}: POST it to the TAG server's /v1/tmp-keys/history within 10 minutes; keep the answer for `spur authority open consent --tmp-keys`", out.display());
+        }
+    }
+    Ok(())
 }

@@ -1,10 +1,368 @@
-//! `spur vault` (not built yet: the command says so and exits non-zero).
+//! `spur vault`: the operator's offline vault — keys, directory signing, import, consent intake,
+//! trace, resolve, statistics, audit and retention. Every step is written to the audit log.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use rand_core::OsRng;
+use spur_protocol::directory::Directory;
+use spur_protocol::time::{Day, Minute};
+use spur_vault::store::postgres::PostgresStore;
+use spur_vault::Vault;
 
 /// Options.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The vault's directory (keys, signed directory, SQLite store, audit log).
+    #[arg(long, env = "SPUR_VAULT_DIR", default_value = "vault")]
+    dir: PathBuf,
+    /// Use this PostgreSQL database instead of the SQLite file (e.g. postgres://user@host/db).
+    #[arg(long, env = "SPUR_VAULT_POSTGRES")]
+    postgres: Option<String>,
+    /// PostgreSQL schema of the vault's tables.
+    #[arg(long, default_value = "spur_vault")]
+    pg_schema: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the OP key pair and the directory root key (key files mode 0600).
+    Init,
+    /// Sign the directory of authorities from their entry files (`spur authority init`).
+    SignDirectory {
+        /// Entry files (entry.json of each desk).
+        #[arg(long = "entry", required = true)]
+        entries: Vec<PathBuf>,
+        /// The authority for regions no range covers.
+        #[arg(long)]
+        default_authority: u16,
+        /// Edition number (increase with every new directory).
+        #[arg(long, default_value_t = 1)]
+        serial: u32,
+    },
+    /// Import export files of the POST server (each checked whole; imported at most once).
+    Import {
+        /// Export files, in the order they were pulled.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Consent releases: list them, or take one and write the file for its authority.
+    Consent {
+        #[command(subcommand)]
+        what: ConsentCommand,
+    },
+    /// Run the trace of an authority's SCAN-key file; writes one contacts file per authority.
+    Trace {
+        /// The SCAN-key file from the desk.
+        file: PathBuf,
+        /// Where to write the contact files.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Answer an authority's resolve request (registrations, places, personal codes).
+    Resolve {
+        /// The request file from the desk.
+        file: PathBuf,
+        /// Where to write the answer.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Statistics per day, country and postcode, small counts suppressed: CSV, JSON, PNG charts.
+    Stats {
+        /// Counts below this are suppressed.
+        #[arg(long, default_value_t = spur_vault::stats::DEFAULT_THRESHOLD)]
+        threshold: u64,
+        /// Write CSV here ("-" for standard output).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Write stats-timeseries.png and stats-postcodes.png into this directory.
+        #[arg(long)]
+        charts: Option<PathBuf>,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+    /// Delete everything recorded more than 28 days ago.
+    Sweep {
+        /// Count from this day (YYYY-MM-DD, UTC) instead of today.
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Rows per table.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+    /// List consent releases not handled yet.
+    List,
+    /// Find the user entries of a release and write the file for the consenting authority.
+    Take {
+        /// The case id.
+        #[arg(long)]
+        case: String,
+        /// The consenting authority (when two authorities use the same case id).
+        #[arg(long)]
+        authority: Option<u16>,
+        /// Where to write the file.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every line, the chain and the head kept in the store.
+    Verify,
+}
+
+fn open(args: &Args) -> anyhow::Result<Vault> {
+    match &args.postgres {
+        Some(url) => {
+            let store =
+                PostgresStore::connect(url, &args.pg_schema).context("connecting to PostgreSQL")?;
+            Ok(Vault::open_with(&args.dir, Box::new(store))?)
+        }
+        None => Ok(Vault::open(&args.dir)?),
+    }
+}
+
+fn write_out(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let p = out.join(name);
+    spur_vault::keyfile::write_private_file(&p, bytes)?;
+    Ok(p)
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn today() -> Day {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Minute::from_unix_seconds(secs).day()
+}
 
 /// Runs the command.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this command is not built yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if let Command::Init = args.command {
+        Vault::init(&args.dir, &mut OsRng)?;
+        println!("vault keys created in {}", args.dir.display());
+        println!("hand op.pub and root.pub to every authority desk; keep op.key and root.key on this machine");
+        return Ok(());
+    }
+    let mut vault = open(&args)?;
+    match args.command {
+        Command::Init => {}
+        Command::SignDirectory {
+            entries,
+            default_authority,
+            serial,
+        } => {
+            let mut authorities = Vec::new();
+            for e in &entries {
+                let entry = spur_authority::entry::DirectoryEntry::load(e)?;
+                authorities.push(
+                    entry
+                        .to_authority()
+                        .with_context(|| format!("{}", e.display()))?,
+                );
+            }
+            let dir = Directory {
+                serial,
+                issued: Minute::from_unix_seconds(now_secs()),
+                default_authority,
+                authorities,
+            };
+            vault.sign_directory(&dir)?;
+            println!(
+                "signed directory {} with {} authorities: {}",
+                serial,
+                entries.len(),
+                args.dir.join("directory.bin").display()
+            );
+        }
+        Command::Import { files } => {
+            let mut refused = 0;
+            for f in &files {
+                match vault.import(f) {
+                    Ok(c) if c.already_imported => {
+                        println!("{}: imported before, nothing to do", f.display())
+                    }
+                    Ok(c) => println!(
+                        "{}: {} rows, {} new, {} already present, {} did not open (kept apart)",
+                        f.display(),
+                        c.rows,
+                        c.new,
+                        c.duplicates,
+                        c.unopened
+                    ),
+                    Err(e) => {
+                        refused += 1;
+                        eprintln!("{}: {e}", f.display());
+                    }
+                }
+            }
+            if refused > 0 {
+                bail!(
+                    "{refused} of {} files refused; the others are imported",
+                    files.len()
+                );
+            }
+        }
+        Command::Consent {
+            what: ConsentCommand::List,
+        } => {
+            let pending = vault.pending_consents()?;
+            if pending.is_empty() {
+                println!("no consent releases waiting");
+            }
+            for c in pending {
+                println!(
+                    "case {}  authority {}  uploaded {}",
+                    c.case_id,
+                    c.consenting_authority,
+                    spur_vault::stats::date_of(c.day)
+                );
+            }
+        }
+        Command::Consent {
+            what:
+                ConsentCommand::Take {
+                    case,
+                    authority,
+                    out,
+                },
+        } => {
+            let pending: Vec<_> = vault
+                .pending_consents()?
+                .into_iter()
+                .filter(|c| {
+                    c.case_id == case && authority.is_none_or(|a| a == c.consenting_authority)
+                })
+                .collect();
+            match pending.as_slice() {
+                [] => bail!(
+                    "no waiting consent release for case {case} (see `spur vault consent list`)"
+                ),
+                [one] => {
+                    let o = vault.consent(&mut OsRng, one)?;
+                    let p = write_out(
+                        &out,
+                        &format!("consent-{}-{}.spkg", o.to, safe(&case)),
+                        &o.bytes,
+                    )?;
+                    println!("wrote {} for authority {}", p.display(), o.to);
+                }
+                _ => bail!("several releases for case {case}: name the authority with --authority"),
+            }
+        }
+        Command::Trace { file, out } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let r = vault.trace(&mut OsRng, &bytes)?;
+            if r.files.is_empty() {
+                println!("no contacts found");
+            }
+            for (f, (to, n)) in r.files.iter().zip(&r.contacts) {
+                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("trace");
+                let p = write_out(
+                    &out,
+                    &format!("contacts-{to}-{}.spkg", safe(stem)),
+                    &f.bytes,
+                )?;
+                println!(
+                    "wrote {} ({n} contact entries for authority {to})",
+                    p.display()
+                );
+            }
+        }
+        Command::Resolve { file, out } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let o = vault.resolve(&mut OsRng, &bytes)?;
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("resolve");
+            let p = write_out(
+                &out,
+                &format!("resolved-{}-{}.spkg", o.to, safe(stem)),
+                &o.bytes,
+            )?;
+            println!("wrote {} for authority {}", p.display(), o.to);
+        }
+        Command::Stats {
+            threshold,
+            csv,
+            json,
+            charts,
+        } => {
+            let rows = vault.stats(threshold)?;
+            let csv_text = spur_vault::stats::to_csv(&rows, threshold);
+            match csv.as_deref() {
+                Some(p) if p == Path::new("-") => print!("{csv_text}"),
+                Some(p) => std::fs::write(p, &csv_text)
+                    .with_context(|| format!("writing {}", p.display()))?,
+                None if json.is_none() && charts.is_none() => print!("{csv_text}"),
+                None => {}
+            }
+            if let Some(p) = json {
+                std::fs::write(&p, spur_vault::stats::to_json(&rows, threshold))
+                    .with_context(|| format!("writing {}", p.display()))?;
+            }
+            if let Some(d) = charts {
+                std::fs::create_dir_all(&d)?;
+                spur_vault::chart::time_series(&rows, &d.join("stats-timeseries.png"), 8)?;
+                spur_vault::chart::bar_by_postcode(&rows, &d.join("stats-postcodes.png"), 25)?;
+                println!("charts written to {}", d.display());
+            }
+        }
+        Command::Audit {
+            what: AuditCommand::Verify,
+        } => {
+            let r = vault.audit_verify()?;
+            println!("audit log verifies: {} lines, head {}", r.lines, r.head);
+        }
+        Command::Sweep { today: t } => {
+            let day = match t {
+                Some(s) => spur_vault::stats::parse_date(&s)
+                    .with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))?,
+                None => today(),
+            };
+            let n = vault.sweep(day)?;
+            println!("deleted {n} rows recorded before the last 28 days");
+        }
+        Command::Status => {
+            let c = vault.store().counts()?;
+            println!("{}", serde_json::to_string_pretty(&c)?);
+        }
+    }
+    Ok(())
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }

@@ -61,7 +61,7 @@ pub trait ExportSource {
     fn bytes(&self) -> Result<Vec<u8>>;
 }
 
-impl ExportSource for std::path::Path {
+impl ExportSource for std::path::PathBuf {
     fn name(&self) -> String {
         self.display().to_string()
     }

@@ -48,6 +48,28 @@ pub fn date_of(day: Day) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The day number of a `YYYY-MM-DD` date (UTC).
+pub fn parse_date(s: &str) -> Option<Day> {
+    let mut it = s.split('-');
+    let (y, m, d) = (
+        it.next()?.parse::<i64>().ok()?,
+        it.next()?.parse::<i64>().ok()?,
+        it.next()?.parse::<i64>().ok()?,
+    );
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let day = Day(u32::try_from(era * 146_097 + doe - 719_468).ok()?);
+    (date_of(day) == format!("{y:04}-{m:02}-{d:02}")).then_some(day)
+}
+
 fn keep(n: u64, threshold: u64) -> Option<u64> {
     (n >= threshold).then_some(n)
 }
@@ -148,5 +170,8 @@ mod tests {
         assert_eq!(date_of(Day(0)), "1970-01-01");
         assert_eq!(date_of(Day(20_777)), "2026-11-20");
         assert_eq!(date_of(Day(11_016)), "2000-02-29");
+        assert_eq!(parse_date("2026-11-20"), Some(Day(20_777)));
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-1-2x"), None);
     }
 }

@@ -1,0 +1,115 @@
+//! Files between vault and desks: authority B cannot open A's package, an altered file is
+//! refused, a replayed consent is refused, and a contact list with hostile names is safe to open
+//! in spreadsheet software.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use spur_authority::open;
+
+fn small_town(root: &std::path::Path) -> (Town, usize) {
+    let mut t = Town::new(root, 11);
+    let infected = t.register("+4915100000001", "80331", None);
+    let hostile = t.register("+4915100000002", "80469", Some("=HYPERLINK(\"x\")"));
+    let berliner = t.register("+4915100000003", "10115", Some("@SUM(A1)"));
+    let cafe = t.place("+Café \"Zur Post\"", "80331");
+    t.visit(infected, cafe, at(0, 12, 0), at(0, 13, 10));
+    t.visit(hostile, cafe, at(0, 12, 40), at(0, 13, 30));
+    t.visit(berliner, cafe, at(0, 13, 0), at(0, 14, 0));
+    t.consent(infected, 1, &[]);
+    t.import_all(1000);
+    (t, infected)
+}
+
+#[test]
+fn another_authority_cannot_open_a_package_and_altered_files_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut t, _) = small_town(tmp.path());
+    let pending = t.vault.pending_consents().unwrap();
+    let pkg = t.vault.consent(&mut t.rng, &pending[0]).unwrap();
+    assert_eq!(pkg.to, MUNICH);
+
+    // Berlin's desk: refused by the header, and refused by the seal when the header is forged.
+    let e = open::open_consent(&t.desks[&BERLIN], &mut t.rng, &pkg.bytes, &[])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("for authority 1, not for us"), "{e}");
+    let mut forged = pkg.bytes.clone();
+    forged[12..14].copy_from_slice(&BERLIN.to_be_bytes());
+    let e = open::open_consent(&t.desks[&BERLIN], &mut t.rng, &forged, &[])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("does not open with our key"), "{e}");
+
+    // Any altered byte of the sealed part is refused by Munich too.
+    for i in [14, 60, pkg.bytes.len() / 2, pkg.bytes.len() - 1] {
+        let mut bad = pkg.bytes.clone();
+        bad[i] ^= 0x01;
+        assert!(
+            open::open_consent(&t.desks[&MUNICH], &mut t.rng, &bad, &[]).is_err(),
+            "byte {i}"
+        );
+    }
+    let opened = open::open_consent(&t.desks[&MUNICH], &mut t.rng, &pkg.bytes, &[]).unwrap();
+
+    // The vault refuses an altered SCAN-key file, and one signed by a desk without the consent.
+    let mut bad = opened.scan_file.clone();
+    let n = bad.len();
+    bad[n - 3] ^= 0x20;
+    assert!(t.vault.trace(&mut t.rng, &bad).is_err());
+    let e = t
+        .vault
+        .trace(&mut t.rng, &pkg.bytes)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("not a scan-keys file"), "{e}");
+
+    // A consent is handled once.
+    assert!(t.vault.pending_consents().unwrap().is_empty());
+    let e = t
+        .vault
+        .consent(&mut t.rng, &pending[0])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("handled before"), "{e}");
+
+    // The audit log recorded every step, refusals included, and verifies.
+    let report = t.vault.audit_verify().unwrap();
+    assert!(report.lines >= 5, "{report:?}");
+}
+
+#[test]
+fn hostile_names_cannot_start_a_formula_in_the_contact_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut t, _) = small_town(tmp.path());
+    let lists = t.run_trace(&[]);
+    let munich = &lists[&MUNICH];
+    assert_eq!(munich.contacts.len(), 1);
+    assert_eq!(
+        munich.contacts[0].campus_id, "=HYPERLINK(\"x\")",
+        "kept as data in JSON"
+    );
+    assert!(munich.contacts[0].stays[0].place.starts_with("+Café"));
+    let csv = spur_authority::contacts::to_csv(munich);
+    assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
+    assert!(csv.contains("\"'+Café \"\"Zur Post\"\""), "{csv}");
+    let berlin = spur_authority::contacts::to_csv(&lists[&BERLIN]);
+    assert!(berlin.contains("\"'@SUM(A1)\""), "{berlin}");
+    // No cell of either list starts with a formula character.
+    for text in [&csv, &berlin] {
+        for line in text.lines() {
+            for cell in line.split("\",\"") {
+                let c = cell.trim_start_matches('"');
+                assert!(
+                    !c.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "cell {c:?} in {line}"
+                );
+            }
+        }
+    }
+}
