@@ -1,0 +1,65 @@
+// The app's state, one to one with MainActivity.kt: the one core object, the screen stack, the
+// link waiting for registration or unlock, and the language; every decision is the core's.
+import Foundation
+import SpurCore
+
+enum Route: Hashable {
+    case home, registration, lock
+    case scan, stay(code: String), consent(code: String)
+    case personalCode, placeCode, history, settings
+}
+
+@MainActor
+final class AppModel: ObservableObject {
+    let core: Spur
+    @Published var labels: Labels
+    @Published var root: Route = .home
+    @Published var path: [Route] = []
+    @Published var status = ""
+    private var waitingLink: String?
+
+    init(core: Spur, language: String) {
+        self.core = core
+        self.labels = Labels(languageTag: language)
+        core.setLocale(locale: language)
+        start()
+    }
+
+    /// Where the app begins: lock, registration, a waiting link, or home.
+    func start() {
+        path = []
+        if core.isLocked() { root = .lock; return }
+        guard (try? core.isRegistered()) == true else { root = .registration; return }
+        root = .home
+        if let link = waitingLink { waitingLink = nil; open(code: link) }
+    }
+
+    /// A spur URL from a deep link, the camera or a picture: the core says what it is.
+    func open(code text: String) {
+        guard root == .home else { waitingLink = text; return }
+        do {
+            switch try core.scan(text: text) {
+            case .place, .personal: path.append(.stay(code: text))
+            case .consent: path.append(.consent(code: text))
+            }
+        } catch {
+            status = message(of: error)
+        }
+    }
+
+    func changeLanguage(_ tag: String) {
+        UserDefaults.standard.set(tag, forKey: "language")
+        labels = Labels(languageTag: tag)
+        core.setLocale(locale: tag)
+    }
+}
+
+/// The core's sentence inside a SpurError, whichever case it is.
+func message(of error: Error) -> String {
+    for child in Mirror(reflecting: error).children {
+        for field in Mirror(reflecting: child.value).children where field.label == "message" {
+            if let text = field.value as? String { return text }
+        }
+    }
+    return String(describing: error)
+}

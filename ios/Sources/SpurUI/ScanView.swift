@@ -1,0 +1,56 @@
+// Scan, as ScanScreen.kt: live camera preview, torch, and "pick a picture" (for screenshots and
+// the simulator, which has no camera); what the decoder reads is opened by the model.
+import AVFoundation
+import PhotosUI
+import SwiftUI
+
+struct ScanView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var camera: CameraFrames?
+    @State private var torch = false
+    @State private var picked: PhotosPickerItem?
+    @State private var status = ""
+    var body: some View {
+        let w = model.labels
+        VStack(spacing: 16) {
+            StatusLine(text: status)
+            Text(w.scanHint)
+            if let camera { Preview(session: camera.session).frame(height: 320).accessibilityLabel(w.cameraPreview) }
+            Button(torch ? w.torchOff : w.torchOn) { torch.toggle(); camera?.setTorch(torch) }
+            PhotosPicker(w.pickPicture, selection: $picked, matching: .images)
+        }
+        .padding()
+        .navigationTitle(w.scanCode)
+        .onAppear {
+            let frames = CameraFrames { frame in
+                guard let text = FrameDecoder.read(frame) else { return }
+                DispatchQueue.main.async { camera?.stop(); model.open(code: text) }
+            }
+            if frames.start() { camera = frames }
+        }
+        .onDisappear { camera?.stop() }
+        .onChange(of: picked) { item in
+            Task {
+                guard let data = try? await item?.loadTransferable(type: Data.self), let image = UIImage(data: data),
+                      let frame = FrameDecoder.luma(of: image), let text = FrameDecoder.read(frame) else {
+                    status = w.noCodeInPicture; return
+                }
+                model.open(code: text)
+            }
+        }
+    }
+
+    private struct Preview: UIViewRepresentable {
+        let session: AVCaptureSession
+        func makeUIView(context: Context) -> UIView {
+            let view = UIView()
+            let layer = AVCaptureVideoPreviewLayer(session: session)
+            layer.videoGravity = .resizeAspectFill
+            view.layer.addSublayer(layer)
+            return view
+        }
+        func updateUIView(_ view: UIView, context: Context) {
+            view.layer.sublayers?.first?.frame = view.bounds
+        }
+    }
+}

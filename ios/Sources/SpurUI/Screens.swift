@@ -1,0 +1,260 @@
+// The screens, one to one with the Kotlin screens in android/app/src/main/kotlin/org/spur/android:
+// registration, home, stay, consent, personal code, place code, history, settings, lock.
+import SwiftUI
+import SpurCore
+
+struct RegistrationView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var phone = "", secret = "", country = "DE", postcode = "", campus = "", birthYear = ""
+    @State private var status = ""
+    var body: some View {
+        let w = model.labels
+        Form {
+            StatusLine(text: status)
+            Section(w.privacyHeading) { Text(w.privacyText) }
+            TextField(w.phone, text: $phone).keyboardType(.phonePad)
+            SecureField(w.secret, text: $secret)
+            if !secret.isEmpty { Text(model.core.secretStrength(secret: secret).words) }
+            TextField(w.country, text: $country)
+            TextField(w.postcode, text: $postcode)
+            TextField(w.campusId, text: $campus)
+            TextField(w.birthYear, text: $birthYear).keyboardType(.numberPad)
+            Button(w.register) {
+                Task {
+                    let form = RegistrationForm(phone: phone, secret: secret, country: country,
+                                                postcode: postcode.isEmpty ? nil : postcode,
+                                                campusId: campus.isEmpty ? nil : campus,
+                                                birthYear: birthYear.isEmpty ? nil : UInt16(birthYear) ?? 0)
+                    if await attempt($status, { try await model.core.register(form: form) }) != nil { model.start() }
+                }
+            }
+        }.navigationTitle(w.registerTitle)
+    }
+}
+
+struct HomeView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var status = ""
+    @State private var refresh = 0
+    var body: some View {
+        let w = model.labels
+        List {
+            StatusLine(text: status)
+            if let open = try? model.core.openCheckIn() {
+                Section(w.openCheckIn) {
+                    Text(open.name).font(.title3)
+                    Text("\(w.checkedInSince) \(time(open.timeIn)), " + (open.timeOut.map { "\(w.until) \(time($0))" } ?? w.untilCheckOut))
+                    Button(w.checkOut) { Task { _ = await attempt($status) { try await model.core.checkOut() }; refresh += 1 } }
+                }
+            } else {
+                Text(w.noOpenCheckIn)
+            }
+            if let c = try? model.core.counters() {
+                Text("\(w.scans): \(c.scans)")
+                Text("\(w.contactHours): \(String(format: "%.1f", c.contactHours))")
+                Text("\(w.lastScan): \(c.lastScan.map(dateTime) ?? w.never)")
+            }
+            NavigationLink(w.scanCode, value: Route.scan)
+            NavigationLink(w.myPersonalCode, value: Route.personalCode)
+            NavigationLink(w.createPlaceCode, value: Route.placeCode)
+            NavigationLink(w.history, value: Route.history)
+            NavigationLink(w.consent, value: Route.scan)
+            NavigationLink(w.settings, value: Route.settings)
+        }
+        .id(refresh)
+        .navigationTitle("spur")
+        .task { if let s = await attempt($status, { try await model.core.sync() }) { status = s.message } }
+    }
+}
+
+struct StayView: View {
+    @EnvironmentObject var model: AppModel
+    let code: String
+    @State private var chosen: Int?
+    @State private var pin = ""
+    @State private var status = ""
+    var body: some View {
+        let w = model.labels
+        let options = model.core.stayOptions()
+        let scanned = try? model.core.scan(text: code)
+        Form {
+            StatusLine(text: status)
+            if case .place(let name, let country, let postcode) = scanned {
+                Text(name).font(.title2).accessibilityAddTraits(.isHeader)
+                Text("\(country) \(postcode)")
+            } else {
+                Text(w.personalCodeScanned).font(.title2).accessibilityAddTraits(.isHeader)
+            }
+            Picker(w.stayTitle, selection: $chosen) {
+                ForEach(options.indices, id: \.self) { Text(options[$0].label).tag(Optional($0)) }
+            }.pickerStyle(.inline)
+            if case .personal(true) = scanned { SecureField(w.ownersPin, text: $pin).keyboardType(.numberPad) }
+            Button(w.checkIn) {
+                guard let chosen else { status = w.stayTitle; return }
+                Task {
+                    let done = await attempt($status) { try await model.core.checkIn(text: code, stay: options[chosen].stay, pin: pin.isEmpty ? nil : pin) }
+                    if done != nil { model.start() }
+                }
+            }
+        }.navigationTitle(w.stayTitle)
+    }
+}
+
+struct ConsentView: View {
+    @EnvironmentObject var model: AppModel
+    let code: String
+    @State private var info: ConsentInfo?
+    @State private var phone = "", secret = "", thanks = "", status = ""
+    var body: some View {
+        let w = model.labels
+        Form {
+            StatusLine(text: status)
+            if !thanks.isEmpty {
+                Text(thanks)
+            } else if let info {
+                Text("\(w.authority): \(info.authority)")
+                Text("\(w.caseLabel): \(info.caseId)")
+                Text("\(w.days): \(info.firstDay == info.lastDay ? info.firstDay : "\(info.firstDay) – \(info.lastDay)") (\(info.dayCount))")
+                Text(info.text)
+                TextField(w.phone, text: $phone).keyboardType(.phonePad)
+                SecureField(w.secret, text: $secret)
+                Button(w.release) {
+                    Task { if let t = await attempt($status, { try await model.core.giveConsent(text: code, phone: phone, secret: secret) }) { thanks = t } }
+                }
+            }
+        }
+        .navigationTitle(w.consent)
+        .task { info = await attempt($status) { try await model.core.consentInfo(text: code) } }
+    }
+}
+
+struct CodeRow: View {
+    @EnvironmentObject var model: AppModel
+    let code: OwnCodeInfo
+    var body: some View {
+        let w = model.labels
+        VStack(alignment: .leading) {
+            Text(code.personal ? w.myPersonalCode : code.name).font(.headline).accessibilityAddTraits(.isHeader)
+            // GAP (as CodeView.kt): no QR picture or card PDF from the core yet.
+            Text("\(w.codeId): \(code.qrId)" + (code.pinProtected ? " · \(w.pinProtected)" : ""))
+            Text(dateTime(code.created))
+        }
+    }
+}
+
+struct PersonalCodeView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var pin = "", status = ""
+    @State private var printable = false
+    @State private var made: OwnCodeInfo?
+    var body: some View {
+        let w = model.labels
+        Form {
+            StatusLine(text: status)
+            if let made { CodeRow(code: made) }
+            SecureField(w.optionalPin, text: $pin).keyboardType(.numberPad)
+            Toggle(w.forPrinting, isOn: $printable)
+            Button(w.makeCode) {
+                Task { made = await attempt($status) { try await model.core.createPersonalCode(pin: pin.isEmpty ? nil : pin, printable: printable) } }
+            }
+        }.navigationTitle(w.myPersonalCode)
+    }
+}
+
+struct PlaceCodeView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var phone = "", country = "DE", postcode = "", name = "", description = "", status = ""
+    @State private var kind: Int?
+    @State private var made: OwnCodeInfo?
+    var body: some View {
+        let w = model.labels
+        let types = model.core.placeTypes()
+        Form {
+            StatusLine(text: status)
+            if let made { CodeRow(code: made) }
+            TextField(w.responsiblePhone, text: $phone).keyboardType(.phonePad)
+            TextField(w.country, text: $country)
+            TextField(w.placePostcode, text: $postcode)
+            TextField(w.placeName, text: $name)
+            Picker(w.placeType, selection: $kind) {
+                ForEach(types.indices, id: \.self) { Text(types[$0].label).tag(Optional($0)) }
+            }.pickerStyle(.inline)
+            TextField(w.description, text: $description)
+            Button(w.makeCode) {
+                guard let kind else { status = w.placeType; return }
+                let form = PlaceForm(responsiblePhone: phone, country: country, postcode: postcode, name: name,
+                                     kind: types[kind].kind, description: description)
+                Task { made = await attempt($status) { try await model.core.createPlaceCode(form: form) } }
+            }
+        }.navigationTitle(w.createPlaceCode)
+    }
+}
+
+struct HistoryView: View {
+    @EnvironmentObject var model: AppModel
+    var body: some View {
+        let w = model.labels
+        let visits = (try? model.core.history()) ?? []
+        List {
+            if visits.isEmpty { Text(w.historyEmpty) }
+            ForEach(visits.indices, id: \.self) { i in
+                let v = visits[i]
+                Text("\(v.name)\n\(dateTime(v.timeIn)) – \(v.timeOut.map(time) ?? w.open)")
+            }
+        }.navigationTitle(w.historyTitle)
+    }
+}
+
+struct SettingsView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var pin = "", status = ""
+    @State private var confirming = false
+    var body: some View {
+        let w = model.labels
+        Form {
+            StatusLine(text: status)
+            SecureField(w.appPin, text: $pin).keyboardType(.numberPad)
+            Button(w.setPin) { Task { _ = await attempt($status) { try await model.core.setAppPin(pin: pin) } } }
+            Button(w.removePin) { Task { _ = await attempt($status) { try await model.core.setAppPin(pin: nil) } } }
+            Toggle(w.keepHistory, isOn: Binding(get: { (try? model.core.historyEnabled()) ?? true },
+                                                set: { on in do { try model.core.setHistoryEnabled(enabled: on) } catch { status = message(of: error) } }))
+            Section(w.language) {
+                Button("English") { model.changeLanguage("en") }
+                Button("Deutsch") { model.changeLanguage("de") }
+            }
+            Section(w.deleteAll) {
+                if confirming {
+                    Text(w.deleteQuestion)
+                    Button(w.deleteConfirm, role: .destructive) {
+                        Task { if let r = await attempt($status, { try await model.core.deleteAllData() }) { model.start(); model.status = r.message } }
+                    }
+                } else {
+                    Button(w.deleteAll, role: .destructive) { confirming = true }
+                }
+            }
+        }.navigationTitle(w.settings)
+    }
+}
+
+struct LockView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var pin = "", status = ""
+    var body: some View {
+        let w = model.labels
+        Form {
+            StatusLine(text: status)
+            SecureField(w.appPin, text: $pin).keyboardType(.numberPad)
+            Button(w.unlock) {
+                Task { if let open = await attempt($status, { try await model.core.unlock(pin: pin) }) { open ? model.start() : (status = w.wrongPin) } }
+            }
+        }.navigationTitle(w.lockTitle)
+    }
+}
+
+func time(_ seconds: UInt64) -> String {
+    DateFormatter.localizedString(from: Date(timeIntervalSince1970: TimeInterval(seconds)), dateStyle: .none, timeStyle: .short)
+}
+
+func dateTime(_ seconds: UInt64) -> String {
+    DateFormatter.localizedString(from: Date(timeIntervalSince1970: TimeInterval(seconds)), dateStyle: .medium, timeStyle: .short)
+}
