@@ -44,12 +44,20 @@ pub struct BenchArgs {
     /// PostgreSQL URL (else SPUR_TEST_POSTGRES_URL; PostgreSQL phases are skipped without one).
     #[arg(long, env = "SPUR_TEST_POSTGRES_URL", hide_env_values = true)]
     pub postgres: Option<String>,
+    /// Rounds of (HTTP phase, direct-insert phase) per backend, alternating to even out noise.
+    #[arg(long, default_value_t = 2)]
+    pub rounds: usize,
     /// Seconds of the mixed run whose server memory is reported (0 = skip).
     #[arg(long, default_value_t = 60)]
     pub memory_seconds: u64,
     /// The `spur` binary to start servers with (default: this executable).
     #[arg(long)]
     pub spur: Option<PathBuf>,
+}
+
+enum DirectStore {
+    Sqlite(PathBuf),
+    Postgres(String, String),
 }
 
 struct ServerProc {
@@ -207,6 +215,11 @@ fn record(kind: RecordKind, rng: &mut ChaCha8Rng) -> Vec<u8> {
     v
 }
 
+/// Visit number `i`: the same bytes every time it is asked for.
+fn visit_n(slots: usize, i: u64) -> Vec<u8> {
+    visit(slots, &mut ChaCha8Rng::seed_from_u64(i))
+}
+
 fn visit(slots: usize, rng: &mut ChaCha8Rng) -> Vec<u8> {
     let mut body = Vec::new();
     for _ in 0..slots {
@@ -224,19 +237,23 @@ fn direct_insert(
     seconds: u64,
     max: u64,
     slots: usize,
+    offset: u64,
 ) -> anyhow::Result<Phase> {
     let issued = Arc::new(AtomicU64::new(0));
     let ok = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
     let mut handles = Vec::new();
-    for t in 0..threads {
+    for _ in 0..threads {
         let (store, issued, ok) = (store.clone(), issued.clone(), ok.clone());
         handles.push(std::thread::spawn(move || -> anyhow::Result<()> {
-            let mut rng = ChaCha8Rng::seed_from_u64(0xba5e ^ (t as u64) << 20);
             let day = SystemClock.day();
-            while Instant::now() < deadline && issued.fetch_add(1, Ordering::Relaxed) < max {
-                let body = visit(slots, &mut rng);
+            loop {
+                let i = issued.fetch_add(1, Ordering::Relaxed);
+                if Instant::now() >= deadline || i >= max {
+                    break;
+                }
+                let body = visit_n(slots, offset + i);
                 let writes = ingest::visit(&body).map_err(|e| anyhow::anyhow!("{e}"))?;
                 store.write(day, writes)?;
                 ok.fetch_add(1, Ordering::Relaxed);
@@ -362,20 +379,18 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     println!("     TAG server RSS after the phase: {} KiB", tag_rss);
 
     // POST on SQLite, then PostgreSQL
-    let mut backends: Vec<(&str, Vec<String>)> = vec![(
+    let run_id = rand_core::RngCore::next_u32(&mut rand_core::OsRng);
+    let mut backends: Vec<(&str, Vec<String>, DirectStore)> = vec![(
         "SQLite",
         vec![
             "--sqlite".into(),
             dir.path()
-                .join("bench.sqlite")
+                .join("http.sqlite")
                 .to_string_lossy()
                 .into_owned(),
         ],
+        DirectStore::Sqlite(dir.path().join("direct.sqlite")),
     )];
-    let schema = format!(
-        "bench_{}",
-        rand_core::RngCore::next_u32(&mut rand_core::OsRng)
-    );
     if let Some(url) = &args.postgres {
         backends.push((
             "PostgreSQL",
@@ -383,68 +398,82 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 "--postgres".into(),
                 url.clone(),
                 "--postgres-schema".into(),
-                schema.clone(),
+                format!("bench_http_{run_id}"),
             ],
+            DirectStore::Postgres(url.clone(), format!("bench_direct_{run_id}")),
         ));
     } else {
         println!("PostgreSQL: skipped (no --postgres and no SPUR_TEST_POSTGRES_URL)");
     }
     let slots = args.slots_per_visit;
-    for (name, store_args) in &backends {
+    for (name, http_store, direct_store) in &backends {
         let mut a: Vec<&str> = vec!["post"];
-        a.extend(store_args.iter().map(String::as_str));
+        a.extend(http_store.iter().map(String::as_str));
         a.extend_from_slice(&common);
-        let post = ServerProc::start(&spur, &a)?;
-        let phase = drive(
-            post.addr,
-            args.connections,
-            args.seconds,
-            args.max_requests,
-            move |_, rng| ("/v1/visits", visit(slots, rng)),
-        )
-        .await;
-        let rss = post.rss_kib();
-        post.stop();
-        let store: Arc<dyn Store> = if *name == "SQLite" {
-            Arc::new(SqliteStore::open(&dir.path().join("bench.sqlite"))?)
-        } else {
-            let url = args.postgres.clone().unwrap_or_default();
-            let schema = schema.clone();
-            Arc::new(
-                tokio::task::spawn_blocking(move || {
-                    PostgresStore::open_in_schema(
-                        &url,
-                        &schema,
-                        crate::store::postgres::DEFAULT_CONNECTIONS,
-                    )
-                })
-                .await??,
-            )
+        let direct: Arc<dyn Store> = match direct_store {
+            DirectStore::Sqlite(path) => Arc::new(SqliteStore::open(path)?),
+            DirectStore::Postgres(url, schema) => {
+                let (url, schema) = (url.clone(), schema.clone());
+                Arc::new(
+                    tokio::task::spawn_blocking(move || {
+                        PostgresStore::open_in_schema(
+                            &url,
+                            &schema,
+                            crate::store::postgres::DEFAULT_CONNECTIONS,
+                        )
+                    })
+                    .await??,
+                )
+            }
         };
-        let (st, threads, secs, max) = (
-            store.clone(),
-            args.connections,
-            args.seconds,
-            args.max_requests,
-        );
-        let base =
-            tokio::task::spawn_blocking(move || direct_insert(st, threads, secs, max, slots))
-                .await??;
-        let rows = tokio::task::spawn_blocking(move || store.count()).await??;
+        let (mut http_total, mut direct_total) = (Vec::new(), Vec::new());
+        let mut rss = 0;
+        for round in 0..args.rounds.max(1) {
+            // Visit i is the same blob in both phases (seeded by i); rounds use disjoint i.
+            let offset = round as u64 * 1_000_000_000;
+            let post = ServerProc::start(&spur, &a)?;
+            let phase = drive(
+                post.addr,
+                args.connections,
+                args.seconds,
+                args.max_requests,
+                move |i, _| ("/v1/visits", visit_n(slots, offset + i)),
+            )
+            .await;
+            rss = rss.max(post.rss_kib());
+            post.stop();
+            let (st, threads, secs, max) = (
+                direct.clone(),
+                args.connections,
+                args.seconds,
+                args.max_requests,
+            );
+            let base = tokio::task::spawn_blocking(move || {
+                direct_insert(st, threads, secs, max, slots, offset)
+            })
+            .await??;
+            println!(
+                "POST {name} round {}: HTTP visit uploads {} | direct insert {}",
+                round + 1,
+                fmt_rate(&phase),
+                fmt_rate(&base)
+            );
+            http_total.push(phase);
+            direct_total.push(base);
+        }
+        let rate = |v: &[Phase]| {
+            v.iter().map(|p| p.ok).sum::<u64>() as f64
+                / v.iter()
+                    .map(|p| p.elapsed.as_secs_f64())
+                    .sum::<f64>()
+                    .max(1e-9)
+        };
+        let (h, d) = (rate(&http_total), rate(&direct_total));
         println!(
-            "POST {name}: visit uploads ({slots} slot entries + 1 user entry each): {}",
-            fmt_rate(&phase)
-        );
-        println!(
-            "     baseline: the same kind of visits inserted directly into the same database ({} threads): {}",
-            args.connections,
-            fmt_rate(&base)
-        );
-        println!(
-            "     ingest / direct insert = {:.0}%; POST server RSS after the phase: {} KiB; rows now {}",
-            100.0 * phase.per_second() / base.per_second().max(1e-9),
-            rss,
-            rows
+            "POST {name}: {h:.0} visit uploads/s ({slots} slot entries + 1 user entry each, {:.0} records/s) \
+             vs direct insert of the same blobs {d:.0}/s: ingest = {:.0}% of direct; POST RSS max {rss} KiB",
+            h * (slots as f64 + 1.0),
+            100.0 * h / d.max(1e-9)
         );
     }
 

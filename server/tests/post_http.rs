@@ -432,6 +432,36 @@ async fn shutdown_finishes_accepted_writes(b: Backend) {
     );
 }
 
+async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
+    let Some(ts) = open(b) else { return };
+    let srv = start_post(ts.store.clone(), test_limits()).await;
+    let mut c = Client::connect(srv.addr).await.unwrap();
+    let mut r = rng(8);
+    for _ in 0..5 {
+        c.post("/v1/visits", record(RecordKind::SlotEntry, &mut r)).await.unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    let args = spur_server::pull::PullArgs {
+        server: srv.addr,
+        token_file: token,
+        dir: dir.path().join("out"),
+        page: 2,
+    };
+    assert_eq!(spur_server::pull::pull(&args).await.unwrap(), 3, "pages of 2, 2 and 1");
+    let mut rows = 0;
+    for e in std::fs::read_dir(&args.dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "spurx") {
+            rows += read_all(&std::fs::read(&p).unwrap()).unwrap().0.len();
+        }
+    }
+    assert_eq!(rows, 5);
+    assert!(!std::fs::read_to_string(args.dir.join("cursor")).unwrap().is_empty());
+    srv.stop().await;
+}
+
 on_both_backends!(
     visit_upload_is_idempotent,
     bad_input_is_refused_with_json_and_changes_nothing,
@@ -442,4 +472,5 @@ on_both_backends!(
     retention_sweep_through_the_clock,
     per_client_rate_limit_answers_429,
     shutdown_finishes_accepted_writes,
+    pull_writes_checked_files_and_a_cursor,
 );
