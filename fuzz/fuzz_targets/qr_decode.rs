@@ -12,10 +12,22 @@ fuzz_target!(|data: &[u8]| {
         let height = usize::from(u16::from_le_bytes([data[2], data[3]]) % 512);
         let stride = width + usize::from(data[4] % 8);
         let rotation = Rotation::from_degrees(i32::from(data[5] % 4) * 90).unwrap_or_default();
-        let frame = Frame { width, height, stride, luma: &data[6..], rotation };
+        let frame = Frame {
+            width,
+            height,
+            stride,
+            luma: &data[6..],
+            rotation,
+        };
         let r = decode_frame(&frame);
-        assert!(!matches!(r, Err(DecodeError::DecoderPanicked)), "decoder panicked");
+        assert!(
+            !matches!(r, Err(DecodeError::DecoderPanicked)),
+            "decoder panicked"
+        );
     }
     let r = decode_picture(data);
-    assert!(!matches!(r, Err(DecodeError::DecoderPanicked)), "decoder panicked");
+    assert!(
+        !matches!(r, Err(DecodeError::DecoderPanicked)),
+        "decoder panicked"
+    );
 });
