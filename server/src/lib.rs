@@ -4,8 +4,8 @@
 //! Neither server logs requests or client addresses. Both answer every refusal with
 //! `{"error": "<code>", "message": "<sentence>"}` (see [`error::ApiError`] and docs/server.md).
 
-pub mod client;
 pub mod bench;
+pub mod client;
 pub mod clock;
 pub mod error;
 pub mod export;

@@ -438,7 +438,9 @@ async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
     let mut c = Client::connect(srv.addr).await.unwrap();
     let mut r = rng(8);
     for _ in 0..5 {
-        c.post("/v1/visits", record(RecordKind::SlotEntry, &mut r)).await.unwrap();
+        c.post("/v1/visits", record(RecordKind::SlotEntry, &mut r))
+            .await
+            .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let token = dir.path().join("token");
@@ -449,7 +451,11 @@ async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
         dir: dir.path().join("out"),
         page: 2,
     };
-    assert_eq!(spur_server::pull::pull(&args).await.unwrap(), 3, "pages of 2, 2 and 1");
+    assert_eq!(
+        spur_server::pull::pull(&args).await.unwrap(),
+        3,
+        "pages of 2, 2 and 1"
+    );
     let mut rows = 0;
     for e in std::fs::read_dir(&args.dir).unwrap() {
         let p = e.unwrap().path();
@@ -458,7 +464,9 @@ async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
         }
     }
     assert_eq!(rows, 5);
-    assert!(!std::fs::read_to_string(args.dir.join("cursor")).unwrap().is_empty());
+    assert!(!std::fs::read_to_string(args.dir.join("cursor"))
+        .unwrap()
+        .is_empty());
     srv.stop().await;
 }
 
