@@ -220,6 +220,31 @@ fn concurrent_identical_uploads_store_once(b: Backend) {
     assert_eq!(ts.store.count().unwrap(), 1);
 }
 
+fn codes_refresh_on_reupload_and_keep_conflicts(b: Backend) {
+    let Some(ts) = open(b) else { return };
+    let place = rec(RecordKind::Place, vec![4; 16], 30);
+    ts.store
+        .write(Day(200), vec![Write::Refresh(place.clone())])
+        .unwrap();
+    ts.store
+        .write(Day(210), vec![Write::Refresh(place.clone())])
+        .unwrap();
+    let rows = all(&ts);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].day,
+        Day(210),
+        "uploading the same record again restarts its retention"
+    );
+    let other = rec(RecordKind::Place, vec![4; 16], 31);
+    let e = ts
+        .store
+        .write(Day(211), vec![Write::Refresh(other)])
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { index: 0 }), "{e:?}");
+    assert_eq!(all(&ts)[0].record, place);
+}
+
 on_both_backends_blocking!(
     insert_is_idempotent_and_conflicts_are_refused,
     a_request_is_all_or_nothing,
@@ -227,4 +252,5 @@ on_both_backends_blocking!(
     export_pages_in_order_and_resumes,
     retention_sweep_deletes_exactly_the_old_days,
     concurrent_identical_uploads_store_once,
+    codes_refresh_on_reupload_and_keep_conflicts,
 );

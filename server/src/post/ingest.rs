@@ -71,11 +71,11 @@ pub fn registration(body: &[u8]) -> Result<Write, ApiError> {
     })
 }
 
-/// A place or personal-code record, stored under its QR id.
+/// A place or personal-code record, stored under its QR id (uploading it again refreshes it).
 pub fn code(body: &[u8]) -> Result<Write, ApiError> {
     let rec = check_wire(body)?;
     expect_kind(&rec, &[RecordKind::Place, RecordKind::Personal])?;
-    Ok(Write::Insert(StoredRecord {
+    Ok(Write::Refresh(StoredRecord {
         kind: rec.kind,
         key: rec.clear.to_vec(),
         id: record_id(rec.kind, rec.clear, rec.sealed),

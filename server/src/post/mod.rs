@@ -102,9 +102,7 @@ async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError>
 fn ids(writes: &[Write]) -> Vec<String> {
     writes
         .iter()
-        .map(|w| match w {
-            Write::Insert(r) | Write::Replace(r) | Write::Tombstone(r) => HEXLOWER.encode(&r.id),
-        })
+        .map(|w| HEXLOWER.encode(&w.record().id))
         .collect()
 }
 

@@ -30,12 +30,24 @@ pub enum Write {
     /// Store once under (kind, key). The same id again is a no-op; another id under the same key
     /// is a [`StoreError::Conflict`].
     Insert(StoredRecord),
+    /// Place or personal record: like [`Write::Insert`], but the same id again moves the record to
+    /// today's day, so the code's owner restarts its retention by uploading it again.
+    Refresh(StoredRecord),
     /// Registration put or refresh: replaces whatever is under the handle, removes its tombstone,
     /// and moves it to today's day (so a refresh restarts its retention period).
     Replace(StoredRecord),
     /// Registration delete: removes the registration under the handle and leaves a tombstone
     /// (the given record, kind `RegistrationDelete`, empty body) for the vault.
     Tombstone(StoredRecord),
+}
+
+impl Write {
+    /// The record this write stores.
+    pub fn record(&self) -> &StoredRecord {
+        match self {
+            Write::Insert(r) | Write::Refresh(r) | Write::Replace(r) | Write::Tombstone(r) => r,
+        }
+    }
 }
 
 /// A row of an export, in (day, kind, key) order.

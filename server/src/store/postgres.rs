@@ -217,12 +217,7 @@ fn lock_key(key: &[u8]) -> i64 {
 fn write_tx(c: &mut Client, day: Day, writes: &[Write]) -> StoreResult<()> {
     let d = day_i32(day.0)?;
     let mut tx = c.transaction().map_err(db)?;
-    let mut locks: Vec<i64> = writes
-        .iter()
-        .map(|w| match w {
-            Write::Insert(r) | Write::Replace(r) | Write::Tombstone(r) => lock_key(&r.key),
-        })
-        .collect();
+    let mut locks: Vec<i64> = writes.iter().map(|w| lock_key(&w.record().key)).collect();
     locks.sort_unstable();
     locks.dedup();
     tx.execute(
@@ -235,7 +230,7 @@ fn write_tx(c: &mut Client, day: Day, writes: &[Write]) -> StoreResult<()> {
         .iter()
         .filter_map(|w| match w {
             Write::Replace(r) | Write::Tombstone(r) => Some(r.key.as_slice()),
-            Write::Insert(_) => None,
+            Write::Insert(_) | Write::Refresh(_) => None,
         })
         .collect();
     if !registration_keys.is_empty() {
@@ -254,11 +249,13 @@ fn write_tx(c: &mut Client, day: Day, writes: &[Write]) -> StoreResult<()> {
         .iter()
         .enumerate()
         .filter_map(|(i, w)| match w {
-            Write::Insert(r) => Some((i, r)),
+            Write::Insert(r) | Write::Refresh(r) => Some((i, r)),
             _ => None,
         })
         .collect();
+    // Already stored with the same id: skipped (Insert) or moved to today (Refresh).
     let mut skip = HashSet::new();
+    let mut moved: Vec<(i16, &[u8])> = Vec::new();
     if !inserts.is_empty() {
         let kinds: Vec<i16> = inserts.iter().map(|(_, r)| r.kind as i16).collect();
         let keys: Vec<&[u8]> = inserts.iter().map(|(_, r)| r.key.as_slice()).collect();
@@ -277,17 +274,28 @@ fn write_tx(c: &mut Client, day: Day, writes: &[Write]) -> StoreResult<()> {
                     if r.id.as_slice() != id.as_slice() {
                         return Err(StoreError::Conflict { index: *i });
                     }
-                    skip.insert(*i);
+                    if matches!(writes.get(*i), Some(Write::Refresh(_))) {
+                        moved.push((kind, r.key.as_slice()));
+                    } else {
+                        skip.insert(*i);
+                    }
                 }
             }
         }
+    }
+    for (kind, key) in &moved {
+        tx.execute(
+            "DELETE FROM spur_records WHERE kind = $1 AND key = $2",
+            &[kind, key],
+        )
+        .map_err(db)?;
     }
     let fresh: Vec<&StoredRecord> = writes
         .iter()
         .enumerate()
         .filter_map(|(i, w)| match w {
             Write::Insert(r) if !skip.contains(&i) => Some(r),
-            Write::Replace(r) | Write::Tombstone(r) => Some(r),
+            Write::Refresh(r) | Write::Replace(r) | Write::Tombstone(r) => Some(r),
             Write::Insert(_) => None,
         })
         .collect();

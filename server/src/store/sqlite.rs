@@ -177,8 +177,12 @@ fn apply(c: &Connection, day: Day, writes: &[Write]) -> StoreResult<()> {
     };
     for (index, w) in writes.iter().enumerate() {
         match w {
-            Write::Insert(r) => match existing_id(c, r.kind, &r.key)? {
-                Some(id) if id == r.id => {}
+            Write::Insert(r) | Write::Refresh(r) => match existing_id(c, r.kind, &r.key)? {
+                Some(id) if id == r.id => {
+                    if matches!(w, Write::Refresh(_)) {
+                        put(r)?;
+                    }
+                }
                 Some(_) => return Err(StoreError::Conflict { index }),
                 None => put(r)?,
             },
