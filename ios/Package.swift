@@ -11,8 +11,8 @@ let package = Package(
         .library(name: "SpurUI", targets: ["SpurUI"]),
     ],
     targets: [
-        .binaryTarget(name: "spur_coreFFI", path: "build/SpurCoreFFI.xcframework"),
-        .target(name: "SpurCore", dependencies: ["spur_coreFFI"], path: "Sources/SpurCore"),
+        .binaryTarget(name: "SpurCoreFFI", path: "build/SpurCoreFFI.xcframework"),
+        .target(name: "SpurCore", dependencies: ["SpurCoreFFI"], path: "Sources/SpurCore"),
         .target(name: "SpurUI", dependencies: ["SpurCore"], path: "Sources/SpurUI"),
     ]
 )

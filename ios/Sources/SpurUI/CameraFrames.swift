@@ -1,6 +1,7 @@
 // The back camera through AVFoundation: a preview layer, the torch, and the luma plane of each
 // frame (420f/420v biplanar: plane 0 is Y) handed to a callback on a background queue.
 import AVFoundation
+import SpurCore
 import UIKit
 
 struct LumaFrame {
@@ -56,21 +57,14 @@ final class CameraFrames: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate
 }
 
 /// The one place camera frames and pictures meet the core's decoder (as FrameDecoder.kt).
-/// GAP: the core's facade does not export spur-qr's decoder yet; see ios/README.md.
 enum FrameDecoder {
-    static func read(_ frame: LumaFrame) -> String? { nil }
+    static func read(_ core: Spur, _ frame: LumaFrame) -> ScannedImage {
+        (try? core.scanFrame(width: UInt32(frame.width), height: UInt32(frame.height), stride: UInt32(frame.stride),
+                             // The back camera delivers landscape buffers; the app runs in portrait.
+                             rotationDegrees: 90, luma: frame.luma)) ?? .nothing
+    }
 
-    static func luma(of image: UIImage) -> LumaFrame? {
-        guard let cg = image.cgImage else { return nil }
-        let width = cg.width, height = cg.height
-        var bytes = Data(count: width * height)
-        let drawn = bytes.withUnsafeMutableBytes { buffer -> Bool in
-            guard let context = CGContext(data: buffer.baseAddress, width: width, height: height, bitsPerComponent: 8,
-                                          bytesPerRow: width, space: CGColorSpaceCreateDeviceGray(),
-                                          bitmapInfo: CGImageAlphaInfo.none.rawValue) else { return false }
-            context.draw(cg, in: CGRect(x: 0, y: 0, width: width, height: height))
-            return true
-        }
-        return drawn ? LumaFrame(luma: bytes, width: width, height: height, stride: width) : nil
+    static func read(_ core: Spur, picture: Data) throws -> ScannedImage {
+        try core.scanPicture(bytes: picture)
     }
 }

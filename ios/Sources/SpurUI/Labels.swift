@@ -41,6 +41,10 @@ struct Labels {
     var torchOff: String { t("Turn torch off", "Taschenlampe aus") }
     var pickPicture: String { t("Pick a picture", "Bild auswählen") }
     var cameraPreview: String { t("Camera picture", "Kamerabild") }
+    var notASpurCode: String { t("This QR code is not a spur code.", "Dieser QR-Code ist kein spur-Code.") }
+    var printCard: String { t("Print a card (A6)", "Karte drucken (A6)") }
+    var printSheet: String { t("Print a sheet of four cards (A4)", "Bogen mit vier Karten drucken (A4)") }
+    var qrImageOf: String { t("QR code of", "QR-Code von") }
     var noCodeInPicture: String { t("No QR code found in this picture.", "In diesem Bild wurde kein QR-Code gefunden.") }
     var stayTitle: String { t("How long do you stay?", "Wie lange bleiben Sie?") }
     var personalCodeScanned: String { t("A person's code", "Code einer Person") }

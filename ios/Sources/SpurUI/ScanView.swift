@@ -2,6 +2,7 @@
 // the simulator, which has no camera); what the decoder reads is opened by the model.
 import AVFoundation
 import PhotosUI
+import SpurCore
 import SwiftUI
 
 struct ScanView: View {
@@ -22,8 +23,9 @@ struct ScanView: View {
         .padding()
         .navigationTitle(w.scanCode)
         .onAppear {
+            let core = model.core
             let frames = CameraFrames { frame in
-                guard let text = FrameDecoder.read(frame) else { return }
+                guard case .spur(let text) = FrameDecoder.read(core, frame) else { return }
                 DispatchQueue.main.async { camera?.stop(); model.open(code: text) }
             }
             if frames.start() { camera = frames }
@@ -31,11 +33,14 @@ struct ScanView: View {
         .onDisappear { camera?.stop() }
         .onChange(of: picked) { item in
             Task {
-                guard let data = try? await item?.loadTransferable(type: Data.self), let image = UIImage(data: data),
-                      let frame = FrameDecoder.luma(of: image), let text = FrameDecoder.read(frame) else {
-                    status = w.noCodeInPicture; return
-                }
-                model.open(code: text)
+                guard let data = try? await item?.loadTransferable(type: Data.self) else { return }
+                do {
+                    switch try FrameDecoder.read(model.core, picture: data) {
+                    case .spur(let text): model.open(code: text)
+                    case .otherCode: status = w.notASpurCode
+                    case .nothing: status = w.noCodeInPicture
+                    }
+                } catch { status = message(of: error) }
             }
         }
     }

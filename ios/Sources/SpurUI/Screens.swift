@@ -131,14 +131,27 @@ struct ConsentView: View {
 struct CodeRow: View {
     @EnvironmentObject var model: AppModel
     let code: OwnCodeInfo
+    @State private var status = ""
     var body: some View {
         let w = model.labels
+        let what = code.personal ? w.myPersonalCode : code.name
         VStack(alignment: .leading) {
-            Text(code.personal ? w.myPersonalCode : code.name).font(.headline).accessibilityAddTraits(.isHeader)
-            // GAP (as CodeView.kt): no QR picture or card PDF from the core yet.
+            StatusLine(text: status)
+            Text(what).font(.headline).accessibilityAddTraits(.isHeader)
+            if let png = try? model.core.codePng(url: code.url, modulePx: 8), let image = UIImage(data: png) {
+                Image(uiImage: image).interpolation(.none).resizable().scaledToFit().frame(maxWidth: 240)
+                    .accessibilityLabel("\(w.qrImageOf) \(what)")
+            }
             Text("\(w.codeId): \(code.qrId)" + (code.pinProtected ? " · \(w.pinProtected)" : ""))
             Text(dateTime(code.created))
+            Button(w.printCard) { print(.a6) }
+            Button(w.printSheet) { print(.a4Sheet) }
         }
+    }
+
+    private func print(_ layout: CardLayout) {
+        do { Printing.printPdf(try model.core.codePdf(url: code.url, layout: layout), jobName: "spur-\(code.qrId)") }
+        catch { status = message(of: error) }
     }
 }
 
