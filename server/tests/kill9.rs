@@ -174,6 +174,14 @@ async fn round(store_args: &[&str], cwd: &std::path::Path) {
         acked_ids.len(),
         ids.len()
     );
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    // The POST server, too, wrote nothing about its clients: only its ready line.
+    common::child::terminate(&server.child);
+    assert!(server.child.wait().unwrap().success());
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut server.stdout, &mut out).unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(out.is_empty(), "stdout after the ready line: {out:?}");
+    assert!(err.is_empty(), "stderr: {err:?}");
+    assert!(!server.first_line.contains("127.0.0.1"));
 }
