@@ -254,3 +254,28 @@ on_both_backends_blocking!(
     concurrent_identical_uploads_store_once,
     codes_refresh_on_reupload_and_keep_conflicts,
 );
+
+#[test]
+fn sqlite_sweep_leaves_no_trace_of_deleted_bodies_in_the_files() {
+    let ts = open(Backend::Sqlite).unwrap();
+    let old = slot(500);
+    let young = slot(501);
+    ts.store
+        .write(Day(100), vec![Write::Insert(old.clone())])
+        .unwrap();
+    ts.store
+        .write(Day(200), vec![Write::Insert(young.clone())])
+        .unwrap();
+    ts.store.sweep(Day(150)).unwrap();
+    let dir = ts.dir.as_ref().unwrap().path();
+    let mut bytes = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        bytes.extend(std::fs::read(e.unwrap().path()).unwrap());
+    }
+    let has = |b: &[u8]| bytes.windows(b.len()).any(|w| w == b);
+    assert!(has(&young.body), "the kept record is in the files");
+    assert!(
+        !has(&old.body),
+        "the swept record's body is gone from the database and its WAL"
+    );
+}
