@@ -18,9 +18,11 @@ use rand_chacha::ChaCha20Rng;
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::directory::{Authority, Directory};
 use spur_protocol::fields::{PhoneNumber, Region};
-use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
+use spur_protocol::keys::{AuthorityKeys, SealSecretKey};
 use spur_protocol::record::consent_release::{build_consent_release, ReleaseForAuthority};
-use spur_protocol::record::visit::{build_visit, open_user_auth_layer, open_visit, CodeKind, VisitInput, Visitor};
+use spur_protocol::record::visit::{
+    build_visit, open_user_auth_layer, open_visit, CodeKind, VisitInput, Visitor,
+};
 use spur_protocol::record::SLOT_SCAN_LAYER;
 use spur_protocol::tag::{QrId, TagKey, TagServerSecret};
 use spur_protocol::time::{Day, Minute, Slot};
@@ -48,15 +50,33 @@ impl World {
         let op = SealSecretKey::generate(&mut rng);
         let auth = AuthorityKeys::generate(&mut rng);
         let tag_server = TagServerSecret::random(&mut rng);
-        Self { rng, op, auth, tag_server }
+        Self {
+            rng,
+            op,
+            auth,
+            tag_server,
+        }
     }
 
     fn user(&self, i: u32) -> UsrKey {
-        UsrKey::derive(&PhoneNumber::parse(&format!("+49151{i:08}")).unwrap(), "secret", TEST_KDF).unwrap()
+        UsrKey::derive(
+            &PhoneNumber::parse(&format!("+49151{i:08}")).unwrap(),
+            "secret",
+            TEST_KDF,
+        )
+        .unwrap()
     }
 
     /// One visit's uploads: slot entries and user entries.
-    fn visit(&mut self, usr: &UsrKey, id: QrId, tag: &TagKey, region: Region, from: Minute, to: Minute, n: u8) -> Vec<Vec<u8>> {
+    fn visit(
+        &mut self,
+        usr: &UsrKey,
+        id: QrId,
+        tag: &TagKey,
+        region: Region,
+        from: Minute,
+        to: Minute,
+    ) -> Vec<Vec<u8>> {
         let tmp = self.tag_server.tmp_deriver().unwrap();
         let input = VisitInput {
             code_kind: CodeKind::Place,
@@ -65,8 +85,10 @@ impl World {
             region: Some(region),
             time_in: from,
             time_out: to,
-            scan_keys: Slot::covering(from, to).map(|s| (s, tag.scan_key(&id, s, &tmp.tmp(&id, s)).unwrap())).collect(),
-            find_index: n,
+            scan_keys: Slot::covering(from, to)
+                .map(|s| (s, tag.scan_key(&id, s, &tmp.tmp(&id, s)).unwrap()))
+                .collect(),
+            find_index: 0,
         };
         let visitor = Visitor {
             usr,
@@ -93,7 +115,7 @@ fn bench_import() {
     for i in 0..visits {
         let from = Minute((FIRST_DAY + i % 14) * 1440 + 600 + (i / 14) % 400);
         // 70 minutes: 3 slot entries and 1 user entry, as a typical stay.
-        for up in w.visit(&usr, id, &tag, region(i % 50), from, from.plus(70), 0) {
+        for up in w.visit(&usr, id, &tag, region(i % 50), from, from.plus(70)) {
             rows.push(row_from_upload(from.day(), &up).unwrap());
         }
     }
@@ -103,7 +125,9 @@ fn bench_import() {
 
     // Raw X25519: one Diffie-Hellman per OP layer is the floor of opening.
     let secret = StaticSecret::random_from_rng(&mut w.rng);
-    let points: Vec<PublicKey> = (0..2000).map(|_| PublicKey::from(&StaticSecret::random_from_rng(&mut w.rng))).collect();
+    let points: Vec<PublicKey> = (0..2000)
+        .map(|_| PublicKey::from(&StaticSecret::random_from_rng(&mut w.rng)))
+        .collect();
     let mut best_dh = 0f64;
     let mut best_open = 0f64;
     for _ in 0..3 {
@@ -137,11 +161,18 @@ fn bench_import() {
     let c = import_file(&mut store, &w.op, &file, "bench", threads).unwrap();
     let s = t.elapsed().as_secs_f64();
     assert_eq!(c.new as usize, records);
-    println!("  whole import into SQLite ({threads} threads): {:.0} records/s, {:.0} visits/s", records as f64 / s, f64::from(visits) / s);
+    println!(
+        "  whole import into SQLite ({threads} threads): {:.0} records/s, {:.0} visits/s",
+        records as f64 / s,
+        f64::from(visits) / s
+    );
 }
 
 fn bench_trace() {
-    let total: u64 = std::env::var("SPUR_BENCH_SLOTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let total: u64 = std::env::var("SPUR_BENCH_SLOTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
     let regions = 500u32;
     let slots = 28 * 48u32;
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
@@ -150,7 +181,10 @@ fn bench_trace() {
     let mut store = SqliteStore::open(&path).unwrap();
     let built = store.meta_get("bench_rows").unwrap();
     if built.as_deref() != Some(&total.to_string()) {
-        println!("trace: building a vault of {total} slot entries in {} (once)", path.display());
+        println!(
+            "trace: building a vault of {total} slot entries in {} (once)",
+            path.display()
+        );
         let t = Instant::now();
         let mut rng = ChaCha20Rng::seed_from_u64(99);
         let per_slot = total / u64::from(slots);
@@ -164,14 +198,26 @@ fn bench_trace() {
                 let mut layer = vec![0u8; SLOT_SCAN_LAYER];
                 rng.fill_bytes(&mut layer);
                 let r = region(rng.next_u32() % regions).encode();
-                batch.push(SlotRow { id, slot, code_kind: 1, bucket: bucket_of(1, r), stat_region: r, scan_layer: layer });
+                batch.push(SlotRow {
+                    id,
+                    slot,
+                    code_kind: 1,
+                    bucket: bucket_of(1, r),
+                    stat_region: r,
+                    scan_layer: layer,
+                });
                 if rng.next_u32() % 4 == 0 {
                     // About one user entry per 4 slot entries, with random find-tags.
                     let mut tag = [0u8; 32];
                     rng.fill_bytes(&mut tag);
                     let mut auth = vec![0u8; spur_protocol::record::USER_AUTH_LAYER];
                     rng.fill_bytes(&mut auth);
-                    users.push(UserRow { id, day: Day(slot / 48), find_tag: tag, auth_layer: auth });
+                    users.push(UserRow {
+                        id,
+                        day: Day(slot / 48),
+                        find_tag: tag,
+                        auth_layer: auth,
+                    });
                 }
             }
             if batch.len() >= 150_000 || s + 1 == slots {
@@ -182,10 +228,11 @@ fn bench_trace() {
             }
         }
         store.meta_set("bench_rows", &total.to_string()).unwrap();
-        println!("  built in {:.0} s (bulk inserts of pre-built rows, 150k per transaction, slot order)", t.elapsed().as_secs_f64());
+        println!(
+            "  built in {:.0} s (bulk inserts of pre-built rows, 150k per transaction, slot order)",
+            t.elapsed().as_secs_f64()
+        );
     }
-    let counts = store.counts().unwrap();
-    println!("trace: vault holds {} slot entries and {} user entries", counts.slot_entries, counts.user_entries);
 
     // The infected person: 14 days × 10 visits, each with 3 real contacts, added to the vault.
     let infected = w.user(1);
@@ -197,18 +244,25 @@ fn bench_trace() {
             let tag = TagKey::random(&mut w.rng);
             let from = Minute((FIRST_DAY + d) * 1440 + 480 + v * 75);
             let reg = region((d * 10 + v) % regions);
-            uploads.extend(w.visit(&infected, id, &tag, reg, from, from.plus(50), 0));
+            uploads.extend(w.visit(&infected, id, &tag, reg, from, from.plus(50)));
             for o in &others {
-                uploads.extend(w.visit(o, id, &tag, reg, from.plus(10), from.plus(40), 0));
+                uploads.extend(w.visit(o, id, &tag, reg, from.plus(10), from.plus(40)));
             }
         }
     }
-    let rows: Vec<ExportRow> = uploads.iter().map(|u| row_from_upload(Day(FIRST_DAY), u).unwrap()).collect();
+    let rows: Vec<ExportRow> = uploads
+        .iter()
+        .map(|u| row_from_upload(Day(FIRST_DAY), u).unwrap())
+        .collect();
     let file = parse(&encode(&rows, false, &format!("real-{}", w.rng.next_u32()))).unwrap();
     import_file(&mut store, &w.op, &file, "infected", 2).unwrap();
+    let counts = store.counts().unwrap();
+    println!(
+        "trace: vault holds {} slot entries and {} user entries",
+        counts.slot_entries, counts.user_entries
+    );
 
     // Consent for the 14 days.
-    let root = SignSecretKey::generate(&mut w.rng);
     let dir = Directory {
         serial: 1,
         issued: Minute(FIRST_DAY * 1440),
@@ -221,22 +275,42 @@ fn bench_trace() {
             ranges: vec![],
         }],
     };
-    let _ = root;
     let mut nonce = [0u8; 16];
     w.rng.fill_bytes(&mut nonce);
     let now = Minute((FIRST_DAY + 14) * 1440);
-    let code = ConsentCode::issue(&w.auth.sign, 1, "BENCH-1", Day(FIRST_DAY), 14, nonce, now.plus(600)).unwrap();
+    let code = ConsentCode::issue(
+        &w.auth.sign,
+        1,
+        "BENCH-1",
+        Day(FIRST_DAY),
+        14,
+        nonce,
+        now.plus(600),
+    )
+    .unwrap();
     let verified = code.verify(&dir, now).unwrap();
-    let release = build_consent_release(&mut w.rng, &w.op.public(), &verified, &infected, 1, &[]).unwrap();
+    let release =
+        build_consent_release(&mut w.rng, &w.op.public(), &verified, &infected, 1, &[]).unwrap();
     let row = row_from_upload(now.day(), &release).unwrap();
-    let consent = ConsentRow { id: row.id, day: row.day, case_id: "BENCH-1".into(), consenting_authority: 1, nonce, sealed: row.body };
+    let consent = ConsentRow {
+        id: row.id,
+        day: row.day,
+        case_id: "BENCH-1".into(),
+        consenting_authority: 1,
+        nonce,
+        sealed: row.body,
+    };
 
     // Vault step 1: consent intake.
     let t = Instant::now();
     let intake = spur_vault::consent::intake(&mut store, &w.op, &consent).unwrap();
     let t_intake = t.elapsed().as_secs_f64();
-    println!("  consent intake: {} find-tags enumerated and looked up, {} user entries found: {:.3} s",
-        14 * 1440 * 4, intake.package.user_entries.len(), t_intake);
+    println!(
+        "  consent intake: {} find-tags enumerated and looked up, {} user entries found: {:.3} s",
+        14 * 1440 * 4,
+        intake.package.user_entries.len(),
+        t_intake
+    );
     assert_eq!(intake.package.user_entries.len(), 140);
 
     // The authority's step (not timed): open the user entries, make the SCAN-key file.
@@ -257,11 +331,19 @@ fn bench_trace() {
                 time_in: seg.time_in.0,
                 time_out: seg.time_out.0,
                 own_code: false,
-                keys: seg.scan_keys.iter().map(|(s, k)| (s.0, Hex(k.expose().to_vec()))).collect(),
+                keys: seg
+                    .scan_keys
+                    .iter()
+                    .map(|(s, k)| (s.0, Hex(k.expose().to_vec())))
+                    .collect(),
             }
         })
         .collect();
-    let scan = ScanKeyFile { case_id: "BENCH-1".into(), nonce: Hex(nonce.to_vec()), stays };
+    let scan = ScanKeyFile {
+        case_id: "BENCH-1".into(),
+        nonce: Hex(nonce.to_vec()),
+        stays,
+    };
 
     // Vault step 2: the trace.
     let t = Instant::now();
@@ -270,14 +352,23 @@ fn bench_trace() {
     let found: usize = out.values().map(|p| p.contacts.len()).sum();
     let keys: usize = scan.stays.iter().map(|s| s.keys.len()).sum();
     println!("  trace: {} stays, {keys} SCAN keys, {found} contact entries (infected's own included): {:.3} s", scan.stays.len(), t_trace);
-    println!("  vault's steps together: {:.3} s (target ≤ 2 s)", t_intake + t_trace);
+    println!(
+        "  vault's steps together: {:.3} s (target ≤ 2 s)",
+        t_intake + t_trace
+    );
     // Every real slot entry sits in one of the infected person's buckets and overlaps.
-    let real = rows.iter().filter(|r| r.kind == spur_protocol::record::RecordKind::SlotEntry).count();
+    let real = rows
+        .iter()
+        .filter(|r| r.kind == spur_protocol::record::RecordKind::SlotEntry)
+        .count();
     assert_eq!(found, real);
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let all = args.is_empty();
     if all || args.iter().any(|a| a == "import") {
         bench_import();

@@ -30,7 +30,9 @@ pub fn intake(store: &mut dyn Store, op: &SealSecretKey, row: &ConsentRow) -> Re
         )));
     }
     let index = find_tag_index(&release.find_keys);
-    let tags: Vec<[u8; 32]> = index.keys().copied().collect();
+    // Sorted, the lookups walk the find-tag index in order (far fewer page misses).
+    let mut tags: Vec<[u8; 32]> = index.keys().copied().collect();
+    tags.sort_unstable();
     let mut user_entries: Vec<FoundEntry> = store
         .user_entries(&tags)?
         .into_iter()
