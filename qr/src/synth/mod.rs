@@ -123,6 +123,27 @@ pub fn generate(
         Category::Foreign => Some(foreign_text(&mut rng)),
         _ => Some(spur_text(&mut rng)),
     };
+    render(category, width, height, canvas, rng, text, options)
+}
+
+/// Draws a camera frame of `category` holding `text` (a code the caller made, e.g. in
+/// `spur demo`), deterministic in `seed`, with spur's encoding options.
+pub fn frame_for(text: &str, category: Category, width: usize, height: usize, seed: u64) -> Sample {
+    let mut rng = Rng::new(seed ^ 0x5EED_F0F0_1234_5678);
+    let canvas = Canvas::background(width, height, &mut rng);
+    render(category, width, height, canvas, rng, Some(text.to_owned()), EncodeOptions::SPUR)
+}
+
+/// Draws `text` (if any) into `canvas` and degrades the frame according to `category`.
+fn render(
+    category: Category,
+    width: usize,
+    height: usize,
+    mut canvas: Canvas,
+    mut rng: Rng,
+    text: Option<String>,
+    options: EncodeOptions,
+) -> Sample {
     let mut version = None;
     if let Some(t) = &text {
         let opts = if category == Category::Foreign {
