@@ -117,7 +117,7 @@ pub fn generate(
     let mut rng = Rng::new(
         seed ^ (cat_no << 48) ^ ((width as u64) << 32) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15),
     );
-    let mut canvas = Canvas::background(width, height, &mut rng);
+    let canvas = Canvas::background(width, height, &mut rng);
     let text = match category {
         Category::NoCode => None,
         Category::Foreign => Some(foreign_text(&mut rng)),
