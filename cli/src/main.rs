@@ -4,6 +4,7 @@ mod app;
 mod authority;
 mod bench_decode;
 mod bench_server;
+mod demo;
 mod scan;
 mod server;
 mod vault;
@@ -26,6 +27,8 @@ enum Command {
     Vault(vault::Args),
     /// The health authority's desk: keys, consent codes, opening packages, contact lists.
     Authority(authority::Args),
+    /// The whole system on this machine: servers, a simulated town, a consent and the trace.
+    Demo(demo::Args),
     /// Run the TAG server, the POST server, or both for development.
     Server(server::Args),
     /// Decode a spur QR code from a picture or the camera.
@@ -48,6 +51,7 @@ enum BenchCommand {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(a) => demo::run(a),
         Command::App(a) => app::run(a),
         Command::Vault(a) => vault::run(a),
         Command::Authority(a) => authority::run(a),

@@ -1,0 +1,201 @@
+//! The demo's stage: one simulated clock, the operator's vault and two health-authority desks on
+//! disk, the signed directory, and the TAG and POST servers running on 127.0.0.1.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use rand_chacha::ChaCha20Rng;
+use spur_authority::entry::RangeEntry;
+use spur_authority::Desk;
+use spur_protocol::directory::Directory;
+use spur_protocol::tag::TagServerSecret;
+use spur_protocol::time::Minute;
+use spur_server::limits::Limits;
+use spur_server::post::{ExportToken, PostState};
+use spur_server::store::sqlite::SqliteStore;
+use spur_server::tag::TagState;
+use spur_vault::Vault;
+use tokio::net::TcpListener;
+
+/// The host printed in every code of the demo.
+pub const HOST: &str = "spur.demo";
+/// The two authorities: id, name, postcode range.
+pub const AUTHORITIES: [(u16, &str, &str); 2] = [
+    (1, "Gesundheitsamt München", "DE:80000-81999"),
+    (2, "Gesundheitsamt Berlin", "DE:10000-14999"),
+];
+
+/// One clock for the app core and both servers, moved by the simulation.
+#[derive(Clone, Default)]
+pub struct SimClock(Arc<AtomicU64>);
+
+impl SimClock {
+    /// Sets the time to a minute.
+    pub fn set(&self, m: Minute) {
+        self.0.store(m.unix_seconds(), Ordering::SeqCst);
+    }
+    /// The current minute.
+    pub fn now(&self) -> Minute {
+        Minute::from_unix_seconds(self.0.load(Ordering::SeqCst))
+    }
+}
+
+impl spur_core::clock::Clock for SimClock {
+    fn unix_seconds(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl spur_server::clock::Clock for SimClock {
+    fn unix_seconds(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Everything that runs before the first citizen arrives.
+pub struct Stage {
+    /// The simulated clock.
+    pub clock: SimClock,
+    /// Where every file of the demo lives.
+    pub dir: PathBuf,
+    /// The operator's vault (offline).
+    pub vault: Vault,
+    /// The authorities' desks, by id.
+    pub desks: Vec<Desk>,
+    /// The verified directory.
+    pub directory: Directory,
+    /// TAG server base URL.
+    pub tag_url: String,
+    /// POST server address.
+    pub post_addr: SocketAddr,
+    /// The POST server's store (the demo reads its size for the report).
+    pub post_store: Arc<SqliteStore>,
+    /// File holding the export token the vault side uses to pull.
+    pub token_file: PathBuf,
+    stop: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Stage {
+    /// Creates keys, signs and pins the directory, starts both servers.
+    pub async fn start(dir: &Path, rng: &mut ChaCha20Rng, start: Minute) -> Result<Self> {
+        let clock = SimClock::default();
+        clock.set(start);
+        let vault_dir = dir.join("vault");
+        Vault::init(&vault_dir, rng).context("creating the operator's vault")?;
+        let mut vault = Vault::open(&vault_dir)?;
+        let mut entries = Vec::new();
+        for (id, name, range) in AUTHORITIES {
+            let e = Desk::init(
+                &dir.join(format!("authority-{id}")),
+                rng,
+                id,
+                name,
+                vec![RangeEntry::parse(range)?],
+            )?;
+            entries.push(e.to_authority()?);
+        }
+        let directory = Directory {
+            serial: 1,
+            issued: start,
+            default_authority: 1,
+            authorities: entries,
+        };
+        let signed = vault.sign_directory(&directory)?;
+        let mut desks = Vec::new();
+        for (id, _, _) in AUTHORITIES {
+            let d = dir.join(format!("authority-{id}"));
+            Desk::pin(
+                &d,
+                &vault_dir.join("root.pub"),
+                &vault_dir.join("directory.bin"),
+                &vault_dir.join("op.pub"),
+            )?;
+            desks.push(Desk::open(&d)?);
+        }
+
+        // The servers: a fresh TAG secret, SQLite for the POST server, an export token.
+        let limits = Limits {
+            rate: None,
+            ..Limits::default()
+        };
+        let server_clock: Arc<dyn spur_server::clock::Clock> = Arc::new(clock.clone());
+        let secret = TagServerSecret::random(rng);
+        let tag_state = TagState::new(
+            secret,
+            server_clock.clone(),
+            24,
+            Some(signed),
+            None,
+            &limits,
+        )?;
+        let post_store = Arc::new(SqliteStore::open(&dir.join("post-server.sqlite"))?);
+        let token = hex::encode(rand_bytes(rng));
+        let token_file = dir.join("export-token");
+        std::fs::write(&token_file, &token)?;
+        let post_state = PostState {
+            store: post_store.clone(),
+            clock: server_clock,
+            limits: limits.clone(),
+            export_token: ExportToken::new(&token),
+        };
+        let mut stop = Vec::new();
+        let mut addrs = Vec::new();
+        for router in [
+            spur_server::tag::router(tag_state, &limits),
+            spur_server::post::router(post_state),
+        ] {
+            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            addrs.push(listener.local_addr()?);
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            let limits = limits.clone();
+            tokio::spawn(async move {
+                spur_server::serve(listener, router, &limits, async {
+                    let _ = rx.await;
+                })
+                .await;
+            });
+            stop.push(tx);
+        }
+        Ok(Self {
+            clock,
+            dir: dir.to_owned(),
+            vault,
+            desks,
+            directory,
+            tag_url: format!("http://{}", addrs[0]),
+            post_addr: addrs[1],
+            post_store,
+            token_file,
+            stop,
+        })
+    }
+
+    /// The desk of authority `id`.
+    pub fn desk(&self, id: u16) -> Result<&Desk> {
+        self.desks
+            .iter()
+            .find(|d| d.id == id)
+            .context("no such authority")
+    }
+
+    /// POST server base URL.
+    pub fn post_url(&self) -> String {
+        format!("http://{}", self.post_addr)
+    }
+
+    /// Stops both servers; they finish what they accepted.
+    pub fn stop(&mut self) {
+        for s in self.stop.drain(..) {
+            let _ = s.send(());
+        }
+    }
+}
+
+fn rand_bytes(rng: &mut ChaCha20Rng) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    rand_core::RngCore::fill_bytes(rng, &mut b);
+    b
+}

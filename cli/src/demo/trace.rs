@@ -1,0 +1,195 @@
+//! The demo's trace: the authority issues a consent code, the infected citizen scans it and
+//! releases their days; the POST server's export goes to the vault; vault and desks exchange
+//! sealed files until each desk holds its contact list.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rand_chacha::ChaCha20Rng;
+use spur_authority::contacts::{self, ContactList};
+use spur_authority::{case, code, open};
+use spur_protocol::time::{Day, Minute};
+
+use super::citizens::{scan_with_camera, Phone};
+use super::core_err::CoreResult;
+use super::stage::{Stage, HOST};
+
+/// What the consent step showed the citizen and what it released.
+pub struct ConsentShown {
+    /// The authority's name as the app showed it.
+    pub authority: String,
+    /// The case id.
+    pub case_id: String,
+    /// Days asked for.
+    pub days: u8,
+    /// The consent URL (it holds no secret).
+    pub url: String,
+}
+
+/// The authority makes a consent code; the infected person scans it with the camera, the app
+/// verifies it and shows what it asks; the person accepts with their credentials.
+pub async fn consent(
+    stage: &Stage,
+    rng: &mut ChaCha20Rng,
+    phone: &Phone,
+    phone_number: &str,
+    authority: u16,
+    first_day: Day,
+    days: u8,
+) -> Result<ConsentShown> {
+    let desk = stage.desk(authority)?;
+    let now = stage.clock.now();
+    let made = code::make(
+        desk,
+        rng,
+        HOST,
+        "DEMO-2026-1",
+        first_day,
+        days,
+        now.plus(24 * 60),
+    )?;
+    std::fs::write(stage.dir.join("consent-code.png"), &made.png)?;
+    let (text, _) = scan_with_camera(&made.url, 4242)?;
+    let req = phone
+        .app
+        .consent_request(&text)
+        .await
+        .core("the app checked the consent code")?;
+    phone
+        .app
+        .give_consent(&text, phone_number, phone.secret.clone())
+        .await
+        .core("releasing the days")?;
+    Ok(ConsentShown {
+        authority: req.authority.clone(),
+        case_id: req.case_id.clone(),
+        days: u8::try_from(req.days.len()).unwrap_or(u8::MAX),
+        url: made.url,
+    })
+}
+
+/// Counts of what moved between the parties, for the report.
+#[derive(Default, Debug, Clone, serde::Serialize)]
+pub struct TraceCounts {
+    /// Export files pulled from the POST server.
+    pub export_files: usize,
+    /// Records the vault imported.
+    pub imported: u64,
+    /// User entries the vault found with the released find keys.
+    pub user_entries_found: usize,
+    /// Files the vault wrote for desks (consent package, contact files, answers).
+    pub files_to_desks: usize,
+    /// Files the desks wrote for the vault (SCAN keys, resolve requests).
+    pub files_to_vault: usize,
+}
+
+/// Export, import, and the whole exchange between vault and desks. Returns each desk's list.
+pub async fn run(
+    stage: &mut Stage,
+    rng: &mut ChaCha20Rng,
+    case_id: &str,
+    timings: &mut Vec<(String, f64)>,
+) -> Result<(BTreeMap<u16, ContactList>, TraceCounts)> {
+    let mut counts = TraceCounts::default();
+    let t = Instant::now();
+    let export_dir = stage.dir.join("export");
+    let args = spur_server::pull::PullArgs {
+        server: stage.post_addr,
+        token_file: stage.token_file.clone(),
+        dir: export_dir.clone(),
+        page: 100_000,
+    };
+    counts.export_files = spur_server::pull::pull(&args)
+        .await
+        .context("pulling the export")?;
+    let mut files: Vec<_> = std::fs::read_dir(&export_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "spurx"))
+        .collect();
+    files.sort();
+    timings.push((
+        "export from the POST server".into(),
+        t.elapsed().as_secs_f64(),
+    ));
+
+    let t = Instant::now();
+    for f in &files {
+        counts.imported += stage.vault.import(f)?.new;
+    }
+    timings.push(("vault: import and index".into(), t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let pending = stage.vault.pending_consents()?;
+    let row = pending
+        .first()
+        .context("the vault received no consent release")?;
+    let pkg = stage.vault.consent(rng, row)?;
+    counts.files_to_desks += 1;
+    let consenting = pkg.to;
+    let desk = stage.desk(consenting)?;
+    let opened = open::open_consent(desk, rng, &pkg.bytes, &[])?;
+    counts.user_entries_found = opened.case.stays.len();
+    case::save(
+        &case::case_path(&desk.cases_dir()?, &opened.case.case_id),
+        &opened.case,
+    )?;
+    counts.files_to_vault += 2;
+    let traced = stage.vault.trace(rng, &opened.scan_file)?;
+    let mut queue: Vec<(u16, Vec<u8>)> = vec![(consenting, opened.resolve_file)];
+    for f in traced.files {
+        counts.files_to_desks += 1;
+        let (_, req) = open::open_contacts(stage.desk(f.to)?, rng, &f.bytes)?;
+        if let Some(r) = req {
+            counts.files_to_vault += 1;
+            queue.push((f.to, r));
+        }
+    }
+    while let Some((who, req)) = queue.pop() {
+        let ans = stage.vault.resolve(rng, &req)?;
+        counts.files_to_desks += 1;
+        if let Some(more) = open::open_resolved(stage.desk(who)?, rng, &ans.bytes)? {
+            counts.files_to_vault += 1;
+            queue.push((who, more));
+        }
+    }
+    let mut lists = BTreeMap::new();
+    for desk in &stage.desks {
+        let cases = desk.cases_dir()?;
+        let cf: Option<case::ContactFile> =
+            case::load(&case::contacts_path(&cases, consenting, case_id))?;
+        if let Some(cf) = cf {
+            let own: Option<case::CaseFile> = if desk.id == consenting {
+                case::load(&case::case_path(&cases, case_id))?
+            } else {
+                None
+            };
+            let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
+            std::fs::write(
+                stage
+                    .dir
+                    .join(format!("contacts-authority-{}.csv", desk.id)),
+                contacts::to_csv(&list),
+            )?;
+            std::fs::write(
+                stage
+                    .dir
+                    .join(format!("contacts-authority-{}.json", desk.id)),
+                contacts::to_json(&list),
+            )?;
+            lists.insert(desk.id, list);
+        }
+    }
+    timings.push(("trace: vault ⇄ desks".into(), t.elapsed().as_secs_f64()));
+    Ok((lists, counts))
+}
+
+/// The minute the simulation starts: midnight UTC, `days` days before today.
+pub fn start_minute(days: u32) -> Minute {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let today = Minute::from_unix_seconds(now).day();
+    Day(today.0.saturating_sub(days)).start()
+}
