@@ -24,6 +24,8 @@ error-locked = Die App ist gesperrt. Gib deine App-PIN ein.
 error-wrong-credentials = Telefonnummer und Geheimnis passen nicht zu deiner Registrierung.
 error-too-many-check-ins = Du kannst dich in derselben Minute höchstens viermal einchecken.
 error-consent-not-check-in = Das ist ein Freigabe-Code eines Gesundheitsamts. Öffne ihn unter „Freigabe“, nicht zum Einchecken.
+error-code-too-long = Dieser Code ist zu lang zum Zeichnen.
+error-bad-image = Das Bild oder Kamerabild ließ sich nicht lesen.
 error-not-consent = Das ist kein Freigabe-Code eines Gesundheitsamts.
 
 ## Registrierung

@@ -24,6 +24,8 @@ error-locked = The app is locked. Enter your app PIN.
 error-wrong-credentials = Phone number and secret do not match your registration.
 error-too-many-check-ins = You cannot check in more than four times in the same minute.
 error-consent-not-check-in = This is a health authority's consent code. Open it under "Consent", not to check in.
+error-code-too-long = This code is too long to draw.
+error-bad-image = The picture or camera frame could not be read.
 error-not-consent = This is not a health authority's consent code.
 
 ## Registration

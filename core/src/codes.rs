@@ -223,6 +223,28 @@ impl<T: Transport> App<T> {
         Ok(own_code(&row, secret))
     }
 
+    /// The words printed on a code's card: the place name and how to check in, or for a
+    /// personal card what it is for (and that it needs the PIN).
+    pub fn card_text(&self, url: &str) -> Result<crate::pdf::CardText> {
+        Ok(match Payload::parse(url)?.code {
+            Code::Place(p) => crate::pdf::CardText {
+                title: p.name,
+                lines: vec![self.say(&Msg::new("card-place-instructions"))],
+            },
+            Code::Personal(c) => {
+                let mut lines = vec![self.say(&Msg::new("card-instructions"))];
+                if c.pin_protected {
+                    lines.push(self.say(&Msg::new("card-pin-note")));
+                }
+                crate::pdf::CardText {
+                    title: self.say(&Msg::new("card-title")),
+                    lines,
+                }
+            }
+            Code::Consent(_) => return Err(Error::input(Msg::new("error-not-spur"))),
+        })
+    }
+
     /// The codes this device made, newest first.
     pub fn own_codes(&self) -> Result<Vec<OwnCode>> {
         self.ensure_unlocked()?;

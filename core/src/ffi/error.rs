@@ -7,7 +7,11 @@ use crate::error::{Error, ErrorKind};
 /// `NotRegistered` and `Locked` lead to a screen; `Offline` means the action was kept and will
 /// be retried; `Server` means the server refused and nothing changed there; `Storage` and
 /// `Internal` are device or app faults.
+///
+/// Exported flat: Kotlin and Swift get one exception class per variant whose message is the
+/// translated sentence (a field named `message` would clash with Kotlin's `Throwable.message`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum SpurError {
     /// Something the user typed or chose is not acceptable.
     #[error("{message}")]

@@ -8,6 +8,7 @@
 #![allow(unsafe_code)]
 
 mod error;
+mod media;
 mod spur;
 mod types;
 

@@ -20,13 +20,13 @@ use crate::texts::{Lang, Msg, Texts};
 /// any thread. Methods that talk to the servers are `suspend`/`async`.
 #[derive(uniffi::Object)]
 pub struct Spur {
-    app: App<HttpTransport>,
+    pub(super) app: App<HttpTransport>,
 }
 
 type R<T> = Result<T, SpurError>;
 
 impl Spur {
-    fn err(&self, e: Error) -> SpurError {
+    pub(super) fn err(&self, e: Error) -> SpurError {
         SpurError::from_core(e, |m| self.app.say(m))
     }
 

@@ -306,3 +306,17 @@ pub(crate) fn entry(item: HistoryItem, personal_words: &str) -> HistoryEntry {
 pub(crate) fn check_in_entry(c: CheckIn, personal_words: &str) -> HistoryEntry {
     entry(c.item, personal_words)
 }
+
+/// What a camera frame or picture showed.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum ScannedImage {
+    /// A spur code's text: pass it to `scan`.
+    Spur {
+        /// The text.
+        text: String,
+    },
+    /// A QR code that is not a spur code.
+    OtherCode,
+    /// No readable QR code.
+    Nothing,
+}

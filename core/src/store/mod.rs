@@ -41,9 +41,11 @@ impl Store {
 
     fn setup(mut conn: Connection, wal: bool) -> Result<Self> {
         if wal {
-            // WAL: a crash leaves either the old or the new state of every transaction.
+            // WAL: a crash leaves either the old or the new state of every transaction. With
+            // `synchronous = NORMAL` a committed transaction survives the app being killed (the
+            // WAL is in the OS's hands); only a power cut may roll back the last commits.
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "secure_delete", "ON")?;

@@ -85,6 +85,13 @@ class ScenarioTest {
                 description = "Marienplatz 1",
             )
         )
+        // Drawn and printed: the PNG reads back to the same URL, the PDF is an A4 sheet of cards.
+        val png = spur.codePng(code.url, 6u)
+        assertEquals(ScannedImage.Spur(code.url), spur.scanPicture(png))
+        val pdf = spur.codePdf(code.url, CardLayout.A4_SHEET)
+        assertEquals("%PDF-", String(pdf.copyOfRange(0, 5), Charsets.US_ASCII))
+        assertTrue(spur.codeSvg(code.url, 4u).startsWith("<svg"))
+
         val scanned = spur.scan(code.url)
         assertEquals(ScannedCode.Place("Café Zur Post", "DE", "80331"), scanned)
         assertEquals(11, spur.stayOptions().size)

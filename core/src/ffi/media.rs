@@ -1,0 +1,62 @@
+//! The facade's drawing and camera methods: codes as SVG, PNG and print-ready PDF, and reading
+//! codes from camera frames and pictures (`crate::scan`).
+
+use super::types::{CardLayout, ScannedImage};
+use super::{Spur, SpurError};
+use crate::pdf::Layout;
+use crate::scan::Seen;
+
+#[uniffi::export]
+impl Spur {
+    /// The code of `url` as an SVG document (`module_px` pixels per module by default).
+    pub fn code_svg(&self, url: String, module_px: u32) -> Result<String, SpurError> {
+        crate::render::svg(&url, module_px).map_err(|e| self.err(e))
+    }
+
+    /// The code of `url` as a PNG picture, `module_px` pixels per module (1 to 64).
+    pub fn code_png(&self, url: String, module_px: u32) -> Result<Vec<u8>, SpurError> {
+        crate::render::png(&url, module_px).map_err(|e| self.err(e))
+    }
+
+    /// A print-ready PDF of the code with a title and short instructions in the user's language:
+    /// one A6 card, or an A4 sheet of four cards to cut.
+    pub fn code_pdf(&self, url: String, layout: CardLayout) -> Result<Vec<u8>, SpurError> {
+        let text = self.app.card_text(&url).map_err(|e| self.err(e))?;
+        let m = crate::render::matrix(&url).map_err(|e| self.err(e))?;
+        let layout = match layout {
+            CardLayout::A6 => Layout::A6,
+            CardLayout::A4Sheet => Layout::A4Sheet,
+        };
+        crate::pdf::card_pdf(&m, &text, layout).map_err(|e| self.err(e))
+    }
+
+    /// Reads a camera frame: 8-bit luma (Y plane), rows `stride` bytes apart, turned by
+    /// `rotation_degrees` (0, 90, 180, 270). Pass a found spur text to `scan`.
+    pub fn scan_frame(
+        &self,
+        width: u32,
+        height: u32,
+        stride: u32,
+        rotation_degrees: i32,
+        luma: Vec<u8>,
+    ) -> Result<ScannedImage, SpurError> {
+        crate::scan::frame(width, height, stride, rotation_degrees, &luma)
+            .map(seen)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Reads a PNG or JPEG picture (e.g. a photo of a printed card).
+    pub fn scan_picture(&self, bytes: Vec<u8>) -> Result<ScannedImage, SpurError> {
+        crate::scan::picture(&bytes)
+            .map(seen)
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn seen(s: Seen) -> ScannedImage {
+    match s {
+        Seen::Spur(text) => ScannedImage::Spur { text },
+        Seen::Other => ScannedImage::OtherCode,
+        Seen::Nothing => ScannedImage::Nothing,
+    }
+}
