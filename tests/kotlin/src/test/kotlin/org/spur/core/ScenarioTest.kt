@@ -94,7 +94,7 @@ class ScenarioTest {
 
         val scanned = spur.scan(code.url)
         assertEquals(ScannedCode.Place("Café Zur Post", "DE", "80331"), scanned)
-        assertEquals(11, spur.stayOptions().size)
+        assertEquals(10, spur.stayOptions().size)
         val visit = spur.checkIn(code.url, StayChoice.Minutes(60u), null)
         assertEquals("Café Zur Post", visit.name)
         assertEquals(visit.timeIn + 3600u, visit.timeOut)
