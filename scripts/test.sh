@@ -27,6 +27,9 @@ export SPUR_REQUIRE_POSTGRES=1
 step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace
 
+step "Kotlin binding tests of the app core (real library, real servers on 127.0.0.1)"
+bash scripts/kotlin-tests.sh
+
 step "short fuzz run of every parser"
 bash scripts/fuzz.sh 20
 
