@@ -30,19 +30,23 @@ struct Local {
     ids: TagServerSecret,
 }
 
-impl Transport for Arc<Local> {
+/// A handle to [`Local`] (the trait is the core's, so it is implemented on a local type).
+#[derive(Clone)]
+struct Net(Arc<Local>);
+
+impl Transport for Net {
     async fn directory(&self) -> Result<Vec<u8>, NetError> {
-        Ok(self.dir.clone())
+        Ok(self.0.dir.clone())
     }
     async fn qr_ids(&self, count: usize) -> Result<Vec<QrId>, NetError> {
         Ok((0..count)
-            .map(|_| self.ids.issue_qr_id(&mut OsRng).unwrap())
+            .map(|_| self.0.ids.issue_qr_id(&mut OsRng).unwrap())
             .collect())
     }
     async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
         Ok(slots
             .into_iter()
-            .map(|s| (s, self.tmp.tmp(&id, s)))
+            .map(|s| (s, self.0.tmp.tmp(&id, s)))
             .collect())
     }
     async fn upload(&self, _route: &str, _body: Vec<u8>) -> Result<(), NetError> {
@@ -103,7 +107,7 @@ fn world() -> World {
     }
 }
 
-fn app(w: &World, path: &std::path::Path, clock: &ManualClock) -> App<Arc<Local>> {
+fn app(w: &World, path: &std::path::Path, clock: &ManualClock) -> App<Net> {
     let cfg = Config::parse(
         "spur.test",
         "http://127.0.0.1:1",
@@ -116,7 +120,7 @@ fn app(w: &World, path: &std::path::Path, clock: &ManualClock) -> App<Arc<Local>
     App::new(
         Store::open(path).unwrap(),
         &[5u8; 32],
-        w.local.clone(),
+        Net(w.local.clone()),
         Arc::new(clock.clone()),
         cfg,
     )

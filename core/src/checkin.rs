@@ -55,7 +55,7 @@ impl Stay {
     fn fixed_minutes(self) -> Result<Option<u32>> {
         match self {
             Stay::Short => Ok(Some(SHORT_CONTACT_MINUTES)),
-            Stay::Minutes(m) if m >= 15 && m <= MAX_FIXED_MINUTES && m % 15 == 0 => Ok(Some(m)),
+            Stay::Minutes(m) if (15..=MAX_FIXED_MINUTES).contains(&m) && m % 15 == 0 => Ok(Some(m)),
             Stay::Minutes(_) => Err(Error::input(Msg::new("stay-invalid"))),
             Stay::Open => Ok(None),
         }
