@@ -1,0 +1,31 @@
+// After a scan: shows what was scanned (the place's name, or a person's code), offers the core's
+// stay choices and the owner's PIN when the code needs one, and checks in.
+package org.spur.android
+
+import android.widget.LinearLayout
+import org.spur.core.ScannedCode
+
+class StayScreen(app: MainActivity, private val codeText: String, private val code: ScannedCode) : Screen(app) {
+    override val title get() = words.stayTitle
+    override val name = "stay"
+
+    override fun fill(column: LinearLayout) {
+        when (code) {
+            is ScannedCode.Place -> {
+                column.addView(Ui.heading(app, code.name, 22f).apply { tag = "stay.place" })
+                column.addView(Ui.text(app, "${code.country} ${code.postcode}"))
+            }
+            else -> column.addView(Ui.heading(app, words.personalCodeScanned, 22f).apply { tag = "stay.place" })
+        }
+        val options = core.stayOptions()
+        val stays = Choices(column, words.stayTitle, "stay.option", options.map { it.label })
+        val pin = if ((code as? ScannedCode.Personal)?.pinProtected == true)
+            Ui.field(column, words.ownersPin, "stay.pin", Ui.PIN) else null
+        column.addView(Ui.button(app, words.checkIn, "stay.checkin") {
+            val chosen = stays.chosen ?: return@button say(words.stayTitle)
+            launch({ core.checkIn(codeText, options[chosen].stay, pin?.text?.toString()?.ifBlank { null }) }) {
+                app.replaceAll(HomeScreen(app))
+            }
+        })
+    }
+}

@@ -1,0 +1,181 @@
+// The screen scenarios on the host JVM: every screen runs in Robolectric against the real core
+// library and real TAG and POST servers on 127.0.0.1; the screenshots in docs/images come from here.
+package org.spur.android
+
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.annotation.Config
+import org.robolectric.annotation.GraphicsMode
+
+@RunWith(RobolectricTestRunner::class)
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+@Config(sdk = [34], qualifiers = "w360dp-h760dp-xhdpi")
+class ScreensTest {
+    private val drivers = mutableListOf<ScreenDriver>()
+
+    private fun driver(link: String? = null, locale: String = "en") = ScreenDriver(link, locale).also { drivers += it }
+
+    @After
+    fun close() = drivers.forEach { it.close() }
+
+    private fun ScreenDriver.register(phone: String = "+4915123456789") {
+        assertEquals("registration", screen)
+        type("registration.phone", phone)
+        type("registration.secret", "correct horse battery")
+        type("registration.postcode", "80331")
+        tap("registration.register")
+        assertEquals("home", screen)
+    }
+
+    @Test
+    fun registerCheckInFromDeepLinkCheckOutAndHistory() {
+        val d = driver()
+        d.screenshot("registration")
+        // The core judges the form: a number without country code is refused with its words.
+        d.type("registration.phone", "0151 2345678")
+        d.type("registration.secret", "correct horse battery")
+        d.tap("registration.register")
+        assertEquals("registration", d.screen)
+        assertTrue(d.text("status"), d.text("status").contains("country code"))
+        d.type("registration.phone", "+49 151 23456789")
+        d.tap("registration.register")
+        assertEquals("home", d.screen)
+        assertTrue(d.core.isRegistered())
+        d.screenshot("home")
+
+        d.tap("home.place")
+        d.type("place.phone", "+49 89 1234567")
+        d.type("place.postcode", "80331")
+        d.type("place.name", "Café Sonnenschein")
+        d.type("place.description", "Marienplatz 1, first floor")
+        d.tap("place.type.0")
+        d.screenshot("place-form")
+        d.tap("place.make")
+        val place = d.core.ownCodes().single { !it.personal }
+        assertEquals("Café Sonnenschein", place.name)
+        assertTrue(d.has("code.${place.qrId}"))
+        assertTrue(d.has("code.image"))
+        d.screenshot("place-code")
+
+        // "Pick a picture" on the scan screen: a PNG of the code goes to the core's decoder.
+        d.back()
+        d.tap("home.scan")
+        assertEquals("scan", d.screen)
+        d.screenshot("scan")
+        val picture = java.io.File(d.dataDir, "place.png").apply { writeBytes(d.core.codePng(place.url, 6u)) }
+        d.pickPicture(picture)
+        assertEquals("stay", d.screen)
+        assertEquals("Café Sonnenschein", d.text("stay.place"))
+        d.back()
+        d.back()
+        assertEquals("home", d.screen)
+
+        // The system camera opens the place's URL: the app shows the place and the stays.
+        d.openLink(place.url)
+        assertEquals("stay", d.screen)
+        assertEquals("Café Sonnenschein", d.text("stay.place"))
+        val stays = d.core.stayOptions()
+        val open = stays.indexOfFirst { it.stay is org.spur.core.StayChoice.Open }
+        d.tap("stay.option.$open")
+        d.screenshot("stay")
+        d.tap("stay.checkin")
+        assertEquals("home", d.screen)
+        assertEquals("Café Sonnenschein", d.text("home.open.name"))
+        assertTrue(d.text("home.open.times"), d.text("home.open.times").contains("until you check out"))
+        assertEquals("Scans: 1", d.text("home.counters.scans"))
+        d.screenshot("home-checked-in")
+
+        d.tap("home.checkout")
+        assertTrue(d.has("home.open.none"))
+        assertEquals(null, d.core.openCheckIn())
+
+        d.tap("home.history")
+        assertEquals("history", d.screen)
+        assertTrue(d.text("history.entry.0"), d.text("history.entry.0").startsWith("Café Sonnenschein\n"))
+        assertFalse(d.text("history.entry.0").endsWith("open"))
+        d.screenshot("history")
+    }
+
+    @Test
+    fun personalCodeWithPinForPrinting() {
+        val d = driver()
+        d.register("+4915111111111")
+        d.tap("home.personal")
+        d.type("personal.pin", "12")
+        d.tap("personal.make")
+        assertTrue(d.text("status"), d.text("status").contains("4 to 12 digits"))
+        d.type("personal.pin", "482913")
+        d.tap("personal.printable")
+        d.tap("personal.make")
+        val card = d.core.ownCodes().single { it.personal }
+        assertTrue(card.pinProtected && card.printable)
+        assertTrue(d.has("code.${card.qrId}"))
+        assertTrue(d.has("code.image"))
+        assertTrue(d.has("code.print.A6"))
+        d.screenshot("personal-code")
+    }
+
+    @Test
+    fun consentShowsTheAuthorityAndRefusesAForgedCode() {
+        val service = TestService.get()
+        val d = driver()
+        d.register("+4915122222222")
+        d.openLink(service.forgedConsent)
+        assertEquals("consent", d.screen)
+        assertTrue(d.text("status"), d.text("status").contains("not genuine"))
+        assertFalse(d.has("consent.release"))
+        d.screenshot("consent-forged")
+        d.back()
+
+        d.openLink(service.genuineConsent)
+        assertEquals("consent", d.screen)
+        assertEquals("Health authority: ${TestService.AUTHORITY}", d.text("consent.authority"))
+        assertEquals("Case: TEST-1", d.text("consent.case"))
+        assertTrue(d.text("consent.days").endsWith("(4)"))
+        d.screenshot("consent")
+        d.type("consent.phone", "+4915122222222")
+        d.type("consent.secret", "wrong secret here")
+        d.tap("consent.release")
+        assertFalse(d.has("consent.thanks"))
+        assertTrue(d.text("status").isNotEmpty())
+        d.type("consent.secret", "correct horse battery")
+        d.tap("consent.release")
+        assertTrue(d.text("consent.thanks"), d.text("consent.thanks").contains(TestService.AUTHORITY))
+    }
+
+    @Test
+    fun settingsInGermanAndDeleteAll() {
+        val d = driver(locale = "de")
+        d.register("+4915133333333")
+        d.tap("home.settings")
+        assertEquals("settings", d.screen)
+        d.tap("settings.history")
+        assertFalse(d.core.historyEnabled())
+        d.screenshot("settings-de")
+        d.tap("settings.delete")
+        d.screenshot("settings-delete-de")
+        d.tap("settings.deleteConfirm")
+        assertEquals("registration", d.screen)
+        assertFalse(d.core.isRegistered())
+        // The core's own confirmation, in German.
+        assertTrue(d.text("status"), d.text("status").contains("gelöscht"))
+    }
+
+    @Test
+    fun aLinkBeforeRegistrationWaitsForIt() {
+        val service = TestService.get()
+        val d = driver(link = service.genuineConsent)
+        assertEquals("registration", d.screen)
+        d.type("registration.phone", "+4915144444444")
+        d.type("registration.secret", "correct horse battery")
+        d.tap("registration.register")
+        // After registering, the waiting link opens on its screen.
+        assertEquals("consent", d.screen)
+        assertEquals("Case: TEST-1", d.text("consent.case"))
+    }
+}
