@@ -30,6 +30,12 @@ cargo test --workspace
 step "Kotlin binding tests of the app core (real library, real servers on 127.0.0.1)"
 bash scripts/kotlin-tests.sh
 
+step "Android shell: Maven host build, Robolectric screen tests with the real core"
+bash scripts/android-tests.sh
+
+step "fastlane: Fastfile syntax"
+ruby -c fastlane/Fastfile
+
 step "short fuzz run of every parser"
 bash scripts/fuzz.sh 20
 
