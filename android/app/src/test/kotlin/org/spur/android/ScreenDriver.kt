@@ -109,17 +109,18 @@ class ScreenDriver(link: String? = null, locale: String = "en") {
     /** Saves the whole current screen (all of its scrolling page) as docs/images/android-NAME.png. */
     fun screenshot(name: String) {
         settle()
-        val dir = File(System.getProperty("spur.screenshots.dir") ?: return)
         val page = (activity.window.decorView.findViewWithTag<View>("screen.$screen") as ViewGroup).getChildAt(0)
         val width = activity.window.decorView.width.takeIf { it > 0 } ?: 720
         page.measure(View.MeasureSpec.makeMeasureSpec(width, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(0, View.MeasureSpec.UNSPECIFIED))
         page.layout(0, 0, page.measuredWidth, page.measuredHeight)
         // Finish the check-mark animations of radio buttons and check boxes before drawing.
         page.jumpDrawablesToCurrentState()
+        AccessibilityRules.check(screen, page)
         val bitmap = Bitmap.createBitmap(page.measuredWidth, page.measuredHeight, Bitmap.Config.ARGB_8888)
         val canvas = Canvas(bitmap)
         canvas.drawColor(Color.WHITE)
         page.draw(canvas)
+        val dir = File(System.getProperty("spur.screenshots.dir") ?: return)
         dir.mkdirs()
         File(dir, "android-$name.png").outputStream().use { bitmap.compress(Bitmap.CompressFormat.PNG, 100, it) }
     }

@@ -167,6 +167,18 @@ class ScreensTest {
     }
 
     @Test
+    fun textFollowsTheSystemFontSize() {
+        org.robolectric.RuntimeEnvironment.setFontScale(1.5f)
+        val d = driver()
+        val privacy = d.view<android.widget.TextView>("registration.privacy")
+        val metrics = privacy.resources.displayMetrics
+        // Android 14 scales large fonts non-linearly (18 sp at 150 % becomes about 24 sp), so the
+        // test asks for clear growth rather than exactly 150 %.
+        assertTrue("${privacy.textSize} px", privacy.textSize >= 18f * 1.3f * metrics.density)
+        d.screenshot("registration-large-text")
+    }
+
+    @Test
     fun aLinkBeforeRegistrationWaitsForIt() {
         val service = TestService.get()
         val d = driver(link = service.genuineConsent)
