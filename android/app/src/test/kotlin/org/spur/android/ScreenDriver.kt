@@ -86,6 +86,14 @@ class ScreenDriver(link: String? = null, locale: String = "en") {
         settle()
     }
 
+    /** The user leaves the app and comes back to it. */
+    fun leaveAndReturn() {
+        controller.pause().stop()
+        settle()
+        controller.restart().resume()
+        settle()
+    }
+
     fun back() {
         activity.back()
         settle()

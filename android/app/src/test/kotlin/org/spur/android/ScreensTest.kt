@@ -167,6 +167,31 @@ class ScreensTest {
     }
 
     @Test
+    fun appPinLocksTheAppWhenLeft() {
+        val d = driver()
+        d.register("+4915155555555")
+        d.tap("home.settings")
+        d.type("settings.pin", "12")
+        d.tap("settings.setPin")
+        assertTrue(d.text("status"), d.text("status").contains("4 to 12 digits"))
+        d.type("settings.pin", "2468")
+        d.tap("settings.setPin")
+        assertEquals("Saved.", d.text("status"))
+        d.leaveAndReturn()
+        assertEquals("lock", d.screen)
+        assertTrue(d.core.isLocked())
+        d.screenshot("lock")
+        d.type("lock.pin", "1111")
+        d.tap("lock.unlock")
+        assertEquals("lock", d.screen)
+        assertEquals("Wrong PIN.", d.text("status"))
+        d.type("lock.pin", "2468")
+        d.tap("lock.unlock")
+        assertEquals("home", d.screen)
+        assertFalse(d.core.isLocked())
+    }
+
+    @Test
     fun textFollowsTheSystemFontSize() {
         org.robolectric.RuntimeEnvironment.setFontScale(1.5f)
         val d = driver()
