@@ -3,7 +3,7 @@
 //! (`register.rs`, `checkin.rs`, `sync.rs`, `consent.rs`, `codes.rs`, `local.rs`); the UniFFI
 //! facade in `ffi/` only delegates here.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use spur_protocol::directory::Directory;
@@ -30,6 +30,8 @@ pub struct App<T: Transport> {
     lang: RwLock<Lang>,
     pub(crate) unlocked: AtomicBool,
     directory: Mutex<Option<(u64, Directory)>>,
+    /// When expiry last ran (it needs to run at most hourly).
+    pub(crate) last_expiry: AtomicU64,
 }
 
 impl<T: Transport> App<T> {
@@ -51,6 +53,7 @@ impl<T: Transport> App<T> {
             lang: RwLock::new(Lang::En),
             unlocked: AtomicBool::new(false),
             directory: Mutex::new(None),
+            last_expiry: AtomicU64::new(0),
         };
         let locked = app.store()?.setting(crate::local::PIN_SETTING)?.is_some();
         app.unlocked.store(!locked, Ordering::SeqCst);

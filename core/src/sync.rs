@@ -82,13 +82,13 @@ impl<T: Transport> App<T> {
     fn close_overdue(&self) -> Result<()> {
         let now = self.clock.minute();
         let mut store = self.store()?;
-        let tx = store.conn.transaction()?;
-        if let Some(open) = outbox::open_visit(&tx)? {
-            if now.0 >= open.time_in + MAX_OPEN_MINUTES {
-                self.end_in(&tx, &open, Minute(open.time_in + MAX_OPEN_MINUTES))?;
-            }
+        let due =
+            outbox::open_visit(&store.conn)?.filter(|o| now.0 >= o.time_in + MAX_OPEN_MINUTES);
+        if let Some(open) = due {
+            let tx = store.conn.transaction()?;
+            self.end_in(&tx, &open, Minute(open.time_in + MAX_OPEN_MINUTES))?;
+            tx.commit()?;
         }
-        tx.commit()?;
         Ok(())
     }
 
@@ -262,6 +262,14 @@ impl<T: Transport> App<T> {
 
     /// Deletes history, finished check-ins and outbox rows older than 28 days.
     pub(crate) fn expire(&self) -> Result<()> {
+        // Hourly is enough for a 28-day retention; every sync would cost a write per check-in.
+        let unix = self.now();
+        let last = self.last_expiry.load(std::sync::atomic::Ordering::SeqCst);
+        if last != 0 && unix >= last && unix - last < 3600 {
+            return Ok(());
+        }
+        self.last_expiry
+            .store(unix, std::sync::atomic::Ordering::SeqCst);
         let now = self.clock.minute();
         let oldest_day = now.day().0.saturating_sub(RETENTION_DAYS);
         let oldest_minute = Minute(oldest_day * 1440).0;

@@ -28,7 +28,8 @@ pub struct CounterRow {
 
 /// Adds a history row; returns its id.
 pub fn insert(c: &Connection, day: u32, sealed: &[u8]) -> Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO history (day, sealed) VALUES (?1, ?2)",
         params![day, sealed],
     )?;
@@ -37,7 +38,8 @@ pub fn insert(c: &Connection, day: u32, sealed: &[u8]) -> Result<i64> {
 
 /// Replaces a row's sealed content (check-out time known).
 pub fn update(c: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE history SET sealed = ?1 WHERE id = ?2",
         params![sealed, id],
     )?;
@@ -47,7 +49,8 @@ pub fn update(c: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
 /// One row.
 pub fn get(c: &Connection, id: i64) -> Result<Option<HistoryRow>> {
     use rusqlite::OptionalExtension;
-    Ok(c.query_row(
+    Ok(super::one(
+        c,
         "SELECT id, day, sealed FROM history WHERE id = ?1",
         [id],
         |r| {
@@ -77,20 +80,21 @@ pub fn all(c: &Connection) -> Result<Vec<HistoryRow>> {
 
 /// Deletes every row (history turned off) and unlinks the check-ins from them.
 pub fn clear(c: &Connection) -> Result<()> {
-    c.execute("DELETE FROM history", [])?;
-    c.execute("UPDATE visits SET history_id = NULL", [])?;
+    super::exec(c, "DELETE FROM history", [])?;
+    super::exec(c, "UPDATE visits SET history_id = NULL", [])?;
     Ok(())
 }
 
 /// Deletes rows of days before `oldest_day`.
 pub fn expire(c: &Connection, oldest_day: u32) -> Result<()> {
-    c.execute("DELETE FROM history WHERE day < ?1", [oldest_day])?;
+    super::exec(c, "DELETE FROM history WHERE day < ?1", [oldest_day])?;
     Ok(())
 }
 
 /// The counters.
 pub fn counters(c: &Connection) -> Result<CounterRow> {
-    Ok(c.query_row(
+    Ok(super::one(
+        c,
         "SELECT scans, contact_minutes, last_scan FROM counters WHERE id = 1",
         [],
         |r| {
@@ -105,7 +109,8 @@ pub fn counters(c: &Connection) -> Result<CounterRow> {
 
 /// Counts a scan at `minute`.
 pub fn count_scan(c: &Connection, minute: u32) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE counters SET scans = scans + 1, last_scan = ?1 WHERE id = 1",
         [minute],
     )?;
@@ -114,7 +119,8 @@ pub fn count_scan(c: &Connection, minute: u32) -> Result<()> {
 
 /// Adds the minutes of a finished stay.
 pub fn count_minutes(c: &Connection, minutes: u32) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE counters SET contact_minutes = contact_minutes + ?1 WHERE id = 1",
         [minutes],
     )?;

@@ -17,6 +17,26 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::Result;
 
+/// Runs a statement through the connection's statement cache (the outbox and history statements
+/// run on every check-in; preparing them once saves most of their cost).
+pub(crate) fn exec<P: rusqlite::Params>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    p: P,
+) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(p)
+}
+
+/// Queries one row through the statement cache.
+pub(crate) fn one<T, P: rusqlite::Params>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    p: P,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    c.prepare_cached(sql)?.query_row(p, f)
+}
+
 /// An open database.
 pub struct Store {
     pub(crate) conn: Connection,

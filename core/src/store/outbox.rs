@@ -93,7 +93,7 @@ fn visit(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
 
 /// Inserts a check-in; returns its id.
 pub fn insert_visit(c: &Connection, v: &VisitRow) -> Result<i64> {
-    c.execute(
+    super::exec(c,
         "INSERT INTO visits (state, time_in, time_out, find_index, history_id, sealed, attempts, next_try)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
         params![v.state, v.time_in, v.time_out, v.find_index, v.history_id, v.sealed],
@@ -103,7 +103,8 @@ pub fn insert_visit(c: &Connection, v: &VisitRow) -> Result<i64> {
 
 /// The open check-in, if any.
 pub fn open_visit(c: &Connection) -> Result<Option<VisitRow>> {
-    Ok(c.query_row(
+    Ok(super::one(
+        c,
         &format!("SELECT {VISIT_COLS} FROM visits WHERE state = ?1 ORDER BY id DESC LIMIT 1"),
         [state::OPEN],
         visit,
@@ -127,7 +128,8 @@ pub fn visits_in(c: &Connection, states: &[u8]) -> Result<Vec<VisitRow>> {
 
 /// How many check-ins start in `minute` (the next one's find index).
 pub fn visits_starting(c: &Connection, minute: u32) -> Result<u8> {
-    let n: i64 = c.query_row(
+    let n: i64 = super::one(
+        c,
         "SELECT COUNT(*) FROM visits WHERE time_in = ?1",
         [minute],
         |r| r.get(0),
@@ -137,7 +139,8 @@ pub fn visits_starting(c: &Connection, minute: u32) -> Result<u8> {
 
 /// Ends a check-in at `time_out`.
 pub fn end_visit(c: &Connection, id: i64, time_out: u32) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE visits SET state = ?1, time_out = ?2 WHERE id = ?3",
         params![state::ENDED, time_out, id],
     )?;
@@ -146,7 +149,8 @@ pub fn end_visit(c: &Connection, id: i64, time_out: u32) -> Result<()> {
 
 /// Replaces a check-in's sealed part (after TMP keys were fetched).
 pub fn update_visit_sealed(c: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE visits SET sealed = ?1, attempts = 0, next_try = 0 WHERE id = ?2",
         params![sealed, id],
     )?;
@@ -155,7 +159,8 @@ pub fn update_visit_sealed(c: &Connection, id: i64, sealed: &[u8]) -> Result<()>
 
 /// Records a failed key fetch and when to try again.
 pub fn visit_retry_later(c: &Connection, id: i64, next_try: u64) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE visits SET attempts = attempts + 1, next_try = ?1 WHERE id = ?2",
         params![next_try, id],
     )?;
@@ -165,12 +170,14 @@ pub fn visit_retry_later(c: &Connection, id: i64, next_try: u64) -> Result<()> {
 /// Sets a check-in's state; DONE and LOST also drop its keys.
 pub fn set_visit_state(c: &Connection, id: i64, new_state: u8) -> Result<()> {
     if new_state == state::DONE || new_state == state::LOST {
-        c.execute(
+        super::exec(
+            c,
             "UPDATE visits SET state = ?1, sealed = x'' WHERE id = ?2",
             params![new_state, id],
         )?;
     } else {
-        c.execute(
+        super::exec(
+            c,
             "UPDATE visits SET state = ?1 WHERE id = ?2",
             params![new_state, id],
         )?;
@@ -186,7 +193,8 @@ pub fn queue(
     visit_id: Option<i64>,
     now: u64,
 ) -> Result<i64> {
-    c.execute(
+    super::exec(
+        c,
         "INSERT INTO uploads (route, body, visit_id, created, attempts, next_try, state)
          VALUES (?1, ?2, ?3, ?4, 0, 0, ?5)",
         params![route, body, visit_id, now, upload_state::PENDING],
@@ -217,7 +225,7 @@ pub fn due_uploads(c: &Connection, now: u64) -> Result<Vec<UploadRow>> {
 /// Removes a sent upload; its visit (if any) becomes DONE. One transaction.
 pub fn sent(c: &mut Connection, u: &UploadRow) -> Result<()> {
     let tx = c.transaction()?;
-    tx.execute("DELETE FROM uploads WHERE id = ?1", [u.id])?;
+    super::exec(&tx, "DELETE FROM uploads WHERE id = ?1", [u.id])?;
     if let Some(v) = u.visit_id {
         set_visit_state(&tx, v, state::DONE)?;
     }
@@ -227,7 +235,8 @@ pub fn sent(c: &mut Connection, u: &UploadRow) -> Result<()> {
 
 /// Records a failed send and when to try again.
 pub fn upload_retry_later(c: &Connection, id: i64, next_try: u64) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE uploads SET attempts = attempts + 1, next_try = ?1 WHERE id = ?2",
         params![next_try, id],
     )?;
@@ -236,7 +245,8 @@ pub fn upload_retry_later(c: &Connection, id: i64, next_try: u64) -> Result<()> 
 
 /// Marks an upload the server refused for good, with the server's code.
 pub fn refused(c: &Connection, id: i64, code: &str) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "UPDATE uploads SET state = ?1, refused_code = ?2 WHERE id = ?3",
         params![upload_state::REFUSED, code, id],
     )?;
@@ -245,8 +255,9 @@ pub fn refused(c: &Connection, id: i64, code: &str) -> Result<()> {
 
 /// Counts rows: (visits waiting, uploads pending, uploads refused, visits lost).
 pub fn counts(c: &Connection) -> Result<(u32, u32, u32, u32)> {
-    let q = |sql: &str, p: u8| -> rusqlite::Result<u32> { c.query_row(sql, [p], |r| r.get(0)) };
-    let waiting: u32 = c.query_row(
+    let q = |sql: &str, p: u8| -> rusqlite::Result<u32> { super::one(c, sql, [p], |r| r.get(0)) };
+    let waiting: u32 = super::one(
+        c,
         "SELECT COUNT(*) FROM visits WHERE state IN (?1, ?2)",
         params![state::OPEN, state::ENDED],
         |r| r.get(0),
@@ -268,15 +279,17 @@ pub fn counts(c: &Connection) -> Result<(u32, u32, u32, u32)> {
 /// Deletes what is older than `oldest_minute` / `oldest_unix`: finished check-ins and outbox rows
 /// (the server would drop them anyway).
 pub fn expire(c: &Connection, oldest_minute: u32, oldest_unix: u64) -> Result<()> {
-    c.execute(
+    super::exec(
+        c,
         "DELETE FROM visits WHERE state IN (?1, ?2) AND time_in < ?3",
         params![state::DONE, state::LOST, oldest_minute],
     )?;
-    c.execute(
+    super::exec(
+        c,
         "UPDATE visits SET state = ?1, sealed = x'' WHERE state = ?2
          AND id IN (SELECT visit_id FROM uploads WHERE created < ?3)",
         params![state::LOST, state::QUEUED, oldest_unix],
     )?;
-    c.execute("DELETE FROM uploads WHERE created < ?1", [oldest_unix])?;
+    super::exec(c, "DELETE FROM uploads WHERE created < ?1", [oldest_unix])?;
     Ok(())
 }

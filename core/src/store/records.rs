@@ -42,9 +42,7 @@ fn arr<const N: usize>(v: Vec<u8>) -> rusqlite::Result<[u8; N]> {
 impl Store {
     /// The account, if registered.
     pub fn account(&self) -> Result<Option<AccountRow>> {
-        Ok(self
-            .conn
-            .query_row(
+        Ok(super::one(&self.conn,
                 "SELECT registration_id, home_authority, region, sealed, refreshed FROM account WHERE id = 1",
                 [],
                 |r| {
@@ -67,7 +65,7 @@ impl Store {
 
     /// Replaces the account row inside a transaction.
     pub fn put_account_in(c: &Connection, a: &AccountRow) -> Result<()> {
-        c.execute(
+        super::exec(c,
             "INSERT OR REPLACE INTO account (id, registration_id, home_authority, region, sealed, refreshed)
              VALUES (1, ?1, ?2, ?3, ?4, ?5)",
             params![a.registration_id, a.home_authority, a.region, a.sealed, a.refreshed],
@@ -77,31 +75,31 @@ impl Store {
 
     /// A setting's value.
     pub fn setting(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(super::one(
+            &self.conn,
+            "SELECT value FROM settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
     }
 
     /// Sets (or with `None` removes) a setting.
     pub fn set_setting(&self, key: &str, value: Option<&[u8]>) -> Result<()> {
         match value {
-            Some(v) => self.conn.execute(
+            Some(v) => super::exec(
+                &self.conn,
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
                 params![key, v],
             )?,
-            None => self
-                .conn
-                .execute("DELETE FROM settings WHERE key = ?1", [key])?,
+            None => super::exec(&self.conn, "DELETE FROM settings WHERE key = ?1", [key])?,
         };
         Ok(())
     }
 
     /// Stores an own code inside a transaction.
     pub fn put_own_code_in(conn: &Connection, c: &OwnCodeRow) -> Result<()> {
-        conn.execute(
+        super::exec(conn,
             "INSERT OR REPLACE INTO own_codes (qr_id, kind, created, sealed) VALUES (?1, ?2, ?3, ?4)",
             params![c.qr_id, c.kind, c.created, c.sealed],
         )?;
@@ -126,14 +124,13 @@ impl Store {
 
     /// True when a consent code with this nonce was used on this device.
     pub fn consent_used(&self, nonce: &[u8; 16]) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM used_consent WHERE nonce = ?1",
-                [nonce],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        Ok(super::one(
+            &self.conn,
+            "SELECT 1 FROM used_consent WHERE nonce = ?1",
+            [nonce],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
     }
 }
