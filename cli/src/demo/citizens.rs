@@ -87,6 +87,11 @@ pub struct Citizens {
     pub frames: (usize, usize),
 }
 
+/// The campus id every third person registers with.
+pub fn campus_id(person: usize) -> String {
+    format!("ga{:05}", 40_000 + person)
+}
+
 /// Registers everyone through the real app core (cheap test KDF for the crowd, see the report).
 pub async fn register(
     stage: &Stage,
@@ -135,7 +140,7 @@ pub async fn register(
             secret: zeroize::Zeroizing::new(secret.clone()),
             country: "DE".into(),
             postcode: Some(p.postcode.clone()),
-            campus_id: (i % 3 == 0).then(|| format!("ga{:05}", 40_000 + i)),
+            campus_id: (i % 3 == 0).then(|| campus_id(i)),
             birth_year: Some(1950 + (i as u16 * 7) % 55),
         };
         app.register(form)

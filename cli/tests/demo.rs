@@ -1,0 +1,40 @@
+//! `spur demo` as a separate process: the README's main command must end with an exact trace,
+//! no personal data in any byte of the POST server's or the vault's files (DESIGN.md properties
+//! 1 and 2, end to end through the real app core, servers, vault and desks), and its files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+#[test]
+fn demo_traces_exactly_and_leaves_no_personal_data_in_server_or_vault_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args([
+            "demo", "--people", "16", "--days", "2", "--seed", "5", "--json", "--dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "spur demo failed: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcome = &report["outcome"];
+    assert_eq!(outcome["exact"], true, "{outcome}");
+    assert!(
+        !outcome["expected"].as_array().unwrap().is_empty(),
+        "the simulated infected person met somebody"
+    );
+    assert_eq!(report["dump"]["found"].as_array().unwrap().len(), 0);
+    assert!(
+        report["dump"]["bytes"].as_u64().unwrap() > 10_000,
+        "the dump check read the databases"
+    );
+    for f in [
+        "statistics.csv",
+        "statistics-by-day.png",
+        "consent-code.png",
+        "contacts-authority-1.csv",
+    ] {
+        assert!(dir.path().join(f).is_file(), "{f} written");
+    }
+}
