@@ -131,7 +131,15 @@ pub fn generate(
 pub fn frame_for(text: &str, category: Category, width: usize, height: usize, seed: u64) -> Sample {
     let mut rng = Rng::new(seed ^ 0x5EED_F0F0_1234_5678);
     let canvas = Canvas::background(width, height, &mut rng);
-    render(category, width, height, canvas, rng, Some(text.to_owned()), EncodeOptions::SPUR)
+    render(
+        category,
+        width,
+        height,
+        canvas,
+        rng,
+        Some(text.to_owned()),
+        EncodeOptions::SPUR,
+    )
 }
 
 /// Draws `text` (if any) into `canvas` and degrades the frame according to `category`.
