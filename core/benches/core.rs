@@ -203,6 +203,31 @@ fn check_in(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // The same with the database in memory: what of the difference is file I/O.
+    let mem = App::new(
+        Store::in_memory().unwrap(),
+        &[5u8; 32],
+        Net(w.local.clone()),
+        Arc::new(clock.clone()),
+        a.config().clone(),
+    )
+    .unwrap();
+    let form = RegistrationForm {
+        phone: "+4915123456789".into(),
+        secret: zeroize::Zeroizing::new("Horse-Battery-Staple-9".into()),
+        country: "DE".into(),
+        postcode: Some("80331".into()),
+        campus_id: None,
+        birth_year: None,
+    };
+    assert!(rt.block_on(mem.register(form)).unwrap());
+    g.bench_function("core_check_in_to_outbox_in_memory_db", |b| {
+        b.iter(|| {
+            clock.set((clock.unix_seconds() / 1800 + 1) * 1800);
+            rt.block_on(mem.check_in(&w.url, Stay::Minutes(60), None))
+                .unwrap()
+        })
+    });
     g.finish();
 }
 

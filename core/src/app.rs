@@ -66,6 +66,11 @@ impl<T: Transport> App<T> {
         self.store.lock().map_err(|_| Error::internal("store lock"))
     }
 
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Now, in Unix seconds.
     pub(crate) fn now(&self) -> u64 {
         self.clock.unix_seconds()

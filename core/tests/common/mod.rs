@@ -50,12 +50,6 @@ impl spur_core::clock::Clock for SharedClock {
     }
 }
 
-impl spur_server::clock::Clock for SharedClock {
-    fn unix_seconds(&self) -> u64 {
-        self.now()
-    }
-}
-
 /// The real HTTP transport behind a switch.
 pub struct Switch {
     inner: HttpTransport,
