@@ -1,5 +1,8 @@
 //! Time as the protocol counts it: UTC minutes, 30-minute slots and days since the Unix epoch.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 /// Minutes in one slot.
 pub const SLOT_MINUTES: u32 = 30;
 /// Minutes in one day.
@@ -93,6 +96,73 @@ pub fn overlap_minutes(a_in: Minute, a_out: Minute, b_in: Minute, b_out: Minute)
     let start = a_in.max(b_in);
     let end = a_out.min(b_out);
     end.0.saturating_sub(start.0)
+}
+
+/// Where every party gets "now" from: the system clock, or a hand-set clock in tests and in
+/// `spur demo`. One trait for app core and servers, so one simulated clock can drive both.
+pub trait Clock: Send + Sync + 'static {
+    /// Seconds since the Unix epoch, UTC.
+    fn unix_seconds(&self) -> u64;
+
+    /// The current minute.
+    fn minute(&self) -> Minute {
+        Minute::from_unix_seconds(self.unix_seconds())
+    }
+
+    /// The current 30-minute slot.
+    fn slot(&self) -> Slot {
+        self.minute().slot()
+    }
+
+    /// The current UTC day.
+    fn day(&self) -> Day {
+        self.minute().day()
+    }
+}
+
+/// The operating system's clock (the only place the protocol crate reads ambient state).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn unix_seconds(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// A clock that moves only when told to; clones share the time.
+#[derive(Clone, Debug, Default)]
+pub struct ManualClock(Arc<AtomicU64>);
+
+impl ManualClock {
+    /// A clock showing `unix_seconds`.
+    pub fn new(unix_seconds: u64) -> Self {
+        Self(Arc::new(AtomicU64::new(unix_seconds)))
+    }
+
+    /// Sets the time.
+    pub fn set(&self, unix_seconds: u64) {
+        self.0.store(unix_seconds, Ordering::SeqCst);
+    }
+
+    /// Moves the clock forward by `seconds`.
+    pub fn advance(&self, seconds: u64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    /// Moves the clock forward by whole days.
+    pub fn advance_days(&self, days: u64) {
+        self.advance(days * 86_400);
+    }
+}
+
+impl Clock for ManualClock {
+    fn unix_seconds(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 #[cfg(test)]

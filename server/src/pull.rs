@@ -39,8 +39,9 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Pulls until the server has no more rows; returns the number of files written.
-pub async fn pull(args: &PullArgs) -> anyhow::Result<usize> {
+/// Pulls until the server has no more rows; returns the number of files written. `on_file`
+/// hears the row count of each file written (the command prints it; libraries stay quiet).
+pub async fn pull(args: &PullArgs, mut on_file: impl FnMut(usize)) -> anyhow::Result<usize> {
     std::fs::create_dir_all(&args.dir)?;
     let token = std::fs::read_to_string(&args.token_file)
         .with_context(|| format!("reading {}", args.token_file.display()))?;
@@ -71,7 +72,7 @@ pub async fn pull(args: &PullArgs) -> anyhow::Result<usize> {
         write_atomic(&args.dir, &format!("export-{stamp:024}.spurx"), &body)?;
         write_atomic(&args.dir, "cursor", next.as_bytes())?;
         files += 1;
-        println!("export file with {} rows written", rows.len());
+        on_file(rows.len());
         cursor = next;
         if !more {
             return Ok(files);
@@ -84,7 +85,9 @@ pub fn run(args: PullArgs) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let n = rt.block_on(pull(&args))?;
+    let n = rt.block_on(pull(&args, |rows| {
+        println!("export file with {rows} rows written")
+    }))?;
     println!("{n} export file(s) in {}", args.dir.display());
     Ok(())
 }

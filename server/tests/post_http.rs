@@ -452,7 +452,7 @@ async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
         page: 2,
     };
     assert_eq!(
-        spur_server::pull::pull(&args).await.unwrap(),
+        spur_server::pull::pull(&args, |_| {}).await.unwrap(),
         3,
         "pages of 2, 2 and 1"
     );

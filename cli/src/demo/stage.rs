@@ -28,7 +28,8 @@ pub const AUTHORITIES: [(u16, &str, &str); 2] = [
     (2, "Gesundheitsamt Berlin", "DE:10000-14999"),
 ];
 
-/// One clock for the app core and both servers, moved by the simulation.
+/// One clock for the app core and both servers (they share the protocol's clock trait), moved
+/// by the simulation.
 #[derive(Clone, Default)]
 pub struct SimClock(Arc<AtomicU64>);
 
@@ -44,12 +45,6 @@ impl SimClock {
 }
 
 impl spur_core::clock::Clock for SimClock {
-    fn unix_seconds(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-impl spur_server::clock::Clock for SimClock {
     fn unix_seconds(&self) -> u64 {
         self.0.load(Ordering::SeqCst)
     }

@@ -100,7 +100,7 @@ pub async fn run(
         dir: export_dir.clone(),
         page: 100_000,
     };
-    counts.export_files = spur_server::pull::pull(&args)
+    counts.export_files = spur_server::pull::pull(&args, |_| {})
         .await
         .context("pulling the export")?;
     let mut files: Vec<_> = std::fs::read_dir(&export_dir)?
