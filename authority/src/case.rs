@@ -101,7 +101,8 @@ pub struct ContactFile {
     pub people: BTreeMap<String, Person>,
 }
 
-fn safe(s: &str) -> String {
+/// A string made safe as part of a file name: letters, digits and `-` kept, the rest `_`.
+pub fn safe(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {

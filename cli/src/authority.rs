@@ -1,6 +1,7 @@
 //! `spur authority`: the health authority's desk — keys and directory entry, consent codes,
 //! opening the vault's files, the contact list, and the signed request for a card's TMP keys.
 
+use crate::files::{safe, write_out};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -137,31 +138,8 @@ enum OpenCommand {
     },
 }
 
-fn write_out(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let p = out.join(name);
-    spur_vault::keyfile::write_private_file(&p, bytes)?;
-    Ok(p)
-}
-
-fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 fn now() -> Minute {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Minute::from_unix_seconds(secs)
+    spur_protocol::time::Clock::minute(&spur_protocol::time::SystemClock)
 }
 
 fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {

@@ -5,6 +5,7 @@ mod authority;
 mod bench_decode;
 mod bench_server;
 mod demo;
+mod files;
 mod scan;
 mod server;
 mod vault;

@@ -1,6 +1,7 @@
 //! `spur vault`: the operator's offline vault — keys, directory signing, import, consent intake,
 //! trace, resolve, statistics, audit and retention. Every step is written to the audit log.
 
+use crate::files::{safe, write_out};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -135,31 +136,8 @@ fn open(args: &Args) -> anyhow::Result<Vault> {
     }
 }
 
-fn write_out(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let p = out.join(name);
-    spur_vault::keyfile::write_private_file(&p, bytes)?;
-    Ok(p)
-}
-
-fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 fn today() -> Day {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Minute::from_unix_seconds(secs).day()
+    spur_protocol::time::Clock::day(&spur_protocol::time::SystemClock)
 }
 
 /// Runs the command.

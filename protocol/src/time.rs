@@ -80,6 +80,20 @@ impl Slot {
 }
 
 impl Day {
+    /// `YYYY-MM-DD` of this day (proleptic Gregorian, UTC), after Howard Hinnant's civil_from_days.
+    pub fn date_text(self) -> String {
+        let z = i64::from(self.0) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
     /// First minute of the day.
     pub fn start(self) -> Minute {
         Minute(self.0.saturating_mul(DAY_MINUTES))

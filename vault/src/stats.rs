@@ -35,17 +35,7 @@ pub struct StatRow {
 
 /// The calendar date of a day number (proleptic Gregorian, UTC).
 pub fn date_of(day: Day) -> String {
-    // Howard Hinnant's civil_from_days.
-    let z = i64::from(day.0) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    day.date_text()
 }
 
 /// The day number of a `YYYY-MM-DD` date (UTC).

@@ -186,10 +186,6 @@ pub async fn run(
 
 /// The minute the simulation starts: midnight UTC, `days` days before today.
 pub fn start_minute(days: u32) -> Minute {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let today = Minute::from_unix_seconds(now).day();
+    let today = spur_protocol::time::Clock::day(&spur_protocol::time::SystemClock);
     Day(today.0.saturating_sub(days)).start()
 }
