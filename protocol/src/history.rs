@@ -55,6 +55,21 @@ impl HistoryRequest {
     /// must be listed and have signed it, the request must be recent, and the slots must lie in
     /// the retention window and not in the future.
     pub fn verify(bytes: &[u8], dir: &Directory, now: Minute) -> Result<Self> {
+        let req = Self::verify_signed(bytes, dir)?;
+        if req.issued.0.abs_diff(now.0) > HISTORY_CLOCK_SKEW {
+            return Err(ProtocolError::InvalidField {
+                field: "TMP history request",
+                reason: "is not recent (clock skew or replay)",
+            });
+        }
+        Ok(req)
+    }
+
+    /// Parses and verifies a signed request without a clock: the authority is listed and signed
+    /// it, and the slots lie in the 28 days before the request was issued, first before last.
+    /// This is what the offline vault checks when an authority traces a card-only person with it
+    /// (the vault sees the request days later, so recency is the TAG server's check alone).
+    pub fn verify_signed(bytes: &[u8], dir: &Directory) -> Result<Self> {
         crate::wire::expect_len(bytes, HISTORY_REQUEST_LEN, "TMP history request")?;
         let mut r = Reader::new(bytes, "TMP history request");
         let req = Self {
@@ -71,14 +86,12 @@ impl HistoryRequest {
             .ok_or(ProtocolError::UnknownAuthority(req.authority))?;
         auth.sign
             .verify(SIGN_TMP_HISTORY, &req.body(), &sig, "TMP history request")?;
-        if req.issued.0.abs_diff(now.0) > HISTORY_CLOCK_SKEW {
-            return Err(ProtocolError::InvalidField {
-                field: "TMP history request",
-                reason: "is not recent (clock skew or replay)",
-            });
-        }
-        let oldest = now.slot().0.saturating_sub(RETENTION_DAYS * SLOTS_PER_DAY);
-        if req.first > req.last || req.first.0 < oldest || req.last > now.slot() {
+        let oldest = req
+            .issued
+            .slot()
+            .0
+            .saturating_sub(RETENTION_DAYS * SLOTS_PER_DAY);
+        if req.first > req.last || req.first.0 < oldest || req.last > req.issued.slot() {
             return Err(ProtocolError::InvalidField {
                 field: "TMP history request",
                 reason: "slots must be in the past 28 days, first before last",
@@ -129,5 +142,16 @@ mod tests {
         let mut t = signed.clone();
         t[20] ^= 1;
         assert!(HistoryRequest::verify(&t, &dir, now).is_err());
+        // without a clock (the offline vault): still signed, still within 28 days of `issued`
+        assert_eq!(HistoryRequest::verify_signed(&signed, &dir).unwrap(), req);
+        assert!(HistoryRequest::verify_signed(&wrong, &dir).is_err());
+        assert!(HistoryRequest::verify_signed(&t, &dir).is_err());
+        assert!(HistoryRequest::verify_signed(&old.sign(&keys[0].sign), &dir).is_err());
+        let future = HistoryRequest {
+            last: Slot(now.slot().0 + 1),
+            ..req.clone()
+        };
+        assert!(HistoryRequest::verify_signed(&future.sign(&keys[0].sign), &dir).is_err());
+        assert!(HistoryRequest::verify_signed(&signed[..40], &dir).is_err());
     }
 }

@@ -39,8 +39,9 @@ pub const TEST_KDF: KdfCost = KdfCost {
     lanes: 1,
 };
 
-/// Runs Argon2id at `cost` with output length `N`.
-pub(crate) fn argon2id<const N: usize>(
+/// Runs Argon2id at `cost` with output length `N`: the one Argon2 helper of the workspace (USR key,
+/// card PINs; other crates call this rather than configuring `argon2` themselves).
+pub fn argon2id<const N: usize>(
     cost: KdfCost,
     password: &[u8],
     salt: &[u8],

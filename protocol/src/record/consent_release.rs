@@ -1,7 +1,7 @@
 //! Consent release: what the app uploads after the user accepted a verified consent code.
 //!
 //! OP { nonce, case, consenting authority, home authority, days, find keys, AUTH { case, nonce,
-//! days, encryption keys, own personal codes } }. The vault gets only the find keys (to locate the
+//! registration id, days, encryption keys, own personal codes } }. The vault gets only the find keys (to locate the
 //! user entries); the authority gets only the encryption keys (to open them). Neither alone reads
 //! a visit. The AUTH part is sealed to the consenting authority's key from the pinned directory.
 
@@ -45,6 +45,9 @@ pub struct ReleaseForAuthority {
     pub case_id: String,
     /// Nonce (must match the vault's copy).
     pub nonce: [u8; 16],
+    /// The consenting person's registration id: their own slot entries point to it, so the
+    /// desks leave exactly those out of the contact list.
+    pub registration_id: [u8; 16],
     /// Released days with their encryption keys.
     pub enc_keys: Vec<(Day, EncKey)>,
     /// The user's own personal codes (QR id and TAG key), so people who scanned them are found too.
@@ -74,15 +77,17 @@ pub fn build_consent_release(
     }
     let case = case_bytes(&code.case_id)?;
     let days: Vec<Day> = code.day_list().collect();
+    let registration_id = usr.registration_id()?;
     let mut auth = Writer::with_capacity(CONSENT_AUTH_PLAIN);
     auth.bytes(&case)
         .bytes(&code.nonce)
+        .bytes(&registration_id)
         .u32(code.first_day.0)
         .u8(code.days);
     for d in &days {
         auth.bytes(usr.enc_key(*d)?.expose());
     }
-    auth.pad_to(16 + 16 + 4 + 1 + MAX_CONSENT_DAYS * 32);
+    auth.pad_to(16 + 16 + 16 + 4 + 1 + MAX_CONSENT_DAYS * 32);
     auth.u8(u8::try_from(own_codes.len()).unwrap_or(0));
     for (id, tag) in own_codes {
         auth.bytes(&id.0).bytes(tag.expose());
@@ -187,6 +192,7 @@ impl ReleaseForAuthority {
         let case_id = crate::fields::decode_text("case id", r.take(16)?)?;
         validate_case_id(&case_id)?;
         let nonce = r.array()?;
+        let registration_id = r.array()?;
         let (first, n) = read_days(&mut r)?;
         let enc_keys = day_keys(&mut r, first, n)?
             .into_iter()
@@ -211,6 +217,7 @@ impl ReleaseForAuthority {
         Ok(Self {
             case_id,
             nonce,
+            registration_id,
             enc_keys,
             own_codes,
         })

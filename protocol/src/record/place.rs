@@ -202,6 +202,13 @@ pub fn build_personal_record(
     Ok(w.into_vec())
 }
 
+/// Takes off the TAG layer of a personal-code record whose OP layer the vault already opened (what
+/// a desk gets in a resolve answer): the owner's home authority and their sealed contact reference.
+pub fn open_personal_tag_layer(tag: &TagKey, layer: &[u8]) -> Result<TagLayerContent> {
+    crate::wire::expect_len(layer, super::PERSONAL_TAG_LAYER, "personal-code TAG layer")?;
+    open_tag_layer(tag, TAG_PERSONAL, layer, CONTACT_REF_SEALED)
+}
+
 /// Opens the OP-sealed part of a personal-code record and then its TAG layer.
 pub fn open_personal_record(
     op: &SealSecretKey,
@@ -210,7 +217,7 @@ pub fn open_personal_record(
 ) -> Result<TagLayerContent> {
     // open_op has checked the body is PERSONAL_BODY = PERSONAL_TAG_LAYER bytes.
     let body = open_op(op, RecordKind::Personal, sealed)?;
-    open_tag_layer(tag, TAG_PERSONAL, &body, CONTACT_REF_SEALED)
+    open_personal_tag_layer(tag, &body)
 }
 
 /// Seals a contact reference (the registration id) to an authority, fresh every time.
