@@ -135,15 +135,62 @@ pub trait Clock: Send + Sync + 'static {
 }
 
 /// The operating system's clock (the only place the protocol crate reads ambient state).
+///
+/// Test and demo hook: when the environment variable [`CLOCK_SHIFT_ENV`] holds a whole number of
+/// days (e.g. `29` or `-1`), every reading is moved by that many days. The end-to-end tests use it
+/// to run real processes "a month later" (retention) or "yesterday". It is read once per process,
+/// and the first reading prints one warning line to stderr, so nobody runs shifted by accident.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
+/// Environment variable of the [`SystemClock`] test hook: whole days to add to the system time.
+pub const CLOCK_SHIFT_ENV: &str = "SPUR_CLOCK_SHIFT_DAYS";
+
+/// Largest shift accepted (about 27 years), so the arithmetic below cannot overflow.
+const MAX_SHIFT_DAYS: i64 = 10_000;
+
+/// Parses the hook's value: whole days within ±[`MAX_SHIFT_DAYS`]; anything else is no shift.
+fn parse_shift_days(text: &str) -> Option<i64> {
+    let days: i64 = text.trim().parse().ok()?;
+    (days != 0 && days.abs() <= MAX_SHIFT_DAYS).then_some(days)
+}
+
+/// The shift in seconds, read from the environment once per process. A value that is set but not
+/// a whole number of days is refused loudly (warning line) and ignored rather than guessed at.
+fn shift_seconds() -> i64 {
+    static SHIFT: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *SHIFT.get_or_init(|| {
+        let Ok(text) = std::env::var(CLOCK_SHIFT_ENV) else {
+            return 0;
+        };
+        match parse_shift_days(&text) {
+            Some(days) => {
+                // A stderr line, not a log: the only way a shifted server, vault or app is noticed.
+                eprintln!(
+                    "spur: warning: the clock is shifted by {days} days ({CLOCK_SHIFT_ENV}, a test and demo hook)"
+                );
+                days * 86_400
+            }
+            None => {
+                eprintln!(
+                    "spur: warning: {CLOCK_SHIFT_ENV} is not a whole number of days (at most {MAX_SHIFT_DAYS}); the clock is not shifted"
+                );
+                0
+            }
+        }
+    })
+}
+
 impl Clock for SystemClock {
     fn unix_seconds(&self) -> u64 {
-        std::time::SystemTime::now()
+        let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
-            .unwrap_or(0)
+            .unwrap_or(0);
+        let shifted = i64::try_from(now)
+            .unwrap_or(i64::MAX)
+            .saturating_add(shift_seconds());
+        u64::try_from(shifted).unwrap_or(0)
     }
 }
 
@@ -189,6 +236,18 @@ mod tests {
         assert_eq!(s, vec![Slot(0), Slot(1), Slot(2)]);
         let s: Vec<_> = Slot::covering(Minute(30), Minute(60)).collect();
         assert_eq!(s, vec![Slot(1)]);
+    }
+
+    #[test]
+    fn clock_shift_accepts_only_whole_days_in_range() {
+        assert_eq!(parse_shift_days("29"), Some(29));
+        assert_eq!(parse_shift_days(" -1\n"), Some(-1));
+        assert_eq!(parse_shift_days("0"), None);
+        assert_eq!(parse_shift_days("1.5"), None);
+        assert_eq!(parse_shift_days("29d"), None);
+        assert_eq!(parse_shift_days(""), None);
+        assert_eq!(parse_shift_days("10001"), None);
+        assert_eq!(parse_shift_days("-10000"), Some(-10_000));
     }
 
     #[test]
