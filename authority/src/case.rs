@@ -38,10 +38,21 @@ pub struct Stay {
 pub struct CaseFile {
     /// Case id.
     pub case_id: String,
-    /// Consent nonce.
+    /// Consent nonce (empty for a card trace).
     pub nonce: Hex,
     /// Stays.
     pub stays: Vec<Stay>,
+    /// The infected person's registration id (from the release's AUTH part; empty for a card
+    /// trace): their own slot entries point to it and are left out of every list.
+    #[serde(default)]
+    pub registration_id: Hex,
+    /// The person's home authority (their user entries and slot entries are sealed to it).
+    #[serde(default)]
+    pub home_authority: u16,
+    /// The release's AUTH part, still sealed to this desk: relayed user entries are opened with
+    /// its encryption keys when they come back, so no key is kept in the clear.
+    #[serde(default)]
+    pub release_auth_part: Hex,
 }
 
 /// One contact at one stay, after its reference was opened.
@@ -93,8 +104,10 @@ pub struct ContactFile {
     pub case_id: String,
     /// The consenting authority.
     pub consenting_authority: u16,
-    /// Stays of the case from user entries (see `ContactsPackage::stays_total`).
-    pub stays_total: u32,
+    /// The infected person's registration id, when the case's consenting desk sent it (this desk
+    /// is their home authority): left out of the list.
+    #[serde(default)]
+    pub infected: Option<Hex>,
     /// Every contact stay (deduplicated).
     pub stays: Vec<ContactStay>,
     /// Resolved people by registration id (hex).

@@ -1,6 +1,6 @@
 //! The contact list the authority's staff phone through: one person per registration, with their
 //! stays next to the infected person (place, time in, time out, overlap), as spreadsheet-safe CSV
-//! and as JSON. The infected person's own entries are left out.
+//! and as JSON. The infected person's own entries are left out by their registration id.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,26 +59,6 @@ pub fn time_text(minute: u32) -> String {
     format!("{day} {:02}:{:02}", m / 60, m % 60)
 }
 
-/// Registration ids that sit exactly on the infected person's times in every stay of the case:
-/// the infected person's own slot entries. With one stay, someone who came and left in the very
-/// same minutes cannot be told apart and is left out too; the desk says so.
-pub fn infected_ids(cf: &ContactFile) -> BTreeSet<Hex> {
-    if cf.stays_total == 0 {
-        return BTreeSet::new();
-    }
-    let mut per_id: BTreeMap<&Hex, BTreeSet<u32>> = BTreeMap::new();
-    for s in cf.stays.iter().filter(|s| !s.own_code && !s.code_owner) {
-        if s.time_in == s.stay_in && s.time_out == s.stay_out {
-            per_id.entry(&s.registration_id).or_default().insert(s.stay);
-        }
-    }
-    per_id
-        .into_iter()
-        .filter(|(_, stays)| stays.len() as u64 == u64::from(cf.stays_total))
-        .map(|(id, _)| id.clone())
-        .collect()
-}
-
 fn place_label(
     case: Option<&CaseFile>,
     cf: &ContactFile,
@@ -92,10 +72,16 @@ fn place_label(
 
 /// Builds the list. `case` is this desk's own case file when the case is its own (place names).
 pub fn build(cf: &ContactFile, case: Option<&CaseFile>, authority_name: &str) -> ContactList {
-    let infected = infected_ids(cf);
+    // The infected person's own slot entries open with their SCAN keys like everyone's; they are
+    // left out exactly by the registration id the consenting desk sent (sealed) with the trace.
+    let infected = cf
+        .infected
+        .clone()
+        .or_else(|| case.map(|c| c.registration_id.clone()))
+        .filter(|id| !id.0.is_empty());
     let mut by_person: BTreeMap<&Hex, Vec<&crate::case::ContactStay>> = BTreeMap::new();
     for s in &cf.stays {
-        if !infected.contains(&s.registration_id) {
+        if infected.as_ref() != Some(&s.registration_id) {
             by_person.entry(&s.registration_id).or_default().push(s);
         }
     }

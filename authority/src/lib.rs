@@ -2,6 +2,7 @@
 //! what the vault sends, and the contact list its staff phone through. It shares the vault's
 //! file formats (`spur_vault::exchange`) and error type.
 
+pub mod card;
 pub mod case;
 pub mod code;
 pub mod contacts;
@@ -11,6 +12,9 @@ pub mod entry;
 pub mod history;
 pub mod open;
 pub mod pdf;
+pub mod playthrough;
 pub mod qr_image;
+pub mod relay;
+pub mod stays;
 
 pub use desk::Desk;

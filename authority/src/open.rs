@@ -4,25 +4,25 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use spur_protocol::crypto::AeadKey;
 use spur_protocol::fields::{PlaceKind, Region};
-use spur_protocol::labels::TAG_PERSONAL;
 use spur_protocol::record::consent_release::ReleaseForAuthority;
-use spur_protocol::record::place::{open_contact_ref, PlaceDetails, PlaceRecordBody};
+use spur_protocol::record::place::{
+    open_contact_ref, open_personal_tag_layer, seal_contact_ref, PlaceDetails, PlaceRecordBody,
+};
 use spur_protocol::record::registration::ContactData;
 use spur_protocol::record::visit::{open_user_auth_layer, open_visit, CodeKind};
-use spur_protocol::record::CONTACT_REF_SEALED;
 use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
 use spur_vault::error::{Result, VaultError};
 use spur_vault::exchange::{
-    self, ConsentPackage, ContactsPackage, Envelope, PackageKind, ResolveAnswer, ResolveRequest,
-    ScanKeyFile, ScanStay, VAULT,
+    self, ConsentPackage, ContactsPackage, Envelope, ForwardEntries, ForwardOwner, FoundEntry,
+    PackageKind, ResolveAnswer, ResolveRequest, SealedRef, VAULT,
 };
 use spur_vault::hex::Hex;
 
 use crate::case::{self, CaseFile, ContactFile, ContactStay, Person, Stay};
 use crate::desk::Desk;
+use crate::stays::{self, StayKeys};
 
 /// The past TMP keys of one code, as the TAG server's history answer lists them.
 #[derive(Clone, Debug)]
@@ -67,9 +67,6 @@ impl TmpHistory {
     }
 }
 
-/// A stay with its SCAN keys by slot.
-type StayKeys = (Stay, BTreeMap<u32, Hex>);
-
 /// What opening a consent package gives.
 pub struct ConsentOpened {
     /// The case file (saved by the caller).
@@ -82,7 +79,8 @@ pub struct ConsentOpened {
     pub notes: Vec<String>,
 }
 
-fn to_vault<T: serde::Serialize>(
+/// Seals a file for the vault, signed by this desk.
+pub fn to_vault<T: serde::Serialize>(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     kind: PackageKind,
@@ -107,13 +105,26 @@ pub fn case_ref(authority: u16, case_id: &str) -> String {
 }
 
 fn parse_case_ref(s: &str) -> Result<(u16, String)> {
-    let (a, c) = s
-        .split_once(':')
-        .ok_or_else(|| VaultError::bad_file("resolve answer", "bad case reference"))?;
-    let a = a
-        .parse()
-        .map_err(|_| VaultError::bad_file("resolve answer", "bad case reference"))?;
-    Ok((a, c.to_owned()))
+    spur_vault::forward::split_case_ref(s)
+}
+
+/// The infected person's registration id sealed to their home authority, for the vault to hand
+/// on in that authority's contacts file (`None` when there is no registration id: a card trace).
+pub fn infected_ref(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    case: &CaseFile,
+) -> Result<Option<SealedRef>> {
+    let Some(id) = case.registration_id.array::<16>() else {
+        return Ok(None);
+    };
+    let home = desk.directory.authority(case.home_authority).ok_or(
+        spur_protocol::ProtocolError::UnknownAuthority(case.home_authority),
+    )?;
+    Ok(Some(SealedRef {
+        authority: home.id,
+        sealed: Hex(seal_contact_ref(rng, &home.seal, &id)?),
+    }))
 }
 
 /// Opens a consent package from the vault: the release's AUTH part, then every user entry.
@@ -139,19 +150,14 @@ pub fn open_consent(
     }
     let enc: HashMap<_, _> = release.enc_keys.iter().cloned().collect();
     let mut notes = Vec::new();
-    // Segments of one visit (same code and times) become one stay.
-    let mut stays: BTreeMap<(u8, QrId, u32, u32), StayKeys> = BTreeMap::new();
+    let mut segments = Vec::new();
+    let mut elsewhere: Vec<FoundEntry> = Vec::new();
     for e in &pkg.user_entries {
         let minute = Minute(e.minute);
-        let usr = match open_user_auth_layer(desk.seal_key(), &e.auth_layer.0) {
-            Ok(l) => l,
-            Err(_) => {
-                notes.push(format!(
-                    "a user entry is sealed to the person's home authority ({}), not to us",
-                    desk.authority_name(pkg.home_authority)
-                ));
-                continue;
-            }
+        let Ok(usr) = open_user_auth_layer(desk.seal_key(), &e.auth_layer.0) else {
+            // Sealed to the person's home authority: relayed there through the vault.
+            elsewhere.push(e.clone());
+            continue;
         };
         let key = enc.get(&minute.day()).ok_or_else(|| {
             VaultError::bad_file(
@@ -159,40 +165,9 @@ pub fn open_consent(
                 "a user entry lies outside the released days",
             )
         })?;
-        let seg = open_visit(key, &usr)?;
-        let k = (
-            seg.code_kind as u8,
-            seg.qr_id,
-            seg.time_in.0,
-            seg.time_out.0,
-        );
-        let next = u32::try_from(stays.len()).unwrap_or(u32::MAX);
-        let entry = stays.entry(k).or_insert_with(|| {
-            (
-                Stay {
-                    stay: next,
-                    code_kind: seg.code_kind as u8,
-                    qr_id: Hex(seg.qr_id.0.to_vec()),
-                    tag: Hex(seg.tag.expose().to_vec()),
-                    bucket: Hex(spur_vault::store::bucket_of(
-                        seg.code_kind as u8,
-                        Region::encode_opt(seg.region.as_ref()),
-                    )
-                    .to_vec()),
-                    time_in: seg.time_in.0,
-                    time_out: seg.time_out.0,
-                    own_code: false,
-                    label: None,
-                },
-                BTreeMap::new(),
-            )
-        });
-        for (slot, sk) in &seg.scan_keys {
-            entry.1.insert(slot.0, Hex(sk.expose().to_vec()));
-        }
+        segments.push(open_visit(key, &usr)?);
     }
-    let mut all: Vec<StayKeys> = stays.into_values().collect();
-    all.sort_by_key(|(s, _)| s.stay);
+    let mut all = stays::group(&segments, 0, &[]);
     // The person's own personal codes: everyone who scanned them on the released days.
     let days: BTreeSet<u32> = release.enc_keys.iter().map(|(d, _)| d.0).collect();
     for (id, tag) in &release.own_codes {
@@ -203,72 +178,93 @@ pub fn open_consent(
             ));
             continue;
         };
-        let mut keys = BTreeMap::new();
-        for (slot, tmp) in &h.keys {
-            if days.contains(&(slot.0 / SLOTS_PER_DAY)) {
-                keys.insert(slot.0, Hex(tag.scan_key(id, *slot, tmp)?.expose().to_vec()));
-            }
-        }
-        let (Some(first), Some(last)) = (keys.keys().next().copied(), keys.keys().last().copied())
-        else {
-            continue;
-        };
-        all.push((
-            Stay {
-                stay: u32::try_from(all.len()).unwrap_or(u32::MAX),
-                code_kind: CodeKind::Personal as u8,
-                qr_id: Hex(id.0.to_vec()),
-                tag: Hex(tag.expose().to_vec()),
-                bucket: Hex(vec![0; 12]),
-                time_in: Slot(first).start().0,
-                time_out: Slot(last + 1).start().0,
-                own_code: true,
-                label: Some("own personal code".into()),
-            },
-            keys,
-        ));
-    }
-    let scan = ScanKeyFile {
-        case_id: pkg.case_id.clone(),
-        nonce: pkg.nonce.clone(),
-        stays: all
-            .iter()
-            .map(|(s, keys)| ScanStay {
-                stay: s.stay,
-                code_kind: s.code_kind,
-                bucket: s.bucket.clone(),
-                time_in: s.time_in,
-                time_out: s.time_out,
-                own_code: s.own_code,
-                keys: keys.iter().map(|(k, v)| (*k, v.clone())).collect(),
-            })
-            .collect(),
-    };
-    let mut req = ResolveRequest {
-        case_id: case_ref(desk.id, &pkg.case_id),
-        ..Default::default()
-    };
-    let mut seen = BTreeSet::new();
-    for (s, _) in &all {
-        if !s.own_code && seen.insert((s.code_kind, s.qr_id.clone())) {
-            if s.code_kind == CodeKind::Place as u8 {
-                req.places.push(s.qr_id.clone());
-            } else {
-                req.personal.push(s.qr_id.clone());
-            }
+        if let Some(s) = own_code_stay(
+            id,
+            tag,
+            h,
+            |slot| days.contains(&(slot / SLOTS_PER_DAY)),
+            all.len(),
+        )? {
+            all.push(s);
         }
     }
     let case = CaseFile {
         case_id: pkg.case_id.clone(),
         nonce: pkg.nonce.clone(),
-        stays: all.into_iter().map(|(s, _)| s).collect(),
+        stays: all.iter().map(|(s, _)| s.clone()).collect(),
+        registration_id: Hex(release.registration_id.to_vec()),
+        home_authority: pkg.home_authority,
+        release_auth_part: pkg.release_auth_part.clone(),
     };
+    let scan = stays::scan_file(
+        &pkg.case_id,
+        &pkg.nonce,
+        &all,
+        infected_ref(desk, rng, &case)?,
+        None,
+    );
+    let mut req = stays::code_request(case_ref(desk.id, &pkg.case_id), &all);
+    if !elsewhere.is_empty() {
+        if pkg.home_authority == desk.id {
+            notes.push(format!(
+                "{} user entries open neither here nor anywhere known (sealed to a former home authority?)",
+                elsewhere.len()
+            ));
+        } else {
+            notes.push(format!(
+                "{} user entries are sealed to the person's home authority ({}): relayed there through the vault; open what comes back with `spur authority open relayed`",
+                elsewhere.len(),
+                desk.authority_name(pkg.home_authority)
+            ));
+            req.forward_entries = Some(ForwardEntries {
+                to: pkg.home_authority,
+                nonce: pkg.nonce.clone(),
+                entries: elsewhere,
+            });
+        }
+    }
     Ok(ConsentOpened {
         scan_file: to_vault(desk, rng, PackageKind::ScanKeys, &scan)?,
         resolve_file: to_vault(desk, rng, PackageKind::ResolveRequest, &req)?,
         case,
         notes,
     })
+}
+
+/// The stay at one of the person's own personal codes: every slot of `history` that `wanted`
+/// accepts, with the SCAN key made from the card's TAG key and the slot's TMP key. `None` when
+/// no slot is wanted.
+pub fn own_code_stay(
+    id: &QrId,
+    tag: &TagKey,
+    history: &TmpHistory,
+    wanted: impl Fn(u32) -> bool,
+    number: usize,
+) -> Result<Option<StayKeys>> {
+    let mut keys = BTreeMap::new();
+    for (slot, tmp) in &history.keys {
+        if wanted(slot.0) {
+            keys.insert(slot.0, Hex(tag.scan_key(id, *slot, tmp)?.expose().to_vec()));
+        }
+    }
+    let (Some(first), Some(last)) = (keys.keys().next().copied(), keys.keys().last().copied())
+    else {
+        return Ok(None);
+    };
+    Ok(Some((
+        Stay {
+            stay: u32::try_from(number).unwrap_or(u32::MAX),
+            code_kind: CodeKind::Personal as u8,
+            qr_id: Hex(id.0.to_vec()),
+            tag: Hex(tag.expose().to_vec()),
+            bucket: Hex(vec![0; 12]),
+            time_in: Slot(first).start().0,
+            time_out: Slot(last + 1).start().0,
+            own_code: true,
+            label: Some("own personal code".into()),
+        },
+        keys,
+    )))
 }
 
 fn unresolved(cf: &ContactFile) -> Vec<Hex> {
@@ -303,7 +299,9 @@ pub fn open_contacts(
         consenting_authority: pkg.consenting_authority,
         ..Default::default()
     });
-    cf.stays_total = pkg.stays_total;
+    if let Some(r) = &pkg.infected_ref {
+        cf.infected = Some(Hex(open_contact_ref(desk.seal_key(), &r.0)?.to_vec()));
+    }
     for c in &pkg.contacts {
         let rid = open_contact_ref(desk.seal_key(), &c.sealed_ref.0)?;
         let s = ContactStay {
@@ -316,7 +314,7 @@ pub fn open_contacts(
             time_out: c.time_out,
             overlap_minutes: c.overlap_minutes,
             region: c.region.clone(),
-            code_owner: false,
+            code_owner: c.code_owner,
         };
         if !cf.stays.contains(&s) {
             cf.stays.push(s);
@@ -337,24 +335,10 @@ pub fn open_contacts(
     Ok((cf, req))
 }
 
-fn open_personal_tag_layer(tag: &TagKey, layer: &[u8]) -> Result<(u16, Vec<u8>)> {
-    // The protocol crate opens a personal record's TAG layer only together with its OP layer;
-    // the vault sends the OP-opened layer, so the desk takes it off with the same primitive.
-    let plain = AeadKey::derive(tag.expose(), TAG_PERSONAL)?.decrypt("TAG", layer)?;
-    if plain.len() != 2 + CONTACT_REF_SEALED {
-        return Err(VaultError::bad_file(
-            "resolve answer",
-            "a personal-code record has the wrong size",
-        ));
-    }
-    Ok((
-        u16::from_be_bytes([plain[0], plain[1]]),
-        plain[2..].to_vec(),
-    ))
-}
-
 /// Opens the vault's answer: contact data of registrations, names of places, owners of personal
-/// codes. Returns a further request when a code owner's registration is still to be resolved.
+/// codes. Returns a further request when a code owner's registration is still to be resolved
+/// here, or when owners of scanned cards belong to another authority (forwarded through the
+/// vault).
 pub fn open_resolved(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
@@ -391,6 +375,7 @@ pub fn open_resolved(
             },
         );
     }
+    let mut forward = Vec::new();
     if authority == desk.id && (!ans.places.is_empty() || !ans.personal.is_empty()) {
         let ppath = case::case_path(&cases, &case_id);
         let mut caf: CaseFile = case::load(&ppath)?.ok_or_else(|| {
@@ -428,18 +413,25 @@ pub fn open_resolved(
                     continue;
                 };
                 for layer in &code.tag_layers {
-                    let Ok((owner_auth, sealed_ref)) = open_personal_tag_layer(&tag, &layer.0)
-                    else {
+                    let Ok(inner) = open_personal_tag_layer(&tag, &layer.0) else {
                         continue;
                     };
-                    if owner_auth != desk.id {
+                    if inner.authority != desk.id {
+                        // The owner is another authority's: their reference goes there.
                         stay.label = Some(format!(
-                            "a personal code whose owner is with {}",
-                            desk.authority_name(owner_auth)
+                            "a personal code whose owner is with {} (forwarded there)",
+                            desk.authority_name(inner.authority)
                         ));
+                        forward.push(ForwardOwner {
+                            to: inner.authority,
+                            stay: stay.stay,
+                            stay_in: stay.time_in,
+                            stay_out: stay.time_out,
+                            sealed_ref: Hex(inner.sealed),
+                        });
                         continue;
                     }
-                    let rid = open_contact_ref(desk.seal_key(), &sealed_ref)?;
+                    let rid = open_contact_ref(desk.seal_key(), &inner.sealed)?;
                     stay.label = Some("a personal code (its owner is in the contact list)".into());
                     let s = ContactStay {
                         registration_id: Hex(rid.to_vec()),
@@ -463,12 +455,13 @@ pub fn open_resolved(
     }
     case::save(&cpath, &cf)?;
     let need = unresolved(&cf);
-    if need.is_empty() {
+    if need.is_empty() && forward.is_empty() {
         return Ok(None);
     }
     let r = ResolveRequest {
         case_id: ans.case_id.clone(),
         registrations: need,
+        forward_owners: forward,
         ..Default::default()
     };
     Ok(Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?))

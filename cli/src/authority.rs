@@ -90,11 +90,40 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Trace a card-only person (no app): from their printed card, the signed history request
+    /// and the TAG server's answer, write the SCAN-key file for the vault.
+    CardTrace {
+        /// Case id (A–Z, 0–9, - and /; up to 16).
+        #[arg(long)]
+        case: String,
+        /// The card's URL (as its QR code reads).
+        #[arg(long)]
+        card: String,
+        /// The card's PIN, when it is protected (ask its owner).
+        #[arg(long, env = "SPUR_CARD_PIN")]
+        pin: Option<String>,
+        /// The card was made by an app using the cheap test KDF (`spur app --test-kdf`): tests
+        /// and demos only.
+        #[arg(long)]
+        test_kdf: bool,
+        /// The request made with `history-request` for this card.
+        #[arg(long)]
+        request: PathBuf,
+        /// The TAG server's answer to it (JSON).
+        #[arg(long = "tmp-keys")]
+        tmp_keys: PathBuf,
+        /// Where to write the SCAN-key file.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Sign a request for a printed card's past TMP keys (body of POST /v1/tmp-keys/history).
     HistoryRequest {
-        /// The card's QR id (32 hex digits).
+        /// The card's QR id (32 hex digits); or give --card.
+        #[arg(long, required_unless_present = "card")]
+        qr_id: Option<String>,
+        /// The card's URL (as its QR code reads), instead of --qr-id.
         #[arg(long)]
-        qr_id: String,
+        card: Option<String>,
         /// First day (YYYY-MM-DD).
         #[arg(long)]
         first_day: String,
@@ -128,6 +157,24 @@ enum OpenCommand {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+    /// A relay file (this desk is the infected person's home authority): takes off the AUTH
+    /// layer of their user entries and writes the file back for the vault.
+    Relay {
+        /// The relay file.
+        file: PathBuf,
+        /// Where to write the file for the vault.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Relayed user entries of this desk's case: opens them, writes a further SCAN-key file and
+    /// request for the vault.
+    Relayed {
+        /// The relayed file.
+        file: PathBuf,
+        /// Where to write the files for the vault.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// A resolve answer: contact data, place names, personal-code owners.
     Resolved {
         /// The answer.
@@ -144,6 +191,14 @@ fn now() -> Minute {
 
 fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {
     spur_vault::stats::parse_date(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
+}
+
+/// The personal code a card's URL carries.
+fn personal_code(url: &str) -> anyhow::Result<spur_protocol::qr::PersonalCode> {
+    match spur_protocol::qr::Payload::parse(url)?.code {
+        spur_protocol::qr::Code::Personal(p) => Ok(p),
+        _ => bail!("this is not a personal code's URL"),
+    }
 }
 
 fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
@@ -275,6 +330,75 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 None => println!("opened; everything is resolved"),
             }
         }
+        Command::Open {
+            what: OpenCommand::Relay { file, out },
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let (back, n) = spur_authority::relay::open_relay(&desk, &mut OsRng, &read(&file)?)?;
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("relay");
+            let p = write_out(&out, &format!("relayed-{}.spkg", safe(stem)), &back)?;
+            println!(
+                "{n} user entries unwrapped (still unreadable here); for the vault: {}",
+                p.display()
+            );
+        }
+        Command::Open {
+            what: OpenCommand::Relayed { file, out },
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let o = spur_authority::relay::open_relayed(&desk, &mut OsRng, &read(&file)?)?;
+            let c = safe(&o.case.case_id);
+            println!("case {}: {} stays added", o.case.case_id, o.added);
+            if let (Some(s), Some(r)) = (o.scan_file, o.resolve_file) {
+                let a = write_out(&out, &format!("scan-keys-{c}-relayed.spkg"), &s)?;
+                let b = write_out(&out, &format!("resolve-places-{c}-relayed.spkg"), &r)?;
+                println!("for the vault: {} and {}", a.display(), b.display());
+            }
+            if o.unopened > 0 {
+                println!("note: {} entries opened at no authority", o.unopened);
+            }
+        }
+        Command::CardTrace {
+            case: case_id,
+            card,
+            pin,
+            test_kdf,
+            request,
+            tmp_keys,
+            out,
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let code = personal_code(&card)?;
+            let cost = if test_kdf {
+                spur_protocol::usr::TEST_KDF
+            } else {
+                spur_protocol::usr::USR_KDF
+            };
+            let tag = code.tag(pin.as_deref(), cost)?;
+            let history = TmpHistory::parse(&read(&tmp_keys)?)?;
+            let o = spur_authority::card::card_trace(
+                &desk,
+                &mut OsRng,
+                &case_id,
+                &code.id,
+                &tag,
+                &read(&request)?,
+                &history,
+            )?;
+            case::save(
+                &case::case_path(&desk.cases_dir()?, &o.case.case_id),
+                &o.case,
+            )?;
+            let p = write_out(
+                &out,
+                &format!("scan-keys-{}.spkg", safe(&case_id)),
+                &o.scan_file,
+            )?;
+            println!(
+                "card trace for case {case_id}: for the vault: {}",
+                p.display()
+            );
+        }
         Command::Contacts {
             case: case_id,
             authority,
@@ -310,12 +434,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::HistoryRequest {
             qr_id,
+            card,
             first_day,
             days,
             out,
         } => {
             let desk = Desk::open(&args.dir)?;
-            let id = QrId::from_hex(&qr_id)?;
+            let id = match (qr_id, card) {
+                (Some(h), _) => QrId::from_hex(&h)?,
+                (None, Some(url)) => personal_code(&url)?.id,
+                (None, None) => bail!("give --qr-id or --card"),
+            };
             let first = date(&first_day)?;
             let t = now();
             let last = Slot((first.0 + days.max(1)) * SLOTS_PER_DAY - 1).min(t.slot());

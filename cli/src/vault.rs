@@ -55,7 +55,8 @@ enum Command {
         #[command(subcommand)]
         what: ConsentCommand,
     },
-    /// Run the trace of an authority's SCAN-key file; writes one contacts file per authority.
+    /// Run the trace of an authority's SCAN-key file (tied to a consent, or for a card-only
+    /// person carrying the authority's signed TMP-history request); one contacts file per authority.
     Trace {
         /// The SCAN-key file from the desk.
         file: PathBuf,
@@ -63,11 +64,22 @@ enum Command {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
-    /// Answer an authority's resolve request (registrations, places, personal codes).
+    /// Answer an authority's resolve request (registrations, places, personal codes); also writes
+    /// what it forwards: contacts files for card owners of other authorities, a relay file for
+    /// user entries sealed to the person's home authority.
     Resolve {
         /// The request file from the desk.
         file: PathBuf,
         /// Where to write the answer.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Take a home authority's relayed user entries (`spur authority open relay`) and seal them
+    /// on to the consenting authority.
+    Relay {
+        /// The relayed file from the home authority.
+        file: PathBuf,
+        /// Where to write the file for the consenting authority.
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
@@ -277,14 +289,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Resolve { file, out } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let o = vault.resolve(&mut OsRng, &bytes)?;
+            let r = vault.resolve(&mut OsRng, &bytes)?;
             let stem = file
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or("resolve");
+            let o = &r.answer;
             let p = write_out(
                 &out,
                 &format!("resolved-{}-{}.spkg", o.to, safe(stem)),
+                &o.bytes,
+            )?;
+            println!("wrote {} for authority {}", p.display(), o.to);
+            for f in &r.forwarded {
+                let kind = spur_vault::exchange::peek(&f.bytes)?.kind.name();
+                let p = write_out(
+                    &out,
+                    &format!("{kind}-{}-{}.spkg", f.to, safe(stem)),
+                    &f.bytes,
+                )?;
+                println!("wrote {} for authority {} (forwarded)", p.display(), f.to);
+            }
+        }
+        Command::Relay { file, out } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let o = vault.relay(&mut OsRng, &bytes)?;
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("relay");
+            let p = write_out(
+                &out,
+                &format!("relayed-{}-{}.spkg", o.to, safe(stem)),
                 &o.bytes,
             )?;
             println!("wrote {} for authority {}", p.display(), o.to);

@@ -343,6 +343,8 @@ fn bench_trace() {
         case_id: "BENCH-1".into(),
         nonce: Hex(nonce.to_vec()),
         stays,
+        infected_ref: None,
+        card_request: None,
     };
 
     // Vault step 2: the trace.

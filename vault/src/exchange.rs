@@ -39,6 +39,12 @@ pub enum PackageKind {
     ResolveRequest = 4,
     /// Vault → authority: the resolved records, still sealed to the authority or TAG.
     ResolveAnswer = 5,
+    /// Vault → the infected person's home authority: user-entry AUTH layers the consenting
+    /// authority cannot open (they are sealed to the home authority), to take the AUTH layer off.
+    Relay = 6,
+    /// Home authority → vault → consenting authority: those entries' USR layers, which only the
+    /// consenting authority opens (it holds the released encryption keys).
+    Relayed = 7,
 }
 
 impl PackageKind {
@@ -49,6 +55,8 @@ impl PackageKind {
             Self::Contacts,
             Self::ResolveRequest,
             Self::ResolveAnswer,
+            Self::Relay,
+            Self::Relayed,
         ]
         .into_iter()
         .find(|k| *k as u8 == b)
@@ -62,6 +70,8 @@ impl PackageKind {
             Self::Contacts => "contacts",
             Self::ResolveRequest => "resolve-request",
             Self::ResolveAnswer => "resolve-answer",
+            Self::Relay => "relay",
+            Self::Relayed => "relayed",
         }
     }
 }
@@ -243,10 +253,29 @@ pub struct ScanStay {
 pub struct ScanKeyFile {
     /// Case id.
     pub case_id: String,
-    /// Nonce of the consent (ties the file to a release the vault handled).
+    /// Nonce of the consent (ties the file to a release the vault handled); empty for a card
+    /// trace.
     pub nonce: Hex,
     /// Stays.
     pub stays: Vec<ScanStay>,
+    /// The infected person's registration id sealed to their home authority (contact-reference
+    /// seal): the vault hands it on in that authority's contacts file so the desk leaves exactly
+    /// the person's own slot entries out. The vault cannot open it.
+    #[serde(default)]
+    pub infected_ref: Option<SealedRef>,
+    /// For a card-only person (no app, no consent release): the authority's signed request for
+    /// the card's past TMP keys (`spur_protocol::history`), accepted instead of a consent.
+    #[serde(default)]
+    pub card_request: Option<Hex>,
+}
+
+/// A contact reference sealed to one authority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedRef {
+    /// The authority it is sealed to.
+    pub authority: u16,
+    /// The sealed reference (`spur_protocol::record::place::seal_contact_ref`).
+    pub sealed: Hex,
 }
 
 /// One contact found for a stay.
@@ -270,6 +299,10 @@ pub struct ContactRecord {
     pub time_out: u32,
     /// Minutes of overlap with the infected person's stay.
     pub overlap_minutes: u32,
+    /// True for the owner of a personal code the infected person scanned (forwarded by the
+    /// consenting desk, not found in a slot entry).
+    #[serde(default)]
+    pub code_owner: bool,
 }
 
 /// Vault → the authority responsible for the contacts in it.
@@ -279,9 +312,10 @@ pub struct ContactsPackage {
     pub case_id: String,
     /// The consenting authority.
     pub consenting_authority: u16,
-    /// Stays of the case from user entries (not own codes): the infected person's own slot
-    /// entries match every one of them exactly, which is how a desk leaves them out.
-    pub stays_total: u32,
+    /// The infected person's registration id sealed to this authority, when it is their home
+    /// authority: their own slot entries open like everyone's and are left out by this id.
+    #[serde(default)]
+    pub infected_ref: Option<Hex>,
     /// The contacts.
     pub contacts: Vec<ContactRecord>,
 }
@@ -297,6 +331,78 @@ pub struct ResolveRequest {
     pub places: Vec<Hex>,
     /// QR ids of personal codes.
     pub personal: Vec<Hex>,
+    /// Owners of personal codes the infected person scanned whose contact reference is sealed to
+    /// another authority: the vault sends each on to that authority in a contacts file.
+    #[serde(default)]
+    pub forward_owners: Vec<ForwardOwner>,
+    /// User entries of the case sealed to another authority (the person's home authority): the
+    /// vault relays them there to take the AUTH layer off.
+    #[serde(default)]
+    pub forward_entries: Option<ForwardEntries>,
+}
+
+/// A card owner for another authority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardOwner {
+    /// The authority the reference is sealed to.
+    pub to: u16,
+    /// The case's stay at the card.
+    pub stay: u32,
+    /// Start of that stay (minute).
+    pub stay_in: u32,
+    /// End of that stay (minute).
+    pub stay_out: u32,
+    /// The owner's contact reference, sealed to `to`.
+    pub sealed_ref: Hex,
+}
+
+/// User entries to relay to the authority they are sealed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardEntries {
+    /// The authority they are sealed to.
+    pub to: u16,
+    /// The consent's nonce (the vault checks it handed that consent to the requester).
+    pub nonce: Hex,
+    /// The entries as the consent package gave them.
+    pub entries: Vec<FoundEntry>,
+}
+
+/// Vault → home authority: user entries whose AUTH layer only it can take off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayPackage {
+    /// The consenting authority's case id.
+    pub case_id: String,
+    /// The consenting authority (the USR layers go back to it).
+    pub consenting_authority: u16,
+    /// The consent's nonce.
+    pub nonce: Hex,
+    /// The entries (AUTH layers).
+    pub entries: Vec<FoundEntry>,
+}
+
+/// A user entry with its AUTH layer taken off: the USR layer, readable only with the released
+/// encryption key of its day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsrLayer {
+    /// The minute its find-tag stands for (gives the day's key).
+    pub minute: u32,
+    /// The USR layer.
+    pub usr_layer: Hex,
+}
+
+/// Home authority → vault, then vault → consenting authority.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayedPackage {
+    /// The consenting authority's case id.
+    pub case_id: String,
+    /// The consenting authority.
+    pub consenting_authority: u16,
+    /// The consent's nonce.
+    pub nonce: Hex,
+    /// The USR layers.
+    pub entries: Vec<UsrLayer>,
+    /// Entries the home authority could not open either (sealed to yet another authority).
+    pub unopened: u32,
 }
 
 /// A registration as resolved.

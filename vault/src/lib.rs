@@ -4,11 +4,13 @@
 //! comes in and goes out as files (`exchange`).
 
 pub mod audit;
+pub mod card;
 pub mod chart;
 pub mod consent;
 pub mod error;
 pub mod exchange;
 pub mod export_file;
+pub mod forward;
 pub mod hex;
 pub mod import;
 pub mod keyfile;

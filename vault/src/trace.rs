@@ -26,8 +26,6 @@ pub fn trace(
     if file.stays.len() > MAX_STAYS {
         return Err(VaultError::bad_file("SCAN-key file", "too many stays"));
     }
-    let stays_total =
-        u32::try_from(file.stays.iter().filter(|s| !s.own_code).count()).unwrap_or(u32::MAX);
     let mut out: BTreeMap<u16, ContactsPackage> = BTreeMap::new();
     for stay in &file.stays {
         let bucket: [u8; 12] = stay.bucket.array().ok_or_else(|| {
@@ -52,7 +50,7 @@ pub fn trace(
                     .or_insert_with(|| ContactsPackage {
                         case_id: file.case_id.clone(),
                         consenting_authority,
-                        stays_total,
+                        infected_ref: None,
                         contacts: Vec::new(),
                     });
                 pkg.contacts.push(ContactRecord {
@@ -65,8 +63,16 @@ pub fn trace(
                     time_in: c.time_in.0,
                     time_out: c.time_out.0,
                     overlap_minutes: minutes,
+                    code_owner: false,
                 });
             }
+        }
+    }
+    // The person's own slot entries went to their home authority's package: it gets the sealed
+    // id to leave them out by.
+    if let Some(r) = &file.infected_ref {
+        if let Some(pkg) = out.get_mut(&r.authority) {
+            pkg.infected_ref = Some(r.sealed.clone());
         }
     }
     Ok(out)

@@ -14,7 +14,9 @@ use spur_protocol::time::{Day, RETENTION_DAYS};
 
 use crate::audit::{AuditLog, AuditReport};
 use crate::error::{Result, VaultError};
-use crate::exchange::{self, Envelope, PackageKind, ResolveRequest, ScanKeyFile, VAULT};
+use crate::exchange::{
+    self, Envelope, PackageKind, RelayedPackage, ResolveRequest, ScanKeyFile, VAULT,
+};
 use crate::export_file::ExportSource;
 use crate::keyfile;
 use crate::store::{sqlite::SqliteStore, ConsentRow, ImportCounts, Store};
@@ -45,6 +47,14 @@ pub struct Outgoing {
     pub to: u16,
     /// The file's bytes.
     pub bytes: Vec<u8>,
+}
+
+/// What a resolve request produced.
+pub struct ResolveResult {
+    /// The answer for the requesting authority.
+    pub answer: Outgoing,
+    /// Files sent on to other authorities (card owners, relayed user entries).
+    pub forwarded: Vec<Outgoing>,
 }
 
 /// What a trace produced.
@@ -241,21 +251,61 @@ impl Vault {
                 return Err(e);
             }
         };
-        let nonce: [u8; 16] = scan
-            .nonce
-            .array()
-            .ok_or_else(|| VaultError::bad_file("SCAN-key file", "bad nonce"))?;
-        match self.store.nonce_case(&nonce)? {
-            Some((case, auth)) if case == scan.case_id && auth == env.from => {}
-            _ => {
-                self.log(
-                    "trace-refused",
-                    json!({ "from": env.from, "case": scan.case_id, "reason": "no consent" }),
-                )?;
-                return Err(VaultError::Refused(format!(
-                    "no consent for case {} of authority {} was handled by this vault",
-                    scan.case_id, env.from
-                )));
+        if let Err(e) = spur_protocol::consent::validate_case_id(&scan.case_id) {
+            self.log(
+                "trace-refused",
+                json!({ "from": env.from, "reason": "bad case id" }),
+            )?;
+            return Err(e.into());
+        }
+        // A consent's nonce, or for a card-only person the authority's signed TMP-history request.
+        let card = match &scan.card_request {
+            Some(req) => match crate::card::check(&dir, env.from, &scan, &req.0) {
+                Ok(r) => {
+                    let tag = crate::card::request_tag(&req.0);
+                    if !self.store.use_nonce(
+                        &tag,
+                        &crate::card::case_marker(&scan.case_id),
+                        env.from,
+                    )? {
+                        self.log(
+                            "trace-refused",
+                            json!({ "from": env.from, "case": scan.case_id, "reason": "card request used before" }),
+                        )?;
+                        return Err(VaultError::Refused(
+                            "card trace: this TMP-history request was used for a trace before"
+                                .into(),
+                        ));
+                    }
+                    Some((r, tag))
+                }
+                Err(e) => {
+                    self.log(
+                        "trace-refused",
+                        json!({ "from": env.from, "case": scan.case_id, "reason": e.to_string() }),
+                    )?;
+                    return Err(e);
+                }
+            },
+            None => None,
+        };
+        if card.is_none() {
+            let nonce: [u8; 16] = scan
+                .nonce
+                .array()
+                .ok_or_else(|| VaultError::bad_file("SCAN-key file", "bad nonce"))?;
+            match self.store.nonce_case(&nonce)? {
+                Some((case, auth)) if case == scan.case_id && auth == env.from => {}
+                _ => {
+                    self.log(
+                        "trace-refused",
+                        json!({ "from": env.from, "case": scan.case_id, "reason": "no consent" }),
+                    )?;
+                    return Err(VaultError::Refused(format!(
+                        "no consent for case {} of authority {} was handled by this vault",
+                        scan.case_id, env.from
+                    )));
+                }
             }
         }
         let packages = crate::trace::trace(self.store.as_mut(), &scan, env.from)?;
@@ -280,19 +330,26 @@ impl Vault {
             files.push(Outgoing { to: *to, bytes });
         }
         let keys: usize = scan.stays.iter().map(|s| s.keys.len()).sum();
+        // A card trace names its request by digest (the QR id and slots stay with the authority).
+        let basis = match &card {
+            Some((_, tag)) => json!({ "card_request": data_encoding::HEXLOWER.encode(tag) }),
+            None => json!("consent"),
+        };
         self.log(
             "trace",
-            json!({ "from": env.from, "case": scan.case_id, "stays": scan.stays.len(), "scan_keys": keys, "contacts": contacts }),
+            json!({ "from": env.from, "case": scan.case_id, "basis": basis, "stays": scan.stays.len(), "scan_keys": keys, "contacts": contacts }),
         )?;
         Ok(TraceResult { files, contacts })
     }
 
-    /// Answers an authority's resolve request.
+    /// Answers an authority's resolve request, and sends on what the request forwards: card
+    /// owners to the authority their reference is sealed to (a contacts file), user entries to
+    /// the authority that can take off their AUTH layer (a relay file).
     pub fn resolve(
         &mut self,
         rng: &mut impl rand_core::CryptoRngCore,
         file: &[u8],
-    ) -> Result<Outgoing> {
+    ) -> Result<ResolveResult> {
         let dir = self.directory()?;
         let opened = exchange::open::<ResolveRequest>(
             file,
@@ -308,21 +365,32 @@ impl Vault {
                 return Err(e);
             }
         };
+        let forwards = match crate::forward::plan(self.store.as_mut(), &dir, env.from, &req) {
+            Ok(f) => f,
+            Err(e) => {
+                self.log(
+                    "resolve-refused",
+                    json!({ "from": env.from, "case": req.case_id, "reason": e.to_string() }),
+                )?;
+                return Err(e);
+            }
+        };
         let answer = crate::resolve::resolve(self.store.as_mut(), env.from, &req)?;
-        let auth = dir
-            .authority(env.from)
-            .ok_or(spur_protocol::ProtocolError::UnknownAuthority(env.from))?;
-        let bytes = exchange::seal(
-            rng,
-            Envelope {
-                kind: PackageKind::ResolveAnswer,
-                from: VAULT,
-                to: env.from,
-            },
-            &auth.seal,
-            &self.root,
-            &answer,
-        )?;
+        let bytes = self.seal_for(rng, &dir, PackageKind::ResolveAnswer, env.from, &answer)?;
+        let mut forwarded = Vec::new();
+        for (to, pkg) in &forwards.contacts {
+            let bytes = self.seal_for(rng, &dir, PackageKind::Contacts, *to, pkg)?;
+            forwarded.push(Outgoing { to: *to, bytes });
+        }
+        if let Some((to, pkg)) = &forwards.relay {
+            let bytes = self.seal_for(rng, &dir, PackageKind::Relay, *to, pkg)?;
+            forwarded.push(Outgoing { to: *to, bytes });
+        }
+        let owners: Vec<(u16, usize)> = forwards
+            .contacts
+            .iter()
+            .map(|(to, p)| (*to, p.contacts.len()))
+            .collect();
         self.log(
             "resolve",
             json!({
@@ -331,12 +399,89 @@ impl Vault {
                 "asked": { "registrations": req.registrations.len(), "places": req.places.len(), "personal": req.personal.len() },
                 "given": { "registrations": answer.registrations.len(), "places": answer.places.len(), "personal": answer.personal.len() },
                 "missing": answer.missing.len(),
+                "forwarded_owners": owners,
+                "relayed_entries": forwards.relay.as_ref().map(|(to, p)| json!({ "to": to, "entries": p.entries.len() })),
             }),
         )?;
-        Ok(Outgoing {
-            to: env.from,
-            bytes,
+        Ok(ResolveResult {
+            answer: Outgoing {
+                to: env.from,
+                bytes,
+            },
+            forwarded,
         })
+    }
+
+    /// Takes a home authority's relayed USR layers and seals them on to the consenting authority
+    /// (only for a consent this vault handed to that authority).
+    pub fn relay(
+        &mut self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        file: &[u8],
+    ) -> Result<Outgoing> {
+        let dir = self.directory()?;
+        let opened = exchange::open::<RelayedPackage>(
+            file,
+            PackageKind::Relayed,
+            VAULT,
+            &self.op,
+            Self::sender_key(&dir),
+        );
+        let (env, pkg) = match opened {
+            Ok(x) => x,
+            Err(e) => {
+                self.log("relay-refused", json!({ "reason": e.to_string() }))?;
+                return Err(e);
+            }
+        };
+        let nonce: [u8; 16] = pkg
+            .nonce
+            .array()
+            .ok_or_else(|| VaultError::bad_file("relayed file", "bad nonce"))?;
+        match self.store.nonce_case(&nonce)? {
+            Some((case, auth)) if case == pkg.case_id && auth == pkg.consenting_authority => {}
+            _ => {
+                self.log(
+                    "relay-refused",
+                    json!({ "from": env.from, "case": pkg.case_id, "reason": "no consent" }),
+                )?;
+                return Err(VaultError::Refused(format!(
+                    "no consent for case {} of authority {} was handled by this vault",
+                    pkg.case_id, pkg.consenting_authority
+                )));
+            }
+        }
+        let to = pkg.consenting_authority;
+        let bytes = self.seal_for(rng, &dir, PackageKind::Relayed, to, &pkg)?;
+        self.log(
+            "relay",
+            json!({ "from": env.from, "to": to, "case": pkg.case_id, "entries": pkg.entries.len(), "unopened": pkg.unopened }),
+        )?;
+        Ok(Outgoing { to, bytes })
+    }
+
+    fn seal_for<T: serde::Serialize>(
+        &self,
+        rng: &mut impl rand_core::CryptoRngCore,
+        dir: &Directory,
+        kind: PackageKind,
+        to: u16,
+        body: &T,
+    ) -> Result<Vec<u8>> {
+        let auth = dir
+            .authority(to)
+            .ok_or(spur_protocol::ProtocolError::UnknownAuthority(to))?;
+        exchange::seal(
+            rng,
+            Envelope {
+                kind,
+                from: VAULT,
+                to,
+            },
+            &auth.seal,
+            &self.root,
+            body,
+        )
     }
 
     /// The published statistics.

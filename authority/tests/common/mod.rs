@@ -281,7 +281,19 @@ impl Town {
 
     /// The infected user consents to `days` days from day 0: the release goes into the uploads.
     pub fn consent(&mut self, user: usize, days: u8, own_cards: &[usize]) -> ConsentCode {
-        let munich = self.desks.get(&self.users[user].home).unwrap();
+        let home = self.users[user].home;
+        self.consent_by(home, user, days, own_cards)
+    }
+
+    /// Like `consent`, with the code made by `authority` (not necessarily the user's home).
+    pub fn consent_by(
+        &mut self,
+        authority: u16,
+        user: usize,
+        days: u8,
+        own_cards: &[usize],
+    ) -> ConsentCode {
+        let munich = self.desks.get(&authority).unwrap();
         let now = at(u32::from(days), 10, 0);
         let made = spur_authority::code::make(
             munich,
@@ -350,39 +362,47 @@ impl Town {
         let pkg = self.vault.consent(&mut self.rng, &pending[0]).unwrap();
         let desk = &self.desks[&pkg.to];
         let opened = open::open_consent(desk, &mut self.rng, &pkg.bytes, histories).unwrap();
-        assert!(opened.notes.is_empty(), "{:?}", opened.notes);
+        assert!(
+            opened.notes.iter().all(|n| n.contains("relayed there")),
+            "{:?}",
+            opened.notes
+        );
         case::save(
             &case::case_path(&desk.cases_dir().unwrap(), &opened.case.case_id),
             &opened.case,
         )
         .unwrap();
         let consenting = pkg.to;
-        let mut queue: Vec<(u16, Vec<u8>)> = vec![(consenting, opened.resolve_file)];
-        let traced = self.vault.trace(&mut self.rng, &opened.scan_file).unwrap();
-        for f in traced.files {
-            let (_, req) =
-                open::open_contacts(&self.desks[&f.to], &mut self.rng, &f.bytes).unwrap();
-            if let Some(r) = req {
-                queue.push((f.to, r));
-            }
-        }
-        while let Some((who, req)) = queue.pop() {
-            let ans = self.vault.resolve(&mut self.rng, &req).unwrap();
-            assert_eq!(ans.to, who);
-            if let Some(more) =
-                open::open_resolved(&self.desks[&who], &mut self.rng, &ans.bytes).unwrap()
-            {
-                queue.push((who, more));
-            }
-        }
+        self.play(
+            vec![opened.scan_file],
+            vec![(consenting, opened.resolve_file)],
+        );
+        self.lists(consenting, "M-2026-0042")
+    }
+
+    /// Plays the files until nothing is left to send.
+    pub fn play(&mut self, scans: Vec<Vec<u8>>, requests: Vec<(u16, Vec<u8>)>) {
+        let desks = &self.desks;
+        spur_authority::playthrough::play(
+            &mut self.vault,
+            |id| desks.get(&id),
+            &mut self.rng,
+            scans,
+            requests,
+        )
+        .unwrap();
+    }
+
+    /// Each desk's contact list of a case.
+    pub fn lists(&self, consenting: u16, case_id: &str) -> BTreeMap<u16, ContactList> {
         let mut lists = BTreeMap::new();
         for (id, desk) in &self.desks {
             let cases = desk.cases_dir().unwrap();
             let cf: Option<case::ContactFile> =
-                case::load(&case::contacts_path(&cases, consenting, "M-2026-0042")).unwrap();
+                case::load(&case::contacts_path(&cases, consenting, case_id)).unwrap();
             if let Some(cf) = cf {
                 let own: Option<case::CaseFile> = if *id == consenting {
-                    case::load(&case::case_path(&cases, "M-2026-0042")).unwrap()
+                    case::load(&case::case_path(&cases, case_id)).unwrap()
                 } else {
                     None
                 };

@@ -134,25 +134,18 @@ pub async fn run(
         &case::case_path(&desk.cases_dir()?, &opened.case.case_id),
         &opened.case,
     )?;
-    counts.files_to_vault += 2;
-    let traced = stage.vault.trace(rng, &opened.scan_file)?;
-    let mut queue: Vec<(u16, Vec<u8>)> = vec![(consenting, opened.resolve_file)];
-    for f in traced.files {
-        counts.files_to_desks += 1;
-        let (_, req) = open::open_contacts(stage.desk(f.to)?, rng, &f.bytes)?;
-        if let Some(r) = req {
-            counts.files_to_vault += 1;
-            queue.push((f.to, r));
-        }
-    }
-    while let Some((who, req)) = queue.pop() {
-        let ans = stage.vault.resolve(rng, &req)?;
-        counts.files_to_desks += 1;
-        if let Some(more) = open::open_resolved(stage.desk(who)?, rng, &ans.bytes)? {
-            counts.files_to_vault += 1;
-            queue.push((who, more));
-        }
-    }
+    let moved = {
+        let desks = &stage.desks;
+        spur_authority::playthrough::play(
+            &mut stage.vault,
+            |id| desks.iter().find(|d| d.id == id),
+            rng,
+            vec![opened.scan_file],
+            vec![(consenting, opened.resolve_file)],
+        )?
+    };
+    counts.files_to_vault += moved.to_vault;
+    counts.files_to_desks += moved.to_desks;
     let mut lists = BTreeMap::new();
     for desk in &stage.desks {
         let cases = desk.cases_dir()?;

@@ -1,0 +1,77 @@
+//! Tracing a card-only person: someone without a smartphone who is infected hands the authority
+//! their printed personal code (and its PIN). The desk reads the card's QR id and TAG key, signs
+//! a request for the card's past TMP keys (`crate::history`), and with the TAG server's answer
+//! derives the SCAN keys of every slot; the vault accepts the same signed request in place of a
+//! consent release (`spur_vault::card`). Everyone who scanned the card in those slots is found.
+
+use spur_protocol::consent::validate_case_id;
+use spur_protocol::history::HistoryRequest;
+use spur_protocol::tag::{QrId, TagKey};
+use spur_vault::error::{Result, VaultError};
+use spur_vault::exchange::PackageKind;
+use spur_vault::hex::Hex;
+
+use crate::case::CaseFile;
+use crate::desk::Desk;
+use crate::open::{own_code_stay, to_vault, TmpHistory};
+use crate::stays;
+
+/// A card trace ready for the vault.
+pub struct CardOpened {
+    /// The case file (saved by the caller).
+    pub case: CaseFile,
+    /// The SCAN-key file, carrying the signed request.
+    pub scan_file: Vec<u8>,
+}
+
+/// Builds the SCAN-key file of a card-only case from the card (`id`, and `tag` with the PIN
+/// already mixed in), the signed request this desk made for it and the TAG server's answer.
+pub fn card_trace(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    case_id: &str,
+    id: &QrId,
+    tag: &TagKey,
+    request: &[u8],
+    history: &TmpHistory,
+) -> Result<CardOpened> {
+    validate_case_id(case_id)?;
+    let req = HistoryRequest::verify_signed(request, &desk.directory)?;
+    let refuse = |r: &str| VaultError::Refused(format!("card trace: {r}"));
+    if req.authority != desk.id {
+        return Err(refuse("the TMP-history request is another authority's"));
+    }
+    if req.qr_id != *id || history.qr_id != *id {
+        return Err(refuse(
+            "the request, the TAG server's answer and the card name different codes",
+        ));
+    }
+    let (first, last) = (req.first.0, req.last.0);
+    let Some((mut stay, keys)) = own_code_stay(id, tag, history, |s| s >= first && s <= last, 0)?
+    else {
+        return Err(refuse(
+            "the TAG server's answer has no key for the requested slots",
+        ));
+    };
+    stay.label = Some("the infected person's printed card".into());
+    let all = vec![(stay, keys)];
+    let case = CaseFile {
+        case_id: case_id.to_owned(),
+        nonce: Hex::default(),
+        stays: all.iter().map(|(s, _)| s.clone()).collect(),
+        registration_id: Hex::default(),
+        home_authority: desk.id,
+        release_auth_part: Hex::default(),
+    };
+    let scan = stays::scan_file(
+        case_id,
+        &Hex::default(),
+        &all,
+        None,
+        Some(Hex(request.to_vec())),
+    );
+    Ok(CardOpened {
+        scan_file: to_vault(desk, rng, PackageKind::ScanKeys, &scan)?,
+        case,
+    })
+}
