@@ -50,6 +50,7 @@ pub struct Outgoing {
 }
 
 /// What a resolve request produced.
+#[derive(Debug)]
 pub struct ResolveResult {
     /// The answer for the requesting authority.
     pub answer: Outgoing,
@@ -57,7 +58,15 @@ pub struct ResolveResult {
     pub forwarded: Vec<Outgoing>,
 }
 
+impl std::fmt::Debug for Outgoing {
+    // The bytes are a sealed file: their length says enough in a test failure.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Outgoing(to {}, {} bytes)", self.to, self.bytes.len())
+    }
+}
+
 /// What a trace produced.
+#[derive(Debug)]
 pub struct TraceResult {
     /// One contact file per authority.
     pub files: Vec<Outgoing>,
@@ -290,11 +299,11 @@ impl Vault {
             None => None,
         };
         if card.is_none() {
-            let nonce: [u8; 16] = scan
-                .nonce
-                .array()
-                .ok_or_else(|| VaultError::bad_file("SCAN-key file", "bad nonce"))?;
-            match self.store.nonce_case(&nonce)? {
+            let handed = match scan.nonce.array::<16>() {
+                Some(n) => self.store.nonce_case(&n)?,
+                None => None,
+            };
+            match handed {
                 Some((case, auth)) if case == scan.case_id && auth == env.from => {}
                 _ => {
                     self.log(
@@ -302,7 +311,7 @@ impl Vault {
                         json!({ "from": env.from, "case": scan.case_id, "reason": "no consent" }),
                     )?;
                     return Err(VaultError::Refused(format!(
-                        "no consent for case {} of authority {} was handled by this vault",
+                        "no consent for case {} of authority {} was handled by this vault, and no card request came with the file",
                         scan.case_id, env.from
                     )));
                 }
