@@ -9,6 +9,8 @@
 use rxing::common::{BitArray, BitFieldBaseType, BitMatrix, BIT_FIELD_BASE_BITS};
 
 const BLOCK: usize = 8;
+/// Pixels per word of a bit matrix row.
+const WORD: usize = BIT_FIELD_BASE_BITS;
 
 /// Sum, minimum and maximum of every 8×8 block of a frame.
 pub(crate) struct BlockStats<'a> {
@@ -32,29 +34,56 @@ impl<'a> BlockStats<'a> {
         let mut sum = vec![0u16; bw * bh];
         let mut min = vec![255u8; bw * bh];
         let mut max = vec![0u8; bw * bh];
-        for by in 0..bh {
+        // Per block row: the column-wise sum, minimum and maximum over its eight pixel rows
+        // first (element-wise over whole rows, which vectorises), then eight columns per block.
+        let mut col_sum = vec![0u16; w];
+        let mut col_min = vec![0u8; w];
+        let mut col_max = vec![0u8; w];
+        for (by, ((sums, mins), maxs)) in sum
+            .chunks_exact_mut(bw)
+            .zip(min.chunks_exact_mut(bw))
+            .zip(max.chunks_exact_mut(bw))
+            .enumerate()
+        {
             // The last block row and column overlap the previous ones to stay inside the frame.
             let y0 = (by * BLOCK).min(h - BLOCK);
+            col_sum.fill(0);
+            col_min.fill(255);
+            col_max.fill(0);
             for y in y0..y0 + BLOCK {
                 let row = luma.get(y * w..y * w + w).unwrap_or_default();
-                for bx in 0..bw {
-                    let x0 = (bx * BLOCK).min(w - BLOCK);
-                    let px = row.get(x0..x0 + BLOCK).unwrap_or_default();
-                    let i = by * bw + bx;
-                    let (mut s, mut lo, mut hi) = (0u16, 255u8, 0u8);
-                    for p in px {
-                        s += u16::from(*p);
-                        lo = lo.min(*p);
-                        hi = hi.max(*p);
-                    }
-                    if let (Some(a), Some(b), Some(c)) =
-                        (sum.get_mut(i), min.get_mut(i), max.get_mut(i))
-                    {
-                        *a += s;
-                        *b = (*b).min(lo);
-                        *c = (*c).max(hi);
-                    }
+                for (((p, s), lo), hi) in row
+                    .iter()
+                    .zip(col_sum.iter_mut())
+                    .zip(col_min.iter_mut())
+                    .zip(col_max.iter_mut())
+                {
+                    *s += u16::from(*p);
+                    *lo = (*lo).min(*p);
+                    *hi = (*hi).max(*p);
                 }
+            }
+            for (bx, ((s, lo), hi)) in sums
+                .iter_mut()
+                .zip(mins.iter_mut())
+                .zip(maxs.iter_mut())
+                .enumerate()
+            {
+                let x0 = (bx * BLOCK).min(w - BLOCK);
+                let cols = x0..x0 + BLOCK;
+                *s = col_sum.get(cols.clone()).unwrap_or_default().iter().sum();
+                *lo = col_min
+                    .get(cols.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .fold(255, u8::min);
+                *hi = col_max
+                    .get(cols)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .fold(0, u8::max);
             }
         }
         Some(BlockStats {
@@ -100,32 +129,20 @@ impl<'a> BlockStats<'a> {
                 }
             })
             .collect();
-        let mut threshold = vec![0u8; bw * bh];
+        let counts: Vec<u16> = known.iter().map(|v| u16::from(*v > 0)).collect();
+        let sums = sum5x5(&known, bw, bh);
+        let counts = sum5x5(&counts, bw, bh);
         let mut last = 0u8;
-        for by in 0..bh {
-            let top = by.clamp(2, bh - 3) - 2;
-            for bx in 0..bw {
-                let left = bx.clamp(2, bw - 3) - 2;
-                let (mut sum, mut n) = (0u32, 0u32);
-                for yy in top..top + 5 {
-                    for v in known
-                        .get(yy * bw + left..yy * bw + left + 5)
-                        .unwrap_or_default()
-                    {
-                        if *v > 0 {
-                            sum += u32::from(*v);
-                            n += 1;
-                        }
-                    }
-                }
-                if let Some(avg) = sum.checked_div(n) {
+        let threshold: Vec<u8> = sums
+            .iter()
+            .zip(&counts)
+            .map(|(sum, n)| {
+                if let Some(avg) = sum.checked_div(*n) {
                     last = avg as u8;
                 }
-                if let Some(t) = threshold.get_mut(by * bw + bx) {
-                    *t = last;
-                }
-            }
-        }
+                last
+            })
+            .collect();
         self.apply(&threshold)
     }
 
@@ -134,50 +151,55 @@ impl<'a> BlockStats<'a> {
         let (bw, bh) = (self.bw, self.bh);
         let black = self.black_points(u16::from(min_range));
         // Threshold of each block: the mean black point of the 5×5 blocks around it.
-        let mut threshold = vec![0u8; bw * bh];
-        for by in 0..bh {
-            let top = by.clamp(2, bh - 3) - 2;
-            for bx in 0..bw {
-                let left = bx.clamp(2, bw - 3) - 2;
-                let mut sum = 0u32;
-                for yy in top..top + 5 {
-                    for v in black
-                        .get(yy * bw + left..yy * bw + left + 5)
-                        .unwrap_or_default()
-                    {
-                        sum += u32::from(*v);
-                    }
-                }
-                if let Some(t) = threshold.get_mut(by * bw + bx) {
-                    *t = (sum / 25) as u8;
-                }
-            }
-        }
+        let black: Vec<u16> = black.iter().map(|v| u16::from(*v)).collect();
+        let threshold: Vec<u8> = sum5x5(&black, bw, bh)
+            .iter()
+            .map(|s| (s / 25) as u8)
+            .collect();
         self.apply(&threshold)
     }
 
     /// Sets the bits of pixels at or below their block's threshold.
     fn apply(&self, threshold: &[u8]) -> Option<BitMatrix> {
-        let (w, h, bw, bh) = (self.w, self.h, self.bw, self.bh);
+        let (w, h, bw) = (self.w, self.h, self.bw);
         let mut bits = BitMatrix::new(u32::try_from(w).ok()?, u32::try_from(h).ok()?).ok()?;
         let mut row_bits = BitArray::with_size(w);
-        for y in 0..h {
-            let by = (y / BLOCK).min(bh - 1);
-            let row = self.luma.get(y * w..y * w + w).unwrap_or_default();
+        // The thresholds of one block row spread out to one per pixel, padded to whole words,
+        // so that the inner loop is a plain byte comparison the compiler can vectorise (this
+        // loop is most of a pass's time on a frame without a code).
+        let padded = w.div_ceil(WORD) * WORD;
+        let mut pixel_threshold = vec![0u8; padded];
+        let mut last_row = vec![0u8; padded];
+        for (by, rows) in (0..h).step_by(BLOCK).enumerate() {
             let thr = threshold.get(by * bw..by * bw + bw).unwrap_or_default();
-            for (word_no, chunk) in row.chunks(BIT_FIELD_BASE_BITS).enumerate() {
-                let mut word: BitFieldBaseType = 0;
-                let x0 = word_no * BIT_FIELD_BASE_BITS;
-                for (i, p) in chunk.iter().enumerate() {
-                    let t = thr
-                        .get(((x0 + i) / BLOCK).min(bw - 1))
-                        .copied()
-                        .unwrap_or(0);
-                    word |= BitFieldBaseType::from(*p <= t) << i;
-                }
-                row_bits.setBulk(x0, word);
+            for (t, px) in thr.iter().zip(pixel_threshold.chunks_mut(BLOCK)) {
+                px.fill(*t);
             }
-            bits.setRow(y as u32, &row_bits);
+            for y in rows..(rows + BLOCK).min(h) {
+                let row = self.luma.get(y * w..y * w + w).unwrap_or_default();
+                // The last partial word compares against a zero-padded copy of the row.
+                let full = row.len() / WORD * WORD;
+                let (head, tail) = row.split_at(full);
+                if let Some(pad) = last_row.get_mut(..tail.len()) {
+                    pad.copy_from_slice(tail);
+                }
+                let words = head.chunks_exact(WORD).chain(
+                    last_row
+                        .chunks_exact(WORD)
+                        .take(usize::from(!tail.is_empty())),
+                );
+                for (word_no, (px, th)) in words.zip(pixel_threshold.chunks_exact(WORD)).enumerate()
+                {
+                    let x0 = word_no * WORD;
+                    // Bits past the frame's right edge stay clear.
+                    let keep = match w - x0 {
+                        n if n >= WORD => BitFieldBaseType::MAX,
+                        n => (1 << n) - 1,
+                    };
+                    row_bits.setBulk(x0, pack(px, th) & keep);
+                }
+                bits.setRow(y as u32, &row_bits);
+            }
         }
         Some(bits)
     }
@@ -216,6 +238,34 @@ impl<'a> BlockStats<'a> {
     }
 }
 
+/// Sum of the 5×5 blocks around each block (the window moves inward at the frame's edges,
+/// so every sum has 25 terms), computed as a row pass and a column pass. Needs `bw`, `bh` ≥ 5.
+fn sum5x5(values: &[u16], bw: usize, bh: usize) -> Vec<u32> {
+    let window = |i: usize, n: usize| i.clamp(2, n - 3) - 2;
+    let mut rows = vec![0u32; bw * bh];
+    for (src, dst) in values.chunks_exact(bw).zip(rows.chunks_exact_mut(bw)) {
+        for (bx, d) in dst.iter_mut().enumerate() {
+            let left = window(bx, bw);
+            *d = src
+                .get(left..left + 5)
+                .unwrap_or_default()
+                .iter()
+                .map(|v| u32::from(*v))
+                .sum();
+        }
+    }
+    let mut out = vec![0u32; bw * bh];
+    for (by, dst) in out.chunks_exact_mut(bw).enumerate() {
+        let top = window(by, bh);
+        for src in rows.chunks_exact(bw).skip(top).take(5) {
+            for (d, v) in dst.iter_mut().zip(src) {
+                *d += v;
+            }
+        }
+    }
+    out
+}
+
 /// The value that `quantile` of `n` grey values stay below.
 fn quantile_of(values: impl Iterator<Item = u8>, n: usize, quantile: f64) -> u8 {
     let mut hist = [0usize; 256];
@@ -233,4 +283,153 @@ fn quantile_of(values: impl Iterator<Item = u8>, n: usize, quantile: f64) -> u8 
         }
     }
     255
+}
+
+/// One word of a bit matrix row: bit `i` is set when pixel `i` is at or below its threshold.
+/// Both slices are one word long. The comparisons go to a byte array (vectorised) and each
+/// eight 0/1 bytes become eight bits with one multiplication: bit `i` of byte `i` lands in the
+/// top byte at position `i`, and no two partial products overlap, so nothing carries.
+fn pack(pixels: &[u8], thresholds: &[u8]) -> BitFieldBaseType {
+    let mut dark = [0u8; WORD];
+    for ((d, p), t) in dark.iter_mut().zip(pixels).zip(thresholds) {
+        *d = u8::from(p <= t);
+    }
+    let mut word: BitFieldBaseType = 0;
+    for (k, bytes) in dark.chunks_exact(8).enumerate() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(bytes);
+        let bits = u64::from_le_bytes(eight).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        word |= (bits as BitFieldBaseType) << (8 * k);
+    }
+    word
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    //! The word-at-a-time binariser against a per-pixel reference of the same rules.
+
+    use super::*;
+
+    /// Per-pixel reference: block statistics, 5×5 averages and comparisons written plainly.
+    fn reference(luma: &[u8], w: usize, h: usize, midpoint: Option<u8>) -> Vec<bool> {
+        let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
+        let (mut sum, mut lo, mut hi) = (
+            vec![0u16; bw * bh],
+            vec![255u8; bw * bh],
+            vec![0u8; bw * bh],
+        );
+        for by in 0..bh {
+            for bx in 0..bw {
+                let (y0, x0) = ((by * BLOCK).min(h - BLOCK), (bx * BLOCK).min(w - BLOCK));
+                for y in y0..y0 + BLOCK {
+                    for x in x0..x0 + BLOCK {
+                        let p = luma[y * w + x];
+                        sum[by * bw + bx] += u16::from(p);
+                        lo[by * bw + bx] = lo[by * bw + bx].min(p);
+                        hi[by * bw + bx] = hi[by * bw + bx].max(p);
+                    }
+                }
+            }
+        }
+        let stats = BlockStats::new(luma, w, h).unwrap();
+        assert_eq!(
+            (stats.sum.clone(), stats.min.clone(), stats.max.clone()),
+            (sum, lo.clone(), hi.clone())
+        );
+        let mut threshold = vec![0u8; bw * bh];
+        let mut last = 0u8;
+        let black = stats.black_points(24);
+        for by in 0..bh {
+            for bx in 0..bw {
+                let (top, left) = (by.clamp(2, bh - 3) - 2, bx.clamp(2, bw - 3) - 2);
+                let (mut s, mut n) = (0u32, 0u32);
+                for yy in top..top + 5 {
+                    for xx in left..left + 5 {
+                        let i = yy * bw + xx;
+                        match midpoint {
+                            None => {
+                                s += u32::from(black[i]);
+                                n += 1;
+                            }
+                            Some(floor) if hi[i] - lo[i] > floor => {
+                                s += (u32::from(lo[i]) + u32::from(hi[i])) / 2;
+                                n += 1;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                }
+                if n > 0 {
+                    last = (s / n) as u8;
+                }
+                threshold[by * bw + bx] = last;
+            }
+        }
+        (0..w * h)
+            .map(|i| luma[i] <= threshold[(i / w / BLOCK) * bw + (i % w) / BLOCK])
+            .collect()
+    }
+
+    fn frame(w: usize, h: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed | 1;
+        (0..w * h)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Blocky content with noise, so that flat and busy blocks both occur.
+                let base = ((i % w) / 24 + (i / w) / 24) % 3 * 70;
+                (base as u64 + x % 30) as u8
+            })
+            .collect()
+    }
+
+    fn same(bits: &BitMatrix, want: &[bool], w: usize, h: usize) {
+        for y in 0..h {
+            for x in 0..w {
+                assert_eq!(
+                    bits.get(x as u32, y as u32),
+                    want[y * w + x],
+                    "pixel {x},{y} of {w}×{h}"
+                );
+            }
+        }
+        // Nothing set past the right edge (the padding of the last word).
+        let row_words = bits.getRowSize();
+        assert_eq!(row_words, w.div_ceil(WORD));
+        for y in 0..h {
+            let row = bits.getRow(y as u32);
+            let set = (0..row.get_size()).filter(|x| row.get(*x)).count();
+            assert_eq!(set, want[y * w..y * w + w].iter().filter(|b| **b).count());
+        }
+    }
+
+    #[test]
+    fn matches_the_per_pixel_reference() {
+        for (w, h) in [(40, 40), (101, 77), (128, 64), (1280, 720), (333, 250)] {
+            let luma = frame(w, h, (w * h) as u64);
+            let stats = BlockStats::new(&luma, w, h).unwrap();
+            same(
+                &stats.binarize(24).unwrap(),
+                &reference(&luma, w, h, None),
+                w,
+                h,
+            );
+            for floor in [6, 20] {
+                let bits = stats.binarize_midpoint(floor).unwrap();
+                same(&bits, &reference(&luma, w, h, Some(floor)), w, h);
+            }
+        }
+    }
+
+    #[test]
+    fn pack_sets_one_bit_per_dark_pixel() {
+        let px: Vec<u8> = (0..WORD).map(|i| (i * 37 % 256) as u8).collect();
+        let th = vec![100u8; WORD];
+        let word = pack(&px, &th);
+        for (i, p) in px.iter().enumerate() {
+            assert_eq!(word >> i & 1 == 1, *p <= 100, "bit {i}");
+        }
+    }
 }

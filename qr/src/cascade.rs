@@ -67,15 +67,19 @@ fn low_contrast_floor(stats: &BlockStats<'_>) -> u8 {
 /// Halves the frame each way by averaging 2×2 pixels.
 fn downscale2(luma: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
     let (hw, hh) = (w / 2, h / 2);
-    let mut out = Vec::with_capacity(hw * hh);
-    for y in 0..hh {
+    let mut out = vec![0u8; hw * hh];
+    // Two rows added element-wise first (vectorises), then pairs of columns.
+    let mut pair = vec![0u16; w];
+    for (y, dst) in out.chunks_exact_mut(hw.max(1)).enumerate().take(hh) {
         let r0 = luma.get(2 * y * w..2 * y * w + w).unwrap_or_default();
         let r1 = luma
             .get((2 * y + 1) * w..(2 * y + 1) * w + w)
             .unwrap_or_default();
-        for (a, b) in r0.chunks_exact(2).zip(r1.chunks_exact(2)).take(hw) {
-            let s: u16 = a.iter().chain(b).map(|v| u16::from(*v)).sum();
-            out.push((s / 4) as u8);
+        for ((s, a), b) in pair.iter_mut().zip(r0).zip(r1) {
+            *s = u16::from(*a) + u16::from(*b);
+        }
+        for (d, s) in dst.iter_mut().zip(pair.chunks_exact(2)) {
+            *d = (s.iter().sum::<u16>() / 4) as u8;
         }
     }
     (out, hw, hh)
