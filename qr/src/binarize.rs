@@ -360,8 +360,8 @@ mod tests {
                         }
                     }
                 }
-                if n > 0 {
-                    last = (s / n) as u8;
+                if let Some(avg) = s.checked_div(n) {
+                    last = avg as u8;
                 }
                 threshold[by * bw + bx] = last;
             }
