@@ -411,6 +411,15 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 "sent {}, pending {}, waiting {}, lost {}, refused {}",
                 r.sent, r.pending, r.waiting, r.lost, r.refused
             );
+            // The same sentences the phone shows, so a tester sees what the counts mean.
+            if r.pending > 0 {
+                let m = spur_core::texts::Msg::new("sync-pending").num("count", r.pending);
+                println!("{}", app.say(&m));
+            }
+            if r.lost > 0 {
+                let m = spur_core::texts::Msg::new("sync-lost").num("count", r.lost);
+                println!("{}", app.say(&m));
+            }
         }
         Cmd::Consent { url, phone } => {
             let req = app.consent_request(&url).await?;

@@ -49,7 +49,28 @@ enum BenchCommand {
     Server(bench_server::Args),
 }
 
+/// Exits quietly when standard output is a closed pipe (`spur … | head`): `println!` panics on
+/// EPIPE, and the Rust runtime ignores SIGPIPE, so without this every early-closing reader would
+/// see a panic message. Other panics keep the default report.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        // std's message for a failed print; os error 32 is EPIPE on Linux and macOS.
+        if payload.starts_with("failed printing to stdout") && payload.contains("os error 32") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> std::process::ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),

@@ -28,6 +28,10 @@ enum What {
         /// POST server port.
         #[arg(long, default_value_t = 8082)]
         post_port: u16,
+        /// A vault folder (`spur vault init`, `spur vault sign-directory`): serve its signed
+        /// directory and print the `spur app init` line for these servers.
+        #[arg(long)]
+        vault: Option<PathBuf>,
     },
     /// Pull the POST server's export into files the vault imports offline.
     Pull(spur_server::pull::PullArgs),
@@ -42,7 +46,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             data_dir,
             tag_port,
             post_port,
-        } => spur_server::run::run_dev(&data_dir, tag_port, post_port),
+            vault,
+        } => spur_server::run::run_dev(&data_dir, tag_port, post_port, vault.as_deref()),
         What::Pull(a) => spur_server::pull::run(a),
     }
 }

@@ -209,13 +209,26 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Binds and says so on stdout with the port only (no address is ever printed).
 async fn bind(what: &str, addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
-    let l = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on the {what} port {}", addr.port()))?;
-    let port = l.local_addr()?.port();
-    println!("spur {what} server ready on port {port}");
-    std::io::stdout().flush()?;
+    let l = listen(what, addr).await?;
+    ready(what, &l)?;
     Ok(l)
+}
+
+/// Binds without saying so yet.
+async fn listen(what: &str, addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on the {what} port {}", addr.port()))
+}
+
+/// The one line a server prints: `spur <what> server ready on port N`.
+fn ready(what: &str, l: &tokio::net::TcpListener) -> anyhow::Result<()> {
+    println!(
+        "spur {what} server ready on port {}",
+        l.local_addr()?.port()
+    );
+    std::io::stdout().flush()?;
+    Ok(())
 }
 
 /// Runs the TAG server until SIGTERM/Ctrl-C.
@@ -259,8 +272,29 @@ pub fn run_post(args: PostArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Runs both servers on 127.0.0.1 for development, with files under `data_dir`.
-pub fn run_dev(data_dir: &Path, tag_port: u16, post_port: u16) -> anyhow::Result<()> {
+/// The hex line of a public key file written by `spur vault init` (`spur <kind> v1`, then hex).
+fn public_key_hex(path: &Path) -> anyhow::Result<String> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines();
+    let head = lines.next().unwrap_or("");
+    let hex = lines.next().unwrap_or("").trim();
+    if !head.starts_with("spur ") || hex.len() != 64 {
+        bail!("{} is not a spur public key file", path.display());
+    }
+    Ok(hex.to_owned())
+}
+
+/// Runs both servers on 127.0.0.1 for development, with files under `data_dir`. With `vault` (a
+/// folder made by `spur vault init` and `spur vault sign-directory`) the TAG server serves that
+/// signed directory, and the exact `spur app init` line an app needs is printed and written to
+/// `data_dir/app-init.txt`; without it apps cannot register, and the output says how to fix that.
+pub fn run_dev(
+    data_dir: &Path,
+    tag_port: u16,
+    post_port: u16,
+    vault: Option<&Path>,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let token_file = data_dir.join("export-token");
@@ -277,13 +311,21 @@ pub fn run_dev(data_dir: &Path, tag_port: u16, post_port: u16) -> anyhow::Result
         header_timeout: 10,
         request_timeout: 30,
     };
+    let keys = match vault {
+        Some(v) => Some((
+            public_key_hex(&v.join("op.pub"))?,
+            public_key_hex(&v.join("root.pub"))?,
+            v.join("directory.bin"),
+        )),
+        None => None,
+    };
     let tag = TagArgs {
         listen: loopback(tag_port),
         secret_file: data_dir.join("tag-secret"),
         create_secret: true,
         tmp_window_hours: 24,
-        directory: None,
-        directory_root: None,
+        directory: keys.as_ref().map(|k| k.2.clone()),
+        directory_root: keys.as_ref().map(|k| k.1.clone()),
         limits: dev_limits.clone(),
     };
     let post = PostArgs {
@@ -304,8 +346,12 @@ pub fn run_dev(data_dir: &Path, tag_port: u16, post_port: u16) -> anyhow::Result
         token_file.display()
     );
     runtime()?.block_on(async move {
-        let tl = bind("tag", tag.listen).await?;
-        let pl = bind("post", post.listen).await?;
+        let tl = listen("tag", tag.listen).await?;
+        let pl = listen("post", post.listen).await?;
+        // Before the ready lines: whoever waits for them finds the app's configuration written.
+        app_init_line(data_dir, keys.as_ref(), &tl, &pl)?;
+        ready("tag", &tl)?;
+        ready("post", &pl)?;
         let limits = post_state.limits.clone();
         let sweeper = tokio::spawn(crate::post::retention::run(
             store,
@@ -328,4 +374,34 @@ pub fn run_dev(data_dir: &Path, tag_port: u16, post_port: u16) -> anyhow::Result
         sweeper.abort();
         Ok(())
     })
+}
+
+/// Prints (and writes to `data_dir/app-init.txt`) what `spur app init` needs to use the dev
+/// servers, or, without a vault, why an app cannot register against them yet.
+fn app_init_line(
+    data_dir: &Path,
+    keys: Option<&(String, String, PathBuf)>,
+    tag: &tokio::net::TcpListener,
+    post: &tokio::net::TcpListener,
+) -> anyhow::Result<()> {
+    let Some((op, root, _)) = keys else {
+        println!(
+            "spur dev: no --vault given, so the TAG server serves no signed directory and apps \
+             cannot register; make one with `spur vault init`, `spur authority init`, \
+             `spur vault sign-directory` and start again with --vault DIR"
+        );
+        return Ok(());
+    };
+    let line = format!(
+        "spur app init --host spur.dev --tag-url http://127.0.0.1:{} --post-url \
+         http://127.0.0.1:{} --op-key {op} --root-key {root} --test-kdf",
+        tag.local_addr()?.port(),
+        post.local_addr()?.port()
+    );
+    let file = data_dir.join("app-init.txt");
+    std::fs::write(&file, format!("{line}\n"))
+        .with_context(|| format!("writing {}", file.display()))?;
+    println!("spur dev: configure an app with: {line}");
+    std::io::stdout().flush()?;
+    Ok(())
 }
