@@ -1,4 +1,5 @@
-//! The decoding cascade: cheap passes first, costlier ones only while nothing was found.
+//! The decoding cascade: cheap passes first, costlier ones only while nothing was read, and
+//! the rescue passes only when an earlier pass saw evidence of a code.
 
 use crate::binarize::BlockStats;
 use crate::detect::read;
@@ -18,16 +19,41 @@ pub enum Pass {
     LowContrast,
     /// Half resolution, block-midpoint thresholds.
     HalfLowContrast,
+    /// Full resolution, ZXing's contrast floor, the detector looking at every third row
+    /// (small codes in large frames).
+    Thorough,
+}
+
+impl Pass {
+    /// Whether the pass runs only after an earlier pass found a finder pattern. On frames
+    /// without a code the first two passes find none (0 of 40 seeded no-code frames at 720p
+    /// and 1080p had one in the standard pass, 1 of 40 in the low-contrast pass), while every
+    /// frame with a code that a later pass read had at least one: so the later passes cost
+    /// nothing on empty frames, which are most of what a camera delivers.
+    pub fn needs_evidence(self) -> bool {
+        matches!(self, Pass::Half | Pass::HalfLowContrast | Pass::Thorough)
+    }
 }
 
 /// spur's cascade, chosen by `spur bench decode` (see `docs/decoding.md`).
-pub const SPUR_PASSES: &[Pass] = &[Pass::Standard, Pass::LowContrast, Pass::Half];
+pub const SPUR_PASSES: &[Pass] = &[
+    Pass::Standard,
+    Pass::LowContrast,
+    Pass::Half,
+    Pass::HalfLowContrast,
+    Pass::Thorough,
+];
 
 /// Runs `passes` on tight `w`×`h` luma until one decodes; the text of the first symbol found.
+/// Passes that [`Pass::needs_evidence`] are skipped until a finder pattern has been seen.
 pub fn read_luma(luma: &[u8], w: usize, h: usize, passes: &[Pass]) -> Option<String> {
     let full = BlockStats::new(luma, w, h)?;
     let mut half_luma: Option<(Vec<u8>, usize, usize)> = None;
+    let mut finders = 0;
     for pass in passes {
+        if pass.needs_evidence() && finders == 0 {
+            continue;
+        }
         let half = matches!(pass, Pass::Half | Pass::HalfLowContrast);
         if half && half_luma.is_none() {
             half_luma = Some(downscale2(luma, w, h));
@@ -45,15 +71,17 @@ pub fn read_luma(luma: &[u8], w: usize, h: usize, passes: &[Pass]) -> Option<Str
             &full
         };
         let bits = match pass {
-            Pass::Standard | Pass::Half => stats.binarize(STANDARD_RANGE),
+            Pass::Standard | Pass::Half | Pass::Thorough => stats.binarize(STANDARD_RANGE),
             Pass::LowContrast | Pass::HalfLowContrast => {
                 stats.binarize_midpoint(low_contrast_floor(stats))
             }
         };
         let Some(bits) = bits else { continue };
-        if let Some(text) = read(&bits, false) {
-            return Some(text);
+        let sight = read(&bits, *pass == Pass::Thorough);
+        if sight.text.is_some() {
+            return sight.text;
         }
+        finders += sight.finders;
     }
     None
 }

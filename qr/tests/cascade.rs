@@ -1,0 +1,63 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The rescue passes of the cascade: each one reads a seeded 1080p frame of the benchmark
+//! corpus that the passes before it miss, and none of them runs without evidence of a code.
+
+use spur_qr::cascade::{read_luma, Pass, SPUR_PASSES};
+use spur_qr::synth::{generate, Category};
+use spur_qr::EncodeOptions;
+
+/// Frame `index` of `category` at 1080p from the benchmark's seed, read with `passes`.
+fn read(category: Category, index: u64, passes: &[Pass]) -> (Option<String>, Option<String>) {
+    let s = generate(category, 1920, 1080, 2020, index, EncodeOptions::SPUR);
+    (read_luma(&s.luma, s.width, s.height, passes), s.expected)
+}
+
+#[test]
+fn thorough_pass_reads_a_small_code_the_others_miss() {
+    let without = [
+        Pass::Standard,
+        Pass::LowContrast,
+        Pass::Half,
+        Pass::HalfLowContrast,
+    ];
+    let (got, want) = read(Category::Small, 1, &without);
+    assert_eq!(got, None, "the frame no longer needs the thorough pass");
+    let (got, want2) = read(Category::Small, 1, SPUR_PASSES);
+    assert_eq!(want, want2);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn half_low_contrast_pass_reads_a_glare_frame_the_others_miss() {
+    let without = [Pass::Standard, Pass::LowContrast, Pass::Half];
+    let (got, want) = read(Category::Glare, 1, &without);
+    assert_eq!(
+        got, None,
+        "the frame no longer needs the half-resolution midpoint pass"
+    );
+    let with = [
+        Pass::Standard,
+        Pass::LowContrast,
+        Pass::Half,
+        Pass::HalfLowContrast,
+    ];
+    assert_eq!(read(Category::Glare, 1, &with).0, want);
+}
+
+#[test]
+fn rescue_passes_alone_do_not_run_without_evidence() {
+    // With only passes that need evidence there is never any: even a clean code stays unread.
+    let rescue: Vec<Pass> = SPUR_PASSES
+        .iter()
+        .copied()
+        .filter(|p| p.needs_evidence())
+        .collect();
+    assert!(!rescue.is_empty());
+    let (got, want) = read(Category::Nominal, 0, &rescue);
+    assert!(want.is_some());
+    assert_eq!(got, None);
+    // The same code is read once a pass without that condition comes first.
+    let mut all = vec![Pass::Standard];
+    all.extend(rescue);
+    assert_eq!(read(Category::Nominal, 0, &all).0, want);
+}
