@@ -517,3 +517,90 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
     );
     assert_eq!(a.status, 200, "{}", a.body);
 }
+
+/// The secret key in a key file written by `spur vault init` / `spur authority init`.
+fn secret_key(path: &std::path::Path) -> spur_protocol::keys::SealSecretKey {
+    let hex = common::key_hex(path);
+    let b: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    spur_protocol::keys::SealSecretKey::from_bytes(b.try_into().unwrap())
+}
+
+/// With exactly the keys held, what opens of Anna's data in a real POST dump: (any contact data,
+/// her find-tags, her visits).
+fn opened(
+    rows: &[common::dump::Row],
+    op: Option<&spur_protocol::keys::SealSecretKey>,
+    auth: Option<&spur_protocol::keys::SealSecretKey>,
+    usr: Option<&spur_protocol::usr::UsrKey>,
+) -> (bool, bool, bool) {
+    use spur_protocol::record::registration::{ContactData, RegistrationBody};
+    use spur_protocol::record::visit::{open_user_auth_layer, open_visit, UserEntryBody};
+    let day = spur_protocol::time::Day(
+        (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            / 86_400) as u32,
+    );
+    let (mut phone, mut find, mut visits) = (false, false, false);
+    let Some(op) = op else {
+        // Without OP every record is one sealed box: nothing to try the other keys on.
+        return (false, false, false);
+    };
+    for r in rows.iter().filter(|r| r.kind == 1) {
+        let body = RegistrationBody::open(op, &r.body).unwrap();
+        phone |= auth.is_some_and(|a| ContactData::open(a, &body.sealed_contact).is_ok());
+    }
+    let index =
+        usr.map(|u| spur_protocol::trace::find_tag_index(&[(day, u.find_key(day).unwrap())]));
+    for r in rows.iter().filter(|r| r.kind == 6) {
+        let b = UserEntryBody::open(op, &r.body).unwrap();
+        find |= index.as_ref().is_some_and(|i| i.contains_key(&b.find_tag));
+        if let (Some(a), Some(u)) = (auth, usr) {
+            if let Ok(layer) = open_user_auth_layer(a, &b.auth_layer) {
+                visits |= open_visit(&u.enc_key(day).unwrap(), &layer).is_ok();
+            }
+        }
+    }
+    (phone, find, visits)
+}
+
+#[test]
+fn p3_each_of_op_auth_usr_alone_opens_nothing_of_a_real_post_dump() {
+    let t = town();
+    let token = std::fs::read_to_string(&t.w.token).unwrap();
+    let rows = export_rows(&export(t.w.post_port, &token));
+    let op = secret_key(&t.w.vault.join("op.key"));
+    let auth = secret_key(&t.w.desks[0].join("auth.key"));
+    let phone = spur_protocol::fields::PhoneNumber::parse(&t.anna.phone).unwrap();
+    let usr =
+        spur_protocol::usr::UsrKey::derive(&phone, &t.anna.secret, spur_protocol::usr::TEST_KDF)
+            .unwrap();
+    let nothing = (false, false, false);
+    assert_eq!(opened(&rows, Some(&op), None, None), nothing, "OP alone");
+    assert_eq!(
+        opened(&rows, None, Some(&auth), None),
+        nothing,
+        "AUTH alone"
+    );
+    assert_eq!(opened(&rows, None, None, Some(&usr)), nothing, "USR alone");
+    assert!(
+        !opened(&rows, Some(&op), Some(&auth), None).2,
+        "no visits without USR"
+    );
+    assert!(
+        !opened(&rows, None, Some(&auth), Some(&usr)).2,
+        "no visits without OP"
+    );
+    assert!(
+        !opened(&rows, Some(&op), None, Some(&usr)).2,
+        "no visits without AUTH"
+    );
+    assert_eq!(
+        opened(&rows, Some(&op), Some(&auth), Some(&usr)),
+        (true, true, true),
+        "all three open Anna's visits"
+    );
+}
