@@ -1,17 +1,23 @@
-//! Checking in and out: read a scanned code, choose how long, keep the check-in (and its history
-//! row and counters) in one transaction, then let `sync.rs` fetch TMP keys and upload.
+//! Checking in and out: read a scanned code, choose how long, fetch the TMP keys, and keep the
+//! check-in (with its history row, counters and, for a fixed stay, the built visit queued in the
+//! outbox) in one transaction; `sync.rs` sends it, and completes what was kept offline.
 //!
 //! A new check-in ends the open one. Open check-ins end by check-out or after 24 hours.
 
+use spur_protocol::directory::Directory;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::record::visit::CodeKind;
-use spur_protocol::time::Minute;
+use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::time::{Minute, Slot};
+use spur_protocol::usr::UsrKey;
 use zeroize::Zeroizing;
 
 use crate::app::App;
 use crate::crypt::Column;
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::records::AccountRow;
 use crate::store::{history, outbox};
+use crate::sync::{hex_to, stay_slots, ROUTE_VISITS};
 use crate::texts::Msg;
 use crate::transport::Transport;
 
@@ -21,6 +27,18 @@ pub const SHORT_CONTACT_MINUTES: u32 = 5;
 pub const MAX_FIXED_MINUTES: u32 = 240;
 /// Longest open check-in; it ends by itself after this.
 pub const MAX_OPEN_MINUTES: u32 = 1440;
+/// How long a check-in waits for its TMP keys before it is kept without them (and completed by a
+/// later sync): a slow network must not leave a scan unkept for long, since until the keep
+/// commits, a kill of the app would drop the scan the user just made.
+pub const KEYS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What building a visit needs besides the check-in: fetched before the keep's transaction, so
+/// the build inside it takes no lock and awaits nothing.
+pub(crate) struct Builder {
+    pub dir: Directory,
+    pub account: AccountRow,
+    pub usr: UsrKey,
+}
 
 /// How long the user says they stay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,13 +167,62 @@ impl<T: Transport> App<T> {
         })
     }
 
-    /// Checks in at the scanned code for `stay`. Kept locally at once (offline too); keys are
-    /// fetched and records uploaded by [`App::sync`], which this calls.
+    /// Checks in at the scanned code for `stay` ([`App::accept_check_in`]), then sends what is
+    /// due ([`App::sync`]; offline is not an error: the check-in stays kept).
     pub async fn check_in(&self, text: &str, stay: Stay, pin: Option<String>) -> Result<CheckIn> {
-        let secret = self.prepare_check_in(text, pin).await?;
-        let item = self.keep_check_in(secret, stay)?;
+        let item = self.accept_check_in(text, stay, pin).await?;
         let _ = self.sync().await;
         Ok(item)
+    }
+
+    /// Accepts a check-in and stores it, without sending. With the network there, the TMP keys
+    /// are fetched first, so one transaction keeps the check-in, its history row and counters and,
+    /// for a fixed stay, queues the built visit's exact bytes in the outbox (an open check-in
+    /// keeps its keys for a later check-out). Offline, or when the keys do not come within
+    /// [`KEYS_WAIT`], the scan is kept alone and [`App::sync`] completes it within the TAG
+    /// server's window. A kill before the commit leaves nothing (the check-in was not accepted
+    /// yet and nothing was sent); after it, everything needed to send exactly these bytes is stored.
+    pub async fn accept_check_in(
+        &self,
+        text: &str,
+        stay: Stay,
+        pin: Option<String>,
+    ) -> Result<CheckIn> {
+        let mut secret = self.prepare_check_in(text, pin).await?;
+        let fixed = stay.fixed_minutes()?;
+        let now = self.clock.minute();
+        let slots = stay_slots(now.0, fixed.map(|m| now.0 + m));
+        let mut builder = None;
+        if let Some(keys) = self.keys_before_keep(&secret, slots).await? {
+            let hex = |k: &TmpKey| data_encoding::HEXLOWER.encode(k.expose());
+            secret.tmp = keys.iter().map(|(s, k)| (s.0, hex(k))).collect();
+            if fixed.is_some() {
+                // The directory is cached (memory, then store); without it the visit is built
+                // later by sync, as for an offline scan.
+                if let Ok(dir) = self.directory().await {
+                    let (account, usr, _) = self.account_secret()?;
+                    builder = Some(Builder { dir, account, usr });
+                }
+            }
+        }
+        self.keep_check_in(secret, stay, now, builder.as_ref())
+    }
+
+    /// The TMP keys of `slots`, or `None` when they cannot be had now (offline, too slow, or
+    /// refused: `sync` retries and decides).
+    async fn keys_before_keep(
+        &self,
+        secret: &VisitSecret,
+        slots: Vec<Slot>,
+    ) -> Result<Option<Vec<(Slot, TmpKey)>>> {
+        let id = QrId(hex_to::<16>(&secret.qr_id)?);
+        let asked = slots.len();
+        Ok(
+            match tokio::time::timeout(KEYS_WAIT, self.net.tmp_keys(id, slots)).await {
+                Ok(Ok(keys)) if keys.len() == asked => Some(keys),
+                _ => None,
+            },
+        )
     }
 
     /// Reads the code into what a check-in keeps (derives a PIN card's TAG key).
@@ -203,10 +270,17 @@ impl<T: Transport> App<T> {
         })
     }
 
-    /// Keeps a check-in: ends the open one, numbers it, writes history and counters. One transaction.
-    pub(crate) fn keep_check_in(&self, secret: VisitSecret, stay: Stay) -> Result<CheckIn> {
+    /// Keeps a check-in made at `now`: ends the open one, numbers it, writes history and
+    /// counters, and with a `builder` (keys in `secret`, fixed stay) builds the visit and queues
+    /// its bytes. One transaction.
+    pub(crate) fn keep_check_in(
+        &self,
+        secret: VisitSecret,
+        stay: Stay,
+        now: Minute,
+        builder: Option<&Builder>,
+    ) -> Result<CheckIn> {
         let fixed = stay.fixed_minutes()?;
-        let now = self.clock.minute();
         let history_on = self.history_enabled()?;
         let mut store = self.store()?;
         let tx = store.conn.transaction()?;
@@ -233,12 +307,13 @@ impl<T: Transport> App<T> {
         } else {
             None
         };
+        let builder = builder.filter(|_| fixed.is_some());
         let row = outbox::VisitRow {
             id: 0,
-            state: if fixed.is_some() {
-                outbox::state::ENDED
-            } else {
-                outbox::state::OPEN
+            state: match (fixed, builder) {
+                (None, _) => outbox::state::OPEN,
+                (Some(_), None) => outbox::state::ENDED,
+                (Some(_), Some(_)) => outbox::state::QUEUED,
             },
             time_in: now.0,
             time_out,
@@ -248,7 +323,14 @@ impl<T: Transport> App<T> {
             attempts: 0,
             next_try: 0,
         };
+        let body = match builder {
+            Some(b) => Some(self.build_visit_body(b, &row, &secret)?),
+            None => None,
+        };
         let id = outbox::insert_visit(&tx, &row)?;
+        if let Some(body) = body {
+            outbox::queue(&tx, ROUTE_VISITS, &body, Some(id), self.now())?;
+        }
         history::count_scan(&tx, now.0)?;
         if let Some(m) = fixed {
             history::count_minutes(&tx, m)?;

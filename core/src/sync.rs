@@ -1,9 +1,11 @@
 //! Completing check-ins and emptying the outbox: fetch TMP keys, build the visit's records, queue
 //! the exact bytes, send what is due, retry with backoff.
 //!
-//! Each step commits before the next starts, so a kill at any point repeats at most the step it
-//! interrupted: a key fetch (harmless), or a send of bytes the server already has (a no-op there,
-//! because records are stored by content hash).
+//! A check-in made online arrives here already queued (`checkin.rs` builds it in the keep's
+//! transaction); this completes the ones kept offline. Each step commits before the next starts,
+//! so a kill at any point repeats at most the step it interrupted: a key fetch (harmless), or a
+//! send of bytes the server already has (a no-op there, because records are stored by content
+//! hash).
 
 use rand_core::OsRng;
 use spur_protocol::fields::Region;
@@ -12,7 +14,7 @@ use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
 
 use crate::app::App;
-use crate::checkin::{VisitSecret, MAX_OPEN_MINUTES};
+use crate::checkin::{Builder, VisitSecret, MAX_OPEN_MINUTES};
 use crate::crypt::Column;
 use crate::error::{Error, Result};
 use crate::store::history;
@@ -52,7 +54,7 @@ pub fn backoff(attempts: u32) -> u64 {
         .min(MAX_BACKOFF)
 }
 
-fn hex_to<const N: usize>(s: &str) -> Result<[u8; N]> {
+pub(crate) fn hex_to<const N: usize>(s: &str) -> Result<[u8; N]> {
     data_encoding::HEXLOWER
         .decode(s.as_bytes())
         .ok()
@@ -60,10 +62,15 @@ fn hex_to<const N: usize>(s: &str) -> Result<[u8; N]> {
         .ok_or_else(|| Error::internal("stored visit"))
 }
 
-/// The slots a check-in needs keys for: its stay, or for an open one the longest it may last.
+/// The slots a check-in from `time_in` needs keys for: its stay until `time_out`, or for an open
+/// one the longest it may last (so a later check-out needs no network).
+pub(crate) fn stay_slots(time_in: u32, time_out: Option<u32>) -> Vec<Slot> {
+    let end = time_out.unwrap_or(time_in + MAX_OPEN_MINUTES);
+    Slot::covering(Minute(time_in), Minute(end)).collect()
+}
+
 fn needed_slots(v: &outbox::VisitRow) -> Vec<Slot> {
-    let end = v.time_out.unwrap_or(v.time_in + MAX_OPEN_MINUTES);
-    Slot::covering(Minute(v.time_in), Minute(end)).collect()
+    stay_slots(v.time_in, v.time_out)
 }
 
 impl<T: Transport> App<T> {
@@ -147,6 +154,8 @@ impl<T: Transport> App<T> {
             return Ok(());
         }
         let dir = self.directory().await?;
+        let (account, usr, _) = self.account_secret()?;
+        let b = Builder { dir, account, usr };
         for v in ready {
             let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
             if needed_slots(&v)
@@ -155,7 +164,7 @@ impl<T: Transport> App<T> {
             {
                 continue;
             }
-            let body = self.build_visit_body(&dir, &v, &secret)?;
+            let body = self.build_visit_body(&b, &v, &secret)?;
             let mut store = self.store()?;
             let tx = store.conn.transaction()?;
             outbox::queue(&tx, ROUTE_VISITS, &body, Some(v.id), self.now())?;
@@ -165,15 +174,16 @@ impl<T: Transport> App<T> {
         Ok(())
     }
 
-    /// The upload body of one visit: its slot entries and user entries, concatenated.
+    /// The upload body of one visit: its slot entries and user entries, concatenated. Takes no
+    /// lock (it runs inside the keep's transaction).
     pub(crate) fn build_visit_body(
         &self,
-        dir: &spur_protocol::directory::Directory,
+        b: &Builder,
         v: &outbox::VisitRow,
         secret: &VisitSecret,
     ) -> Result<Vec<u8>> {
-        let (account, usr, _) = self.account_secret()?;
-        let home = dir.authority(account.home_authority).ok_or(
+        let (account, usr) = (&b.account, &b.usr);
+        let home = b.dir.authority(account.home_authority).ok_or(
             spur_protocol::ProtocolError::UnknownAuthority(account.home_authority),
         )?;
         let id = QrId(hex_to::<16>(&secret.qr_id)?);
@@ -196,7 +206,7 @@ impl<T: Transport> App<T> {
             None => None,
         };
         let visitor = Visitor {
-            usr: &usr,
+            usr,
             registration_id: account.registration_id,
             home_authority: (home.id, &home.seal),
             home_region: Region::decode(account.region)?,

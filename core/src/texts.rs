@@ -1,4 +1,6 @@
-//! Every user-facing word of the app, in German and English, from the Fluent files in `i18n/`.
+//! Every user-facing word of the app, in German and English, from the Fluent files in `i18n/`:
+//! `messages.ftl` (what the core says) and `captions.ftl` (the shells' captions and the privacy
+//! explanation, exported as the facade's `Captions` record).
 //!
 //! The core never hands a shell a sentence it did not take from here, so both shells show the
 //! same reviewed words. A [`Msg`] is a message id with its arguments; [`Texts`] turns it into a
@@ -8,8 +10,14 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-const EN: &str = include_str!("../i18n/en.ftl");
-const DE: &str = include_str!("../i18n/de.ftl");
+const EN: [&str; 2] = [
+    include_str!("../i18n/en/messages.ftl"),
+    include_str!("../i18n/en/captions.ftl"),
+];
+const DE: [&str; 2] = [
+    include_str!("../i18n/de/messages.ftl"),
+    include_str!("../i18n/de/captions.ftl"),
+];
 
 /// The languages the core speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,18 +98,20 @@ pub struct Texts {
     de: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, source: &'static str) -> FluentBundle<FluentResource> {
+fn bundle(lang: &str, sources: [&'static str; 2]) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = lang.parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks: the shells show plain strings.
     b.set_use_isolating(false);
     // The files are compiled in and checked by the tests below; a parse error would drop only
     // the broken entries, and a missing message falls back to its id.
-    let res = match FluentResource::try_new(source.to_owned()) {
-        Ok(r) => r,
-        Err((r, _)) => r,
-    };
-    let _ = b.add_resource(res);
+    for source in sources {
+        let res = match FluentResource::try_new(source.to_owned()) {
+            Ok(r) => r,
+            Err((r, _)) => r,
+        };
+        let _ = b.add_resource(res);
+    }
     b
 }
 
@@ -131,6 +141,14 @@ impl Texts {
             .unwrap_or_else(|| msg.id.to_owned())
     }
 
+    /// True when `lang` itself has the message `id` (no fallback).
+    pub fn has(&self, lang: Lang, id: &str) -> bool {
+        match lang {
+            Lang::En => self.en.has_message(id),
+            Lang::De => self.de.has_message(id),
+        }
+    }
+
     /// Shorthand for a message without arguments.
     pub fn get(&self, lang: Lang, id: &'static str) -> String {
         self.format(lang, &Msg::new(id))
@@ -156,15 +174,18 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn ids(source: &str) -> BTreeSet<String> {
-        let res =
-            FluentResource::try_new(source.to_owned()).unwrap_or_else(|(_, e)| panic!("{e:?}"));
-        res.entries()
-            .filter_map(|e| match e {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-                _ => None,
-            })
-            .collect()
+    fn ids(sources: [&str; 2]) -> BTreeSet<String> {
+        let mut all = BTreeSet::new();
+        for source in sources {
+            let res =
+                FluentResource::try_new(source.to_owned()).unwrap_or_else(|(_, e)| panic!("{e:?}"));
+            for e in res.entries() {
+                if let fluent_syntax::ast::Entry::Message(m) = e {
+                    assert!(all.insert(m.id.name.to_owned()), "{} twice", m.id.name);
+                }
+            }
+        }
+        all
     }
 
     #[test]

@@ -1,4 +1,4 @@
-## spur-App-Kern: Deutsch. Jede Kennung hier muss auch in en.ftl stehen (ein Test prüft das).
+## spur-App-Kern: Deutsch. Jede Kennung hier muss auch in en/messages.ftl stehen (ein Test prüft das).
 
 ## Fehler
 error-internal = In der App ist etwas schiefgegangen ({ $what }). Bitte versuche es noch einmal; wenn es wieder passiert, melde es uns.
@@ -16,6 +16,7 @@ error-config-host = Der Hostname für Codes ist ungültig. Die App ist falsch ei
 error-directory-bad = Die Liste der Gesundheitsämter ließ sich nicht prüfen. Es wurde nichts gesendet.
 error-field = Das Feld „{ $field }“ ist ungültig: { $reason }.
 error-not-spur = Das ist kein spur-Code.
+scan-other-code = Dieser QR-Code ist kein spur-Code. Scannen Sie den spur-Code eines Ortes oder einer Person oder den Freigabe-Code eines Gesundheitsamts.
 error-code-damaged = Dieser spur-Code ist beschädigt oder stammt von einer neueren App-Version.
 error-other-service = Dieser Code gehört zu einem anderen Dienst ({ $host }), nicht zu dieser App.
 error-not-registered = Bitte registriere dich zuerst.

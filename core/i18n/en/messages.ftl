@@ -1,4 +1,4 @@
-## spur app core: English. Every message id here must also be in de.ftl (a test checks).
+## spur app core: English. Every message id here must also be in de/messages.ftl (a test checks).
 
 ## Errors
 error-internal = Something went wrong inside the app ({ $what }). Please try again; if it keeps happening, report it.
@@ -16,6 +16,7 @@ error-config-host = The app's code host name is not valid. The app is misconfigu
 error-directory-bad = The list of health authorities could not be verified. Nothing was sent.
 error-field = The { $field } is not valid: { $reason }.
 error-not-spur = This is not a spur code.
+scan-other-code = This QR code is not a spur code. Scan the spur code of a place or a person, or a health authority's consent code.
 error-code-damaged = This spur code is damaged or from a newer version of the app.
 error-other-service = This code belongs to another service ({ $host }), not to this app.
 error-not-registered = Please register first.

@@ -5,6 +5,7 @@ use super::types::{CardLayout, ScannedImage};
 use super::{Spur, SpurError};
 use crate::pdf::Layout;
 use crate::scan::Seen;
+use crate::texts::Msg;
 
 #[uniffi::export]
 impl Spur {
@@ -41,22 +42,26 @@ impl Spur {
         luma: Vec<u8>,
     ) -> Result<ScannedImage, SpurError> {
         crate::scan::frame(width, height, stride, rotation_degrees, &luma)
-            .map(seen)
+            .map(|s| self.seen(s))
             .map_err(|e| self.err(e))
     }
 
     /// Reads a PNG or JPEG picture (e.g. a photo of a printed card).
     pub fn scan_picture(&self, bytes: Vec<u8>) -> Result<ScannedImage, SpurError> {
         crate::scan::picture(&bytes)
-            .map(seen)
+            .map(|s| self.seen(s))
             .map_err(|e| self.err(e))
     }
 }
 
-fn seen(s: Seen) -> ScannedImage {
-    match s {
-        Seen::Spur(text) => ScannedImage::Spur { text },
-        Seen::Other => ScannedImage::OtherCode,
-        Seen::Nothing => ScannedImage::Nothing,
+impl Spur {
+    fn seen(&self, s: Seen) -> ScannedImage {
+        match s {
+            Seen::Spur(text) => ScannedImage::Spur { text },
+            Seen::Other => ScannedImage::OtherCode {
+                message: self.app.say(&Msg::new("scan-other-code")),
+            },
+            Seen::Nothing => ScannedImage::Nothing,
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! The UniFFI facade: what the Kotlin and Swift shells see. One entry object ([`Spur`]), a few
-//! records and enums, one public error ([`SpurError`]), and one callback interface
+//! records and enums (among them [`Captions`], every word of the shells' screens), one public error ([`SpurError`]), and one callback interface
 //! ([`KeyProvider`]) through which the platform hands over the key that protects local data.
 //!
 //! Everything here only converts and delegates to [`crate::app::App`].
@@ -7,11 +7,13 @@
 // lint counts as unsafe; this module is the only place the crate allows it (see Cargo.toml).
 #![allow(unsafe_code)]
 
+mod captions;
 mod error;
 mod media;
 mod spur;
 mod types;
 
+pub use captions::Captions;
 pub use error::SpurError;
 pub use spur::Spur;
 pub use types::*;

@@ -316,7 +316,10 @@ pub enum ScannedImage {
         text: String,
     },
     /// A QR code that is not a spur code.
-    OtherCode,
+    OtherCode {
+        /// What to tell the user, in their language.
+        message: String,
+    },
     /// No readable QR code.
     Nothing,
 }

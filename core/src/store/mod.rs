@@ -37,6 +37,18 @@ pub(crate) fn one<T, P: rusqlite::Params>(
     c.prepare_cached(sql)?.query_row(p, f)
 }
 
+/// How far a commit is durable (SQLite's `synchronous` in WAL mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// `NORMAL`, the default: a commit survives the app being killed (it is in the operating
+    /// system's hands once `COMMIT` returns); a power cut may roll back the last commits, always
+    /// to a consistent earlier state. No fsync per commit.
+    AppKill,
+    /// `FULL`: every commit is fsynced and survives a power cut as well; costs one fsync per
+    /// commit (see docs/app-core.md for the figures and why it is not the default).
+    PowerLoss,
+}
+
 /// An open database.
 pub struct Store {
     pub(crate) conn: Connection,
@@ -63,7 +75,9 @@ impl Store {
         if wal {
             // WAL: a crash leaves either the old or the new state of every transaction. With
             // `synchronous = NORMAL` a committed transaction survives the app being killed (the
-            // WAL is in the OS's hands); only a power cut may roll back the last commits.
+            // WAL is in the OS's hands; tests/kill.rs kills a real process to show it); only a
+            // power cut may roll back the last commits. FULL would add an fsync (milliseconds
+            // on flash) to every commit; docs/app-core.md weighs the two.
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
@@ -72,6 +86,16 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
         Ok(Self { conn })
+    }
+
+    /// Sets how far commits are durable from now on (files only; memory has nothing to sync).
+    pub fn set_durability(&self, d: Durability) -> Result<()> {
+        let mode = match d {
+            Durability::AppKill => "NORMAL",
+            Durability::PowerLoss => "FULL",
+        };
+        self.conn.pragma_update(None, "synchronous", mode)?;
+        Ok(())
     }
 
     /// Deletes every row of every table and compacts the file, so deleted data is not left in

@@ -1,7 +1,8 @@
 // One real scenario through the generated Kotlin bindings, against the real libspur_core.so and
 // real TAG and POST servers on 127.0.0.1 (started by scripts/kotlin-tests.sh): register, make a
 // place code, check in from its URL, upload, read history and counters, consent, delete
-// everything; and the typed errors crossing the boundary.
+// everything; the typed errors crossing the boundary; the screens' captions and the message for
+// a QR code that is not spur's, in both languages.
 package org.spur.core
 
 import java.nio.file.Files
@@ -130,6 +131,29 @@ class ScenarioTest {
         assertTrue(spur.history().isEmpty())
         assertEquals(0uL, spur.counters().scans)
         expect<SpurException.NotRegistered> { spur.checkIn(code.url, StayChoice.Short, null) }
+        spur.close()
+    }
+
+    @Test
+    fun captionsAndForeignCodesInBothLanguages() {
+        val spur = Spur(config("en"), TestKey())
+        val en = spur.captions()
+        assertEquals("en", en.languageTag)
+        assertEquals("Register", en.register)
+        assertTrue(en.privacyText.contains("health authority"), en.privacyText)
+        // A picture of someone else's QR code (a menu link): the core says so, in the user's words.
+        val other = javaClass.getResourceAsStream("/other-qr-code.png")!!.readBytes()
+        val seen = spur.scanPicture(other)
+        assertTrue(seen is ScannedImage.OtherCode, "$seen")
+        assertTrue((seen as ScannedImage.OtherCode).message.startsWith("This QR code is not a spur code."), seen.message)
+
+        spur.setLocale("de")
+        val de = spur.captions()
+        assertEquals("de", de.languageTag)
+        assertEquals("Registrieren", de.register)
+        assertTrue(de.privacyText.contains("Gesundheitsamt"), de.privacyText)
+        val gesehen = spur.scanPicture(other) as ScannedImage.OtherCode
+        assertTrue(gesehen.message.startsWith("Dieser QR-Code ist kein spur-Code."), gesehen.message)
         spur.close()
     }
 }
