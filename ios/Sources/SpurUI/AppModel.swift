@@ -12,7 +12,8 @@ enum Route: Hashable {
 @MainActor
 final class AppModel: ObservableObject {
     let core: Spur
-    @Published var labels: Labels
+    /// Every caption of the screens, from the core in the chosen language (as Kotlin's `labels`).
+    @Published var labels: Captions
     @Published var root: Route = .home
     @Published var path: [Route] = []
     @Published var status = ""
@@ -20,8 +21,8 @@ final class AppModel: ObservableObject {
 
     init(core: Spur, language: String) {
         self.core = core
-        self.labels = Labels(languageTag: language)
         core.setLocale(locale: language)
+        self.labels = core.captions()
         start()
     }
 
@@ -49,8 +50,8 @@ final class AppModel: ObservableObject {
 
     func changeLanguage(_ tag: String) {
         UserDefaults.standard.set(tag, forKey: "language")
-        labels = Labels(languageTag: tag)
         core.setLocale(locale: tag)
+        labels = core.captions()
     }
 }
 

@@ -25,8 +25,11 @@ struct ScanView: View {
         .onAppear {
             let core = model.core
             let frames = CameraFrames { frame in
-                guard case .spur(let text) = FrameDecoder.read(core, frame) else { return }
-                DispatchQueue.main.async { camera?.stop(); model.open(code: text) }
+                switch FrameDecoder.read(core, frame) {
+                case .spur(let text): DispatchQueue.main.async { camera?.stop(); model.open(code: text) }
+                case .otherCode(let said): DispatchQueue.main.async { status = said }
+                case .nothing: break
+                }
             }
             if frames.start() { camera = frames }
         }
@@ -37,7 +40,7 @@ struct ScanView: View {
                 do {
                     switch try FrameDecoder.read(model.core, picture: data) {
                     case .spur(let text): model.open(code: text)
-                    case .otherCode: status = w.notASpurCode
+                    case .otherCode(let said): status = said
                     case .nothing: status = w.noCodeInPicture
                     }
                 } catch { status = message(of: error) }

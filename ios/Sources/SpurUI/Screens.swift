@@ -113,7 +113,7 @@ struct ConsentView: View {
                 Text(thanks)
             } else if let info {
                 Text("\(w.authority): \(info.authority)")
-                Text("\(w.caseLabel): \(info.caseId)")
+                Text("\(w.consentCase): \(info.caseId)")
                 Text("\(w.days): \(info.firstDay == info.lastDay ? info.firstDay : "\(info.firstDay) – \(info.lastDay)") (\(info.dayCount))")
                 Text(info.text)
                 TextField(w.phone, text: $phone).keyboardType(.phonePad)
@@ -192,7 +192,7 @@ struct PlaceCodeView: View {
             Picker(w.placeType, selection: $kind) {
                 ForEach(types.indices, id: \.self) { Text(types[$0].label).tag(Optional($0)) }
             }.pickerStyle(.inline)
-            TextField(w.description, text: $description)
+            TextField(w.placeDescription, text: $description)
             Button(w.makeCode) {
                 guard let kind else { status = w.placeType; return }
                 let form = PlaceForm(responsiblePhone: phone, country: country, postcode: postcode, name: name,
@@ -212,7 +212,7 @@ struct HistoryView: View {
             if visits.isEmpty { Text(w.historyEmpty) }
             ForEach(visits.indices, id: \.self) { i in
                 let v = visits[i]
-                Text("\(v.name)\n\(dateTime(v.timeIn)) – \(v.timeOut.map(time) ?? w.open)")
+                Text("\(v.name)\n\(dateTime(v.timeIn)) – \(v.timeOut.map(time) ?? w.historyOpen)")
             }
         }.navigationTitle(w.historyTitle)
     }
@@ -232,8 +232,8 @@ struct SettingsView: View {
             Toggle(w.keepHistory, isOn: Binding(get: { (try? model.core.historyEnabled()) ?? true },
                                                 set: { on in do { try model.core.setHistoryEnabled(enabled: on) } catch { status = message(of: error) } }))
             Section(w.language) {
-                Button("English") { model.changeLanguage("en") }
-                Button("Deutsch") { model.changeLanguage("de") }
+                Button(w.languageEnglish) { model.changeLanguage("en") }
+                Button(w.languageGerman) { model.changeLanguage("de") }
             }
             Section(w.deleteAll) {
                 if confirming {
