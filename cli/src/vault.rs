@@ -354,6 +354,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let r = vault.audit_verify()?;
             println!("audit log verifies: {} lines, head {}", r.lines, r.head);
+            if r.unconfirmed > 0 {
+                println!(
+                    "  {} line(s) after the last confirmed step: a step was interrupted after \
+                     logging; the next vault command confirms them",
+                    r.unconfirmed
+                );
+            }
+            if r.torn_bytes > 0 {
+                println!(
+                    "  {} byte(s) of a torn last line: a write was interrupted; the next vault \
+                     command cuts them",
+                    r.torn_bytes
+                );
+            }
         }
         Command::Sweep { today: t } => {
             let day = match t {

@@ -2,11 +2,16 @@
 //! before it, so a removed, inserted or changed line breaks the chain. The hash and number of the
 //! last line are also kept in the store, so cutting lines off the end is detected too.
 //!
+//! A step writes its line (fsync) and then moves the stored head, so a process killed in between
+//! leaves complete lines *after* the head, and one killed inside the write leaves a torn line
+//! without its newline. Neither is tampering: the next append confirms complete lines that chain
+//! on from the head and cuts a torn tail; verification reports both instead of failing.
+//!
 //! Line: `<hash hex> {"seq":n,"unix":t,"event":"…","detail":{…},"prev":"<hash hex>"}` where
 //! hash = SHA-256("spur/v1/audit/" || the JSON text). Details hold counts, ids of files and
 //! authorities and case ids: never keys, contact data or registration ids.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +39,28 @@ pub struct AuditReport {
     pub lines: u64,
     /// Hash of the last line.
     pub head: String,
+    /// Complete lines after the stored head: written by a step that was interrupted before it
+    /// moved the head (the next append confirms them).
+    pub unconfirmed: u64,
+    /// Bytes of a torn last line (a write interrupted before its newline; the next append cuts
+    /// them).
+    pub torn_bytes: u64,
+}
+
+/// The complete lines of a log and the length of a torn tail after them.
+struct Lines {
+    lines: Vec<String>,
+    /// Byte length of the complete lines (where a torn tail starts).
+    complete_len: u64,
+    torn_bytes: u64,
+}
+
+/// What walking the chain found: the number and hash of the last line, and after which line the
+/// stored head was passed (if it was).
+struct Walk {
+    n: u64,
+    last: String,
+    head_at: Option<u64>,
 }
 
 /// The audit log of one vault.
@@ -69,13 +96,14 @@ impl AuditLog {
     }
 
     /// Appends one step and moves the head in the store. The line is on disk (fsync) before the
-    /// head moves.
+    /// head moves. Lines left unconfirmed and a torn tail by an interrupted step are settled first.
     pub fn append(
         &self,
         store: &mut dyn Store,
         event: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
+        self.settle(store)?;
         let (seq, prev) = head(store)?;
         let unix = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -100,55 +128,102 @@ impl AuditLog {
         store.meta_set(HEAD_KEY, &format!("{} {hash}", seq + 1))
     }
 
-    /// Checks every line's hash, the chain, the numbering and the head kept in the store.
+    /// Checks every line's hash, the chain, the numbering and the head kept in the store. Lines
+    /// after the head and a torn tail (an interrupted step) are reported, not refused.
     pub fn verify(&self, store: &mut dyn Store) -> Result<AuditReport> {
         let (want_n, want_hash) = head(store)?;
-        let file = match std::fs::File::open(&self.path) {
-            Ok(f) => Some(f),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(VaultError::io(&self.path, e)),
-        };
-        let mut prev = GENESIS.to_owned();
-        let mut n = 0u64;
-        if let Some(f) = file {
-            for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
-                let line = line.map_err(|e| VaultError::io(&self.path, e))?;
-                let no = i + 1;
-                let (hash, json) = line
-                    .split_once(' ')
-                    .ok_or_else(|| VaultError::Audit(format!("line {no} is malformed")))?;
-                if hash_of(json) != hash {
-                    return Err(VaultError::Audit(format!(
-                        "line {no} was changed (its hash does not match)"
-                    )));
-                }
-                let e: Entry = serde_json::from_str(json)
-                    .map_err(|_| VaultError::Audit(format!("line {no} is malformed")))?;
-                if e.prev != prev {
-                    return Err(VaultError::Audit(format!(
-                        "line {no} does not follow the line before it (a line was removed, inserted or reordered)"
-                    )));
-                }
-                if e.seq != n + 1 {
-                    return Err(VaultError::Audit(format!(
-                        "line {no} has number {} (a line is missing)",
-                        e.seq
-                    )));
-                }
-                prev = hash.to_owned();
-                n = e.seq;
-            }
-        }
-        if n != want_n || prev != want_hash {
+        let read = self.read()?;
+        let walk = walk(&read.lines, want_n, &want_hash)?;
+        let Some(head_at) = walk.head_at else {
             return Err(VaultError::Audit(format!(
-                "the log ends at line {n} but the store's head says {want_n} (lines were cut off or the log replaced)"
+                "the log ends at line {} but the store's head says {want_n} (lines were cut off or the log replaced)",
+                walk.n
             )));
-        }
+        };
         Ok(AuditReport {
-            lines: n,
-            head: prev,
+            lines: walk.n,
+            head: walk.last,
+            unconfirmed: walk.n - head_at,
+            torn_bytes: read.torn_bytes,
         })
     }
+
+    /// Cuts a torn tail and moves the head over complete lines that chain on from it, so the next
+    /// line follows the last one on disk. Refuses (changing nothing) when the log does not verify.
+    fn settle(&self, store: &mut dyn Store) -> Result<()> {
+        let report = self.verify(store)?;
+        if report.torn_bytes > 0 {
+            let read = self.read()?;
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&self.path)
+                .map_err(|e| VaultError::io(&self.path, e))?;
+            f.set_len(read.complete_len)
+                .map_err(|e| VaultError::io(&self.path, e))?;
+            f.sync_all().map_err(|e| VaultError::io(&self.path, e))?;
+        }
+        if report.unconfirmed > 0 {
+            store.meta_set(HEAD_KEY, &format!("{} {}", report.lines, report.head))?;
+        }
+        Ok(())
+    }
+
+    fn read(&self) -> Result<Lines> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(VaultError::io(&self.path, e)),
+        };
+        let complete_len = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let text = std::str::from_utf8(&bytes[..complete_len])
+            .map_err(|_| VaultError::Audit("the log is not UTF-8 text".into()))?;
+        Ok(Lines {
+            lines: text.lines().map(str::to_owned).collect(),
+            complete_len: complete_len as u64,
+            torn_bytes: (bytes.len() - complete_len) as u64,
+        })
+    }
+}
+
+/// Walks the chain over `lines`, noting where the stored head (`want_n`, `want_hash`) is passed.
+fn walk(lines: &[String], want_n: u64, want_hash: &str) -> Result<Walk> {
+    let mut prev = GENESIS.to_owned();
+    let mut n = 0u64;
+    let mut head_at = (want_n == 0 && want_hash == GENESIS).then_some(0);
+    for (i, line) in lines.iter().enumerate() {
+        let no = i + 1;
+        let (hash, json) = line
+            .split_once(' ')
+            .ok_or_else(|| VaultError::Audit(format!("line {no} is malformed")))?;
+        if hash_of(json) != hash {
+            return Err(VaultError::Audit(format!(
+                "line {no} was changed (its hash does not match)"
+            )));
+        }
+        let e: Entry = serde_json::from_str(json)
+            .map_err(|_| VaultError::Audit(format!("line {no} is malformed")))?;
+        if e.prev != prev {
+            return Err(VaultError::Audit(format!(
+                "line {no} does not follow the line before it (a line was removed, inserted or reordered)"
+            )));
+        }
+        if e.seq != n + 1 {
+            return Err(VaultError::Audit(format!(
+                "line {no} has number {} (a line is missing)",
+                e.seq
+            )));
+        }
+        prev = hash.to_owned();
+        n = e.seq;
+        if n == want_n && prev == want_hash {
+            head_at = Some(n);
+        }
+    }
+    Ok(Walk {
+        n,
+        last: prev,
+        head_at,
+    })
 }
 
 #[cfg(test)]
@@ -212,6 +287,60 @@ mod tests {
         });
         let e = log.verify(&mut store).unwrap_err().to_string();
         assert!(e.contains("line 3 does not follow"), "{e}");
+    }
+
+    #[test]
+    fn lines_written_before_a_kill_moved_the_head_are_reported_then_confirmed() {
+        let (_d, log, mut store) = log_with_lines(3);
+        // A step killed after its line was on disk and before the head moved.
+        let before = store.meta_get(HEAD_KEY).unwrap();
+        log.append(
+            &mut store,
+            "import",
+            serde_json::json!({ "file": "killed" }),
+        )
+        .unwrap();
+        store.meta_set(HEAD_KEY, &before.unwrap()).unwrap();
+        let r = log.verify(&mut store).unwrap();
+        assert_eq!((r.lines, r.unconfirmed, r.torn_bytes), (4, 1, 0));
+        log.append(&mut store, "import", serde_json::json!({ "file": "next" }))
+            .unwrap();
+        let r = log.verify(&mut store).unwrap();
+        assert_eq!((r.lines, r.unconfirmed), (5, 0));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_reported_then_cut() {
+        let (_d, log, mut store) = log_with_lines(3);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log.path)
+            .unwrap();
+        let torn = b"0123abcd {\"seq\":4,\"unix\"";
+        f.write_all(torn).unwrap();
+        drop(f);
+        let r = log.verify(&mut store).unwrap();
+        assert_eq!(
+            (r.lines, r.unconfirmed, r.torn_bytes),
+            (3, 0, torn.len() as u64)
+        );
+        log.append(&mut store, "import", serde_json::json!({ "file": "next" }))
+            .unwrap();
+        let r = log.verify(&mut store).unwrap();
+        assert_eq!((r.lines, r.torn_bytes), (4, 0));
+    }
+
+    #[test]
+    fn a_log_that_does_not_verify_gets_no_new_line() {
+        let (_d, log, mut store) = log_with_lines(3);
+        edit(&log, |l| {
+            l.remove(1);
+        });
+        let before = std::fs::read(&log.path).unwrap();
+        assert!(log
+            .append(&mut store, "import", serde_json::json!({}))
+            .is_err());
+        assert_eq!(std::fs::read(&log.path).unwrap(), before);
     }
 
     #[test]
