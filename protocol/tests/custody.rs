@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::custody_table::{documented, ITEMS, KEYS};
 use common::*;
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::record::check_wire;
@@ -18,19 +19,6 @@ use spur_protocol::record::visit::{
 use spur_protocol::tag::{ScanKey, TagKey};
 use spur_protocol::time::Slot;
 use spur_protocol::trace::find_tag_index;
-
-/// The keys of the matrix, in the column order of the table.
-const KEYS: [&str; 6] = ["OP", "AUTH", "AUTH-other", "USR", "TAG", "TMP"];
-/// What an attacker may learn, in the column order of the table.
-const ITEMS: [&str; 7] = [
-    "phone",
-    "place",
-    "card-owner",
-    "find",
-    "visits",
-    "slot",
-    "identity",
-];
 
 /// A fixed dump: Xaver (Munich) and Yvonne (Munich) at one Munich place in one slot; Xaver's
 /// printed card. The "right" authority is Munich; "other" is Berlin.
@@ -175,45 +163,6 @@ fn attack(f: &Fixture, held: &[bool; 6]) -> [bool; 7] {
         }
     }
     out
-}
-
-/// Reads the matrix from docs/protocol.md: 64 rows of 6 key columns and 7 result columns.
-fn documented() -> Vec<([bool; 6], [bool; 7])> {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md"))
-        .unwrap();
-    let start = doc
-        .find("<!-- custody-matrix:start -->")
-        .expect("matrix start marker");
-    let end = doc
-        .find("<!-- custody-matrix:end -->")
-        .expect("matrix end marker");
-    let mut rows = Vec::new();
-    for line in doc[start..end]
-        .lines()
-        .filter(|l| l.starts_with('|'))
-        .skip(2)
-    {
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        assert_eq!(cells.len(), 13, "row {line}");
-        let mut keys = [false; 6];
-        let mut items = [false; 7];
-        for (i, k) in keys.iter_mut().enumerate() {
-            *k = match cells[i] {
-                "●" => true,
-                "·" => false,
-                other => panic!("key cell {other:?} in {line}"),
-            };
-        }
-        for (i, it) in items.iter_mut().enumerate() {
-            *it = match cells[6 + i] {
-                "opens" => true,
-                "—" => false,
-                other => panic!("result cell {other:?} in {line}"),
-            };
-        }
-        rows.push((keys, items));
-    }
-    rows
 }
 
 #[test]

@@ -518,15 +518,6 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
     assert_eq!(a.status, 200, "{}", a.body);
 }
 
-/// The secret key in a key file written by `spur vault init` / `spur authority init`.
-fn secret_key(path: &std::path::Path) -> spur_protocol::keys::SealSecretKey {
-    let hex = common::key_hex(path);
-    let b: Vec<u8> = (0..32)
-        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
-        .collect();
-    spur_protocol::keys::SealSecretKey::from_bytes(b.try_into().unwrap())
-}
-
 /// With exactly the keys held, what opens of Anna's data in a real POST dump: (any contact data,
 /// her find-tags, her visits).
 fn opened(
@@ -572,8 +563,8 @@ fn p3_each_of_op_auth_usr_alone_opens_nothing_of_a_real_post_dump() {
     let t = town();
     let token = std::fs::read_to_string(&t.w.token).unwrap();
     let rows = export_rows(&export(t.w.post_port, &token));
-    let op = secret_key(&t.w.vault.join("op.key"));
-    let auth = secret_key(&t.w.desks[0].join("auth.key"));
+    let op = common::secret_key(&t.w.vault.join("op.key"));
+    let auth = common::secret_key(&t.w.desks[0].join("auth.key"));
     let phone = spur_protocol::fields::PhoneNumber::parse(&t.anna.phone).unwrap();
     let usr =
         spur_protocol::usr::UsrKey::derive(&phone, &t.anna.secret, spur_protocol::usr::TEST_KDF)

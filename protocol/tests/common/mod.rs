@@ -9,6 +9,8 @@
     missing_docs
 )]
 
+pub mod custody_table;
+
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use spur_protocol::directory::{Authority, Directory, PostcodeRange};

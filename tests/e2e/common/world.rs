@@ -11,6 +11,15 @@ pub fn key_hex(path: &Path) -> String {
     text.lines().nth(1).unwrap().trim().to_owned()
 }
 
+/// The secret key in a key file written by `spur vault init` / `spur authority init`.
+pub fn secret_key(path: &std::path::Path) -> spur_protocol::keys::SealSecretKey {
+    let hex = key_hex(path);
+    let b: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    spur_protocol::keys::SealSecretKey::from_bytes(b.try_into().unwrap())
+}
+
 /// Today's date (UTC) as the commands take it, moved by `shift` days.
 pub fn date(shift: i64) -> String {
     let secs = std::time::SystemTime::now()
