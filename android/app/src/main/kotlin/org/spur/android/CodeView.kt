@@ -5,12 +5,13 @@ package org.spur.android
 import android.graphics.BitmapFactory
 import android.widget.ImageView
 import android.widget.LinearLayout
+import org.spur.core.Captions
 import org.spur.core.CardLayout
 import org.spur.core.OwnCodeInfo
 import org.spur.core.SpurException
 
 object CodeView {
-    fun show(app: MainActivity, column: LinearLayout, code: OwnCodeInfo, words: Labels, say: (String) -> Unit) {
+    fun show(app: MainActivity, column: LinearLayout, code: OwnCodeInfo, words: Captions, say: (String) -> Unit) {
         val what = if (code.personal) words.myPersonalCode else code.name
         val pin = if (code.pinProtected) " · ${words.pinProtected}" else ""
         column.addView(Ui.heading(app, what, 20f).apply { tag = "code.${code.qrId}" })

@@ -19,7 +19,7 @@ class ConsentScreen(app: MainActivity, private val codeText: String) : Screen(ap
             shown == null -> launch({ core.consentInfo(codeText) }) { info = it; app.render() }
             else -> {
                 column.addView(Ui.text(app, "${words.authority}: ${shown.authority}", "consent.authority"))
-                column.addView(Ui.text(app, "${words.case}: ${shown.caseId}", "consent.case"))
+                column.addView(Ui.text(app, "${words.consentCase}: ${shown.caseId}", "consent.case"))
                 val days = if (shown.firstDay == shown.lastDay) shown.firstDay else "${shown.firstDay} – ${shown.lastDay}"
                 column.addView(Ui.text(app, "${words.days}: $days (${shown.dayCount})", "consent.days"))
                 column.addView(Ui.text(app, shown.text, "consent.text"))

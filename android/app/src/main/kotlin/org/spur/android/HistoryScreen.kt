@@ -13,7 +13,7 @@ class HistoryScreen(app: MainActivity) : Screen(app) {
         val entries = attempt { core.history() } ?: return
         if (entries.isEmpty()) column.addView(Ui.text(app, words.historyEmpty, "history.empty"))
         entries.forEachIndexed { index, visit ->
-            val out = visit.timeOut?.let { Times.time(it, lang) } ?: words.open
+            val out = visit.timeOut?.let { Times.time(it, lang) } ?: words.historyOpen
             column.addView(Ui.text(app, "${visit.name}\n${Times.dateTime(visit.timeIn, lang)} – $out", "history.entry.$index"))
         }
     }

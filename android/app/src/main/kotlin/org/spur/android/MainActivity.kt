@@ -7,6 +7,7 @@ import android.content.Intent
 import android.os.Bundle
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
+import org.spur.core.Captions
 import org.spur.core.ScannedCode
 import org.spur.core.Spur
 import org.spur.core.SpurException
@@ -14,7 +15,8 @@ import org.spur.core.SpurException
 class MainActivity : Activity() {
     lateinit var core: Spur
         private set
-    lateinit var labels: Labels
+    /** Every caption of the screens, from the core in the chosen language. */
+    lateinit var labels: Captions
         private set
     val scope = MainScope()
     /** Core calls still running (tests wait until it is zero). */
@@ -29,8 +31,8 @@ class MainActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         core = SpurCore.get(this)
-        labels = Labels(Language.current(this))
-        core.setLocale(labels.languageTag)
+        core.setLocale(Language.current(this))
+        labels = core.captions()
         waitingLink = linkOf(intent)
         start()
     }
@@ -125,8 +127,8 @@ class MainActivity : Activity() {
 
     fun changeLanguage(tag: String) {
         Language.choose(this, tag)
-        labels = Labels(tag)
         core.setLocale(tag)
+        labels = core.captions()
         render()
     }
 

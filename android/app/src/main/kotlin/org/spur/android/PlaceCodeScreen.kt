@@ -19,7 +19,7 @@ class PlaceCodeScreen(app: MainActivity) : Screen(app) {
         val placeName = Ui.field(column, words.placeName, "place.name")
         val types = core.placeTypes()
         val kind = Choices(column, words.placeType, "place.type", types.map { it.label })
-        val description = Ui.field(column, words.description, "place.description")
+        val description = Ui.field(column, words.placeDescription, "place.description")
         column.addView(Ui.button(app, words.makeCode, "place.make") {
             val chosen = kind.chosen ?: return@button say(words.placeType)
             val form = PlaceForm(

@@ -70,7 +70,7 @@ class ScanScreen(app: MainActivity, private val hint: String? = null) : Screen(a
         when (val seen = FrameDecoder.read(core, frame)) {
             is ScannedImage.Spur ->
                 if (found.compareAndSet(false, true)) app.runOnUiThread { camera?.release(); app.openCode(seen.text) }
-            is ScannedImage.OtherCode -> app.runOnUiThread { say(words.notASpurCode) }
+            is ScannedImage.OtherCode -> app.runOnUiThread { say(seen.message) }
             is ScannedImage.Nothing -> {}
         }
     }
@@ -86,7 +86,7 @@ class ScanScreen(app: MainActivity, private val hint: String? = null) : Screen(a
         val bytes = app.contentResolver.openInputStream(uri)?.use { it.readBytes() } ?: return say(words.noCodeInPicture)
         when (val seen = attempt { FrameDecoder.read(core, bytes) }) {
             is ScannedImage.Spur -> { camera?.release(); app.openCode(seen.text) }
-            is ScannedImage.OtherCode -> say(words.notASpurCode)
+            is ScannedImage.OtherCode -> say(seen.message)
             is ScannedImage.Nothing -> say(words.noCodeInPicture)
             null -> {}
         }

@@ -6,6 +6,7 @@ import android.view.View
 import android.widget.LinearLayout
 import android.widget.TextView
 import kotlinx.coroutines.launch
+import org.spur.core.Captions
 import org.spur.core.Spur
 import org.spur.core.SpurException
 
@@ -15,7 +16,7 @@ abstract class Screen(protected val app: MainActivity) {
     abstract val name: String
 
     protected val core: Spur get() = app.core
-    protected val words: Labels get() = app.labels
+    protected val words: Captions get() = app.labels
     private var status: TextView? = null
 
     protected abstract fun fill(column: LinearLayout)

@@ -19,7 +19,7 @@ class SettingsScreen(app: MainActivity) : Screen(app) {
         val history = Ui.checkBox(app, words.keepHistory, "settings.history", attempt { core.historyEnabled() } ?: true)
         history.setOnCheckedChangeListener { _, on -> attempt { core.setHistoryEnabled(on) } }
         column.addView(history)
-        val languages = listOf("en" to "English", "de" to "Deutsch")
+        val languages = listOf("en" to words.languageEnglish, "de" to words.languageGerman)
         column.addView(Ui.heading(app, words.language, 20f))
         languages.forEach { (tag, name) ->
             column.addView(Ui.button(app, name, "settings.language.$tag") { app.changeLanguage(tag) })

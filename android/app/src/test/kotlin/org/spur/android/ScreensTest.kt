@@ -35,6 +35,9 @@ class ScreensTest {
     @Test
     fun registerCheckInFromDeepLinkCheckOutAndHistory() {
         val d = driver()
+        // The privacy explanation is the core's text, not the shell's.
+        assertEquals(d.core.captions().privacyText, d.text("registration.privacy"))
+        assertTrue(d.text("registration.privacy").contains("health authority"))
         d.screenshot("registration")
         // The core judges the form: a number without country code is refused with its words.
         d.type("registration.phone", "0151 2345678")
@@ -67,6 +70,13 @@ class ScreensTest {
         d.tap("home.scan")
         assertEquals("scan", d.screen)
         d.screenshot("scan")
+        // Someone else's QR code (a menu link): the core's message is shown, the scan screen stays.
+        val foreign = java.io.File(d.dataDir, "other.png")
+        foreign.writeBytes(javaClass.getResourceAsStream("/other-qr-code.png")!!.readBytes())
+        d.pickPicture(foreign)
+        assertEquals("scan", d.screen)
+        assertTrue(d.text("status"), d.text("status").startsWith("This QR code is not a spur code."))
+        d.screenshot("scan-other-code")
         val picture = java.io.File(d.dataDir, "place.png").apply { writeBytes(d.core.codePng(place.url, 6u)) }
         d.pickPicture(picture)
         assertEquals("stay", d.screen)
@@ -156,6 +166,8 @@ class ScreensTest {
         assertEquals("settings", d.screen)
         d.tap("settings.history")
         assertFalse(d.core.historyEnabled())
+        // German captions, from the core's de/captions.ftl.
+        assertEquals("Alle Daten löschen", d.text("settings.delete"))
         d.screenshot("settings-de")
         d.tap("settings.delete")
         d.screenshot("settings-delete-de")
