@@ -10,7 +10,7 @@ fn demo_traces_exactly_and_leaves_no_personal_data_in_server_or_vault_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_spur"))
         .args([
-            "demo", "--people", "16", "--days", "2", "--seed", "5", "--json", "--dir",
+            "demo", "--people", "16", "--days", "2", "--seed", "6", "--json", "--dir",
         ])
         .arg(dir.path())
         .output()
@@ -25,6 +25,15 @@ fn demo_traces_exactly_and_leaves_no_personal_data_in_server_or_vault_files() {
         "the simulated infected person met somebody"
     );
     assert_eq!(report["dump"]["found"].as_array().unwrap().len(), 0);
+    // Seed 6: a Berlin resident consents to Munich, so their user entries went through the
+    // Berlin desk (relay) and the trace is still exact.
+    assert_eq!(report["consent"]["home authority"], "Gesundheitsamt Berlin");
+    assert_eq!(report["consent"]["authority"], "Gesundheitsamt München");
+    // The card-only case (traced on the signed TMP-history request) is exact as well.
+    let card = &report["card_case"];
+    assert!(!card.is_null(), "the town has a scanned card");
+    assert_eq!(card["outcome"]["exact"], true, "{card}");
+    assert!(!card["outcome"]["expected"].as_array().unwrap().is_empty());
     assert!(
         report["dump"]["bytes"].as_u64().unwrap() > 10_000,
         "the dump check read the databases"

@@ -70,6 +70,13 @@ pub fn run(args: Args) -> Result<()> {
             report.outcome.extra.len()
         );
     }
+    if let Some(c) = report.card_case.as_ref().filter(|c| !c.outcome.exact) {
+        bail!(
+            "the card-only trace is not exact: {} missing, {} extra",
+            c.outcome.missing.len(),
+            c.outcome.extra.len()
+        );
+    }
     Ok(())
 }
 
@@ -127,13 +134,11 @@ async fn demo(args: &Args) -> Result<Report> {
         t.elapsed().as_secs_f64(),
     ));
 
-    // The infected person: the citizen with the most contacts over the simulated days.
+    // The infected person: the citizen with the most contacts over the simulated days, wherever
+    // they live.
     let horizon = args.days * 1440;
-    // Chosen among Munich residents, like the card holders (cross-authority card owners are a
-    // known gap, printed in the report).
     let infected = (0..world.people.len())
         .filter(|&p| !world.people[p].card_only)
-        .filter(|&p| sim::MUNICH_POSTCODES.contains(&world.people[p].postcode.as_str()))
         .max_by_key(|&p| (world.contacts_of(p, 0, horizon).len(), std::cmp::Reverse(p)))
         .context("nobody to fall ill")?;
     stage.clock.set(start.plus(horizon));
@@ -145,6 +150,10 @@ async fn demo(args: &Args) -> Result<Report> {
         )?))?
         .id;
 
+    // Munich's health office makes the consent code, wherever the person lives: for a Berlin
+    // resident their user entries (sealed to Berlin) are relayed through the Berlin desk.
+    let consenting = stage::AUTHORITIES[0].0;
+
     let t = Instant::now();
     let days = u8::try_from(args.days).unwrap_or(28);
     let shown = trace::consent(
@@ -152,7 +161,7 @@ async fn demo(args: &Args) -> Result<Report> {
         &mut rng,
         &town.phones[infected],
         &world.people[infected].phone,
-        home,
+        consenting,
         start.day(),
         days,
     )
@@ -176,13 +185,69 @@ async fn demo(args: &Args) -> Result<Report> {
         }
     }
 
+    // A card-only person falls ill too: the holder of the card the most people scanned.
+    let holder = (0..world.people.len())
+        .filter(|&p| world.people[p].card_only)
+        .max_by_key(|&p| {
+            (
+                world.card_scanners(p, 0, horizon).len(),
+                std::cmp::Reverse(p),
+            )
+        })
+        .filter(|&p| !world.card_scanners(p, 0, horizon).is_empty());
+    let card_case = match holder {
+        Some(h) => {
+            let t = Instant::now();
+            let card = town.card_urls[h]
+                .as_ref()
+                .context("the card holder has no card")?;
+            let (card_lists, moved) = trace::card_only(
+                &mut stage,
+                &mut rng,
+                consenting,
+                card,
+                start.day(),
+                args.days,
+            )
+            .await?;
+            timings.push((
+                "card-only case: history request, trace".into(),
+                t.elapsed().as_secs_f64(),
+            ));
+            let expected: Vec<String> = world
+                .card_scanners(h, 0, horizon)
+                .iter()
+                .map(|&p| world.people[p].phone.clone())
+                .collect();
+            let outcome = Outcome::compare(&card_lists, &expected, &world.people[h].phone);
+            Some(report::CardCase {
+                holder: world.people[h].phone.clone(),
+                case_id: trace::CARD_CASE.into(),
+                contact_lists: card_lists,
+                outcome,
+                files_to_desks: moved.to_desks,
+                files_to_vault: moved.to_vault,
+            })
+        }
+        None => None,
+    };
+
     let t = Instant::now();
     let stats = report::statistics(&mut stage, &dir)?;
     timings.push(("statistics and charts".into(), t.elapsed().as_secs_f64()));
     let posted = spur_server::store::Store::count(stage.post_store.as_ref()).unwrap_or(0);
     stage.stop();
     let dump = dump::check(&dir, &world)?;
-    Ok(Report::new(
+    let mut report = Report::new(
         &world, &dir, infected, shown, lists, outcome, counts, &town, posted, stats, dump, timings,
-    ))
+    );
+    report.consent.insert(
+        "home authority".into(),
+        stage
+            .desk(home)
+            .map(|d| d.authority_name(home))
+            .unwrap_or_default(),
+    );
+    report.card_case = card_case;
+    Ok(report)
 }

@@ -75,8 +75,6 @@ const PLACE_NAMES: [&str; 12] = [
     "Rathaus Bürgerbüro",
     "Marktstand 7",
 ];
-/// Postcodes of the first authority (Munich) in the demo's directory.
-pub const MUNICH_POSTCODES: [&str; 5] = ["80331", "80333", "80469", "80538", "81667"];
 /// Check-in durations the app offers, in minutes.
 pub const DURATIONS: [u32; 6] = [15, 30, 60, 120, 180, 240];
 
@@ -95,14 +93,8 @@ impl World {
             .map(|i| {
                 let postcode = postcodes[below(&mut rng, postcodes.len() as u32) as usize];
                 // About one in eight has no smartphone; person 0 always has one. Card holders
-                // live in Munich (80xxx/81xxx): a card owner sealed to another authority than the
-                // consenting one is not yet forwarded between desks (see the report's note).
+                // live anywhere: an owner of another authority is forwarded to it.
                 let card_only = i > 0 && below(&mut rng, 8) == 0;
-                let postcode = if card_only {
-                    MUNICH_POSTCODES[i % MUNICH_POSTCODES.len()]
-                } else {
-                    postcode
-                };
                 Person {
                     phone: format!("+49155{:08}", 10_000 + i),
                     postcode: postcode.to_owned(),
@@ -198,6 +190,21 @@ impl World {
 }
 
 impl World {
+    /// Everyone who scanned `holder`'s printed card within `[from, to)`: the contacts of a
+    /// card-only person. Sorted.
+    pub fn card_scanners(&self, holder: usize, from: u32, to: u32) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .stays
+            .iter()
+            .filter(|s| matches!(s.code, Code::Card(o) if o == holder))
+            .filter(|s| s.from < to && s.to > from)
+            .map(|s| s.person)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Describes how `other` met `infected` (for a trace that differs from the ground truth).
     pub fn explain(&self, infected: usize, other: usize) -> String {
         let o = &self.people[other];

@@ -118,12 +118,17 @@ impl Stage {
         };
         let server_clock: Arc<dyn spur_server::clock::Clock> = Arc::new(clock.clone());
         let secret = TagServerSecret::random(rng);
+        // The TAG server checks authorities' signed history requests (a card-only case) against
+        // the same signed directory.
+        let history: Arc<dyn spur_server::tag::HistoryVerifier> = Arc::new(
+            spur_server::tag::history::DirectoryVerifier::new(&signed, &vault.root_public())?,
+        );
         let tag_state = TagState::new(
             secret,
             server_clock.clone(),
             24,
             Some(signed),
-            None,
+            Some(history),
             &limits,
         )?;
         let post_store = Arc::new(SqliteStore::open(&dir.join("post-server.sqlite"))?);

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use rand_chacha::ChaCha20Rng;
 use spur_authority::contacts::{self, ContactList};
 use spur_authority::{case, code, open};
-use spur_protocol::time::{Day, Minute};
+use spur_protocol::time::{Day, Minute, Slot, SLOTS_PER_DAY};
 
 use super::citizens::{scan_with_camera, Phone};
 use super::core_err::CoreResult;
@@ -146,6 +146,18 @@ pub async fn run(
     };
     counts.files_to_vault += moved.to_vault;
     counts.files_to_desks += moved.to_desks;
+    let lists = write_lists(stage, consenting, case_id, "contacts")?;
+    timings.push(("trace: vault ⇄ desks".into(), t.elapsed().as_secs_f64()));
+    Ok((lists, counts))
+}
+
+/// Each desk's contact list of a case, also written as `<prefix>-authority-<id>.csv/.json`.
+fn write_lists(
+    stage: &Stage,
+    consenting: u16,
+    case_id: &str,
+    prefix: &str,
+) -> Result<BTreeMap<u16, ContactList>> {
     let mut lists = BTreeMap::new();
     for desk in &stage.desks {
         let cases = desk.cases_dir()?;
@@ -158,23 +170,79 @@ pub async fn run(
                 None
             };
             let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
-            std::fs::write(
-                stage
-                    .dir
-                    .join(format!("contacts-authority-{}.csv", desk.id)),
-                contacts::to_csv(&list),
-            )?;
-            std::fs::write(
-                stage
-                    .dir
-                    .join(format!("contacts-authority-{}.json", desk.id)),
-                contacts::to_json(&list),
-            )?;
+            let stem = stage.dir.join(format!("{prefix}-authority-{}", desk.id));
+            std::fs::write(stem.with_extension("csv"), contacts::to_csv(&list))?;
+            std::fs::write(stem.with_extension("json"), contacts::to_json(&list))?;
             lists.insert(desk.id, list);
         }
     }
-    timings.push(("trace: vault ⇄ desks".into(), t.elapsed().as_secs_f64()));
-    Ok((lists, counts))
+    Ok(lists)
+}
+
+/// The case id of the card-only scenario.
+pub const CARD_CASE: &str = "DEMO-CARD-1";
+
+/// A card-only person (no smartphone) falls ill: they hand their printed card and PIN to the
+/// consenting desk, which signs a request for the card's past TMP keys, posts it to the TAG
+/// server, derives the SCAN keys and sends them to the vault with the signed request in place of
+/// a consent. Returns each desk's list and how many files moved.
+pub async fn card_only(
+    stage: &mut Stage,
+    rng: &mut ChaCha20Rng,
+    authority: u16,
+    card: &(String, Option<String>),
+    first_day: Day,
+    days: u32,
+) -> Result<(
+    BTreeMap<u16, ContactList>,
+    spur_authority::playthrough::Moved,
+)> {
+    let code = match spur_protocol::qr::Payload::parse(&card.0)?.code {
+        spur_protocol::qr::Code::Personal(p) => p,
+        _ => anyhow::bail!("the card's URL is not a personal code"),
+    };
+    // The demo's apps use the cheap test KDF, so the PIN is mixed in at the same cost.
+    let tag = code.tag(card.1.as_deref(), spur_protocol::usr::TEST_KDF)?;
+    let desk = stage.desk(authority)?;
+    let now = stage.clock.now();
+    let first = Slot(first_day.0 * SLOTS_PER_DAY);
+    let last = Slot((first_day.0 + days) * SLOTS_PER_DAY - 1).min(now.slot());
+    let request = spur_authority::history::request(desk, code.id, first, last, now);
+    let addr: std::net::SocketAddr = stage
+        .tag_url
+        .trim_start_matches("http://")
+        .parse()
+        .context("the TAG server's address")?;
+    let mut client = spur_server::client::Client::connect(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("connecting to the TAG server: {e:?}"))?;
+    let (status, body) = client
+        .post("/v1/tmp-keys/history", request.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("the history request: {e:?}"))?;
+    anyhow::ensure!(
+        status.is_success(),
+        "the TAG server refused the history request: {status} {}",
+        String::from_utf8_lossy(&body)
+    );
+    let history = spur_authority::open::TmpHistory::parse(&body)?;
+    let made =
+        spur_authority::card::card_trace(desk, rng, CARD_CASE, &code.id, &tag, &request, &history)?;
+    case::save(&case::case_path(&desk.cases_dir()?, CARD_CASE), &made.case)?;
+    let moved = {
+        let desks = &stage.desks;
+        spur_authority::playthrough::play(
+            &mut stage.vault,
+            |id| desks.iter().find(|d| d.id == id),
+            rng,
+            vec![made.scan_file],
+            vec![],
+        )?
+    };
+    Ok((
+        write_lists(stage, authority, CARD_CASE, "card-contacts")?,
+        moved,
+    ))
 }
 
 /// The minute the simulation starts: midnight UTC, `days` days before today.
