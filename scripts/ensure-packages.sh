@@ -7,6 +7,18 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || tru
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v mvn >/dev/null || need+=(maven default-jdk-headless)
 command -v ruby >/dev/null || need+=(ruby)
+# Optional, not needed by the default build or the tests:
+#   camera      `cargo build -p spur-cli --features camera` (nokhwa's V4L2 bindings are made by
+#               bindgen at build time, which needs libclang)
+#   card-photo  regenerating qr/tests/fixtures/card-photo-simulated.jpg (pdftoppm renders the
+#               card's print PDF, see docs/decoding.md)
+for extra in "$@"; do
+  case "$extra" in
+    camera) ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need+=(libclang-dev) ;;
+    card-photo) command -v pdftoppm >/dev/null || need+=(poppler-utils) ;;
+    *) echo "unknown extra: $extra (camera, card-photo)" >&2; exit 2 ;;
+  esac
+done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -38,9 +38,6 @@ fn main() {
             for i in 0..frames {
                 let (luma, expected) = load(&cache, category, w, h, seed, i);
                 let frame = Frame::tight(w, h, &luma);
-                if std::env::var("XP_TRACE").is_ok() {
-                    eprint!("\n{} {h} #{i}:", category.name());
-                }
                 let mut best = f64::MAX;
                 let mut text = None;
                 for _ in 0..rounds {
