@@ -8,6 +8,7 @@ pub mod consent;
 pub mod crypto;
 pub mod directory;
 pub mod error;
+pub mod export;
 pub mod fields;
 pub mod history;
 pub mod keys;
