@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use axum::http::{Method, StatusCode};
+use spur_protocol::export::parse;
 
 use crate::client::Client;
-use crate::export::format::read_all;
 
 /// Options of `spur server pull`.
 #[derive(clap::Args, Clone, Debug)]
@@ -64,17 +64,17 @@ pub async fn pull(args: &PullArgs, mut on_file: impl FnMut(usize)) -> anyhow::Re
                 String::from_utf8_lossy(&body)
             );
         }
-        let (rows, more, next) = read_all(&body).context("checking the export file")?;
+        let file = parse(&body).context("checking the export file")?;
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         write_atomic(&args.dir, &format!("export-{stamp:024}.spurx"), &body)?;
-        write_atomic(&args.dir, "cursor", next.as_bytes())?;
+        write_atomic(&args.dir, "cursor", file.cursor.as_bytes())?;
         files += 1;
-        on_file(rows.len());
-        cursor = next;
-        if !more {
+        on_file(file.rows.len());
+        cursor = file.cursor;
+        if !file.more {
             return Ok(files);
         }
     }

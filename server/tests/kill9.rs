@@ -12,9 +12,9 @@ use axum::http::{Method, StatusCode};
 use common::child::{run_child_if_asked, spawn};
 use common::{json, record, rng, TOKEN};
 use rand_chacha::rand_core::RngCore;
+use spur_protocol::export::parse;
 use spur_protocol::record::RecordKind;
 use spur_server::client::Client;
-use spur_server::export::format::read_all;
 
 fn main() {
     run_child_if_asked();
@@ -115,10 +115,10 @@ async fn exported(addr: SocketAddr) -> Vec<String> {
             .await
             .unwrap();
         assert_eq!(st, StatusCode::OK);
-        let (rows, more, next) = read_all(&body).unwrap();
-        ids.extend(rows.iter().map(|r| hex::encode(r.record.id)));
-        cursor = next;
-        if !more {
+        let file = parse(&body).unwrap();
+        ids.extend(file.rows.iter().map(|r| hex::encode(r.id)));
+        cursor = file.cursor;
+        if !file.more {
             return ids;
         }
     }

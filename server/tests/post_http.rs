@@ -5,14 +5,14 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{json, open, record, rng, start_post, test_limits, Backend, TOKEN};
+use spur_protocol::export::{parse, ExportRow};
 use spur_protocol::record::RecordKind;
 use spur_server::client::Client;
-use spur_server::export::format::read_all;
 use spur_server::limits::{Limits, Rate};
 use spur_server::post::ingest::registration_handle;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn export_all(c: &mut Client, page: usize) -> (Vec<spur_server::store::ExportRow>, String) {
+async fn export_all(c: &mut Client, page: usize) -> (Vec<ExportRow>, String) {
     let auth = format!("Bearer {TOKEN}");
     let mut rows = Vec::new();
     let mut cursor = String::new();
@@ -27,10 +27,10 @@ async fn export_all(c: &mut Client, page: usize) -> (Vec<spur_server::store::Exp
             .await
             .unwrap();
         assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-        let (r, more, next) = read_all(&body).unwrap();
-        rows.extend(r);
-        cursor = next;
-        if !more {
+        let file = parse(&body).unwrap();
+        rows.extend(file.rows);
+        cursor = file.cursor;
+        if !file.more {
             return (rows, cursor);
         }
     }
@@ -56,8 +56,8 @@ async fn visit_upload_is_idempotent(b: Backend) {
     assert_eq!(rows.len(), 4);
     for row in rows {
         assert!(body
-            .windows(row.record.body.len())
-            .any(|w| w == row.record.body.as_slice()));
+            .windows(row.body.len())
+            .any(|w| w == row.body.as_slice()));
     }
     srv.stop().await;
 }
@@ -200,8 +200,8 @@ async fn registration_put_refresh_delete(b: Backend) {
     );
     let (rows, _) = export_all(&mut c, 100).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].record.key, registration_handle(&secret).to_vec());
-    assert_eq!(rows[0].record.body, refreshed[34..].to_vec());
+    assert_eq!(rows[0].key, registration_handle(&secret).to_vec());
+    assert_eq!(rows[0].body, refreshed[34..].to_vec());
 
     let mut del = vec![1u8, RecordKind::RegistrationDelete as u8];
     del.extend_from_slice(&secret);
@@ -221,10 +221,11 @@ async fn registration_put_refresh_delete(b: Backend) {
         )
         .await
         .unwrap();
-    let (rows, more, _) = read_all(&file).unwrap();
+    let parsed = parse(&file).unwrap();
+    let (rows, more) = (parsed.rows, parsed.more);
     assert!(!more);
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].record.kind, RecordKind::RegistrationDelete);
+    assert_eq!(rows[0].kind, RecordKind::RegistrationDelete);
     assert!(
         !file.windows(32).any(|w| w == secret),
         "the secret never reaches storage"
@@ -326,8 +327,7 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
         assert!(["bad_cursor", "bad_query"].contains(&json(&body)["error"].as_str().unwrap()));
     }
     let (rows, cursor) = export_all(&mut c, 7).await;
-    let got: std::collections::BTreeSet<String> =
-        rows.iter().map(|r| hex::encode(r.record.id)).collect();
+    let got: std::collections::BTreeSet<String> = rows.iter().map(|r| hex::encode(r.id)).collect();
     assert_eq!(got, uploaded);
     assert_eq!(rows.len(), 30, "no duplicates within one pull");
     // The next pull starts at the open day: it sends today's rows again and the new ones.
@@ -338,7 +338,8 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
         .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
         .await
         .unwrap();
-    let (again, more, _) = read_all(&file).unwrap();
+    let file = parse(&file).unwrap();
+    let (again, more) = (file.rows, file.more);
     assert!(!more);
     assert_eq!(again.len(), 11, "today's 10 again plus the new one");
     srv.stop().await;
@@ -460,7 +461,7 @@ async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
     for e in std::fs::read_dir(&args.dir).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "spurx") {
-            rows += read_all(&std::fs::read(&p).unwrap()).unwrap().0.len();
+            rows += parse(&std::fs::read(&p).unwrap()).unwrap().rows.len();
         }
     }
     assert_eq!(rows, 5);

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use spur_protocol::directory::Directory;
+use spur_protocol::export::encode;
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
 use spur_protocol::keys::{SealPublicKey, SignPublicKey};
 use spur_protocol::qr::{Code, Payload};
@@ -19,7 +20,7 @@ use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{TagKey, TagServerSecret};
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
-use spur_vault::export_file::{encode, row_from_upload};
+use spur_vault::export_file::row_from_upload;
 use spur_vault::keyfile;
 
 fn main() {

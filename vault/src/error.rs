@@ -10,7 +10,7 @@ pub enum VaultError {
     Protocol(#[from] spur_protocol::ProtocolError),
     /// An export file that breaks its format; the whole file is refused and nothing is imported.
     #[error("export file refused, nothing imported: {0}")]
-    BadExport(String),
+    BadExport(#[from] spur_protocol::export::ExportError),
     /// A file exchanged between vault and authority that is malformed, altered or not for us.
     #[error("{what} refused: {reason}")]
     BadFile {

@@ -2,6 +2,7 @@
 //! store the result in one transaction. A file already imported changes nothing; a crash before
 //! the commit leaves nothing half-done, so running the import again is always safe.
 
+use spur_protocol::export::{ExportFile, ExportRow};
 use spur_protocol::fields::Region;
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::record::consent_release::ReleaseForVault;
@@ -11,7 +12,6 @@ use spur_protocol::record::visit::{SlotEntryBody, UserEntryBody};
 use spur_protocol::record::{open_op, RecordKind};
 
 use crate::error::Result;
-use crate::export_file::{ExportFile, ExportRow};
 use crate::store::{
     bucket_of, CodeRow, ConsentRow, ImportCounts, Opened, RegistrationRow, SlotRow, Store, UserRow,
 };

@@ -157,7 +157,7 @@ impl Vault {
     pub fn import(&mut self, source: &dyn ExportSource) -> Result<ImportCounts> {
         let name = source.name();
         let bytes = source.bytes()?;
-        let file = match crate::export_file::parse(&bytes) {
+        let file = match spur_protocol::export::parse(&bytes).map_err(VaultError::from) {
             Ok(f) => f,
             Err(e) => {
                 self.log(

@@ -6,6 +6,7 @@
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
+use spur_protocol::export::{encode, parse, record_id, ExportRow};
 use spur_protocol::fields::{PhoneNumber, Region};
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey};
 use spur_protocol::record::registration::{build_delete, ContactData, RegistrationBody};
@@ -13,7 +14,7 @@ use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{QrId, ScanKey, TagKey};
 use spur_protocol::time::{Day, Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
-use spur_vault::export_file::{encode, parse, row_from_upload, ExportRow};
+use spur_vault::export_file::row_from_upload;
 use spur_vault::import::import_file;
 use spur_vault::store::postgres::PostgresStore;
 use spur_vault::store::sqlite::SqliteStore;
@@ -133,7 +134,7 @@ fn contract(store: &mut dyn Store) {
     // A record the server accepted but whose OP layer does not open is kept apart, not lost.
     let mut garbage = f.rows[1].clone();
     garbage.body[40] ^= 1;
-    garbage.id = spur_vault::export_file::record_id(garbage.kind, &[], &garbage.body);
+    garbage.id = record_id(garbage.kind, &[], &garbage.body);
     garbage.key = garbage.id.to_vec();
     let g = import_file(
         store,
@@ -219,7 +220,7 @@ fn a_bad_file_is_refused_whole_and_changes_nothing() {
     let mut flipped = good.clone();
     flipped[200] ^= 0x08;
     for (bad, why) in [(cut, "incomplete"), (flipped, "")] {
-        let e = parse(&bad).unwrap_err().to_string();
+        let e = spur_vault::VaultError::from(parse(&bad).unwrap_err()).to_string();
         assert!(
             e.starts_with("export file refused, nothing imported"),
             "{e}"

@@ -21,6 +21,7 @@ use spur_authority::open::{self, TmpHistory};
 use spur_authority::Desk;
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::directory::Directory;
+use spur_protocol::export::{encode, ExportRow};
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
 use spur_protocol::record::consent_release::build_consent_release;
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
@@ -29,7 +30,7 @@ use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{QrId, TagKey, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Day, Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
-use spur_vault::export_file::{encode, row_from_upload, ExportRow, InMemory};
+use spur_vault::export_file::{row_from_upload, InMemory};
 use spur_vault::Vault;
 
 pub const MUNICH: u16 = 1;

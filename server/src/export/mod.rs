@@ -1,18 +1,29 @@
 //! The vault's pull: an authenticated, streamed, resumable export of everything since a cursor,
-//! as a file in the [`format`] the vault imports offline.
+//! as a file in the format the vault imports offline ([`spur_protocol::export`], the one codec).
 
 pub mod cursor;
-pub mod format;
 
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
+use spur_protocol::export::{Encoder, RowRef};
 use spur_protocol::time::Day;
 
-use crate::store::{Position, Store};
+use crate::store::{ExportRow, Position, Store};
 
 /// Rows fetched from the store per step of the stream (memory stays bounded by this).
 pub const CHUNK_ROWS: usize = 512;
+
+/// A stored row as the codec's borrowed frame (nothing copied).
+fn frame(row: &ExportRow) -> RowRef<'_> {
+    RowRef {
+        day: row.day,
+        kind: row.record.kind,
+        key: &row.record.key,
+        id: &row.record.id,
+        body: &row.record.body,
+    }
+}
 
 /// Streams one export page: rows after `from` through day `through`, at most `limit` rows. The
 /// end frame's cursor continues after the last row when the page is full, or restarts at the
@@ -27,7 +38,7 @@ pub fn stream(
 ) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
-        let mut enc = format::Encoder::new();
+        let mut enc = Encoder::new();
         if tx.send(Ok(Bytes::from(enc.header()))).await.is_err() {
             return;
         }
@@ -53,7 +64,7 @@ pub fn stream(
             };
             let mut chunk = Vec::new();
             for row in &rows {
-                chunk.extend(enc.row(row));
+                chunk.extend(enc.row(frame(row)));
             }
             if let Some(last) = rows.last() {
                 pos = Position::after(last);

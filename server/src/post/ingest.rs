@@ -16,12 +16,8 @@ pub fn registration_handle(secret: &[u8]) -> [u8; 32] {
     sha256(&[b"spur/v1/registration-handle/", secret])
 }
 
-/// The record id: SHA-256 over kind, the stored key part and the sealed body. It is a hash of
-/// random-looking ciphertext, so ids reveal no order; the same upload always has the same id,
-/// which is what makes uploads idempotent.
-pub fn record_id(kind: RecordKind, key_part: &[u8], sealed: &[u8]) -> [u8; 32] {
-    sha256(&[b"spur/v1/record-id/", &[kind as u8], key_part, sealed])
-}
+/// The record id, defined beside the export parser that checks it (one definition for both).
+pub use spur_protocol::export::record_id;
 
 fn expect_kind(rec: &WireRecord<'_>, allowed: &[RecordKind]) -> Result<(), ApiError> {
     if allowed.contains(&rec.kind) {
