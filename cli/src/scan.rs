@@ -86,8 +86,13 @@ mod camera {
     pub fn run(device: u32, timeout: u64) -> Result<()> {
         let format =
             RequestedFormat::new::<LumaFormat>(RequestedFormatType::AbsoluteHighestFrameRate);
-        let mut camera = Camera::new(CameraIndex::Index(device), format)
-            .map_err(|e| anyhow!("no camera {device} available: {e}"))?;
+        // No camera (no /dev/video*, or the device is busy) is an ordinary error, not a crash.
+        let mut camera = Camera::new(CameraIndex::Index(device), format).map_err(|e| {
+            anyhow!(
+                "no camera found (device {device}: {e}); \
+                 scan a photo instead with `spur scan --image FILE`"
+            )
+        })?;
         camera
             .open_stream()
             .map_err(|e| anyhow!("cannot start camera {device}: {e}"))?;
