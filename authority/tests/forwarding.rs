@@ -24,6 +24,22 @@ fn phones(lists: &BTreeMap<u16, ContactList>) -> BTreeMap<u16, BTreeSet<String>>
         .collect()
 }
 
+/// The vault's package for the one pending consent, which must go to Munich, opened by the Munich
+/// desk; the case is saved there as [`CASE`].
+fn consent_opened_at_munich(t: &mut Town) -> open::ConsentOpened {
+    let pending = t.vault.pending_consents().unwrap();
+    let pkg = t.vault.consent(&mut t.rng, &pending[0]).unwrap();
+    assert_eq!(pkg.to, MUNICH);
+    let munich = &t.desks[&MUNICH];
+    let opened = open::open_consent(munich, &mut t.rng, &pkg.bytes, &[]).unwrap();
+    case::save(
+        &case::case_path(&munich.cases_dir().unwrap(), CASE),
+        &opened.case,
+    )
+    .unwrap();
+    opened
+}
+
 /// 12 Munich and 12 Berlin residents, 4 places in each city.
 fn town(seed: u64) -> (tempfile::TempDir, Town, Vec<usize>) {
     let tmp = tempfile::tempdir().unwrap();
@@ -60,17 +76,8 @@ fn card_owners_of_another_authority_reach_it_and_only_it() {
     t.consent(infected, 3, &[]);
     t.import_all(500);
 
-    let pending = t.vault.pending_consents().unwrap();
-    let pkg = t.vault.consent(&mut t.rng, &pending[0]).unwrap();
-    assert_eq!(pkg.to, MUNICH);
-    let munich = &t.desks[&MUNICH];
-    let opened = open::open_consent(munich, &mut t.rng, &pkg.bytes, &[]).unwrap();
+    let opened = consent_opened_at_munich(&mut t);
     assert!(opened.notes.is_empty(), "{:?}", opened.notes);
-    case::save(
-        &case::case_path(&munich.cases_dir().unwrap(), CASE),
-        &opened.case,
-    )
-    .unwrap();
     t.play(vec![opened.scan_file], vec![]);
     // The codes' records: the Berlin card's owner reference is sealed to Berlin.
     let ans = t.vault.resolve(&mut t.rng, &opened.resolve_file).unwrap();
@@ -132,21 +139,12 @@ fn user_entries_sealed_to_the_home_authority_are_relayed_and_only_the_consenting
     t.consent_by(MUNICH, infected, 3, &[]);
     t.import_all(500);
 
-    let pending = t.vault.pending_consents().unwrap();
-    let pkg = t.vault.consent(&mut t.rng, &pending[0]).unwrap();
-    assert_eq!(pkg.to, MUNICH);
-    let munich = &t.desks[&MUNICH];
-    let opened = open::open_consent(munich, &mut t.rng, &pkg.bytes, &[]).unwrap();
+    let opened = consent_opened_at_munich(&mut t);
     assert!(
         opened.case.stays.is_empty(),
         "Munich cannot open a Berlin resident's entries"
     );
     assert_eq!(opened.notes.len(), 1, "{:?}", opened.notes);
-    case::save(
-        &case::case_path(&munich.cases_dir().unwrap(), CASE),
-        &opened.case,
-    )
-    .unwrap();
     let r = t.vault.resolve(&mut t.rng, &opened.resolve_file).unwrap();
     assert_eq!(r.forwarded.len(), 1);
     let relay_file = &r.forwarded[0];

@@ -15,12 +15,11 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::world::{world, World};
 use common::*;
 use spur_core::checkin::Stay;
-use spur_core::codes::PlaceForm;
 use spur_core::http::HttpTransport;
 use spur_core::store::Store;
-use spur_protocol::fields::PlaceKind;
 
 const CHILD: &str = "SPUR_KILL_CHILD";
 /// What the child prints once `accept_check_in` returned (its transaction is committed).
@@ -95,49 +94,7 @@ fn child(spec: &str) {
     }
 }
 
-struct World {
-    clock: SharedClock,
-    s: Servers,
-    net: Net,
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-async fn world() -> World {
-    let clock = SharedClock::new(T0);
-    let s = Servers::start(Arc::new(clock.clone())).await;
-    let net = Net::new(&s);
-    let dir = tempfile::tempdir().unwrap();
-    let app = open_app(&dir.path().join("app.db"), &s, &net, &clock);
-    app.register(form("+4915100000001")).await.unwrap();
-    let url = app
-        .create_place_code(PlaceForm {
-            responsible_phone: "+498912345678".into(),
-            country: "DE".into(),
-            postcode: "80331".into(),
-            name: "Mensa".into(),
-            kind: PlaceKind::Education,
-            description: String::new(),
-        })
-        .await
-        .unwrap()
-        .url;
-    World {
-        clock,
-        s,
-        net,
-        dir,
-        url,
-    }
-}
-
 impl World {
-    fn db(&self) -> std::path::PathBuf {
-        self.dir.path().join("app.db")
-    }
-    fn app(&self) -> spur_core::App<Net> {
-        open_app(&self.db(), &self.s, &self.net, &self.clock)
-    }
     /// Starts the child against `tag_url` (the real TAG server, or a stand-in).
     fn spawn(&self, tag_url: &str) -> std::process::Child {
         let spec = Spec {

@@ -5,59 +5,8 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::*;
+use common::world::world;
 use spur_core::checkin::Stay;
-use spur_core::codes::PlaceForm;
-use spur_protocol::fields::PlaceKind;
-
-fn place() -> PlaceForm {
-    PlaceForm {
-        responsible_phone: "+498912345678".into(),
-        country: "DE".into(),
-        postcode: "80331".into(),
-        name: "Mensa".into(),
-        kind: PlaceKind::Education,
-        description: String::new(),
-    }
-}
-
-struct World {
-    clock: SharedClock,
-    s: Servers,
-    net: Net,
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-async fn world() -> World {
-    let clock = SharedClock::new(T0);
-    let s = Servers::start(Arc::new(clock.clone())).await;
-    let net = Net::new(&s);
-    let dir = tempfile::tempdir().unwrap();
-    let app = open_app(&dir.path().join("app.db"), &s, &net, &clock);
-    app.register(form("+4915100000001")).await.unwrap();
-    let url = app.create_place_code(place()).await.unwrap().url;
-    World {
-        clock,
-        s,
-        net,
-        dir,
-        url,
-    }
-}
-
-impl World {
-    fn app(&self) -> spur_core::App<Net> {
-        open_app(
-            &self.dir.path().join("app.db"),
-            &self.s,
-            &self.net,
-            &self.clock,
-        )
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_check_in_is_completed_after_a_kill_when_the_network_returns() {

@@ -9,6 +9,7 @@
 )]
 
 pub mod servers;
+pub mod world;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
