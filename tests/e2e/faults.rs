@@ -16,6 +16,23 @@ fn rows(w: &World) -> Vec<Row> {
     export_rows(&export(w.post_port, &token))
 }
 
+/// Runs `spur vault import FILE` as its own process and kills it (SIGKILL) after `delay_ms`,
+/// finished or not.
+fn kill_import_after(w: &World, file: &std::path::Path, delay_ms: u64) {
+    let mut child = std::process::Command::new(common::SPUR)
+        .args(["vault", "--dir"])
+        .arg(&w.vault)
+        .arg("import")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 fn count(rows: &[Row], kind: u8) -> usize {
     rows.iter().filter(|r| r.kind == kind).count()
 }
@@ -232,18 +249,7 @@ fn vault_import_interrupted_and_resumed_loses_and_duplicates_nothing() {
 
     // The import process killed (SIGKILL) at several moments, then run again.
     for delay_ms in [5u64, 20, 60] {
-        let mut child = std::process::Command::new(common::SPUR)
-            .args(["vault", "--dir"])
-            .arg(&w.vault)
-            .arg("import")
-            .arg(file)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_import_after(&w, file, delay_ms);
         let now = data_tables(&db);
         assert!(
             now == want || now.values().all(Vec::is_empty),
@@ -272,18 +278,7 @@ fn vault_audit_log_still_verifies_after_an_import_is_killed() {
         let copy = w.dir().join(format!("copy-{delay_ms}.spurx"));
         // A different file each round (one more page byte-identical would be "imported before").
         std::fs::copy(&files[0], &copy).unwrap();
-        let mut child = std::process::Command::new(common::SPUR)
-            .args(["vault", "--dir"])
-            .arg(&w.vault)
-            .arg("import")
-            .arg(&copy)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_import_after(&w, &copy, delay_ms);
         let o = w.vault().args(["audit", "verify"]).run();
         assert!(o.ok, "after a kill at {delay_ms} ms: {}", o.stderr);
     }

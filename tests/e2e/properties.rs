@@ -464,20 +464,7 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
     assert_eq!(a.status, 403, "{}", a.body);
     // A request signed by a desk of another operator is refused too.
     let other = World::offline();
-    let forged = other.dir().join("req.bin");
-    other
-        .desk(0)
-        .args(["history-request", "--qr-id", &id, "--first-day", &date(-3)])
-        .args(["--days", "4", "--out"])
-        .arg(&forged)
-        .ok();
-    let a = request(
-        tag_port,
-        "POST",
-        "/v1/tmp-keys/history",
-        &[],
-        &std::fs::read(&forged).unwrap(),
-    );
+    let a = send_history_request(&other, tag_port, &id, -3, 4);
     assert_eq!(a.status, 403, "{}", a.body);
     assert_eq!(a.error().as_deref(), Some("bad_signature"), "{}", a.body);
     // The open route gives only slots near now, never days back.
@@ -502,20 +489,33 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
         .fails();
     assert!(m.to_lowercase().contains("pin"), "{m}");
     // The authority's own signed request works (the legitimate path).
+    let a = send_history_request(&w, tag_port, &id, -1, 2);
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+/// Has desk 0 of `w` sign a request for a card's past TMP keys (`days` days from `first_day`
+/// days from today) and sends it to the TAG server on `tag_port`: the server's answer.
+fn send_history_request(
+    w: &World,
+    tag_port: u16,
+    qr_id: &str,
+    first_day: i64,
+    days: u32,
+) -> common::http::Answer {
     let req = w.dir().join("req.bin");
     w.desk(0)
-        .args(["history-request", "--qr-id", &id, "--first-day", &date(-1)])
-        .args(["--days", "2", "--out"])
+        .args([
+            "history-request",
+            "--qr-id",
+            qr_id,
+            "--first-day",
+            &date(first_day),
+        ])
+        .args(["--days", &days.to_string(), "--out"])
         .arg(&req)
         .ok();
-    let a = request(
-        tag_port,
-        "POST",
-        "/v1/tmp-keys/history",
-        &[],
-        &std::fs::read(&req).unwrap(),
-    );
-    assert_eq!(a.status, 200, "{}", a.body);
+    let signed = std::fs::read(&req).unwrap();
+    request(tag_port, "POST", "/v1/tmp-keys/history", &[], &signed)
 }
 
 /// With exactly the keys held, what opens of Anna's data in a real POST dump: (any contact data,

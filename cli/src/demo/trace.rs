@@ -134,21 +134,36 @@ pub async fn run(
         &case::case_path(&desk.cases_dir()?, &opened.case.case_id),
         &opened.case,
     )?;
-    let moved = {
-        let desks = &stage.desks;
-        spur_authority::playthrough::play(
-            &mut stage.vault,
-            |id| desks.iter().find(|d| d.id == id),
-            rng,
-            vec![opened.scan_file],
-            vec![(consenting, opened.resolve_file)],
-        )?
-    };
+    let moved = play(
+        stage,
+        rng,
+        vec![opened.scan_file],
+        vec![(consenting, opened.resolve_file)],
+    )?;
     counts.files_to_vault += moved.to_vault;
     counts.files_to_desks += moved.to_desks;
     let lists = write_lists(stage, consenting, case_id, "contacts")?;
     timings.push(("trace: vault ⇄ desks".into(), t.elapsed().as_secs_f64()));
     Ok((lists, counts))
+}
+
+/// Carries the SCAN-key files and resolve requests from the desks to the vault and everything
+/// that comes back to the desks of this stage, until nothing moves.
+fn play(
+    stage: &mut Stage,
+    rng: &mut ChaCha20Rng,
+    scans: Vec<Vec<u8>>,
+    requests: Vec<(u16, Vec<u8>)>,
+) -> Result<spur_authority::playthrough::Moved> {
+    // The desks are borrowed apart from the vault, which the play moves files through.
+    let desks = &stage.desks;
+    Ok(spur_authority::playthrough::play(
+        &mut stage.vault,
+        |id| desks.iter().find(|d| d.id == id),
+        rng,
+        scans,
+        requests,
+    )?)
 }
 
 /// Each desk's contact list of a case, also written as `<prefix>-authority-<id>.csv/.json`.
@@ -229,16 +244,7 @@ pub async fn card_only(
     let made =
         spur_authority::card::card_trace(desk, rng, CARD_CASE, &code.id, &tag, &request, &history)?;
     case::save(&case::case_path(&desk.cases_dir()?, CARD_CASE), &made.case)?;
-    let moved = {
-        let desks = &stage.desks;
-        spur_authority::playthrough::play(
-            &mut stage.vault,
-            |id| desks.iter().find(|d| d.id == id),
-            rng,
-            vec![made.scan_file],
-            vec![],
-        )?
-    };
+    let moved = play(stage, rng, vec![made.scan_file], vec![])?;
     Ok((
         write_lists(stage, authority, CARD_CASE, "card-contacts")?,
         moved,
