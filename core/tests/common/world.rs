@@ -1,12 +1,5 @@
 //! One registered app with a place code, on real servers and one database file that outlives
-//! any app opened on it: the start of the kill and offline tests.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    missing_docs
-)]
+//! any app opened on it: the start of the kill and offline tests. (Lints as set in `mod.rs`.)
 
 use std::path::PathBuf;
 use std::sync::Arc;
