@@ -229,6 +229,24 @@ impl Vault {
         Ok(Outgoing { to, bytes })
     }
 
+    /// Opens a file an authority sent the vault, its signature checked against the directory;
+    /// a refused file is logged as `refused_event` before the error returns.
+    fn open_from_authority<T: serde::de::DeserializeOwned>(
+        &mut self,
+        dir: &Directory,
+        file: &[u8],
+        kind: PackageKind,
+        refused_event: &str,
+    ) -> Result<(Envelope, T)> {
+        match exchange::open::<T>(file, kind, VAULT, &self.op, Self::sender_key(dir)) {
+            Ok(x) => Ok(x),
+            Err(e) => {
+                self.log(refused_event, json!({ "reason": e.to_string() }))?;
+                Err(e)
+            }
+        }
+    }
+
     fn sender_key(dir: &Directory) -> impl Fn(u16) -> Result<SignPublicKey> + '_ {
         move |id| {
             dir.authority(id)
@@ -246,20 +264,12 @@ impl Vault {
         file: &[u8],
     ) -> Result<TraceResult> {
         let dir = self.directory()?;
-        let opened = exchange::open::<ScanKeyFile>(
+        let (env, scan) = self.open_from_authority::<ScanKeyFile>(
+            &dir,
             file,
             PackageKind::ScanKeys,
-            VAULT,
-            &self.op,
-            Self::sender_key(&dir),
-        );
-        let (env, scan) = match opened {
-            Ok(x) => x,
-            Err(e) => {
-                self.log("trace-refused", json!({ "reason": e.to_string() }))?;
-                return Err(e);
-            }
-        };
+            "trace-refused",
+        )?;
         if let Err(e) = spur_protocol::consent::validate_case_id(&scan.case_id) {
             self.log(
                 "trace-refused",
@@ -360,20 +370,12 @@ impl Vault {
         file: &[u8],
     ) -> Result<ResolveResult> {
         let dir = self.directory()?;
-        let opened = exchange::open::<ResolveRequest>(
+        let (env, req) = self.open_from_authority::<ResolveRequest>(
+            &dir,
             file,
             PackageKind::ResolveRequest,
-            VAULT,
-            &self.op,
-            Self::sender_key(&dir),
-        );
-        let (env, req) = match opened {
-            Ok(x) => x,
-            Err(e) => {
-                self.log("resolve-refused", json!({ "reason": e.to_string() }))?;
-                return Err(e);
-            }
-        };
+            "resolve-refused",
+        )?;
         let forwards = match crate::forward::plan(self.store.as_mut(), &dir, env.from, &req) {
             Ok(f) => f,
             Err(e) => {
@@ -429,20 +431,12 @@ impl Vault {
         file: &[u8],
     ) -> Result<Outgoing> {
         let dir = self.directory()?;
-        let opened = exchange::open::<RelayedPackage>(
+        let (env, pkg) = self.open_from_authority::<RelayedPackage>(
+            &dir,
             file,
             PackageKind::Relayed,
-            VAULT,
-            &self.op,
-            Self::sender_key(&dir),
-        );
-        let (env, pkg) = match opened {
-            Ok(x) => x,
-            Err(e) => {
-                self.log("relay-refused", json!({ "reason": e.to_string() }))?;
-                return Err(e);
-            }
-        };
+            "relay-refused",
+        )?;
         let nonce: [u8; 16] = pkg
             .nonce
             .array()
