@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::custody_table::{documented, ITEMS, KEYS};
+use common::custody_table::{assert_row, documented, KEYS};
 use common::*;
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::record::check_wire;
@@ -177,22 +177,7 @@ fn custody_matrix_matches_docs_row_by_row() {
     let mut seen = std::collections::HashSet::new();
     for (keys, expected) in rows {
         assert!(seen.insert(keys), "duplicate row {keys:?}");
-        let got = attack(&f, &keys);
-        let held: Vec<_> = KEYS
-            .iter()
-            .zip(keys)
-            .filter(|(_, h)| *h)
-            .map(|(k, _)| *k)
-            .collect();
-        for i in 0..ITEMS.len() {
-            assert_eq!(
-                got[i],
-                expected[i],
-                "keys {held:?}: '{}' should {}",
-                ITEMS[i],
-                if expected[i] { "open" } else { "stay sealed" }
-            );
-        }
+        assert_row(keys, attack(&f, &keys), expected);
     }
 }
 

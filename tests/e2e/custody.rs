@@ -13,7 +13,7 @@ mod custody_table;
 use common::dump::{export_rows, Row};
 use common::http::export;
 use common::{scan_url, secret_key, World};
-use custody_table::{documented, ITEMS, KEYS};
+use custody_table::{assert_row, documented};
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::record::place::{
@@ -163,20 +163,6 @@ fn p8_custody_matrix_holds_on_a_real_post_dump_with_the_parties_key_files() {
     let rows = documented();
     assert_eq!(rows.len(), 64, "every combination of the six keys");
     for (keys, expected) in rows {
-        let got = attack(&d, &keys);
-        let held: Vec<_> = KEYS
-            .iter()
-            .zip(keys)
-            .filter_map(|(k, h)| h.then_some(*k))
-            .collect();
-        for i in 0..ITEMS.len() {
-            assert_eq!(
-                got[i],
-                expected[i],
-                "keys {held:?}: '{}' should {}",
-                ITEMS[i],
-                if expected[i] { "open" } else { "stay sealed" }
-            );
-        }
+        assert_row(keys, attack(&d, &keys), expected);
     }
 }

@@ -53,3 +53,22 @@ pub fn documented() -> Vec<([bool; 6], [bool; 7])> {
     }
     rows
 }
+
+/// Asserts that what an attacker holding `keys` opened (`got`) is the documented row, naming the
+/// keys and the first item that differs.
+pub fn assert_row(keys: [bool; 6], got: [bool; 7], expected: [bool; 7]) {
+    let held: Vec<_> = KEYS
+        .iter()
+        .zip(keys)
+        .filter_map(|(k, h)| h.then_some(*k))
+        .collect();
+    for i in 0..ITEMS.len() {
+        assert_eq!(
+            got[i],
+            expected[i],
+            "keys {held:?}: '{}' should {}",
+            ITEMS[i],
+            if expected[i] { "open" } else { "stay sealed" }
+        );
+    }
+}
