@@ -64,6 +64,37 @@ pub async fn serve(
     }
 }
 
+/// A server [`spawn_on_loopback`] started: where it listens and the switch that stops it.
+pub struct Loopback {
+    /// The address on 127.0.0.1 it accepts on.
+    pub addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Loopback {
+    /// Stops accepting; accepted requests finish (dropping the value does the same).
+    pub fn stop(self) {
+        let _ = self.stop.send(());
+    }
+}
+
+/// Serves `router` on a free port of 127.0.0.1 in a spawned task (the demo and in-process tests
+/// run the real servers this way).
+pub async fn spawn_on_loopback(router: Router, limits: &Limits) -> std::io::Result<Loopback> {
+    let listener = TcpListener::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let limits = limits.clone();
+    tokio::spawn(async move {
+        serve(listener, router, &limits, async {
+            // A send or a dropped sender both end the wait.
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    Ok(Loopback { addr, stop })
+}
+
 /// Resolves on SIGTERM or Ctrl-C (SIGINT).
 pub async fn shutdown_signal() {
     let term = async {

@@ -12,7 +12,7 @@ mod custody_table;
 
 use common::dump::{export_rows, Row};
 use common::http::export;
-use common::{scan_url, secret_key, World};
+use common::{auth_secret, op_secret, scan_url, World};
 use custody_table::{assert_row, documented};
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::qr::{Code, Payload};
@@ -67,9 +67,9 @@ fn dump(w: &World) -> Dump {
     let phone = spur_protocol::fields::PhoneNumber::parse(&xaver.phone).unwrap();
     Dump {
         rows,
-        op: secret_key(&w.vault.join("op.key")),
-        munich: secret_key(&w.desks[0].join("auth.key")),
-        berlin: secret_key(&w.desks[1].join("auth.key")),
+        op: op_secret(&w.vault),
+        munich: auth_secret(&w.desks[0]),
+        berlin: auth_secret(&w.desks[1]),
         xaver: UsrKey::derive(&phone, &xaver.secret, TEST_KDF).unwrap(),
         place: tag_of(&place),
         card: tag_of(&card),

@@ -563,8 +563,8 @@ fn p3_each_of_op_auth_usr_alone_opens_nothing_of_a_real_post_dump() {
     let t = town();
     let token = std::fs::read_to_string(&t.w.token).unwrap();
     let rows = export_rows(&export(t.w.post_port, &token));
-    let op = common::secret_key(&t.w.vault.join("op.key"));
-    let auth = common::secret_key(&t.w.desks[0].join("auth.key"));
+    let op = common::op_secret(&t.w.vault);
+    let auth = common::auth_secret(&t.w.desks[0]);
     let phone = spur_protocol::fields::PhoneNumber::parse(&t.anna.phone).unwrap();
     let usr =
         spur_protocol::usr::UsrKey::derive(&phone, &t.anna.secret, spur_protocol::usr::TEST_KDF)

@@ -131,6 +131,11 @@ impl AuditLog {
     /// Checks every line's hash, the chain, the numbering and the head kept in the store. Lines
     /// after the head and a torn tail (an interrupted step) are reported, not refused.
     pub fn verify(&self, store: &mut dyn Store) -> Result<AuditReport> {
+        Ok(self.check(store)?.0)
+    }
+
+    /// [`Self::verify`], also handing back the lines it read.
+    fn check(&self, store: &mut dyn Store) -> Result<(AuditReport, Lines)> {
         let (want_n, want_hash) = head(store)?;
         let read = self.read()?;
         let walk = walk(&read.lines, want_n, &want_hash)?;
@@ -140,20 +145,20 @@ impl AuditLog {
                 walk.n
             )));
         };
-        Ok(AuditReport {
+        let report = AuditReport {
             lines: walk.n,
             head: walk.last,
             unconfirmed: walk.n - head_at,
             torn_bytes: read.torn_bytes,
-        })
+        };
+        Ok((report, read))
     }
 
     /// Cuts a torn tail and moves the head over complete lines that chain on from it, so the next
     /// line follows the last one on disk. Refuses (changing nothing) when the log does not verify.
     fn settle(&self, store: &mut dyn Store) -> Result<()> {
-        let report = self.verify(store)?;
+        let (report, read) = self.check(store)?;
         if report.torn_bytes > 0 {
-            let read = self.read()?;
             let f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(&self.path)

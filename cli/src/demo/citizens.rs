@@ -238,6 +238,18 @@ pub fn scan_with_camera(url: &str, seed: u64) -> Result<(String, usize)> {
     bail!("five camera frames of a spur code could not be read")
 }
 
+/// A phone that was offline gets its network back and completes what it kept.
+async fn back_online(c: &mut Citizens, who: usize) -> Result<()> {
+    c.phones[who].set_online(true);
+    c.phones[who]
+        .app
+        .sync()
+        .await
+        .core("sync after going online")?;
+    c.offline_completed += 1;
+    Ok(())
+}
+
 /// Everyone checks in at their stays, in time order, as the simulated clock moves. Offline phones
 /// keep the scan and complete it two hours later.
 pub async fn check_ins(
@@ -255,13 +267,7 @@ pub async fn check_ins(
         while pending.first().is_some_and(|(t, _)| *t <= at) {
             let (t, who) = pending.remove(0);
             stage.clock.set(t);
-            c.phones[who].set_online(true);
-            c.phones[who]
-                .app
-                .sync()
-                .await
-                .core("sync after going online")?;
-            c.offline_completed += 1;
+            back_online(c, who).await?;
         }
         stage.clock.set(at);
         let (url, pin) = match stay.code {
@@ -290,13 +296,7 @@ pub async fn check_ins(
     }
     for (t, who) in pending {
         stage.clock.set(stage.clock.now().max(t));
-        c.phones[who].set_online(true);
-        c.phones[who]
-            .app
-            .sync()
-            .await
-            .core("sync after going online")?;
-        c.offline_completed += 1;
+        back_online(c, who).await?;
     }
     Ok(())
 }

@@ -18,7 +18,6 @@ use spur_server::post::{ExportToken, PostState};
 use spur_server::store::sqlite::SqliteStore;
 use spur_server::tag::TagState;
 use spur_vault::Vault;
-use tokio::net::TcpListener;
 
 /// The host printed in every code of the demo.
 pub const HOST: &str = "spur.demo";
@@ -70,7 +69,7 @@ pub struct Stage {
     pub post_store: Arc<SqliteStore>,
     /// File holding the export token the vault side uses to pull.
     pub token_file: PathBuf,
-    stop: Vec<tokio::sync::oneshot::Sender<()>>,
+    servers: Vec<spur_server::serve::Loopback>,
 }
 
 impl Stage {
@@ -141,35 +140,25 @@ impl Stage {
             limits: limits.clone(),
             export_token: ExportToken::new(&token),
         };
-        let mut stop = Vec::new();
-        let mut addrs = Vec::new();
-        for router in [
+        let tag = spur_server::serve::spawn_on_loopback(
             spur_server::tag::router(tag_state, &limits),
-            spur_server::post::router(post_state),
-        ] {
-            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-            addrs.push(listener.local_addr()?);
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            let limits = limits.clone();
-            tokio::spawn(async move {
-                spur_server::serve(listener, router, &limits, async {
-                    let _ = rx.await;
-                })
-                .await;
-            });
-            stop.push(tx);
-        }
+            &limits,
+        )
+        .await?;
+        let post =
+            spur_server::serve::spawn_on_loopback(spur_server::post::router(post_state), &limits)
+                .await?;
         Ok(Self {
             clock,
             dir: dir.to_owned(),
             vault,
             desks,
             directory,
-            tag_url: format!("http://{}", addrs[0]),
-            post_addr: addrs[1],
+            tag_url: format!("http://{}", tag.addr),
+            post_addr: post.addr,
             post_store,
             token_file,
-            stop,
+            servers: vec![tag, post],
         })
     }
 
@@ -188,8 +177,8 @@ impl Stage {
 
     /// Stops both servers; they finish what they accepted.
     pub fn stop(&mut self) {
-        for s in self.stop.drain(..) {
-            let _ = s.send(());
+        for s in self.servers.drain(..) {
+            s.stop();
         }
     }
 }

@@ -8,7 +8,6 @@
     missing_docs
 )]
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use rand_core::OsRng;
@@ -24,7 +23,6 @@ use spur_server::post::PostState;
 use spur_server::store::sqlite::SqliteStore;
 use spur_server::store::Store;
 use spur_server::tag::TagState;
-use tokio::net::TcpListener;
 
 /// The host the test codes name.
 pub const HOST: &str = "spur.test";
@@ -41,7 +39,7 @@ pub struct Servers {
     pub auth: Vec<AuthorityKeys>,
     pub dir: Directory,
     pub store: Arc<SqliteStore>,
-    stop: Vec<tokio::sync::oneshot::Sender<()>>,
+    servers: Vec<spur_server::serve::Loopback>,
     _data: tempfile::TempDir,
 }
 
@@ -98,28 +96,18 @@ impl Servers {
             limits: limits.clone(),
             export_token: None,
         };
-        let mut stop = Vec::new();
-        let mut urls = Vec::new();
-        for router in [
+        let tag = spur_server::serve::spawn_on_loopback(
             spur_server::tag::router(tag_state, &limits),
-            spur_server::post::router(post_state),
-        ] {
-            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            &limits,
+        )
+        .await
+        .unwrap();
+        let post =
+            spur_server::serve::spawn_on_loopback(spur_server::post::router(post_state), &limits)
                 .await
                 .unwrap();
-            urls.push(format!("http://{}", listener.local_addr().unwrap()));
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            let limits = limits.clone();
-            tokio::spawn(async move {
-                spur_server::serve(listener, router, &limits, async {
-                    let _ = rx.await;
-                })
-                .await;
-            });
-            stop.push(tx);
-        }
-        let post_url = urls.pop().unwrap();
-        let tag_url = urls.pop().unwrap();
+        let tag_url = format!("http://{}", tag.addr);
+        let post_url = format!("http://{}", post.addr);
         Self {
             tag_url,
             post_url,
@@ -128,7 +116,7 @@ impl Servers {
             auth,
             dir,
             store,
-            stop,
+            servers: vec![tag, post],
             _data: data,
         }
     }
@@ -178,8 +166,8 @@ impl Servers {
 
     /// Stops both servers (they finish what they accepted).
     pub fn stop(&mut self) {
-        for s in self.stop.drain(..) {
-            let _ = s.send(());
+        for s in self.servers.drain(..) {
+            s.stop();
         }
     }
 }

@@ -11,13 +11,20 @@ pub fn key_hex(path: &Path) -> String {
     text.lines().nth(1).unwrap().trim().to_owned()
 }
 
-/// The secret key in a key file written by `spur vault init` / `spur authority init`.
-pub fn secret_key(path: &std::path::Path) -> spur_protocol::keys::SealSecretKey {
-    let hex = key_hex(path);
-    let b: Vec<u8> = (0..32)
-        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
-        .collect();
-    spur_protocol::keys::SealSecretKey::from_bytes(b.try_into().unwrap())
+/// The vault's OP secret key, read from its key file the way the vault reads it.
+pub fn op_secret(vault: &Path) -> spur_protocol::keys::SealSecretKey {
+    let b =
+        spur_vault::keyfile::read_secret::<32>(&vault.join("op.key"), spur_vault::vault::OP_SECRET);
+    spur_protocol::keys::SealSecretKey::from_bytes(*b.unwrap())
+}
+
+/// A desk's AUTH secret key, read from its key file the way the desk reads it.
+pub fn auth_secret(desk: &Path) -> spur_protocol::keys::SealSecretKey {
+    let b = spur_vault::keyfile::read_secret::<32>(
+        &desk.join("auth.key"),
+        spur_authority::desk::AUTH_SECRET,
+    );
+    spur_protocol::keys::SealSecretKey::from_bytes(*b.unwrap())
 }
 
 /// Today's date (UTC) as the commands take it, moved by `shift` days.
