@@ -232,8 +232,10 @@ impl Spur {
 
     /// The place types to offer, with their labels.
     pub fn place_types(&self) -> Vec<PlaceTypeOption> {
-        PlaceType::ALL
+        // The protocol's list is the one order; the shells get it in their own type.
+        spur_protocol::fields::PlaceKind::ALL
             .into_iter()
+            .map(PlaceType::from_kind)
             .map(|k| PlaceTypeOption {
                 kind: k,
                 label: self.app.say(&Msg::new(kind_label(k))),

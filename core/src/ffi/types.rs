@@ -278,14 +278,16 @@ impl PlaceType {
         }
     }
 
-    pub(crate) const ALL: [PlaceType; 6] = [
-        Self::Gastronomy,
-        Self::Retail,
-        Self::Company,
-        Self::Education,
-        Self::Event,
-        Self::Other,
-    ];
+    pub(crate) fn from_kind(kind: PlaceKind) -> Self {
+        match kind {
+            PlaceKind::Gastronomy => Self::Gastronomy,
+            PlaceKind::Retail => Self::Retail,
+            PlaceKind::Company => Self::Company,
+            PlaceKind::Education => Self::Education,
+            PlaceKind::Event => Self::Event,
+            PlaceKind::Other => Self::Other,
+        }
+    }
 }
 
 /// A history item for the shells; `personal_words` names personal codes.
