@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target for a few seconds each (argument: seconds per target).
-# cargo fuzz needs a nightly toolchain; where none is installed this says so and skips,
+# cargo fuzz needs a nightly toolchain; it is installed if missing, and where that fails this
+# says so and skips,
 # and docs/protocol.md records the command and the last longer run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
+if ! rustup toolchain list 2>/dev/null | grep -q nightly; then
+  # A fresh machine: try to fetch nightly (minimal profile) before giving up.
+  timeout 600 rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true
+fi
 if ! rustup toolchain list 2>/dev/null | grep -q nightly; then
   echo "SKIPPED: no nightly toolchain on this machine, so no cargo fuzz run here"
   exit 0
