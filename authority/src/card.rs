@@ -75,3 +75,30 @@ pub fn card_trace(
         case,
     })
 }
+
+/// A card's PIN as the POST server judged it (`POST /v1/pin-check`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinAnswer {
+    /// The card's stored PIN check matches the one derived with this PIN.
+    Confirmed,
+    /// No match: a wrong PIN, or a card the POST server does not know.
+    NotConfirmed,
+    /// Too many wrong PINs for this card within the hour.
+    TooMany,
+}
+
+/// Runs before a card trace spends its signed TMP-history request (the vault accepts each request
+/// once): a PIN card whose PIN the POST server does not confirm is refused as a wrong PIN, so a
+/// mistyped PIN neither uses up the request nor traces a key nobody ever scanned.
+pub fn require_confirmed_pin(answer: PinAnswer) -> Result<()> {
+    match answer {
+        PinAnswer::Confirmed => Ok(()),
+        PinAnswer::NotConfirmed => Err(VaultError::Refused(
+            "card trace: wrong PIN (or the card is not known to the POST server); nothing was used"
+                .into(),
+        )),
+        PinAnswer::TooMany => Err(VaultError::Refused(
+            "card trace: too many wrong PINs for this card; try again in an hour".into(),
+        )),
+    }
+}

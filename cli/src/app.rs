@@ -379,6 +379,10 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 c.item.name,
                 minute_text(c.item.time_in)
             );
+            if app.pin_unchecked(c.id)? {
+                let m = spur_core::texts::Msg::new("check-in-pin-unchecked");
+                println!("{}", app.say(&m));
+            }
         }
         Cmd::CheckOut => match app.check_out().await? {
             Some(c) => println!("checked out of {}", shown(app, &c.item)),
@@ -419,6 +423,11 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             if r.lost > 0 {
                 let m = spur_core::texts::Msg::new("sync-lost").num("count", r.lost);
                 println!("{}", app.say(&m));
+            }
+            for (id, n) in [("sync-not-issued", r.not_issued), ("sync-wrong-pin", r.wrong_pin)] {
+                if n > 0 {
+                    println!("{}", app.say(&spur_core::texts::Msg::new(id).num("count", n)));
+                }
             }
         }
         Cmd::Consent { url, phone } => {

@@ -106,6 +106,9 @@ enum Command {
         /// and demos only.
         #[arg(long)]
         test_kdf: bool,
+        /// The POST server's URL, where a PIN card's PIN is checked before the request is used.
+        #[arg(long, env = "SPUR_POST_URL")]
+        post: Option<String>,
         /// The request made with `history-request` for this card.
         #[arg(long)]
         request: PathBuf,
@@ -191,6 +194,30 @@ fn now() -> Minute {
 
 fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {
     spur_vault::stats::parse_date(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
+}
+
+/// Asks the POST server at `post` whether the PIN-derived `tag` is the card's (`POST /v1/pin-check`).
+fn card_pin_answer(
+    post: Option<&str>,
+    id: &QrId,
+    tag: &spur_protocol::tag::TagKey,
+) -> anyhow::Result<spur_authority::card::PinAnswer> {
+    use spur_authority::card::PinAnswer;
+    use spur_core::transport::{NetError, Transport};
+    let Some(post) = post else {
+        bail!("this card is PIN-protected: give --post <POST server URL> so the PIN is checked before the request is used");
+    };
+    let net = spur_core::http::HttpTransport::new(post, post)
+        .map_err(|_| anyhow::anyhow!("{post:?} is not an allowed server URL"))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match rt.block_on(net.pin_check(*id, tag.pin_check(id))) {
+        Ok(true) => Ok(PinAnswer::Confirmed),
+        Ok(false) => Ok(PinAnswer::NotConfirmed),
+        Err(NetError::Busy { status: 429 }) => Ok(PinAnswer::TooMany),
+        Err(e) => bail!("the PIN could not be checked with the POST server ({e:?}); nothing was used"),
+    }
 }
 
 /// The personal code a card's URL carries.
@@ -363,6 +390,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             card,
             pin,
             test_kdf,
+            post,
             request,
             tmp_keys,
             out,
@@ -375,6 +403,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 spur_protocol::usr::USR_KDF
             };
             let tag = code.tag(pin.as_deref(), cost)?;
+            if code.pin_protected {
+                spur_authority::card::require_confirmed_pin(card_pin_answer(
+                    post.as_deref(),
+                    &code.id,
+                    &tag,
+                )?)?;
+            }
             let history = TmpHistory::parse(&read(&tmp_keys)?)?;
             let o = spur_authority::card::card_trace(
                 &desk,

@@ -43,10 +43,17 @@ impl Transport for Net {
     async fn directory(&self) -> Result<Vec<u8>, NetError> {
         Ok(self.0.dir.clone())
     }
-    async fn qr_ids(&self, count: usize) -> Result<Vec<QrId>, NetError> {
-        Ok((0..count)
-            .map(|_| self.0.ids.issue_qr_id(&mut OsRng).unwrap())
+    async fn qr_ids(
+        &self,
+        commitments: Vec<spur_protocol::tag::QrCommitment>,
+    ) -> Result<Vec<QrId>, NetError> {
+        Ok(commitments
+            .iter()
+            .map(|c| self.0.ids.issue_qr_id(c).unwrap())
             .collect())
+    }
+    async fn pin_check(&self, _id: QrId, _check: [u8; 32]) -> Result<bool, NetError> {
+        Ok(true)
     }
     async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
         if self.0.fail_next_keys.swap(false, Ordering::SeqCst) {
@@ -88,12 +95,13 @@ fn world() -> World {
         }],
     };
     let ids = TagServerSecret::random(&mut OsRng);
-    let place = PlaceCode {
-        id: ids.issue_qr_id(&mut OsRng).unwrap(),
+    let mut place = PlaceCode {
+        id: QrId([0; 16]),
         tag: TagKey::random(&mut OsRng),
         region: spur_protocol::fields::Region::parse("DE", Some("80331")).unwrap(),
         name: "Café Zur Post".into(),
     };
+    place.id = ids.issue_qr_id(&place.commitment()).unwrap();
     let url = Payload {
         host: "spur.test".into(),
         code: Code::Place(place.clone()),

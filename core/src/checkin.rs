@@ -90,6 +90,10 @@ pub(crate) struct VisitSecret {
     pub name: String,
     /// Fetched TMP keys: (slot, hex).
     pub tmp: Vec<(u32, String)>,
+    /// A PIN card scanned while its PIN could not be checked online: `sync` checks it before
+    /// anything is built, and drops the check-in on a wrong PIN.
+    #[serde(default)]
+    pub pin_pending: bool,
 }
 
 /// What the history shows of one check-in (sealed in the `history` table).
@@ -196,7 +200,7 @@ impl<T: Transport> App<T> {
         if let Some(keys) = self.keys_before_keep(&secret, slots).await? {
             let hex = |k: &TmpKey| data_encoding::HEXLOWER.encode(k.expose());
             secret.tmp = keys.iter().map(|(s, k)| (s.0, hex(k))).collect();
-            if fixed.is_some() {
+            if fixed.is_some() && !secret.pin_pending {
                 // The directory is cached (memory, then store); without it the visit is built
                 // later by sync, as for an offline scan.
                 if let Ok(dir) = self.directory().await {
@@ -220,6 +224,7 @@ impl<T: Transport> App<T> {
         Ok(
             match tokio::time::timeout(KEYS_WAIT, self.net.tmp_keys(id, slots)).await {
                 Ok(Ok(keys)) if keys.len() == asked => Some(keys),
+                Ok(Err(e)) if crate::sync::never_issued(&e) => return Err(Error::code_not_issued()),
                 _ => None,
             },
         )
@@ -247,16 +252,18 @@ impl<T: Transport> App<T> {
                 region: Some(hex(&p.region.encode())),
                 name: p.name,
                 tmp: Vec::new(),
+                pin_pending: false,
             },
             Code::Personal(c) => {
                 let cost = self.config.kdf.cost();
                 let pin = pin.map(Zeroizing::new);
-                let id = c.id;
+                let (id, pin_card) = (c.id, c.pin_protected);
                 let tag = tokio::task::spawn_blocking(move || {
                     c.tag(pin.as_ref().map(|p| p.as_str()), cost)
                 })
                 .await
                 .map_err(|_| Error::internal("PIN"))??;
+                let pin_pending = pin_card && !self.confirm_pin(&id, &tag).await?;
                 VisitSecret {
                     kind: CodeKind::Personal as u8,
                     qr_id: id.to_hex(),
@@ -264,6 +271,7 @@ impl<T: Transport> App<T> {
                     region: None,
                     name: String::new(),
                     tmp: Vec::new(),
+                    pin_pending,
                 }
             }
             Code::Consent(_) => return Err(Error::input(Msg::new("error-consent-not-check-in"))),

@@ -5,7 +5,7 @@ use rand_core::OsRng;
 use spur_protocol::fields::{PlaceKind, Region};
 use spur_protocol::qr::{Code, Payload, PersonalCode, PlaceCode};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
-use spur_protocol::tag::{QrId, TagKey};
+use spur_protocol::tag::{QrCommitment, QrId, TagKey};
 use zeroize::Zeroizing;
 
 use crate::app::App;
@@ -15,7 +15,7 @@ use crate::register::check_phone;
 use crate::store::outbox;
 use crate::store::records::OwnCodeRow;
 use crate::texts::Msg;
-use crate::transport::Transport;
+use crate::transport::{NetError, Transport};
 
 /// Route of place and personal-code records.
 pub const ROUTE_CODES: &str = "/v1/codes";
@@ -68,11 +68,35 @@ pub(crate) struct OwnCodeSecret {
 }
 
 impl<T: Transport> App<T> {
-    async fn fresh_qr_id(&self) -> Result<QrId> {
-        let ids = self.net.qr_ids(1).await?;
-        ids.first()
-            .copied()
-            .ok_or_else(|| Error::new(ErrorKind::Server, Msg::new("error-server-answer")))
+    /// The QR id of a code with commitment `c`, from the TAG server; refused unless it carries
+    /// `c` (an id for other data would make the code unscannable).
+    async fn qr_id_for(&self, c: QrCommitment) -> Result<QrId> {
+        let ids = self.net.qr_ids(vec![c]).await?;
+        match ids.as_slice() {
+            [id] if id.binds(&c) => Ok(*id),
+            _ => Err(Error::new(
+                ErrorKind::Server,
+                Msg::new("error-server-answer"),
+            )),
+        }
+    }
+
+    /// Checks a PIN card's PIN online: `Ok(true)` when the POST server confirms the card's PIN
+    /// check, `Ok(false)` when it cannot be asked now (offline, busy, slow: check later), a
+    /// [`Error::wrong_pin`] when it does not confirm (wrong PIN, or a card it does not know), and
+    /// [`Error::pin_rate_limited`] after too many wrong PINs for this card within the hour.
+    pub(crate) async fn confirm_pin(&self, id: &QrId, tag: &TagKey) -> Result<bool> {
+        let asked = tokio::time::timeout(
+            crate::checkin::KEYS_WAIT,
+            self.net.pin_check(*id, tag.pin_check(id)),
+        )
+        .await;
+        match asked {
+            Ok(Ok(true)) => Ok(true),
+            Ok(Ok(false)) => Err(Error::wrong_pin()),
+            Ok(Err(NetError::Busy { status: 429 })) => Err(Error::pin_rate_limited()),
+            _ => Ok(false),
+        }
     }
 
     /// Makes a place code and uploads its sealed record. Needs the network (for the QR id).
@@ -94,8 +118,10 @@ impl<T: Transport> App<T> {
         }
         let dir = self.directory().await?;
         let authority = dir.route(Some(&region))?.clone();
-        let id = self.fresh_qr_id().await?;
         let tag = TagKey::random(&mut OsRng);
+        let id = self
+            .qr_id_for(QrCommitment::of_place(&tag, &region, &name))
+            .await?;
         let details = PlaceDetails {
             responsible_phone,
             region,
@@ -152,9 +178,11 @@ impl<T: Transport> App<T> {
                 account.home_authority,
             ))?
             .clone();
-        let id = self.fresh_qr_id().await?;
         let seed = TagKey::random(&mut OsRng);
         let pin_protected = pin.is_some();
+        let id = self
+            .qr_id_for(QrCommitment::of_personal(pin_protected, &seed))
+            .await?;
         let tag = match pin.map(Zeroizing::new) {
             Some(pin) => {
                 let cost = self.config.kdf.cost();
@@ -173,6 +201,7 @@ impl<T: Transport> App<T> {
             &id,
             &tag,
             &account.registration_id,
+            pin_protected,
         )?;
         let url = Payload {
             host: self.config.host.clone(),

@@ -42,7 +42,8 @@ pub struct Error {
     pub kind: ErrorKind,
     /// The message, translated when shown.
     pub msg: Msg,
-    /// The server's stable error code, for [`ErrorKind::Server`].
+    /// The server's stable error code, for [`ErrorKind::Server`]; or the core's stable id of a
+    /// refused code or PIN (`code_altered`, `code_not_issued`, `wrong_pin`, `pin_rate_limited`).
     pub code: Option<String>,
 }
 
@@ -81,6 +82,55 @@ impl Error {
     pub fn offline() -> Self {
         Self::new(ErrorKind::Offline, Msg::new("error-offline"))
     }
+
+    fn with_code(kind: ErrorKind, msg: &'static str, code: &'static str) -> Self {
+        Self {
+            kind,
+            msg: Msg::new(msg),
+            code: Some(code.into()),
+        }
+    }
+
+    /// A code whose shown data is not the data its QR id was issued for (an edited copy).
+    pub fn code_altered() -> Self {
+        Self::with_code(
+            ErrorKind::NotASpurCode,
+            "error-code-altered",
+            Self::CODE_ALTERED,
+        )
+    }
+
+    /// A code with a QR id the TAG server never issued.
+    pub fn code_not_issued() -> Self {
+        Self::with_code(
+            ErrorKind::NotASpurCode,
+            "error-code-not-issued",
+            Self::CODE_NOT_ISSUED,
+        )
+    }
+
+    /// The POST server did not confirm a PIN card's PIN (wrong PIN, or the card is not known yet).
+    pub fn wrong_pin() -> Self {
+        Self::with_code(ErrorKind::InvalidInput, "error-pin-wrong", Self::WRONG_PIN)
+    }
+
+    /// Too many wrong PINs for one card within an hour.
+    pub fn pin_rate_limited() -> Self {
+        Self::with_code(
+            ErrorKind::InvalidInput,
+            "error-pin-too-many",
+            Self::PIN_RATE_LIMITED,
+        )
+    }
+
+    /// [`Error::code`] of [`Error::code_altered`].
+    pub const CODE_ALTERED: &'static str = "code_altered";
+    /// [`Error::code`] of [`Error::code_not_issued`].
+    pub const CODE_NOT_ISSUED: &'static str = "code_not_issued";
+    /// [`Error::code`] of [`Error::wrong_pin`].
+    pub const WRONG_PIN: &'static str = "wrong_pin";
+    /// [`Error::code`] of [`Error::pin_rate_limited`].
+    pub const PIN_RATE_LIMITED: &'static str = "pin_rate_limited";
 }
 
 impl From<rusqlite::Error> for Error {
@@ -121,6 +171,7 @@ impl From<ProtocolError> for Error {
             | ProtocolError::UnknownKind { .. } => {
                 Self::new(ErrorKind::NotASpurCode, Msg::new("error-code-damaged"))
             }
+            ProtocolError::CodeAltered => Self::code_altered(),
             ProtocolError::OpenFailed { .. }
             | ProtocolError::WeakKey { .. }
             | ProtocolError::KeyDerivation => Self::internal("protocol"),

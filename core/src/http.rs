@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use data_encoding::HEXLOWER;
-use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
 use spur_protocol::time::Slot;
 
 use crate::error::{Error, Result};
@@ -101,12 +101,16 @@ impl Transport for HttpTransport {
             .await
     }
 
-    async fn qr_ids(&self, count: usize) -> std::result::Result<Vec<QrId>, NetError> {
+    async fn qr_ids(
+        &self,
+        commitments: Vec<QrCommitment>,
+    ) -> std::result::Result<Vec<QrId>, NetError> {
         #[derive(serde::Deserialize)]
         struct Ids {
             qr_ids: Vec<String>,
         }
-        let body = serde_json::json!({ "count": count }).to_string();
+        let hex: Vec<String> = commitments.iter().map(QrCommitment::to_hex).collect();
+        let body = serde_json::json!({ "commitments": hex }).to_string();
         let req = self
             .client
             .post(format!("{}/v1/qr-ids", self.tag))
@@ -155,6 +159,25 @@ impl Transport for HttpTransport {
             return Err(NetError::BadAnswer);
         }
         Ok(out)
+    }
+
+    async fn pin_check(&self, id: QrId, check: [u8; 32]) -> std::result::Result<bool, NetError> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            confirmed: bool,
+        }
+        let body = serde_json::json!({
+            "qr_id": id.to_hex(),
+            "check": HEXLOWER.encode(&check),
+        })
+        .to_string();
+        let req = self
+            .client
+            .post(format!("{}/v1/pin-check", self.post))
+            .header("content-type", "application/json")
+            .body(body);
+        let a: Answer = json(&self.send(req).await?)?;
+        Ok(a.confirmed)
     }
 
     async fn upload(&self, route: &str, body: Vec<u8>) -> std::result::Result<(), NetError> {

@@ -31,13 +31,15 @@ mod tests {
     use spur_protocol::tag::{QrId, TagKey};
 
     pub(crate) fn url() -> String {
+        let mut c = PersonalCode {
+            id: QrId([3; 16]),
+            key: TagKey::from_bytes([9; 16]),
+            pin_protected: true,
+        };
+        c.id.0[..8].copy_from_slice(&c.commitment().0);
         Payload {
             host: "spur.test".into(),
-            code: Code::Personal(PersonalCode {
-                id: QrId([3; 16]),
-                key: TagKey::from_bytes([9; 16]),
-                pin_protected: true,
-            }),
+            code: Code::Personal(c),
         }
         .to_url()
         .unwrap()

@@ -45,6 +45,22 @@ pub struct SyncReport {
     pub refused: u32,
     /// Check-ins that could not be completed in the TAG server's window.
     pub lost: u32,
+    /// Check-ins dropped because the TAG server never issued their code.
+    pub not_issued: u32,
+    /// Check-ins dropped because the PIN card's PIN was not confirmed.
+    pub wrong_pin: u32,
+}
+
+/// True when the TAG server says it never issued the QR id asked about.
+pub(crate) fn never_issued(e: &NetError) -> bool {
+    matches!(e, NetError::Refused { status: 404, code, .. } if code == "unknown_qr_id")
+}
+
+/// What a PIN check at completion decided.
+enum PinSettled {
+    Confirmed,
+    Dropped,
+    Later,
 }
 
 /// Delay before retry number `attempts + 1`.
@@ -107,6 +123,29 @@ impl<T: Transport> App<T> {
         let rows = outbox::visits_in(&self.store()?.conn, &[state::OPEN, state::ENDED])?;
         for v in rows {
             let mut secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            if secret.pin_pending && v.next_try <= now {
+                match self.settle_pin(&v, &mut secret).await? {
+                    PinSettled::Confirmed => {}
+                    PinSettled::Dropped => continue,
+                    PinSettled::Later
+                        if needed_slots(&v)
+                            .first()
+                            .is_some_and(|s| now_slot.saturating_sub(s.0) > TAG_WINDOW_SLOTS) =>
+                    {
+                        // Never checked within the window: as for keys that came too late.
+                        outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
+                        continue;
+                    }
+                    PinSettled::Later => {
+                        outbox::visit_retry_later(
+                            &self.store()?.conn,
+                            v.id,
+                            now + backoff(v.attempts),
+                        )?;
+                        continue;
+                    }
+                }
+            }
             let have: Vec<u32> = secret.tmp.iter().map(|(s, _)| *s).collect();
             let missing: Vec<Slot> = needed_slots(&v)
                 .into_iter()
@@ -130,8 +169,11 @@ impl<T: Transport> App<T> {
                     let sealed = self.key.seal_json(Column::Visit, &secret)?;
                     outbox::update_visit_sealed(&self.store()?.conn, v.id, &sealed)?;
                 }
+                Err(e) if never_issued(&e) => {
+                    // A code the TAG server never issued (forged, or from another service).
+                    self.drop_visit(&v, state::NOT_ISSUED)?;
+                }
                 Err(NetError::Refused { .. } | NetError::BadAnswer) => {
-                    // The TAG server does not know this code (forged or from another service).
                     outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
                 }
                 Err(_) => {
@@ -158,6 +200,9 @@ impl<T: Transport> App<T> {
         let b = Builder { dir, account, usr };
         for v in ready {
             let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            if secret.pin_pending {
+                continue;
+            }
             if needed_slots(&v)
                 .iter()
                 .any(|s| !secret.tmp.iter().any(|(t, _)| *t == s.0))
@@ -261,13 +306,67 @@ impl<T: Transport> App<T> {
             }
         }
         let (waiting, pending, refused, lost) = outbox::counts(&self.store()?.conn)?;
+        let (not_issued, wrong_pin) = outbox::dropped_counts(&self.store()?.conn)?;
         Ok(SyncReport {
             waiting,
             pending,
             refused,
             lost,
+            not_issued,
+            wrong_pin,
             ..report
         })
+    }
+
+    /// Checks the PIN of a PIN card scanned offline. Confirmed: the mark goes and completion goes
+    /// on. Not confirmed: the check-in is dropped as [`state::WRONG_PIN`] (its history row too).
+    async fn settle_pin(
+        &self,
+        v: &outbox::VisitRow,
+        secret: &mut VisitSecret,
+    ) -> Result<PinSettled> {
+        let id = QrId(hex_to::<16>(&secret.qr_id)?);
+        let tag = TagKey::from_bytes(hex_to::<16>(&secret.tag)?);
+        match self.confirm_pin(&id, &tag).await {
+            Ok(true) => {
+                secret.pin_pending = false;
+                let sealed = self.key.seal_json(Column::Visit, secret)?;
+                outbox::update_visit_sealed(&self.store()?.conn, v.id, &sealed)?;
+                Ok(PinSettled::Confirmed)
+            }
+            Ok(false) => Ok(PinSettled::Later),
+            Err(e) if e.code.as_deref() == Some(Error::WRONG_PIN) => {
+                self.drop_visit(v, state::WRONG_PIN)?;
+                Ok(PinSettled::Dropped)
+            }
+            // Rate-limited: ask again later.
+            Err(_) => Ok(PinSettled::Later),
+        }
+    }
+
+    /// Drops a check-in that was never valid (`reason` is [`state::NOT_ISSUED`] or
+    /// [`state::WRONG_PIN`]): its keys, and its history row, so it is not shown as kept.
+    fn drop_visit(&self, v: &outbox::VisitRow, reason: u8) -> Result<()> {
+        let mut store = self.store()?;
+        let tx = store.conn.transaction()?;
+        outbox::set_visit_state(&tx, v.id, reason)?;
+        if let Some(h) = v.history_id {
+            history::delete(&tx, h)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// True when the check-in `id` waits for its PIN to be checked online.
+    pub fn pin_unchecked(&self, id: i64) -> Result<bool> {
+        self.ensure_unlocked()?;
+        let store = self.store()?;
+        let rows = outbox::visits_in(&store.conn, &[state::OPEN, state::ENDED])?;
+        for v in rows.into_iter().filter(|v| v.id == id) {
+            let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            return Ok(secret.pin_pending);
+        }
+        Ok(false)
     }
 
     /// Deletes history, finished check-ins and outbox rows older than 28 days.

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
 use spur_protocol::time::Slot;
 
 use crate::error::{Error, ErrorKind};
@@ -63,8 +63,19 @@ pub trait Transport: Send + Sync + 'static {
     /// `GET /v1/directory` on the TAG server: the signed directory bytes (verified by the caller).
     fn directory(&self) -> impl Future<Output = Result<Vec<u8>, NetError>> + Send;
 
-    /// `POST /v1/qr-ids` on the TAG server: `count` fresh QR ids.
-    fn qr_ids(&self, count: usize) -> impl Future<Output = Result<Vec<QrId>, NetError>> + Send;
+    /// `POST /v1/qr-ids` on the TAG server: the QR ids of codes with these commitments, in order.
+    fn qr_ids(
+        &self,
+        commitments: Vec<QrCommitment>,
+    ) -> impl Future<Output = Result<Vec<QrId>, NetError>> + Send;
+
+    /// `POST /v1/pin-check` on the POST server: whether `check` is the PIN check stored for the
+    /// personal code `id` (`false` also when no such code is known). 429 after too many wrong ones.
+    fn pin_check(
+        &self,
+        id: QrId,
+        check: [u8; 32],
+    ) -> impl Future<Output = Result<bool, NetError>> + Send;
 
     /// `POST /v1/tmp-keys` on the TAG server: the TMP keys of `id` in `slots` (all within the
     /// server's window around now).

@@ -86,6 +86,10 @@ pub enum ProtocolError {
     /// Text that is not a spur code at all (another QR code, a web link, random text).
     #[error("this is not a spur code")]
     NotSpurCode,
+    /// A place or personal code whose shown data (name, country, postcode, kind, key) is not the
+    /// data its QR id was issued for: an edited copy.
+    #[error("this code was altered (its name, postcode or kind does not match the code)")]
+    CodeAltered,
     /// The key-derivation function refused its parameters (never expected in practice).
     #[error("key derivation failed")]
     KeyDerivation,

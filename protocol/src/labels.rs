@@ -43,6 +43,11 @@ pub const SIGN_CONSENT: &str = "spur/v1/sign/consent";
 /// Ed25519: an authority's signature over a request for past TMP keys of a printed card.
 pub const SIGN_TMP_HISTORY: &str = "spur/v1/sign/tmp-history";
 
+/// SHA-256 prefix of a QR id's commitment to the code's data (place or personal).
+pub const QR_COMMIT: &str = "spur/v1/qr-commit/";
+/// HMAC label of a personal-code record's PIN check.
+pub const PIN_CHECK: &str = "spur/v1/pin-check";
+
 /// Every sealing/AEAD label, for tests that check a blob opens under its own label only.
 pub const ALL_LAYER_LABELS: [&str; 18] = [
     OP_REGISTRATION,

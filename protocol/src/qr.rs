@@ -11,7 +11,7 @@ use data_encoding::BASE32_NOPAD;
 use crate::consent::ConsentCode;
 use crate::error::{ProtocolError, Result};
 use crate::fields::{Postcode, Region};
-use crate::tag::{QrId, TagKey};
+use crate::tag::{QrCommitment, QrId, TagKey};
 use crate::usr::KdfCost;
 
 /// Version of the place and personal payloads.
@@ -65,7 +65,19 @@ pub struct PersonalCode {
     pub pin_protected: bool,
 }
 
+impl PlaceCode {
+    /// What this code's QR id must commit to (its TAG key, region and name).
+    pub fn commitment(&self) -> QrCommitment {
+        QrCommitment::of_place(&self.tag, &self.region, &self.name)
+    }
+}
+
 impl PersonalCode {
+    /// What this code's QR id must commit to (its flags and key).
+    pub fn commitment(&self) -> QrCommitment {
+        QrCommitment::of_personal(self.pin_protected, &self.key)
+    }
+
     /// The code's TAG key: the key itself, or Argon2id(PIN, seed) for a protected card.
     pub fn tag(&self, pin: Option<&str>, cost: KdfCost) -> Result<TagKey> {
         match (self.pin_protected, pin) {
@@ -274,7 +286,7 @@ fn parse_place(fragment: &str) -> Result<PlaceCode> {
     }
     let name = decode_fragment_text(name, "place name")?;
     validate_place_name(&name)?;
-    Ok(PlaceCode {
+    let code = PlaceCode {
         id: QrId(id),
         tag: TagKey::from_bytes(tag),
         region: Region {
@@ -282,7 +294,18 @@ fn parse_place(fragment: &str) -> Result<PlaceCode> {
             postcode: Some(postcode),
         },
         name,
-    })
+    };
+    bound(&code.id, &code.commitment())?;
+    Ok(code)
+}
+
+/// Refuses a code whose QR id was not issued for the data it shows (an edited copy).
+fn bound(id: &QrId, c: &QrCommitment) -> Result<()> {
+    if id.binds(c) {
+        Ok(())
+    } else {
+        Err(ProtocolError::CodeAltered)
+    }
 }
 
 fn parse_personal(fragment: &str) -> Result<PersonalCode> {
@@ -303,27 +326,150 @@ fn parse_personal(fragment: &str) -> Result<PersonalCode> {
     id.copy_from_slice(&bin[2..18]);
     let mut key = [0u8; 16];
     key.copy_from_slice(&bin[18..34]);
-    Ok(PersonalCode {
+    let code = PersonalCode {
         id: QrId(id),
         key: TagKey::from_bytes(key),
         pin_protected,
-    })
+    };
+    bound(&code.id, &code.commitment())?;
+    Ok(code)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A QR id as the TAG server would issue it for `c` (the MAC half is not checked here).
+    fn id_for(c: &QrCommitment) -> QrId {
+        let mut id = [0xA5; 16];
+        id[..8].copy_from_slice(&c.0);
+        QrId(id)
+    }
+
     pub(crate) fn place(name: &str) -> Payload {
+        place_in("DE", "80331", name)
+    }
+
+    fn place_in(country: &str, postcode: &str, name: &str) -> Payload {
+        let mut p = PlaceCode {
+            id: QrId([0; 16]),
+            tag: TagKey::from_bytes([0x3C; 16]),
+            region: Region::parse(country, Some(postcode)).unwrap(),
+            name: name.into(),
+        };
+        p.id = id_for(&p.commitment());
         Payload {
             host: "spur.example".into(),
+            code: Code::Place(p),
+        }
+    }
+
+    fn personal(pin_protected: bool) -> Payload {
+        let mut c = PersonalCode {
+            id: QrId([0; 16]),
+            key: TagKey::from_bytes([0x5A; 16]),
+            pin_protected,
+        };
+        c.id = id_for(&c.commitment());
+        Payload {
+            host: "spur.example".into(),
+            code: Code::Personal(c),
+        }
+    }
+
+    /// `good`'s id and TAG with `edited`'s shown data: what a forger prints.
+    fn with_data_of(good: &Payload, edited: &Payload) -> String {
+        let (Code::Place(g), Code::Place(e)) = (&good.code, &edited.code) else {
+            panic!("places only")
+        };
+        Payload {
+            host: good.host.clone(),
             code: Code::Place(PlaceCode {
-                id: QrId([0xA5; 16]),
-                tag: TagKey::from_bytes([0x3C; 16]),
-                region: Region::parse("DE", Some("80331")).unwrap(),
-                name: name.into(),
+                id: g.id,
+                tag: g.tag.clone(),
+                region: e.region,
+                name: e.name.clone(),
             }),
         }
+        .to_url()
+        .unwrap()
+    }
+
+    #[test]
+    fn edited_place_data_is_refused_as_altered() {
+        let good = place_in("DE", "80331", "Café Zur Post");
+        assert_eq!(Payload::parse(&good.to_url().unwrap()).unwrap(), good);
+        for edited in [
+            place_in("DE", "80333", "Café Zur Post"),
+            place_in("AT", "80331", "Café Zur Post"),
+            place_in("DE", "80331", "Café Zur Pos"),
+            place_in("DE", "80331", "Cafe Zur Post"),
+        ] {
+            let url = with_data_of(&good, &edited);
+            assert_eq!(Payload::parse(&url), Err(ProtocolError::CodeAltered), "{url}");
+        }
+    }
+
+    #[test]
+    fn personal_codes_are_bound_to_flags_and_key_and_kind() {
+        for pin in [false, true] {
+            let p = personal(pin);
+            let url = p.to_url().unwrap();
+            assert_eq!(Payload::parse(&url).unwrap(), p);
+            let Code::Personal(c) = &p.code else { panic!() };
+            // The flag flipped (a PIN card presented as a plain one, or the reverse).
+            let flipped = Payload {
+                host: p.host.clone(),
+                code: Code::Personal(PersonalCode {
+                    pin_protected: !pin,
+                    ..c.clone()
+                }),
+            };
+            assert_eq!(
+                Payload::parse(&flipped.to_url().unwrap()),
+                Err(ProtocolError::CodeAltered)
+            );
+            // Another key under the same id.
+            let rekeyed = Payload {
+                host: p.host.clone(),
+                code: Code::Personal(PersonalCode {
+                    key: TagKey::from_bytes([0x5B; 16]),
+                    ..c.clone()
+                }),
+            };
+            assert_eq!(
+                Payload::parse(&rekeyed.to_url().unwrap()),
+                Err(ProtocolError::CodeAltered)
+            );
+        }
+        // A place's id and TAG presented as a personal code, and the reverse.
+        let Code::Place(pl) = place("Café").code else { panic!() };
+        let as_personal = Payload {
+            host: "spur.example".into(),
+            code: Code::Personal(PersonalCode {
+                id: pl.id,
+                key: pl.tag.clone(),
+                pin_protected: false,
+            }),
+        };
+        assert_eq!(
+            Payload::parse(&as_personal.to_url().unwrap()),
+            Err(ProtocolError::CodeAltered)
+        );
+        let Code::Personal(pe) = personal(false).code else { panic!() };
+        let as_place = Payload {
+            host: "spur.example".into(),
+            code: Code::Place(PlaceCode {
+                id: pe.id,
+                tag: pe.key.clone(),
+                region: Region::parse("DE", Some("80331")).unwrap(),
+                name: "Café".into(),
+            }),
+        };
+        assert_eq!(
+            Payload::parse(&as_place.to_url().unwrap()),
+            Err(ProtocolError::CodeAltered)
+        );
     }
 
     #[test]

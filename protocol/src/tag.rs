@@ -12,8 +12,10 @@ use crate::secret::secret_key;
 use crate::time::Slot;
 use crate::usr::{argon2id, KdfCost};
 
-/// A QR code's public id, issued by the TAG server: 8 random bytes and an 8-byte MAC over them,
-/// so the server recognises its own ids without storing any.
+/// A QR code's public id, issued by the TAG server: the code's 8-byte commitment (see
+/// [`QrCommitment`]) and an 8-byte MAC over it, so the server recognises its own ids without
+/// storing any, and a scanner can check that the data shown beside the id is the data it was
+/// issued for.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct QrId(pub [u8; 16]);
 
@@ -39,6 +41,84 @@ impl QrId {
             reason: "must be 32 lower-case hex digits",
         })?;
         Ok(Self(b))
+    }
+
+    /// The commitment this id was issued for (its first 8 bytes).
+    pub fn commitment(&self) -> QrCommitment {
+        let mut c = [0u8; QrCommitment::LEN];
+        c.copy_from_slice(&self.0[..QrCommitment::LEN]);
+        QrCommitment(c)
+    }
+
+    /// True when this id was issued for `c` (the data beside the id is the data it was made for).
+    pub fn binds(&self, c: &QrCommitment) -> bool {
+        self.0[..QrCommitment::LEN].ct_eq(&c.0).into()
+    }
+}
+
+/// What a code's QR id commits to: `SHA-256("spur/v1/qr-commit/" || code kind || data)[0..8]`,
+/// where data is `TAG || region (12) || name` for a place and `flags || key` for a personal code.
+/// The client computes it and sends only it to the TAG server; the TAG key (16 random bytes) in
+/// the data hides the rest from the server.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct QrCommitment(pub [u8; 8]);
+
+impl QrCommitment {
+    /// Encoded width.
+    pub const LEN: usize = 8;
+
+    /// The commitment of a place code: its TAG key, country and postcode, and name.
+    pub fn of_place(tag: &TagKey, region: &crate::fields::Region, name: &str) -> Self {
+        Self::of(
+            crate::record::visit::CodeKind::Place as u8,
+            &[tag.expose(), &region.encode(), name.as_bytes()],
+        )
+    }
+
+    /// The commitment of a personal code: its flags byte and key (TAG key, or a PIN card's seed).
+    pub fn of_personal(pin_protected: bool, key: &TagKey) -> Self {
+        Self::of(
+            crate::record::visit::CodeKind::Personal as u8,
+            &[&[u8::from(pin_protected)], key.expose()],
+        )
+    }
+
+    fn of(kind: u8, parts: &[&[u8]]) -> Self {
+        let mut all: Vec<&[u8]> = Vec::with_capacity(parts.len() + 2);
+        all.push(crate::labels::QR_COMMIT.as_bytes());
+        let k = [kind];
+        all.push(&k);
+        all.extend_from_slice(parts);
+        let h = crate::crypto::sha256(&all);
+        let mut c = [0u8; Self::LEN];
+        c.copy_from_slice(&h[..Self::LEN]);
+        Self(c)
+    }
+
+    /// A commitment to nothing: for benchmarks and simulations whose codes are never parsed (a
+    /// parsed code with such an id is refused as altered).
+    pub fn random(rng: &mut impl rand_core::CryptoRngCore) -> Self {
+        let mut c = [0u8; Self::LEN];
+        rng.fill_bytes(&mut c);
+        Self(c)
+    }
+
+    /// Lower-case hex (16 digits), as sent to the TAG server.
+    pub fn to_hex(&self) -> String {
+        data_encoding::HEXLOWER.encode(&self.0)
+    }
+
+    /// Parses 16 lower-case hex digits.
+    pub fn from_hex(s: &str) -> Result<Self> {
+        data_encoding::HEXLOWER
+            .decode(s.as_bytes())
+            .ok()
+            .and_then(|v| <[u8; 8]>::try_from(v).ok())
+            .map(Self)
+            .ok_or(ProtocolError::InvalidField {
+                field: "QR commitment",
+                reason: "must be 16 lower-case hex digits",
+            })
     }
 }
 
@@ -68,13 +148,11 @@ impl TagServerSecret {
         hkdf_expand::<32>(self.expose(), None, &[b"spur/v1/tag-server/", label])
     }
 
-    /// Issues a fresh QR id.
-    pub fn issue_qr_id(&self, rng: &mut impl rand_core::CryptoRngCore) -> Result<QrId> {
-        let mut r = [0u8; 8];
-        rng.fill_bytes(&mut r);
-        let mac = hmac_sha256(self.sub(b"qr-id")?.as_ref(), &[&r]);
+    /// Issues the QR id of a code with commitment `c`: `c || HMAC(k_qr, c)[0..8]`.
+    pub fn issue_qr_id(&self, c: &QrCommitment) -> Result<QrId> {
+        let mac = hmac_sha256(self.sub(b"qr-id")?.as_ref(), &[&c.0]);
         let mut id = [0u8; 16];
-        id[..8].copy_from_slice(&r);
+        id[..8].copy_from_slice(&c.0);
         id[8..].copy_from_slice(&mac[..8]);
         Ok(QrId(id))
     }
@@ -129,6 +207,14 @@ impl TagKey {
         )?))
     }
 
+    /// A personal-code record's PIN check for this (PIN-derived) TAG key:
+    /// `HMAC(TAG, "spur/v1/pin-check" || QR id)`. The POST server keeps only a peppered hash of it
+    /// and answers whether a presented check matches, rate-limited; nothing it stores lets anyone
+    /// test a PIN offline.
+    pub fn pin_check(&self, id: &QrId) -> [u8; 32] {
+        hmac_sha256(self.expose(), &[crate::labels::PIN_CHECK.as_bytes(), &id.0])
+    }
+
     /// The SCAN key for this code's `id` in `slot`, given the server's TMP key.
     pub fn scan_key(&self, id: &QrId, slot: Slot, tmp: &TmpKey) -> Result<ScanKey> {
         let mut ikm = zeroize::Zeroizing::new([0u8; 48]);
@@ -153,7 +239,10 @@ mod tests {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
         let s1 = TagServerSecret::random(&mut rng);
         let s2 = TagServerSecret::random(&mut rng);
-        let id = s1.issue_qr_id(&mut rng).unwrap();
+        let c = QrCommitment::of_personal(false, &TagKey::random(&mut rng));
+        let id = s1.issue_qr_id(&c).unwrap();
+        assert!(id.binds(&c));
+        assert_eq!(id.commitment(), c);
         assert!(s1.recognises(&id));
         assert!(!s2.recognises(&id));
         let mut forged = id;
@@ -167,8 +256,8 @@ mod tests {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2);
         let s = TagServerSecret::random(&mut rng);
         let d = s.tmp_deriver().unwrap();
-        let id = s.issue_qr_id(&mut rng).unwrap();
-        let id2 = s.issue_qr_id(&mut rng).unwrap();
+        let id = s.issue_qr_id(&QrCommitment([1; 8])).unwrap();
+        let id2 = s.issue_qr_id(&QrCommitment([2; 8])).unwrap();
         let tag = TagKey::random(&mut rng);
         let tag2 = TagKey::random(&mut rng);
         let k = tag.scan_key(&id, Slot(5), &d.tmp(&id, Slot(5))).unwrap();
@@ -182,5 +271,42 @@ mod tests {
             k,
             tag.scan_key(&id2, Slot(5), &d.tmp(&id2, Slot(5))).unwrap()
         );
+    }
+
+    #[test]
+    fn commitments_cover_every_shown_field_and_the_kind() {
+        use crate::fields::Region;
+        let tag = TagKey::from_bytes([7; 16]);
+        let r = Region::parse("DE", Some("80331")).unwrap();
+        let base = QrCommitment::of_place(&tag, &r, "Café");
+        assert_eq!(base, QrCommitment::of_place(&tag, &r, "Café"));
+        let others = [
+            QrCommitment::of_place(&tag, &r, "Cafe"),
+            QrCommitment::of_place(&tag, &Region::parse("DE", Some("80333")).unwrap(), "Café"),
+            QrCommitment::of_place(&tag, &Region::parse("AT", Some("80331")).unwrap(), "Café"),
+            QrCommitment::of_place(&TagKey::from_bytes([8; 16]), &r, "Café"),
+            QrCommitment::of_personal(false, &tag),
+            QrCommitment::of_personal(true, &tag),
+        ];
+        for o in others {
+            assert_ne!(o, base);
+        }
+        assert_ne!(
+            QrCommitment::of_personal(false, &tag),
+            QrCommitment::of_personal(true, &tag)
+        );
+        assert_eq!(QrCommitment::from_hex(&base.to_hex()).unwrap(), base);
+        assert!(QrCommitment::from_hex("00").is_err());
+    }
+
+    #[test]
+    fn pin_checks_depend_on_key_and_id() {
+        let a = TagKey::from_bytes([1; 16]);
+        let b = TagKey::from_bytes([2; 16]);
+        let i = QrId([3; 16]);
+        let j = QrId([4; 16]);
+        assert_eq!(a.pin_check(&i), a.pin_check(&i));
+        assert_ne!(a.pin_check(&i), b.pin_check(&i));
+        assert_ne!(a.pin_check(&i), a.pin_check(&j));
     }
 }

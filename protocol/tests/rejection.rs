@@ -173,19 +173,28 @@ proptest! {
     #[test]
     fn place_payload_round_trips(id in any::<[u8; 16]>(), tag in any::<[u8; 16]>(), name in name_strategy(),
                                  postcode in "[0-9]{5}", host in "[a-z]{1,10}\\.[a-z]{2,6}") {
-        let p = Payload { host, code: Code::Place(PlaceCode {
+        let mut code = PlaceCode {
             id: QrId(id), tag: TagKey::from_bytes(tag),
             region: Region::parse("DE", Some(&postcode)).unwrap(), name,
-        }) };
+        };
+        // An id bound to nothing (random) is refused as altered.
+        prop_assume!(!code.id.binds(&code.commitment()));
+        let unbound = Payload { host: host.clone(), code: Code::Place(code.clone()) };
+        prop_assert_eq!(Payload::parse(&unbound.to_url().unwrap()), Err(ProtocolError::CodeAltered));
+        code.id.0[..8].copy_from_slice(&code.commitment().0);
+        let p = Payload { host, code: Code::Place(code) };
         let url = p.to_url().unwrap();
         prop_assert_eq!(Payload::parse(&url).unwrap(), p);
     }
 
     #[test]
     fn personal_payload_round_trips(id in any::<[u8; 16]>(), key in any::<[u8; 16]>(), pin in any::<bool>()) {
-        let p = Payload { host: "spur.example".into(), code: Code::Personal(PersonalCode {
-            id: QrId(id), key: TagKey::from_bytes(key), pin_protected: pin,
-        }) };
+        let mut code = PersonalCode { id: QrId(id), key: TagKey::from_bytes(key), pin_protected: pin };
+        prop_assume!(!code.id.binds(&code.commitment()));
+        let unbound = Payload { host: "spur.example".into(), code: Code::Personal(code.clone()) };
+        prop_assert_eq!(Payload::parse(&unbound.to_url().unwrap()), Err(ProtocolError::CodeAltered));
+        code.id.0[..8].copy_from_slice(&code.commitment().0);
+        let p = Payload { host: "spur.example".into(), code: Code::Personal(code) };
         prop_assert_eq!(Payload::parse(&p.to_url().unwrap()).unwrap(), p);
     }
 

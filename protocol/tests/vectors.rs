@@ -87,6 +87,11 @@ fn build() -> Vec<(String, String)> {
     .to_url()
     .unwrap();
     put("place_url", url.as_bytes());
+    put("place_qr_commitment", &place.id.commitment().0);
+    put("pin_check_2222_1111", &tag.pin_check(&id));
+    let (card_id, _, card_wire) = w.card(&user);
+    put("card_qr_id", &card_id.0);
+    put("record_personal", &card_wire);
     put("record_registration", &user.registration_wire);
     put("record_place", &place.record_wire);
     put("record_slot_entry_0", &visit.slot_entries[0]);

@@ -275,7 +275,9 @@ fn direct_insert(
 fn tmp_baseline(seconds: u64) -> anyhow::Result<Phase> {
     let secret = TagServerSecret::random(&mut rand_core::OsRng);
     let d = secret.tmp_deriver()?;
-    let id = secret.issue_qr_id(&mut rand_core::OsRng)?;
+    let id = secret.issue_qr_id(&spur_protocol::tag::QrCommitment::random(
+        &mut rand_core::OsRng,
+    ))?;
     let start = Instant::now();
     let mut n = 0u64;
     let mut sink = 0u8;

@@ -102,9 +102,28 @@ pub struct PostArgs {
     /// Minutes between retention sweeps.
     #[arg(long, default_value_t = 60)]
     pub sweep_minutes: u64,
+    /// File with the PIN-check pepper, created at first start (default: beside the SQLite file,
+    /// `<sqlite>.pepper`; `spur-post.pepper` with PostgreSQL). Never put it in the database.
+    #[arg(long)]
+    pub pin_pepper_file: Option<PathBuf>,
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+impl PostArgs {
+    /// Where the PIN-check pepper is kept.
+    pub fn pepper_path(&self) -> PathBuf {
+        match (&self.pin_pepper_file, &self.postgres) {
+            (Some(p), _) => p.clone(),
+            (None, Some(_)) => PathBuf::from("spur-post.pepper"),
+            (None, None) => {
+                let mut s = self.sqlite.clone().into_os_string();
+                s.push(".pepper");
+                PathBuf::from(s)
+            }
+        }
+    }
 }
 
 /// Reads a TAG secret file, or creates one (mode 0600) when `create` is set.
@@ -250,6 +269,7 @@ pub fn post_state(args: &PostArgs, store: Arc<dyn Store>) -> anyhow::Result<Post
         clock: Arc::new(SystemClock),
         limits: args.limits.limits(),
         export_token: export_token(args.export_token_file.as_deref())?,
+        pins: Arc::new(crate::post::pin::Pins::load_or_create(&args.pepper_path())?),
     })
 }
 
@@ -335,6 +355,7 @@ pub fn run_dev(
         postgres_schema: "public".into(),
         export_token_file: Some(token_file.clone()),
         sweep_minutes: 60,
+        pin_pepper_file: None,
         limits: dev_limits,
     };
     let tag_state = tag_state(&tag, Arc::new(SystemClock))?;

@@ -41,7 +41,10 @@ async fn start_tag(
 }
 
 async fn new_id(c: &mut Client) -> String {
-    let (st, body) = c.post("/v1/qr-ids", Vec::new()).await.unwrap();
+    let mut commitment = [0u8; 8];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut commitment);
+    let body = serde_json::json!({ "commitments": [hex::encode(commitment)] }).to_string();
+    let (st, body) = c.post("/v1/qr-ids", body).await.unwrap();
     assert_eq!(st, StatusCode::OK);
     json(&body)["qr_ids"][0].as_str().unwrap().to_owned()
 }
@@ -140,8 +143,21 @@ async fn tag_refusals_are_json() {
             400,
             "bad_qr_id",
         ),
-        ("/v1/qr-ids", r#"{"count": 0}"#.into(), 400, "bad_count"),
-        ("/v1/qr-ids", r#"{"count": 101}"#.into(), 400, "bad_count"),
+        ("/v1/qr-ids", r#"{"commitments": []}"#.into(), 400, "bad_count"),
+        (
+            "/v1/qr-ids",
+            serde_json::json!({ "commitments": vec!["00".repeat(8); 101] }).to_string(),
+            400,
+            "bad_count",
+        ),
+        (
+            "/v1/qr-ids",
+            r#"{"commitments": ["0011"]}"#.into(),
+            400,
+            "bad_commitment",
+        ),
+        ("/v1/qr-ids", r#"{"count": 5}"#.into(), 400, "malformed"),
+        ("/v1/qr-ids", String::new(), 400, "malformed"),
         ("/v1/qr-ids", "x".repeat(70_000), 413, "body_too_large"),
         (
             "/v1/tmp-keys/history",
@@ -168,9 +184,27 @@ async fn tag_refusals_are_json() {
         (st, json(&b)["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("no_directory"))
     );
-    let (st, b) = c.post("/v1/qr-ids", r#"{"count": 5}"#).await.unwrap();
+    // Ids are issued for the commitments sent, in order, and carry them.
+    let commitments: Vec<String> = (1u8..=5)
+        .map(|i| hex::encode([i; 8]))
+        .collect();
+    let (st, b) = c
+        .post(
+            "/v1/qr-ids",
+            serde_json::json!({ "commitments": commitments }).to_string(),
+        )
+        .await
+        .unwrap();
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(json(&b)["qr_ids"].as_array().unwrap().len(), 5);
+    let ids = json(&b)["qr_ids"].as_array().unwrap().clone();
+    assert_eq!(ids.len(), 5);
+    for (id, commitment) in ids.iter().zip(&commitments) {
+        let id = id.as_str().unwrap();
+        assert!(id.starts_with(commitment.as_str()), "{id} carries {commitment}");
+        // The server recognises its own ids: TMP keys are given for them.
+        let (st, _) = tmp(&mut c, id, &[now]).await;
+        assert_eq!(st, StatusCode::OK, "{id} must be recognised");
+    }
 }
 
 fn directory(root: &SignSecretKey, keys: &[AuthorityKeys]) -> Vec<u8> {

@@ -51,7 +51,7 @@ pub fn row_from_upload(day: Day, wire: &[u8]) -> Result<ExportRow> {
         RecordKind::Registration | RecordKind::RegistrationDelete => {
             sha256(&[b"spur/v1/registration-handle/", rec.clear]).to_vec()
         }
-        RecordKind::Place | RecordKind::Personal => rec.clear.to_vec(),
+        RecordKind::Place | RecordKind::Personal => rec.qr_id().to_vec(),
         _ => record_id(rec.kind, &[], rec.sealed).to_vec(),
     };
     let id = record_id(

@@ -179,9 +179,14 @@ impl Town {
     }
 
     pub fn place(&mut self, name: &str, postcode: &str) -> usize {
-        let id = self.tag_server.issue_qr_id(&mut self.rng).unwrap();
         let tag = TagKey::random(&mut self.rng);
         let region = Region::parse("DE", Some(postcode)).unwrap();
+        let id = self
+            .tag_server
+            .issue_qr_id(&spur_protocol::tag::QrCommitment::of_place(
+                &tag, &region, name,
+            ))
+            .unwrap();
         let auth = self.dir.route(Some(&region)).unwrap().clone();
         let details = PlaceDetails {
             responsible_phone: PhoneNumber::parse("+498912345678").unwrap(),
@@ -211,8 +216,11 @@ impl Town {
     }
 
     pub fn card(&mut self, owner: usize) -> usize {
-        let id = self.tag_server.issue_qr_id(&mut self.rng).unwrap();
         let tag = TagKey::random(&mut self.rng);
+        let id = self
+            .tag_server
+            .issue_qr_id(&spur_protocol::tag::QrCommitment::of_personal(false, &tag))
+            .unwrap();
         let home = self.dir.authority(self.users[owner].home).unwrap().clone();
         let wire = build_personal_record(
             &mut self.rng,
@@ -221,6 +229,7 @@ impl Town {
             &id,
             &tag,
             &self.users[owner].usr.registration_id().unwrap(),
+            false,
         )
         .unwrap();
         self.uploads.push((Day(FIRST_DAY), wire));

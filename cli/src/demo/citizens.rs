@@ -43,9 +43,16 @@ impl Transport for PhoneNet {
         self.up()?;
         self.http.directory().await
     }
-    async fn qr_ids(&self, count: usize) -> Result<Vec<QrId>, NetError> {
+    async fn qr_ids(
+        &self,
+        commitments: Vec<spur_protocol::tag::QrCommitment>,
+    ) -> Result<Vec<QrId>, NetError> {
         self.up()?;
-        self.http.qr_ids(count).await
+        self.http.qr_ids(commitments).await
+    }
+    async fn pin_check(&self, id: QrId, check: [u8; 32]) -> Result<bool, NetError> {
+        self.up()?;
+        self.http.pin_check(id, check).await
     }
     async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
         self.up()?;

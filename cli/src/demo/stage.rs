@@ -139,6 +139,7 @@ impl Stage {
             clock: server_clock,
             limits: limits.clone(),
             export_token: ExportToken::new(&token),
+            pins: Arc::new(spur_server::post::pin::Pins::ephemeral()),
         };
         let tag = spur_server::serve::spawn_on_loopback(
             spur_server::tag::router(tag_state, &limits),

@@ -96,3 +96,18 @@ sync-lost = { $count ->
 }
 delete-done = Alle Daten auf diesem Gerät wurden gelöscht, und der Server hat deine Registrierung verworfen.
 delete-pending = Alle Daten auf diesem Gerät wurden gelöscht. Die Bitte, deine Registrierung zu verwerfen, wird gesendet, sobald das Netz wieder da ist.
+
+## Codes bound to their data, PIN checks, codes nobody issued (issue 13)
+error-code-altered = Dieser Code wurde verändert (Name, Postleitzahl oder Art passen nicht zum Code). Checke damit nicht ein.
+error-code-not-issued = Dieser Code wurde nicht von spur ausgegeben. Checke damit nicht ein.
+error-pin-wrong = Falsche PIN (oder die Karte ist noch nicht bekannt). Es wurde nichts gespeichert.
+error-pin-too-many = Zu viele falsche PINs für diese Karte; versuche es in einer Stunde wieder.
+check-in-pin-unchecked = PIN noch nicht geprüft: der Check-in zählt, sobald die PIN online bestätigt ist.
+sync-not-issued = { $count ->
+    [one] Ein Check-in wurde verworfen: sein Code wurde nicht von spur ausgegeben.
+   *[other] { $count } Check-ins wurden verworfen: ihre Codes wurden nicht von spur ausgegeben.
+}
+sync-wrong-pin = { $count ->
+    [one] Ein Check-in wurde verworfen: falsche PIN (oder die Karte ist nicht bekannt).
+   *[other] { $count } Check-ins wurden verworfen: falsche PIN (oder die Karte ist nicht bekannt).
+}

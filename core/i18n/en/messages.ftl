@@ -96,3 +96,18 @@ sync-lost = { $count ->
 }
 delete-done = All data on this device was deleted, and the server dropped your registration.
 delete-pending = All data on this device was deleted. The request to drop your registration will be sent when the network is back.
+
+## Codes bound to their data, PIN checks, codes nobody issued (issue 13)
+error-code-altered = This code was altered (its name, postcode or kind does not match the code). Do not check in with it.
+error-code-not-issued = This code was not issued by spur's service. Do not check in with it.
+error-pin-wrong = Wrong PIN (or the card is not known yet). Nothing was kept.
+error-pin-too-many = Too many wrong PINs for this card; try again in an hour.
+check-in-pin-unchecked = PIN not checked yet: the check-in counts once the PIN is confirmed online.
+sync-not-issued = { $count ->
+    [one] One check-in was dropped: its code was not issued by spur's service.
+   *[other] { $count } check-ins were dropped: their codes were not issued by spur's service.
+}
+sync-wrong-pin = { $count ->
+    [one] One check-in was dropped: wrong PIN (or the card is not known).
+   *[other] { $count } check-ins were dropped: wrong PIN (or the card is not known).
+}

@@ -46,6 +46,12 @@ pub fn update(c: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Removes a row (a check-in dropped as never valid: wrong PIN, code nobody issued).
+pub fn delete(c: &Connection, id: i64) -> Result<()> {
+    super::exec(c, "DELETE FROM history WHERE id = ?1", params![id])?;
+    Ok(())
+}
+
 /// One row.
 pub fn get(c: &Connection, id: i64) -> Result<Option<HistoryRow>> {
     use rusqlite::OptionalExtension;

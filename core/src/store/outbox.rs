@@ -22,6 +22,15 @@ pub mod state {
     pub const LOST: u8 = 3;
     /// Uploaded; kept (without keys) only to number same-minute check-ins, until expiry.
     pub const DONE: u8 = 4;
+    /// Dropped: the TAG server never issued its code's QR id.
+    pub const NOT_ISSUED: u8 = 5;
+    /// Dropped: the POST server did not confirm the PIN card's PIN.
+    pub const WRONG_PIN: u8 = 6;
+
+    /// True for the states that end a check-in without an upload (its keys are dropped).
+    pub fn dropped(s: u8) -> bool {
+        matches!(s, LOST | NOT_ISSUED | WRONG_PIN)
+    }
 }
 
 /// Upload states.
@@ -169,7 +178,7 @@ pub fn visit_retry_later(c: &Connection, id: i64, next_try: u64) -> Result<()> {
 
 /// Sets a check-in's state; DONE and LOST also drop its keys.
 pub fn set_visit_state(c: &Connection, id: i64, new_state: u8) -> Result<()> {
-    if new_state == state::DONE || new_state == state::LOST {
+    if new_state == state::DONE || state::dropped(new_state) {
         super::exec(
             c,
             "UPDATE visits SET state = ?1, sealed = x'' WHERE id = ?2",
@@ -276,13 +285,29 @@ pub fn counts(c: &Connection) -> Result<(u32, u32, u32, u32)> {
     ))
 }
 
+/// Counts check-ins dropped for a reason other than time: (code not issued, wrong PIN).
+pub fn dropped_counts(c: &Connection) -> Result<(u32, u32)> {
+    let q = |s: u8| -> rusqlite::Result<u32> {
+        super::one(c, "SELECT COUNT(*) FROM visits WHERE state = ?1", [s], |r| {
+            r.get(0)
+        })
+    };
+    Ok((q(state::NOT_ISSUED)?, q(state::WRONG_PIN)?))
+}
+
 /// Deletes what is older than `oldest_minute` / `oldest_unix`: finished check-ins and outbox rows
 /// (the server would drop them anyway).
 pub fn expire(c: &Connection, oldest_minute: u32, oldest_unix: u64) -> Result<()> {
     super::exec(
         c,
-        "DELETE FROM visits WHERE state IN (?1, ?2) AND time_in < ?3",
-        params![state::DONE, state::LOST, oldest_minute],
+        "DELETE FROM visits WHERE state IN (?1, ?2, ?4, ?5) AND time_in < ?3",
+        params![
+            state::DONE,
+            state::LOST,
+            oldest_minute,
+            state::NOT_ISSUED,
+            state::WRONG_PIN
+        ],
     )?;
     super::exec(
         c,

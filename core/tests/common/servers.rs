@@ -95,6 +95,7 @@ impl Servers {
             clock,
             limits: limits.clone(),
             export_token: None,
+            pins: Arc::new(spur_server::post::pin::Pins::ephemeral()),
         };
         let tag = spur_server::serve::spawn_on_loopback(
             spur_server::tag::router(tag_state, &limits),

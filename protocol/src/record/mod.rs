@@ -37,6 +37,9 @@ pub const PLACE_TAG_LAYER: usize = 2 + PLACE_DETAILS_PLAIN + SEAL_OVERHEAD + AEA
 pub const PLACE_BODY: usize = 12 + 1 + PLACE_TAG_LAYER;
 /// TAG layer of a personal-code record: authority id 2 + AUTH-sealed contact reference.
 pub const PERSONAL_TAG_LAYER: usize = 2 + CONTACT_REF_SEALED + AEAD_OVERHEAD;
+/// The PIN check in a personal-code record's clear part: `HMAC(TAG, "spur/v1/pin-check" || QR id)`
+/// for a PIN card, 32 random bytes for any other personal code.
+pub const PIN_CHECK_LEN: usize = 32;
 /// Personal-code OP body.
 pub const PERSONAL_BODY: usize = PERSONAL_TAG_LAYER;
 
@@ -80,7 +83,7 @@ pub enum RecordKind {
     RegistrationDelete = 2,
     /// Place record: header, QR id 16, OP body.
     Place = 3,
-    /// Personal-code record: header, QR id 16, OP body.
+    /// Personal-code record: header, QR id 16, PIN check 32, OP body.
     Personal = 4,
     /// Slot entry: header, OP body.
     SlotEntry = 5,
@@ -117,7 +120,8 @@ impl RecordKind {
     pub const fn clear_len(self) -> usize {
         match self {
             Self::Registration | Self::RegistrationDelete => 32,
-            Self::Place | Self::Personal => 16,
+            Self::Place => 16,
+            Self::Personal => 16 + PIN_CHECK_LEN,
             Self::SlotEntry | Self::UserEntry | Self::ConsentRelease => 0,
         }
     }
@@ -206,6 +210,27 @@ pub fn check_wire(bytes: &[u8]) -> Result<WireRecord<'_>> {
     })
 }
 
+impl WireRecord<'_> {
+    /// The QR id a place or personal-code record is stored under (the first 16 bytes of its
+    /// clear part); empty for other kinds.
+    pub fn qr_id(&self) -> &[u8] {
+        match self.kind {
+            RecordKind::Place | RecordKind::Personal => {
+                self.clear.get(..crate::tag::QrId::LEN).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
+    /// The PIN check of a personal-code record (the rest of its clear part).
+    pub fn pin_check(&self) -> Option<&[u8]> {
+        match self.kind {
+            RecordKind::Personal => self.clear.get(crate::tag::QrId::LEN..),
+            _ => None,
+        }
+    }
+}
+
 /// Starts a record's bytes: header and clear part.
 pub(crate) fn start(kind: RecordKind, clear: &[u8]) -> crate::wire::Writer {
     let mut w = crate::wire::Writer::with_capacity(kind.wire_len());
@@ -242,7 +267,7 @@ mod tests {
                 ("registration", 224),
                 ("registration-delete", 34),
                 ("place", 381),
-                ("personal", 160),
+                ("personal", 192),
                 ("slot-entry", 181),
                 ("user-entry", 472),
                 ("consent-release", 2241),

@@ -184,8 +184,10 @@ impl PlaceRecordBody {
     }
 }
 
-/// Builds a personal-code record: `header || QR id || OP-sealed body`; the owner's contact
-/// reference (registration id) is sealed to the owner's home authority.
+/// Builds a personal-code record: `header || QR id || PIN check || OP-sealed body`; the owner's
+/// contact reference (registration id) is sealed to the owner's home authority. The PIN check is
+/// [`TagKey::pin_check`] for a PIN card (`pin_card`, `tag` derived with the PIN) and random bytes
+/// otherwise, so the POST server cannot tell PIN cards from other codes.
 pub fn build_personal_record(
     rng: &mut impl rand_core::CryptoRngCore,
     op: &SealPublicKey,
@@ -193,11 +195,22 @@ pub fn build_personal_record(
     id: &QrId,
     tag: &TagKey,
     registration_id: &[u8; 16],
+    pin_card: bool,
 ) -> Result<Vec<u8>> {
     let sealed = seal_contact_ref(rng, home_authority.1, registration_id)?;
     let layer = tag_layer(rng, tag, TAG_PERSONAL, home_authority.0, &sealed)?;
     let op_sealed = op.seal(rng, RecordKind::Personal.op_label(), &layer)?;
-    let mut w = start(RecordKind::Personal, &id.0);
+    let check = if pin_card {
+        tag.pin_check(id)
+    } else {
+        let mut r = [0u8; super::PIN_CHECK_LEN];
+        rng.fill_bytes(&mut r);
+        r
+    };
+    let mut clear = [0u8; QrId::LEN + super::PIN_CHECK_LEN];
+    clear[..QrId::LEN].copy_from_slice(&id.0);
+    clear[QrId::LEN..].copy_from_slice(&check);
+    let mut w = start(RecordKind::Personal, &clear);
     w.bytes(&op_sealed);
     Ok(w.into_vec())
 }

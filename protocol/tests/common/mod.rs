@@ -19,7 +19,7 @@ use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, VisitRecords, Visitor};
-use spur_protocol::tag::{QrId, ScanKey, TagKey, TagServerSecret, TmpDeriver};
+use spur_protocol::tag::{QrCommitment, QrId, ScanKey, TagKey, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
 
@@ -136,9 +136,12 @@ impl World {
     }
 
     pub fn place(&mut self, name: &str, postcode: &str) -> PlaceCodeKeys {
-        let id = self.tag_server.issue_qr_id(&mut self.rng).unwrap();
         let tag = TagKey::random(&mut self.rng);
         let region = Region::parse("DE", Some(postcode)).unwrap();
+        let id = self
+            .tag_server
+            .issue_qr_id(&QrCommitment::of_place(&tag, &region, name))
+            .unwrap();
         let auth = self.dir.route(Some(&region)).unwrap().clone();
         let details = PlaceDetails {
             responsible_phone: PhoneNumber::parse("+498912345678").unwrap(),
@@ -166,8 +169,11 @@ impl World {
     }
 
     pub fn card(&mut self, owner: &User) -> (QrId, TagKey, Vec<u8>) {
-        let id = self.tag_server.issue_qr_id(&mut self.rng).unwrap();
         let tag = TagKey::random(&mut self.rng);
+        let id = self
+            .tag_server
+            .issue_qr_id(&QrCommitment::of_personal(false, &tag))
+            .unwrap();
         let home = self.dir.authority(owner.home).unwrap().clone();
         let wire = build_personal_record(
             &mut self.rng,
@@ -176,6 +182,7 @@ impl World {
             &id,
             &tag,
             &owner.usr.registration_id().unwrap(),
+            false,
         )
         .unwrap();
         (id, tag, wire)

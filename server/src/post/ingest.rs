@@ -71,10 +71,12 @@ pub fn registration(body: &[u8]) -> Result<Write, ApiError> {
 pub fn code(body: &[u8]) -> Result<Write, ApiError> {
     let rec = check_wire(body)?;
     expect_kind(&rec, &[RecordKind::Place, RecordKind::Personal])?;
+    // A personal record's PIN check (the rest of its clear part) is not stored here: `pin.rs`
+    // keeps it peppered, apart from the record.
     Ok(Write::Refresh(StoredRecord {
         kind: rec.kind,
-        key: rec.clear.to_vec(),
-        id: record_id(rec.kind, rec.clear, rec.sealed),
+        key: rec.qr_id().to_vec(),
+        id: record_id(rec.kind, rec.qr_id(), rec.sealed),
         body: rec.sealed.to_vec(),
     }))
 }
@@ -129,6 +131,10 @@ pub fn code_wire_bytes(kind: RecordKind, qr_id: &[u8], sealed: &[u8]) -> Vec<u8>
     v.push(VERSION);
     v.push(kind as u8);
     v.extend_from_slice(qr_id);
+    if kind == RecordKind::Personal {
+        // The PIN check is not kept with the record; zeros stand in for it.
+        v.extend_from_slice(&[0u8; spur_protocol::record::PIN_CHECK_LEN]);
+    }
     v.extend_from_slice(sealed);
     v
 }

@@ -2,6 +2,7 @@
 //! It can open nothing; it checks sizes and versions, stores blobs, and forgets who sent them.
 
 pub mod ingest;
+pub mod pin;
 pub mod retention;
 
 use std::sync::Arc;
@@ -62,6 +63,8 @@ pub struct PostState {
     pub limits: Limits,
     /// The export token; `None` turns the export off.
     pub export_token: Option<ExportToken>,
+    /// The PIN-check pepper and rate limiter (`pin.rs`).
+    pub pins: pin::SharedPins,
 }
 
 /// The POST server's routes with the shared layers.
@@ -71,7 +74,8 @@ pub fn router(state: PostState) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/registrations", post(put_registration))
         .route("/v1/registrations/delete", post(delete_registration))
-        .route("/v1/codes", post(put_code))
+        .route("/v1/codes", post(pin::put_code))
+        .route("/v1/pin-check", post(pin::check))
         .route("/v1/codes/{qr_id}", get(get_code))
         .route("/v1/visits", post(put_visit))
         .route("/v1/consent-releases", post(put_consent))
@@ -145,10 +149,6 @@ async fn delete_registration(State(s): State<PostState>, body: Body) -> Result<R
         )),
     })
     .await
-}
-
-async fn put_code(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
-    ingest_one(&s, body, |b| Ok(vec![ingest::code(b)?])).await
 }
 
 async fn put_visit(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {

@@ -126,6 +126,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Number of stored rows (tombstones included); for tests, benchmarks and health output.
     fn count(&self) -> StoreResult<u64>;
+
+    /// Keeps the peppered PIN check of the personal code `qr_id` (see `post::pin`), uploaded on
+    /// `day`: the first one stays; the same one again moves it to `day`; a different one is a
+    /// [`StoreError::Conflict`]. Swept with the records by [`Store::sweep`].
+    fn put_pin_check(&self, day: Day, qr_id: &[u8], hash: &[u8; 32]) -> StoreResult<()>;
+
+    /// The peppered PIN check kept for `qr_id`, if any.
+    fn pin_check(&self, qr_id: &[u8]) -> StoreResult<Option<[u8; 32]>>;
+}
+
+/// A 32-byte PIN-check hash from a stored blob.
+pub(crate) fn pin_from_db(v: Vec<u8>) -> StoreResult<[u8; 32]> {
+    v.try_into()
+        .map_err(|_| StoreError::Database("PIN check of the wrong size in the database".into()))
 }
 
 /// Kind from a stored kind byte; a byte no kind has means the database was tampered with.

@@ -28,7 +28,7 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 
 use super::{
-    id_from_db, kind_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
+    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
     Write,
 };
 
@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS spur_records (
     PRIMARY KEY (day, kind, key)
 ) PARTITION BY LIST (day);
 CREATE INDEX IF NOT EXISTS spur_records_kind_key ON spur_records (kind, key);
+CREATE TABLE IF NOT EXISTS spur_pin_checks (
+    qr_id bytea   NOT NULL PRIMARY KEY,
+    hash  bytea   NOT NULL,
+    day   integer NOT NULL
+);
 ";
 
 fn db(e: postgres::Error) -> StoreError {
@@ -396,7 +401,49 @@ impl Store for PostgresStore {
                     dropped += 1;
                 }
             }
+            c.execute(
+                "DELETE FROM spur_pin_checks WHERE day < $1",
+                &[&day_i32(keep_from.0)?],
+            )
+            .map_err(db)?;
             Ok(dropped)
+        })
+    }
+
+    fn put_pin_check(&self, day: Day, qr_id: &[u8], hash: &[u8; 32]) -> StoreResult<()> {
+        let (qr_id, hash) = (qr_id.to_vec(), *hash);
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO spur_pin_checks (qr_id, hash, day) VALUES ($1, $2, $3)
+                 ON CONFLICT (qr_id) DO UPDATE SET day = excluded.day
+                 WHERE spur_pin_checks.hash = excluded.hash",
+                &[&qr_id, &hash.as_slice(), &day_i32(day.0)?],
+            )
+            .map_err(db)?;
+            let kept: Option<Vec<u8>> = c
+                .query_opt(
+                    "SELECT hash FROM spur_pin_checks WHERE qr_id = $1",
+                    &[&qr_id],
+                )
+                .map_err(db)?
+                .map(|r| r.get(0));
+            match kept {
+                Some(h) if h.as_slice() == hash.as_slice() => Ok(()),
+                _ => Err(StoreError::Conflict { index: 0 }),
+            }
+        })
+    }
+
+    fn pin_check(&self, qr_id: &[u8]) -> StoreResult<Option<[u8; 32]>> {
+        let qr_id = qr_id.to_vec();
+        self.with(move |c| {
+            c.query_opt(
+                "SELECT hash FROM spur_pin_checks WHERE qr_id = $1",
+                &[&qr_id],
+            )
+            .map_err(db)?
+            .map(|r| pin_from_db(r.get(0)))
+            .transpose()
         })
     }
 

@@ -16,7 +16,7 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 
 use super::{
-    id_from_db, kind_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
+    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
     Write,
 };
 
@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_day ON records (day, kind, key);
+CREATE TABLE IF NOT EXISTS pin_checks (
+    qr_id BLOB    NOT NULL PRIMARY KEY,
+    hash  BLOB    NOT NULL,
+    day   INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 struct Job {
@@ -285,10 +290,43 @@ impl Store for SqliteStore {
         let n = c
             .execute("DELETE FROM records WHERE day < ?1", params![keep_from.0])
             .map_err(db)?;
+        c.execute("DELETE FROM pin_checks WHERE day < ?1", params![keep_from.0])
+            .map_err(db)?;
         // The WAL still holds the deleted rows' old pages: copy back and truncate it. Under load
         // a reader can keep part of it alive until the next sweep; that is fine.
         let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(n as u64)
+    }
+
+    fn put_pin_check(&self, day: Day, qr_id: &[u8], hash: &[u8; 32]) -> StoreResult<()> {
+        self.with_reader(|c| {
+            c.execute(
+                "INSERT INTO pin_checks (qr_id, hash, day) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (qr_id) DO UPDATE SET day = excluded.day
+                 WHERE pin_checks.hash = excluded.hash",
+                params![qr_id, hash.as_slice(), day.0],
+            )
+            .map_err(db)?;
+            Ok(())
+        })?;
+        match self.pin_check(qr_id)? {
+            Some(h) if h == *hash => Ok(()),
+            _ => Err(StoreError::Conflict { index: 0 }),
+        }
+    }
+
+    fn pin_check(&self, qr_id: &[u8]) -> StoreResult<Option<[u8; 32]>> {
+        self.with_reader(|c| {
+            c.query_row(
+                "SELECT hash FROM pin_checks WHERE qr_id = ?1",
+                params![qr_id],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .optional()
+            .map_err(db)?
+            .map(pin_from_db)
+            .transpose()
+        })
     }
 
     fn count(&self) -> StoreResult<u64> {

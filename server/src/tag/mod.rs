@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use data_encoding::HEXLOWER;
-use spur_protocol::tag::{QrId, TagServerSecret, TmpDeriver};
+use spur_protocol::tag::{QrCommitment, QrId, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Slot, SLOTS_PER_DAY};
 
 use crate::clock::Clock;
@@ -102,32 +102,35 @@ fn parse_qr_id(s: &TagState, hex: &str) -> Result<QrId, ApiError> {
     Ok(id)
 }
 
-/// Body of `POST /v1/qr-ids` (optional; empty means one id).
+/// Body of `POST /v1/qr-ids`: the commitments of the codes to issue ids for.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IdsRequest {
-    count: usize,
+    commitments: Vec<String>,
 }
 
+/// Issues `c || HMAC(k_qr, c)[0..8]` for each commitment `c`, in order. The server learns only
+/// the commitments (hashes that include the code's random TAG key) and keeps nothing.
 async fn issue_ids(State(s): State<Arc<TagState>>, body: Body) -> Result<Response, ApiError> {
     let bytes = read_body(body, s.body_limit).await?;
-    let count = if bytes.iter().all(u8::is_ascii_whitespace) {
-        1
-    } else {
-        parse_json::<IdsRequest>(&bytes, r#"{"count": 1..100}"#)?.count
-    };
-    if count == 0 || count > MAX_QR_IDS {
+    let req: IdsRequest = parse_json(&bytes, r#"{"commitments": ["<16 hex>", ...]}"#)?;
+    if req.commitments.is_empty() || req.commitments.len() > MAX_QR_IDS {
         return Err(ApiError::bad_request(
             "bad_count",
-            format!("count must be between 1 and {MAX_QR_IDS}"),
+            format!("send between 1 and {MAX_QR_IDS} commitments"),
         ));
     }
-    let mut rng = rand_core::OsRng;
-    let mut ids = Vec::with_capacity(count);
-    for _ in 0..count {
+    let mut ids = Vec::with_capacity(req.commitments.len());
+    for c in &req.commitments {
+        let c = QrCommitment::from_hex(c).map_err(|_| {
+            ApiError::bad_request(
+                "bad_commitment",
+                "a commitment is 16 lower-case hex digits",
+            )
+        })?;
         ids.push(
             s.secret
-                .issue_qr_id(&mut rng)
+                .issue_qr_id(&c)
                 .map_err(|_| ApiError::internal())?
                 .to_hex(),
         );

@@ -136,6 +136,7 @@ pub async fn start_post(store: Arc<dyn Store>, limits: Limits) -> PostServer {
         clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
         limits: limits.clone(),
         export_token: ExportToken::new(TOKEN),
+        pins: Arc::new(spur_server::post::pin::Pins::ephemeral()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

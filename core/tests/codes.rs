@@ -1,0 +1,169 @@
+//! Codes that cannot silently go wrong, against the real servers: an edited place code is refused
+//! at scan; a code nobody issued is told as such at scan and at completion; a PIN card's PIN is
+//! checked online (refused when wrong, checked at completion when scanned offline, rate-limited).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use common::world::world;
+use common::HOST;
+use spur_core::checkin::Stay;
+use spur_core::Error;
+use spur_protocol::qr::{Code, Payload, PersonalCode};
+use spur_protocol::tag::{QrId, TagKey};
+
+fn code_of<T>(r: spur_core::Result<T>) -> Option<String> {
+    match r {
+        Ok(_) => None,
+        Err(e) => e.code,
+    }
+}
+
+/// A personal code whose id carries its commitment but whose MAC half the TAG server never made.
+fn never_issued() -> String {
+    let mut c = PersonalCode {
+        id: QrId([0x5C; 16]),
+        key: TagKey::from_bytes([0x77; 16]),
+        pin_protected: false,
+    };
+    c.id.0[..8].copy_from_slice(&c.commitment().0);
+    Payload {
+        host: HOST.into(),
+        code: Code::Personal(c),
+    }
+    .to_url()
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_place_code_is_refused_at_preview_and_check_in() {
+    let w = world().await;
+    let app = w.app();
+    assert!(w.url.contains(".DE80331.Mensa"), "{}", w.url);
+    for edited in [
+        w.url.replace(".DE80331.", ".DE80333."),
+        w.url.replace(".DE80331.", ".AT80331."),
+        w.url.replace(".Mensa", ".Mensa+Garching"),
+        w.url.replace(".Mensa", ".Mens"),
+    ] {
+        let e = app.preview(&edited).unwrap_err();
+        assert_eq!(e.code.as_deref(), Some(Error::CODE_ALTERED), "{edited}");
+        assert_eq!(e.msg.id, "error-code-altered");
+        assert_eq!(
+            code_of(app.check_in(&edited, Stay::Minutes(30), None).await),
+            Some(Error::CODE_ALTERED.into())
+        );
+    }
+    assert!(app.history().unwrap().is_empty(), "nothing was kept");
+    app.check_in(&w.url, Stay::Minutes(30), None).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_nobody_issued_is_told_at_scan_when_online() {
+    let w = world().await;
+    let app = w.app();
+    let base = w.s.stored();
+    let r = app.check_in(&never_issued(), Stay::Minutes(30), None).await;
+    assert_eq!(code_of(r), Some(Error::CODE_NOT_ISSUED.into()));
+    assert!(app.history().unwrap().is_empty());
+    assert_eq!(w.s.stored(), base);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_nobody_issued_kept_offline_is_dropped_with_that_reason() {
+    let w = world().await;
+    let app = w.app();
+    let base = w.s.stored();
+    w.net.set_online(false);
+    app.check_in(&never_issued(), Stay::Minutes(30), None)
+        .await
+        .unwrap();
+    assert_eq!(app.history().unwrap().len(), 1, "kept while offline");
+    w.net.set_online(true);
+    let r = app.sync().await.unwrap();
+    assert_eq!((r.not_issued, r.lost, r.waiting, r.pending), (1, 0, 0, 0));
+    assert!(app.history().unwrap().is_empty(), "not shown as kept");
+    assert_eq!(w.s.stored(), base);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_pin_is_refused_online_and_nothing_is_kept() {
+    let w = world().await;
+    let app = w.app();
+    let card = app
+        .create_personal_code(Some("4711".into()), true)
+        .await
+        .unwrap();
+    let r = app
+        .check_in(&card.url, Stay::Minutes(30), Some("4712".into()))
+        .await;
+    assert_eq!(code_of(r), Some(Error::WRONG_PIN.into()));
+    assert!(app.history().unwrap().is_empty());
+    let c = app
+        .check_in(&card.url, Stay::Minutes(30), Some("4711".into()))
+        .await
+        .unwrap();
+    assert!(!app.pin_unchecked(c.id).unwrap());
+    assert_eq!(app.history().unwrap().len(), 1);
+    assert_eq!(app.sync().await.unwrap().pending, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_pin_scanned_offline_is_dropped_at_completion_and_a_right_one_completes() {
+    let w = world().await;
+    let app = w.app();
+    let card = app
+        .create_personal_code(Some("4711".into()), true)
+        .await
+        .unwrap();
+    let base = w.s.stored();
+    w.net.set_online(false);
+    let wrong = app
+        .check_in(&card.url, Stay::Minutes(30), Some("0000".into()))
+        .await
+        .unwrap();
+    assert!(app.pin_unchecked(wrong.id).unwrap(), "PIN not checked yet");
+    w.clock.advance(3600);
+    let right = app
+        .check_in(&card.url, Stay::Minutes(30), Some("4711".into()))
+        .await
+        .unwrap();
+    assert!(app.pin_unchecked(right.id).unwrap());
+    assert_eq!(app.history().unwrap().len(), 2);
+    w.net.set_online(true);
+    let r = app.sync().await.unwrap();
+    assert_eq!((r.wrong_pin, r.lost, r.waiting, r.pending), (1, 0, 0, 0));
+    let h = app.history().unwrap();
+    assert_eq!(h.len(), 1, "only the right PIN's check-in is kept");
+    assert_eq!(h[0].time_in, right.item.time_in);
+    // One slot entry and one user entry of the right PIN's stay, nothing of the wrong one.
+    assert_eq!(w.s.stored(), base + 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pin_checks_are_rate_limited_per_card_for_an_hour() {
+    let w = world().await;
+    let app = w.app();
+    let card = app
+        .create_personal_code(Some("4711".into()), true)
+        .await
+        .unwrap();
+    for guess in ["1000", "1001", "1002", "1003", "1004"] {
+        let r = app
+            .check_in(&card.url, Stay::Minutes(30), Some(guess.into()))
+            .await;
+        assert_eq!(code_of(r), Some(Error::WRONG_PIN.into()), "{guess}");
+    }
+    for pin in ["1005", "4711"] {
+        let e = app
+            .check_in(&card.url, Stay::Minutes(30), Some(pin.into()))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code.as_deref(), Some(Error::PIN_RATE_LIMITED), "{pin}");
+        assert_eq!(e.msg.id, "error-pin-too-many");
+    }
+    w.clock.advance(3601);
+    app.check_in(&card.url, Stay::Minutes(30), Some("4711".into()))
+        .await
+        .unwrap();
+}
