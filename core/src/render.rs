@@ -36,7 +36,8 @@ mod tests {
             key: TagKey::from_bytes([9; 16]),
             pin_protected: true,
         };
-        c.id.0[..8].copy_from_slice(&c.commitment().0);
+        let cm = c.commitment();
+        c.id.0[..8].copy_from_slice(&cm.0);
         Payload {
             host: "spur.test".into(),
             code: Code::Personal(c),

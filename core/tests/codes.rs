@@ -26,7 +26,8 @@ fn never_issued() -> String {
         key: TagKey::from_bytes([0x77; 16]),
         pin_protected: false,
     };
-    c.id.0[..8].copy_from_slice(&c.commitment().0);
+    let cm = c.commitment();
+    c.id.0[..8].copy_from_slice(&cm.0);
     Payload {
         host: HOST.into(),
         code: Code::Personal(c),

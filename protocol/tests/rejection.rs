@@ -181,7 +181,8 @@ proptest! {
         prop_assume!(!code.id.binds(&code.commitment()));
         let unbound = Payload { host: host.clone(), code: Code::Place(code.clone()) };
         prop_assert_eq!(Payload::parse(&unbound.to_url().unwrap()), Err(ProtocolError::CodeAltered));
-        code.id.0[..8].copy_from_slice(&code.commitment().0);
+        let cm = code.commitment();
+        code.id.0[..8].copy_from_slice(&cm.0);
         let p = Payload { host, code: Code::Place(code) };
         let url = p.to_url().unwrap();
         prop_assert_eq!(Payload::parse(&url).unwrap(), p);
@@ -193,7 +194,8 @@ proptest! {
         prop_assume!(!code.id.binds(&code.commitment()));
         let unbound = Payload { host: "spur.example".into(), code: Code::Personal(code.clone()) };
         prop_assert_eq!(Payload::parse(&unbound.to_url().unwrap()), Err(ProtocolError::CodeAltered));
-        code.id.0[..8].copy_from_slice(&code.commitment().0);
+        let cm = code.commitment();
+        code.id.0[..8].copy_from_slice(&cm.0);
         let p = Payload { host: "spur.example".into(), code: Code::Personal(code) };
         prop_assert_eq!(Payload::parse(&p.to_url().unwrap()).unwrap(), p);
     }

@@ -155,6 +155,17 @@ fn committed_vectors_still_open() {
         panic!("place")
     };
     assert_eq!(place.name, "Café Zur Post");
+    // The id carries the commitment to the code's data (parse checked it; so does this).
+    assert_eq!(place.commitment().0.to_vec(), b("place_qr_commitment"));
+    assert!(place.id.binds(&place.commitment()));
+    let pin_check = spur_protocol::tag::TagKey::from_bytes([0x22; 16]).pin_check(&QrId([0x11; 16]));
+    assert_eq!(pin_check.to_vec(), b("pin_check_2222_1111"));
+    let personal = b("record_personal");
+    let rec = check_wire(&personal).unwrap();
+    assert_eq!(
+        (rec.kind, personal.len(), rec.qr_id().to_vec(), rec.pin_check().map(<[u8]>::len)),
+        (spur_protocol::record::RecordKind::Personal, 192, b("card_qr_id"), Some(32))
+    );
 
     let user = UsrKey::from_bytes(arr("user_usr_key"));
     let ue =
