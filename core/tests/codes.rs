@@ -80,6 +80,7 @@ async fn a_code_nobody_issued_kept_offline_is_dropped_with_that_reason() {
         .await
         .unwrap();
     assert_eq!(app.history().unwrap().len(), 1, "kept while offline");
+    w.clock.advance(60); // past the retry backoff of the failed key fetch
     w.net.set_online(true);
     let r = app.sync().await.unwrap();
     assert_eq!((r.not_issued, r.lost, r.waiting, r.pending), (1, 0, 0, 0));
@@ -131,6 +132,7 @@ async fn a_wrong_pin_scanned_offline_is_dropped_at_completion_and_a_right_one_co
         .unwrap();
     assert!(app.pin_unchecked(right.id).unwrap());
     assert_eq!(app.history().unwrap().len(), 2);
+    w.clock.advance(60); // past the retry backoff of the failed PIN checks
     w.net.set_online(true);
     let r = app.sync().await.unwrap();
     assert_eq!((r.wrong_pin, r.lost, r.waiting, r.pending), (1, 0, 0, 0));
