@@ -164,6 +164,20 @@ fn wrong_pin_is_told_online_and_at_offline_completion_never_kept() {
     // The report still names the one check-in dropped before (kept until expiry), not a second.
     assert!(out.contains("One check-in was dropped: wrong PIN"), "{out}");
     assert!(history(&ben).contains("personal"), "{}", history(&ben));
+
+    // The desk's card-only trace checks the PIN first: a wrong one is said before the signed
+    // TMP-history request is read or used; the right one gets past the check.
+    let desk = |pin: &str| {
+        w.desk(0)
+            .args(["card-trace", "--case", "H-2", "--card", &card, "--pin", pin])
+            .args(["--test-kdf", "--post", &w.post_url])
+            .args(["--request", "no-such-request", "--tmp-keys", "no-such-answer"])
+            .fails()
+    };
+    let err = desk("1234");
+    assert!(err.contains("wrong PIN") && !err.contains("no-such"), "{err}");
+    let err = desk("4711");
+    assert!(!err.contains("wrong PIN") && err.contains("no-such"), "{err}");
 }
 
 #[test]
