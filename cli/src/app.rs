@@ -424,9 +424,15 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 let m = spur_core::texts::Msg::new("sync-lost").num("count", r.lost);
                 println!("{}", app.say(&m));
             }
-            for (id, n) in [("sync-not-issued", r.not_issued), ("sync-wrong-pin", r.wrong_pin)] {
+            for (id, n) in [
+                ("sync-not-issued", r.not_issued),
+                ("sync-wrong-pin", r.wrong_pin),
+            ] {
                 if n > 0 {
-                    println!("{}", app.say(&spur_core::texts::Msg::new(id).num("count", n)));
+                    println!(
+                        "{}",
+                        app.say(&spur_core::texts::Msg::new(id).num("count", n))
+                    );
                 }
             }
         }

@@ -216,7 +216,9 @@ fn card_pin_answer(
         Ok(true) => Ok(PinAnswer::Confirmed),
         Ok(false) => Ok(PinAnswer::NotConfirmed),
         Err(NetError::Busy { status: 429 }) => Ok(PinAnswer::TooMany),
-        Err(e) => bail!("the PIN could not be checked with the POST server ({e:?}); nothing was used"),
+        Err(e) => {
+            bail!("the PIN could not be checked with the POST server ({e:?}); nothing was used")
+        }
     }
 }
 

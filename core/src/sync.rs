@@ -362,11 +362,13 @@ impl<T: Transport> App<T> {
         self.ensure_unlocked()?;
         let store = self.store()?;
         let rows = outbox::visits_in(&store.conn, &[state::OPEN, state::ENDED])?;
-        for v in rows.into_iter().filter(|v| v.id == id) {
-            let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
-            return Ok(secret.pin_pending);
+        match rows.into_iter().find(|v| v.id == id) {
+            Some(v) => {
+                let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+                Ok(secret.pin_pending)
+            }
+            None => Ok(false),
         }
-        Ok(false)
     }
 
     /// Deletes history, finished check-ins and outbox rows older than 28 days.

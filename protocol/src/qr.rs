@@ -406,7 +406,11 @@ mod tests {
             place_in("DE", "80331", "Cafe Zur Post"),
         ] {
             let url = with_data_of(&good, &edited);
-            assert_eq!(Payload::parse(&url), Err(ProtocolError::CodeAltered), "{url}");
+            assert_eq!(
+                Payload::parse(&url),
+                Err(ProtocolError::CodeAltered),
+                "{url}"
+            );
         }
     }
 
@@ -443,7 +447,9 @@ mod tests {
             );
         }
         // A place's id and TAG presented as a personal code, and the reverse.
-        let Code::Place(pl) = place("Café").code else { panic!() };
+        let Code::Place(pl) = place("Café").code else {
+            panic!()
+        };
         let as_personal = Payload {
             host: "spur.example".into(),
             code: Code::Personal(PersonalCode {
@@ -456,7 +462,9 @@ mod tests {
             Payload::parse(&as_personal.to_url().unwrap()),
             Err(ProtocolError::CodeAltered)
         );
-        let Code::Personal(pe) = personal(false).code else { panic!() };
+        let Code::Personal(pe) = personal(false).code else {
+            panic!()
+        };
         let as_place = Payload {
             host: "spur.example".into(),
             code: Code::Place(PlaceCode {

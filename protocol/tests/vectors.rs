@@ -163,8 +163,18 @@ fn committed_vectors_still_open() {
     let personal = b("record_personal");
     let rec = check_wire(&personal).unwrap();
     assert_eq!(
-        (rec.kind, personal.len(), rec.qr_id().to_vec(), rec.pin_check().map(<[u8]>::len)),
-        (spur_protocol::record::RecordKind::Personal, 192, b("card_qr_id"), Some(32))
+        (
+            rec.kind,
+            personal.len(),
+            rec.qr_id().to_vec(),
+            rec.pin_check().map(<[u8]>::len)
+        ),
+        (
+            spur_protocol::record::RecordKind::Personal,
+            192,
+            b("card_qr_id"),
+            Some(32)
+        )
     );
 
     let user = UsrKey::from_bytes(arr("user_usr_key"));

@@ -33,16 +33,25 @@ async fn pin_check_confirms_only_the_stored_check_and_says_nothing_about_existen
     let (st, b) = c.post("/v1/codes", personal(id, pin, 1)).await.unwrap();
     assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
 
-    assert_eq!(check(&mut c, &id, &pin).await, (StatusCode::OK, serde_json::json!({"confirmed": true})));
+    assert_eq!(
+        check(&mut c, &id, &pin).await,
+        (StatusCode::OK, serde_json::json!({"confirmed": true}))
+    );
     let wrong = check(&mut c, &id, &[0x9F; 32]).await;
     let unknown = check(&mut c, &[0x43; 16], &pin).await;
-    assert_eq!(wrong, (StatusCode::OK, serde_json::json!({"confirmed": false})));
+    assert_eq!(
+        wrong,
+        (StatusCode::OK, serde_json::json!({"confirmed": false}))
+    );
     assert_eq!(wrong, unknown, "an unknown id answers like a wrong PIN");
 
     // The same record again is fine; another PIN check under the same id is refused.
     let (st, _) = c.post("/v1/codes", personal(id, pin, 1)).await.unwrap();
     assert_eq!(st, StatusCode::OK);
-    let (st, b) = c.post("/v1/codes", personal(id, [0x11; 32], 1)).await.unwrap();
+    let (st, b) = c
+        .post("/v1/codes", personal(id, [0x11; 32], 1))
+        .await
+        .unwrap();
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(json(&b)["error"], "key_taken");
     assert_eq!(check(&mut c, &id, &pin).await.1["confirmed"], true);
@@ -92,10 +101,16 @@ async fn pin_checks_are_rate_limited_per_id_for_an_hour() {
         let (st, b) = check(&mut c, &id, &guess).await;
         assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(b["error"], "too_many_pin_checks");
-        assert!(b["message"].as_str().unwrap().contains("try again in an hour"));
+        assert!(b["message"]
+            .as_str()
+            .unwrap()
+            .contains("try again in an hour"));
     }
     // Other ids are not affected, unknown ones included.
-    assert_eq!(check(&mut c, &[7; 16], &[1; 32]).await.1["confirmed"], false);
+    assert_eq!(
+        check(&mut c, &[7; 16], &[1; 32]).await.1["confirmed"],
+        false
+    );
     srv.clock.advance(u64::from(WINDOW_MINUTES) * 60);
     assert_eq!(check(&mut c, &id, &pin).await.1["confirmed"], true);
     srv.stop().await;

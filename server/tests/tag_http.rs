@@ -143,7 +143,12 @@ async fn tag_refusals_are_json() {
             400,
             "bad_qr_id",
         ),
-        ("/v1/qr-ids", r#"{"commitments": []}"#.into(), 400, "bad_count"),
+        (
+            "/v1/qr-ids",
+            r#"{"commitments": []}"#.into(),
+            400,
+            "bad_count",
+        ),
         (
             "/v1/qr-ids",
             serde_json::json!({ "commitments": vec!["00".repeat(8); 101] }).to_string(),
@@ -185,9 +190,7 @@ async fn tag_refusals_are_json() {
         (StatusCode::NOT_FOUND, Some("no_directory"))
     );
     // Ids are issued for the commitments sent, in order, and carry them.
-    let commitments: Vec<String> = (1u8..=5)
-        .map(|i| hex::encode([i; 8]))
-        .collect();
+    let commitments: Vec<String> = (1u8..=5).map(|i| hex::encode([i; 8])).collect();
     let (st, b) = c
         .post(
             "/v1/qr-ids",
@@ -200,7 +203,10 @@ async fn tag_refusals_are_json() {
     assert_eq!(ids.len(), 5);
     for (id, commitment) in ids.iter().zip(&commitments) {
         let id = id.as_str().unwrap();
-        assert!(id.starts_with(commitment.as_str()), "{id} carries {commitment}");
+        assert!(
+            id.starts_with(commitment.as_str()),
+            "{id} carries {commitment}"
+        );
         // The server recognises its own ids: TMP keys are given for them.
         let (st, _) = tmp(&mut c, id, &[now]).await;
         assert_eq!(st, StatusCode::OK, "{id} must be recognised");

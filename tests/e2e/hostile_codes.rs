@@ -34,9 +34,7 @@ fn wait_backoff() {
 }
 
 fn check_in_url(c: &Citizen, url: &str, pin: Option<&str>) -> common::Spur {
-    let mut s = c
-        .app()
-        .args(["check-in", "--stay", "60", "--url", url]);
+    let mut s = c.app().args(["check-in", "--stay", "60", "--url", url]);
     if let Some(p) = pin {
         s = s.args(["--pin", p]);
     }
@@ -115,7 +113,10 @@ fn edited_poster_is_refused_at_scan_and_hides_nobody_from_the_trace() {
     let lists = w.trace(CASE, &[]);
     let munich = lists[0].as_deref().expect("the Munich desk has a list");
     for found in [&ben.phone, &carl.phone] {
-        assert!(munich.contains(found.as_str()), "{found} missing:\n{munich}");
+        assert!(
+            munich.contains(found.as_str()),
+            "{found} missing:\n{munich}"
+        );
     }
     for not in [&anna.phone, &dora.phone, &owner.phone] {
         assert!(!munich.contains(not.as_str()), "{not} listed:\n{munich}");
@@ -171,13 +172,24 @@ fn wrong_pin_is_told_online_and_at_offline_completion_never_kept() {
         w.desk(0)
             .args(["card-trace", "--case", "H-2", "--card", &card, "--pin", pin])
             .args(["--test-kdf", "--post", &w.post_url])
-            .args(["--request", "no-such-request", "--tmp-keys", "no-such-answer"])
+            .args([
+                "--request",
+                "no-such-request",
+                "--tmp-keys",
+                "no-such-answer",
+            ])
             .fails()
     };
     let err = desk("1234");
-    assert!(err.contains("wrong PIN") && !err.contains("no-such"), "{err}");
+    assert!(
+        err.contains("wrong PIN") && !err.contains("no-such"),
+        "{err}"
+    );
     let err = desk("4711");
-    assert!(!err.contains("wrong PIN") && err.contains("no-such"), "{err}");
+    assert!(
+        !err.contains("wrong PIN") && err.contains("no-such"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -210,10 +222,21 @@ fn pin_checks_are_rate_limited_and_the_post_database_holds_no_pin_check() {
     let right = tag.pin_check(&c.id);
     let ask = |check: [u8; 32]| {
         let body = serde_json::json!({ "qr_id": c.id.to_hex(), "check": hex::encode(check) });
-        request(w.post_port, "POST", "/v1/pin-check", &[], body.to_string().as_bytes())
+        request(
+            w.post_port,
+            "POST",
+            "/v1/pin-check",
+            &[],
+            body.to_string().as_bytes(),
+        )
     };
     let a = ask(right);
-    assert_eq!((a.status, a.body.contains("true")), (200, true), "{}", a.body);
+    assert_eq!(
+        (a.status, a.body.contains("true")),
+        (200, true),
+        "{}",
+        a.body
+    );
     for i in 0..5u8 {
         let a = ask([i; 32]);
         assert_eq!(a.status, 200, "{}", a.body);
@@ -235,7 +258,15 @@ fn pin_checks_are_rate_limited_and_the_post_database_holds_no_pin_check() {
         }
         raw |= bytes.windows(32).any(|win| win == right);
     }
-    assert!(!raw && found.is_empty(), "the PIN check is stored: {found:?}");
+    assert!(
+        !raw && found.is_empty(),
+        "the PIN check is stored: {found:?}"
+    );
     let pepper = std::path::PathBuf::from(format!("{}.pepper", w.post_db.display()));
-    assert_eq!(std::fs::read(&pepper).unwrap().len(), 32, "{}", pepper.display());
+    assert_eq!(
+        std::fs::read(&pepper).unwrap().len(),
+        32,
+        "{}",
+        pepper.display()
+    );
 }

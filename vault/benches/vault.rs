@@ -110,7 +110,10 @@ fn bench_import() {
     let mut w = World::new();
     let usr = w.user(1);
     let tag = TagKey::random(&mut w.rng);
-    let id = w.tag_server.issue_qr_id(&spur_protocol::tag::QrCommitment::random(&mut w.rng)).unwrap();
+    let id = w
+        .tag_server
+        .issue_qr_id(&spur_protocol::tag::QrCommitment::random(&mut w.rng))
+        .unwrap();
     let visits = 1500u32;
     let mut rows: Vec<ExportRow> = Vec::new();
     for i in 0..visits {
@@ -241,7 +244,10 @@ fn bench_trace() {
     let mut uploads = Vec::new();
     for d in 0..14u32 {
         for v in 0..10u32 {
-            let id = w.tag_server.issue_qr_id(&spur_protocol::tag::QrCommitment::random(&mut w.rng)).unwrap();
+            let id = w
+                .tag_server
+                .issue_qr_id(&spur_protocol::tag::QrCommitment::random(&mut w.rng))
+                .unwrap();
             let tag = TagKey::random(&mut w.rng);
             let from = Minute((FIRST_DAY + d) * 1440 + 480 + v * 75);
             let reg = region((d * 10 + v) % regions);

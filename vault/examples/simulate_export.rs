@@ -84,7 +84,9 @@ fn main() {
     let mut places = Vec::new();
     for (i, pc) in postcodes.iter().enumerate() {
         for k in 0..2 {
-            let id = tag_server.issue_qr_id(&spur_protocol::tag::QrCommitment::random(&mut rng)).unwrap();
+            let id = tag_server
+                .issue_qr_id(&spur_protocol::tag::QrCommitment::random(&mut rng))
+                .unwrap();
             let tag = TagKey::random(&mut rng);
             let region = Region::parse("DE", Some(pc)).unwrap();
             let auth = dir.route(Some(&region)).unwrap().clone();

@@ -45,7 +45,10 @@ impl Spur {
         if r.lost > 0 {
             parts.push(self.app.say(&Msg::new("sync-lost").num("count", r.lost)));
         }
-        for (id, n) in [("sync-not-issued", r.not_issued), ("sync-wrong-pin", r.wrong_pin)] {
+        for (id, n) in [
+            ("sync-not-issued", r.not_issued),
+            ("sync-wrong-pin", r.wrong_pin),
+        ] {
             if n > 0 {
                 parts.push(self.app.say(&Msg::new(id).num("count", n)));
             }

@@ -288,9 +288,12 @@ pub fn counts(c: &Connection) -> Result<(u32, u32, u32, u32)> {
 /// Counts check-ins dropped for a reason other than time: (code not issued, wrong PIN).
 pub fn dropped_counts(c: &Connection) -> Result<(u32, u32)> {
     let q = |s: u8| -> rusqlite::Result<u32> {
-        super::one(c, "SELECT COUNT(*) FROM visits WHERE state = ?1", [s], |r| {
-            r.get(0)
-        })
+        super::one(
+            c,
+            "SELECT COUNT(*) FROM visits WHERE state = ?1",
+            [s],
+            |r| r.get(0),
+        )
     };
     Ok((q(state::NOT_ISSUED)?, q(state::WRONG_PIN)?))
 }

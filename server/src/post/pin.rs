@@ -70,9 +70,10 @@ impl Pins {
         let bytes = Zeroizing::new(
             std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
         );
-        let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-            anyhow::anyhow!("{} must hold exactly 32 bytes", path.display())
-        })?;
+        let arr: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", path.display()))?;
         Ok(Self::new(arr))
     }
 
@@ -155,7 +156,10 @@ pub(super) async fn check(State(s): State<PostState>, body: Body) -> Result<Resp
     let bytes = read_body(body, s.limits.body_bytes).await?;
     let shape = r#"{"qr_id": "<32 hex>", "check": "<64 hex>"}"#;
     let req: CheckRequest = serde_json::from_slice(&bytes).map_err(|_| {
-        ApiError::bad_request("malformed", format!("the body must be JSON of the form {shape}"))
+        ApiError::bad_request(
+            "malformed",
+            format!("the body must be JSON of the form {shape}"),
+        )
     })?;
     let id = QrId::from_hex(&req.qr_id)
         .map_err(|_| ApiError::bad_request("bad_qr_id", "a QR id is 32 lower-case hex digits"))?;
@@ -163,7 +167,9 @@ pub(super) async fn check(State(s): State<PostState>, body: Body) -> Result<Resp
         .decode(req.check.as_bytes())
         .ok()
         .and_then(|v| v.try_into().ok())
-        .ok_or_else(|| ApiError::bad_request("bad_check", "a PIN check is 64 lower-case hex digits"))?;
+        .ok_or_else(|| {
+            ApiError::bad_request("bad_check", "a PIN check is 64 lower-case hex digits")
+        })?;
     let minute = s.clock.minute().0;
     if !s.pins.allowed(&id.0, minute) {
         return Err(ApiError::new(

@@ -28,8 +28,8 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 
 use super::{
-    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
-    Write,
+    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult,
+    StoredRecord, Write,
 };
 
 const TABLE_SQL: &str = "

@@ -16,8 +16,8 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 
 use super::{
-    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult, StoredRecord,
-    Write,
+    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult,
+    StoredRecord, Write,
 };
 
 /// Most requests one group commit takes.
@@ -290,8 +290,11 @@ impl Store for SqliteStore {
         let n = c
             .execute("DELETE FROM records WHERE day < ?1", params![keep_from.0])
             .map_err(db)?;
-        c.execute("DELETE FROM pin_checks WHERE day < ?1", params![keep_from.0])
-            .map_err(db)?;
+        c.execute(
+            "DELETE FROM pin_checks WHERE day < ?1",
+            params![keep_from.0],
+        )
+        .map_err(db)?;
         // The WAL still holds the deleted rows' old pages: copy back and truncate it. Under load
         // a reader can keep part of it alive until the next sweep; that is fine.
         let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));

@@ -123,10 +123,7 @@ async fn issue_ids(State(s): State<Arc<TagState>>, body: Body) -> Result<Respons
     let mut ids = Vec::with_capacity(req.commitments.len());
     for c in &req.commitments {
         let c = QrCommitment::from_hex(c).map_err(|_| {
-            ApiError::bad_request(
-                "bad_commitment",
-                "a commitment is 16 lower-case hex digits",
-            )
+            ApiError::bad_request("bad_commitment", "a commitment is 16 lower-case hex digits")
         })?;
         ids.push(
             s.secret
