@@ -357,6 +357,18 @@ impl<T: Transport> App<T> {
         Ok(())
     }
 
+    /// How many kept check-ins wait for their card's PIN to be checked online.
+    pub fn pins_unchecked(&self) -> Result<u32> {
+        self.ensure_unlocked()?;
+        let store = self.store()?;
+        let mut n = 0u32;
+        for v in outbox::visits_in(&store.conn, &[state::OPEN, state::ENDED])? {
+            let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            n = n.saturating_add(u32::from(secret.pin_pending));
+        }
+        Ok(n)
+    }
+
     /// True when the check-in `id` waits for its PIN to be checked online.
     pub fn pin_unchecked(&self, id: i64) -> Result<bool> {
         self.ensure_unlocked()?;

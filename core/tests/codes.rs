@@ -131,6 +131,7 @@ async fn a_wrong_pin_scanned_offline_is_dropped_at_completion_and_a_right_one_co
         .await
         .unwrap();
     assert!(app.pin_unchecked(right.id).unwrap());
+    assert_eq!(app.pins_unchecked().unwrap(), 2);
     assert_eq!(app.history().unwrap().len(), 2);
     w.clock.advance(60); // past the retry backoff of the failed PIN checks
     w.net.set_online(true);
@@ -139,6 +140,7 @@ async fn a_wrong_pin_scanned_offline_is_dropped_at_completion_and_a_right_one_co
     let h = app.history().unwrap();
     assert_eq!(h.len(), 1, "only the right PIN's check-in is kept");
     assert_eq!(h[0].time_in, right.item.time_in);
+    assert_eq!(app.pins_unchecked().unwrap(), 0);
     // One slot entry and one user entry of the right PIN's stay, nothing of the wrong one.
     assert_eq!(w.s.stored(), base + 2);
 }

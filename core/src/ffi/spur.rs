@@ -202,6 +202,13 @@ impl Spur {
         Ok(c.map(|c| check_in_entry(c, &self.words("personal-code"))))
     }
 
+    /// "PIN not checked yet …" when a kept check-in at a PIN card waits for its PIN to be checked
+    /// online (show it after `check_in`); `None` otherwise. A wrong PIN is then told by `sync`.
+    pub fn pin_not_checked_note(&self) -> R<Option<String>> {
+        let n = self.app.pins_unchecked().map_err(|e| self.err(e))?;
+        Ok((n > 0).then(|| self.app.say(&Msg::new("check-in-pin-unchecked"))))
+    }
+
     /// Completes waiting check-ins and sends the outbox. Call on start, on network return and
     /// periodically; offline is reported in the status, not as an error.
     pub async fn sync(&self) -> R<SyncStatus> {
