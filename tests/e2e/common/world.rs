@@ -266,11 +266,20 @@ impl World {
         files
     }
 
-    /// The authority's consent code for `case` (desk `i`), over `days` days from `first_day`.
-    pub fn consent_code(&self, i: usize, case: &str, first_day: &str, days: u8) -> String {
+    /// The authority's consent code for `case` (desk `i`) for the person with `phone`, over
+    /// `days` days from `first_day`; the desk also writes `consent-<case>.code` for the vault.
+    pub fn consent_code(
+        &self,
+        i: usize,
+        case: &str,
+        phone: &str,
+        first_day: &str,
+        days: u8,
+    ) -> String {
         let out = self
             .desk(i)
-            .args(["consent-code", "--case", case, "--first-day", first_day])
+            .args(["consent-code", "--case", case, "--phone", phone])
+            .args(["--first-day", first_day])
             .args(["--days", &days.to_string(), "--host", HOST, "--out"])
             .arg(self.dir().join(format!("consent-{case}")))
             .ok();
@@ -285,7 +294,9 @@ impl World {
         self.pull_and_import(&format!("export-{case}"));
         let out = self
             .vault()
-            .args(["consent", "take", "--case", case, "--out"])
+            .args(["consent", "take", "--code"])
+            .arg(self.dir().join(format!("consent-{case}.code")))
+            .arg("--out")
             .arg(step.join("1"))
             .ok();
         assert!(out.contains("for authority 1"), "{out}");
