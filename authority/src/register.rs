@@ -91,6 +91,26 @@ impl Register {
     pub fn code(&self, nonce: &[u8]) -> Option<&IssuedCode> {
         self.codes.iter().find(|c| c.nonce.0 == nonce)
     }
+
+    /// Retention: forgets codes that expired, and refusals made, before `keep_from` (their phone
+    /// numbers with them); returns how many entries went. A release cannot answer a code after
+    /// its data is deleted everywhere, so nothing is lost for tracing.
+    pub fn sweep(&mut self, keep_from: Minute) -> usize {
+        let before = self.codes.len() + self.refusals.len();
+        self.codes.retain(|c| c.expires >= keep_from.0);
+        self.refusals.retain(|r| r.minute >= keep_from.0);
+        before - self.codes.len() - self.refusals.len()
+    }
+}
+
+/// Sweeps the register in `desk_dir` ([`Register::sweep`]) and writes it back.
+pub fn sweep(desk_dir: &Path, keep_from: Minute) -> Result<usize> {
+    let mut r = Register::load(desk_dir)?;
+    let n = r.sweep(keep_from);
+    if n > 0 {
+        r.save(desk_dir)?;
+    }
+    Ok(n)
 }
 
 /// Records a code just issued for the person with `phone`.
@@ -310,4 +330,51 @@ pub fn choose(
         release,
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(nonce: u8, expires: u32) -> IssuedCode {
+        IssuedCode {
+            case_id: "M-1".into(),
+            nonce: Hex(vec![nonce; 16]),
+            first_day: 1,
+            days: 1,
+            issued: expires - 60,
+            expires,
+            phone: "+4915100000001".into(),
+            opened: None,
+        }
+    }
+
+    #[test]
+    fn the_register_is_private_round_trips_and_forgets_after_retention() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Register::load(dir.path()).unwrap(), Register::default());
+        let mut r = Register {
+            codes: vec![entry(1, 1_000), entry(2, 50_000)],
+            refusals: vec![Refusal {
+                minute: 900,
+                case_id: "M-1".into(),
+                nonce: Hex(vec![1; 16]),
+                reason: "it was made by another person".into(),
+            }],
+        };
+        r.save(dir.path()).unwrap();
+        let mode = std::fs::metadata(Register::path(dir.path()))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(Register::load(dir.path()).unwrap(), r);
+        assert!(r.code(&[2; 16]).is_some() && r.code(&[3; 16]).is_none());
+        assert_eq!(sweep(dir.path(), Minute(10_000)).unwrap(), 2);
+        r = Register::load(dir.path()).unwrap();
+        assert_eq!(r.codes, vec![entry(2, 50_000)]);
+        assert!(r.refusals.is_empty());
+        assert_eq!(sweep(dir.path(), Minute(10_000)).unwrap(), 0);
+    }
 }
