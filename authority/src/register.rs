@@ -135,7 +135,13 @@ pub fn record_issued(desk: &Desk, code: &ConsentCode, phone: &PhoneNumber) -> Re
 }
 
 /// Records one refused release in the register (the one place refusals are written).
-pub fn record_refusal(desk: &Desk, now: Minute, case_id: &str, nonce: &[u8], reason: &str) -> Result<()> {
+pub fn record_refusal(
+    desk: &Desk,
+    now: Minute,
+    case_id: &str,
+    nonce: &[u8],
+    reason: &str,
+) -> Result<()> {
     let mut r = Register::load(desk.dir())?;
     r.refusals.push(Refusal {
         minute: now.0,
@@ -237,10 +243,10 @@ pub fn choose(
                  issued to"
                     .to_owned(),
             ),
-            Ok(r) if r
-                .enc_keys
-                .iter()
-                .any(|(d, _)| d.0 < entry.first_day || d.0 > last) =>
+            Ok(r)
+                if r.enc_keys
+                    .iter()
+                    .any(|(d, _)| d.0 < entry.first_day || d.0 > last) =>
             {
                 Err("it releases days the code does not ask for".to_owned())
             }
@@ -260,7 +266,8 @@ pub fn choose(
             }
         }
     }
-    let mut registrations: Vec<[u8; 16]> = matching.iter().map(|(_, r)| r.registration_id).collect();
+    let mut registrations: Vec<[u8; 16]> =
+        matching.iter().map(|(_, r)| r.registration_id).collect();
     registrations.sort_unstable();
     registrations.dedup();
     let pick = match (registrations.len(), choice) {
@@ -293,9 +300,9 @@ pub fn choose(
             let lines: Vec<String> = matching
                 .iter()
                 .filter_map(|(n, r)| {
-                    pkg.candidates.get(n - 1).map(|c| {
-                        describe(*n, &c.user_entries, r.enc_keys.len(), c.releases)
-                    })
+                    pkg.candidates
+                        .get(n - 1)
+                        .map(|c| describe(*n, &c.user_entries, r.enc_keys.len(), c.releases))
                 })
                 .collect();
             return Err(VaultError::Refused(format!(

@@ -304,8 +304,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|p| Ok(TmpHistory::parse(&read(p)?)?))
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let o =
-                open::open_consent_choosing(&desk, &mut OsRng, &read(&file)?, &histories, candidate)?;
+            let o = open::open_consent_choosing(
+                &desk,
+                &mut OsRng,
+                &read(&file)?,
+                &histories,
+                candidate,
+            )?;
             case::save(
                 &case::case_path(&desk.cases_dir()?, &o.case.case_id),
                 &o.case,

@@ -151,11 +151,7 @@ pub fn check_policy(first_day: Day, days: u8, issued: Minute, expires: Minute) -
 
 /// The person check of a code with `nonce` for `phone` (E.164).
 pub fn person_check(nonce: &[u8; 16], phone: &PhoneNumber) -> [u8; PERSON_CHECK_LEN] {
-    let h = sha256(&[
-        CONSENT_PERSON.as_bytes(),
-        nonce,
-        phone.as_str().as_bytes(),
-    ]);
+    let h = sha256(&[CONSENT_PERSON.as_bytes(), nonce, phone.as_str().as_bytes()]);
     [h[0], h[1]]
 }
 

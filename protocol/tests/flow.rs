@@ -159,7 +159,10 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
     // --- Authority (Munich): open the release's AUTH part and the user entries.
     let for_auth = ReleaseForAuthority::open(&munich.seal, &for_vault.auth_part).unwrap();
     assert_eq!(for_auth.nonce, for_vault.nonce);
-    assert_eq!(for_auth.phone, alice_phone, "the desk compares it with its case register");
+    assert_eq!(
+        for_auth.phone, alice_phone,
+        "the desk compares it with its case register"
+    );
     assert_eq!(
         for_auth.registration_id,
         alice.usr.registration_id().unwrap(),

@@ -70,7 +70,11 @@ impl Scene {
     /// Asserts the trace's lists: Munich names exactly Ben, Berlin has none.
     fn assert_exact(&self, lists: &[Option<String>; 2]) {
         let munich = lists[0].as_deref().expect("the Munich desk has a list");
-        assert_eq!(self.phones_on(munich), vec![self.ben.phone.clone()], "{munich}");
+        assert_eq!(
+            self.phones_on(munich),
+            vec![self.ben.phone.clone()],
+            "{munich}"
+        );
         assert!(lists[1].is_none(), "Berlin got contacts: {:?}", lists[1]);
     }
 
@@ -103,13 +107,11 @@ fn events(audit: &str, event: &str) -> Vec<String> {
 }
 
 fn today() -> Day {
-    Day(
-        (std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
-            / 86_400) as u32,
-    )
+    Day((std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 86_400) as u32)
 }
 
 fn now() -> Minute {
@@ -146,7 +148,11 @@ fn point1_a_release_answering_no_code_is_never_traced_and_its_refusal_is_audited
     assert!(taken[0].contains("\"candidates\":1"), "{audit}");
     // Hugo's release is still waiting, never taken: no code the desk issued answers it.
     let list = s.w.vault().args(["consent", "list"]).ok();
-    assert_eq!(list.lines().filter(|l| l.contains("case M-1")).count(), 1, "{list}");
+    assert_eq!(
+        list.lines().filter(|l| l.contains("case M-1")).count(),
+        1,
+        "{list}"
+    );
     // Handing the vault a code the desk did not sign does not take it either.
     let bogus = s.w.dir().join("bogus.code");
     let mut c = guessed_code("M-1", today(), 1);
@@ -156,7 +162,11 @@ fn point1_a_release_answering_no_code_is_never_traced_and_its_refusal_is_audited
         code: spur_protocol::qr::Code::Consent(c),
     };
     std::fs::write(&bogus, payload.to_url().unwrap()).unwrap();
-    let m = s.w.vault().args(["consent", "take", "--code"]).arg(&bogus).fails();
+    let m =
+        s.w.vault()
+            .args(["consent", "take", "--code"])
+            .arg(&bogus)
+            .fails();
     assert!(m.contains("consent code refused"), "{m}");
     assert_eq!(events(&s.audit(), "consent-refused").len(), 1);
 }
@@ -195,7 +205,11 @@ fn point2_planted_releases_for_the_same_case_do_not_stall_the_real_one() {
     let lists = s.w.finish_trace("M-2");
     s.assert_exact(&lists);
     let audit = s.audit();
-    assert_eq!(events(&audit, "consent-release-refused").len(), 2, "{audit}");
+    assert_eq!(
+        events(&audit, "consent-release-refused").len(),
+        2,
+        "{audit}"
+    );
     assert_eq!(events(&audit, "consent-unanswered").len(), 1, "{audit}");
 }
 
@@ -214,7 +228,8 @@ fn point3_one_code_two_devices_merge_another_persons_app_and_release_are_refused
     assert_eq!(s.consent_rows(), 0, "Ben's app released nothing");
     // Anna consents on her phone and again on a second device of the same registration.
     s.anna.consent(&url);
-    let mut second = s.w.unregistered("anna-tablet", &s.anna.phone, &s.anna.postcode);
+    let mut second =
+        s.w.unregistered("anna-tablet", &s.anna.phone, &s.anna.postcode);
     second.secret = s.anna.secret.clone();
     second.register(None);
     second.consent(&url);
@@ -225,7 +240,10 @@ fn point3_one_code_two_devices_merge_another_persons_app_and_release_are_refused
     let (pkg, out) = s.w.take_consent("M-4");
     assert!(out.contains("3 release(s), 2 candidate(s)"), "{out}");
     let opened = s.w.open_consent("M-4", &pkg, &[], &[]);
-    assert!(opened.contains("refused: it was made by another person"), "{opened}");
+    assert!(
+        opened.contains("refused: it was made by another person"),
+        "{opened}"
+    );
     let lists = s.w.finish_trace("M-4");
     s.assert_exact(&lists);
     let register = s.register();
@@ -239,20 +257,22 @@ fn point3_one_code_two_devices_merge_another_persons_app_and_release_are_refused
     s.anna.consent(&url);
     hostile.upload_release(&hostile.release(&ida, &code_of(&url), &s.anna.phone));
     let (pkg, _) = s.w.take_consent("M-5");
-    let listing = s
-        .w
-        .desk(0)
-        .args(["open", "consent"])
-        .arg(&pkg)
-        .arg("--out")
-        .arg(s.w.step_dir("M-5").join("2"))
-        .fails();
+    let listing =
+        s.w.desk(0)
+            .args(["open", "consent"])
+            .arg(&pkg)
+            .arg("--out")
+            .arg(s.w.step_dir("M-5").join("2"))
+            .fails();
     assert!(listing.contains("--candidate N"), "{listing}");
     let anna_line = listing
         .lines()
         .find(|l| l.contains("candidate") && l.contains("1 visits"))
         .unwrap_or_else(|| panic!("{listing}"));
-    assert!(listing.contains("no visits"), "Ida checked in nowhere: {listing}");
+    assert!(
+        listing.contains("no visits"),
+        "Ida checked in nowhere: {listing}"
+    );
     let n = anna_line
         .split_whitespace()
         .nth(1)
@@ -278,7 +298,10 @@ fn point4_future_days_overlong_lifetimes_and_days_past_the_calendar_are_refused_
     };
     // The desk refuses, saying what to do.
     let m = desk(&date(1), "1", "72");
-    assert!(m.contains("after today") && m.contains("--first-day"), "{m}");
+    assert!(
+        m.contains("after today") && m.contains("--first-day"),
+        "{m}"
+    );
     let m = desk(&date(-1), "3", "72");
     assert!(m.contains("after today"), "{m}");
     let m = desk(&date(-30), "2", "72");
@@ -332,14 +355,28 @@ fn point4_future_days_overlong_lifetimes_and_days_past_the_calendar_are_refused_
     ] {
         let f = s.w.dir().join(format!("{name}.code"));
         std::fs::write(&f, url).unwrap();
-        let m = s.w.vault().args(["consent", "take", "--code"]).arg(&f).fails();
-        assert!(m.contains("consent code refused") && m.contains(why), "{name}: {m}");
+        let m =
+            s.w.vault()
+                .args(["consent", "take", "--code"])
+                .arg(&f)
+                .fails();
+        assert!(
+            m.contains("consent code refused") && m.contains(why),
+            "{name}: {m}"
+        );
     }
     let audit = s.audit();
     assert_eq!(events(&audit, "consent-refused").len(), 3, "{audit}");
-    assert!(events(&audit, "consent").is_empty(), "nothing taken: {audit}");
+    assert!(
+        events(&audit, "consent").is_empty(),
+        "nothing taken: {audit}"
+    );
     let list = s.w.vault().args(["consent", "list"]).ok();
-    assert_eq!(list.lines().filter(|l| l.contains("case M-6")).count(), 2, "{list}");
+    assert_eq!(
+        list.lines().filter(|l| l.contains("case M-6")).count(),
+        2,
+        "{list}"
+    );
 
     // The honest path still works, and lists exactly Ben.
     let url = s.w.consent_code(0, "M-7", &s.anna.phone, &date(0), 1);

@@ -171,7 +171,11 @@ pub fn intake(
 
 /// Reads a consent code from the text of the file the desk wrote (its URL, as printed).
 pub fn parse_code(text: &str) -> Result<ConsentCode> {
-    let url = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let url = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     match spur_protocol::qr::Payload::parse(url)?.code {
         spur_protocol::qr::Code::Consent(c) => Ok(c),
         _ => Err(VaultError::Refused(

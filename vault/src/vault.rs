@@ -216,8 +216,8 @@ impl Vault {
         code: &str,
     ) -> Result<ConsentTake> {
         let dir = self.directory()?;
-        let verified = crate::consent::parse_code(code)
-            .and_then(|c| Ok(c.verify_signed(&dir)?.code));
+        let verified =
+            crate::consent::parse_code(code).and_then(|c| Ok(c.verify_signed(&dir)?.code));
         let code = match verified {
             Ok(c) => c,
             Err(e) => {

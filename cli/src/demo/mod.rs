@@ -177,7 +177,8 @@ async fn demo(args: &Args) -> Result<Report> {
         &shown.case_id,
         &shown.url,
         &mut timings,
-    ).await?;
+    )
+    .await?;
     let expected: Vec<String> = world
         .contacts_of(infected, 0, horizon)
         .iter()

@@ -162,12 +162,13 @@ fn day_keys(r: &mut Reader<'_>, first: Day, n: usize) -> Result<Vec<(Day, [u8; 3
         let k: [u8; 32] = r.array()?;
         if i < n {
             out.push((
-                Day(first.0.checked_add(u32::try_from(i).unwrap_or(u32::MAX)).ok_or(
-                    ProtocolError::InvalidField {
+                Day(first
+                    .0
+                    .checked_add(u32::try_from(i).unwrap_or(u32::MAX))
+                    .ok_or(ProtocolError::InvalidField {
                         field: "consent days",
                         reason: "run past the end of the calendar",
-                    },
-                )?),
+                    })?),
                 k,
             ));
         }
