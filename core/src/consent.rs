@@ -53,19 +53,25 @@ impl<T: Transport> App<T> {
             Code::Consent(c) => c,
             _ => return Err(Error::input(Msg::new("error-not-consent"))),
         };
-        // The day and time policy first, so a code outside it is refused in words that say so.
-        if let Err(e) = code.check_policy() {
-            return Err(policy_refusal(e));
-        }
+        let dir = self.directory().await?;
+        // Signature first (an altered code is "not genuine"), then the day and time policy,
+        // refused in words that say which rule, then the expiry.
+        let verified = code
+            .verify(&dir, self.clock.minute())
+            .map_err(|e| match e {
+                spur_protocol::ProtocolError::InvalidField {
+                    field: "consent code",
+                    ..
+                } => policy_refusal(e),
+                e => e.into(),
+            })?;
         let today = self.clock.minute().day();
-        if code.last_day().is_none_or(|last| last > today) {
+        if verified.code.last_day().is_none_or(|last| last > today) {
             return Err(Error::new(
                 ErrorKind::ConsentRefused,
                 Msg::new("consent-refused-future"),
             ));
         }
-        let dir = self.directory().await?;
-        let verified = code.verify(&dir, self.clock.minute())?;
         if self.store()?.consent_used(&verified.code.nonce)? {
             return Err(Error::new(
                 ErrorKind::ConsentRefused,
