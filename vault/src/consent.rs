@@ -97,6 +97,9 @@ fn find_entries(store: &mut dyn Store, keys: &[(Day, FindKey)]) -> Result<Vec<Fo
     Ok(found)
 }
 
+/// A candidate while releases are grouped: find keys, home authority, AUTH part, releases merged.
+type Group = (Vec<(Day, FindKey)>, u16, Vec<u8>, u32);
+
 /// Takes the releases among `rows` that answer the verified `code`. Refuses a code whose nonce
 /// was taken before. A bad release is refused and reported, never an error; when no release
 /// answers the code the package has no candidate (the caller leaves everything waiting).
@@ -113,8 +116,7 @@ pub fn intake(
         )));
     }
     let mut refused = Vec::new();
-    // Candidates: (find keys, home authority, AUTH part, releases merged).
-    let mut groups: Vec<(Vec<(Day, FindKey)>, u16, Vec<u8>, u32)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut releases = 0;
     for row in rows.iter().filter(|r| r.nonce == code.nonce) {
         let release = match ReleaseForVault::open(op, &row.sealed) {
