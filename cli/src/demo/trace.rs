@@ -40,6 +40,10 @@ pub async fn consent(
 ) -> Result<ConsentShown> {
     let desk = stage.desk(authority)?;
     let now = stage.clock.now();
+    // The desk issues the code in the last minute of the simulated days (the clock stands at
+    // midnight after them): with --days 28 the first day is then still within the 28 days a
+    // code may reach back (docs/protocol.md §6).
+    let issued = Minute(now.0.saturating_sub(1));
     let person = spur_protocol::fields::PhoneNumber::parse(phone_number)?;
     let made = code::make(
         desk,
@@ -49,8 +53,8 @@ pub async fn consent(
             case_id: "DEMO-2026-1",
             first_day,
             days,
-            now,
-            expires: now.plus(24 * 60),
+            now: issued,
+            expires: issued.plus(24 * 60),
         },
         &person,
     )?;
