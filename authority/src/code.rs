@@ -1,10 +1,15 @@
-//! Consent codes: the desk signs one for a case and a range of days, and draws it as a PNG and
-//! as a printable one-page PDF with the authority's name, the case and the days.
+//! Consent codes: the desk signs one for a person, a case and a range of days, records it in its
+//! case register, and draws it as a PNG and as a printable one-page PDF with the authority's
+//! name, the case and the days. Terms outside the day and time policy
+//! (`spur_protocol::consent::check_policy`) are refused with a message that says what to change.
 
-use spur_protocol::consent::ConsentCode;
+use spur_protocol::consent::{
+    check_policy, ConsentCode, ConsentTerms, MAX_LIFETIME_HOURS, OLDEST_DAY_BACK,
+};
+use spur_protocol::fields::PhoneNumber;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::time::{Day, Minute};
-use spur_vault::error::Result;
+use spur_vault::error::{Result, VaultError};
 
 use crate::desk::Desk;
 
@@ -20,27 +25,84 @@ pub struct MadeCode {
     pub code: ConsentCode,
 }
 
-/// Makes a consent code for `case_id`, asking for `days` days from `first_day`, valid until
-/// `expires`.
+/// What the desk asks for.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeRequest<'a> {
+    /// Case id.
+    pub case_id: &'a str,
+    /// First day asked for.
+    pub first_day: Day,
+    /// Number of days.
+    pub days: u8,
+    /// Now (the issue minute).
+    pub now: Minute,
+    /// Expiry minute.
+    pub expires: Minute,
+}
+
+/// Checks the terms against the day and time policy, in words that say what to change.
+pub fn check_terms(req: &CodeRequest<'_>) -> Result<()> {
+    spur_protocol::consent::validate_case_id(req.case_id)?;
+    let today = req.now.day();
+    let refused = |m: String| Err(VaultError::Refused(m));
+    if req.days == 0 || req.days > spur_protocol::consent::MAX_DAYS {
+        return refused("--days must be 1 to 28".into());
+    }
+    let Some(last) = spur_protocol::consent::last_day(req.first_day, req.days) else {
+        return refused("the days run past the end of the calendar: check --first-day".into());
+    };
+    if last > today {
+        return refused(format!(
+            "the code would ask for days after today ({} to {}): a consent releases only days \
+             that have happened; give --first-day and --days so the last day is today ({}) or \
+             earlier",
+            req.first_day.date_text(),
+            last.date_text(),
+            today.date_text()
+        ));
+    }
+    let oldest = Day(today.0.saturating_sub(OLDEST_DAY_BACK));
+    if req.first_day < oldest {
+        return refused(format!(
+            "the code would ask for days older than 28 days, which are deleted everywhere: give \
+             --first-day {} or later",
+            oldest.date_text()
+        ));
+    }
+    if req.expires <= req.now || req.expires.0 - req.now.0 > MAX_LIFETIME_HOURS * 60 {
+        return refused(format!(
+            "a consent code is valid for 1 to {MAX_LIFETIME_HOURS} hours (7 days): give a smaller \
+             --valid-hours"
+        ));
+    }
+    Ok(check_policy(req.first_day, req.days, req.now, req.expires)?)
+}
+
+/// Makes a consent code for the person with `phone`, asking for `req.days` days from
+/// `req.first_day`, valid until `req.expires`, and records it in the desk's case register.
 pub fn make(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     host: &str,
-    case_id: &str,
-    first_day: Day,
-    days: u8,
-    expires: Minute,
+    req: &CodeRequest<'_>,
+    phone: &PhoneNumber,
 ) -> Result<MadeCode> {
+    check_terms(req)?;
+    let (case_id, first_day, days, expires) = (req.case_id, req.first_day, req.days, req.expires);
     let mut nonce = [0u8; 16];
     rng.fill_bytes(&mut nonce);
     let code = ConsentCode::issue(
         desk.sign_key(),
-        desk.id,
-        case_id,
-        first_day,
-        days,
+        &ConsentTerms {
+            authority: desk.id,
+            case_id,
+            first_day,
+            days,
+            issued: req.now,
+            expires,
+        },
         nonce,
-        expires,
+        phone,
     )?;
     let url = Payload {
         host: spur_protocol::qr::normalise_host(host)?,
@@ -49,7 +111,7 @@ pub fn make(
     .to_url()?;
     let m = crate::qr_image::modules(&url)?;
     let png = crate::qr_image::png(&m, 8)?;
-    let last = Day(first_day.0 + u32::from(days) - 1);
+    let last = code.last_day().unwrap_or(first_day);
     let lines = vec![
         desk.authority_name(desk.id),
         format!("Case {case_id}"),
@@ -62,9 +124,12 @@ pub fn make(
             "Valid until {} UTC; it can be used once.",
             crate::contacts::time_text(expires.0)
         ),
-        "Scan it with the spur app and enter your credentials to consent.".into(),
+        "Made for you only: scan it with the spur app and enter your credentials to consent."
+            .into(),
     ];
     let pdf = crate::pdf::page("spur: consent to contact tracing", &lines, &m);
+    // Registered last: a code that could not be drawn was never handed out.
+    crate::register::record_issued(desk, &code, phone)?;
     Ok(MadeCode {
         url,
         png,

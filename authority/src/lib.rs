@@ -14,6 +14,7 @@ pub mod open;
 pub mod pdf;
 pub mod playthrough;
 pub mod qr_image;
+pub mod register;
 pub mod relay;
 pub mod stays;
 

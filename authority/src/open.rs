@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use spur_protocol::fields::{PlaceKind, Region};
-use spur_protocol::record::consent_release::ReleaseForAuthority;
 use spur_protocol::record::place::{
     open_contact_ref, open_personal_tag_layer, seal_contact_ref, PlaceDetails, PlaceRecordBody,
 };
@@ -127,29 +126,38 @@ pub fn infected_ref(
     }))
 }
 
-/// Opens a consent package from the vault: the release's AUTH part, then every user entry.
+/// Opens a consent package from the vault: the release made by the code's person (checked
+/// against the case register, `crate::register::choose`), then every user entry.
 pub fn open_consent(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
     histories: &[TmpHistory],
 ) -> Result<ConsentOpened> {
-    let (_, pkg) = exchange::open::<ConsentPackage>(
+    open_consent_choosing(desk, rng, file, histories, None)
+}
+
+/// [`open_consent`], with the candidate the tracer chose (1-based) when several registrations
+/// sent a release with the phone number the code was issued to.
+pub fn open_consent_choosing(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+    histories: &[TmpHistory],
+    choice: Option<usize>,
+) -> Result<ConsentOpened> {
+    let (_, all) = exchange::open::<ConsentPackage>(
         file,
         PackageKind::Consent,
         desk.id,
         desk.seal_key(),
         desk.vault_key(),
     )?;
-    let release = ReleaseForAuthority::open(desk.seal_key(), &pkg.release_auth_part.0)?;
-    if release.case_id != pkg.case_id || release.nonce.as_slice() != pkg.nonce.0.as_slice() {
-        return Err(VaultError::bad_file(
-            "consent package",
-            "the release does not belong to this case",
-        ));
-    }
+    let now = spur_protocol::time::Clock::minute(&spur_protocol::time::SystemClock);
+    let chosen = crate::register::choose(desk, now, &all, choice)?;
+    let (pkg, release) = (chosen.consent, chosen.release);
     let enc: HashMap<_, _> = release.enc_keys.iter().cloned().collect();
-    let mut notes = Vec::new();
+    let mut notes = chosen.notes;
     let mut segments = Vec::new();
     let mut elsewhere: Vec<FoundEntry> = Vec::new();
     for e in &pkg.user_entries {

@@ -27,8 +27,8 @@ fn phones(lists: &BTreeMap<u16, ContactList>) -> BTreeMap<u16, BTreeSet<String>>
 /// The vault's package for the one pending consent, which must go to Munich, opened by the Munich
 /// desk; the case is saved there as [`CASE`].
 fn consent_opened_at_munich(t: &mut Town) -> open::ConsentOpened {
-    let pending = t.vault.pending_consents().unwrap();
-    let pkg = t.vault.consent(&mut t.rng, &pending[0]).unwrap();
+    let url = t.code_urls.last().unwrap().clone();
+    let pkg = t.vault.consent(&mut t.rng, &url).unwrap().file;
     assert_eq!(pkg.to, MUNICH);
     let munich = &t.desks[&MUNICH];
     let opened = open::open_consent(munich, &mut t.rng, &pkg.bytes, &[]).unwrap();

@@ -26,8 +26,8 @@ fn small_town(root: &std::path::Path) -> (Town, usize) {
 fn another_authority_cannot_open_a_package_and_altered_files_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut t, _) = small_town(tmp.path());
-    let pending = t.vault.pending_consents().unwrap();
-    let pkg = t.vault.consent(&mut t.rng, &pending[0]).unwrap();
+    let url = t.code_urls.last().unwrap().clone();
+    let pkg = t.vault.consent(&mut t.rng, &url).unwrap().file;
     assert_eq!(pkg.to, MUNICH);
 
     // Berlin's desk: refused by the header, and refused by the seal when the header is forged.
@@ -70,13 +70,8 @@ fn another_authority_cannot_open_a_package_and_altered_files_are_refused() {
 
     // A consent is handled once.
     assert!(t.vault.pending_consents().unwrap().is_empty());
-    let e = t
-        .vault
-        .consent(&mut t.rng, &pending[0])
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(e.contains("handled before"), "{e}");
+    let e = t.vault.consent(&mut t.rng, &url).err().unwrap().to_string();
+    assert!(e.contains("taken before"), "{e}");
 
     // The audit log recorded every step, refusals included, and verifies.
     let report = t.vault.audit_verify().unwrap();

@@ -49,24 +49,31 @@ enum Command {
         #[arg(long)]
         op: PathBuf,
     },
-    /// Make a consent code for a case and a range of days: PNG and printable PDF.
+    /// Make a consent code for one person, a case and a range of days (none after today, none
+    /// older than 28 days): PNG, printable PDF, and PREFIX.code for the vault. The code is
+    /// recorded in the desk's case register (register.json).
     ConsentCode {
         /// Case id (A–Z, 0–9, - and /; up to 16).
         #[arg(long)]
         case: String,
+        /// The phone number (E.164) of the person the code is for: only their app accepts it,
+        /// and only their release is opened.
+        #[arg(long)]
+        phone: String,
         /// First day asked for (YYYY-MM-DD).
         #[arg(long)]
         first_day: String,
-        /// Number of days (1–28).
+        /// Number of days (1–28; the last one today at the latest).
         #[arg(long, default_value_t = 14)]
         days: u8,
-        /// Hours the code stays valid.
+        /// Hours the code stays valid (at most 168, 7 days).
         #[arg(long, default_value_t = 72)]
         valid_hours: u32,
         /// The service's host name in the URL.
         #[arg(long, default_value = "spur.example")]
         host: String,
-        /// Output prefix: PREFIX.png and PREFIX.pdf.
+        /// Output prefix: PREFIX.png, PREFIX.pdf and PREFIX.code (hand the .code file to the
+        /// vault operator with the case: `spur vault consent take --code PREFIX.code`).
         #[arg(long)]
         out: PathBuf,
     },
@@ -148,6 +155,10 @@ enum OpenCommand {
         /// The TAG server's answers to history requests for the person's own cards.
         #[arg(long = "tmp-keys")]
         tmp_keys: Vec<PathBuf>,
+        /// When several registrations sent a release with the person's phone number: the
+        /// candidate to open (the number this command listed).
+        #[arg(long)]
+        candidate: Option<usize>,
         /// Where to write the files for the vault.
         #[arg(long, default_value = "out")]
         out: PathBuf,
@@ -262,6 +273,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::ConsentCode {
             case,
+            phone,
             first_day,
             days,
             valid_hours,
@@ -269,26 +281,42 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             out,
         } => {
             let desk = Desk::open(&args.dir)?;
+            let phone = spur_protocol::fields::PhoneNumber::parse(&phone)
+                .context("--phone: the number of the person the code is for")?;
+            let max = spur_protocol::consent::MAX_LIFETIME_HOURS;
+            if valid_hours == 0 || valid_hours > max {
+                bail!("--valid-hours must be 1 to {max} (a consent code lives at most 7 days); give a smaller number");
+            }
+            let t = now();
             let made = spur_authority::code::make(
                 &desk,
                 &mut OsRng,
                 &host,
-                &case,
-                date(&first_day)?,
-                days,
-                now().plus(valid_hours.saturating_mul(60)),
+                &spur_authority::code::CodeRequest {
+                    case_id: &case,
+                    first_day: date(&first_day)?,
+                    days,
+                    now: t,
+                    expires: t.plus(valid_hours * 60),
+                },
+                &phone,
             )?;
             let png = out.with_extension("png");
             let pdf = out.with_extension("pdf");
+            let code = out.with_extension("code");
             std::fs::write(&png, &made.png)
                 .with_context(|| format!("writing {}", png.display()))?;
             std::fs::write(&pdf, &made.pdf)
                 .with_context(|| format!("writing {}", pdf.display()))?;
+            std::fs::write(&code, format!("{}\n", made.url))
+                .with_context(|| format!("writing {}", code.display()))?;
             println!(
-                "{}\nwrote {} and {}",
+                "{}\nwrote {}, {} and {}; recorded in the case register\nhand {} to the vault operator with case {case}",
                 made.url,
                 png.display(),
-                pdf.display()
+                pdf.display(),
+                code.display(),
+                code.display()
             );
         }
         Command::Open {
@@ -296,6 +324,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 OpenCommand::Consent {
                     file,
                     tmp_keys,
+                    candidate,
                     out,
                 },
         } => {
@@ -304,7 +333,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|p| Ok(TmpHistory::parse(&read(p)?)?))
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let o = open::open_consent(&desk, &mut OsRng, &read(&file)?, &histories)?;
+            let o = open::open_consent_choosing(
+                &desk,
+                &mut OsRng,
+                &read(&file)?,
+                &histories,
+                candidate,
+            )?;
             case::save(
                 &case::case_path(&desk.cases_dir()?, &o.case.case_id),
                 &o.case,

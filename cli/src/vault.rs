@@ -117,14 +117,13 @@ enum Command {
 enum ConsentCommand {
     /// List consent releases not handled yet.
     List,
-    /// Find the user entries of a release and write the file for the consenting authority.
+    /// Take the releases that answer one consent code the desk issued (the .code file
+    /// `spur authority consent-code` wrote): find their user entries and write the file for the
+    /// consenting authority. Releases that answer no code handed over stay waiting, untraced.
     Take {
-        /// The case id.
+        /// The desk's code file (PREFIX.code: the consent code's URL).
         #[arg(long)]
-        case: String,
-        /// The consenting authority (when two authorities use the same case id).
-        #[arg(long)]
-        authority: Option<u16>,
+        code: PathBuf,
         /// Where to write the file.
         #[arg(long, default_value = "out")]
         out: PathBuf,
@@ -236,34 +235,40 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         Command::Consent {
-            what:
-                ConsentCommand::Take {
-                    case,
-                    authority,
-                    out,
-                },
+            what: ConsentCommand::Take { code, out },
         } => {
-            let pending: Vec<_> = vault
-                .pending_consents()?
-                .into_iter()
-                .filter(|c| {
-                    c.case_id == case && authority.is_none_or(|a| a == c.consenting_authority)
-                })
-                .collect();
-            match pending.as_slice() {
-                [] => bail!(
-                    "no waiting consent release for case {case} (see `spur vault consent list`)"
-                ),
-                [one] => {
-                    let o = vault.consent(&mut OsRng, one)?;
-                    let p = write_out(
-                        &out,
-                        &format!("consent-{}-{}.spkg", o.to, safe(&case)),
-                        &o.bytes,
-                    )?;
-                    println!("wrote {} for authority {}", p.display(), o.to);
-                }
-                _ => bail!("several releases for case {case}: name the authority with --authority"),
+            let text = std::fs::read_to_string(&code)
+                .with_context(|| format!("reading the code file {}", code.display()))?;
+            let t = vault.consent(&mut OsRng, &text)?;
+            let o = &t.file;
+            let p = write_out(
+                &out,
+                &format!("consent-{}-{}.spkg", o.to, safe(&t.case_id)),
+                &o.bytes,
+            )?;
+            println!(
+                "wrote {} for authority {} (case {}: {} release(s), {} candidate(s))",
+                p.display(),
+                o.to,
+                t.case_id,
+                t.releases,
+                t.candidates
+            );
+            if t.candidates > 1 {
+                println!(
+                    "note: the releases differ; the desk checks each against its case register \
+                     (`spur authority open consent`)"
+                );
+            }
+            for r in &t.refused {
+                println!("refused release {}: {} (audited)", r.record, r.reason);
+            }
+            if t.unanswered > 0 {
+                println!(
+                    "note: {} other waiting release(s) name case {} but answer no code handed to \
+                     this vault: left waiting, not traced (audited)",
+                    t.unanswered, t.case_id
+                );
             }
         }
         Command::Trace { file, out } => {

@@ -1,13 +1,16 @@
-//! Consent: verify a scanned consent code against the pinned directory (signature, expiry, used
-//! before), show who asks for which days, take the credentials, release exactly those days.
+//! Consent: verify a scanned consent code against the pinned directory (signature, day and time
+//! policy, no day after today, expiry, used before), show who asks for which days, take the
+//! credentials, check the code was made for this person, release exactly those days.
 //!
 //! The release is sealed to the authority's key from the directory, never to a key carried by the
-//! code. The nonce is marked used in the same transaction that queues the release.
+//! code; its AUTH part carries the phone number entered with the credentials, which the desk
+//! compares with its case register. The nonce is marked used in the same transaction that queues
+//! the release.
 
 use rand_core::OsRng;
 use spur_protocol::consent::{ConsentCode, VerifiedConsent};
 use spur_protocol::qr::Code;
-use spur_protocol::record::consent_release::build_consent_release;
+use spur_protocol::record::consent_release::{build_consent_release, Releaser};
 use spur_protocol::record::MAX_OWN_CODES;
 use spur_protocol::tag::{QrId, TagKey};
 use spur_protocol::time::Day;
@@ -51,7 +54,24 @@ impl<T: Transport> App<T> {
             _ => return Err(Error::input(Msg::new("error-not-consent"))),
         };
         let dir = self.directory().await?;
-        let verified = code.verify(&dir, self.clock.minute())?;
+        // Signature first (an altered code is "not genuine"), then the day and time policy,
+        // refused in words that say which rule, then the expiry.
+        let verified = code
+            .verify(&dir, self.clock.minute())
+            .map_err(|e| match e {
+                spur_protocol::ProtocolError::InvalidField {
+                    field: "consent code",
+                    ..
+                } => policy_refusal(e),
+                e => e.into(),
+            })?;
+        let today = self.clock.minute().day();
+        if verified.code.last_day().is_none_or(|last| last > today) {
+            return Err(Error::new(
+                ErrorKind::ConsentRefused,
+                Msg::new("consent-refused-future"),
+            ));
+        }
         if self.store()?.consent_used(&verified.code.nonce)? {
             return Err(Error::new(
                 ErrorKind::ConsentRefused,
@@ -87,14 +107,16 @@ impl<T: Transport> App<T> {
     }
 
     /// Releases exactly the days the code asks for, after the user entered phone number and
-    /// secret again (they must give this device's key). Returns true when the server has it.
+    /// secret again (they must give this device's key) and the code's person check matches that
+    /// phone number (a code made for another person is refused). Returns true when the server
+    /// has it.
     pub async fn give_consent(&self, text: &str, phone: &str, secret: String) -> Result<bool> {
         self.ensure_unlocked()?;
         let secret = Zeroizing::new(secret);
         let verified = self.verify_consent(text).await?;
         let (account, stored_usr, _) = self.account_secret()?;
         let phone = check_phone(phone)?;
-        let usr = derive_usr(phone, secret, self.config.kdf.cost()).await?;
+        let usr = derive_usr(phone.clone(), secret, self.config.kdf.cost()).await?;
         let same: bool = usr.expose().ct_eq(stored_usr.expose()).into();
         if !same {
             return Err(Error::new(
@@ -102,14 +124,23 @@ impl<T: Transport> App<T> {
                 Msg::new("error-wrong-credentials"),
             ));
         }
+        if !verified.code.is_for(&phone) {
+            return Err(Error::new(
+                ErrorKind::ConsentRefused,
+                Msg::new("consent-refused-person"),
+            ));
+        }
         let own = self.own_personal_codes()?;
         let release = build_consent_release(
             &mut OsRng,
             &self.config.op_key,
             &verified,
-            &usr,
-            account.home_authority,
-            &own,
+            &Releaser {
+                usr: &usr,
+                home_authority: account.home_authority,
+                phone: &phone,
+                own_codes: &own,
+            },
         )?;
         {
             let mut store = self.store()?;
@@ -145,6 +176,18 @@ impl<T: Transport> App<T> {
         }
         Ok(out)
     }
+}
+
+/// A code outside the day and time policy, refused with the protocol's reason.
+fn policy_refusal(e: spur_protocol::ProtocolError) -> Error {
+    let reason = match e {
+        spur_protocol::ProtocolError::InvalidField { reason, .. } => reason,
+        _ => "is outside the rules for consent codes",
+    };
+    Error::new(
+        ErrorKind::ConsentRefused,
+        Msg::new("consent-refused-policy").text("reason", reason),
+    )
 }
 
 #[cfg(test)]

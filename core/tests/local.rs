@@ -10,7 +10,7 @@ use common::*;
 use spur_core::error::ErrorKind;
 use spur_core::local::Deleted;
 use spur_protocol::qr::{Code, Payload};
-use spur_protocol::time::Minute;
+use spur_protocol::time::{Day, Minute};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_pin_locks_and_unlocks() {
@@ -120,6 +120,40 @@ async fn consent_refusals_are_typed_and_worded() {
             ErrorKind::ConsentRefused,
             "consent-refused-unknown-authority"
         )
+    );
+    // A genuine code made for another person: the credentials are right, the person is not.
+    let other = s.consent_url_for(
+        "+4915100000099",
+        MUNICH,
+        0,
+        now.day(),
+        1,
+        now.plus(60),
+        [5; 16],
+    );
+    assert!(app.consent_request(&other).await.is_ok());
+    assert_eq!(
+        refusal(
+            app.give_consent(&other, "+4915100000010", "Horse-Battery-Staple-9".into())
+                .await
+                .unwrap_err()
+        ),
+        (ErrorKind::ConsentRefused, "consent-refused-person")
+    );
+    // A signed code for tomorrow, issued by a desk with a clock a day ahead: not yet happened.
+    let tomorrow = Day(now.day().0 + 1);
+    let future = s.consent_url_for(
+        "+4915100000010",
+        MUNICH,
+        0,
+        tomorrow,
+        1,
+        tomorrow.start().plus(600),
+        [6; 16],
+    );
+    assert_eq!(
+        refusal(app.consent_request(&future).await.unwrap_err()),
+        (ErrorKind::ConsentRefused, "consent-refused-future")
     );
     // The words are in German too.
     app.set_lang(spur_core::texts::Lang::De);

@@ -69,3 +69,8 @@ pub const ALL_LAYER_LABELS: [&str; 18] = [
     SIGN_CONSENT,
     SIGN_DIRECTORY,
 ];
+
+/// SHA-256 prefix of a consent code's person check: `SHA-256(label ‖ nonce ‖ E.164 phone)[0..2]`
+/// (docs/protocol.md §6). Deliberately only 16 bits: the app of another person refuses the code,
+/// but a photo of the code does not confirm a guessed phone number.
+pub const CONSENT_PERSON: &str = "spur/v1/consent-person/";

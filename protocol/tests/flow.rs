@@ -7,10 +7,11 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 
 use common::*;
-use spur_protocol::consent::ConsentCode;
+use spur_protocol::consent::{ConsentCode, ConsentTerms};
+use spur_protocol::fields::PhoneNumber;
 use spur_protocol::record::check_wire;
 use spur_protocol::record::consent_release::{
-    build_consent_release, ReleaseForAuthority, ReleaseForVault,
+    build_consent_release, ReleaseForAuthority, ReleaseForVault, Releaser,
 };
 use spur_protocol::record::place::{
     open_contact_ref, open_personal_record, PlaceDetails, PlaceRecordBody,
@@ -103,25 +104,35 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
     // --- Consent: Munich issues a code for that day; Alice's app verifies and releases.
     let munich = w.keys_of(MUNICH).clone();
     let day = at(12, 0).day();
+    let alice_phone = PhoneNumber::parse("+4915100000001").unwrap();
     let code = ConsentCode::issue(
         &munich.sign,
-        MUNICH,
-        "M-2026-0042",
-        day,
-        1,
+        &ConsentTerms {
+            authority: MUNICH,
+            case_id: "M-2026-0042",
+            first_day: day,
+            days: 1,
+            issued: at(19, 0),
+            expires: at(23, 0),
+        },
         [9; 16],
-        at(23, 0),
+        &alice_phone,
     )
     .unwrap();
     let verified = code.verify(&w.dir, at(20, 0)).unwrap();
+    assert!(verified.code.is_for(&alice_phone));
     let op_pk = w.op.public();
+    let own = [(card_id, card_tag.clone())];
     let release = build_consent_release(
         &mut w.rng,
         &op_pk,
         &verified,
-        &alice.usr,
-        alice.home,
-        &[(card_id, card_tag.clone())],
+        &Releaser {
+            usr: &alice.usr,
+            home_authority: alice.home,
+            phone: &alice_phone,
+            own_codes: &own,
+        },
     )
     .unwrap();
     assert_eq!(release.len(), RecordKind::ConsentRelease.wire_len());
@@ -148,6 +159,10 @@ fn trace_finds_exactly_the_overlapping_people_and_routes_them_to_their_authority
     // --- Authority (Munich): open the release's AUTH part and the user entries.
     let for_auth = ReleaseForAuthority::open(&munich.seal, &for_vault.auth_part).unwrap();
     assert_eq!(for_auth.nonce, for_vault.nonce);
+    assert_eq!(
+        for_auth.phone, alice_phone,
+        "the desk compares it with its case register"
+    );
     assert_eq!(
         for_auth.registration_id,
         alice.usr.registration_id().unwrap(),

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
-use spur_protocol::consent::ConsentCode;
+use spur_protocol::consent::{ConsentCode, ConsentTerms};
 use spur_protocol::fields::{PhoneNumber, Region};
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::labels::ALL_LAYER_LABELS;
@@ -205,14 +205,17 @@ proptest! {
                                                           case in "[A-Z0-9/-]{1,16}", flip in 0usize..1000) {
         let w = World::new(31);
         let key = &w.keys_of(MUNICH).sign;
-        let c = ConsentCode::issue(key, MUNICH, &case, Day(20_777), days, nonce, Minute(30_000_000)).unwrap();
+        let terms = ConsentTerms { authority: MUNICH, case_id: &case, first_day: Day(20_777 - 27),
+            days, issued: Day(20_777).start(), expires: Day(20_777).start().plus(72 * 60) };
+        let phone = PhoneNumber::parse("+4915100000001").unwrap();
+        let c = ConsentCode::issue(key, &terms, nonce, &phone).unwrap();
         let p = Payload { host: "spur.example".into(), code: Code::Consent(c.clone()) };
         let back = Payload::parse(&p.to_url().unwrap()).unwrap();
         prop_assert_eq!(&back, &p);
         let mut bytes = c.encode();
         let i = flip % bytes.len();
         bytes[i] ^= 0x01;
-        let verified = ConsentCode::decode(&bytes).and_then(|d| d.verify(&w.dir, Minute(29_000_000)));
+        let verified = ConsentCode::decode(&bytes).and_then(|d| d.verify(&w.dir, Day(20_777).start().plus(60)));
         prop_assert!(verified.is_err());
     }
 

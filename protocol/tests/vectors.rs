@@ -6,9 +6,13 @@
 mod common;
 
 use common::*;
+use spur_protocol::consent::{ConsentCode, ConsentTerms};
 use spur_protocol::fields::PhoneNumber;
 use spur_protocol::qr::{Code, Payload, PlaceCode};
 use spur_protocol::record::check_wire;
+use spur_protocol::record::consent_release::{
+    build_consent_release, ReleaseForAuthority, ReleaseForVault, Releaser,
+};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
 use spur_protocol::record::visit::{
     open_user_auth_layer, open_visit, CodeKind, SlotEntryBody, SlotOpener, UserEntryBody,
@@ -97,6 +101,39 @@ fn build() -> Vec<(String, String)> {
     put("record_slot_entry_0", &visit.slot_entries[0]);
     put("record_user_entry_0", &visit.user_entries[0]);
     put("user_usr_key", user.usr.expose());
+
+    // Consent code v2 for that user (docs/protocol.md section 6) and the release it triggers.
+    let phone = PhoneNumber::parse("+4915100000001").unwrap();
+    let code = ConsentCode::issue(
+        &w.keys_of(MUNICH).sign,
+        &ConsentTerms {
+            authority: MUNICH,
+            case_id: "M-2026-0042",
+            first_day: day,
+            days: 1,
+            issued: at(20, 0),
+            expires: at(23, 0),
+        },
+        [0x33; 16],
+        &phone,
+    )
+    .unwrap();
+    put("consent_person_check", &code.person_check);
+    put("consent_code", &code.encode());
+    let verified = code.verify(&w.dir, at(21, 0)).unwrap();
+    let release = build_consent_release(
+        &mut w.rng,
+        &w.op.public(),
+        &verified,
+        &Releaser {
+            usr: &user.usr,
+            home_authority: user.home,
+            phone: &phone,
+            own_codes: &[],
+        },
+    )
+    .unwrap();
+    put("record_consent_release", &release);
     v
 }
 
@@ -195,4 +232,15 @@ fn committed_vectors_still_open() {
         .try_open(&se.scan_layer)
         .unwrap();
     assert_eq!((contact.time_in, contact.time_out), (at(12, 0), at(12, 40)));
+
+    let code = ConsentCode::decode(&b("consent_code")).unwrap();
+    let phone = PhoneNumber::parse("+4915100000001").unwrap();
+    assert!(code.is_for(&phone));
+    assert_eq!(code.person_check.to_vec(), b("consent_person_check"));
+    let release = ReleaseForVault::open_wire(&op, &b("record_consent_release")).unwrap();
+    assert_eq!(release.nonce, code.nonce);
+    assert_eq!(release.find_keys, vec![(day, user.find_key(day).unwrap())]);
+    let auth = ReleaseForAuthority::open(&munich, &release.auth_part).unwrap();
+    assert_eq!(auth.phone, phone);
+    assert_eq!(auth.registration_id, user.registration_id().unwrap());
 }

@@ -220,14 +220,14 @@ fn p4_forged_altered_expired_and_replayed_consent_codes_are_refused_with_a_clear
     };
     // Forged: signed by an authority with the same id under another operator's directory.
     let other = World::offline();
-    let forged = other.consent_code(0, "M-9", &today, 1);
+    let forged = other.consent_code(0, "M-9", &anna.phone, &today, 1);
     let m = refuse(&forged, "forged");
     assert!(
         m.to_lowercase().contains("signature") || m.contains("forged"),
         "{m}"
     );
     // Altered: one character of a valid code changed.
-    let good = w.consent_code(0, "M-2", &today, 1);
+    let good = w.consent_code(0, "M-2", &anna.phone, &today, 1);
     let mut altered = good.clone().into_bytes();
     let i = altered.len() - 5;
     altered[i] = if altered[i] == b'A' { b'B' } else { b'A' };
@@ -237,7 +237,8 @@ fn p4_forged_altered_expired_and_replayed_consent_codes_are_refused_with_a_clear
     let expired = w
         .desk(0)
         .shifted(-5)
-        .args(["consent-code", "--case", "M-3", "--first-day", &date(-6)])
+        .args(["consent-code", "--case", "M-3", "--phone", &anna.phone])
+        .args(["--first-day", &date(-6)])
         .args(["--days", "1", "--host", common::HOST, "--out"])
         .arg(w.dir().join("expired"))
         .ok();

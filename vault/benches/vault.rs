@@ -15,12 +15,14 @@ use std::time::Instant;
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use spur_protocol::consent::ConsentCode;
+use spur_protocol::consent::{ConsentCode, ConsentTerms};
 use spur_protocol::directory::{Authority, Directory};
 use spur_protocol::export::{encode, parse, ExportRow};
 use spur_protocol::fields::{PhoneNumber, Region};
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey};
-use spur_protocol::record::consent_release::{build_consent_release, ReleaseForAuthority};
+use spur_protocol::record::consent_release::{
+    build_consent_release, ReleaseForAuthority, Releaser,
+};
 use spur_protocol::record::visit::{
     build_visit, open_user_auth_layer, open_visit, CodeKind, VisitInput, Visitor,
 };
@@ -285,19 +287,29 @@ fn bench_trace() {
     let mut nonce = [0u8; 16];
     w.rng.fill_bytes(&mut nonce);
     let now = Minute((FIRST_DAY + 14) * 1440);
+    let phone = spur_protocol::fields::PhoneNumber::parse("+4915100000001").unwrap();
     let code = ConsentCode::issue(
         &w.auth.sign,
-        1,
-        "BENCH-1",
-        Day(FIRST_DAY),
-        14,
+        &ConsentTerms {
+            authority: 1,
+            case_id: "BENCH-1",
+            first_day: Day(FIRST_DAY),
+            days: 14,
+            issued: now,
+            expires: now.plus(600),
+        },
         nonce,
-        now.plus(600),
+        &phone,
     )
     .unwrap();
     let verified = code.verify(&dir, now).unwrap();
-    let release =
-        build_consent_release(&mut w.rng, &w.op.public(), &verified, &infected, 1, &[]).unwrap();
+    let person = Releaser {
+        usr: &infected,
+        home_authority: 1,
+        phone: &phone,
+        own_codes: &[],
+    };
+    let release = build_consent_release(&mut w.rng, &w.op.public(), &verified, &person).unwrap();
     let row = row_from_upload(now.day(), &release).unwrap();
     let consent = ConsentRow {
         id: row.id,
@@ -310,21 +322,21 @@ fn bench_trace() {
 
     // Vault step 1: consent intake.
     let t = Instant::now();
-    let intake = spur_vault::consent::intake(&mut store, &w.op, &consent).unwrap();
+    let intake = spur_vault::consent::intake(&mut store, &w.op, &code, &[consent]).unwrap();
     let t_intake = t.elapsed().as_secs_f64();
+    let found = &intake.package.candidates[0];
     println!(
         "  consent intake: {} find-tags enumerated and looked up, {} user entries found: {:.3} s",
         14 * 1440 * 4,
-        intake.package.user_entries.len(),
+        found.user_entries.len(),
         t_intake
     );
-    assert_eq!(intake.package.user_entries.len(), 140);
+    assert_eq!(found.user_entries.len(), 140);
 
     // The authority's step (not timed): open the user entries, make the SCAN-key file.
-    let rel = ReleaseForAuthority::open(&w.auth.seal, &intake.package.release_auth_part.0).unwrap();
+    let rel = ReleaseForAuthority::open(&w.auth.seal, &found.release_auth_part.0).unwrap();
     let enc: std::collections::HashMap<_, _> = rel.enc_keys.iter().cloned().collect();
-    let stays: Vec<ScanStay> = intake
-        .package
+    let stays: Vec<ScanStay> = found
         .user_entries
         .iter()
         .enumerate()

@@ -13,7 +13,7 @@ use spur_protocol::export::encode;
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
 use spur_protocol::keys::{SealPublicKey, SignPublicKey};
 use spur_protocol::qr::{Code, Payload};
-use spur_protocol::record::consent_release::build_consent_release;
+use spur_protocol::record::consent_release::{build_consent_release, Releaser};
 use spur_protocol::record::place::{build_place_record, PlaceDetails};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
@@ -147,9 +147,17 @@ fn main() {
         };
         let verified = code.verify(&dir, now).unwrap();
         let (usr, _, home) = &users[0];
+        // The first simulated user's number (the code must have been issued for it).
+        let phone = PhoneNumber::parse(&format!("+49151{:08}", 2000)).unwrap();
+        let person = Releaser {
+            usr,
+            home_authority: home.id,
+            phone: &phone,
+            own_codes: &[],
+        };
         uploads.push((
             now.day().0,
-            build_consent_release(&mut rng, &op, &verified, usr, home.id, &[]).unwrap(),
+            build_consent_release(&mut rng, &op, &verified, &person).unwrap(),
         ));
     }
     let rows: Vec<_> = uploads

@@ -1,39 +1,89 @@
-//! Consent intake: open a consent release's OP layer, enumerate the find-tags of the released
-//! days, look them up among the user entries, and gather what the consenting authority needs.
+//! Consent intake: only releases that answer a consent code the desk issued are taken.
+//!
+//! The desk hands the vault the signed code it issued (`spur vault consent take --code FILE`). The
+//! vault verifies it against the signed directory and the day and time policy, then selects the
+//! waiting releases with that code's nonce: a release naming another case or authority, or a day
+//! the code does not ask for, is refused. Releases with identical find keys (the same registration
+//! on a second device) merge into one candidate; releases that differ all go to the desk as
+//! candidates, each with its AUTH part, for the desk to check against its case register. Several
+//! releases for one code never block a case. For every candidate the vault enumerates the
+//! find-tags of its days and looks them up among the user entries.
 
+use spur_protocol::consent::ConsentCode;
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::record::consent_release::ReleaseForVault;
+use spur_protocol::time::Day;
 use spur_protocol::trace::find_tag_index;
+use spur_protocol::usr::FindKey;
 
 use crate::error::{Result, VaultError};
-use crate::exchange::{ConsentPackage, FoundEntry};
+use crate::exchange::{ConsentCandidate, ConsentPackage, FoundEntry};
 use crate::hex::Hex;
 use crate::store::{ConsentRow, Store};
 
-/// The package for the consenting authority, and who that is.
+/// A waiting release that was refused, with its reason (for the audit log and the operator).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedRelease {
+    /// The release's record id (hex, first 16 digits): names it in the audit log.
+    pub record: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The package for the consenting authority, and what was selected and refused.
 pub struct Intake {
     /// The consenting authority (receiver of the package).
     pub consenting_authority: u16,
-    /// The package body.
+    /// The package body (one or more candidates).
     pub package: ConsentPackage,
-    /// Days released.
+    /// Days the code asks for.
     pub days: usize,
+    /// Releases that answered the code (merged ones counted each).
+    pub releases: usize,
+    /// Releases with the code's nonce that were refused.
+    pub refused: Vec<RefusedRelease>,
 }
 
-/// Finds the user entries of a consent release. Refuses a release whose nonce was used before.
-pub fn intake(store: &mut dyn Store, op: &SealSecretKey, row: &ConsentRow) -> Result<Intake> {
-    let release = ReleaseForVault::open(op, &row.sealed)?;
-    if store.nonce_case(&release.nonce)?.is_some() {
-        return Err(VaultError::Refused(format!(
-            "the consent for case {} was handled before (a release is used once)",
-            release.case_id
-        )));
+fn record_name(row: &ConsentRow) -> String {
+    data_encoding::HEXLOWER.encode(row.id.get(..8).unwrap_or(&[]))
+}
+
+/// Checks one release against the code: nonce, case, authority and days.
+fn check_release(code: &ConsentCode, r: &ReleaseForVault) -> std::result::Result<(), String> {
+    if r.nonce != code.nonce {
+        return Err("its nonce is not the code's".into());
     }
-    let index = find_tag_index(&release.find_keys);
+    if r.case_id != code.case_id {
+        return Err(format!(
+            "it names case {}, the code is for case {}",
+            r.case_id, code.case_id
+        ));
+    }
+    if r.consenting_authority != code.authority {
+        return Err(format!(
+            "it names authority {}, the code was issued by authority {}",
+            r.consenting_authority, code.authority
+        ));
+    }
+    if r.find_keys.is_empty() {
+        return Err("it releases no day".into());
+    }
+    if let Some((d, _)) = r.find_keys.iter().find(|(d, _)| !code.covers(*d)) {
+        return Err(format!(
+            "it releases {}, a day the code does not ask for",
+            d.date_text()
+        ));
+    }
+    Ok(())
+}
+
+/// The user entries of one candidate's find keys, ordered by minute.
+fn find_entries(store: &mut dyn Store, keys: &[(Day, FindKey)]) -> Result<Vec<FoundEntry>> {
+    let index = find_tag_index(keys);
     // Sorted, the lookups walk the find-tag index in order (far fewer page misses).
     let mut tags: Vec<[u8; 32]> = index.keys().copied().collect();
     tags.sort_unstable();
-    let mut user_entries: Vec<FoundEntry> = store
+    let mut found: Vec<FoundEntry> = store
         .user_entries(&tags)?
         .into_iter()
         .filter_map(|(tag, layer)| {
@@ -43,16 +93,97 @@ pub fn intake(store: &mut dyn Store, op: &SealSecretKey, row: &ConsentRow) -> Re
             })
         })
         .collect();
-    user_entries.sort_by(|a, b| (a.minute, &a.auth_layer).cmp(&(b.minute, &b.auth_layer)));
+    found.sort_by(|a, b| (a.minute, &a.auth_layer).cmp(&(b.minute, &b.auth_layer)));
+    Ok(found)
+}
+
+/// A candidate while releases are grouped: find keys, home authority, AUTH part, releases merged.
+type Group = (Vec<(Day, FindKey)>, u16, Vec<u8>, u32);
+
+/// Takes the releases among `rows` that answer the verified `code`. Refuses a code whose nonce
+/// was taken before. A bad release is refused and reported, never an error; when no release
+/// answers the code the package has no candidate (the caller leaves everything waiting).
+pub fn intake(
+    store: &mut dyn Store,
+    op: &SealSecretKey,
+    code: &ConsentCode,
+    rows: &[ConsentRow],
+) -> Result<Intake> {
+    if store.nonce_case(&code.nonce)?.is_some() {
+        return Err(VaultError::Refused(format!(
+            "the consent code for case {} was taken before (a code is taken once); nothing to do",
+            code.case_id
+        )));
+    }
+    let mut refused = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut releases = 0;
+    for row in rows.iter().filter(|r| r.nonce == code.nonce) {
+        let release = match ReleaseForVault::open(op, &row.sealed) {
+            Ok(r) => r,
+            Err(e) => {
+                refused.push(RefusedRelease {
+                    record: record_name(row),
+                    reason: format!("it does not open: {e}"),
+                });
+                continue;
+            }
+        };
+        if let Err(reason) = check_release(code, &release) {
+            refused.push(RefusedRelease {
+                record: record_name(row),
+                reason,
+            });
+            continue;
+        }
+        releases += 1;
+        match groups.iter_mut().find(|g| g.0 == release.find_keys) {
+            // The same registration (same USR key, same days) from another device: one intake.
+            Some(g) => g.3 += 1,
+            None => groups.push((
+                release.find_keys,
+                release.home_authority,
+                release.auth_part,
+                1,
+            )),
+        }
+    }
+    let mut candidates = Vec::with_capacity(groups.len());
+    for (keys, home, auth, merged) in groups {
+        candidates.push(ConsentCandidate {
+            home_authority: home,
+            release_auth_part: Hex(auth),
+            user_entries: find_entries(store, &keys)?,
+            days: keys.iter().map(|(d, _)| d.0).collect(),
+            releases: merged,
+        });
+    }
     Ok(Intake {
-        consenting_authority: release.consenting_authority,
-        days: release.find_keys.len(),
+        consenting_authority: code.authority,
+        days: usize::from(code.days),
+        releases,
+        refused,
         package: ConsentPackage {
-            case_id: release.case_id,
-            nonce: Hex(release.nonce.to_vec()),
-            home_authority: release.home_authority,
-            release_auth_part: Hex(release.auth_part),
-            user_entries,
+            case_id: code.case_id.clone(),
+            nonce: Hex(code.nonce.to_vec()),
+            candidates,
         },
     })
+}
+
+/// Reads a consent code from the text of the file the desk wrote (its URL, as printed).
+pub fn parse_code(text: &str) -> Result<ConsentCode> {
+    let url = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    match spur_protocol::qr::Payload::parse(url)?.code {
+        spur_protocol::qr::Code::Consent(c) => Ok(c),
+        _ => Err(VaultError::Refused(
+            "this file holds a spur code, but not a consent code: give the .code file \
+             `spur authority consent-code` wrote"
+                .into(),
+        )),
+    }
 }

@@ -214,19 +214,32 @@ pub struct FoundEntry {
     pub auth_layer: Hex,
 }
 
-/// Vault → consenting authority.
+/// Vault → consenting authority: the releases that answer one consent code the desk issued.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentPackage {
-    /// The authority's case id.
+    /// The authority's case id (from the verified code).
     pub case_id: String,
     /// The consent code's nonce.
     pub nonce: Hex,
+    /// One candidate per distinct release (releases with identical find keys merged); the desk
+    /// checks each against its case register and takes the one made by the code's person.
+    pub candidates: Vec<ConsentCandidate>,
+}
+
+/// One release (or several identical ones: the same registration on another device) answering
+/// the code, with the user entries its find keys found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentCandidate {
     /// The user's home authority (the user entries are sealed to it).
     pub home_authority: u16,
     /// The release's AUTH part (sealed to the consenting authority).
     pub release_auth_part: Hex,
     /// The user entries of the released days.
     pub user_entries: Vec<FoundEntry>,
+    /// The released days (day numbers).
+    pub days: Vec<u32>,
+    /// How many identical releases were merged into this candidate.
+    pub releases: u32,
 }
 
 /// One stay of the case with its SCAN keys.

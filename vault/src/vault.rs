@@ -65,6 +65,24 @@ impl std::fmt::Debug for Outgoing {
     }
 }
 
+/// What a consent take produced.
+#[derive(Debug)]
+pub struct ConsentTake {
+    /// The package for the consenting authority.
+    pub file: Outgoing,
+    /// The code's case id.
+    pub case_id: String,
+    /// Candidates in the package (more than one: the desk chooses by its case register).
+    pub candidates: usize,
+    /// Releases that answered the code (identical ones merged into one candidate).
+    pub releases: usize,
+    /// Releases with the code's nonce that were refused, with the reason.
+    pub refused: Vec<crate::consent::RefusedRelease>,
+    /// Waiting releases naming the code's case and authority that answer no code handed to the
+    /// vault: left waiting, never traced.
+    pub unanswered: usize,
+}
+
 /// What a trace produced.
 #[derive(Debug)]
 pub struct TraceResult {
@@ -187,46 +205,112 @@ impl Vault {
         self.store.pending_consents()
     }
 
-    /// Consent intake for one release: finds the user entries and writes the package for the
-    /// consenting authority. The release's nonce is then used up.
+    /// Consent intake for one consent code the desk issued (`code`: the code's URL as the desk
+    /// wrote it): verifies it against the signed directory and the day and time policy, takes the
+    /// waiting releases that answer it and writes the package for the consenting authority. The
+    /// code's nonce is then used up. Refused releases, releases naming the case that answer no
+    /// code handed over, and a refused code are audited.
     pub fn consent(
         &mut self,
         rng: &mut impl rand_core::CryptoRngCore,
-        row: &ConsentRow,
-    ) -> Result<Outgoing> {
+        code: &str,
+    ) -> Result<ConsentTake> {
         let dir = self.directory()?;
-        let intake = crate::consent::intake(self.store.as_mut(), &self.op, row)?;
+        let verified =
+            crate::consent::parse_code(code).and_then(|c| Ok(c.verify_signed(&dir)?.code));
+        let code = match verified {
+            Ok(c) => c,
+            Err(e) => {
+                self.log("consent-refused", json!({ "reason": e.to_string() }))?;
+                return Err(VaultError::Refused(format!(
+                    "consent code refused: {e}; ask the desk for the code file it wrote with \
+                     `spur authority consent-code`"
+                )));
+            }
+        };
+        let pending = self.store.pending_consents()?;
+        let unanswered = pending
+            .iter()
+            .filter(|r| {
+                r.nonce != code.nonce
+                    && r.case_id == code.case_id
+                    && r.consenting_authority == code.authority
+            })
+            .count();
+        if unanswered > 0 {
+            // Releases naming this case that answer no code handed to the vault stay waiting,
+            // never traced (forged, or for a code of the desk not handed over yet).
+            self.log(
+                "consent-unanswered",
+                json!({ "case": code.case_id, "authority": code.authority, "releases": unanswered }),
+            )?;
+        }
+        let intake = match crate::consent::intake(self.store.as_mut(), &self.op, &code, &pending) {
+            Ok(i) => i,
+            Err(e) => {
+                self.log(
+                    "consent-refused",
+                    json!({ "case": code.case_id, "authority": code.authority, "reason": e.to_string() }),
+                )?;
+                return Err(e);
+            }
+        };
+        for r in &intake.refused {
+            self.log(
+                "consent-release-refused",
+                json!({ "case": code.case_id, "authority": code.authority, "record": r.record, "reason": r.reason }),
+            )?;
+        }
+        if intake.package.candidates.is_empty() {
+            let reason = format!(
+                "no waiting release answers the code ({} with its nonce refused)",
+                intake.refused.len()
+            );
+            self.log(
+                "consent-refused",
+                json!({ "case": code.case_id, "authority": code.authority, "reason": reason }),
+            )?;
+            return Err(VaultError::Refused(format!(
+                "no waiting release answers the consent code for case {} ({} with its nonce \
+                 refused); import the newest export files and run this again; if none comes, \
+                 ask the desk whether the person consented",
+                code.case_id,
+                intake.refused.len()
+            )));
+        }
         let to = intake.consenting_authority;
-        let auth = dir
-            .authority(to)
-            .ok_or(spur_protocol::ProtocolError::UnknownAuthority(to))?;
-        let bytes = exchange::seal(
-            rng,
-            Envelope {
-                kind: PackageKind::Consent,
-                from: VAULT,
-                to,
-            },
-            &auth.seal,
-            &self.root,
-            &intake.package,
-        )?;
-        if !self.store.use_nonce(&row.nonce, &row.case_id, to)? {
+        let bytes = self.seal_for(rng, &dir, PackageKind::Consent, to, &intake.package)?;
+        if !self.store.use_nonce(&code.nonce, &code.case_id, to)? {
             return Err(VaultError::Refused(
-                "this consent was handled before".into(),
+                "this consent code was taken before".into(),
             ));
         }
+        let entries: Vec<usize> = intake
+            .package
+            .candidates
+            .iter()
+            .map(|c| c.user_entries.len())
+            .collect();
         self.log(
             "consent",
             json!({
-                "case": intake.package.case_id,
+                "case": code.case_id,
                 "authority": to,
-                "home_authority": intake.package.home_authority,
                 "days": intake.days,
-                "user_entries": intake.package.user_entries.len(),
+                "releases": intake.releases,
+                "candidates": intake.package.candidates.len(),
+                "refused": intake.refused.len(),
+                "user_entries": entries,
             }),
         )?;
-        Ok(Outgoing { to, bytes })
+        Ok(ConsentTake {
+            file: Outgoing { to, bytes },
+            case_id: code.case_id,
+            candidates: intake.package.candidates.len(),
+            releases: intake.releases,
+            refused: intake.refused,
+            unanswered,
+        })
     }
 
     /// Opens a file an authority sent the vault, its signature checked against the directory;

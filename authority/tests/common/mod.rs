@@ -23,7 +23,7 @@ use spur_protocol::consent::ConsentCode;
 use spur_protocol::directory::Directory;
 use spur_protocol::export::{encode, ExportRow};
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
-use spur_protocol::record::consent_release::build_consent_release;
+use spur_protocol::record::consent_release::{build_consent_release, Releaser};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
@@ -77,6 +77,8 @@ pub struct Town {
     pub visits: Vec<Visit>,
     /// Uploads with their upload day.
     pub uploads: Vec<(Day, Vec<u8>)>,
+    /// The URLs of the consent codes made, in order (the vault takes a code's releases).
+    pub code_urls: Vec<String>,
 }
 
 pub fn at(day: u32, hh: u32, mm: u32) -> Minute {
@@ -139,6 +141,7 @@ impl Town {
             codes: Vec::new(),
             visits: Vec::new(),
             uploads: Vec::new(),
+            code_urls: Vec::new(),
         }
     }
 
@@ -305,14 +308,19 @@ impl Town {
     ) -> ConsentCode {
         let munich = self.desks.get(&authority).unwrap();
         let now = at(u32::from(days), 10, 0);
+        let phone = PhoneNumber::parse(&self.users[user].phone).unwrap();
         let made = spur_authority::code::make(
             munich,
             &mut self.rng,
             "spur.example",
-            "M-2026-0042",
-            Day(FIRST_DAY),
-            days,
-            now.plus(60 * 48),
+            &spur_authority::code::CodeRequest {
+                case_id: "M-2026-0042",
+                first_day: Day(FIRST_DAY),
+                days,
+                now,
+                expires: now.plus(60 * 48),
+            },
+            &phone,
         )
         .unwrap();
         let verified = made.code.verify(&self.dir, now).unwrap();
@@ -325,11 +333,15 @@ impl Town {
             &mut self.rng,
             &self.vault.op_public(),
             &verified,
-            &u.usr,
-            u.home,
-            &own,
+            &Releaser {
+                usr: &u.usr,
+                home_authority: u.home,
+                phone: &phone,
+                own_codes: &own,
+            },
         )
         .unwrap();
+        self.code_urls.push(made.url.clone());
         self.uploads.push((now.day(), release));
         made.code
     }
@@ -369,7 +381,8 @@ impl Town {
     pub fn run_trace(&mut self, histories: &[TmpHistory]) -> BTreeMap<u16, ContactList> {
         let pending = self.vault.pending_consents().unwrap();
         assert_eq!(pending.len(), 1);
-        let pkg = self.vault.consent(&mut self.rng, &pending[0]).unwrap();
+        let url = self.code_urls.last().unwrap().clone();
+        let pkg = self.vault.consent(&mut self.rng, &url).unwrap().file;
         let desk = &self.desks[&pkg.to];
         let opened = open::open_consent(desk, &mut self.rng, &pkg.bytes, histories).unwrap();
         assert!(

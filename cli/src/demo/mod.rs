@@ -171,7 +171,14 @@ async fn demo(args: &Args) -> Result<Report> {
         t.elapsed().as_secs_f64(),
     ));
 
-    let (lists, counts) = trace::run(&mut stage, &mut rng, &shown.case_id, &mut timings).await?;
+    let (lists, counts) = trace::run(
+        &mut stage,
+        &mut rng,
+        &shown.case_id,
+        &shown.url,
+        &mut timings,
+    )
+    .await?;
     let expected: Vec<String> = world
         .contacts_of(infected, 0, horizon)
         .iter()

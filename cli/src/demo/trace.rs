@@ -40,14 +40,23 @@ pub async fn consent(
 ) -> Result<ConsentShown> {
     let desk = stage.desk(authority)?;
     let now = stage.clock.now();
+    // The desk issues the code in the last minute of the simulated days (the clock stands at
+    // midnight after them): with --days 28 the first day is then still within the 28 days a
+    // code may reach back (docs/protocol.md §6).
+    let issued = Minute(now.0.saturating_sub(1));
+    let person = spur_protocol::fields::PhoneNumber::parse(phone_number)?;
     let made = code::make(
         desk,
         rng,
         HOST,
-        "DEMO-2026-1",
-        first_day,
-        days,
-        now.plus(24 * 60),
+        &code::CodeRequest {
+            case_id: "DEMO-2026-1",
+            first_day,
+            days,
+            now: issued,
+            expires: issued.plus(24 * 60),
+        },
+        &person,
     )?;
     std::fs::write(stage.dir.join("consent-code.png"), &made.png)?;
     let (text, _) = scan_with_camera(&made.url, 4242)?;
@@ -89,6 +98,7 @@ pub async fn run(
     stage: &mut Stage,
     rng: &mut ChaCha20Rng,
     case_id: &str,
+    code_url: &str,
     timings: &mut Vec<(String, f64)>,
 ) -> Result<(BTreeMap<u16, ContactList>, TraceCounts)> {
     let mut counts = TraceCounts::default();
@@ -120,11 +130,8 @@ pub async fn run(
     timings.push(("vault: import and index".into(), t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let pending = stage.vault.pending_consents()?;
-    let row = pending
-        .first()
-        .context("the vault received no consent release")?;
-    let pkg = stage.vault.consent(rng, row)?;
+    // The desk hands the vault the code it issued; the vault takes the releases answering it.
+    let pkg = stage.vault.consent(rng, code_url)?.file;
     counts.files_to_desks += 1;
     let consenting = pkg.to;
     let desk = stage.desk(consenting)?;

@@ -77,6 +77,9 @@ consent-refused-signature = Dieser Freigabe-Code ist nicht echt: Seine Signatur 
 consent-refused-expired = Dieser Freigabe-Code ist abgelaufen. Bitte das Gesundheitsamt um einen neuen. Es wurde nichts freigegeben.
 consent-refused-used = Dieser Freigabe-Code wurde schon verwendet. Es wurde nichts erneut freigegeben.
 consent-refused-unknown-authority = Dieser Freigabe-Code nennt ein Gesundheitsamt, das diese App nicht kennt. Es wurde nichts freigegeben.
+consent-refused-person = Dieser Freigabe-Code wurde für eine andere Person erstellt. Nur die Person, für die das Gesundheitsamt ihn erstellt hat, kann ihn verwenden; bitte das Gesundheitsamt um einen eigenen Code. Es wurde nichts freigegeben.
+consent-refused-future = Dieser Freigabe-Code fragt nach Tagen, die noch nicht vergangen sind. Bitte Datum und Uhrzeit dieses Geräts prüfen; stimmen sie, das Gesundheitsamt um einen neuen Code bitten. Es wurde nichts freigegeben.
+consent-refused-policy = Dieser Freigabe-Code verletzt die Regeln für Freigabe-Codes ({ $reason }). Bitte das Gesundheitsamt um einen neuen. Es wurde nichts freigegeben.
 consent-given = Danke. Deine Check-ins der erbetenen Tage wurden an { $authority } freigegeben.
 
 ## Gedruckte Karte

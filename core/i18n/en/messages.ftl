@@ -77,6 +77,9 @@ consent-refused-signature = This consent code is not genuine: its signature does
 consent-refused-expired = This consent code has expired. Ask the health authority for a new one. Nothing was released.
 consent-refused-used = This consent code was already used. Nothing was released again.
 consent-refused-unknown-authority = This consent code names a health authority this app does not know. Nothing was released.
+consent-refused-person = This consent code was made for another person. Only the person the health authority made it for can use it; ask the health authority for your own code. Nothing was released.
+consent-refused-future = This consent code asks for days that have not happened yet. Check the date and time of this device; if they are right, ask the health authority for a new code. Nothing was released.
+consent-refused-policy = This consent code is outside the rules for consent codes: it { $reason }. Ask the health authority for a new one. Nothing was released.
 consent-given = Thank you. Your check-ins for the days asked for were released to { $authority }.
 
 ## Printed card

@@ -147,14 +147,48 @@ impl Servers {
         expires: Minute,
         nonce: [u8; 16],
     ) -> String {
-        let code = ConsentCode::issue(
-            &self.auth[signer].sign,
+        self.consent_url_for(
+            "+4915123456789",
             authority,
-            "M-2026-0042",
+            signer,
             first,
             days,
-            nonce,
             expires,
+            nonce,
+        )
+    }
+
+    /// Like `consent_url`, made for the person with `phone` (issued at the start of its last day,
+    /// or a minute before it expires when that is earlier).
+    #[allow(clippy::too_many_arguments)]
+    pub fn consent_url_for(
+        &self,
+        phone: &str,
+        authority: u16,
+        signer: usize,
+        first: Day,
+        days: u8,
+        expires: Minute,
+        nonce: [u8; 16],
+    ) -> String {
+        let last_start = Day(first.0 + u32::from(days) - 1).start();
+        let issued = if expires > last_start {
+            last_start
+        } else {
+            Minute(expires.0 - 1)
+        };
+        let code = ConsentCode::issue(
+            &self.auth[signer].sign,
+            &spur_protocol::consent::ConsentTerms {
+                authority,
+                case_id: "M-2026-0042",
+                first_day: first,
+                days,
+                issued,
+                expires,
+            },
+            nonce,
+            &spur_protocol::fields::PhoneNumber::parse(phone).unwrap(),
         )
         .unwrap();
         Payload {

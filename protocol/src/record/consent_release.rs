@@ -1,9 +1,11 @@
 //! Consent release: what the app uploads after the user accepted a verified consent code.
 //!
 //! OP { nonce, case, consenting authority, home authority, days, find keys, AUTH { case, nonce,
-//! registration id, days, encryption keys, own personal codes } }. The vault gets only the find keys (to locate the
-//! user entries); the authority gets only the encryption keys (to open them). Neither alone reads
-//! a visit. The AUTH part is sealed to the consenting authority's key from the pinned directory.
+//! registration id, phone, days, encryption keys, own personal codes } }. The vault gets only the
+//! find keys (to locate the user entries); the authority gets only the encryption keys (to open
+//! them). Neither alone reads a visit. The AUTH part is sealed to the consenting authority's key
+//! from the pinned directory; the phone number in it lets that desk check the release against the
+//! person it issued the code to (it has the number in its case register already).
 
 use zeroize::Zeroizing;
 
@@ -14,6 +16,7 @@ use super::{
 use crate::consent::{validate_case_id, VerifiedConsent};
 use crate::crypto::SEAL_OVERHEAD;
 use crate::error::{ProtocolError, Result};
+use crate::fields::PhoneNumber;
 use crate::keys::{SealPublicKey, SealSecretKey};
 use crate::labels::AUTH_CONSENT;
 use crate::tag::{QrId, TagKey};
@@ -48,6 +51,9 @@ pub struct ReleaseForAuthority {
     /// The consenting person's registration id: their own slot entries point to it, so the
     /// desks leave exactly those out of the contact list.
     pub registration_id: [u8; 16],
+    /// The consenting person's phone number (E.164), as they entered it with their credentials:
+    /// the desk compares it with the number in its case register.
+    pub phone: PhoneNumber,
     /// Released days with their encryption keys.
     pub enc_keys: Vec<(Day, EncKey)>,
     /// The user's own personal codes (QR id and TAG key), so people who scanned them are found too.
@@ -59,15 +65,28 @@ fn case_bytes(case: &str) -> Result<[u8; 16]> {
     crate::fields::encode_text::<16>("case id", case)
 }
 
-/// Builds the consent release for exactly the days the verified code asks for.
+/// The person's side of a release: their USR key, home authority, phone number and own codes.
+#[derive(Clone, Copy)]
+pub struct Releaser<'a> {
+    /// The person's USR key.
+    pub usr: &'a UsrKey,
+    /// The authority their entries are sealed to.
+    pub home_authority: u16,
+    /// Their phone number (E.164), re-entered with the credentials.
+    pub phone: &'a PhoneNumber,
+    /// Their own personal codes (at most 8).
+    pub own_codes: &'a [(QrId, TagKey)],
+}
+
+/// Builds the consent release for exactly the days the verified code asks for. It does not check
+/// the code's person check: the app does that before it calls this (docs/protocol.md §6).
 pub fn build_consent_release(
     rng: &mut impl rand_core::CryptoRngCore,
     op: &SealPublicKey,
     consent: &VerifiedConsent,
-    usr: &UsrKey,
-    home_authority: u16,
-    own_codes: &[(QrId, TagKey)],
+    person: &Releaser<'_>,
 ) -> Result<Vec<u8>> {
+    let (usr, home_authority, own_codes) = (person.usr, person.home_authority, person.own_codes);
     let code = &consent.code;
     if own_codes.len() > MAX_OWN_CODES {
         return Err(ProtocolError::InvalidField {
@@ -77,17 +96,24 @@ pub fn build_consent_release(
     }
     let case = case_bytes(&code.case_id)?;
     let days: Vec<Day> = code.day_list().collect();
+    if days.is_empty() {
+        return Err(ProtocolError::InvalidField {
+            field: "consent code",
+            reason: "its days run past the end of the calendar",
+        });
+    }
     let registration_id = usr.registration_id()?;
     let mut auth = Writer::with_capacity(CONSENT_AUTH_PLAIN);
     auth.bytes(&case)
         .bytes(&code.nonce)
         .bytes(&registration_id)
+        .bytes(&person.phone.encode())
         .u32(code.first_day.0)
         .u8(code.days);
     for d in &days {
         auth.bytes(usr.enc_key(*d)?.expose());
     }
-    auth.pad_to(16 + 16 + 16 + 4 + 1 + MAX_CONSENT_DAYS * 32);
+    auth.pad_to(16 + 16 + 16 + PhoneNumber::LEN + 4 + 1 + MAX_CONSENT_DAYS * 32);
     auth.u8(u8::try_from(own_codes.len()).unwrap_or(0));
     for (id, tag) in own_codes {
         auth.bytes(&id.0).bytes(tag.expose());
@@ -136,7 +162,13 @@ fn day_keys(r: &mut Reader<'_>, first: Day, n: usize) -> Result<Vec<(Day, [u8; 3
         let k: [u8; 32] = r.array()?;
         if i < n {
             out.push((
-                Day(first.0.saturating_add(u32::try_from(i).unwrap_or(0))),
+                Day(first
+                    .0
+                    .checked_add(u32::try_from(i).unwrap_or(u32::MAX))
+                    .ok_or(ProtocolError::InvalidField {
+                        field: "consent days",
+                        reason: "run past the end of the calendar",
+                    })?),
                 k,
             ));
         }
@@ -193,6 +225,7 @@ impl ReleaseForAuthority {
         validate_case_id(&case_id)?;
         let nonce = r.array()?;
         let registration_id = r.array()?;
+        let phone = PhoneNumber::decode(r.array()?)?;
         let (first, n) = read_days(&mut r)?;
         let enc_keys = day_keys(&mut r, first, n)?
             .into_iter()
@@ -218,6 +251,7 @@ impl ReleaseForAuthority {
             case_id,
             nonce,
             registration_id,
+            phone,
             enc_keys,
             own_codes,
         })

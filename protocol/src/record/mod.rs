@@ -65,10 +65,10 @@ pub const USER_BODY: usize = 32 + USER_AUTH_LAYER;
 pub const MAX_CONSENT_DAYS: usize = 28;
 /// Most own personal codes a consent release lists.
 pub const MAX_OWN_CODES: usize = 8;
-/// AUTH part of a consent release: case 16, nonce 16, registration id 16, first day 4, day
-/// count 1, encryption keys 28 × 32, own-code count 1, own codes 8 × (QR id 16 + TAG 16).
+/// AUTH part of a consent release: case 16, nonce 16, registration id 16, phone 16, first day 4,
+/// day count 1, encryption keys 28 × 32, own-code count 1, own codes 8 × (QR id 16 + TAG 16).
 pub const CONSENT_AUTH_PLAIN: usize =
-    16 + 16 + 16 + 4 + 1 + MAX_CONSENT_DAYS * 32 + 1 + MAX_OWN_CODES * 32;
+    16 + 16 + 16 + 16 + 4 + 1 + MAX_CONSENT_DAYS * 32 + 1 + MAX_OWN_CODES * 32;
 /// Consent release OP body: nonce 16, case 16, consenting authority 2, home authority 2,
 /// first day 4, day count 1, find keys 28 × 32, sealed AUTH part.
 pub const CONSENT_BODY: usize =
@@ -270,7 +270,7 @@ mod tests {
                 ("personal", 192),
                 ("slot-entry", 181),
                 ("user-entry", 472),
-                ("consent-release", 2241),
+                ("consent-release", 2257),
             ]
         );
     }

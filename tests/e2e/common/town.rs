@@ -118,7 +118,7 @@ pub fn town() -> Town {
     }
     assert!(emil.sync(-1).contains("pending 0"));
 
-    let consent_url = w.consent_code(0, CASE, &date(-1), 2);
+    let consent_url = w.consent_code(0, CASE, &anna.phone, &date(-1), 2);
     anna.consent(&consent_url);
 
     // Anna's own card: the desk signs a request for its past TMP keys; the TAG server answers.

@@ -266,11 +266,20 @@ impl World {
         files
     }
 
-    /// The authority's consent code for `case` (desk `i`), over `days` days from `first_day`.
-    pub fn consent_code(&self, i: usize, case: &str, first_day: &str, days: u8) -> String {
+    /// The authority's consent code for `case` (desk `i`) for the person with `phone`, over
+    /// `days` days from `first_day`; the desk also writes `consent-<case>.code` for the vault.
+    pub fn consent_code(
+        &self,
+        i: usize,
+        case: &str,
+        phone: &str,
+        first_day: &str,
+        days: u8,
+    ) -> String {
         let out = self
             .desk(i)
-            .args(["consent-code", "--case", case, "--first-day", first_day])
+            .args(["consent-code", "--case", case, "--phone", phone])
+            .args(["--first-day", first_day])
             .args(["--days", &days.to_string(), "--host", HOST, "--out"])
             .arg(self.dir().join(format!("consent-{case}")))
             .ok();
@@ -281,20 +290,62 @@ impl World {
     /// separate process; returns each desk's contact list as CSV text (None when it got none).
     /// `tmp_keys`: the TAG server's answers for the person's own cards.
     pub fn trace(&self, case: &str, tmp_keys: &[PathBuf]) -> [Option<String>; 2] {
-        let step = self.dir().join(format!("trace-{case}"));
+        self.trace_with(case, tmp_keys, &[])
+    }
+
+    /// [`World::trace`], with more options for `spur authority open consent` (`--candidate N`).
+    pub fn trace_with(
+        &self,
+        case: &str,
+        tmp_keys: &[PathBuf],
+        open_args: &[&str],
+    ) -> [Option<String>; 2] {
+        let (consent, out) = self.take_consent(case);
+        assert!(out.contains("for authority 1"), "{out}");
+        self.open_consent(case, &consent, tmp_keys, open_args);
+        self.finish_trace(case)
+    }
+
+    /// The trace's folder of `case`.
+    pub fn step_dir(&self, case: &str) -> PathBuf {
+        self.dir().join(format!("trace-{case}"))
+    }
+
+    /// Pull, import and `spur vault consent take --code consent-<case>.code`: the package for the
+    /// desk and what the vault printed.
+    pub fn take_consent(&self, case: &str) -> (PathBuf, String) {
+        let step = self.step_dir(case);
         self.pull_and_import(&format!("export-{case}"));
         let out = self
             .vault()
-            .args(["consent", "take", "--case", case, "--out"])
+            .args(["consent", "take", "--code"])
+            .arg(self.dir().join(format!("consent-{case}.code")))
+            .arg("--out")
             .arg(step.join("1"))
             .ok();
-        assert!(out.contains("for authority 1"), "{out}");
-        let consent = only(&step.join("1"), "spkg");
-        let mut open = self.desk(0).args(["open", "consent"]).arg(&consent);
+        (only(&step.join("1"), "spkg"), out)
+    }
+
+    /// `spur authority open consent` at the Munich desk; returns what it printed.
+    pub fn open_consent(
+        &self,
+        case: &str,
+        consent: &Path,
+        tmp_keys: &[PathBuf],
+        open_args: &[&str],
+    ) -> String {
+        let step = self.step_dir(case);
+        let mut open = self.desk(0).args(["open", "consent"]).arg(consent);
         for t in tmp_keys {
             open = open.arg("--tmp-keys").arg(t);
         }
-        open.arg("--out").arg(step.join("2")).ok();
+        open.args(open_args).arg("--out").arg(step.join("2")).ok()
+    }
+
+    /// The rest of the trace after the desk opened the consent: SCAN keys, contacts, resolving,
+    /// the contact lists.
+    pub fn finish_trace(&self, case: &str) -> [Option<String>; 2] {
+        let step = self.step_dir(case);
         let scan_keys = step.join("2").join(format!("scan-keys-{case}.spkg"));
         let places = step.join("2").join(format!("resolve-places-{case}.spkg"));
         self.vault()

@@ -48,7 +48,7 @@ object TestService {
         run("authority", "--dir", "desk", "pin", "--root", "vault/root.pub", "--directory", "vault/directory.bin", "--op", "vault/op.pub")
         val today = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
         val firstDay = today.minusDays(3).toString()
-        val genuine = run("authority", "--dir", "desk", "consent-code", "--case", "TEST-1", "--first-day", firstDay,
+        val genuine = run("authority", "--dir", "desk", "consent-code", "--case", "TEST-1", "--phone", "+4915122222222", "--first-day", firstDay,
             "--days", "4", "--host", HOST, "--out", "consent-genuine").lineSequence().first().trim()
 
         // The forger calls itself authority 1 but signs with its own keys under its own root.
@@ -56,7 +56,7 @@ object TestService {
         run("authority", "--dir", "forger", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:00000-99999")
         run("vault", "--dir", "forger-vault", "sign-directory", "--entry", "forger/entry.json", "--default-authority", "1")
         run("authority", "--dir", "forger", "pin", "--root", "forger-vault/root.pub", "--directory", "forger-vault/directory.bin", "--op", "forger-vault/op.pub")
-        val forged = run("authority", "--dir", "forger", "consent-code", "--case", "TEST-1", "--first-day", firstDay,
+        val forged = run("authority", "--dir", "forger", "consent-code", "--case", "TEST-1", "--phone", "+4915122222222", "--first-day", firstDay,
             "--days", "4", "--host", HOST, "--out", "consent-forged").lineSequence().first().trim()
 
         val rootKey = publicKey("vault/root.pub")
