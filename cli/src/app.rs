@@ -54,7 +54,9 @@ enum Cmd {
     },
     /// Registers (secret from SPUR_SECRET or asked on stdin).
     Register(Person),
-    /// Logs in again on this computer with the same phone number and secret.
+    /// Logs in again on this computer with the same phone number and secret. The POST server is
+    /// asked first whether these credentials have a registration: a mistyped secret is refused,
+    /// never turned into a new identity (use `register` for a new one).
     Login(Person),
     /// Makes a place code and writes PREFIX.svg, .png and .pdf.
     PlaceCode {
@@ -217,7 +219,9 @@ fn stay(s: &str) -> anyhow::Result<Stay> {
         "open" => Stay::Open,
         o if o.starts_with("open:") => {
             let m = minutes(&o["open:".len()..]).ok_or_else(bad)?;
-            Stay::OpenFor(m)
+            let s = Stay::OpenFor(m);
+            s.planned().map_err(|_| bad())?;
+            s
         }
         d => {
             let m = minutes(d).ok_or_else(bad)?;
@@ -360,10 +364,21 @@ fn shown(app: &App<HttpTransport>, item: &spur_core::checkin::HistoryItem) -> St
     }
 }
 
+enum CmdKind {
+    Login,
+    Other,
+}
+
 async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
+    let cmd_kind = if matches!(cmd, Cmd::Login(_)) {
+        CmdKind::Login
+    } else {
+        CmdKind::Other
+    };
     match cmd {
         Cmd::Init { .. } => {}
         Cmd::Register(p) | Cmd::Login(p) => {
+            let login = matches!(cmd_kind, CmdKind::Login);
             let form = RegistrationForm {
                 phone: p.phone,
                 secret: zeroize::Zeroizing::new(secret().map_err(Failure::Other)?),
@@ -374,13 +389,20 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             };
             let (_, words) = spur_core::register::secret_strength(&form.secret);
             println!("{}", app.say(&words));
-            let sent = app.register(form).await?;
+            // `login` asks the server whether these credentials have a registration first: a
+            // mistyped secret is told, never turned into a new identity.
+            let sent = if login {
+                app.login(form).await?
+            } else {
+                app.register(form).await?
+            };
             println!(
                 "{}",
-                if sent {
-                    "registered"
-                } else {
-                    "registered; upload waits for the network"
+                match (login, sent) {
+                    (false, true) => "registered",
+                    (false, false) => "registered; upload waits for the network",
+                    (true, true) => "logged in; registered",
+                    (true, false) => "logged in; registered, upload waits for the network",
                 }
             );
         }

@@ -279,3 +279,24 @@ fn a_damaged_store_is_refused_never_reset() {
     );
     let _ = Minute(0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_a_mistyped_secret_is_refused_not_a_new_identity() {
+    let w = world().await; // registered as +4915100000001 with form()'s secret
+    let base = w.s.stored();
+    let dir = tempfile::tempdir().unwrap();
+    let app = open_app(&dir.path().join("new-phone.db"), &w.s, &w.net, &w.clock);
+    let mut typo = form("+4915100000001");
+    typo.secret = zeroize::Zeroizing::new("Horse-Battery-Stapel-9".into());
+    let e = app.login(typo).await.unwrap_err();
+    assert_eq!((e.kind, e.msg.id), (ErrorKind::WrongCredentials, "error-login-unknown"));
+    assert!(app.store().unwrap().account().unwrap().is_none(), "nothing kept");
+    assert_eq!(w.s.stored(), base, "nothing registered");
+    w.net.set_online(false);
+    let e = app.login(form("+4915100000001")).await.unwrap_err();
+    assert_eq!((e.kind, e.msg.id), (ErrorKind::Offline, "error-login-offline"));
+    w.net.set_online(true);
+    assert!(app.login(form("+4915100000001")).await.unwrap());
+    assert!(app.store().unwrap().account().unwrap().is_some());
+    assert_eq!(w.s.stored(), base, "the same registration, replaced");
+}

@@ -2,6 +2,7 @@
 //! It can open nothing; it checks sizes and versions, stores blobs, and forgets who sent them.
 
 pub mod ingest;
+pub mod registration_check;
 pub mod retention;
 
 use std::sync::Arc;
@@ -71,6 +72,7 @@ pub fn router(state: PostState) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/registrations", post(put_registration))
         .route("/v1/registrations/delete", post(delete_registration))
+        .route(registration_check::ROUTE, post(registration_check::check_registration))
         .route("/v1/codes", post(put_code))
         .route("/v1/codes/{qr_id}", get(get_code))
         .route("/v1/visits", post(put_visit))
