@@ -490,10 +490,15 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             }
         }
         Cmd::Extend { id, by } => {
-            let m = minutes(&by)
-                .ok_or_else(|| Failure::Other(anyhow::anyhow!("--by is a duration such as 15m, 1h or 2h")))?;
+            let m = minutes(&by).ok_or_else(|| {
+                Failure::Other(anyhow::anyhow!("--by is a duration such as 15m, 1h or 2h"))
+            })?;
             let r = app.extend_check_in(id, m).await?;
-            println!("{} now ends {}", shown(app, &r.item), minute_text(r.planned_out));
+            println!(
+                "{} now ends {}",
+                shown(app, &r.item),
+                minute_text(r.planned_out)
+            );
         }
         Cmd::History => {
             for h in app.history()? {

@@ -244,7 +244,7 @@ impl<T: Transport> App<T> {
         let mut secret = self.prepare_check_in(text, pin).await?;
         let (minutes, _) = stay.planned()?;
         let now = self.clock.minute();
-        let slots = stay_slots(now.0, Some(now.0 + minutes));
+        let slots = stay_slots(now.0, Some(now.0.saturating_add(minutes)));
         let online = match self.keys_before_keep(&secret, slots).await? {
             Some(keys) => {
                 secret.tmp = keys.iter().map(|(s, k)| (s.0, tmp_hex(k))).collect();
@@ -348,7 +348,16 @@ impl<T: Transport> App<T> {
             let old: VisitSecret = self.key.open_json(Column::Visit, &r.sealed)?;
             if old.kind == secret.kind && old.qr_id == secret.qr_id && old.tag == secret.tag {
                 let other_open = open_one.as_ref().filter(|o| o.id != r.id);
-                let c = self.merge_in(&tx, r, other_open, old, secret, now, (minutes, open), online)?;
+                let c = self.merge_in(
+                    &tx,
+                    r,
+                    other_open,
+                    old,
+                    secret,
+                    now,
+                    (minutes, open),
+                    online,
+                )?;
                 tx.commit()?;
                 return Ok(c);
             }
@@ -361,7 +370,7 @@ impl<T: Transport> App<T> {
         if find_index >= spur_protocol::usr::FIND_TAGS_PER_MINUTE {
             return Err(Error::input(Msg::new("error-too-many-check-ins")));
         }
-        let planned_out = now.0 + minutes;
+        let planned_out = now.0.saturating_add(minutes);
         let item = HistoryItem {
             name: secret.name.clone(),
             personal: secret.kind == CodeKind::Personal as u8,
@@ -424,9 +433,7 @@ impl<T: Transport> App<T> {
         online: bool,
     ) -> Result<CheckIn> {
         let limit = r.time_in.saturating_add(MAX_OPEN_MINUTES);
-        let planned_out = planned_end(r)
-            .max(now.0.saturating_add(minutes))
-            .min(limit);
+        let planned_out = planned_end(r).max(now.0.saturating_add(minutes)).min(limit);
         let was_open = r.state == outbox::state::OPEN;
         let open = open || was_open;
         let ended = match other_open {
@@ -479,9 +486,10 @@ impl<T: Transport> App<T> {
         open: &outbox::VisitRow,
         at: Minute,
     ) -> Result<HistoryItem> {
-        let end = at.0.clamp(open.time_in + 1, planned_end(open).max(open.time_in + 1));
+        let first = open.time_in.saturating_add(1);
+        let end = at.0.clamp(first, planned_end(open).max(first));
         outbox::end_visit(c, open.id, end)?;
-        history::count_minutes(c, end - open.time_in)?;
+        history::count_minutes(c, end.saturating_sub(open.time_in))?;
         let secret: VisitSecret = self.key.open_json(Column::Visit, &open.sealed)?;
         let item = HistoryItem {
             name: secret.name,
@@ -555,7 +563,10 @@ impl<T: Transport> App<T> {
             .ok_or_else(|| Error::input(Msg::new("error-not-running")))?;
         let secret: VisitSecret = self.key.open_json(Column::Visit, &row.sealed)?;
         let limit = row.time_in.saturating_add(MAX_OPEN_MINUTES);
-        let to = planned_end(&row).max(now.0).saturating_add(minutes).min(limit);
+        let to = planned_end(&row)
+            .max(now.0)
+            .saturating_add(minutes)
+            .min(limit);
         let fresh = match self
             .keys_before_keep(&secret, stay_slots(row.time_in, Some(to)))
             .await?

@@ -73,7 +73,10 @@ pub(crate) fn stay_slots(time_in: u32, end: Option<u32>) -> Vec<Slot> {
 /// The slots a check-in needs keys for: its stay until its end, or while it goes on until its
 /// planned end (so a later check-out needs no network).
 fn needed_slots(v: &outbox::VisitRow) -> Vec<Slot> {
-    stay_slots(v.time_in, Some(v.time_out.unwrap_or_else(|| planned_end(v))))
+    stay_slots(
+        v.time_in,
+        Some(v.time_out.unwrap_or_else(|| planned_end(v))),
+    )
 }
 
 impl<T: Transport> App<T> {

@@ -154,7 +154,11 @@ async fn killed_after_an_online_check_in_the_queued_visit_is_sent_once() {
     assert_eq!(app.history().unwrap().len(), 1, "the check-in survived");
     assert_eq!(app.counters().unwrap().scans, 1);
     let r = app.sync().await.unwrap();
-    assert_eq!((r.sent, r.waiting), (0, 1), "the stay is not over: nothing sent");
+    assert_eq!(
+        (r.sent, r.waiting),
+        (0, 1),
+        "the stay is not over: nothing sent"
+    );
     w.clock.advance(3600);
     let r = app.sync().await.unwrap();
     assert_eq!((r.sent, r.waiting, r.pending, r.lost), (1, 0, 0, 0));
@@ -254,7 +258,11 @@ async fn killed_after_ending_a_stay_early_it_is_sent_once_with_its_real_end() {
     w.clock.advance(20 * 60);
     let app = w.app();
     let h = app.history().unwrap();
-    assert_eq!(h[0].time_out, Some(h[0].time_in + 20), "the real end survived");
+    assert_eq!(
+        h[0].time_out,
+        Some(h[0].time_in + 20),
+        "the real end survived"
+    );
     assert_eq!(app.counters().unwrap().contact_minutes, 20);
     let r = app.sync().await.unwrap();
     assert_eq!((r.sent, r.waiting, r.pending, r.lost), (1, 0, 0, 0));

@@ -47,12 +47,20 @@ async fn a_forgotten_open_check_in_ends_at_its_planned_end_after_a_reminder() {
         "Are you still at Mensa? Your check-in ends at 14:00 UTC. Check out if you have left, \
          or stay longer."
     );
-    assert_eq!(app.sync().await.unwrap().sent, 0, "still going on: nothing sent");
+    assert_eq!(
+        app.sync().await.unwrap().sent,
+        0,
+        "still going on: nothing sent"
+    );
     // Forgotten: eight hours later it has ended at 14:00, not after 24 hours.
     w.clock.advance(8 * 3600);
     let r = app.sync().await.unwrap();
     assert_eq!((r.sent, r.waiting, r.pending), (1, 0, 0));
-    assert_eq!(w.s.stored(), base + 4 + 1, "12:00 to 14:00: four slots, one user entry");
+    assert_eq!(
+        w.s.stored(),
+        base + 4 + 1,
+        "12:00 to 14:00: four slots, one user entry"
+    );
     let h = app.history().unwrap();
     assert_eq!(h[0].time_out, Some(NOON + OPEN_DEFAULT_MINUTES));
     assert_eq!(app.counters().unwrap().contact_minutes, 120);
@@ -64,16 +72,16 @@ async fn an_open_check_in_can_be_extended_after_the_reminder() {
     let w = world().await;
     let base = w.s.stored();
     let app = w.app();
-    let c = app
-        .check_in(&w.url, Stay::OpenFor(60), None)
-        .await
-        .unwrap();
+    let c = app.check_in(&w.url, Stay::OpenFor(60), None).await.unwrap();
     assert_eq!(c.planned_out, NOON + 60);
     w.clock.advance(50 * 60);
     assert_eq!(app.reminders_due().unwrap().len(), 1);
     let r = app.extend_check_in(c.id, 60).await.unwrap();
     assert_eq!(r.planned_out, NOON + 120, "one hour after the planned end");
-    assert!(app.reminders_due().unwrap().is_empty(), "reminded again at 13:45");
+    assert!(
+        app.reminders_due().unwrap().is_empty(),
+        "reminded again at 13:45"
+    );
     assert_eq!(
         app.extend_check_in(c.id, 7).await.unwrap_err().kind,
         ErrorKind::InvalidInput
@@ -98,10 +106,18 @@ async fn a_fixed_stay_ended_early_uploads_only_the_real_stay() {
         .await
         .unwrap();
     assert!(!c.open);
-    assert_eq!(c.item.time_out, Some(NOON + 120), "the planned end is shown");
+    assert_eq!(
+        c.item.time_out,
+        Some(NOON + 120),
+        "the planned end is shown"
+    );
     w.clock.advance(20 * 60);
     let r = app.sync().await.unwrap();
-    assert_eq!((r.sent, r.waiting), (0, 1), "nothing of it is sent before it ends");
+    assert_eq!(
+        (r.sent, r.waiting),
+        (0, 1),
+        "nothing of it is sent before it ends"
+    );
     assert_eq!(w.s.stored(), base);
     let ended = app.end_check_in(c.id).await.unwrap().unwrap();
     assert!(ended.sent);
@@ -117,7 +133,10 @@ async fn a_fixed_stay_ended_early_uploads_only_the_real_stay() {
     );
     assert_eq!(app.history().unwrap()[0].time_out, Some(NOON + 20));
     assert_eq!(app.counters().unwrap().contact_minutes, 20);
-    assert!(app.end_check_in(c.id).await.unwrap().is_none(), "ended once");
+    assert!(
+        app.end_check_in(c.id).await.unwrap().is_none(),
+        "ended once"
+    );
     // Ended early while offline: kept, and said so.
     let c = app.check_in(&w.url, Stay::Minutes(60), None).await.unwrap();
     w.net.set_online(false);
@@ -148,7 +167,10 @@ async fn a_new_open_check_in_ends_the_previous_one_and_says_so() {
     w.clock.advance(30 * 60);
     let second = app.check_in(&library, Stay::Open, None).await.unwrap();
     let ended = second.ended.clone().unwrap();
-    assert_eq!((ended.name.as_str(), ended.time_out), ("Mensa", Some(NOON + 30)));
+    assert_eq!(
+        (ended.name.as_str(), ended.time_out),
+        ("Mensa", Some(NOON + 30))
+    );
     let words = app.check_in_words(&second);
     assert!(
         words.contains("This ended your check-in at Mensa at 12:30 UTC."),
@@ -181,10 +203,7 @@ async fn the_same_code_scanned_again_during_its_stay_merges() {
     assert_eq!(app.counters().unwrap().scans, 1);
     // A longer stay scanned during it extends it.
     w.clock.advance(60);
-    let longer = app
-        .check_in(&w.url, Stay::Minutes(30), None)
-        .await
-        .unwrap();
+    let longer = app.check_in(&w.url, Stay::Minutes(30), None).await.unwrap();
     assert!(longer.merged);
     assert_eq!(longer.planned_out, NOON + 1 + 30);
     assert!(
@@ -262,15 +281,24 @@ fn a_damaged_store_is_refused_never_reset() {
     // Truncated to 0 bytes.
     std::fs::write(&db, b"").unwrap();
     let e = Store::open(&db).err().unwrap();
-    assert_eq!((e.kind, e.msg.id), (ErrorKind::StoreDamaged, "error-store-damaged"));
+    assert_eq!(
+        (e.kind, e.msg.id),
+        (ErrorKind::StoreDamaged, "error-store-damaged")
+    );
     assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "left as it was");
     // Overwritten with something else.
     std::fs::write(&db, vec![0x5a; 8192]).unwrap();
-    assert_eq!(Store::open(&db).err().unwrap().kind, ErrorKind::StoreDamaged);
+    assert_eq!(
+        Store::open(&db).err().unwrap().kind,
+        ErrorKind::StoreDamaged
+    );
     // Cut in the middle.
     std::fs::write(&db, &good[..good.len().min(1024)]).unwrap();
     let _ = std::fs::remove_file(dir.path().join("spur.db-wal"));
-    assert_eq!(Store::open(&db).err().unwrap().kind, ErrorKind::StoreDamaged);
+    assert_eq!(
+        Store::open(&db).err().unwrap().kind,
+        ErrorKind::StoreDamaged
+    );
     let texts = spur_core::texts::Texts::new();
     assert_eq!(
         texts.format(spur_core::texts::Lang::En, &e.msg),
@@ -289,12 +317,21 @@ async fn login_with_a_mistyped_secret_is_refused_not_a_new_identity() {
     let mut typo = form("+4915100000001");
     typo.secret = zeroize::Zeroizing::new("Horse-Battery-Stapel-9".into());
     let e = app.login(typo).await.unwrap_err();
-    assert_eq!((e.kind, e.msg.id), (ErrorKind::WrongCredentials, "error-login-unknown"));
-    assert!(app.store().unwrap().account().unwrap().is_none(), "nothing kept");
+    assert_eq!(
+        (e.kind, e.msg.id),
+        (ErrorKind::WrongCredentials, "error-login-unknown")
+    );
+    assert!(
+        app.store().unwrap().account().unwrap().is_none(),
+        "nothing kept"
+    );
     assert_eq!(w.s.stored(), base, "nothing registered");
     w.net.set_online(false);
     let e = app.login(form("+4915100000001")).await.unwrap_err();
-    assert_eq!((e.kind, e.msg.id), (ErrorKind::Offline, "error-login-offline"));
+    assert_eq!(
+        (e.kind, e.msg.id),
+        (ErrorKind::Offline, "error-login-offline")
+    );
     w.net.set_online(true);
     assert!(app.login(form("+4915100000001")).await.unwrap());
     assert!(app.store().unwrap().account().unwrap().is_some());

@@ -39,7 +39,10 @@ fn a_check_in_says_personal_code_online_or_kept_offline_and_ends_early() {
     // A fixed hour at a place, ended early: the words say when and that it was sent.
     let place = anna.place_code("Cafe Eck", "80331", "+4915181000019");
     let out = bob.check_in(&place, "1h", 0);
-    assert!(out.starts_with("You are checked in at Cafe Eck from "), "{out}");
+    assert!(
+        out.starts_with("You are checked in at Cafe Eck from "),
+        "{out}"
+    );
     // The same code again during its stay: no second stay.
     let again = bob.check_in(&place, "90m", 0);
     assert!(
@@ -49,12 +52,10 @@ fn a_check_in_says_personal_code_online_or_kept_offline_and_ends_early() {
     assert_eq!(id_of(&again), id_of(&out));
     let running = bob.app().arg("running").ok();
     assert!(running.contains("Cafe Eck"), "{running}");
-    let ended = bob
-        .app()
-        .args(["check-out", "--id", &id_of(&out)])
-        .ok();
+    let ended = bob.app().args(["check-out", "--id", &id_of(&out)]).ok();
     assert!(
-        ended.starts_with("You checked out of Cafe Eck at ") && ended.trim_end().ends_with("It was sent."),
+        ended.starts_with("You checked out of Cafe Eck at ")
+            && ended.trim_end().ends_with("It was sent."),
         "{ended}"
     );
 
@@ -145,13 +146,19 @@ fn stay_durations_parse_and_nonsense_is_refused_clearly() {
         .app()
         .args(["check-in", "--stay", "1h", "--url", &url])
         .ok();
-    assert!(out.starts_with("You are checked in at Halle from "), "{out}");
+    assert!(
+        out.starts_with("You are checked in at Halle from "),
+        "{out}"
+    );
     for good in ["15m", "90m", "2h", "1h30m", "60"] {
         let out = emil
             .app()
             .args(["check-in", "--stay", good, "--url", &url])
             .ok();
-        assert!(out.starts_with("You were already checked in at Halle"), "{good}: {out}");
+        assert!(
+            out.starts_with("You were already checked in at Halle"),
+            "{good}: {out}"
+        );
     }
     let out = emil
         .app()
@@ -191,7 +198,10 @@ fn consent_takes_a_picture_and_the_dev_host_is_the_desks_default() {
         .args(["--days", "1", "--out"])
         .arg(w.dir().join("consent"))
         .ok();
-    assert!(out.lines().next().unwrap().contains("spur.example"), "{out}");
+    assert!(
+        out.lines().next().unwrap().contains("spur.example"),
+        "{out}"
+    );
     let out = c
         .app()
         .args(["consent", "--phone", &c.phone, "--image"])
@@ -220,7 +230,10 @@ fn login_with_a_mistyped_secret_is_refused_never_a_new_identity() {
         .app()
         .args(["check-in", "--url", "https://spur.e2e/P#x"])
         .fails();
-    assert!(err.contains("Please register first."), "nothing was kept: {err}");
+    assert!(
+        err.contains("Please register first."),
+        "nothing was kept: {err}"
+    );
     // With the right secret it logs in.
     let out = other
         .app()

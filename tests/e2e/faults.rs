@@ -106,7 +106,11 @@ fn post_server_killed_during_uploads_keeps_every_acknowledged_upload_exactly_onc
     }
     // Restarted on the same port and database.
     w.post = Some(w.start_post(port, 0));
-    sync_until_sent(&people.iter().collect::<Vec<_>>(), 1, Duration::from_secs(150));
+    sync_until_sent(
+        &people.iter().collect::<Vec<_>>(),
+        1,
+        Duration::from_secs(150),
+    );
     let after = rows(&w);
     for r in &acknowledged {
         assert_eq!(

@@ -366,7 +366,6 @@ pub(crate) fn entry(item: HistoryItem, personal_words: &str) -> HistoryEntry {
     }
 }
 
-
 /// What a camera frame or picture showed.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum ScannedImage {

@@ -72,7 +72,10 @@ pub fn router(state: PostState) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/registrations", post(put_registration))
         .route("/v1/registrations/delete", post(delete_registration))
-        .route(registration_check::ROUTE, post(registration_check::check_registration))
+        .route(
+            registration_check::ROUTE,
+            post(registration_check::check_registration),
+        )
         .route("/v1/codes", post(put_code))
         .route("/v1/codes/{qr_id}", get(get_code))
         .route("/v1/visits", post(put_visit))

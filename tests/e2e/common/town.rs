@@ -116,7 +116,10 @@ pub fn town() -> Town {
     // phones sync a day later, when every stay has ended; Emil's of yesterday is over today.
     for c in [&anna, &ben, &dora, &carla, &finn] {
         let out = c.sync(1);
-        assert!(out.contains("pending 0") && out.contains("waiting 0"), "{out}");
+        assert!(
+            out.contains("pending 0") && out.contains("waiting 0"),
+            "{out}"
+        );
     }
     assert!(emil.sync(0).contains("pending 0"));
 
