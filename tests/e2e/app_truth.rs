@@ -199,7 +199,11 @@ fn consent_takes_a_picture_and_the_dev_host_is_the_desks_default() {
         .arg(w.dir().join("consent"))
         .ok();
     assert!(
-        out.lines().next().unwrap().contains("spur.example"),
+        out.lines()
+            .next()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("//spur.example/"),
         "{out}"
     );
     let out = c
