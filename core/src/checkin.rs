@@ -91,7 +91,7 @@ impl Stay {
 
     /// Planned minutes, and whether the stay is open (ends by check-out, with a reminder).
     pub fn planned(self) -> Result<(u32, bool)> {
-        let steps = |m: u32, max: u32| (15..=max).contains(&m) && m % 15 == 0;
+        let steps = |m: u32, max: u32| (15..=max).contains(&m) && m.is_multiple_of(15);
         match self {
             Stay::Short => Ok((SHORT_CONTACT_MINUTES, false)),
             Stay::Minutes(m) if steps(m, MAX_FIXED_MINUTES) => Ok((m, false)),

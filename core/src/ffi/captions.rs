@@ -77,7 +77,7 @@ captions! {
     end_early = "caption-end-early",
     /// "Stay one hour longer"
     stay_longer = "caption-stay-longer",
-    /// "Ends at"
+    /// "ends at"
     ends_at = "caption-ends-at",
     /// "Still there?" (the reminder's heading)
     reminder_heading = "caption-reminder-heading",

@@ -97,7 +97,7 @@ class ScreensTest {
         assertEquals("home", d.screen)
         assertEquals("Café Sonnenschein", d.text("home.open.name"))
         // The open check-in shows the end the core planned (two hours), not "until check-out".
-        assertTrue(d.text("home.open.times"), d.text("home.open.times").contains("Ends at"))
+        assertTrue(d.text("home.open.times"), d.text("home.open.times").contains("ends at"))
         assertTrue(d.text("status"), d.text("status").startsWith("You are checked in at Café Sonnenschein from "))
         assertTrue(d.text("status"), d.text("status").contains("unless you extend it"))
         assertEquals("Scans: 1", d.text("home.counters.scans"))
