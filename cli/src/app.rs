@@ -54,7 +54,9 @@ enum Cmd {
     },
     /// Registers (secret from SPUR_SECRET or asked on stdin).
     Register(Person),
-    /// Logs in again on this computer with the same phone number and secret.
+    /// Logs in again on this computer with the same phone number and secret. The POST server is
+    /// asked first whether these credentials have a registration: a mistyped secret is refused,
+    /// never turned into a new identity (use `register` for a new one).
     Login(Person),
     /// Makes a place code and writes PREFIX.svg, .png and .pdf.
     PlaceCode {
@@ -88,23 +90,43 @@ enum Cmd {
         url: Option<String>,
         #[arg(long)]
         image: Option<PathBuf>,
-        /// short, 15 … 240 (minutes), or open
-        #[arg(long, default_value = "60")]
+        /// short; a fixed stay such as 15m, 90m, 1h, 2h or 60 (minutes: 15 minutes to 4 hours
+        /// in steps of 15); open (ends after 2 hours unless extended) or open:3h
+        #[arg(long, default_value = "1h")]
         stay: String,
         /// The card owner's PIN for a protected personal code.
         #[arg(long)]
         pin: Option<String>,
     },
-    /// Ends the open check-in.
-    CheckOut,
+    /// Ends the open check-in, or with --id any check-in still going on (a fixed stay left
+    /// early).
+    CheckOut {
+        /// The check-in's id (see `running`).
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// Shows the check-ins still going on, their planned ends and due reminders.
+    Running,
+    /// Moves the planned end of a check-in still going on (the reminder's "stay longer").
+    Extend {
+        /// The check-in's id (see `running`).
+        #[arg(long)]
+        id: i64,
+        /// How much longer: 15m, 1h, 2h …
+        #[arg(long, default_value = "1h")]
+        by: String,
+    },
     /// Shows history and counters.
     History,
     /// Completes waiting check-ins and sends the outbox.
     Sync,
     /// Releases the days a consent code asks for (secret from SPUR_SECRET or stdin).
     Consent {
+        #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+        url: Option<String>,
+        /// A picture (PNG or JPEG) of the consent code, as `check-in --image`.
         #[arg(long)]
-        url: String,
+        image: Option<PathBuf>,
         #[arg(long)]
         phone: String,
     },
@@ -170,11 +192,43 @@ fn secret() -> anyhow::Result<String> {
     Ok(s.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+/// A duration as the CLI takes it: `15m`, `90m`, `1h`, `2h`, `1h30m`, or bare minutes (`60`).
+fn minutes(s: &str) -> Option<u32> {
+    let s = s.trim().to_ascii_lowercase();
+    if let Ok(m) = s.parse::<u32>() {
+        return Some(m);
+    }
+    let (h, rest) = match s.split_once('h') {
+        Some((h, rest)) => (h.parse::<u32>().ok()?, rest),
+        None => (0, s.as_str()),
+    };
+    let m = match rest {
+        "" => 0,
+        r => r.strip_suffix('m')?.parse::<u32>().ok()?,
+    };
+    h.checked_mul(60)?.checked_add(m)
+}
+
+const STAY_HELP: &str = "--stay is short, a fixed stay of 15 minutes to 4 hours in steps of 15 \
+     (such as 15m, 90m, 1h or 2h), open (ends after 2 hours unless extended) or open:3h";
+
 fn stay(s: &str) -> anyhow::Result<Stay> {
-    Ok(match s {
+    let bad = || anyhow::anyhow!("{STAY_HELP}; \"{s}\" is none of these");
+    Ok(match s.trim() {
         "short" => Stay::Short,
         "open" => Stay::Open,
-        m => Stay::Minutes(m.parse().context("--stay is short, open or minutes")?),
+        o if o.starts_with("open:") => {
+            let m = minutes(&o["open:".len()..]).ok_or_else(bad)?;
+            let s = Stay::OpenFor(m);
+            s.planned().map_err(|_| bad())?;
+            s
+        }
+        d => {
+            let m = minutes(d).ok_or_else(bad)?;
+            let s = Stay::Minutes(m);
+            s.planned().map_err(|_| bad())?;
+            s
+        }
     })
 }
 
@@ -219,6 +273,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         KdfChoice::Standard
     };
     let rt = tokio::runtime::Runtime::new()?;
+    let lang = spur_core::texts::Lang::from_tag(&args.lang);
+    let texts = spur_core::texts::Texts::new();
+    // Errors before the app is up are said in sentences too, never as message ids.
+    let said = |e: spur_core::Error| anyhow::anyhow!(texts.format(lang, &e.msg));
     let app = rt.block_on(async {
         let config = Config::parse(
             &c.host,
@@ -228,11 +286,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             &c.root_key,
             kdf,
         )
-        .map_err(|e| anyhow::anyhow!("{:?}", e.msg.id))?;
-        let net = HttpTransport::new(&config.tag_url, &config.post_url)
-            .map_err(|e| anyhow::anyhow!("{:?}", e.msg.id))?;
-        let store = Store::open(&args.data_dir.join("spur.db"))
-            .map_err(|e| anyhow::anyhow!("{:?}", e.msg.id))?;
+        .map_err(said)?;
+        let net = HttpTransport::new(&config.tag_url, &config.post_url).map_err(said)?;
+        let db = args.data_dir.join("spur.db");
+        let store = Store::open(&db).map_err(|e| {
+            let words = texts.format(lang, &e.msg);
+            if e.kind == spur_core::error::ErrorKind::StoreDamaged {
+                anyhow::anyhow!("{words} ({})", db.display())
+            } else {
+                anyhow::anyhow!(words)
+            }
+        })?;
         let key = file_key(&args.data_dir)?;
         App::new(
             store,
@@ -241,9 +305,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Arc::new(spur_core::clock::SystemClock),
             config,
         )
-        .map_err(|e| anyhow::anyhow!("{:?}", e.msg.id))
+        .map_err(said)
     })?;
-    app.set_lang(spur_core::texts::Lang::from_tag(&args.lang));
+    app.set_lang(lang);
     rt.block_on(command(&app, args.command))
         .map_err(|e| match e {
             Failure::Core(e) => anyhow::anyhow!(app.say(&e.msg)),
@@ -300,10 +364,21 @@ fn shown(app: &App<HttpTransport>, item: &spur_core::checkin::HistoryItem) -> St
     }
 }
 
+enum CmdKind {
+    Login,
+    Other,
+}
+
 async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
+    let cmd_kind = if matches!(cmd, Cmd::Login(_)) {
+        CmdKind::Login
+    } else {
+        CmdKind::Other
+    };
     match cmd {
         Cmd::Init { .. } => {}
         Cmd::Register(p) | Cmd::Login(p) => {
+            let login = matches!(cmd_kind, CmdKind::Login);
             let form = RegistrationForm {
                 phone: p.phone,
                 secret: zeroize::Zeroizing::new(secret().map_err(Failure::Other)?),
@@ -314,13 +389,20 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             };
             let (_, words) = spur_core::register::secret_strength(&form.secret);
             println!("{}", app.say(&words));
-            let sent = app.register(form).await?;
+            // `login` asks the server whether these credentials have a registration first: a
+            // mistyped secret is told, never turned into a new identity.
+            let sent = if login {
+                app.login(form).await?
+            } else {
+                app.register(form).await?
+            };
             println!(
                 "{}",
-                if sent {
-                    "registered"
-                } else {
-                    "registered; upload waits for the network"
+                match (login, sent) {
+                    (false, true) => "registered",
+                    (false, false) => "registered; upload waits for the network",
+                    (true, true) => "logged in; registered",
+                    (true, false) => "logged in; registered, upload waits for the network",
                 }
             );
         }
@@ -371,23 +453,57 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                     return Err(Failure::Other(anyhow::anyhow!("give --url or --image")))
                 }
             };
-            let c = app
-                .check_in(&text, stay(&s).map_err(Failure::Other)?, pin)
-                .await?;
+            let stay = stay(&s).map_err(Failure::Other)?;
+            let c = app.check_in(&text, stay, pin).await?;
+            println!("{}", app.check_in_words(&c));
+            println!("check-in id: {}", c.id);
+        }
+        Cmd::CheckOut { id } => {
+            let ended = match id {
+                Some(id) => app.end_check_in(id).await?,
+                None => app.check_out().await?,
+            };
+            match ended {
+                Some(c) => println!("{}", app.check_out_words(&c)),
+                None if id.is_some() => println!("that check-in is not going on (any more)"),
+                None => println!("no open check-in"),
+            }
+        }
+        Cmd::Running => {
+            let running = app.running_check_ins()?;
+            if running.is_empty() {
+                println!("no check-in is going on");
+            }
+            let now = app.now_minute();
+            for r in running {
+                println!(
+                    "{}  {}  since {}, {} {}",
+                    r.id,
+                    shown(app, &r.item),
+                    minute_text(r.item.time_in),
+                    if r.open { "open, ends" } else { "ends" },
+                    minute_text(r.planned_out)
+                );
+                if r.reminder_at.is_some_and(|t| t <= now) {
+                    println!("    {}", app.reminder_words(&r));
+                }
+            }
+        }
+        Cmd::Extend { id, by } => {
+            let m = minutes(&by).ok_or_else(|| {
+                Failure::Other(anyhow::anyhow!("--by is a duration such as 15m, 1h or 2h"))
+            })?;
+            let r = app.extend_check_in(id, m).await?;
             println!(
-                "checked in at {} from {}",
-                c.item.name,
-                minute_text(c.item.time_in)
+                "{} now ends {}",
+                shown(app, &r.item),
+                minute_text(r.planned_out)
             );
             if app.pin_unchecked(c.id)? {
                 let m = spur_core::texts::Msg::new("check-in-pin-unchecked");
                 println!("{}", app.say(&m));
             }
         }
-        Cmd::CheckOut => match app.check_out().await? {
-            Some(c) => println!("checked out of {}", shown(app, &c.item)),
-            None => println!("no open check-in"),
-        },
         Cmd::History => {
             for h in app.history()? {
                 let out = h.time_out.map(minute_text).unwrap_or_else(|| "open".into());
@@ -436,7 +552,21 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 }
             }
         }
-        Cmd::Consent { url, phone } => {
+        Cmd::Consent { url, image, phone } => {
+            let url = match (url, image) {
+                (Some(u), _) => u,
+                (None, Some(path)) => match spur_core::scan::picture(&std::fs::read(path)?)? {
+                    spur_core::scan::Seen::Spur(t) => t,
+                    _ => {
+                        return Err(Failure::Other(anyhow::anyhow!(
+                            "no spur code in the picture"
+                        )))
+                    }
+                },
+                (None, None) => {
+                    return Err(Failure::Other(anyhow::anyhow!("give --url or --image")))
+                }
+            };
             let req = app.consent_request(&url).await?;
             println!("{}", app.say(&app.consent_text(&req)));
             app.give_consent(&url, &phone, secret().map_err(Failure::Other)?)

@@ -32,6 +32,8 @@ pub struct App<T: Transport> {
     directory: Mutex<Option<(u64, Directory)>>,
     /// When expiry last ran (it needs to run at most hourly).
     pub(crate) last_expiry: AtomicU64,
+    /// The device's offset from UTC in minutes, for times in messages; `None` says "UTC".
+    utc_offset: RwLock<Option<i32>>,
 }
 
 impl<T: Transport> App<T> {
@@ -54,6 +56,7 @@ impl<T: Transport> App<T> {
             unlocked: AtomicBool::new(false),
             directory: Mutex::new(None),
             last_expiry: AtomicU64::new(0),
+            utc_offset: RwLock::new(None),
         };
         let locked = app.store()?.setting(crate::local::PIN_SETTING)?.is_some();
         app.unlocked.store(!locked, Ordering::SeqCst);
@@ -76,6 +79,11 @@ impl<T: Transport> App<T> {
         self.clock.unix_seconds()
     }
 
+    /// Now, as a protocol minute (what check-in times are counted in).
+    pub fn now_minute(&self) -> u32 {
+        self.clock.minute().0
+    }
+
     /// The language of messages.
     pub fn lang(&self) -> Lang {
         self.lang.read().map(|l| *l).unwrap_or(Lang::En)
@@ -85,6 +93,27 @@ impl<T: Transport> App<T> {
     pub fn set_lang(&self, lang: Lang) {
         if let Ok(mut l) = self.lang.write() {
             *l = lang;
+        }
+    }
+
+    /// Sets the device's offset from UTC (minutes east) for the times in messages; `None`
+    /// writes times in UTC and says so.
+    pub fn set_utc_offset_minutes(&self, offset: Option<i32>) {
+        if let Ok(mut o) = self.utc_offset.write() {
+            *o = offset.map(|m| m.clamp(-14 * 60, 14 * 60));
+        }
+    }
+
+    /// A minute as the time of day to show in a message: `HH:MM` in the device's time, or
+    /// `HH:MM UTC` when no offset was set.
+    pub fn time_text(&self, minute: u32) -> String {
+        let offset = self.utc_offset.read().ok().and_then(|o| *o);
+        let local = i64::from(minute) + i64::from(offset.unwrap_or(0));
+        let of_day = local.rem_euclid(1440);
+        let hhmm = format!("{:02}:{:02}", of_day / 60, of_day % 60);
+        match offset {
+            Some(_) => hhmm,
+            None => format!("{hhmm} UTC"),
         }
     }
 

@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Server,
     /// The local database failed.
     Storage,
+    /// The local database file is damaged (truncated, overwritten): it is never reset silently;
+    /// the user restores it or deletes it to start over.
+    StoreDamaged,
     /// A bug: something that should not happen.
     Internal,
 }
@@ -76,6 +79,11 @@ impl Error {
     /// A storage failure; the database's own message can name paths, so it is not kept.
     pub fn storage() -> Self {
         Self::new(ErrorKind::Storage, Msg::new("error-storage"))
+    }
+
+    /// The database file is damaged.
+    pub fn store_damaged() -> Self {
+        Self::new(ErrorKind::StoreDamaged, Msg::new("error-store-damaged"))
     }
 
     /// No connection.
@@ -134,8 +142,12 @@ impl Error {
 }
 
 impl From<rusqlite::Error> for Error {
-    fn from(_: rusqlite::Error) -> Self {
-        Self::storage()
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Self::store_damaged(),
+            _ => Self::storage(),
+        }
     }
 }
 

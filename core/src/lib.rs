@@ -14,6 +14,7 @@ pub mod error;
 pub mod ffi;
 pub mod http;
 pub mod local;
+pub mod login;
 pub mod pdf;
 pub mod register;
 pub mod render;

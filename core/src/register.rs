@@ -137,7 +137,14 @@ impl<T: Transport> App<T> {
         if secret_strength(&form.secret).0 == SecretStrength::TooShort {
             return Err(Error::input(Msg::new("strength-too-short")));
         }
-        let dir = self.directory().await?;
+        // Without any directory (first start, offline) nothing can be kept: say so, never the
+        // "kept and sent later" of the generic offline message.
+        let dir = self.directory().await.map_err(|e| match e.msg.id {
+            "error-offline" | "error-server-busy" => {
+                Error::new(e.kind, Msg::new("error-register-offline"))
+            }
+            _ => e,
+        })?;
         let home = dir.route(Some(&region)).map_err(Error::from)?.clone();
         let usr = derive_usr(phone.clone(), form.secret, self.config.kdf.cost()).await?;
         let registration_id = usr.registration_id()?;

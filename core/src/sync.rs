@@ -1,8 +1,10 @@
 //! Completing check-ins and emptying the outbox: fetch TMP keys, build the visit's records, queue
 //! the exact bytes, send what is due, retry with backoff.
 //!
-//! A check-in made online arrives here already queued (`checkin.rs` builds it in the keep's
-//! transaction); this completes the ones kept offline. Each step commits before the next starts,
+//! A check-in arrives here with its keys (fetched at check-in) or without them (kept offline). Its
+//! records are built only once it has ended (check-out, ended early, or its planned end passed:
+//! `checkin.rs` ends those first), with the real end, so no upload claims presence after the
+//! person left. Each step commits before the next starts,
 //! so a kill at any point repeats at most the step it interrupted: a key fetch (harmless), or a
 //! send of bytes the server already has (a no-op there, because records are stored by content
 //! hash).
@@ -14,7 +16,7 @@ use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
 
 use crate::app::App;
-use crate::checkin::{Builder, VisitSecret, MAX_OPEN_MINUTES};
+use crate::checkin::{planned_end, Builder, VisitSecret};
 use crate::crypt::Column;
 use crate::error::{Error, Result};
 use crate::store::history;
@@ -78,15 +80,19 @@ pub(crate) fn hex_to<const N: usize>(s: &str) -> Result<[u8; N]> {
         .ok_or_else(|| Error::internal("stored visit"))
 }
 
-/// The slots a check-in from `time_in` needs keys for: its stay until `time_out`, or for an open
-/// one the longest it may last (so a later check-out needs no network).
-pub(crate) fn stay_slots(time_in: u32, time_out: Option<u32>) -> Vec<Slot> {
-    let end = time_out.unwrap_or(time_in + MAX_OPEN_MINUTES);
+/// The slots a stay from `time_in` until `end` needs keys for.
+pub(crate) fn stay_slots(time_in: u32, end: Option<u32>) -> Vec<Slot> {
+    let end = end.unwrap_or(time_in);
     Slot::covering(Minute(time_in), Minute(end)).collect()
 }
 
+/// The slots a check-in needs keys for: its stay until its end, or while it goes on until its
+/// planned end (so a later check-out needs no network).
 fn needed_slots(v: &outbox::VisitRow) -> Vec<Slot> {
-    stay_slots(v.time_in, v.time_out)
+    stay_slots(
+        v.time_in,
+        Some(v.time_out.unwrap_or_else(|| planned_end(v))),
+    )
 }
 
 impl<T: Transport> App<T> {
@@ -101,26 +107,15 @@ impl<T: Transport> App<T> {
         self.send_due().await
     }
 
-    /// Ends open check-ins older than 24 hours at their 24-hour mark.
-    fn close_overdue(&self) -> Result<()> {
-        let now = self.clock.minute();
-        let mut store = self.store()?;
-        let due =
-            outbox::open_visit(&store.conn)?.filter(|o| now.0 >= o.time_in + MAX_OPEN_MINUTES);
-        if let Some(open) = due {
-            let tx = store.conn.transaction()?;
-            self.end_in(&tx, &open, Minute(open.time_in + MAX_OPEN_MINUTES))?;
-            tx.commit()?;
-        }
-        Ok(())
-    }
-
-    /// Fetches missing TMP keys of open and ended check-ins; a check-in whose slots left the
+    /// Fetches missing TMP keys of running and ended check-ins; a check-in whose slots left the
     /// TAG server's window before its keys could be had is marked lost.
     async fn fetch_keys(&self) -> Result<()> {
         let now = self.now();
         let now_slot = self.clock.minute().slot().0;
-        let rows = outbox::visits_in(&self.store()?.conn, &[state::OPEN, state::ENDED])?;
+        let rows = outbox::visits_in(
+            &self.store()?.conn,
+            &[state::OPEN, state::RUNNING, state::ENDED],
+        )?;
         for v in rows {
             let mut secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
             if secret.pin_pending && v.next_try <= now {
@@ -219,8 +214,8 @@ impl<T: Transport> App<T> {
         Ok(())
     }
 
-    /// The upload body of one visit: its slot entries and user entries, concatenated. Takes no
-    /// lock (it runs inside the keep's transaction).
+    /// The upload body of one ended visit: its slot entries and user entries, concatenated.
+    /// Takes no lock.
     pub(crate) fn build_visit_body(
         &self,
         b: &Builder,

@@ -80,6 +80,15 @@ async fn register_check_in_upload_consent_delete() {
         .unwrap();
     assert_eq!(visit.item.name, "Café Zur Post");
     assert_eq!(visit.item.time_out, Some(visit.item.time_in + 90));
+    assert_eq!(
+        dump(&s)
+            .iter()
+            .filter(|(k, _)| *k == RecordKind::SlotEntry)
+            .count(),
+        0,
+        "nothing of a stay is sent before it is over"
+    );
+    clock.advance(90 * 60);
     let report = app.sync().await.unwrap();
     assert_eq!((report.pending, report.waiting, report.lost), (0, 0, 0));
     let kinds: Vec<_> = dump(&s).into_iter().map(|(k, _)| k).collect();
@@ -102,7 +111,7 @@ async fn register_check_in_upload_consent_delete() {
     );
 
     // Consent for today: verified, released for exactly that day, sealed to Munich.
-    clock.advance(3 * 3600);
+    clock.advance(90 * 60);
     let now = Minute::from_unix_seconds(clock.now());
     let url = s.consent_url(MUNICH, 0, now.day(), 1, now.plus(60), [7; 16]);
     let req = app.consent_request(&url).await.unwrap();

@@ -2,8 +2,9 @@
 //! again with `SPUR_KILL_CHILD` set), which the parent kills with SIGKILL — no destructors, no
 //! WAL checkpoint, exactly what a phone does to an app in the background. Then the parent opens
 //! the same database file and proves what `docs/app-core.md` claims for `synchronous = NORMAL`:
-//! a committed check-in survives the kill and is sent exactly once; a kill before the commit
-//! leaves nothing behind and sends nothing.
+//! a committed check-in survives the kill and is sent exactly once (when its stay is over); a kill
+//! before the commit leaves nothing behind and sends nothing; a stay ended early and killed before
+//! its send is sent once, with its real end.
 //!
 //! `harness = false` (see Cargo.toml): the child mode must not run as a test of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -34,6 +35,9 @@ struct Spec {
     root: String,
     now: u64,
     url: String,
+    /// `keep`: check in and wait; `end-early`: check in, end the stay 20 minutes later (no
+    /// sync), then wait.
+    mode: String,
 }
 
 impl Spec {
@@ -46,6 +50,7 @@ impl Spec {
             &self.root,
             &self.now.to_string(),
             &self.url,
+            &self.mode,
         ]
         .map(|s| s.as_str())
         .join("\n")
@@ -60,6 +65,7 @@ impl Spec {
             root: v[4].into(),
             now: v[5].parse().unwrap(),
             url: v[6].into(),
+            mode: v[7].into(),
         }
     }
 }
@@ -69,6 +75,7 @@ impl Spec {
 fn child(spec: &str) {
     let s = Spec::decode(spec);
     let rt = tokio::runtime::Runtime::new().unwrap();
+    let clock = Arc::new(spur_core::clock::ManualClock::new(s.now));
     let cfg = spur_core::config::Config::parse(
         HOST,
         &s.tag_url,
@@ -82,12 +89,17 @@ fn child(spec: &str) {
         Store::open(std::path::Path::new(&s.db)).unwrap(),
         &[42u8; 32],
         HttpTransport::new(&s.tag_url, &s.post_url).unwrap(),
-        Arc::new(spur_core::clock::ManualClock::new(s.now)),
+        clock.clone(),
         cfg,
     )
     .unwrap();
-    rt.block_on(app.accept_check_in(&s.url, Stay::Minutes(60), None))
+    let c = rt
+        .block_on(app.accept_check_in(&s.url, Stay::Minutes(60), None))
         .unwrap();
+    if s.mode == "end-early" {
+        clock.advance(20 * 60);
+        app.end_stay(c.id).unwrap().unwrap();
+    }
     println!("{ACCEPTED}");
     loop {
         std::thread::sleep(Duration::from_secs(60));
@@ -97,6 +109,11 @@ fn child(spec: &str) {
 impl World {
     /// Starts the child against `tag_url` (the real TAG server, or a stand-in).
     fn spawn(&self, tag_url: &str) -> std::process::Child {
+        self.spawn_mode(tag_url, "keep")
+    }
+
+    /// Starts the child in `mode` (see [`Spec::mode`]).
+    fn spawn_mode(&self, tag_url: &str, mode: &str) -> std::process::Child {
         let spec = Spec {
             db: self.db().display().to_string(),
             tag_url: tag_url.into(),
@@ -105,6 +122,7 @@ impl World {
             root: self.s.root_hex(),
             now: self.clock.now(),
             url: self.url.clone(),
+            mode: mode.into(),
         };
         Command::new(std::env::current_exe().unwrap())
             .env(CHILD, spec.encode())
@@ -125,7 +143,8 @@ fn kill_when_accepted(mut child: std::process::Child) {
     child.wait().unwrap();
 }
 
-/// Online: keys fetched, visit built and queued in one commit, then the kill (before any send).
+/// Online: keys fetched and the check-in kept in one commit, then the kill (before any send).
+/// Its records are built and sent once the stay is over.
 async fn killed_after_an_online_check_in_the_queued_visit_is_sent_once() {
     let w = world().await;
     let base = w.s.stored();
@@ -134,6 +153,13 @@ async fn killed_after_an_online_check_in_the_queued_visit_is_sent_once() {
     let app = w.app();
     assert_eq!(app.history().unwrap().len(), 1, "the check-in survived");
     assert_eq!(app.counters().unwrap().scans, 1);
+    let r = app.sync().await.unwrap();
+    assert_eq!(
+        (r.sent, r.waiting),
+        (0, 1),
+        "the stay is not over: nothing sent"
+    );
+    w.clock.advance(3600);
     let r = app.sync().await.unwrap();
     assert_eq!((r.sent, r.waiting, r.pending, r.lost), (1, 0, 0, 0));
     assert_eq!(
@@ -210,6 +236,7 @@ async fn a_silent_tag_server_does_not_hold_the_scan_back() {
     );
     drop(slow);
     drop(silent);
+    w.clock.advance(30 * 60);
     let app = w.app();
     let r = app.sync().await.unwrap();
     assert_eq!((r.sent, r.waiting, r.pending), (1, 0, 0));
@@ -218,6 +245,31 @@ async fn a_silent_tag_server_does_not_hold_the_scan_back() {
         base + 2,
         "30 minutes from 12:00: one slot entry, one user entry"
     );
+}
+
+/// The kill point ending a stay early adds: the end is committed (state, history, counters), the
+/// records are not built yet. The next start builds them with the real end and sends them once:
+/// 20 minutes from 12:00 is one slot, not the two the planned hour would have claimed.
+async fn killed_after_ending_a_stay_early_it_is_sent_once_with_its_real_end() {
+    let w = world().await;
+    let base = w.s.stored();
+    kill_when_accepted(w.spawn_mode(&w.s.tag_url, "end-early"));
+    assert_eq!(w.s.stored(), base, "ending does not send by itself");
+    w.clock.advance(20 * 60);
+    let app = w.app();
+    let h = app.history().unwrap();
+    assert_eq!(
+        h[0].time_out,
+        Some(h[0].time_in + 20),
+        "the real end survived"
+    );
+    assert_eq!(app.counters().unwrap().contact_minutes, 20);
+    let r = app.sync().await.unwrap();
+    assert_eq!((r.sent, r.waiting, r.pending, r.lost), (1, 0, 0, 0));
+    assert_eq!(w.s.stored(), base + 2, "one slot entry and one user entry");
+    w.clock.advance(3600);
+    assert_eq!(app.sync().await.unwrap().sent, 0);
+    assert_eq!(w.s.stored(), base + 2, "once");
 }
 
 fn main() {
@@ -247,6 +299,7 @@ fn main() {
         killed_after_an_online_check_in_the_queued_visit_is_sent_once,
         killed_after_an_offline_check_in_the_scan_is_completed_once,
         killed_during_the_key_fetch_nothing_is_kept_or_sent,
-        a_silent_tag_server_does_not_hold_the_scan_back
+        a_silent_tag_server_does_not_hold_the_scan_back,
+        killed_after_ending_a_stay_early_it_is_sent_once_with_its_real_end
     );
 }

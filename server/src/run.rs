@@ -414,7 +414,7 @@ fn app_init_line(
         return Ok(());
     };
     let line = format!(
-        "spur app init --host spur.dev --tag-url http://127.0.0.1:{} --post-url \
+        "spur app init --host spur.example --tag-url http://127.0.0.1:{} --post-url \
          http://127.0.0.1:{} --op-key {op} --root-key {root} --test-kdf",
         tag.local_addr()?.port(),
         post.local_addr()?.port()

@@ -37,12 +37,13 @@ fn count(rows: &[Row], kind: u8) -> usize {
     rows.iter().filter(|r| r.kind == kind).count()
 }
 
-/// Syncs every citizen until nothing is pending (retries wait out the app's backoff).
-fn sync_until_sent(people: &[&Citizen], limit: Duration) {
+/// Syncs every citizen, their clock moved by `shift` days, until nothing is pending (retries
+/// wait out the app's backoff).
+fn sync_until_sent(people: &[&Citizen], shift: i64, limit: Duration) {
     let start = Instant::now();
     for c in people {
         loop {
-            let out = c.sync(0);
+            let out = c.sync(shift);
             if out.contains("pending 0") && out.contains("waiting 0") {
                 break;
             }
@@ -67,21 +68,24 @@ fn post_server_killed_during_uploads_keeps_every_acknowledged_upload_exactly_onc
         .collect();
     let place = people[0].place_code("Kantine Kill", "80331", "+4915120000099");
     let mut check_ins = 0;
+    // A stay is sent once it is over, so every sync here runs a day later (all stays ended).
     // A first round reaches the server; the records it acknowledged are these.
     for c in &people {
         c.check_in(&place, "15", 0);
         check_ins += 1;
+        c.sync(1);
     }
     let acknowledged = rows(&w);
-    // Uploads under way while the POST server is killed with SIGKILL.
+    // A second round, its uploads under way while the POST server is killed with SIGKILL.
+    for c in &people {
+        c.check_in(&place, "30", 0);
+        check_ins += 1;
+    }
     let port = w.post_port;
     let busy: Vec<_> = people
         .iter()
         .map(|c| {
-            let app = c
-                .app()
-                .args(["check-in", "--stay", "30", "--image"])
-                .arg(&place);
+            let app = c.app().shifted(1).arg("sync");
             std::thread::spawn(move || app.run())
         })
         .collect();
@@ -91,10 +95,9 @@ fn post_server_killed_during_uploads_keeps_every_acknowledged_upload_exactly_onc
         let o = b.join().unwrap();
         assert!(
             o.ok,
-            "a check-in does not fail because the server died: {}",
+            "a sync does not fail because the server died: {}",
             o.stderr
         );
-        check_ins += 1;
     }
     // One more round while it is down: kept in the outbox.
     for c in &people {
@@ -103,7 +106,11 @@ fn post_server_killed_during_uploads_keeps_every_acknowledged_upload_exactly_onc
     }
     // Restarted on the same port and database.
     w.post = Some(w.start_post(port, 0));
-    sync_until_sent(&people.iter().collect::<Vec<_>>(), Duration::from_secs(150));
+    sync_until_sent(
+        &people.iter().collect::<Vec<_>>(),
+        1,
+        Duration::from_secs(150),
+    );
     let after = rows(&w);
     for r in &acknowledged {
         assert_eq!(
@@ -131,10 +138,10 @@ fn phone_offline_completes_check_ins_later_or_says_clearly_that_the_window_passe
     // The phone loses the network: both servers unreachable.
     w.tag.take();
     w.post.take();
-    let out = anna.check_in(&place, "60", 0);
+    let checked = anna.check_in(&place, "60", 0);
     assert!(
-        out.contains("Offline Bar"),
-        "the check-in is kept offline: {out}"
+        checked.contains("Offline Bar") && checked.contains("kept on this device"),
+        "the check-in is kept offline: {checked}"
     );
     let out = anna.sync(0);
     assert!(out.contains("waiting 1"), "{out}");
@@ -142,11 +149,18 @@ fn phone_offline_completes_check_ins_later_or_says_clearly_that_the_window_passe
         out.contains("waiting for the network") || out.contains("pending"),
         "{out}"
     );
-    // The network returns within the TAG window: the check-in completes.
-    // The app retries with backoff (30 s after the first failure), as a phone would.
+    // The network returns within the TAG window: the person leaves (ends the stay early), and
+    // the check-in completes. The app retries with backoff (30 s after the first failure), as
+    // a phone would.
     w.tag = Some(w.start_tag(tag_port, 0));
     w.post = Some(w.start_post(post_port, 0));
-    sync_until_sent(&[&anna], Duration::from_secs(100));
+    let id = checked
+        .lines()
+        .find_map(|l| l.strip_prefix("check-in id: "))
+        .unwrap()
+        .to_owned();
+    anna.app().args(["check-out", "--id", &id]).ok();
+    sync_until_sent(&[&anna], 0, Duration::from_secs(100));
     assert_eq!(count(&rows(&w), 6), before + 1);
 
     // Offline again, and this time back only two days later: the TAG window has passed.
@@ -176,6 +190,7 @@ fn same_upload_sent_twice_is_stored_once() {
     let anna = w.citizen("anna", "+4915140000001", "80331", None);
     let place = anna.place_code("Doppel Imbiss", "80331", "+4915140000099");
     anna.check_in(&place, "30", 0);
+    anna.sync(1); // sent once the stay is over
     let first = rows(&w);
     let before = db_rows(&w.post_db);
     // The visit's records again, byte for byte (wire = version, kind, OP-sealed body).
@@ -196,7 +211,7 @@ fn same_upload_sent_twice_is_stored_once() {
         "stored once: nothing changed",
     );
     // And the app's own retry (sync again) adds nothing either.
-    anna.sync(0);
+    anna.sync(1);
     assert!(rows(&w) == first, "the app's retry changed the server");
 }
 
@@ -220,6 +235,7 @@ fn vault_import_interrupted_and_resumed_loses_and_duplicates_nothing() {
     let place = people[0].place_code("Vault Cafe", "80331", "+4915150000099");
     for c in &people {
         c.check_in(&place, "90", 0);
+        c.sync(1); // sent once the stay is over
     }
     let files = w.pull(&w.dir().join("export"));
     assert_eq!(files.len(), 1);
@@ -273,6 +289,7 @@ fn vault_audit_log_still_verifies_after_an_import_is_killed() {
     let anna = w.citizen("anna", "+4915150000101", "80331", None);
     let place = anna.place_code("Audit Cafe", "80331", "+4915150000199");
     anna.check_in(&place, "30", 0);
+    anna.sync(1); // sent once the stay is over
     let files = w.pull(&w.dir().join("export"));
     for delay_ms in [2u64, 5, 8, 12, 16, 20, 30, 40] {
         let copy = w.dir().join(format!("copy-{delay_ms}.spurx"));

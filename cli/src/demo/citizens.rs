@@ -305,5 +305,16 @@ pub async fn check_ins(
         stage.clock.set(stage.clock.now().max(t));
         back_online(c, who).await?;
     }
+    // A stay is sent once it is over (the app never claims presence ahead of time): after the
+    // last stay has ended, every phone syncs once more.
+    let last = world.stays.iter().map(|s| s.to).max().unwrap_or(0);
+    stage.clock.set(stage.clock.now().max(start.plus(last)));
+    for phone in &c.phones {
+        phone
+            .app
+            .sync()
+            .await
+            .core("sync after the last stay ended")?;
+    }
     Ok(())
 }

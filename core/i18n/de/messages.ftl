@@ -3,10 +3,12 @@
 ## Fehler
 error-internal = In der App ist etwas schiefgegangen ({ $what }). Bitte versuche es noch einmal; wenn es wieder passiert, melde es uns.
 error-storage = Die App konnte ihre Daten auf diesem Gerät nicht lesen oder schreiben.
+error-store-damaged = Die Datendatei der App auf diesem Gerät ist beschädigt. Stellen Sie sie aus einer Sicherung wieder her oder löschen Sie sie, um neu zu beginnen (noch nicht gesendete Check-ins gehen dann verloren).
 error-platform-key = Das Gerät hat den Schlüssel nicht herausgegeben, der die Daten der App schützt.
 error-local-key-wrong = Die Daten der App lassen sich mit dem Schlüssel dieses Geräts nicht öffnen. Wurde die App von einem anderen Gerät wiederhergestellt?
 error-db-too-new = Die Daten der App stammen von einer neueren Version. Bitte aktualisiere die App.
 error-offline = Keine Verbindung zu den spur-Servern. Was du getan hast, bleibt gespeichert und wird gesendet, sobald die Verbindung wieder da ist.
+error-register-offline = Die spur-Server sind nicht erreichbar, und die Registrierung braucht sie einmal, um Ihr Gesundheitsamt zu finden. Es wurde nichts registriert und nichts auf diesem Gerät gespeichert; bitte versuchen Sie es wieder, wenn Sie online sind.
 error-server-busy = Die spur-Server sind ausgelastet (Status { $status }). Was du getan hast, bleibt gespeichert und wird später gesendet.
 error-server-refused = Der Server hat die Anfrage abgelehnt: { $message }
 error-server-answer = Der Server hat eine Antwort geschickt, die diese App nicht lesen kann. Bitte aktualisiere die App.
@@ -23,6 +25,8 @@ error-not-registered = Bitte registriere dich zuerst.
 error-other-account = Dieses Gerät ist mit anderen Zugangsdaten registriert. Lösche zuerst alle Daten, um dich neu zu registrieren.
 error-locked = Die App ist gesperrt. Gib deine App-PIN ein.
 error-wrong-credentials = Telefonnummer und Geheimnis passen nicht zu deiner Registrierung.
+error-login-unknown = Für diese Telefonnummer und dieses Geheimnis wurde keine Registrierung gefunden. Prüfen Sie das Geheimnis (ein Tippfehler ergibt ein anderes); es wurde nichts geändert. Um sich neu zu registrieren, wählen Sie „Registrieren“.
+error-login-offline = Zum Anmelden müssen die spur-Server Ihre Telefonnummer und Ihr Geheimnis prüfen, und sie sind nicht erreichbar. Es wurde nichts geändert; bitte versuchen Sie es wieder, wenn Sie online sind.
 error-too-many-check-ins = Du kannst dich in derselben Minute höchstens viermal einchecken.
 error-consent-not-check-in = Das ist ein Freigabe-Code eines Gesundheitsamts. Öffne ihn unter „Freigabe“, nicht zum Einchecken.
 error-code-too-long = Dieser Code ist zu lang zum Zeichnen.
@@ -52,9 +56,30 @@ stay-hours = { $hours ->
     [one] 1 Stunde
    *[other] { $hours } Stunden
 }
-stay-open = Bis ich auschecke (höchstens 24 Stunden)
+stay-open = Bis ich auschecke (endet nach { $hours ->
+    [one] 1 Stunde
+   *[other] { $hours } Stunden
+}, wenn ich nicht verlängere; vorher kommt eine Erinnerung)
+stay-open-minutes = Bis ich auschecke (endet nach { $minutes } Minuten, wenn ich nicht verlängere; vorher kommt eine Erinnerung)
 stay-invalid = Wähle eine Aufenthaltsdauer aus der Liste: kurzer Kontakt, 15 Minuten bis 4 Stunden oder offen.
 personal-code = Persönlicher Code
+error-not-running = Dieser Check-in ist schon beendet.
+checkin-fixed-place = Sie sind bei { $place } eingecheckt, von { $from } bis { $until }.
+checkin-fixed-personal = Sie sind mit einem persönlichen Code eingecheckt, von { $from } bis { $until }.
+checkin-open-place = Sie sind seit { $from } bei { $place } eingecheckt. Checken Sie aus, wenn Sie gehen: Der Check-in endet um { $until }, wenn Sie ihn nicht verlängern, und Sie werden um { $remind } erinnert.
+checkin-open-personal = Sie sind seit { $from } mit einem persönlichen Code eingecheckt. Checken Sie aus, wenn es vorbei ist: Der Check-in endet um { $until }, wenn Sie ihn nicht verlängern, und Sie werden um { $remind } erinnert.
+checkin-merged-place = Sie waren seit { $from } schon bei { $place } eingecheckt, deshalb wurde kein zweiter Aufenthalt begonnen. Der Aufenthalt dauert jetzt bis { $until }.
+checkin-merged-personal = Sie waren seit { $from } schon mit diesem persönlichen Code eingecheckt, deshalb wurde kein zweiter Aufenthalt begonnen. Der Aufenthalt dauert jetzt bis { $until }.
+checkin-ended-previous-place = Damit endete Ihr Check-in bei { $place } um { $time }.
+checkin-ended-previous-personal = Damit endete Ihr Check-in mit einem persönlichen Code um { $time }.
+checkin-online = Die Server waren erreichbar; der Check-in wird gesendet, wenn der Aufenthalt endet.
+checkin-offline = Es gibt keine Verbindung zu den spur-Servern: Der Check-in bleibt auf diesem Gerät gespeichert und wird vervollständigt, sobald die Verbindung wieder da ist.
+checkout-place = Sie haben um { $time } bei { $place } ausgecheckt.
+checkout-personal = Sie haben Ihren Check-in mit einem persönlichen Code um { $time } beendet.
+checkout-sent = Er wurde gesendet.
+checkout-kept = Er bleibt auf diesem Gerät gespeichert und wird gesendet, sobald die Verbindung wieder da ist.
+reminder-place = Sind Sie noch bei { $place }? Ihr Check-in endet um { $until }. Checken Sie aus, wenn Sie gegangen sind, oder bleiben Sie länger.
+reminder-personal = Läuft der Check-in mit einem persönlichen Code noch? Er endet um { $until }. Checken Sie aus, wenn er vorbei ist, oder verlängern Sie ihn.
 pin-format = Eine PIN hat 4 bis 12 Ziffern.
 pin-wait = Zu viele falsche PINs. Versuche es in { $seconds } Sekunden wieder.
 place-name-invalid = Der Name des Orts muss 1 bis 64 Zeichen haben.

@@ -3,10 +3,12 @@
 ## Errors
 error-internal = Something went wrong inside the app ({ $what }). Please try again; if it keeps happening, report it.
 error-storage = The app could not read or write its data on this device.
+error-store-damaged = The app's data file on this device is damaged. Restore it from a backup, or delete it to start over (check-ins not sent yet are then lost).
 error-platform-key = The device did not hand over the key that protects the app's data.
 error-local-key-wrong = The app's data cannot be opened with this device's key. Was the app restored from another device?
 error-db-too-new = The app's data was written by a newer version of the app. Please update the app.
 error-offline = No connection to the spur servers. What you did is kept and will be sent when the connection is back.
+error-register-offline = The spur servers cannot be reached, and registering needs them once to find your health authority. Nothing was registered or kept on this device; please try again when you are online.
 error-server-busy = The spur servers are busy (status { $status }). What you did is kept and will be sent later.
 error-server-refused = The server refused the request: { $message }
 error-server-answer = The server gave an answer this app cannot read. Please update the app.
@@ -23,6 +25,8 @@ error-not-registered = Please register first.
 error-other-account = This device is registered with other credentials. Delete all data first to register anew.
 error-locked = The app is locked. Enter your app PIN.
 error-wrong-credentials = Phone number and secret do not match your registration.
+error-login-unknown = No registration was found for this phone number and secret. Check the secret (a typing mistake gives another one); nothing was changed. To register anew, use "register".
+error-login-offline = Logging in needs the spur servers to check your phone number and secret, and they cannot be reached. Nothing was changed; please try again when you are online.
 error-too-many-check-ins = You cannot check in more than four times in the same minute.
 error-consent-not-check-in = This is a health authority's consent code. Open it under "Consent", not to check in.
 error-code-too-long = This code is too long to draw.
@@ -52,9 +56,30 @@ stay-hours = { $hours ->
     [one] 1 hour
    *[other] { $hours } hours
 }
-stay-open = Until I check out (at most 24 hours)
+stay-open = Until I check out (it ends after { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+} unless I extend it; a reminder comes before)
+stay-open-minutes = Until I check out (it ends after { $minutes } minutes unless I extend it; a reminder comes before)
 stay-invalid = Choose a stay from the list: short contact, 15 minutes to 4 hours, or open.
 personal-code = Personal code
+error-not-running = This check-in has already ended.
+checkin-fixed-place = You are checked in at { $place } from { $from } until { $until }.
+checkin-fixed-personal = You are checked in with a personal code from { $from } until { $until }.
+checkin-open-place = You are checked in at { $place } from { $from }. Check out when you leave: the check-in ends at { $until } unless you extend it, and you get a reminder at { $remind }.
+checkin-open-personal = You are checked in with a personal code from { $from }. Check out when you leave: the check-in ends at { $until } unless you extend it, and you get a reminder at { $remind }.
+checkin-merged-place = You were already checked in at { $place } since { $from }, so no second stay was started. The stay now lasts until { $until }.
+checkin-merged-personal = You were already checked in with this personal code since { $from }, so no second stay was started. The stay now lasts until { $until }.
+checkin-ended-previous-place = This ended your check-in at { $place } at { $time }.
+checkin-ended-previous-personal = This ended your check-in with a personal code at { $time }.
+checkin-online = The servers were reached; the check-in is sent when the stay ends.
+checkin-offline = There is no connection to the spur servers: the check-in is kept on this device and completed when the connection is back.
+checkout-place = You checked out of { $place } at { $time }.
+checkout-personal = You ended your check-in with a personal code at { $time }.
+checkout-sent = It was sent.
+checkout-kept = It is kept on this device and sent when the connection is back.
+reminder-place = Are you still at { $place }? Your check-in ends at { $until }. Check out if you have left, or stay longer.
+reminder-personal = Is the check-in with a personal code still going on? It ends at { $until }. Check out if it is over, or stay longer.
 pin-format = A PIN has 4 to 12 digits.
 pin-wait = Too many wrong PINs. Try again in { $seconds } seconds.
 place-name-invalid = The place name must have 1 to 64 characters.

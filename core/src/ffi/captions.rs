@@ -73,6 +73,14 @@ captions! {
     check_out = "caption-check-out",
     /// "Checked out"
     checked_out = "caption-checked-out",
+    /// "End now" (a fixed stay left early)
+    end_early = "caption-end-early",
+    /// "Stay one hour longer"
+    stay_longer = "caption-stay-longer",
+    /// "ends at"
+    ends_at = "caption-ends-at",
+    /// "Still there?" (the reminder's heading)
+    reminder_heading = "caption-reminder-heading",
     /// "You are not checked in anywhere."
     no_open_check_in = "caption-no-open-check-in",
     /// "Scans"

@@ -69,6 +69,13 @@ pub enum SpurError {
         /// What happened.
         message: String,
     },
+    /// The app's database file is damaged: restore it or delete it to start over (it is never
+    /// reset silently).
+    #[error("{message}")]
+    StoreDamaged {
+        /// What happened.
+        message: String,
+    },
     /// A fault in the app.
     #[error("{message}")]
     Internal {
@@ -94,6 +101,7 @@ impl SpurError {
                 message,
             },
             ErrorKind::Storage => Self::Storage { message },
+            ErrorKind::StoreDamaged => Self::StoreDamaged { message },
             ErrorKind::Internal => Self::Internal { message },
         }
     }

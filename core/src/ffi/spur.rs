@@ -30,6 +30,31 @@ impl Spur {
         SpurError::from_core(e, |m| self.app.say(m))
     }
 
+    fn ended(&self, c: crate::checkin::CheckIn) -> CheckOutResult {
+        CheckOutResult {
+            message: self.app.check_out_words(&c),
+            sent: c.sent,
+            entry: entry(c.item, &self.words("personal-code")),
+        }
+    }
+
+    fn running(&self, r: crate::checkin::Running) -> RunningCheckIn {
+        let now = self.app.now() / 60;
+        RunningCheckIn {
+            id: r.id,
+            reminder: if r.open {
+                self.app.reminder_words(&r)
+            } else {
+                String::new()
+            },
+            reminder_due: r.reminder_at.is_some_and(|t| u64::from(t) <= now),
+            reminder_at: r.reminder_at.map(|t| u64::from(t) * 60),
+            planned_out: u64::from(r.planned_out) * 60,
+            open: r.open,
+            entry: entry(r.item, &self.words("personal-code")),
+        }
+    }
+
     fn words(&self, id: &'static str) -> String {
         self.app.say(&Msg::new(id))
     }
@@ -175,31 +200,74 @@ impl Spur {
             .collect()
     }
 
-    /// Checks in at a scanned place or personal code. Kept at once, uploaded when possible.
+    /// Sets the device's offset from UTC (minutes east, e.g. 60 for CET) for the times in
+    /// messages; `None` writes them in UTC and says so.
+    pub fn set_utc_offset_minutes(&self, offset: Option<i32>) {
+        self.app.set_utc_offset_minutes(offset);
+    }
+
+    /// Checks in at a scanned place or personal code. Kept at once; its records are sent when
+    /// the stay ends. The result says what it did (a merge into the running stay of the same
+    /// code, the open check-in it ended, online or kept offline).
     pub async fn check_in(
         &self,
         text: String,
         stay: StayChoice,
         pin: Option<String>,
-    ) -> R<HistoryEntry> {
+    ) -> R<CheckInResult> {
         let c = self
             .app
             .check_in(&text, stay.into(), pin)
             .await
             .map_err(|e| self.err(e))?;
-        Ok(check_in_entry(c, &self.words("personal-code")))
+        let personal = self.words("personal-code");
+        Ok(CheckInResult {
+            id: c.id,
+            message: self.app.check_in_words(&c),
+            entry: entry(c.item, &personal),
+            open: c.open,
+            planned_out: u64::from(c.planned_out) * 60,
+            merged: c.merged,
+            online: c.online,
+            ended: c.ended.map(|e| entry(e, &personal)),
+        })
     }
 
     /// Ends the open check-in now; `None` when there is none.
-    pub async fn check_out(&self) -> R<Option<HistoryEntry>> {
+    pub async fn check_out(&self) -> R<Option<CheckOutResult>> {
         let c = self.app.check_out().await.map_err(|e| self.err(e))?;
-        Ok(c.map(|c| check_in_entry(c, &self.words("personal-code"))))
+        Ok(c.map(|c| self.ended(c)))
+    }
+
+    /// Ends the check-in `id` now: check-out of an open one, or a fixed stay ended early. Its
+    /// records are built with this end. `None` when it is not going on any more.
+    pub async fn end_check_in(&self, id: i64) -> R<Option<CheckOutResult>> {
+        let c = self.app.end_check_in(id).await.map_err(|e| self.err(e))?;
+        Ok(c.map(|c| self.ended(c)))
+    }
+
+    /// Moves the planned end of the check-in `id` to `minutes` later (from now, or from its
+    /// planned end when that is later): the reminder's "stay longer". At most 24 hours after the
+    /// check-in.
+    pub async fn extend_check_in(&self, id: i64, minutes: u32) -> R<RunningCheckIn> {
+        let r = self
+            .app
+            .extend_check_in(id, minutes)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(self.running(r))
+    }
+
+    /// The check-ins still going on (open ones and fixed stays not over), oldest first.
+    pub fn running_check_ins(&self) -> R<Vec<RunningCheckIn>> {
+        let v = self.app.running_check_ins().map_err(|e| self.err(e))?;
+        Ok(v.into_iter().map(|r| self.running(r)).collect())
     }
 
     /// The open check-in, if any.
-    pub fn open_check_in(&self) -> R<Option<HistoryEntry>> {
+    pub fn open_check_in(&self) -> R<Option<RunningCheckIn>> {
         let c = self.app.open_check_in().map_err(|e| self.err(e))?;
-        Ok(c.map(|c| check_in_entry(c, &self.words("personal-code"))))
+        Ok(c.map(|r| self.running(r)))
     }
 
     /// "PIN not checked yet …" when a kept check-in at a PIN card waits for its PIN to be checked

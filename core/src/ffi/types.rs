@@ -2,7 +2,7 @@
 
 use spur_protocol::fields::PlaceKind;
 
-use crate::checkin::{CheckIn, HistoryItem, Stay};
+use crate::checkin::{HistoryItem, Stay};
 
 /// How to reach and trust the service. Shells ship it with the app.
 #[derive(Clone, Debug, uniffi::Record)]
@@ -95,8 +95,68 @@ pub enum StayChoice {
         /// Minutes.
         minutes: u32,
     },
-    /// Until check-out, at most 24 hours.
+    /// Until check-out, planned to end after two hours (the proposed default) unless extended;
+    /// a reminder comes before.
     Open,
+    /// Until check-out, planned to end after `minutes` (15 to 1440, steps of 15) as the user
+    /// chose or confirmed; a reminder comes before.
+    OpenFor {
+        /// Minutes.
+        minutes: u32,
+    },
+}
+
+/// What a check-in did.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CheckInResult {
+    /// The check-in's local id (for `end_check_in` and `extend_check_in`).
+    pub id: i64,
+    /// The check-in as the history shows it.
+    pub entry: HistoryEntry,
+    /// True for an open check-in (ends by check-out, with a reminder).
+    pub open: bool,
+    /// Planned end, Unix seconds.
+    pub planned_out: u64,
+    /// True when the same code was scanned again during its stay: no second stay was started.
+    pub merged: bool,
+    /// True when the servers were reached; false when it was kept offline for later.
+    pub online: bool,
+    /// The open check-in this one ended, if any.
+    pub ended: Option<HistoryEntry>,
+    /// What to tell the user, in whole sentences (where, until when, what it ended, online or
+    /// kept offline).
+    pub message: String,
+}
+
+/// What ending a check-in did.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CheckOutResult {
+    /// The ended check-in, with its real end.
+    pub entry: HistoryEntry,
+    /// True when its records reached the server.
+    pub sent: bool,
+    /// What to tell the user, in whole sentences.
+    pub message: String,
+}
+
+/// A check-in that is still going on: show it with its end, check-out / "end early" and, when
+/// due, the reminder.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct RunningCheckIn {
+    /// Local id.
+    pub id: i64,
+    /// The check-in (`time_out` is `None`).
+    pub entry: HistoryEntry,
+    /// True for an open check-in; false for a fixed stay not over yet.
+    pub open: bool,
+    /// Planned end, Unix seconds: it ends there unless extended or ended before.
+    pub planned_out: u64,
+    /// When to show the reminder (open check-ins), Unix seconds.
+    pub reminder_at: Option<u64>,
+    /// True when the reminder is due now.
+    pub reminder_due: bool,
+    /// The reminder's words (empty for a fixed stay).
+    pub reminder: String,
 }
 
 /// A stay choice with its label.
@@ -252,6 +312,7 @@ impl From<StayChoice> for Stay {
             StayChoice::Short => Stay::Short,
             StayChoice::Minutes { minutes } => Stay::Minutes(minutes),
             StayChoice::Open => Stay::Open,
+            StayChoice::OpenFor { minutes } => Stay::OpenFor(minutes),
         }
     }
 }
@@ -262,6 +323,7 @@ impl From<Stay> for StayChoice {
             Stay::Short => StayChoice::Short,
             Stay::Minutes(minutes) => StayChoice::Minutes { minutes },
             Stay::Open => StayChoice::Open,
+            Stay::OpenFor(minutes) => StayChoice::OpenFor { minutes },
         }
     }
 }
@@ -302,11 +364,6 @@ pub(crate) fn entry(item: HistoryItem, personal_words: &str) -> HistoryEntry {
         time_in: u64::from(item.time_in) * 60,
         time_out: item.time_out.map(|m| u64::from(m) * 60),
     }
-}
-
-/// A check-in for the shells.
-pub(crate) fn check_in_entry(c: CheckIn, personal_words: &str) -> HistoryEntry {
-    entry(c.item, personal_words)
 }
 
 /// What a camera frame or picture showed.

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Runs a statement through the connection's statement cache (the outbox and history statements
 /// run on every check-in; preparing them once saves most of their cost).
@@ -55,14 +55,40 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database file and brings its schema up to date.
+    /// Opens (or creates) the database file and brings its schema up to date. A file that is
+    /// there but is not an intact spur database (truncated to nothing, overwritten, damaged) is
+    /// refused with [`crate::error::ErrorKind::StoreDamaged`]: it is never reset silently, since
+    /// that would drop check-ins not sent yet and the registration without a word.
     pub fn open(path: &Path) -> Result<Self> {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() == 0 {
+                return Err(Error::store_damaged());
+            }
+        }
+        let existed = path.exists();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        if existed {
+            // An existing file must be an intact database with spur's tables; `quick_check`
+            // reads every page once (a small file: 28 days of check-ins), at start only.
+            let ok: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(|_| Error::store_damaged())?;
+            let tables: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'account'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|_| Error::store_damaged())?;
+            if ok != "ok" || tables != 1 {
+                return Err(Error::store_damaged());
+            }
+        }
         Self::setup(conn, true)
     }
 

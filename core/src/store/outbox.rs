@@ -1,8 +1,11 @@
 //! Check-ins on their way to the server (`visits`) and the outbox of exact upload bytes
 //! (`uploads`).
 //!
-//! A visit row moves OPEN → ENDED → QUEUED → DONE (or LOST when its TMP keys can no longer be
-//! had). QUEUED means its records were built and stored in `uploads` in the same transaction;
+//! A visit row moves OPEN or RUNNING → ENDED → QUEUED → DONE (or LOST when its TMP keys can no
+//! longer be had). OPEN is an open check-in (until check-out, with a planned end the user chose or
+//! confirmed); RUNNING is a fixed stay that is not over yet. Neither has records built: they are
+//! built when the stay is over or ended early, with the real end, so no upload ever claims
+//! presence after the person left. QUEUED means its records were built and stored in `uploads` in the same transaction;
 //! from then on the very same bytes are resent until the server accepts them, which makes the
 //! upload idempotent (the server stores records by content hash).
 
@@ -26,6 +29,8 @@ pub mod state {
     pub const NOT_ISSUED: u8 = 5;
     /// Dropped: the POST server did not confirm the PIN card's PIN.
     pub const WRONG_PIN: u8 = 6;
+    /// A fixed stay that is not over yet (its planned end is in `planned_out`).
+    pub const RUNNING: u8 = 7;
 
     /// True for the states that end a check-in without an upload (its keys are dropped).
     pub fn dropped(s: u8) -> bool {
@@ -50,8 +55,11 @@ pub struct VisitRow {
     pub state: u8,
     /// Check-in minute.
     pub time_in: u32,
-    /// Check-out minute (exclusive); `None` while open.
+    /// Check-out minute (exclusive); `None` while open or running.
     pub time_out: Option<u32>,
+    /// Planned end of an open or running check-in (exclusive); `None` for rows from before
+    /// schema version 4 (an open one then ends at most 24 hours after it began).
+    pub planned_out: Option<u32>,
     /// Index among this device's check-ins starting in the same minute.
     pub find_index: u8,
     /// The history row showing this check-in, if history is on.
@@ -84,7 +92,7 @@ pub struct UploadRow {
 }
 
 const VISIT_COLS: &str =
-    "id, state, time_in, time_out, find_index, history_id, sealed, attempts, next_try";
+    "id, state, time_in, time_out, find_index, history_id, sealed, attempts, next_try, planned_out";
 
 fn visit(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
     Ok(VisitRow {
@@ -97,15 +105,16 @@ fn visit(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
         sealed: r.get(6)?,
         attempts: r.get(7)?,
         next_try: r.get(8)?,
+        planned_out: r.get(9)?,
     })
 }
 
 /// Inserts a check-in; returns its id.
 pub fn insert_visit(c: &Connection, v: &VisitRow) -> Result<i64> {
     super::exec(c,
-        "INSERT INTO visits (state, time_in, time_out, find_index, history_id, sealed, attempts, next_try)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
-        params![v.state, v.time_in, v.time_out, v.find_index, v.history_id, v.sealed],
+        "INSERT INTO visits (state, time_in, time_out, find_index, history_id, sealed, attempts, next_try, planned_out)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
+        params![v.state, v.time_in, v.time_out, v.find_index, v.history_id, v.sealed, v.planned_out],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -119,6 +128,39 @@ pub fn open_visit(c: &Connection) -> Result<Option<VisitRow>> {
         visit,
     )
     .optional()?)
+}
+
+/// Check-ins still going on (open or running), oldest first.
+pub fn running_visits(c: &Connection) -> Result<Vec<VisitRow>> {
+    visits_in(c, &[state::OPEN, state::RUNNING])
+}
+
+/// One check-in by id.
+pub fn visit_by_id(c: &Connection, id: i64) -> Result<Option<VisitRow>> {
+    Ok(super::one(
+        c,
+        &format!("SELECT {VISIT_COLS} FROM visits WHERE id = ?1"),
+        [id],
+        visit,
+    )
+    .optional()?)
+}
+
+/// Sets the planned end (and state, OPEN or RUNNING) of a check-in still going on, with its
+/// sealed part (merged keys).
+pub fn replan_visit(
+    c: &Connection,
+    id: i64,
+    new_state: u8,
+    planned_out: u32,
+    sealed: &[u8],
+) -> Result<()> {
+    super::exec(
+        c,
+        "UPDATE visits SET state = ?1, planned_out = ?2, sealed = ?3 WHERE id = ?4",
+        params![new_state, planned_out, sealed, id],
+    )?;
+    Ok(())
 }
 
 /// Check-ins in `states`, oldest first.
@@ -267,8 +309,8 @@ pub fn counts(c: &Connection) -> Result<(u32, u32, u32, u32)> {
     let q = |sql: &str, p: u8| -> rusqlite::Result<u32> { super::one(c, sql, [p], |r| r.get(0)) };
     let waiting: u32 = super::one(
         c,
-        "SELECT COUNT(*) FROM visits WHERE state IN (?1, ?2)",
-        params![state::OPEN, state::ENDED],
+        "SELECT COUNT(*) FROM visits WHERE state IN (?1, ?2, ?3)",
+        params![state::OPEN, state::ENDED, state::RUNNING],
         |r| r.get(0),
     )?;
     Ok((

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::texts::Msg;
 
 /// The schema this build writes.
-pub const CURRENT: u32 = 3;
+pub const CURRENT: u32 = 4;
 
 /// Version 1, frozen: account, check-ins, outbox, history, counters, settings.
 pub const V1: &str = "
@@ -84,7 +84,15 @@ const V3: &str = "
 CREATE INDEX visits_time_in ON visits (time_in);
 ";
 
-const STEPS: [&str; 3] = [V1, V2, V3];
+/// Version 4: the planned end of a check-in that is still running (an open check-in's end the
+/// user chose or confirmed; a fixed stay's end), so that its records are built only when it is
+/// over or ended early, never with an end the person did not stay until. Rows from before keep
+/// `NULL` (an open check-in then ends at most 24 hours after it began, as before).
+const V4: &str = "
+ALTER TABLE visits ADD COLUMN planned_out INTEGER;
+";
+
+const STEPS: [&str; 4] = [V1, V2, V3, V4];
 
 /// Brings the database to [`CURRENT`], one transaction per step.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

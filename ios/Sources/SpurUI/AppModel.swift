@@ -22,6 +22,8 @@ final class AppModel: ObservableObject {
     init(core: Spur, language: String) {
         self.core = core
         core.setLocale(locale: language)
+        // Times in the core's sentences ("ends at 14:00") are in this device's time.
+        core.setUtcOffsetMinutes(offset: Int32(TimeZone.current.secondsFromGMT() / 60))
         self.labels = core.captions()
         start()
     }

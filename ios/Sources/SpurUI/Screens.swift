@@ -40,14 +40,28 @@ struct HomeView: View {
         let w = model.labels
         List {
             StatusLine(text: status)
-            if let open = try? model.core.openCheckIn() {
-                Section(w.openCheckIn) {
-                    Text(open.name).font(.title3)
-                    Text("\(w.checkedInSince) \(time(open.timeIn)), " + (open.timeOut.map { "\(w.until) \(time($0))" } ?? w.untilCheckOut))
-                    Button(w.checkOut) { Task { _ = await attempt($status) { try await model.core.checkOut() }; refresh += 1 } }
-                }
-            } else {
+            // Every check-in still going on: its planned end, check-out (open) or "end now" (a
+            // fixed stay left early), and when due the reminder with "stay longer".
+            let running = (try? model.core.runningCheckIns()) ?? []
+            if running.isEmpty {
                 Text(w.noOpenCheckIn)
+            }
+            ForEach(running, id: \.id) { r in
+                Section(w.openCheckIn) {
+                    Text(r.entry.name).font(.title3)
+                    Text("\(w.checkedInSince) \(time(r.entry.timeIn)), \(w.endsAt) \(time(r.plannedOut))")
+                    if r.reminderDue {
+                        Text(w.reminderHeading).font(.headline)
+                        Text(r.reminder)
+                        Button(w.stayLonger) { Task { _ = await attempt($status) { try await model.core.extendCheckIn(id: r.id, minutes: 60) }; refresh += 1 } }
+                    }
+                    Button(r.open ? w.checkOut : w.endEarly) {
+                        Task {
+                            if let done = await attempt($status, { try await model.core.endCheckIn(id: r.id) }), let done { status = done.message }
+                            refresh += 1
+                        }
+                    }
+                }
             }
             if let c = try? model.core.counters() {
                 Text("\(w.scans): \(c.scans)")
@@ -93,7 +107,8 @@ struct StayView: View {
                 guard let chosen else { status = w.stayTitle; return }
                 Task {
                     let done = await attempt($status) { try await model.core.checkIn(text: code, stay: options[chosen].stay, pin: pin.isEmpty ? nil : pin) }
-                    if done != nil { model.start() }
+                    // The core's sentences: where and until when, what it ended, online or kept.
+                    if let done { model.status = done.message; model.start() }
                 }
             }
         }.navigationTitle(w.stayTitle)

@@ -3,6 +3,7 @@
 
 pub mod ingest;
 pub mod pin;
+pub mod registration_check;
 pub mod retention;
 
 use std::sync::Arc;
@@ -74,6 +75,10 @@ pub fn router(state: PostState) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/registrations", post(put_registration))
         .route("/v1/registrations/delete", post(delete_registration))
+        .route(
+            registration_check::ROUTE,
+            post(registration_check::check_registration),
+        )
         .route("/v1/codes", post(pin::put_code))
         .route("/v1/pin-check", post(pin::check))
         .route("/v1/codes/{qr_id}", get(get_code))

@@ -1,5 +1,6 @@
-// Home: the open check-in with its end time and check-out, the counters, the last scan, the
-// core's sync status, and the way to every other screen.
+// Home: the check-ins still going on, each with its planned end, check-out (open) or "end now"
+// (a fixed stay left early), and when due the reminder with "stay longer"; the counters, the last
+// scan, the core's sync status, and the way to every other screen.
 package org.spur.android
 
 import android.widget.LinearLayout
@@ -12,17 +13,34 @@ class HomeScreen(app: MainActivity) : Screen(app) {
 
     override fun fill(column: LinearLayout) {
         val lang = words.languageTag
-        val open = attempt { core.openCheckIn() }
-        if (open != null) {
-            column.addView(Ui.heading(app, words.openCheckIn, 20f))
-            column.addView(Ui.text(app, open.name, "home.open.name"))
-            val end = open.timeOut?.let { "${words.until} ${Times.time(it, lang)}" } ?: words.untilCheckOut
-            column.addView(Ui.text(app, "${words.checkedInSince} ${Times.time(open.timeIn, lang)}, $end", "home.open.times"))
-            column.addView(Ui.button(app, words.checkOut, "home.checkout") {
-                launch({ core.checkOut() }) { app.render(); app.current?.say(words.checkedOut) }
-            })
-        } else {
+        val running = attempt { core.runningCheckIns() } ?: emptyList()
+        if (running.isEmpty()) {
             column.addView(Ui.text(app, words.noOpenCheckIn, "home.open.none"))
+        } else {
+            column.addView(Ui.heading(app, words.openCheckIn, 20f))
+        }
+        var fixed = 0
+        for (r in running) {
+            // The open check-in keeps the tags "home.open.*"; fixed stays are "home.stay.N.*".
+            val key = if (r.open) "home.open" else "home.stay.${fixed++}"
+            column.addView(Ui.text(app, r.entry.name, "$key.name"))
+            val times = "${words.checkedInSince} ${Times.time(r.entry.timeIn, lang)}, ${words.endsAt} ${Times.time(r.plannedOut, lang)}"
+            column.addView(Ui.text(app, times, "$key.times"))
+            if (r.reminderDue) {
+                column.addView(Ui.heading(app, words.reminderHeading, 18f))
+                column.addView(Ui.text(app, r.reminder, "$key.reminder"))
+                column.addView(Ui.button(app, words.stayLonger, "$key.extend") {
+                    launch({ core.extendCheckIn(r.id, 60u) }) { app.render() }
+                })
+            }
+            val end = if (r.open) words.checkOut else words.endEarly
+            val tag = if (r.open) "home.checkout" else "$key.end"
+            column.addView(Ui.button(app, end, tag) {
+                launch({ core.endCheckIn(r.id) }) { result ->
+                    app.render()
+                    result?.let { app.current?.say(it.message) }
+                }
+            })
         }
         attempt { core.counters() }?.let { c ->
             column.addView(Ui.text(app, "${words.scans}: ${c.scans}", "home.counters.scans"))

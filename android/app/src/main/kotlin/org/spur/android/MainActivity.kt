@@ -32,6 +32,8 @@ class MainActivity : Activity() {
         super.onCreate(savedInstanceState)
         core = SpurCore.get(this)
         core.setLocale(Language.current(this))
+        // Times in the core's sentences ("ends at 14:00") are in this device's time.
+        core.setUtcOffsetMinutes(java.util.TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 60_000)
         labels = core.captions()
         waitingLink = linkOf(intent)
         start()

@@ -1,5 +1,6 @@
 // After a scan: shows what was scanned (the place's name, or a person's code), offers the core's
-// stay choices and the owner's PIN when the code needs one, and checks in.
+// stay choices (an open check-in ends after the proposed two hours unless extended) and the
+// owner's PIN when the code needs one, and checks in; home then says what the check-in did.
 package org.spur.android
 
 import android.widget.LinearLayout
@@ -23,8 +24,10 @@ class StayScreen(app: MainActivity, private val codeText: String, private val co
             Ui.field(column, words.ownersPin, "stay.pin", Ui.PIN) else null
         column.addView(Ui.button(app, words.checkIn, "stay.checkin") {
             val chosen = stays.chosen ?: return@button say(words.stayTitle)
-            launch({ core.checkIn(codeText, options[chosen].stay, pin?.text?.toString()?.ifBlank { null }) }) {
+            launch({ core.checkIn(codeText, options[chosen].stay, pin?.text?.toString()?.ifBlank { null }) }) { result ->
+                // The core's sentences: where and until when, what it ended, online or kept.
                 app.replaceAll(HomeScreen(app))
+                app.current?.say(result.message)
             }
         })
     }

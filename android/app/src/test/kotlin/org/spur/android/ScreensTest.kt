@@ -96,19 +96,84 @@ class ScreensTest {
         d.tap("stay.checkin")
         assertEquals("home", d.screen)
         assertEquals("Café Sonnenschein", d.text("home.open.name"))
-        assertTrue(d.text("home.open.times"), d.text("home.open.times").contains("until you check out"))
+        // The open check-in shows the end the core planned (two hours), not "until check-out".
+        assertTrue(d.text("home.open.times"), d.text("home.open.times").contains("ends at"))
+        assertTrue(d.text("status"), d.text("status").startsWith("You are checked in at Café Sonnenschein from "))
+        assertTrue(d.text("status"), d.text("status").contains("unless you extend it"))
         assertEquals("Scans: 1", d.text("home.counters.scans"))
         d.screenshot("home-checked-in")
 
         d.tap("home.checkout")
         assertTrue(d.has("home.open.none"))
         assertEquals(null, d.core.openCheckIn())
+        assertTrue(d.text("status"), d.text("status").startsWith("You checked out of Café Sonnenschein at "))
 
         d.tap("home.history")
         assertEquals("history", d.screen)
         assertTrue(d.text("history.entry.0"), d.text("history.entry.0").startsWith("Café Sonnenschein\n"))
         assertFalse(d.text("history.entry.0").endsWith("open"))
         d.screenshot("history")
+    }
+
+    @Test
+    fun reminderStayLongerAndEndingAFixedStayEarly() {
+        val d = driver()
+        d.register("+4915166666666")
+        val place = kotlinx.coroutines.runBlocking {
+            d.core.createPlaceCode(
+                org.spur.core.PlaceForm("+49 89 1234567", "DE", "80331", "Kiosk am Markt", org.spur.core.PlaceType.RETAIL, ""),
+            )
+        }
+        // An open check-in planned for 15 minutes: its reminder (15 minutes before the end) is due
+        // at once, so the home screen shows it without waiting.
+        val open = kotlinx.coroutines.runBlocking { d.core.checkIn(place.url, org.spur.core.StayChoice.OpenFor(15u), null) }
+        assertTrue(open.open)
+        d.activity.render()
+        d.settle()
+        assertEquals("home", d.screen)
+        assertEquals("Kiosk am Markt", d.text("home.open.name"))
+        assertTrue(d.text("home.open.reminder"), d.text("home.open.reminder").startsWith("Are you still at Kiosk am Markt? Your check-in ends at "))
+        d.screenshot("home-reminder")
+        d.tap("home.open.extend")
+        assertFalse("the reminder is answered", d.has("home.open.reminder"))
+        val extended = d.core.openCheckIn()!!
+        assertEquals(open.plannedOut + 3600u, extended.plannedOut)
+
+        // A fixed stay: shown with its end and "End now"; the open check-in was ended by it.
+        d.openLink(place.url)
+        assertEquals("stay", d.screen)
+        val stays = d.core.stayOptions()
+        val hour = stays.indexOfFirst { it.stay == org.spur.core.StayChoice.Minutes(60u) }
+        d.tap("stay.option.$hour")
+        d.tap("stay.checkin")
+        assertEquals("home", d.screen)
+        // Same code during its stay: merged into that stay, said so, no second row.
+        assertTrue(d.text("status"), d.text("status").startsWith("You were already checked in at Kiosk am Markt since "))
+        assertEquals(1, d.core.runningCheckIns().size)
+        assertEquals(1, d.core.history().size)
+        assertTrue(d.has("home.open.name"))
+
+        // Another place, a fixed hour: the open check-in ends, and the status says so.
+        val other = kotlinx.coroutines.runBlocking {
+            d.core.createPlaceCode(
+                org.spur.core.PlaceForm("+49 89 1234567", "DE", "80331", "Bäckerei Huber", org.spur.core.PlaceType.RETAIL, ""),
+            )
+        }
+        d.openLink(other.url)
+        d.tap("stay.option.$hour")
+        d.tap("stay.checkin")
+        assertEquals("home", d.screen)
+        assertTrue(d.text("status"), d.text("status").contains("This ended your check-in at Kiosk am Markt at "))
+        assertFalse(d.has("home.open.name"))
+        assertEquals("Bäckerei Huber", d.text("home.stay.0.name"))
+        assertEquals("End now", d.text("home.stay.0.end"))
+        d.screenshot("home-fixed-stay")
+        d.tap("home.stay.0.end")
+        assertTrue(d.has("home.open.none"))
+        assertTrue(d.text("status"), d.text("status").startsWith("You checked out of Bäckerei Huber at "))
+        assertTrue(d.text("status"), d.text("status").endsWith("It was sent."))
+        val h = d.core.history().first()
+        assertTrue("ended early, not after the planned hour", h.timeOut!! < h.timeIn + 3600u)
     }
 
     @Test

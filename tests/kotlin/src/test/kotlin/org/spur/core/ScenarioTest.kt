@@ -97,10 +97,19 @@ class ScenarioTest {
         assertEquals(ScannedCode.Place("Café Zur Post", "DE", "80331"), scanned)
         assertEquals(10, spur.stayOptions().size)
         val visit = spur.checkIn(code.url, StayChoice.Minutes(60u), null)
-        assertEquals("Café Zur Post", visit.name)
-        assertEquals(visit.timeIn + 3600u, visit.timeOut)
+        assertEquals("Café Zur Post", visit.entry.name)
+        assertEquals(visit.entry.timeIn + 3600u, visit.entry.timeOut)
+        assertEquals(visit.entry.timeIn + 3600u, visit.plannedOut)
+        assertTrue(visit.online && !visit.merged)
+        assertTrue(visit.message.startsWith("You are checked in at Café Zur Post from "), visit.message)
 
-        // Upload and local data.
+        // Nothing is sent while the stay goes on; ending it early sends it with its real end.
+        val running = spur.sync()
+        assertEquals(1u, running.waiting, running.message)
+        assertEquals(1, spur.runningCheckIns().size)
+        val ended = spur.endCheckIn(visit.id)!!
+        assertTrue(ended.sent, ended.message)
+        assertTrue(ended.entry.timeOut!! < visit.entry.timeIn + 3600u)
         val status = spur.sync()
         assertEquals(0u, status.pending, status.message)
         assertEquals(0u, status.waiting)
@@ -109,7 +118,7 @@ class ScenarioTest {
         assertEquals("Café Zur Post", history[0].name)
         val counters = spur.counters()
         assertEquals(1uL, counters.scans)
-        assertEquals(1.0, counters.contactHours, 1e-9)
+        assertTrue(counters.contactHours < 3.0 / 60, "${counters.contactHours}")
 
         // Consent: a forged code is refused; the real one shows the authority, then releases.
         expect<SpurException.ConsentRefused> { spur.consentInfo(prop("spur.forgedConsentUrl")) }
