@@ -2,6 +2,7 @@
 //! what the vault sends, and the contact list its staff phone through. It shares the vault's
 //! file formats (`spur_vault::exchange`) and error type.
 
+pub mod audit;
 pub mod card;
 pub mod case;
 pub mod code;
@@ -15,6 +16,7 @@ pub mod pdf;
 pub mod playthrough;
 pub mod qr_image;
 pub mod relay;
+pub mod retention;
 pub mod stays;
 
 pub use desk::Desk;
