@@ -92,7 +92,13 @@ pub fn build(cf: &ContactFile, case: Option<&CaseFile>, authority_name: &str) ->
         .filter(|id| !id.0.is_empty());
     let mut by_person: BTreeMap<&Hex, Vec<&crate::case::ContactStay>> = BTreeMap::new();
     for s in &cf.stays {
-        if infected.as_ref() != Some(&s.registration_id) {
+        // A registration skipped for invalid or unopenable contact data, or refused as outside the
+        // case, is no person to phone: it was reported and audited when it was skipped.
+        let skipped = cf
+            .gone
+            .get(&data_encoding::HEXLOWER.encode(&s.registration_id.0))
+            .is_some_and(|why| !matches!(why.as_str(), "deleted" | "other-authority"));
+        if infected.as_ref() != Some(&s.registration_id) && !skipped {
             by_person.entry(&s.registration_id).or_default().push(s);
         }
     }

@@ -547,7 +547,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &desk,
                 "history-request",
                 serde_json::json!({
-                    "request": data_encoding::HEXLOWER.encode(&spur_vault::card::request_tag(&req)),
+                    "request": hex::encode(spur_vault::card::request_tag(&req)),
                     "first_slot": first_slot,
                     "last_slot": last.0,
                 }),

@@ -44,6 +44,9 @@ pub struct Vault {
     audit: AuditLog,
     /// Threads used to open OP layers on import.
     pub threads: usize,
+    /// The day retention counts from at import (`None`: the system clock; simulations that
+    /// replay fixed days set it).
+    pub today: Option<Day>,
 }
 
 /// A file the vault wrote for an authority.
@@ -121,6 +124,7 @@ impl Vault {
             store,
             audit: AuditLog::new(&dir.join("audit.log")),
             threads: crate::import::default_threads(),
+            today: None,
         })
     }
 
@@ -217,7 +221,9 @@ impl Vault {
                 return Err(e);
             }
         };
-        let today = spur_protocol::time::Clock::day(&spur_protocol::time::SystemClock);
+        let today = self
+            .today
+            .unwrap_or_else(|| spur_protocol::time::Clock::day(&spur_protocol::time::SystemClock));
         let keep_from = Day(today.0.saturating_sub(RETENTION_DAYS));
         let counts = match crate::import::import_file(
             self.store.as_mut(),

@@ -6,6 +6,7 @@
 
 mod citizen;
 pub mod dump;
+pub mod hostile;
 pub mod http;
 mod process;
 pub mod town;
