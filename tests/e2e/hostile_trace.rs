@@ -72,7 +72,10 @@ fn mode(p: &Path) -> u32 {
 fn p5_hand_made_slot_entries_are_skipped_reported_and_audited_and_the_trace_completes() {
     let t = small(|w, cafe| {
         let h = Hostile::new(w);
-        let (from, to) = (now(), now().plus(60));
+        // Inside Anna's stay and inside one slot: one slot entry each.
+        let from = now();
+        let slot_end = spur_protocol::time::Slot(from.slot().0 + 1).start();
+        let to = spur_protocol::time::Minute(from.plus(10).0.min(slot_end.0));
         // (a) a slot entry in Anna's slot whose clear routing field names authority 999.
         h.slot_entries(cafe, from, to, 999, &h.auth_key(1), random_id());
         // (b) a random contact reference: sealed to a key nobody holds, routed to Munich.
@@ -91,10 +94,10 @@ fn p5_hand_made_slot_entries_are_skipped_reported_and_audited_and_the_trace_comp
         "{log}"
     );
     assert!(
-        log.contains("do not open with the key they are meant for"),
+        log.contains("records skipped: 1 do not open with the key they are meant for"),
         "{log}"
     );
-    assert!(log.contains("carry invalid fields"), "{log}");
+    assert!(log.contains("records skipped: 1 carry invalid fields"), "{log}");
     // Audited: the vault's trace line, Munich's open-contacts and open-resolved lines.
     let trace = audit_lines(&t.w.vault.join("audit.log"), "trace");
     assert_eq!(trace[0]["detail"]["skipped"]["unknown-authority"], 1);

@@ -200,7 +200,7 @@ impl Hostile {
 /// (skips are reported there) and a resolve loop fails the test instead of running forever.
 /// Returns each desk's contact list as CSV text and everything the steps printed.
 pub fn trace_logged(w: &World, case: &str) -> ([Option<String>; 2], String) {
-    use super::{files_with, only};
+    use super::{files_with, only, Args};
     let mut log = String::new();
     let step = w.dir().join(format!("trace-{case}"));
     w.pull_and_import(&format!("export-{case}"));
