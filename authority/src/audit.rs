@@ -70,7 +70,12 @@ mod tests {
     fn a_desk_log_verifies_and_detects_a_changed_line() {
         let dir = tempfile::tempdir().unwrap();
         for i in 0..4 {
-            record_in(dir.path(), "open-contacts", json!({ "case": "M-1", "n": i })).unwrap();
+            record_in(
+                dir.path(),
+                "open-contacts",
+                json!({ "case": "M-1", "n": i }),
+            )
+            .unwrap();
         }
         assert_eq!(verify(dir.path()).unwrap().lines, 4);
         let p = dir.path().join(LOG_FILE);

@@ -142,7 +142,11 @@ pub fn open_consent(
     file: &[u8],
     histories: &[TmpHistory],
 ) -> Result<ConsentOpened> {
-    audit::refused(desk, "open-consent", open_consent_inner(desk, rng, file, histories))
+    audit::refused(
+        desk,
+        "open-consent",
+        open_consent_inner(desk, rng, file, histories),
+    )
 }
 
 fn open_consent_inner(

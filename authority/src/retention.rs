@@ -44,9 +44,7 @@ pub fn sweep_dir(dir: &Path, exts: &[&str], now: SystemTime) -> Result<Swept> {
             continue;
         }
         let written = meta.modified().map_err(|e| VaultError::io(&path, e))?;
-        let old = now
-            .duration_since(written)
-            .is_ok_and(|age| age > limit);
+        let old = now.duration_since(written).is_ok_and(|age| age > limit);
         if old {
             std::fs::remove_file(&path).map_err(|e| VaultError::io(&path, e))?;
             out.deleted = out.deleted.saturating_add(1);

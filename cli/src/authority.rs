@@ -479,8 +479,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Sweep => {
             let desk = Desk::open(&args.dir)?;
-            let now = std::time::UNIX_EPOCH
-                + std::time::Duration::from_secs(u64::from(now().0) * 60);
+            let now =
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(now().0) * 60);
             let s = spur_authority::retention::sweep(&desk, now)?;
             println!(
                 "deleted {} case file(s) untouched for more than 28 days; {} kept",
@@ -534,14 +534,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .map(Slot)
                 .context("the days are out of range")?
                 .min(t.slot());
-            let req = spur_authority::history::request(
-                &desk,
-                &mut OsRng,
-                id,
-                Slot(first_slot),
-                last,
-                t,
-            );
+            let req =
+                spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t);
             std::fs::write(&out, &req).with_context(|| format!("writing {}", out.display()))?;
             spur_authority::audit::record(
                 &desk,

@@ -56,9 +56,8 @@ pub const IMPORTED_MARK: &str = ".imported";
 /// them) or that were written more than 28 days before `now`, with their marks; returns how many
 /// export files went.
 pub fn sweep(dir: &Path, now: std::time::SystemTime) -> anyhow::Result<usize> {
-    let limit = std::time::Duration::from_secs(
-        u64::from(spur_protocol::time::RETENTION_DAYS) * 86_400,
-    );
+    let limit =
+        std::time::Duration::from_secs(u64::from(spur_protocol::time::RETENTION_DAYS) * 86_400);
     let mut gone = 0;
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -81,8 +80,7 @@ pub fn sweep(dir: &Path, now: std::time::SystemTime) -> anyhow::Result<usize> {
             .and_then(|t| now.duration_since(t).ok())
             .is_some_and(|age| age > limit);
         if old || mark.exists() {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("deleting {}", path.display()))?;
+            std::fs::remove_file(&path).with_context(|| format!("deleting {}", path.display()))?;
             let _ = std::fs::remove_file(&mark);
             gone += 1;
         }

@@ -2,6 +2,7 @@
 //! built by hand from `docs/protocol.md` with only public inputs, uploaded to the real POST server;
 //! every step a real `spur` process. Each test asserts the contact lists are exactly right, that
 //! nothing was resolved that should not be, and that the skip or refusal is audited.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -87,7 +88,11 @@ fn p5_hand_made_slot_entries_are_skipped_reported_and_audited_and_the_trace_comp
     let ([munich, berlin], log) = trace_logged(&t.w, CASE);
     // The right people, exactly: Ben for Munich, Dora for Berlin; nobody hand-made, not Anna.
     assert_eq!(phones(&munich.unwrap()), vec![t.ben.phone.clone()], "{log}");
-    assert_eq!(phones(&berlin.unwrap()), vec![t.dora.phone.clone()], "{log}");
+    assert_eq!(
+        phones(&berlin.unwrap()),
+        vec![t.dora.phone.clone()],
+        "{log}"
+    );
     // Reported where each was skipped.
     assert!(
         log.contains("records skipped: 1 name an authority not in the directory"),
@@ -97,7 +102,10 @@ fn p5_hand_made_slot_entries_are_skipped_reported_and_audited_and_the_trace_comp
         log.contains("records skipped: 1 do not open with the key they are meant for"),
         "{log}"
     );
-    assert!(log.contains("records skipped: 1 carry invalid fields"), "{log}");
+    assert!(
+        log.contains("records skipped: 1 carry invalid fields"),
+        "{log}"
+    );
     // Audited: the vault's trace line, Munich's open-contacts and open-resolved lines.
     let trace = audit_lines(&t.w.vault.join("audit.log"), "trace");
     assert_eq!(trace[0]["detail"]["skipped"]["unknown-authority"], 1);
@@ -143,34 +151,42 @@ fn p6_resolve_outside_any_case_is_refused_and_audited() {
     let req = t.w.dir().join("forged.spkg");
     std::fs::write(&req, forged("1:M-99", vec![])).unwrap();
     let out_dir = t.w.dir().join("forged-out");
-    let e = t
-        .w
-        .vault()
-        .arg("resolve")
-        .arg(&req)
-        .arg("--out")
-        .arg(&out_dir)
-        .fails();
+    let e =
+        t.w.vault()
+            .arg("resolve")
+            .arg(&req)
+            .arg("--out")
+            .arg(&out_dir)
+            .fails();
     assert!(e.contains("outside any case"), "{e}");
-    assert!(files_with(&out_dir, "spkg").is_empty(), "nothing was answered");
+    assert!(
+        files_with(&out_dir, "spkg").is_empty(),
+        "nothing was answered"
+    );
     let refused = audit_lines(&t.w.vault.join("audit.log"), "resolve-refused");
     assert_eq!(refused.len(), 1, "{refused:?}");
 
     // The real case runs; the lists are exact.
     let ([munich, berlin], log) = trace_logged(&t.w, CASE);
     assert_eq!(phones(&munich.unwrap()), vec![t.ben.phone.clone()], "{log}");
-    assert_eq!(phones(&berlin.unwrap()), vec![t.dora.phone.clone()], "{log}");
+    assert_eq!(
+        phones(&berlin.unwrap()),
+        vec![t.dora.phone.clone()],
+        "{log}"
+    );
     // Within the real case, a card the case never scanned and a second place are refused.
     std::fs::write(&req, forged("1:M-1", vec![])).unwrap();
-    let out = t
-        .w
-        .vault()
-        .arg("resolve")
-        .arg(&req)
-        .arg("--out")
-        .arg(&out_dir)
-        .ok();
-    assert!(out.contains("name something the case did not reach"), "{out}");
+    let out =
+        t.w.vault()
+            .arg("resolve")
+            .arg(&req)
+            .arg("--out")
+            .arg(&out_dir)
+            .ok();
+    assert!(
+        out.contains("name something the case did not reach"),
+        "{out}"
+    );
     let last = audit_lines(&t.w.vault.join("audit.log"), "resolve")
         .pop()
         .unwrap();
@@ -189,15 +205,17 @@ fn p6_resolve_outside_any_case_is_refused_and_audited() {
     )
     .unwrap();
     std::fs::write(&req, b).unwrap();
-    let out = t
-        .w
-        .vault()
-        .arg("resolve")
-        .arg(&req)
-        .arg("--out")
-        .arg(&out_dir)
-        .ok();
-    assert!(out.contains("name something the case did not reach"), "{out}");
+    let out =
+        t.w.vault()
+            .arg("resolve")
+            .arg(&req)
+            .arg("--out")
+            .arg(&out_dir)
+            .ok();
+    assert!(
+        out.contains("name something the case did not reach"),
+        "{out}"
+    );
     t.w.vault().args(["audit", "verify"]).ok();
 }
 
@@ -215,7 +233,11 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
     assert!(p[0].contains("deleted"), "{munich}");
     assert!(!munich.contains(&t.ben.phone));
     assert!(!munich.contains("not resolved yet"), "{munich}");
-    assert_eq!(phones(&berlin.unwrap()), vec![t.dora.phone.clone()], "{log}");
+    assert_eq!(
+        phones(&berlin.unwrap()),
+        vec![t.dora.phone.clone()],
+        "{log}"
+    );
 
     // A card-only person: Dora scans Anna's printed card; two requests in the same minute differ
     // and each is good for one trace.
@@ -252,9 +274,21 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
             .arg(&out)
             .ok();
         let scan = out.join("scan-keys-M-7.spkg");
-        let r = t.w.vault().arg("trace").arg(&scan).arg("--out").arg(&out).ok();
+        let r =
+            t.w.vault()
+                .arg("trace")
+                .arg(&scan)
+                .arg("--out")
+                .arg(&out)
+                .ok();
         // The same file again: the request is spent.
-        let again = t.w.vault().arg("trace").arg(&scan).arg("--out").arg(&out).fails();
+        let again =
+            t.w.vault()
+                .arg("trace")
+                .arg(&scan)
+                .arg("--out")
+                .arg(&out)
+                .fails();
         assert!(again.contains("used for a trace before"), "{again}");
         r
     };
@@ -277,7 +311,12 @@ fn p8_desk_audit_log_records_every_step_verifies_after_kill_and_sweeps_forget() 
     assert_eq!(phones(&munich.unwrap()), vec![t.ben.phone.clone()]);
     assert_eq!(phones(&berlin.unwrap()), vec![t.dora.phone.clone()]);
     let log = t.w.desks[0].join("audit.log");
-    for event in ["open-consent", "open-contacts", "open-resolved", "contact-list"] {
+    for event in [
+        "open-consent",
+        "open-contacts",
+        "open-resolved",
+        "contact-list",
+    ] {
         assert!(!audit_lines(&log, event).is_empty(), "no {event} line");
     }
     // A refused step is recorded too.
@@ -303,7 +342,9 @@ fn p8_desk_audit_log_records_every_step_verifies_after_kill_and_sweeps_forget() 
         let out = t.w.desk(0).args(["audit", "verify"]).ok();
         assert!(out.contains("audit log verifies"), "{out}");
     }
-    t.w.desk(0).args(["contacts", "--case", CASE, "--csv", "-"]).ok();
+    t.w.desk(0)
+        .args(["contacts", "--case", CASE, "--csv", "-"])
+        .ok();
     let out = t.w.desk(0).args(["audit", "verify"]).ok();
     assert!(!out.contains("torn"), "{out}");
 
@@ -326,22 +367,23 @@ fn p8_desk_audit_log_records_every_step_verifies_after_kill_and_sweeps_forget() 
         .ok();
     let second = t.w.pull(&dir);
     for f in &first {
-        assert!(!second.contains(f), "{} was imported and must be gone", f.display());
+        assert!(
+            !second.contains(f),
+            "{} was imported and must be gone",
+            f.display()
+        );
     }
     // ... and a file older than retention; the vault refuses it after its sweep.
     let later = t.w.dir().join("later");
     let old: Vec<PathBuf> = t.w.pull(&later);
     t.w.vault().shifted(29).arg("sweep").ok();
-    let e = t
-        .w
-        .vault()
-        .shifted(29)
-        .arg("import")
-        .args(&old)
-        .fails();
+    let e = t.w.vault().shifted(29).arg("import").args(&old).fails();
     assert!(e.contains("older than retention"), "{e}");
     let c = t.w.vault().arg("status").ok();
-    assert!(c.contains("\"slot_entries\": 0"), "nothing stored again: {c}");
+    assert!(
+        c.contains("\"slot_entries\": 0"),
+        "nothing stored again: {c}"
+    );
     Spur::new(["server", "pull", "--server"])
         .arg(format!("127.0.0.1:{}", t.w.post_port))
         .arg("--token-file")
@@ -362,7 +404,10 @@ fn p9_files_are_owner_only_and_an_altered_export_is_refused() {
     let files = t.w.pull(&t.w.dir().join("tamper"));
     let good = std::fs::read(&files[0]).unwrap();
     let parsed = spur_protocol::export::parse(&good).unwrap();
-    assert!(parsed.signature.is_some(), "the POST server signs its exports");
+    assert!(
+        parsed.signature.is_some(),
+        "the POST server signs its exports"
+    );
     let mut removed = parsed.rows.clone();
     removed.pop();
     let mut added = parsed.rows.clone();
@@ -383,7 +428,10 @@ fn p9_files_are_owner_only_and_an_altered_export_is_refused() {
         } else {
             spur_protocol::export::encode(rows, false, &parsed.cursor)
         };
-        assert!(spur_protocol::export::parse(&bytes).is_ok(), "{name}: well formed");
+        assert!(
+            spur_protocol::export::parse(&bytes).is_ok(),
+            "{name}: well formed"
+        );
         let p = t.w.dir().join(format!("{name}.spurx"));
         std::fs::write(&p, bytes).unwrap();
         let e = t.w.vault().arg("import").arg(&p).fails();
@@ -431,7 +479,12 @@ fn p9_files_are_owner_only_and_an_altered_export_is_refused() {
     let lists: Vec<PathBuf> = files_with(&demo, "csv")
         .into_iter()
         .chain(files_with(&demo, "json"))
-        .filter(|p| p.file_name().unwrap().to_string_lossy().contains("authority"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains("authority")
+        })
         .collect();
     assert!(!lists.is_empty());
     for f in lists {

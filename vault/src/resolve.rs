@@ -56,7 +56,8 @@ pub fn resolve(
     for id in &req.registrations {
         let Some(rid) = id.array::<16>() else {
             skips.add(SkipReason::BadField);
-            ans.missing.push("a registration id that is not 16 bytes".into());
+            ans.missing
+                .push("a registration id that is not 16 bytes".into());
             continue;
         };
         let d = digest("registration", &rid);
@@ -92,7 +93,8 @@ pub fn resolve(
         for id in list {
             let Some(qr) = id.array::<16>() else {
                 skips.add(SkipReason::BadField);
-                ans.missing.push(format!("a {what} QR id that is not 16 bytes"));
+                ans.missing
+                    .push(format!("a {what} QR id that is not 16 bytes"));
                 continue;
             };
             let d = digest(what, &qr);
@@ -109,8 +111,8 @@ pub fn resolve(
             let mut key = vec![u8::from(personal)];
             key.extend_from_slice(&d.0);
             let key = Hex(key);
-            let within = authority == consenting
-                && (reach.codes_given.contains(&key) || used < stays);
+            let within =
+                authority == consenting && (reach.codes_given.contains(&key) || used < stays);
             if !within {
                 skips.add(SkipReason::OutsideCase);
                 ans.missing.push(format!(

@@ -151,7 +151,10 @@ mod tests {
         assert_eq!(s.total(), 3);
         let t = s.summary().unwrap();
         assert!(t.starts_with("3 records skipped: "), "{t}");
-        assert!(t.contains("2 name an authority not in the directory"), "{t}");
+        assert!(
+            t.contains("2 name an authority not in the directory"),
+            "{t}"
+        );
         assert_eq!(s.audit()["bad-field"], 1);
     }
 }

@@ -471,29 +471,19 @@ impl Vault {
                 return Err(e);
             }
         };
-        let (forwards, mut skips) = match crate::forward::plan(
-            self.store.as_mut(),
-            &dir,
-            env.from,
-            &req,
-            &mut reach,
-        ) {
-            Ok(f) => f,
-            Err(e) => {
-                self.log(
-                    "resolve-refused",
-                    json!({ "from": env.from, "case": req.case_id, "reason": e.to_string() }),
-                )?;
-                return Err(e);
-            }
-        };
-        let resolved = crate::resolve::resolve(
-            self.store.as_mut(),
-            env.from,
-            consenting,
-            &req,
-            &mut reach,
-        )?;
+        let (forwards, mut skips) =
+            match crate::forward::plan(self.store.as_mut(), &dir, env.from, &req, &mut reach) {
+                Ok(f) => f,
+                Err(e) => {
+                    self.log(
+                        "resolve-refused",
+                        json!({ "from": env.from, "case": req.case_id, "reason": e.to_string() }),
+                    )?;
+                    return Err(e);
+                }
+            };
+        let resolved =
+            crate::resolve::resolve(self.store.as_mut(), env.from, consenting, &req, &mut reach)?;
         skips.merge(&resolved.skips);
         let answer = resolved.answer;
         let bytes = self.seal_for(rng, &dir, PackageKind::ResolveAnswer, env.from, &answer)?;
@@ -540,9 +530,9 @@ impl Vault {
     fn reach(&mut self, authority: u16, case_id: &str) -> Result<Option<crate::reach::CaseReach>> {
         match self.store.reach_get(authority, case_id)? {
             None => Ok(None),
-            Some(j) => crate::reach::CaseReach::parse(&j).map(Some).ok_or_else(|| {
-                VaultError::Store("a stored case reach is malformed".into())
-            }),
+            Some(j) => crate::reach::CaseReach::parse(&j)
+                .map(Some)
+                .ok_or_else(|| VaultError::Store("a stored case reach is malformed".into())),
         }
     }
 

@@ -36,10 +36,7 @@ pub const EXPORT_GRACE_MINUTES: u32 = 10;
 /// The operator's export token (kept as its SHA-256 so comparison is constant-time and the token
 /// itself is not held).
 #[derive(Clone)]
-pub struct ExportToken(
-    [u8; 32],
-    Option<Arc<spur_protocol::keys::SignSecretKey>>,
-);
+pub struct ExportToken([u8; 32], Option<Arc<spur_protocol::keys::SignSecretKey>>);
 
 impl ExportToken {
     /// From the token text (surrounding whitespace removed). Refuses tokens shorter than 16 characters.

@@ -32,10 +32,7 @@ pub struct Hostile {
 }
 
 fn hex32(h: &str) -> [u8; 32] {
-    hex::decode(h)
-        .unwrap()
-        .try_into()
-        .unwrap()
+    hex::decode(h).unwrap().try_into().unwrap()
 }
 
 impl Hostile {
@@ -287,7 +284,10 @@ pub fn phones(csv: &str) -> Vec<String> {
         .skip(1)
         .map(|l| {
             let cells: Vec<&str> = l.split("\",\"").collect();
-            cells[1].trim_matches('"').trim_start_matches('\'').to_owned()
+            cells[1]
+                .trim_matches('"')
+                .trim_start_matches('\'')
+                .to_owned()
         })
         .collect();
     v.sort();
