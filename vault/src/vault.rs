@@ -461,7 +461,11 @@ impl Vault {
             PackageKind::ResolveRequest,
             "resolve-refused",
         )?;
-        let (consenting, case_id, mut reach) = match self.case_of(env.from, &req.case_id) {
+        let (consenting, case_id, mut reach) = match self.case_of(
+            env.from,
+            &req.case_id,
+            req.places.is_empty() && req.personal.is_empty(),
+        ) {
             Ok(x) => x,
             Err(e) => {
                 self.log(
@@ -555,6 +559,7 @@ impl Vault {
         &mut self,
         from: u16,
         case_ref: &str,
+        req_codes_empty: bool,
     ) -> Result<(u16, String, crate::reach::CaseReach)> {
         let (consenting, case_id) = crate::forward::split_case_ref(case_ref)?;
         let Some(reach) = self.reach(consenting, &case_id)? else {
@@ -565,6 +570,15 @@ impl Vault {
         if from != consenting && !reach.contacts.contains_key(&from) {
             return Err(VaultError::Refused(format!(
                 "outside the case: case {case_id} of authority {consenting} sent no contacts to authority {from}"
+            )));
+        }
+        if (!req_codes_empty)
+            && reach.place_stays == 0
+            && reach.card_stays == 0
+            && reach.contacts.is_empty()
+        {
+            return Err(VaultError::Refused(format!(
+                "case {case_id} of authority {consenting} has not been traced yet: run `spur vault trace` on its SCAN-key file first, then this request again"
             )));
         }
         Ok((consenting, case_id, reach))
