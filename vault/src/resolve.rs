@@ -147,3 +147,68 @@ pub fn resolve(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::{Opened, RegistrationRow};
+    use spur_protocol::time::Day;
+
+    fn registration(store: &mut SqliteStore, rid: u8, home: u16) {
+        let row = RegistrationRow {
+            handle: [rid; 32],
+            id: [rid; 32],
+            day: Day(20_000),
+            registration_id: [rid; 16],
+            home_authority: home,
+            region: [0; 12],
+            sealed_contact: vec![rid; 8],
+        };
+        store
+            .import(&[rid; 32], "t", &[Opened::Registration(row)])
+            .unwrap();
+    }
+
+    #[test]
+    fn only_what_the_case_reached_is_given() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        for rid in 1..=3 {
+            registration(&mut store, rid, 2);
+        }
+        // The case sent two contacts to authority 2 and scanned no card.
+        let mut reach = CaseReach::default();
+        reach.add_contacts(2, 2);
+        let req = ResolveRequest {
+            case_id: "1:M-1".into(),
+            registrations: (1..=3u8).map(|r| Hex(vec![r; 16])).collect(),
+            personal: vec![Hex(vec![9; 16])],
+            places: vec![Hex(vec![8; 16])],
+            ..Default::default()
+        };
+        let r = resolve(&mut store, 2, 1, &req, &mut reach).unwrap();
+        assert_eq!(r.answer.registrations.len(), 2, "two contacts, two given");
+        assert_eq!(r.answer.gone.len(), 1);
+        assert_eq!(r.answer.gone[0].reason, "outside-case");
+        assert!(r.answer.places.is_empty() && r.answer.personal.is_empty());
+        assert_eq!(r.skips.count(SkipReason::OutsideCase), 3);
+        // Asking again for what was given is free; a deleted one (within the budget) is final.
+        reach.add_contacts(2, 1);
+        let again = ResolveRequest {
+            registrations: vec![Hex(vec![1; 16]), Hex(vec![7; 16])],
+            ..req.clone()
+        };
+        let r = resolve(&mut store, 2, 1, &again, &mut reach).unwrap();
+        assert_eq!(r.answer.registrations.len(), 1);
+        assert_eq!(r.answer.gone[0].reason, "deleted");
+        // The registration of another authority is not given to authority 1 either.
+        reach.add_contacts(1, 5);
+        let mine = ResolveRequest {
+            registrations: vec![Hex(vec![3; 16])],
+            ..Default::default()
+        };
+        let r = resolve(&mut store, 1, 1, &mine, &mut reach).unwrap();
+        assert!(r.answer.registrations.is_empty());
+        assert_eq!(r.answer.gone[0].reason, "other-authority");
+    }
+}
