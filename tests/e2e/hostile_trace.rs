@@ -143,6 +143,21 @@ fn p6_resolve_outside_any_case_is_refused_and_audited() {
                 registrations,
                 places: vec![spur_vault::hex::Hex(cafe.id.0.to_vec())],
                 personal: vec![spur_vault::hex::Hex(card_id.0.to_vec())],
+                // A "card owner" to forward to Berlin: the case scanned no card.
+                forward_owners: vec![spur_vault::exchange::ForwardOwner {
+                    to: 2,
+                    stay: 0,
+                    stay_in: now().0,
+                    stay_out: now().0 + 30,
+                    sealed_ref: spur_vault::hex::Hex(
+                        spur_protocol::record::place::seal_contact_ref(
+                            &mut rand_core::OsRng,
+                            &desk.directory.authority(2).unwrap().seal,
+                            &random_id(),
+                        )
+                        .unwrap(),
+                    ),
+                }],
                 ..Default::default()
             },
         )
@@ -191,6 +206,11 @@ fn p6_resolve_outside_any_case_is_refused_and_audited() {
         .pop()
         .unwrap();
     assert_eq!(last["detail"]["given"]["personal"], 0, "{last}");
+    assert_eq!(last["detail"]["skipped"]["outside-case"], 2, "{last}");
+    assert!(
+        !out.contains("forwarded"),
+        "nothing forwarded to Berlin: {out}"
+    );
     // Berlin, which the case sent only Dora, cannot ask for Munich's registrations or places.
     let berlin_desk = spur_authority::Desk::open(&t.w.desks[1]).unwrap();
     let b = spur_authority::open::to_vault(
