@@ -11,6 +11,7 @@ use spur_vault::error::{Result, VaultError};
 use spur_vault::exchange::PackageKind;
 use spur_vault::hex::Hex;
 
+use crate::audit;
 use crate::case::CaseFile;
 use crate::desk::Desk;
 use crate::open::{own_code_stay, to_vault, TmpHistory};
@@ -27,6 +28,31 @@ pub struct CardOpened {
 /// Builds the SCAN-key file of a card-only case from the card (`id`, and `tag` with the PIN
 /// already mixed in), the signed request this desk made for it and the TAG server's answer.
 pub fn card_trace(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    case_id: &str,
+    id: &QrId,
+    tag: &TagKey,
+    request: &[u8],
+    history: &TmpHistory,
+) -> Result<CardOpened> {
+    let o = audit::refused(
+        desk,
+        "card-trace",
+        card_trace_inner(desk, rng, case_id, id, tag, request, history),
+    )?;
+    let keys = o.case.stays.first().map_or(0, |s| {
+        s.time_out.saturating_sub(s.time_in) / spur_protocol::time::SLOT_MINUTES
+    });
+    audit::record(
+        desk,
+        "card-trace",
+        serde_json::json!({ "case": case_id, "request": data_encoding::HEXLOWER.encode(&spur_vault::card::request_tag(request)), "slots": keys }),
+    )?;
+    Ok(o)
+}
+
+fn card_trace_inner(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     case_id: &str,

@@ -112,6 +112,11 @@ pub struct ContactFile {
     pub stays: Vec<ContactStay>,
     /// Resolved people by registration id (hex).
     pub people: BTreeMap<String, Person>,
+    /// Registrations that will not be resolved, by registration id (hex), with the final reason
+    /// (`deleted`, `other-authority`, `outside-case`, `does-not-open`, `bad-field`): listed as
+    /// such and never asked for again.
+    #[serde(default)]
+    pub gone: BTreeMap<String, String>,
 }
 
 /// A string made safe as part of a file name: letters, digits and `-` kept, the rest `_`.

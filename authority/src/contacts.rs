@@ -70,6 +70,17 @@ fn place_label(
         .unwrap_or_else(|| format!("stay {stay} of case {} ({authority_name})", cf.case_id))
 }
 
+/// What the list says instead of a phone number for a registration that will not be resolved.
+pub fn gone_text(reason: &str) -> &'static str {
+    match reason {
+        "deleted" => "(deleted: the person deleted their data or it expired)",
+        "other-authority" => "(with another authority)",
+        "outside-case" => "(refused: outside the case)",
+        "does-not-open" => "(skipped: contact data does not open)",
+        _ => "(skipped: invalid contact data)",
+    }
+}
+
 /// Builds the list. `case` is this desk's own case file when the case is its own (place names).
 pub fn build(cf: &ContactFile, case: Option<&CaseFile>, authority_name: &str) -> ContactList {
     // The infected person's own slot entries open with their SCAN keys like everyone's; they are
@@ -81,7 +92,13 @@ pub fn build(cf: &ContactFile, case: Option<&CaseFile>, authority_name: &str) ->
         .filter(|id| !id.0.is_empty());
     let mut by_person: BTreeMap<&Hex, Vec<&crate::case::ContactStay>> = BTreeMap::new();
     for s in &cf.stays {
-        if infected.as_ref() != Some(&s.registration_id) {
+        // A registration skipped for invalid or unopenable contact data, or refused as outside the
+        // case, is no person to phone: it was reported and audited when it was skipped.
+        let skipped = cf
+            .gone
+            .get(&data_encoding::HEXLOWER.encode(&s.registration_id.0))
+            .is_some_and(|why| !matches!(why.as_str(), "deleted" | "other-authority"));
+        if infected.as_ref() != Some(&s.registration_id) && !skipped {
             by_person.entry(&s.registration_id).or_default().push(s);
         }
     }
@@ -106,9 +123,12 @@ pub fn build(cf: &ContactFile, case: Option<&CaseFile>, authority_name: &str) ->
                 .collect();
             list.sort_by(|a, b| (&a.time_in, &a.place).cmp(&(&b.time_in, &b.place)));
             ListEntry {
-                phone: person
-                    .map(|p| p.phone.clone())
-                    .unwrap_or_else(|| "(not resolved yet)".into()),
+                phone: person.map(|p| p.phone.clone()).unwrap_or_else(|| {
+                    cf.gone
+                        .get(&data_encoding::HEXLOWER.encode(&id.0))
+                        .map_or("(not resolved yet)", |why| gone_text(why))
+                        .into()
+                }),
                 campus_id: person.and_then(|p| p.campus_id.clone()).unwrap_or_default(),
                 country: person
                     .and_then(|p| p.country.clone())

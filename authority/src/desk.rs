@@ -46,7 +46,7 @@ impl Desk {
         name: &str,
         ranges: Vec<crate::entry::RangeEntry>,
     ) -> Result<DirectoryEntry> {
-        std::fs::create_dir_all(dir).map_err(|e| VaultError::io(dir, e))?;
+        keyfile::private_dir(dir)?;
         let keys = AuthorityKeys::generate(rng);
         let entry = DirectoryEntry::new(id, name, &keys, ranges);
         entry.to_authority()?; // validates names and ranges before anything is written

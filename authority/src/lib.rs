@@ -2,6 +2,7 @@
 //! what the vault sends, and the contact list its staff phone through. It shares the vault's
 //! file formats (`spur_vault::exchange`) and error type.
 
+pub mod audit;
 pub mod card;
 pub mod case;
 pub mod code;
@@ -16,6 +17,7 @@ pub mod playthrough;
 pub mod qr_image;
 pub mod register;
 pub mod relay;
+pub mod retention;
 pub mod stays;
 
 pub use desk::Desk;

@@ -19,6 +19,10 @@ use spur_vault::exchange::{
 };
 use spur_vault::hex::Hex;
 
+use serde_json::json;
+use spur_vault::skip::{SkipReason, Skips};
+
+use crate::audit;
 use crate::case::{self, CaseFile, ContactFile, ContactStay, Person, Stay};
 use crate::desk::Desk;
 use crate::stays::{self, StayKeys};
@@ -76,6 +80,8 @@ pub struct ConsentOpened {
     pub resolve_file: Vec<u8>,
     /// Things the desk's user should know (codes without TMP keys, entries sealed elsewhere).
     pub notes: Vec<String>,
+    /// User entries skipped (did not open, outside the released days), by reason.
+    pub skips: Skips,
 }
 
 /// Seals a file for the vault, signed by this desk.
@@ -127,7 +133,9 @@ pub fn infected_ref(
 }
 
 /// Opens a consent package from the vault: the release made by the code's person (checked
-/// against the case register, `crate::register::choose`), then every user entry.
+/// against the case register, `crate::register::choose`), then every user entry. A user entry
+/// that does not open or lies outside the released days is skipped and counted; a refused
+/// package is audited with its reason.
 pub fn open_consent(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
@@ -146,6 +154,20 @@ pub fn open_consent_choosing(
     histories: &[TmpHistory],
     choice: Option<usize>,
 ) -> Result<ConsentOpened> {
+    audit::refused(
+        desk,
+        "open-consent",
+        open_consent_inner(desk, rng, file, histories, choice),
+    )
+}
+
+fn open_consent_inner(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+    histories: &[TmpHistory],
+    choice: Option<usize>,
+) -> Result<ConsentOpened> {
     let (_, all) = exchange::open::<ConsentPackage>(
         file,
         PackageKind::Consent,
@@ -158,6 +180,7 @@ pub fn open_consent_choosing(
     let (pkg, release) = (chosen.consent, chosen.release);
     let enc: HashMap<_, _> = release.enc_keys.iter().cloned().collect();
     let mut notes = chosen.notes;
+    let mut skips = Skips::new();
     let mut segments = Vec::new();
     let mut elsewhere: Vec<FoundEntry> = Vec::new();
     for e in &pkg.user_entries {
@@ -167,13 +190,14 @@ pub fn open_consent_choosing(
             elsewhere.push(e.clone());
             continue;
         };
-        let key = enc.get(&minute.day()).ok_or_else(|| {
-            VaultError::bad_file(
-                "consent package",
-                "a user entry lies outside the released days",
-            )
-        })?;
-        segments.push(open_visit(key, &usr)?);
+        let Some(key) = enc.get(&minute.day()) else {
+            skips.add(SkipReason::OutsideCase);
+            continue;
+        };
+        match open_visit(key, &usr) {
+            Ok(v) => segments.push(v),
+            Err(e) => skips.add(SkipReason::of(&e)),
+        }
     }
     let mut all = stays::group(&segments, 0, &[]);
     // The person's own personal codes: everyone who scanned them on the released days.
@@ -231,12 +255,24 @@ pub fn open_consent_choosing(
             });
         }
     }
-    Ok(ConsentOpened {
+    let opened = ConsentOpened {
         scan_file: to_vault(desk, rng, PackageKind::ScanKeys, &scan)?,
         resolve_file: to_vault(desk, rng, PackageKind::ResolveRequest, &req)?,
         case,
         notes,
-    })
+        skips,
+    };
+    audit::record(
+        desk,
+        "open-consent",
+        json!({
+            "case": opened.case.case_id,
+            "stays": opened.case.stays.len(),
+            "user_entries": pkg.user_entries.len(),
+            "skipped": opened.skips.audit(),
+        }),
+    )?;
+    Ok(opened)
 }
 
 /// The stay at one of the person's own personal codes: every slot of `history` that `wanted`
@@ -279,20 +315,39 @@ fn unresolved(cf: &ContactFile) -> Vec<Hex> {
     let ids: BTreeSet<&Hex> = cf.stays.iter().map(|s| &s.registration_id).collect();
     ids.into_iter()
         .filter(|id| {
-            !cf.people
-                .contains_key(&data_encoding::HEXLOWER.encode(&id.0))
+            let h = data_encoding::HEXLOWER.encode(&id.0);
+            !cf.people.contains_key(&h) && !cf.gone.contains_key(&h)
         })
         .cloned()
         .collect()
 }
 
+/// What opening a contacts package gives.
+pub struct ContactsOpened {
+    /// The case's contact file (saved).
+    pub file: ContactFile,
+    /// The request for the registrations not resolved yet (`None` if there are none).
+    pub request: Option<Vec<u8>>,
+    /// Contacts skipped (reference does not open or is malformed), by reason.
+    pub skips: Skips,
+}
+
 /// Opens a contacts package: every contact reference is opened and stored in the case's contact
-/// file; returns the request for the registrations not resolved yet (`None` if there are none).
+/// file; a reference that does not open (hand-made, random bytes) is skipped and counted, the
+/// others go on. Returns the request for the registrations not resolved yet.
 pub fn open_contacts(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
-) -> Result<(ContactFile, Option<Vec<u8>>)> {
+) -> Result<ContactsOpened> {
+    audit::refused(desk, "open-contacts", open_contacts_inner(desk, rng, file))
+}
+
+fn open_contacts_inner(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+) -> Result<ContactsOpened> {
     let (_, pkg) = exchange::open::<ContactsPackage>(
         file,
         PackageKind::Contacts,
@@ -307,11 +362,21 @@ pub fn open_contacts(
         consenting_authority: pkg.consenting_authority,
         ..Default::default()
     });
+    let mut skips = Skips::new();
     if let Some(r) = &pkg.infected_ref {
-        cf.infected = Some(Hex(open_contact_ref(desk.seal_key(), &r.0)?.to_vec()));
+        match open_contact_ref(desk.seal_key(), &r.0) {
+            Ok(id) => cf.infected = Some(Hex(id.to_vec())),
+            Err(e) => skips.add(SkipReason::of(&e)),
+        }
     }
     for c in &pkg.contacts {
-        let rid = open_contact_ref(desk.seal_key(), &c.sealed_ref.0)?;
+        let rid = match open_contact_ref(desk.seal_key(), &c.sealed_ref.0) {
+            Ok(r) => r,
+            Err(e) => {
+                skips.add(SkipReason::of(&e));
+                continue;
+            }
+        };
         let s = ContactStay {
             registration_id: Hex(rid.to_vec()),
             stay: c.stay,
@@ -330,6 +395,7 @@ pub fn open_contacts(
     }
     case::save(&path, &cf)?;
     let need = unresolved(&cf);
+    let to_resolve = need.len();
     let req = if need.is_empty() {
         None
     } else {
@@ -340,18 +406,56 @@ pub fn open_contacts(
         };
         Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?)
     };
-    Ok((cf, req))
+    audit::record(
+        desk,
+        "open-contacts",
+        json!({
+            "case": cf.case_id,
+            "consenting_authority": cf.consenting_authority,
+            "contacts": pkg.contacts.len(),
+            "entries": cf.stays.len(),
+            "to_resolve": to_resolve,
+            "skipped": skips.audit(),
+        }),
+    )?;
+    Ok(ContactsOpened {
+        file: cf,
+        request: req,
+        skips,
+    })
+}
+
+/// What opening a resolve answer gives.
+pub struct ResolvedOpened {
+    /// A further request (code owners still to resolve, owners forwarded), if one is needed.
+    pub request: Option<Vec<u8>>,
+    /// Records skipped (contact data that does not open or holds invalid fields, place details
+    /// or owners that do not open), by reason.
+    pub skips: Skips,
+    /// Registrations the vault will not give (deleted, another authority's, outside the case):
+    /// marked final in the contact file, never asked for again.
+    pub gone: usize,
 }
 
 /// Opens the vault's answer: contact data of registrations, names of places, owners of personal
 /// codes. Returns a further request when a code owner's registration is still to be resolved
 /// here, or when owners of scanned cards belong to another authority (forwarded through the
-/// vault).
+/// vault). Contact data that does not open or carries invalid fields is skipped, counted and
+/// marked final (listed as such, not asked for again); so is a registration the vault reports
+/// deleted.
 pub fn open_resolved(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
-) -> Result<Option<Vec<u8>>> {
+) -> Result<ResolvedOpened> {
+    audit::refused(desk, "open-resolved", open_resolved_inner(desk, rng, file))
+}
+
+fn open_resolved_inner(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+) -> Result<ResolvedOpened> {
     let (_, ans) = exchange::open::<ResolveAnswer>(
         file,
         PackageKind::ResolveAnswer,
@@ -367,8 +471,26 @@ pub fn open_resolved(
         consenting_authority: authority,
         ..Default::default()
     });
+    let mut skips = Skips::new();
+    for g in &ans.gone {
+        cf.gone.insert(
+            data_encoding::HEXLOWER.encode(&g.registration_id.0),
+            g.reason.clone(),
+        );
+    }
     for r in &ans.registrations {
-        let c = ContactData::open(desk.seal_key(), &r.sealed_contact.0)?;
+        let c = match ContactData::open(desk.seal_key(), &r.sealed_contact.0) {
+            Ok(c) => c,
+            Err(e) => {
+                let why = SkipReason::of(&e);
+                skips.add(why);
+                cf.gone.insert(
+                    data_encoding::HEXLOWER.encode(&r.registration_id.0),
+                    why.name().to_owned(),
+                );
+                continue;
+            }
+        };
         cf.people.insert(
             data_encoding::HEXLOWER.encode(&r.registration_id.0),
             Person {
@@ -407,8 +529,16 @@ pub fn open_resolved(
                         continue;
                     };
                     stay.label = Some(if inner.authority == desk.id {
-                        let d = PlaceDetails::open(desk.seal_key(), &inner.sealed)?;
-                        format!("{} ({})", d.name, d.region)
+                        match PlaceDetails::open(desk.seal_key(), &inner.sealed) {
+                            Ok(d) => format!("{} ({})", d.name, d.region),
+                            Err(e) => {
+                                skips.add(SkipReason::of(&e));
+                                continue;
+                            }
+                        }
+                    } else if desk.directory.authority(inner.authority).is_none() {
+                        skips.add(SkipReason::UnknownAuthority);
+                        continue;
                     } else {
                         format!(
                             "a place whose details are with {}",
@@ -424,6 +554,10 @@ pub fn open_resolved(
                     let Ok(inner) = open_personal_tag_layer(&tag, &layer.0) else {
                         continue;
                     };
+                    if desk.directory.authority(inner.authority).is_none() {
+                        skips.add(SkipReason::UnknownAuthority);
+                        continue;
+                    }
                     if inner.authority != desk.id {
                         // The owner is another authority's: their reference goes there.
                         stay.label = Some(format!(
@@ -439,7 +573,13 @@ pub fn open_resolved(
                         });
                         continue;
                     }
-                    let rid = open_contact_ref(desk.seal_key(), &inner.sealed)?;
+                    let rid = match open_contact_ref(desk.seal_key(), &inner.sealed) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            skips.add(SkipReason::of(&e));
+                            continue;
+                        }
+                    };
                     stay.label = Some("a personal code (its owner is in the contact list)".into());
                     let s = ContactStay {
                         registration_id: Hex(rid.to_vec()),
@@ -463,14 +603,32 @@ pub fn open_resolved(
     }
     case::save(&cpath, &cf)?;
     let need = unresolved(&cf);
-    if need.is_empty() && forward.is_empty() {
-        return Ok(None);
-    }
-    let r = ResolveRequest {
-        case_id: ans.case_id.clone(),
-        registrations: need,
-        forward_owners: forward,
-        ..Default::default()
+    let detail = json!({
+        "case": case_id,
+        "consenting_authority": authority,
+        "registrations": ans.registrations.len(),
+        "places": ans.places.len(),
+        "personal": ans.personal.len(),
+        "gone": ans.gone.len(),
+        "to_resolve": need.len(),
+        "forwarded_owners": forward.len(),
+        "skipped": skips.audit(),
+    });
+    let request = if need.is_empty() && forward.is_empty() {
+        None
+    } else {
+        let r = ResolveRequest {
+            case_id: ans.case_id.clone(),
+            registrations: need,
+            forward_owners: forward,
+            ..Default::default()
+        };
+        Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?)
     };
-    Ok(Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?))
+    audit::record(desk, "open-resolved", detail)?;
+    Ok(ResolvedOpened {
+        request,
+        skips,
+        gone: ans.gone.len(),
+    })
 }

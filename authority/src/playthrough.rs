@@ -42,7 +42,7 @@ pub fn play<'a>(
         if let Some(scan) = scans.pop() {
             for f in vault.trace(rng, &scan)?.files {
                 moved.to_desks += 1;
-                if let (_, Some(r)) = open_contacts(get(f.to)?, rng, &f.bytes)? {
+                if let Some(r) = open_contacts(get(f.to)?, rng, &f.bytes)?.request {
                     moved.to_vault += 1;
                     requests.push((f.to, r));
                 }
@@ -54,14 +54,14 @@ pub fn play<'a>(
         };
         let r = vault.resolve(rng, &req)?;
         moved.to_desks += 1 + r.forwarded.len();
-        if let Some(more) = open_resolved(get(who)?, rng, &r.answer.bytes)? {
+        if let Some(more) = open_resolved(get(who)?, rng, &r.answer.bytes)?.request {
             moved.to_vault += 1;
             requests.push((who, more));
         }
         for f in r.forwarded {
             match peek(&f.bytes)?.kind {
                 PackageKind::Contacts => {
-                    if let (_, Some(r)) = open_contacts(get(f.to)?, rng, &f.bytes)? {
+                    if let Some(r) = open_contacts(get(f.to)?, rng, &f.bytes)?.request {
                         moved.to_vault += 1;
                         requests.push((f.to, r));
                     }

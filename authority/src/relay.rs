@@ -17,6 +17,10 @@ use spur_vault::error::{Result, VaultError};
 use spur_vault::exchange::{self, PackageKind, RelayPackage, RelayedPackage, UsrLayer};
 use spur_vault::hex::Hex;
 
+use serde_json::json;
+use spur_vault::skip::{SkipReason, Skips};
+
+use crate::audit;
 use crate::case::{self, CaseFile};
 use crate::desk::Desk;
 use crate::open::{case_ref, infected_ref, to_vault};
@@ -24,6 +28,16 @@ use crate::stays;
 
 /// Home desk: opens a relay file; returns the file for the vault and how many entries opened.
 pub fn open_relay(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+) -> Result<(Vec<u8>, usize)> {
+    let r = audit::refused(desk, "open-relay", open_relay_inner(desk, rng, file))?;
+    audit::record(desk, "open-relay", json!({ "entries": r.1 }))?;
+    Ok(r)
+}
+
+fn open_relay_inner(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
@@ -67,10 +81,27 @@ pub struct RelayedOpened {
     pub resolve_file: Option<Vec<u8>>,
     /// Entries the home desk could not open either.
     pub unopened: u32,
+    /// Entries skipped here (outside the released days, did not open), by reason.
+    pub skips: Skips,
 }
 
-/// Consenting desk: opens the USR layers a home desk relayed back for one of its cases.
+/// Consenting desk: opens the USR layers a home desk relayed back for one of its cases. An entry
+/// outside the released days or that does not open is skipped and counted.
 pub fn open_relayed(
+    desk: &Desk,
+    rng: &mut impl rand_core::CryptoRngCore,
+    file: &[u8],
+) -> Result<RelayedOpened> {
+    let o = audit::refused(desk, "open-relayed", open_relayed_inner(desk, rng, file))?;
+    audit::record(
+        desk,
+        "open-relayed",
+        json!({ "case": o.case.case_id, "added": o.added, "unopened": o.unopened, "skipped": o.skips.audit() }),
+    )?;
+    Ok(o)
+}
+
+fn open_relayed_inner(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
@@ -104,11 +135,16 @@ pub fn open_relayed(
     let release = ReleaseForAuthority::open(desk.seal_key(), &caf.release_auth_part.0)?;
     let enc: HashMap<_, _> = release.enc_keys.iter().cloned().collect();
     let mut segments = Vec::with_capacity(pkg.entries.len());
+    let mut skips = Skips::new();
     for e in &pkg.entries {
-        let key = enc.get(&Minute(e.minute).day()).ok_or_else(|| {
-            VaultError::bad_file("relayed file", "an entry lies outside the released days")
-        })?;
-        segments.push(open_visit(key, &e.usr_layer.0)?);
+        let Some(key) = enc.get(&Minute(e.minute).day()) else {
+            skips.add(SkipReason::OutsideCase);
+            continue;
+        };
+        match open_visit(key, &e.usr_layer.0) {
+            Ok(v) => segments.push(v),
+            Err(e) => skips.add(SkipReason::of(&e)),
+        }
     }
     let first = u32::try_from(caf.stays.len()).unwrap_or(u32::MAX);
     let added = stays::group(&segments, first, &caf.stays);
@@ -136,5 +172,6 @@ pub fn open_relayed(
         scan_file,
         resolve_file,
         unopened: pkg.unopened,
+        skips,
     })
 }

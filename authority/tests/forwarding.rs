@@ -84,6 +84,7 @@ fn card_owners_of_another_authority_reach_it_and_only_it() {
     assert!(ans.forwarded.is_empty());
     let more = open::open_resolved(&t.desks[&MUNICH], &mut t.rng, &ans.answer.bytes)
         .unwrap()
+        .request
         .expect("the Munich owner to resolve and the Berlin owner to forward");
     let r = t.vault.resolve(&mut t.rng, &more).unwrap();
     assert_eq!(r.forwarded.len(), 1, "one contacts file, for Berlin");
@@ -92,7 +93,8 @@ fn card_owners_of_another_authority_reach_it_and_only_it() {
     assert_eq!(peek(&fwd.bytes).unwrap().kind, PackageKind::Contacts);
     // Munich cannot open what went to Berlin.
     assert!(open::open_contacts(&t.desks[&MUNICH], &mut t.rng, &fwd.bytes).is_err());
-    let (cf, req) = open::open_contacts(&t.desks[&BERLIN], &mut t.rng, &fwd.bytes).unwrap();
+    let o = open::open_contacts(&t.desks[&BERLIN], &mut t.rng, &fwd.bytes).unwrap();
+    let (cf, req) = (o.file, o.request);
     assert_eq!(cf.consenting_authority, MUNICH);
     assert_eq!(
         cf.stays.iter().filter(|s| s.code_owner).count(),
@@ -100,7 +102,10 @@ fn card_owners_of_another_authority_reach_it_and_only_it() {
         "the Berlin card's owner, next to Berlin's contact from the trace"
     );
     let mut requests = vec![(BERLIN, req.unwrap())];
-    if let Some(m) = open::open_resolved(&t.desks[&MUNICH], &mut t.rng, &r.answer.bytes).unwrap() {
+    if let Some(m) = open::open_resolved(&t.desks[&MUNICH], &mut t.rng, &r.answer.bytes)
+        .unwrap()
+        .request
+    {
         requests.push((MUNICH, m));
     }
     t.play(vec![], requests);

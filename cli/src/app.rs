@@ -457,6 +457,10 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             let c = app.check_in(&text, stay, pin).await?;
             println!("{}", app.check_in_words(&c));
             println!("check-in id: {}", c.id);
+            if app.pin_unchecked(c.id)? {
+                let m = spur_core::texts::Msg::new("check-in-pin-unchecked");
+                println!("{}", app.say(&m));
+            }
         }
         Cmd::CheckOut { id } => {
             let ended = match id {
@@ -499,10 +503,6 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 shown(app, &r.item),
                 minute_text(r.planned_out)
             );
-            if app.pin_unchecked(c.id)? {
-                let m = spur_core::texts::Msg::new("check-in-pin-unchecked");
-                println!("{}", app.say(&m));
-            }
         }
         Cmd::History => {
             for h in app.history()? {

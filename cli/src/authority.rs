@@ -126,6 +126,13 @@ enum Command {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+    /// Delete case and contact files (they hold phone numbers) untouched for more than 28 days.
+    Sweep,
+    /// The desk's audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Sign a request for a printed card's past TMP keys (body of POST /v1/tmp-keys/history).
     HistoryRequest {
         /// The card's QR id (32 hex digits); or give --card.
@@ -144,6 +151,12 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every line, the chain and the head kept next to the log.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -357,19 +370,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             for n in o.notes {
                 println!("note: {n}");
             }
+            if let Some(t) = o.skips.summary() {
+                println!("{t} (audited; the rest of the case is unaffected)");
+            }
         }
         Command::Open {
             what: OpenCommand::Contacts { file, out },
         } => {
             let desk = Desk::open(&args.dir)?;
-            let (cf, req) = open::open_contacts(&desk, &mut OsRng, &read(&file)?)?;
+            let o = open::open_contacts(&desk, &mut OsRng, &read(&file)?)?;
+            let cf = &o.file;
             println!(
                 "case {} of authority {}: {} contact entries",
                 cf.case_id,
                 cf.consenting_authority,
                 cf.stays.len()
             );
-            if let Some(r) = req {
+            if let Some(t) = o.skips.summary() {
+                println!("{t} (audited; the other contacts are unaffected)");
+            }
+            if let Some(r) = o.request {
                 let p = write_out(
                     &out,
                     &format!("resolve-contacts-{}.spkg", safe(&cf.case_id)),
@@ -382,10 +402,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             what: OpenCommand::Resolved { file, out },
         } => {
             let desk = Desk::open(&args.dir)?;
-            match open::open_resolved(&desk, &mut OsRng, &read(&file)?)? {
+            let o = open::open_resolved(&desk, &mut OsRng, &read(&file)?)?;
+            if let Some(t) = o.skips.summary() {
+                println!("{t} (audited; listed as such, not asked for again)");
+            }
+            if o.gone > 0 {
+                println!(
+                    "{} registrations will not be resolved (deleted, another authority's, or outside the case): listed as such, final",
+                    o.gone
+                );
+            }
+            match o.request {
                 Some(r) => {
-                    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("more");
-                    let p = write_out(&out, &format!("resolve-more-{}.spkg", safe(stem)), &r)?;
+                    // Named by the file's own number, not by the answer's name: names do not grow.
+                    let n = std::fs::read_dir(&out).map_or(0, |d| d.count());
+                    let p = write_out(&out, &format!("resolve-more-{}.spkg", n + 1), &r)?;
                     println!(
                         "opened; personal-code owners still to resolve: {}",
                         p.display()
@@ -413,6 +444,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let o = spur_authority::relay::open_relayed(&desk, &mut OsRng, &read(&file)?)?;
             let c = safe(&o.case.case_id);
             println!("case {}: {} stays added", o.case.case_id, o.added);
+            if let Some(t) = o.skips.summary() {
+                println!("{t} (audited; the rest of the case is unaffected)");
+            }
             if let (Some(s), Some(r)) = (o.scan_file, o.resolve_file) {
                 let a = write_out(&out, &format!("scan-keys-{c}-relayed.spkg"), &s)?;
                 let b = write_out(&out, &format!("resolve-places-{c}-relayed.spkg"), &r)?;
@@ -492,6 +526,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 None
             };
             let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
+            spur_authority::audit::record(
+                &desk,
+                "contact-list",
+                serde_json::json!({
+                    "case": case_id,
+                    "consenting_authority": consenting,
+                    "contacts": list.contacts.len(),
+                    "csv": csv.as_ref().map(|p| p.display().to_string()),
+                    "json": json.as_ref().map(|p| p.display().to_string()),
+                }),
+            )?;
             let text = contacts::to_csv(&list);
             match csv.as_deref() {
                 Some(p) if p == Path::new("-") => print!("{text}"),
@@ -503,6 +548,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 spur_vault::keyfile::write_private_file(&p, contacts::to_json(&list).as_bytes())?;
             }
             eprintln!("{} contacts", list.contacts.len());
+        }
+        Command::Sweep => {
+            let desk = Desk::open(&args.dir)?;
+            let now =
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(now().0) * 60);
+            let s = spur_authority::retention::sweep(&desk, now)?;
+            println!(
+                "deleted {} case file(s) untouched for more than 28 days; {} kept",
+                s.deleted, s.kept
+            );
+        }
+        Command::Audit {
+            what: AuditCommand::Verify,
+        } => {
+            let r = spur_authority::audit::verify(&args.dir)?;
+            println!("audit log verifies: {} lines, head {}", r.lines, r.head);
+            if r.unconfirmed > 0 {
+                println!(
+                    "  {} line(s) after the last confirmed step: a step was interrupted after \
+                     logging; the next desk command confirms them",
+                    r.unconfirmed
+                );
+            }
+            if r.torn_bytes > 0 {
+                println!(
+                    "  {} byte(s) of a torn last line: a write was interrupted; the next desk \
+                     command cuts them",
+                    r.torn_bytes
+                );
+            }
         }
         Command::HistoryRequest {
             qr_id,
@@ -519,10 +594,30 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             let first = date(&first_day)?;
             let t = now();
-            let last = Slot((first.0 + days.max(1)) * SLOTS_PER_DAY - 1).min(t.slot());
+            let first_slot = first
+                .0
+                .checked_mul(SLOTS_PER_DAY)
+                .context("the first day is out of range")?;
+            let last = first
+                .0
+                .checked_add(days.max(1))
+                .and_then(|d| d.checked_mul(SLOTS_PER_DAY))
+                .and_then(|s| s.checked_sub(1))
+                .map(Slot)
+                .context("the days are out of range")?
+                .min(t.slot());
             let req =
-                spur_authority::history::request(&desk, id, Slot(first.0 * SLOTS_PER_DAY), last, t);
+                spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t);
             std::fs::write(&out, &req).with_context(|| format!("writing {}", out.display()))?;
+            spur_authority::audit::record(
+                &desk,
+                "history-request",
+                serde_json::json!({
+                    "request": hex::encode(spur_vault::card::request_tag(&req)),
+                    "first_slot": first_slot,
+                    "last_slot": last.0,
+                }),
+            )?;
             println!("wrote {}: POST it to the TAG server's /v1/tmp-keys/history within 10 minutes; keep the answer for `spur authority open consent --tmp-keys`", out.display());
         }
     }

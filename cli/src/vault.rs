@@ -44,6 +44,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         serial: u32,
     },
+    /// Pin the POST server's export public key (`export-sign.key.pub` next to its store): from
+    /// then on an export file must be signed by it, or it is refused.
+    PinPostKey {
+        /// The public key file the POST server wrote.
+        key: PathBuf,
+    },
     /// Import export files of the POST server (each checked whole; imported at most once).
     Import {
         /// Export files, in the order they were pulled.
@@ -190,20 +196,38 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 args.dir.join("directory.bin").display()
             );
         }
+        Command::PinPostKey { key } => {
+            vault.pin_post_key(&key)?;
+            println!(
+                "pinned the POST server's export key: unsigned or altered export files are refused from now on"
+            );
+        }
         Command::Import { files } => {
+            if vault.post_key()?.is_none() {
+                eprintln!("note: no POST server key pinned (`spur vault pin-post-key`): export files are checked by their digest only");
+            }
             let mut refused = 0;
             for f in &files {
-                match vault.import(f) {
+                let r = vault.import(f);
+                if r.is_ok() {
+                    mark_imported(f);
+                }
+                match r {
                     Ok(c) if c.already_imported => {
                         println!("{}: imported before, nothing to do", f.display())
                     }
                     Ok(c) => println!(
-                        "{}: {} rows, {} new, {} already present, {} did not open (kept apart)",
+                        "{}: {} rows, {} new, {} already present, {} did not open (kept apart){}",
                         f.display(),
                         c.rows,
                         c.new,
                         c.duplicates,
-                        c.unopened
+                        c.unopened,
+                        if c.expired > 0 {
+                            format!(", {} past retention (not stored)", c.expired)
+                        } else {
+                            String::new()
+                        }
                     ),
                     Err(e) => {
                         refused += 1;
@@ -275,6 +299,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let r = vault.trace(&mut OsRng, &bytes)?;
+            if let Some(t) = r.skips.summary() {
+                println!("{t} (audited; the rest of the trace is unaffected)");
+            }
             if r.files.is_empty() {
                 println!("no contacts found");
             }
@@ -295,6 +322,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let r = vault.resolve(&mut OsRng, &bytes)?;
+            if let Some(t) = r.skips.summary() {
+                println!("{t} (audited; the rest is answered)");
+            }
             let stem = file
                 .file_stem()
                 .and_then(|s| s.to_str())
@@ -389,6 +419,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Leaves `NAME.imported` next to an imported export file, so the next `spur server pull` into
+/// that folder deletes it. Best effort: a read-only medium only keeps the file longer.
+fn mark_imported(f: &Path) {
+    let mut m = f.as_os_str().to_owned();
+    m.push(spur_server::pull::IMPORTED_MARK);
+    if std::fs::write(&m, b"").is_err() {
+        eprintln!(
+            "note: could not mark {} as imported; delete it by hand or let the 28-day sweep do it",
+            f.display()
+        );
+    }
 }
 
 fn now_secs() -> u64 {

@@ -1,14 +1,19 @@
 //! The POST server's export file, written by the server and read by the vault offline: one codec.
 //!
 //! ```text
-//! file      = magic "SPUREXP\0" (8) || format version u8 (= 1) || frame* || end
+//! file      = magic "SPUREXP\0" (8) || format version u8 (1 or 2) || frame* || end
 //! record    = 0x01 || day u32 || kind u8 || record version u8 || key_len u8 || key
 //!                  || id (32) || body_len u32 || body (OP-sealed part)
 //! tombstone = 0x02 || day u32 || kind u8 (= 2) || key_len u8 || key (registration handle)
 //!                  || id (32)
 //! end       = 0xFF || more u8 (0|1) || cursor_len u16 || cursor (ASCII) || frames u64
 //!                  || sha256 (32) over every byte of the file before these 32
+//!                  [ || signature (64) ]  version 2 only
 //! ```
+//! Version 2 (signed): the signature is Ed25519 under the POST server's export key, label
+//! `spur/v1/sign/export`, over the 32-byte digest. The vault pins that key once and then refuses
+//! unsigned files and files whose signature does not verify, so a row added, removed or altered in
+//! transit — count and digest recomputed — is caught ([`ExportFile::verify_signer`]).
 //! Integers are big-endian; frames come in (day, kind, key) order (`docs/server.md`, "File
 //! format"). The parser checks every byte before it returns anything: magic, version, frames, the
 //! end frame's count and digest, and each row's key length, body size and record id, so a file
@@ -18,13 +23,18 @@
 use sha2::{Digest, Sha256};
 
 use crate::crypto::{sha256, SEAL_OVERHEAD};
+use crate::keys::{SignPublicKey, SignSecretKey};
 use crate::record::{RecordKind, VERSION};
 use crate::time::Day;
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"SPUREXP\0";
-/// The format version written and read.
+/// The unsigned format version (still read; refused by a vault that pinned the server's key).
 pub const FORMAT_VERSION: u8 = 1;
+/// The signed format version.
+pub const FORMAT_SIGNED: u8 = 2;
+/// Domain label of the export signature.
+pub const SIGN_EXPORT: &str = "spur/v1/sign/export";
 /// Frame tag of a record.
 pub const TAG_RECORD: u8 = 0x01;
 /// Frame tag of a registration tombstone.
@@ -89,6 +99,19 @@ pub struct ExportFile {
     pub cursor: String,
     /// SHA-256 of the whole file: a file already imported is recognised by it.
     pub digest: [u8; 32],
+    /// The end frame's digest (what the signature covers).
+    pub end_digest: [u8; 32],
+    /// The POST server's signature (version 2), `None` for an unsigned file.
+    pub signature: Option<[u8; 64]>,
+}
+
+impl ExportFile {
+    /// Checks the file was signed by the POST server whose export key is `key`.
+    pub fn verify_signer(&self, key: &SignPublicKey) -> Result<(), ExportError> {
+        let sig = self.signature.ok_or(ExportError::Unsigned)?;
+        key.verify(SIGN_EXPORT, &self.end_digest, &sig, "export file")
+            .map_err(|_| ExportError::BadSignature)
+    }
 }
 
 /// The record id as the POST server computes it: SHA-256 over kind, the stored key part and the
@@ -166,6 +189,13 @@ pub enum ExportError {
     /// A record id that is not the hash of the row's content.
     #[error("a record id does not match its content")]
     IdMismatch,
+    /// The vault pinned the POST server's export key and the file carries no signature.
+    #[error("the file is not signed by the POST server (unsigned export)")]
+    Unsigned,
+    /// The signature does not verify under the pinned key: rows were added, removed or altered
+    /// in transit, or another server made the file.
+    #[error("the POST server's signature does not verify (rows added, removed or altered, or another server's file)")]
+    BadSignature,
 }
 
 /// Writes an export file frame by frame into byte chunks, so the server can stream a page
@@ -174,12 +204,21 @@ pub enum ExportError {
 pub struct Encoder {
     hash: Sha256,
     frames: u64,
+    signer: Option<std::sync::Arc<SignSecretKey>>,
 }
 
 impl Encoder {
-    /// A new encoder.
+    /// A new encoder of unsigned files.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A new encoder of files signed with the POST server's export key (format version 2).
+    pub fn signed(key: std::sync::Arc<SignSecretKey>) -> Self {
+        Self {
+            signer: Some(key),
+            ..Self::default()
+        }
     }
 
     fn emit(&mut self, bytes: Vec<u8>) -> Vec<u8> {
@@ -190,7 +229,11 @@ impl Encoder {
     /// The file header.
     pub fn header(&mut self) -> Vec<u8> {
         let mut v = MAGIC.to_vec();
-        v.push(FORMAT_VERSION);
+        v.push(if self.signer.is_some() {
+            FORMAT_SIGNED
+        } else {
+            FORMAT_VERSION
+        });
         self.emit(v)
     }
 
@@ -232,13 +275,29 @@ impl Encoder {
         self.hash.update(&v);
         let d = self.hash.clone().finalize();
         v.extend_from_slice(&d);
+        if let Some(k) = &self.signer {
+            v.extend_from_slice(&k.sign(SIGN_EXPORT, &d));
+        }
         v
     }
 }
 
 /// A whole export file in memory (tests, benchmarks and the demo, which have no server at hand).
 pub fn encode(rows: &[ExportRow], more: bool, cursor: &str) -> Vec<u8> {
-    let mut e = Encoder::new();
+    encode_with(Encoder::new(), rows, more, cursor)
+}
+
+/// A whole signed export file in memory.
+pub fn encode_signed(
+    key: std::sync::Arc<SignSecretKey>,
+    rows: &[ExportRow],
+    more: bool,
+    cursor: &str,
+) -> Vec<u8> {
+    encode_with(Encoder::signed(key), rows, more, cursor)
+}
+
+fn encode_with(mut e: Encoder, rows: &[ExportRow], more: bool, cursor: &str) -> Vec<u8> {
     let mut v = e.header();
     for row in rows {
         v.extend(e.row(row.frame()));
@@ -276,9 +335,11 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, ExportError> {
     if head.get(..MAGIC.len()) != Some(MAGIC.as_slice()) {
         return Err(ExportError::BadMagic);
     }
-    if head.get(MAGIC.len()) != Some(&FORMAT_VERSION) {
-        return Err(ExportError::UnsupportedVersion);
-    }
+    let signed = match head.get(MAGIC.len()) {
+        Some(&FORMAT_VERSION) => false,
+        Some(&FORMAT_SIGNED) => true,
+        _ => return Err(ExportError::UnsupportedVersion),
+    };
     let mut rows = Vec::new();
     loop {
         let tag = r.u8()?;
@@ -294,11 +355,12 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, ExportError> {
                 .to_owned();
             let frames = r.u64()?;
             let hashed = bytes.get(..r.pos).ok_or(ExportError::Truncated)?;
-            let digest = r.take(32)?;
+            let digest: [u8; 32] = r.arr()?;
+            let signature = if signed { Some(r.arr::<64>()?) } else { None };
             if r.pos != bytes.len() {
                 return Err(ExportError::TrailingBytes);
             }
-            if frames != rows.len() as u64 || digest != sha256(&[hashed]).as_slice() {
+            if frames != rows.len() as u64 || digest != sha256(&[hashed]) {
                 return Err(ExportError::Mismatch);
             }
             return Ok(ExportFile {
@@ -306,6 +368,8 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, ExportError> {
                 more,
                 cursor,
                 digest: sha256(&[bytes]),
+                end_digest: digest,
+                signature,
             });
         }
         let day = Day(r.u32()?);

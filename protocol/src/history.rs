@@ -12,8 +12,9 @@ use crate::tag::QrId;
 use crate::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
 use crate::wire::{Reader, Writer};
 
-/// Encoded size: authority 2, QR id 16, first slot 4, last slot 4, issued 4, signature 64.
-pub const HISTORY_REQUEST_LEN: usize = 2 + 16 + 4 + 4 + 4 + 64;
+/// Encoded size: authority 2, QR id 16, first slot 4, last slot 4, issued 4, nonce 16,
+/// signature 64.
+pub const HISTORY_REQUEST_LEN: usize = 2 + 16 + 4 + 4 + 4 + 16 + 64;
 /// How far the request's time may be from the server's clock, in minutes.
 pub const HISTORY_CLOCK_SKEW: u32 = 10;
 
@@ -30,6 +31,10 @@ pub struct HistoryRequest {
     pub last: Slot,
     /// When the request was made (replays after the skew window are refused).
     pub issued: Minute,
+    /// Random bytes chosen by the authority: two requests for the same card in the same minute
+    /// differ, so a card trace can be repeated with a fresh request (the vault uses each request
+    /// for one trace only).
+    pub nonce: [u8; 16],
 }
 
 impl HistoryRequest {
@@ -39,7 +44,8 @@ impl HistoryRequest {
             .bytes(&self.qr_id.0)
             .u32(self.first.0)
             .u32(self.last.0)
-            .u32(self.issued.0);
+            .u32(self.issued.0)
+            .bytes(&self.nonce);
         w.into_vec()
     }
 
@@ -78,6 +84,7 @@ impl HistoryRequest {
             first: Slot(r.u32()?),
             last: Slot(r.u32()?),
             issued: Minute(r.u32()?),
+            nonce: r.array()?,
         };
         let sig: [u8; 64] = r.array()?;
         r.finish()?;
@@ -121,6 +128,7 @@ mod tests {
             first: Slot(now.slot().0 - 100),
             last: now.slot(),
             issued: now,
+            nonce: [9; 16],
         };
         let signed = req.sign(&keys[0].sign);
         assert_eq!(HistoryRequest::verify(&signed, &dir, now).unwrap(), req);
@@ -153,5 +161,15 @@ mod tests {
         };
         assert!(HistoryRequest::verify_signed(&future.sign(&keys[0].sign), &dir).is_err());
         assert!(HistoryRequest::verify_signed(&signed[..40], &dir).is_err());
+        // the same card, slots and minute with another nonce: a different request
+        let again = HistoryRequest {
+            nonce: [10; 16],
+            ..req.clone()
+        };
+        assert_ne!(again.sign(&keys[0].sign), signed);
+        assert_eq!(
+            HistoryRequest::verify_signed(&again.sign(&keys[0].sign), &dir).unwrap(),
+            again
+        );
     }
 }

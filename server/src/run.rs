@@ -99,6 +99,11 @@ pub struct PostArgs {
     /// File with the operator's export bearer token (or set SPUR_EXPORT_TOKEN); no token = no export.
     #[arg(long)]
     pub export_token_file: Option<PathBuf>,
+    /// The POST server's export signing key (Ed25519, 0600; created with its public key
+    /// `<file>.pub` on first start). Default: `export-sign.key` next to the SQLite file; with
+    /// PostgreSQL give it, or exports go out unsigned.
+    #[arg(long)]
+    pub export_key_file: Option<PathBuf>,
     /// Minutes between retention sweeps.
     #[arg(long, default_value_t = 60)]
     pub sweep_minutes: u64,
@@ -262,13 +267,69 @@ pub fn run_tag(args: TagArgs) -> anyhow::Result<()> {
     })
 }
 
+/// Key-file kind of the POST server's export public key (the vault's key-file format).
+pub const EXPORT_PUBLIC: &str = "post-export-public";
+
+/// Where the export signing key is: the option, or next to the SQLite file.
+pub fn export_key_path(args: &PostArgs) -> Option<PathBuf> {
+    match (&args.export_key_file, &args.postgres) {
+        (Some(p), _) => Some(p.clone()),
+        (None, None) => Some(
+            args.sqlite
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("export-sign.key"),
+        ),
+        (None, Some(_)) => None,
+    }
+}
+
+/// Reads the export signing key at `path`, creating it (0600) and its public key file
+/// (`<path>.pub`, `spur post-export-public v1` + hex) when missing.
+pub fn load_export_key(path: &Path) -> anyhow::Result<spur_protocol::keys::SignSecretKey> {
+    use spur_protocol::keys::SignSecretKey;
+    if !path.exists() {
+        let k = SignSecretKey::generate(&mut rand_core::OsRng);
+        write_private(path, k.to_bytes().as_ref())?;
+    }
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+    );
+    let arr: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", path.display()))?;
+    let key = SignSecretKey::from_bytes(arr);
+    let mut public = path.as_os_str().to_owned();
+    public.push(".pub");
+    let public = PathBuf::from(public);
+    if !public.exists() {
+        std::fs::write(
+            &public,
+            format!(
+                "spur {EXPORT_PUBLIC} v1\n{}\n",
+                data_encoding::HEXLOWER.encode(&key.public().to_bytes())
+            ),
+        )
+        .with_context(|| format!("writing {}", public.display()))?;
+    }
+    Ok(key)
+}
+
 /// The POST server's state from its options.
 pub fn post_state(args: &PostArgs, store: Arc<dyn Store>) -> anyhow::Result<PostState> {
+    let token = match (
+        export_token(args.export_token_file.as_deref())?,
+        export_key_path(args),
+    ) {
+        (Some(t), Some(p)) => Some(t.with_signer(Arc::new(load_export_key(&p)?))),
+        (t, _) => t,
+    };
     Ok(PostState {
         store,
         clock: Arc::new(SystemClock),
         limits: args.limits.limits(),
-        export_token: export_token(args.export_token_file.as_deref())?,
+        export_token: token,
         pins: Arc::new(crate::post::pin::Pins::load_or_create(&args.pepper_path())?),
     })
 }
@@ -354,6 +415,7 @@ pub fn run_dev(
         postgres: None,
         postgres_schema: "public".into(),
         export_token_file: Some(token_file.clone()),
+        export_key_file: None,
         sweep_minutes: 60,
         pin_pepper_file: None,
         limits: dev_limits,

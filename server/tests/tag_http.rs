@@ -261,6 +261,7 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
         first: Slot(now.slot().0 - 27 * 48),
         last: now.slot(),
         issued: now,
+        nonce: [7; 16],
     };
     let (st, body) = c
         .post("/v1/tmp-keys/history", req.sign(&keys[1].sign))

@@ -164,7 +164,7 @@ fn bench_import() {
     let mut store = SqliteStore::open(&dir.path().join("v.db")).unwrap();
     let threads = spur_vault::import::default_threads();
     let t = Instant::now();
-    let c = import_file(&mut store, &w.op, &file, "bench", threads).unwrap();
+    let c = import_file(&mut store, &w.op, &file, "bench", threads, Day(0)).unwrap();
     let s = t.elapsed().as_secs_f64();
     assert_eq!(c.new as usize, records);
     println!(
@@ -264,7 +264,7 @@ fn bench_trace() {
         .map(|u| row_from_upload(Day(FIRST_DAY), u).unwrap())
         .collect();
     let file = parse(&encode(&rows, false, &format!("real-{}", w.rng.next_u32()))).unwrap();
-    import_file(&mut store, &w.op, &file, "infected", 2).unwrap();
+    import_file(&mut store, &w.op, &file, "infected", 2, Day(0)).unwrap();
     let counts = store.counts().unwrap();
     println!(
         "trace: vault holds {} slot entries and {} user entries",
@@ -368,7 +368,9 @@ fn bench_trace() {
 
     // Vault step 2: the trace.
     let t = Instant::now();
-    let out = spur_vault::trace::trace(&mut store, &scan, 1).unwrap();
+    let out = spur_vault::trace::trace(&mut store, &scan, 1, |_| true)
+        .unwrap()
+        .packages;
     let t_trace = t.elapsed().as_secs_f64();
     let found: usize = out.values().map(|p| p.contacts.len()).sum();
     let keys: usize = scan.stays.iter().map(|s| s.keys.len()).sum();

@@ -7,11 +7,16 @@
 //! without its newline. Neither is tampering: the next append confirms complete lines that chain
 //! on from the head and cuts a torn tail; verification reports both instead of failing.
 //!
+//! One mechanism for the vault and the desks: [`AuditLog`] is parameterised by its file, the
+//! domain label of its line hashes ([`VAULT_LABEL`], [`DESK_LABEL`]) and where its head is kept
+//! ([`HeadStore`]: the vault's store, or a small file next to a desk's log, [`FileHead`]).
+//!
 //! Line: `<hash hex> {"seq":n,"unix":t,"event":"…","detail":{…},"prev":"<hash hex>"}` where
 //! hash = SHA-256("spur/v1/audit/" || the JSON text). Details hold counts, ids of files and
 //! authorities and case ids: never keys, contact data or registration ids.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +27,56 @@ use crate::store::Store;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HEAD_KEY: &str = "audit_head";
+
+/// Hash label of the vault's log lines.
+pub const VAULT_LABEL: &str = "spur/v1/audit/";
+/// Hash label of a desk's log lines (a line cannot be moved between the two kinds of log).
+pub const DESK_LABEL: &str = "spur/v1/desk-audit/";
+
+/// Where a log's head (number and hash of the last confirmed line) is kept.
+pub trait HeadStore {
+    /// The stored head, `None` before the first line.
+    fn head_get(&mut self) -> Result<Option<String>>;
+    /// Moves the head (durable when it returns).
+    fn head_set(&mut self, head: &str) -> Result<()>;
+}
+
+impl<S: Store + ?Sized> HeadStore for S {
+    fn head_get(&mut self) -> Result<Option<String>> {
+        self.meta_get(HEAD_KEY)
+    }
+    fn head_set(&mut self, head: &str) -> Result<()> {
+        self.meta_set(HEAD_KEY, head)
+    }
+}
+
+/// A head kept in its own small file (mode 0600, replaced atomically): for a desk, which has no
+/// database.
+pub struct FileHead {
+    path: PathBuf,
+}
+
+impl FileHead {
+    /// The head file at `path`.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+        }
+    }
+}
+
+impl HeadStore for FileHead {
+    fn head_get(&mut self) -> Result<Option<String>> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(t) => Ok(Some(t.trim().to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(VaultError::io(&self.path, e)),
+        }
+    }
+    fn head_set(&mut self, head: &str) -> Result<()> {
+        crate::keyfile::write_private_file(&self.path, format!("{head}\n").as_bytes())
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -63,17 +118,23 @@ struct Walk {
     head_at: Option<u64>,
 }
 
-/// The audit log of one vault.
+/// The audit log of one vault or desk.
 pub struct AuditLog {
     path: PathBuf,
+    label: &'static str,
 }
 
+fn hash_with(label: &str, json: &str) -> String {
+    data_encoding::HEXLOWER.encode(&sha256(&[label.as_bytes(), json.as_bytes()]))
+}
+
+#[cfg(test)]
 fn hash_of(json: &str) -> String {
-    data_encoding::HEXLOWER.encode(&sha256(&[b"spur/v1/audit/", json.as_bytes()]))
+    hash_with(VAULT_LABEL, json)
 }
 
-fn head(store: &mut dyn Store) -> Result<(u64, String)> {
-    match store.meta_get(HEAD_KEY)? {
+fn head<H: HeadStore + ?Sized>(store: &mut H) -> Result<(u64, String)> {
+    match store.head_get()? {
         None => Ok((0, GENESIS.to_owned())),
         Some(v) => {
             let (n, h) = v
@@ -88,18 +149,24 @@ fn head(store: &mut dyn Store) -> Result<(u64, String)> {
 }
 
 impl AuditLog {
-    /// The log at `path` (created on first append).
+    /// The vault's log at `path` (created on first append).
     pub fn new(path: &Path) -> Self {
+        Self::with_label(path, VAULT_LABEL)
+    }
+
+    /// A log at `path` whose line hashes use `label` (e.g. [`DESK_LABEL`]).
+    pub fn with_label(path: &Path, label: &'static str) -> Self {
         Self {
             path: path.to_owned(),
+            label,
         }
     }
 
     /// Appends one step and moves the head in the store. The line is on disk (fsync) before the
     /// head moves. Lines left unconfirmed and a torn tail by an interrupted step are settled first.
-    pub fn append(
+    pub fn append<H: HeadStore + ?Sized>(
         &self,
-        store: &mut dyn Store,
+        store: &mut H,
         event: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
@@ -117,28 +184,29 @@ impl AuditLog {
             prev,
         };
         let json = serde_json::to_string(&entry).map_err(|e| VaultError::Audit(e.to_string()))?;
-        let hash = hash_of(&json);
+        let hash = hash_with(self.label, &json);
         let mut f = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(0o600)
             .open(&self.path)
             .map_err(|e| VaultError::io(&self.path, e))?;
         writeln!(f, "{hash} {json}").map_err(|e| VaultError::io(&self.path, e))?;
         f.sync_all().map_err(|e| VaultError::io(&self.path, e))?;
-        store.meta_set(HEAD_KEY, &format!("{} {hash}", seq + 1))
+        store.head_set(&format!("{} {hash}", seq + 1))
     }
 
     /// Checks every line's hash, the chain, the numbering and the head kept in the store. Lines
     /// after the head and a torn tail (an interrupted step) are reported, not refused.
-    pub fn verify(&self, store: &mut dyn Store) -> Result<AuditReport> {
+    pub fn verify<H: HeadStore + ?Sized>(&self, store: &mut H) -> Result<AuditReport> {
         Ok(self.check(store)?.0)
     }
 
     /// [`Self::verify`], also handing back the lines it read.
-    fn check(&self, store: &mut dyn Store) -> Result<(AuditReport, Lines)> {
+    fn check<H: HeadStore + ?Sized>(&self, store: &mut H) -> Result<(AuditReport, Lines)> {
         let (want_n, want_hash) = head(store)?;
         let read = self.read()?;
-        let walk = walk(&read.lines, want_n, &want_hash)?;
+        let walk = walk(self.label, &read.lines, want_n, &want_hash)?;
         let Some(head_at) = walk.head_at else {
             return Err(VaultError::Audit(format!(
                 "the log ends at line {} but the store's head says {want_n} (lines were cut off or the log replaced)",
@@ -156,7 +224,7 @@ impl AuditLog {
 
     /// Cuts a torn tail and moves the head over complete lines that chain on from it, so the next
     /// line follows the last one on disk. Refuses (changing nothing) when the log does not verify.
-    fn settle(&self, store: &mut dyn Store) -> Result<()> {
+    fn settle<H: HeadStore + ?Sized>(&self, store: &mut H) -> Result<()> {
         let (report, read) = self.check(store)?;
         if report.torn_bytes > 0 {
             let f = std::fs::OpenOptions::new()
@@ -168,7 +236,7 @@ impl AuditLog {
             f.sync_all().map_err(|e| VaultError::io(&self.path, e))?;
         }
         if report.unconfirmed > 0 {
-            store.meta_set(HEAD_KEY, &format!("{} {}", report.lines, report.head))?;
+            store.head_set(&format!("{} {}", report.lines, report.head))?;
         }
         Ok(())
     }
@@ -191,7 +259,7 @@ impl AuditLog {
 }
 
 /// Walks the chain over `lines`, noting where the stored head (`want_n`, `want_hash`) is passed.
-fn walk(lines: &[String], want_n: u64, want_hash: &str) -> Result<Walk> {
+fn walk(label: &str, lines: &[String], want_n: u64, want_hash: &str) -> Result<Walk> {
     let mut prev = GENESIS.to_owned();
     let mut n = 0u64;
     let mut head_at = (want_n == 0 && want_hash == GENESIS).then_some(0);
@@ -200,7 +268,7 @@ fn walk(lines: &[String], want_n: u64, want_hash: &str) -> Result<Walk> {
         let (hash, json) = line
             .split_once(' ')
             .ok_or_else(|| VaultError::Audit(format!("line {no} is malformed")))?;
-        if hash_of(json) != hash {
+        if hash_with(label, json) != hash {
             return Err(VaultError::Audit(format!(
                 "line {no} was changed (its hash does not match)"
             )));

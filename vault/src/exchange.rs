@@ -449,4 +449,17 @@ pub struct ResolveAnswer {
     pub personal: Vec<ResolvedCode>,
     /// What was asked for and not found (deleted, expired or never uploaded), in words.
     pub missing: Vec<String>,
+    /// Registrations asked for that will not be given, with the final reason (`deleted`,
+    /// `other-authority`, `outside-case`): the desk marks them and does not ask again.
+    #[serde(default)]
+    pub gone: Vec<GoneRegistration>,
+}
+
+/// A registration the vault will not give, and why (final: asking again gives the same answer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoneRegistration {
+    /// Registration id as asked for.
+    pub registration_id: Hex,
+    /// `deleted` (deleted or expired), `other-authority` or `outside-case`.
+    pub reason: String,
 }

@@ -16,6 +16,8 @@ use spur_protocol::record::{CONTACT_REF_SEALED, USER_AUTH_LAYER};
 use crate::error::{Result, VaultError};
 use crate::exchange::{ContactRecord, ContactsPackage, RelayPackage, ResolveRequest};
 use crate::hex::Hex;
+use crate::reach::{digest, CaseReach};
+use crate::skip::{SkipReason, Skips};
 use crate::store::Store;
 
 /// Most items one request may forward.
@@ -41,28 +43,24 @@ pub fn split_case_ref(s: &str) -> Result<(u16, String)> {
     Ok((a, c.to_owned()))
 }
 
-fn other_authority(dir: &Directory, from: u16, to: u16) -> Result<()> {
-    if to == from || dir.authority(to).is_none() {
-        return Err(bad(
-            "something is forwarded to the sender itself or to an authority not in the directory",
-        ));
-    }
-    Ok(())
-}
-
 /// Checks the forward lists of a request from `from` and builds the files they turn into. Only
-/// the consenting authority of the case may forward, and user entries only for a consent this
-/// vault handed to it.
+/// the consenting authority of the case may forward, user entries only for a consent this vault
+/// handed to it, and only what the case reached (`reach`, updated): at most one card owner per
+/// card the case's stays scanned, and only user entries the consent package held. A forwarded
+/// item that names an authority not in the directory (or the sender), is malformed, or lies
+/// outside the case is skipped and counted; the rest goes on.
 pub fn plan(
     store: &mut dyn Store,
     dir: &Directory,
     from: u16,
     req: &ResolveRequest,
-) -> Result<Forwards> {
+    reach: &mut CaseReach,
+) -> Result<(Forwards, Skips)> {
     let mut out = Forwards::default();
+    let mut skips = Skips::new();
     let entries = req.forward_entries.as_ref().map_or(0, |f| f.entries.len());
     if req.forward_owners.is_empty() && entries == 0 {
-        return Ok(out);
+        return Ok((out, skips));
     }
     if req.forward_owners.len() + entries > MAX_FORWARD {
         return Err(bad("too many items to forward"));
@@ -73,11 +71,22 @@ pub fn plan(
             "only the consenting authority forwards what its case found".into(),
         ));
     }
+    let known = |to: u16| to != from && dir.authority(to).is_some();
     for o in &req.forward_owners {
-        other_authority(dir, from, o.to)?;
-        if o.sealed_ref.0.len() != CONTACT_REF_SEALED || o.stay_in >= o.stay_out {
-            return Err(bad("a forwarded card owner is malformed"));
+        if !known(o.to) {
+            skips.add(SkipReason::UnknownAuthority);
+            continue;
         }
+        if o.sealed_ref.0.len() != CONTACT_REF_SEALED || o.stay_in >= o.stay_out {
+            skips.add(SkipReason::BadField);
+            continue;
+        }
+        if reach.owners_forwarded >= reach.card_stays {
+            skips.add(SkipReason::OutsideCase);
+            continue;
+        }
+        reach.owners_forwarded = reach.owners_forwarded.saturating_add(1);
+        reach.add_contacts(o.to, 1);
         let pkg = out.contacts.entry(o.to).or_insert_with(|| ContactsPackage {
             case_id: case_id.clone(),
             consenting_authority: from,
@@ -102,7 +111,11 @@ pub fn plan(
         .as_ref()
         .filter(|f| !f.entries.is_empty())
     {
-        other_authority(dir, from, f.to)?;
+        if !known(f.to) {
+            return Err(bad(
+                "user entries are forwarded to the sender itself or to an authority not in the directory",
+            ));
+        }
         let nonce: [u8; 16] = f.nonce.array().ok_or_else(|| bad("bad nonce"))?;
         match store.nonce_case(&nonce)? {
             Some((case, auth)) if case == case_id && auth == from => {}
@@ -112,21 +125,27 @@ pub fn plan(
                 )))
             }
         }
-        if f.entries
-            .iter()
-            .any(|e| e.auth_layer.0.len() != USER_AUTH_LAYER)
-        {
-            return Err(bad("a forwarded user entry has the wrong size"));
+        let mut kept = Vec::new();
+        for e in &f.entries {
+            if e.auth_layer.0.len() != USER_AUTH_LAYER {
+                skips.add(SkipReason::BadField);
+            } else if !reach.entries.contains(&digest("entry", &e.auth_layer.0)) {
+                skips.add(SkipReason::OutsideCase);
+            } else {
+                kept.push(e.clone());
+            }
         }
-        out.relay = Some((
-            f.to,
-            RelayPackage {
-                case_id,
-                consenting_authority: from,
-                nonce: f.nonce.clone(),
-                entries: f.entries.clone(),
-            },
-        ));
+        if !kept.is_empty() {
+            out.relay = Some((
+                f.to,
+                RelayPackage {
+                    case_id,
+                    consenting_authority: from,
+                    nonce: f.nonce.clone(),
+                    entries: kept,
+                },
+            ));
+        }
     }
-    Ok(out)
+    Ok((out, skips))
 }

@@ -11,7 +11,9 @@ use spur_protocol::record::registration::RegistrationBody;
 use spur_protocol::record::visit::{SlotEntryBody, UserEntryBody};
 use spur_protocol::record::{open_op, RecordKind};
 
-use crate::error::Result;
+use spur_protocol::time::Day;
+
+use crate::error::{Result, VaultError};
 use crate::store::{
     bucket_of, CodeRow, ConsentRow, ImportCounts, Opened, RegistrationRow, SlotRow, Store, UserRow,
 };
@@ -130,21 +132,41 @@ pub fn open_rows(op: &SealSecretKey, rows: &[ExportRow], threads: usize) -> Vec<
     })
 }
 
-/// Imports one checked export file.
+/// Imports one checked export file. Rows uploaded before `keep_from` (past retention: a sweep
+/// deleted them or will) are not stored again; they are counted as expired. A file holding only
+/// such rows is refused whole.
 pub fn import_file(
     store: &mut dyn Store,
     op: &SealSecretKey,
     file: &ExportFile,
     name: &str,
     threads: usize,
+    keep_from: Day,
 ) -> Result<ImportCounts> {
-    let opened = open_rows(op, &file.rows, threads);
-    if opened.len() != file.rows.len() {
-        return Err(crate::error::VaultError::Store(
+    let current: Vec<ExportRow> = file
+        .rows
+        .iter()
+        .filter(|r| r.day >= keep_from)
+        .cloned()
+        .collect();
+    let expired = (file.rows.len() - current.len()) as u64;
+    if !file.rows.is_empty() && current.is_empty() {
+        return Err(VaultError::Refused(format!(
+            "export older than retention: all {} rows were uploaded before {} (28 days); nothing imported",
+            file.rows.len(),
+            crate::stats::date_of(keep_from)
+        )));
+    }
+    let opened = open_rows(op, &current, threads);
+    if opened.len() != current.len() {
+        return Err(VaultError::Store(
             "opening the records failed on a worker thread; nothing was imported".into(),
         ));
     }
-    store.import(&file.digest, name, &opened)
+    let mut counts = store.import(&file.digest, name, &opened)?;
+    counts.expired = expired;
+    counts.rows = file.rows.len() as u64;
+    Ok(counts)
 }
 
 /// Cores to use for opening records.

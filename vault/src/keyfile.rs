@@ -85,6 +85,20 @@ pub fn read_public<const N: usize>(path: &Path, kind: &str) -> Result<[u8; N]> {
     parse::<N>(path, kind, &text)
 }
 
+/// Creates `dir` (and its parents) if missing; a directory this call creates is owner-only
+/// (0700). An existing directory keeps its mode.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| VaultError::io(dir, e))
+}
+
 /// Writes a file that holds personal data or secrets (mode 0600), replacing it atomically.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;

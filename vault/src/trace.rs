@@ -12,31 +12,48 @@ use spur_protocol::trace::overlapping_contacts;
 use crate::error::{Result, VaultError};
 use crate::exchange::{ContactRecord, ContactsPackage, ScanKeyFile};
 use crate::hex::Hex;
+use crate::skip::{SkipReason, Skips};
 use crate::store::Store;
 
 /// Most stays one SCAN-key file may hold (28 days of 4 visits per minute is far above any real case).
 pub const MAX_STAYS: usize = 10_000;
 
-/// Runs the trace of one SCAN-key file; returns one package body per receiving authority.
+/// What one trace found: one package body per receiving authority, and what it skipped.
+#[derive(Debug, Default)]
+pub struct Traced {
+    /// Contacts per receiving authority.
+    pub packages: BTreeMap<u16, ContactsPackage>,
+    /// Stays, keys and contacts skipped, by reason.
+    pub skips: Skips,
+}
+
+/// Runs the trace of one SCAN-key file. A stay with a malformed bucket or key, and a contact
+/// whose authority the directory does not list (`known` says which are), is counted in
+/// [`Traced::skips`] and skipped; every other contact is found as before.
 pub fn trace(
     store: &mut dyn Store,
     file: &ScanKeyFile,
     consenting_authority: u16,
-) -> Result<BTreeMap<u16, ContactsPackage>> {
+    known: impl Fn(u16) -> bool,
+) -> Result<Traced> {
     if file.stays.len() > MAX_STAYS {
         return Err(VaultError::bad_file("SCAN-key file", "too many stays"));
     }
-    let mut out: BTreeMap<u16, ContactsPackage> = BTreeMap::new();
+    let mut out = Traced::default();
     for stay in &file.stays {
-        let bucket: [u8; 12] = stay.bucket.array().ok_or_else(|| {
-            VaultError::bad_file("SCAN-key file", "a bucket region is not 12 bytes")
-        })?;
-        Region::decode(bucket)
-            .map_err(|_| VaultError::bad_file("SCAN-key file", "a bucket region is malformed"))?;
+        let Some(bucket) = stay.bucket.array::<12>() else {
+            out.skips.add(SkipReason::BadField);
+            continue;
+        };
+        if Region::decode(bucket).is_err() || stay.time_in >= stay.time_out {
+            out.skips.add(SkipReason::BadField);
+            continue;
+        }
         for (slot, key) in &stay.keys {
-            let key = ScanKey::from_bytes(key.array().ok_or_else(|| {
-                VaultError::bad_file("SCAN-key file", "a SCAN key is not 32 bytes")
-            })?);
+            let Some(key) = key.array::<32>().map(ScanKey::from_bytes) else {
+                out.skips.add(SkipReason::BadField);
+                continue;
+            };
             let layers = store.slot_layers(*slot, stay.code_kind, &bucket)?;
             let found = overlapping_contacts(
                 &key,
@@ -45,7 +62,16 @@ pub fn trace(
                 layers.iter().map(Vec::as_slice),
             )?;
             for (c, minutes) in found {
+                if !known(c.home_authority) {
+                    out.skips.add(SkipReason::UnknownAuthority);
+                    continue;
+                }
+                if c.time_in >= c.time_out {
+                    out.skips.add(SkipReason::BadField);
+                    continue;
+                }
                 let pkg = out
+                    .packages
                     .entry(c.home_authority)
                     .or_insert_with(|| ContactsPackage {
                         case_id: file.case_id.clone(),
@@ -71,7 +97,7 @@ pub fn trace(
     // The person's own slot entries went to their home authority's package: it gets the sealed
     // id to leave them out by.
     if let Some(r) = &file.infected_ref {
-        if let Some(pkg) = out.get_mut(&r.authority) {
+        if let Some(pkg) = out.packages.get_mut(&r.authority) {
             pkg.infected_ref = Some(r.sealed.clone());
         }
     }

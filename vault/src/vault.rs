@@ -29,6 +29,11 @@ pub const OP_PUBLIC: &str = "op-public";
 pub const ROOT_SECRET: &str = "root-secret";
 /// Root public key file kind.
 pub const ROOT_PUBLIC: &str = "root-public";
+/// Key-file kind of the POST server's export public key (`spur server post` writes it next to its
+/// export signing key).
+pub const POST_EXPORT_PUBLIC: &str = "post-export-public";
+/// The pinned POST export key in the vault's directory.
+pub const POST_KEY_FILE: &str = "post.pub";
 
 /// An open vault.
 pub struct Vault {
@@ -39,6 +44,9 @@ pub struct Vault {
     audit: AuditLog,
     /// Threads used to open OP layers on import.
     pub threads: usize,
+    /// The day retention counts from at import (`None`: the system clock; simulations that
+    /// replay fixed days set it).
+    pub today: Option<Day>,
 }
 
 /// A file the vault wrote for an authority.
@@ -56,6 +64,8 @@ pub struct ResolveResult {
     pub answer: Outgoing,
     /// Files sent on to other authorities (card owners, relayed user entries).
     pub forwarded: Vec<Outgoing>,
+    /// Items of the request skipped (outside the case, deleted, malformed), by reason.
+    pub skips: crate::skip::Skips,
 }
 
 impl std::fmt::Debug for Outgoing {
@@ -90,12 +100,14 @@ pub struct TraceResult {
     pub files: Vec<Outgoing>,
     /// Contacts per authority (for the operator's console).
     pub contacts: Vec<(u16, usize)>,
+    /// Stays, keys and contacts skipped, by reason.
+    pub skips: crate::skip::Skips,
 }
 
 impl Vault {
     /// Creates the key files of a new vault in `dir` (created if missing). Refuses to overwrite.
     pub fn init(dir: &Path, rng: &mut impl rand_core::CryptoRngCore) -> Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| VaultError::io(dir, e))?;
+        keyfile::private_dir(dir)?;
         let op = SealSecretKey::generate(rng);
         let root = SignSecretKey::generate(rng);
         keyfile::write_secret(&dir.join("op.key"), OP_SECRET, op.to_bytes().as_ref())?;
@@ -130,6 +142,7 @@ impl Vault {
             store,
             audit: AuditLog::new(&dir.join("audit.log")),
             threads: crate::import::default_threads(),
+            today: None,
         })
     }
 
@@ -171,11 +184,52 @@ impl Vault {
         Ok(Directory::verify(&b, &self.root.public())?)
     }
 
-    /// Imports one export file: checked whole, OP layers opened, stored in one transaction.
+    /// Pins the POST server's export public key (from the key file `spur server post` wrote next
+    /// to its signing key): from then on every export file must carry a valid signature by it.
+    /// Pinning the same key again changes nothing; another key is refused (delete `post.pub` by
+    /// hand to re-pin after a key change).
+    pub fn pin_post_key(&mut self, path: &Path) -> Result<SignPublicKey> {
+        let raw = keyfile::read_public::<32>(path, POST_EXPORT_PUBLIC)?;
+        let key = SignPublicKey::from_bytes(raw)?;
+        let to = self.dir.join(POST_KEY_FILE);
+        match self.post_key()? {
+            Some(k) if k == key => return Ok(key),
+            Some(_) => {
+                return Err(VaultError::Refused(format!(
+                    "another POST server key is pinned in {}; delete it by hand to pin a new one",
+                    to.display()
+                )))
+            }
+            None => keyfile::write_public(&to, POST_EXPORT_PUBLIC, &raw)?,
+        }
+        self.log(
+            "pin-post-key",
+            json!({ "key": data_encoding::HEXLOWER.encode(&raw) }),
+        )?;
+        Ok(key)
+    }
+
+    /// The pinned POST export key, if one is pinned.
+    pub fn post_key(&self) -> Result<Option<SignPublicKey>> {
+        let p = self.dir.join(POST_KEY_FILE);
+        if !p.exists() {
+            return Ok(None);
+        }
+        let raw = keyfile::read_public::<32>(&p, POST_EXPORT_PUBLIC)?;
+        Ok(Some(SignPublicKey::from_bytes(raw)?))
+    }
+
+    /// Imports one export file: checked whole (and, once a POST key is pinned, its signature),
+    /// OP layers opened, stored in one transaction.
     pub fn import(&mut self, source: &dyn ExportSource) -> Result<ImportCounts> {
         let name = source.name();
         let bytes = source.bytes()?;
-        let file = match spur_protocol::export::parse(&bytes).map_err(VaultError::from) {
+        let pinned = self.post_key()?;
+        let parsed = spur_protocol::export::parse(&bytes).and_then(|f| match &pinned {
+            Some(k) => f.verify_signer(k).map(|()| f),
+            None => Ok(f),
+        });
+        let file = match parsed.map_err(VaultError::from) {
             Ok(f) => f,
             Err(e) => {
                 self.log(
@@ -185,8 +239,28 @@ impl Vault {
                 return Err(e);
             }
         };
-        let counts =
-            crate::import::import_file(self.store.as_mut(), &self.op, &file, &name, self.threads)?;
+        let today = self
+            .today
+            .unwrap_or_else(|| spur_protocol::time::Clock::day(&spur_protocol::time::SystemClock));
+        let keep_from = Day(today.0.saturating_sub(RETENTION_DAYS));
+        let counts = match crate::import::import_file(
+            self.store.as_mut(),
+            &self.op,
+            &file,
+            &name,
+            self.threads,
+            keep_from,
+        ) {
+            Ok(c) => c,
+            Err(e @ VaultError::Refused(_)) => {
+                self.log(
+                    "import-refused",
+                    json!({ "file": name, "reason": e.to_string() }),
+                )?;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
         self.log(
             "import",
             json!({
@@ -291,6 +365,9 @@ impl Vault {
             .iter()
             .map(|c| c.user_entries.len())
             .collect();
+        for c in &intake.package.candidates {
+            self.remember_consent(to, &code.case_id, &c.user_entries)?;
+        }
         self.log(
             "consent",
             json!({
@@ -411,10 +488,12 @@ impl Vault {
                 }
             }
         }
-        let packages = crate::trace::trace(self.store.as_mut(), &scan, env.from)?;
+        let traced = crate::trace::trace(self.store.as_mut(), &scan, env.from, |a| {
+            dir.authority(a).is_some()
+        })?;
         let mut files = Vec::new();
         let mut contacts = Vec::new();
-        for (to, pkg) in &packages {
+        for (to, pkg) in &traced.packages {
             let auth = dir
                 .authority(*to)
                 .ok_or(spur_protocol::ProtocolError::UnknownAuthority(*to))?;
@@ -438,11 +517,19 @@ impl Vault {
             Some((_, tag)) => json!({ "card_request": data_encoding::HEXLOWER.encode(tag) }),
             None => json!("consent"),
         };
+        let mut reach = self.reach(env.from, &scan.case_id)?.unwrap_or_default();
+        reach.add_trace(&scan, &contacts);
+        self.store
+            .reach_put(env.from, &scan.case_id, &reach.to_json())?;
         self.log(
             "trace",
-            json!({ "from": env.from, "case": scan.case_id, "basis": basis, "stays": scan.stays.len(), "scan_keys": keys, "contacts": contacts }),
+            json!({ "from": env.from, "case": scan.case_id, "basis": basis, "stays": scan.stays.len(), "scan_keys": keys, "contacts": contacts, "skipped": traced.skips.audit() }),
         )?;
-        Ok(TraceResult { files, contacts })
+        Ok(TraceResult {
+            files,
+            contacts,
+            skips: traced.skips,
+        })
     }
 
     /// Answers an authority's resolve request, and sends on what the request forwards: card
@@ -460,8 +547,12 @@ impl Vault {
             PackageKind::ResolveRequest,
             "resolve-refused",
         )?;
-        let forwards = match crate::forward::plan(self.store.as_mut(), &dir, env.from, &req) {
-            Ok(f) => f,
+        let (consenting, case_id, mut reach) = match self.case_of(
+            env.from,
+            &req.case_id,
+            req.places.is_empty() && req.personal.is_empty(),
+        ) {
+            Ok(x) => x,
             Err(e) => {
                 self.log(
                     "resolve-refused",
@@ -470,8 +561,24 @@ impl Vault {
                 return Err(e);
             }
         };
-        let answer = crate::resolve::resolve(self.store.as_mut(), env.from, &req)?;
+        let (forwards, mut skips) =
+            match crate::forward::plan(self.store.as_mut(), &dir, env.from, &req, &mut reach) {
+                Ok(f) => f,
+                Err(e) => {
+                    self.log(
+                        "resolve-refused",
+                        json!({ "from": env.from, "case": req.case_id, "reason": e.to_string() }),
+                    )?;
+                    return Err(e);
+                }
+            };
+        let resolved =
+            crate::resolve::resolve(self.store.as_mut(), env.from, consenting, &req, &mut reach)?;
+        skips.merge(&resolved.skips);
+        let answer = resolved.answer;
         let bytes = self.seal_for(rng, &dir, PackageKind::ResolveAnswer, env.from, &answer)?;
+        self.store
+            .reach_put(consenting, &case_id, &reach.to_json())?;
         let mut forwarded = Vec::new();
         for (to, pkg) in &forwards.contacts {
             let bytes = self.seal_for(rng, &dir, PackageKind::Contacts, *to, pkg)?;
@@ -494,6 +601,7 @@ impl Vault {
                 "asked": { "registrations": req.registrations.len(), "places": req.places.len(), "personal": req.personal.len() },
                 "given": { "registrations": answer.registrations.len(), "places": answer.places.len(), "personal": answer.personal.len() },
                 "missing": answer.missing.len(),
+                "skipped": skips.audit(),
                 "forwarded_owners": owners,
                 "relayed_entries": forwards.relay.as_ref().map(|(to, p)| json!({ "to": to, "entries": p.entries.len() })),
             }),
@@ -504,7 +612,62 @@ impl Vault {
                 bytes,
             },
             forwarded,
+            skips,
         })
+    }
+
+    /// What the case `case_id` of `authority` reached, if this vault handled it.
+    fn reach(&mut self, authority: u16, case_id: &str) -> Result<Option<crate::reach::CaseReach>> {
+        match self.store.reach_get(authority, case_id)? {
+            None => Ok(None),
+            Some(j) => crate::reach::CaseReach::parse(&j)
+                .map(Some)
+                .ok_or_else(|| VaultError::Store("a stored case reach is malformed".into())),
+        }
+    }
+
+    /// Remembers the user entries a consent package handed to `authority` for `case_id`.
+    fn remember_consent(
+        &mut self,
+        authority: u16,
+        case_id: &str,
+        entries: &[crate::exchange::FoundEntry],
+    ) -> Result<()> {
+        let mut reach = self.reach(authority, case_id)?.unwrap_or_default();
+        reach.add_consent(entries);
+        self.store.reach_put(authority, case_id, &reach.to_json())
+    }
+
+    /// The case a resolve request from `from` names (`<authority>:<case>`) and its reach: only a
+    /// case this vault handled (a consent handed or a trace run), asked by its consenting
+    /// authority or by an authority the case sent contacts to.
+    fn case_of(
+        &mut self,
+        from: u16,
+        case_ref: &str,
+        req_codes_empty: bool,
+    ) -> Result<(u16, String, crate::reach::CaseReach)> {
+        let (consenting, case_id) = crate::forward::split_case_ref(case_ref)?;
+        let Some(reach) = self.reach(consenting, &case_id)? else {
+            return Err(VaultError::Refused(format!(
+                "outside any case: this vault handled no consent and ran no trace for case {case_id} of authority {consenting}"
+            )));
+        };
+        if from != consenting && !reach.contacts.contains_key(&from) {
+            return Err(VaultError::Refused(format!(
+                "outside the case: case {case_id} of authority {consenting} sent no contacts to authority {from}"
+            )));
+        }
+        if (!req_codes_empty)
+            && reach.place_stays == 0
+            && reach.card_stays == 0
+            && reach.contacts.is_empty()
+        {
+            return Err(VaultError::Refused(format!(
+                "case {case_id} of authority {consenting} has not been traced yet: run `spur vault trace` on its SCAN-key file first, then this request again"
+            )));
+        }
+        Ok((consenting, case_id, reach))
     }
 
     /// Takes a home authority's relayed USR layers and seals them on to the consenting authority

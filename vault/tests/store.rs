@@ -100,15 +100,15 @@ fn contract(store: &mut dyn Store) {
     let mut second = a[a.len() - 3..].to_vec();
     second.extend_from_slice(b);
     let file2 = parse(&encode(&second, false, "c2")).unwrap();
-    let c1 = import_file(store, &f.op, &file1, "one", 2).unwrap();
+    let c1 = import_file(store, &f.op, &file1, "one", 2, Day(0)).unwrap();
     assert_eq!((c1.new, c1.duplicates, c1.unopened), (a.len() as u64, 0, 0));
-    let c2 = import_file(store, &f.op, &file2, "two", 2).unwrap();
+    let c2 = import_file(store, &f.op, &file2, "two", 2, Day(0)).unwrap();
     assert_eq!(
         (c2.new, c2.duplicates),
         (b.len() as u64, 3),
         "each blob once"
     );
-    let again = import_file(store, &f.op, &file1, "one", 2).unwrap();
+    let again = import_file(store, &f.op, &file1, "one", 2, Day(0)).unwrap();
     assert!(again.already_imported);
     let counts = store.counts().unwrap();
     assert_eq!(counts.registrations, 6);
@@ -142,6 +142,7 @@ fn contract(store: &mut dyn Store) {
         &parse(&encode(&[garbage], false, "g")).unwrap(),
         "g",
         1,
+        Day(0),
     )
     .unwrap();
     assert_eq!(g.unopened, 1);
@@ -154,6 +155,7 @@ fn contract(store: &mut dyn Store) {
         &parse(&encode(std::slice::from_ref(&f.delete), false, "t")).unwrap(),
         "t",
         1,
+        Day(0),
     )
     .unwrap();
     assert_eq!(t.new, 1);

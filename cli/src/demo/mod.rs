@@ -83,7 +83,8 @@ pub fn run(args: Args) -> Result<()> {
 async fn demo(args: &Args) -> Result<Report> {
     let dir = match &args.dir {
         Some(d) => {
-            std::fs::create_dir_all(d)?;
+            // The demo's folder holds desks' case files and contact lists: owner-only.
+            spur_vault::keyfile::private_dir(d)?;
             d.clone()
         }
         None => tempfile::Builder::new()

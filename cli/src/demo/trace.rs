@@ -193,8 +193,14 @@ fn write_lists(
             };
             let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
             let stem = stage.dir.join(format!("{prefix}-authority-{}", desk.id));
-            std::fs::write(stem.with_extension("csv"), contacts::to_csv(&list))?;
-            std::fs::write(stem.with_extension("json"), contacts::to_json(&list))?;
+            spur_vault::keyfile::write_private_file(
+                &stem.with_extension("csv"),
+                contacts::to_csv(&list).as_bytes(),
+            )?;
+            spur_vault::keyfile::write_private_file(
+                &stem.with_extension("json"),
+                contacts::to_json(&list).as_bytes(),
+            )?;
             lists.insert(desk.id, list);
         }
     }
@@ -229,7 +235,7 @@ pub async fn card_only(
     let now = stage.clock.now();
     let first = Slot(first_day.0 * SLOTS_PER_DAY);
     let last = Slot((first_day.0 + days) * SLOTS_PER_DAY - 1).min(now.slot());
-    let request = spur_authority::history::request(desk, code.id, first, last, now);
+    let request = spur_authority::history::request(desk, rng, code.id, first, last, now);
     let addr: std::net::SocketAddr = stage
         .tag_url
         .trim_start_matches("http://")

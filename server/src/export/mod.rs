@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use spur_protocol::export::{Encoder, RowRef};
+use spur_protocol::keys::SignSecretKey;
 use spur_protocol::time::Day;
 
 use crate::store::{ExportRow, Position, Store};
@@ -25,7 +26,8 @@ fn frame(row: &ExportRow) -> RowRef<'_> {
     }
 }
 
-/// Streams one export page: rows after `from` through day `through`, at most `limit` rows. The
+/// Streams one export page: rows after `from` through day `through`, at most `limit` rows,
+/// signed with `signer` (the POST server's export key) when there is one. The
 /// end frame's cursor continues after the last row when the page is full, or restarts at the
 /// start of `rewind_to` (the oldest day that may still receive writes) when everything was sent,
 /// so rows that commit late are picked up by the next pull; the vault's import is idempotent.
@@ -35,10 +37,14 @@ pub fn stream(
     through: Day,
     rewind_to: Day,
     limit: usize,
+    signer: Option<Arc<SignSecretKey>>,
 ) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
-        let mut enc = Encoder::new();
+        let mut enc = match signer {
+            Some(k) => Encoder::signed(k),
+            None => Encoder::new(),
+        };
         if tx.send(Ok(Bytes::from(enc.header()))).await.is_err() {
             return;
         }

@@ -38,13 +38,19 @@ pub const EXPORT_GRACE_MINUTES: u32 = 10;
 /// The operator's export token (kept as its SHA-256 so comparison is constant-time and the token
 /// itself is not held).
 #[derive(Clone)]
-pub struct ExportToken([u8; 32]);
+pub struct ExportToken([u8; 32], Option<Arc<spur_protocol::keys::SignSecretKey>>);
 
 impl ExportToken {
     /// From the token text (surrounding whitespace removed). Refuses tokens shorter than 16 characters.
     pub fn new(token: &str) -> Option<Self> {
         let t = token.trim();
-        (t.len() >= 16).then(|| Self(spur_protocol::crypto::sha256(&[t.as_bytes()])))
+        (t.len() >= 16).then(|| Self(spur_protocol::crypto::sha256(&[t.as_bytes()]), None))
+    }
+
+    /// Signs every export file with the POST server's export key (format version 2), so the
+    /// vault that pinned its public key detects rows added, removed or altered in transit.
+    pub fn with_signer(self, key: Arc<spur_protocol::keys::SignSecretKey>) -> Self {
+        Self(self.0, Some(key))
     }
 
     fn matches(&self, presented: &str) -> bool {
@@ -250,7 +256,14 @@ async fn export_page(
     let now = s.clock.minute();
     let through = now.day();
     let rewind_to = Minute(now.0.saturating_sub(EXPORT_GRACE_MINUTES)).day();
-    let body = export::stream(s.store.clone(), from, through, rewind_to, limit);
+    let body = export::stream(
+        s.store.clone(),
+        from,
+        through,
+        rewind_to,
+        limit,
+        token.1.clone(),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.spur.export"),

@@ -7,6 +7,7 @@
 mod citizen;
 pub mod dump;
 pub mod forge;
+pub mod hostile;
 pub mod http;
 mod process;
 pub mod town;

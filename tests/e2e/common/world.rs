@@ -78,7 +78,20 @@ impl World {
         w.post = Some(post);
         w.tag_url = format!("http://127.0.0.1:{}", w.tag.as_ref().unwrap().port());
         w.post_url = format!("http://127.0.0.1:{}", w.post_port);
+        w.pin_post_key();
         w
+    }
+
+    /// The POST server's export public key file (written next to its store on first start).
+    pub fn post_key(&self) -> PathBuf {
+        self.post_db.parent().unwrap().join("export-sign.key.pub")
+    }
+
+    /// Pins the POST server's export key in the vault: from then on unsigned or altered export
+    /// files are refused at import.
+    pub fn pin_post_key(&self) {
+        let out = self.vault().arg("pin-post-key").arg(self.post_key()).ok();
+        assert!(out.contains("pinned"), "{out}");
     }
 
     /// Keys, directory and pinned desks; no server started. The URLs name ports that nothing

@@ -150,6 +150,8 @@ pub struct ImportCounts {
     pub duplicates: u64,
     /// Rows whose OP layer did not open: kept apart.
     pub unopened: u64,
+    /// Rows uploaded more than 28 days ago: past retention, not stored again.
+    pub expired: u64,
 }
 
 /// Raw counts for statistics, one per day and region.
@@ -207,6 +209,10 @@ pub trait Store: Send {
     fn raw_stats(&mut self) -> Result<Vec<RawStat>>;
     /// Deletes everything recorded before `keep_from`; returns the rows deleted.
     fn sweep(&mut self, keep_from: Day) -> Result<u64>;
+    /// What a case of `authority` reached (`crate::reach::CaseReach` as JSON), if anything.
+    fn reach_get(&mut self, authority: u16, case_id: &str) -> Result<Option<String>>;
+    /// Stores what a case reached, dated today (swept with retention).
+    fn reach_put(&mut self, authority: u16, case_id: &str, reach: &str) -> Result<()>;
     /// A metadata value.
     fn meta_get(&mut self, key: &str) -> Result<Option<String>>;
     /// Sets a metadata value.

@@ -337,6 +337,29 @@ impl Store for PostgresStore {
         Ok(n)
     }
 
+    fn reach_get(&mut self, authority: u16, case_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT reach FROM case_reach WHERE authority = $1 AND case_id = $2",
+                &[&i32::from(authority), &case_id],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn reach_put(&mut self, authority: u16, case_id: &str, reach: &str) -> Result<()> {
+        let day = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs() / 86_400).unwrap_or(0))
+            .unwrap_or(0);
+        self.client.execute(
+            "INSERT INTO case_reach (authority, case_id, day, reach) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (authority, case_id) DO UPDATE SET day = excluded.day, reach = excluded.reach",
+            &[&i32::from(authority), &case_id, &day, &reach],
+        )?;
+        Ok(())
+    }
+
     fn meta_get(&mut self, key: &str) -> Result<Option<String>> {
         Ok(self
             .client

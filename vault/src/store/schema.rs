@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS consent_releases (
     consenting_authority INTEGER NOT NULL, nonce {B} NOT NULL, sealed {B} NOT NULL);
 CREATE TABLE IF NOT EXISTS used_nonces (
     nonce {B} PRIMARY KEY, case_id TEXT NOT NULL, authority INTEGER NOT NULL, day BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_reach (
+    authority INTEGER NOT NULL, case_id TEXT NOT NULL, day BIGINT NOT NULL, reach TEXT NOT NULL,
+    PRIMARY KEY (authority, case_id));
 CREATE TABLE IF NOT EXISTS unopened (
     id {B} PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k {B} NOT NULL, body {B} NOT NULL);
 ";
@@ -47,7 +50,7 @@ pub fn postgres() -> String {
 
 /// Statements that delete what is older than the retention window: (table, SQL with one
 /// parameter, whether the parameter is a slot rather than a day).
-pub const SWEEPS: [(&str, bool); 8] = [
+pub const SWEEPS: [(&str, bool); 9] = [
     ("DELETE FROM slot_entries WHERE slot < $1", true),
     ("DELETE FROM user_entries WHERE day < $1", false),
     ("DELETE FROM registrations WHERE day < $1", false),
@@ -56,4 +59,5 @@ pub const SWEEPS: [(&str, bool); 8] = [
     ("DELETE FROM consent_releases WHERE day < $1", false),
     ("DELETE FROM used_nonces WHERE day < $1", false),
     ("DELETE FROM unopened WHERE day < $1", false),
+    ("DELETE FROM case_reach WHERE day < $1", false),
 ];

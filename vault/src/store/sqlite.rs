@@ -27,11 +27,52 @@ fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
+/// Creates `path` empty with mode 0600 unless it exists.
+fn private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(VaultError::io(path, e)),
+    }
+}
+
+/// Takes group and other permissions off `path` if it exists.
+fn owner_only(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::metadata(path) {
+        Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+            let mode = m.permissions().mode() & 0o700;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| VaultError::io(path, e))
+        }
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(VaultError::io(path, e)),
+    }
+}
+
 impl SqliteStore {
-    /// Opens (and creates) the store at `path`.
+    /// Opens (and creates) the store at `path`. The file holds every record with its OP layer
+    /// removed: it is created owner-only (0600), and so are its WAL and shared-memory files
+    /// (SQLite gives them the database file's mode); a store found readable by others is made
+    /// owner-only again.
     pub fn open(path: &Path) -> Result<Self> {
+        private_file(path)?;
         let conn = Connection::open(path)?;
-        Self::setup(conn)
+        let store = Self::setup(conn)?;
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            owner_only(Path::new(&p))?;
+        }
+        owner_only(path)?;
+        Ok(store)
     }
 
     /// A store in memory (tests).
@@ -392,6 +433,27 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         Ok(n)
+    }
+
+    fn reach_get(&mut self, authority: u16, case_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT reach FROM case_reach WHERE authority = ?1 AND case_id = ?2",
+                params![authority, case_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn reach_put(&mut self, authority: u16, case_id: &str, reach: &str) -> Result<()> {
+        let day = u32::try_from(now_secs() / 86_400).unwrap_or(0);
+        self.conn.execute(
+            "INSERT INTO case_reach (authority, case_id, day, reach) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (authority, case_id) DO UPDATE SET day = excluded.day, reach = excluded.reach",
+            params![authority, case_id, day, reach],
+        )?;
+        Ok(())
     }
 
     fn meta_get(&mut self, key: &str) -> Result<Option<String>> {
