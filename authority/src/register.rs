@@ -131,7 +131,17 @@ pub fn record_issued(desk: &Desk, code: &ConsentCode, phone: &PhoneNumber) -> Re
         phone: phone.as_str().to_owned(),
         opened: None,
     });
-    r.save(desk.dir())
+    r.save(desk.dir())?;
+    crate::audit::record(
+        desk,
+        "consent-code",
+        serde_json::json!({
+            "case": code.case_id,
+            "first_day": code.first_day.date_text(),
+            "days": code.days,
+            "expires_minute": code.expires.0,
+        }),
+    )
 }
 
 /// Records one refused release in the register (the one place refusals are written).
@@ -149,7 +159,13 @@ pub fn record_refusal(
         nonce: Hex(nonce.to_vec()),
         reason: reason.to_owned(),
     });
-    r.save(desk.dir())
+    r.save(desk.dir())?;
+    // The audit line names the case and the reason, never the phone number.
+    crate::audit::record(
+        desk,
+        "consent-release-refused",
+        serde_json::json!({ "case": case_id, "reason": reason }),
+    )
 }
 
 /// The one release the desk takes from a consent package, in the shape the opening steps read.

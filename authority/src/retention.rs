@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
-use spur_protocol::time::RETENTION_DAYS;
+use spur_protocol::time::{Minute, RETENTION_DAYS};
 use spur_vault::error::{Result, VaultError};
 
 use crate::audit;
@@ -58,10 +58,25 @@ pub fn sweep_dir(dir: &Path, exts: &[&str], now: SystemTime) -> Result<Swept> {
 /// Sweeps the desk's case files as of `now` and records the sweep in its audit log.
 pub fn sweep(desk: &Desk, now: SystemTime) -> Result<Swept> {
     let s = sweep_dir(&desk.cases_dir()?, &[".json", ".part"], now)?;
+    // The case register keeps phone numbers too: codes that expired and refusals made before
+    // the retention limit go with the case files.
+    let secs = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let keep_from = u32::try_from(secs / 60)
+        .unwrap_or(u32::MAX)
+        .saturating_sub(RETENTION_DAYS.saturating_mul(1440));
+    let register = crate::register::sweep(desk.dir(), Minute(keep_from))?;
     audit::record(
         desk,
         "sweep",
-        json!({ "retention_days": RETENTION_DAYS, "deleted": s.deleted, "kept": s.kept }),
+        json!({
+            "retention_days": RETENTION_DAYS,
+            "deleted": s.deleted,
+            "kept": s.kept,
+            "register_entries_deleted": register,
+        }),
     )?;
     Ok(s)
 }

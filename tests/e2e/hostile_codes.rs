@@ -104,11 +104,12 @@ fn edited_poster_is_refused_at_scan_and_hides_nobody_from_the_trace() {
         assert!(out.contains(CAFE), "{out}");
     }
     dora.check_in(&bakery, "60", 0);
+    // A stay is sent once it is over: the phones sync a day later.
     for c in [&anna, &ben, &carl, &dora] {
-        let out = c.sync(0);
+        let out = c.sync(1);
         assert!(out.contains("pending 0"), "{out}");
     }
-    let consent = w.consent_code(0, CASE, &date(0), 1);
+    let consent = w.consent_code(0, CASE, &anna.phone, &date(0), 1);
     anna.consent(&consent);
     let lists = w.trace(CASE, &[]);
     let munich = lists[0].as_deref().expect("the Munich desk has a list");
@@ -160,7 +161,10 @@ fn wrong_pin_is_told_online_and_at_offline_completion_never_kept() {
     assert!(out.contains("PIN not checked yet"), "{out}");
     servers_up(&mut w);
     wait_backoff();
+    // The PIN is confirmed and the TMP keys fetched now; the stay is sent once it is over.
     let out = ben.sync(0);
+    assert!(!out.contains("PIN not checked"), "{out}");
+    let out = ben.sync(1);
     assert!(out.contains("sent 1") && out.contains("pending 0"), "{out}");
     // The report still names the one check-in dropped before (kept until expiry), not a second.
     assert!(out.contains("One check-in was dropped: wrong PIN"), "{out}");

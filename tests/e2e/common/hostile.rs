@@ -203,7 +203,9 @@ pub fn trace_logged(w: &World, case: &str) -> ([Option<String>; 2], String) {
     w.pull_and_import(&format!("export-{case}"));
     log += &w
         .vault()
-        .args(["consent", "take", "--case", case, "--out"])
+        .args(["consent", "take", "--code"])
+        .arg(w.dir().join(format!("consent-{case}.code")))
+        .arg("--out")
         .arg(step.join("1"))
         .ok();
     let consent = only(&step.join("1"), "spkg");
