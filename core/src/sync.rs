@@ -357,7 +357,7 @@ impl<T: Transport> App<T> {
         self.ensure_unlocked()?;
         let store = self.store()?;
         let mut n = 0u32;
-        for v in outbox::visits_in(&store.conn, &[state::OPEN, state::ENDED])? {
+        for v in outbox::visits_in(&store.conn, &[state::OPEN, state::RUNNING, state::ENDED])? {
             let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
             n = n.saturating_add(u32::from(secret.pin_pending));
         }
@@ -368,7 +368,7 @@ impl<T: Transport> App<T> {
     pub fn pin_unchecked(&self, id: i64) -> Result<bool> {
         self.ensure_unlocked()?;
         let store = self.store()?;
-        let rows = outbox::visits_in(&store.conn, &[state::OPEN, state::ENDED])?;
+        let rows = outbox::visits_in(&store.conn, &[state::OPEN, state::RUNNING, state::ENDED])?;
         match rows.into_iter().find(|v| v.id == id) {
             Some(v) => {
                 let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;

@@ -133,7 +133,9 @@ async fn a_wrong_pin_scanned_offline_is_dropped_at_completion_and_a_right_one_co
     assert!(app.pin_unchecked(right.id).unwrap());
     assert_eq!(app.pins_unchecked().unwrap(), 2);
     assert_eq!(app.history().unwrap().len(), 2);
-    w.clock.advance(60); // past the retry backoff of the failed PIN checks
+    // Past the retry backoff of the failed PIN checks and past the end of the right PIN's
+    // stay: a stay is sent once it is over.
+    w.clock.advance(31 * 60);
     w.net.set_online(true);
     let r = app.sync().await.unwrap();
     assert_eq!((r.wrong_pin, r.lost, r.waiting, r.pending), (1, 0, 0, 0));

@@ -142,7 +142,8 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
         tasks.push(tokio::spawn(async move {
             let mut c = Client::connect(addr).await.unwrap();
             let mut seen = Vec::new();
-            let (_, b) = c.post("/v1/qr-ids", Vec::new()).await.unwrap();
+            let body = br#"{"commitments": ["0011223344556677"]}"#.to_vec();
+            let (_, b) = c.post("/v1/qr-ids", body).await.unwrap();
             let id = common::json(&b)["qr_ids"][0].as_str().unwrap().to_owned();
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -151,7 +152,10 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
                 / 1800;
             for i in 0..1500u32 {
                 let r = match (i + t) % 6 {
-                    0 => c.post("/v1/qr-ids", Vec::new()).await,
+                    0 => {
+                        c.post("/v1/qr-ids", r#"{"commitments": ["8899aabbccddeeff"]}"#)
+                            .await
+                    }
                     1 => {
                         c.post(
                             "/v1/tmp-keys",

@@ -194,7 +194,8 @@ fn consent_takes_a_picture_and_the_dev_host_is_the_desks_default() {
     // The desk's consent code with its default host, as docs/vault-authority.md shows it.
     let out = w
         .desk(0)
-        .args(["consent-code", "--case", "M-1", "--first-day", &date(0)])
+        .args(["consent-code", "--case", "M-1", "--phone", &c.phone])
+        .args(["--first-day", &date(0)])
         .args(["--days", "1", "--out"])
         .arg(w.dir().join("consent"))
         .ok();
