@@ -6,7 +6,6 @@ pub mod card;
 pub mod case;
 pub mod code;
 pub mod contacts;
-pub mod csv_safe;
 pub mod desk;
 pub mod entry;
 pub mod history;
@@ -18,3 +17,5 @@ pub mod relay;
 pub mod stays;
 
 pub use desk::Desk;
+/// The one spreadsheet-safe CSV writer, shared with the vault's statistics.
+pub use spur_vault::csv_safe;

@@ -391,7 +391,7 @@ pub fn open_resolved(
                 };
                 for layer in &code.tag_layers {
                     let body = PlaceRecordBody {
-                        region: Region::parse("ZZ", None)?,
+                        region: Region::parse("DE", None)?,
                         kind: PlaceKind::Other,
                         tag_layer: layer.0.clone(),
                     };

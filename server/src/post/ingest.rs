@@ -67,11 +67,12 @@ pub fn registration(body: &[u8]) -> Result<Write, ApiError> {
     })
 }
 
-/// A place or personal-code record, stored under its QR id (uploading it again refreshes it).
+/// A place or personal-code record, stored once under its QR id: uploading it again changes
+/// nothing (its 28 days keep running from the first upload); another record is `key_taken`.
 pub fn code(body: &[u8]) -> Result<Write, ApiError> {
     let rec = check_wire(body)?;
     expect_kind(&rec, &[RecordKind::Place, RecordKind::Personal])?;
-    Ok(Write::Refresh(StoredRecord {
+    Ok(Write::Insert(StoredRecord {
         kind: rec.kind,
         key: rec.clear.to_vec(),
         id: record_id(rec.kind, rec.clear, rec.sealed),
@@ -123,14 +124,23 @@ pub fn visit(body: &[u8]) -> Result<Vec<Write>, ApiError> {
     Ok(writes)
 }
 
-/// The wire bytes of a stored place or personal record, as the app uploaded them.
-pub fn code_wire_bytes(kind: RecordKind, qr_id: &[u8], sealed: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(kind.wire_len());
-    v.push(VERSION);
-    v.push(kind as u8);
-    v.extend_from_slice(qr_id);
-    v.extend_from_slice(sealed);
-    v
+/// How many records a body holds, for the per-client upload budget: records are walked by their
+/// headers; whatever cannot be walked counts as one more (the parser refuses it anyway).
+pub fn count_records(body: &[u8]) -> u32 {
+    let mut n: u32 = 0;
+    let mut rest = body;
+    while !rest.is_empty() {
+        n = n.saturating_add(1);
+        let len = match (rest.first(), rest.get(1)) {
+            (Some(&v), Some(&k)) if v == VERSION => match RecordKind::from_byte(k) {
+                Ok(kind) => kind.wire_len(),
+                Err(_) => break,
+            },
+            _ => break,
+        };
+        rest = rest.get(len..).unwrap_or(&[]);
+    }
+    n.max(1)
 }
 
 #[cfg(test)]
@@ -165,6 +175,19 @@ mod tests {
         assert_eq!(visit(&[1]).unwrap_err().code, "malformed");
         assert_eq!(visit(&[]).unwrap_err().code, "malformed");
         assert_eq!(visit(&[1, 77, 0]).unwrap_err().code, "unknown_kind");
+    }
+
+    #[test]
+    fn records_are_counted_for_the_budget() {
+        let mut body = rec(RecordKind::SlotEntry, 1);
+        assert_eq!(count_records(&body), 1);
+        body.extend(rec(RecordKind::SlotEntry, 2));
+        body.extend(rec(RecordKind::UserEntry, 3));
+        assert_eq!(count_records(&body), 3);
+        assert_eq!(count_records(&[]), 1);
+        assert_eq!(count_records(&[9, 9, 9]), 1);
+        body.extend([1, 77]);
+        assert_eq!(count_records(&body), 4);
     }
 
     #[test]
