@@ -390,6 +390,55 @@ async fn per_client_rate_limit_answers_429(b: Backend) {
     srv.stop().await;
 }
 
+async fn upload_budget_answers_429_after_the_budget(b: Backend) {
+    let Some(ts) = open(b) else { return };
+    let limits = Limits {
+        rate: Some(Rate {
+            per_second: 1000.0,
+            burst: 1000.0,
+        }),
+        upload_budget: Some(spur_server::limits::Budget {
+            records: 10,
+            window: std::time::Duration::from_secs(3600),
+        }),
+        ..Limits::default()
+    };
+    let srv = start_post(ts.store.clone(), limits).await;
+    let mut c = Client::connect(srv.addr).await.unwrap();
+    let mut r = rng(11);
+    let visit = |r: &mut rand_chacha::ChaCha20Rng, n: usize| {
+        let mut body = Vec::new();
+        for _ in 0..n {
+            body.extend(record(RecordKind::SlotEntry, r));
+        }
+        body
+    };
+    // 4 + 4 + 1 records fit the budget of 10.
+    for n in [4, 4, 1] {
+        assert_eq!(c.post("/v1/visits", visit(&mut r, n)).await.unwrap().0, StatusCode::OK);
+    }
+    // 4 more do not: refused whole, with a clear message and Retry-After; nothing stored.
+    let (st, body) = c.post("/v1/visits", visit(&mut r, 4)).await.unwrap();
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    let j = json(&body);
+    assert_eq!(j["error"], "upload_budget");
+    let msg = j["message"].as_str().unwrap();
+    assert!(msg.contains("10 records per 60 minutes"), "{msg}");
+    assert_eq!(common::count(&ts.store), 9);
+    // One still fits; every upload route counts; reads are not charged.
+    let place = record(RecordKind::Place, &mut r);
+    assert_eq!(c.post("/v1/codes", place).await.unwrap().0, StatusCode::OK);
+    let (st, body) = c
+        .post("/v1/codes", record(RecordKind::Personal, &mut r))
+        .await
+        .unwrap();
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(json(&body)["error"], "upload_budget");
+    assert_eq!(c.get("/v1/health").await.unwrap().0, StatusCode::OK);
+    assert_eq!(common::count(&ts.store), 10);
+    srv.stop().await;
+}
+
 async fn shutdown_finishes_accepted_writes(b: Backend) {
     let Some(ts) = open(b) else { return };
     let srv = start_post(ts.store.clone(), test_limits()).await;
@@ -478,6 +527,7 @@ on_both_backends!(
     export_is_authenticated_paged_and_resumable,
     retention_sweep_through_the_clock,
     per_client_rate_limit_answers_429,
+    upload_budget_answers_429_after_the_budget,
     shutdown_finishes_accepted_writes,
     pull_writes_checked_files_and_a_cursor,
 );
