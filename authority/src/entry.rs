@@ -96,7 +96,10 @@ impl DirectoryEntry {
                 printable(&r.to)
             );
             let country = Country::check(r.country.trim()).map_err(|p| {
-                VaultError::Refused(format!("postcode range {shown}: the country {}", p.reason()))
+                VaultError::Refused(format!(
+                    "postcode range {shown}: the country {}",
+                    p.reason()
+                ))
             })?;
             let end = |s: &str| {
                 Postcode::check_in(country, s).map_err(|p| {

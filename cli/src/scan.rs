@@ -69,11 +69,9 @@ fn report(scan: &Scan) -> Result<()> {
             }
             Ok(())
         }
-        Scan::NotSpur { text, .. } => bail!(
-            "{}\nread: {}",
-            printable(&scan.message()),
-            printable(text)
-        ),
+        Scan::NotSpur { text, .. } => {
+            bail!("{}\nread: {}", printable(&scan.message()), printable(text))
+        }
         Scan::Nothing => bail!("{}", printable(&scan.message())),
     }
 }

@@ -21,7 +21,10 @@ fn scan_image_prints_a_foreign_codes_control_characters_escaped() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let all = format!("{stdout}{stderr}");
-    assert!(!out.status.success(), "a foreign code is not a spur code: {all}");
+    assert!(
+        !out.status.success(),
+        "a foreign code is not a spur code: {all}"
+    );
     assert!(all.contains("not a spur code"), "{all}");
     for raw in ['\u{1b}', '\u{7}', '\u{202E}', '\u{200B}'] {
         assert!(

@@ -59,15 +59,24 @@ async fn registration_with_an_invalid_or_uncovered_postcode_is_refused_with_its_
         for lang in [Lang::En, Lang::De] {
             let said = texts.format(lang, &e.msg);
             assert!(!said.contains('{') && !said.contains('$'), "{said}");
-            assert!(!said.contains('\u{202E}') && !said.contains('\u{200B}'), "{said}");
+            assert!(
+                !said.contains('\u{202E}') && !said.contains('\u{200B}'),
+                "{said}"
+            );
         }
         if id == "postcode-not-covered" {
             let said = texts.format(Lang::En, &e.msg);
             assert!(said.contains(postcode.unwrap()), "{said}");
-            assert!(said.contains("Gesundheitsamt München"), "names the default: {said}");
+            assert!(
+                said.contains("Gesundheitsamt München"),
+                "names the default: {said}"
+            );
         }
     }
-    assert_eq!(net.0.uploads_sent.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(
+        net.0.uploads_sent.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
     // Without a postcode the default authority is responsible; with a covered one, it registers.
     let mut f = form("+49 151 23456789");
     f.postcode = None;
@@ -86,16 +95,25 @@ async fn place_creation_with_an_uncovered_postcode_or_invisible_characters_is_re
     let sent = net.0.uploads_sent.load(std::sync::atomic::Ordering::SeqCst);
     let texts = Texts::new();
     let table: [(PlaceForm, &str); 10] = [
-        (place("DE", "20095", "Café", ""), "place-postcode-not-covered"),
+        (
+            place("DE", "20095", "Café", ""),
+            "place-postcode-not-covered",
+        ),
         (place("DE", "", "Café", ""), "postcode-required"),
         (place("DE", "8033", "Café", ""), "postcode-five-digits"),
         (place("XX", "80331", "Café", ""), "country-unknown"),
-        (place("DE", "80331", "Gesundheitsamt M\u{202E}nehcnü", ""), "text-bidi"),
+        (
+            place("DE", "80331", "Gesundheitsamt M\u{202E}nehcnü", ""),
+            "text-bidi",
+        ),
         (place("DE", "80331", "Caf\u{200B}é", ""), "text-invisible"),
         (place("DE", "80331", "A\u{2066}B\u{2069}", ""), "text-bidi"),
         (place("DE", "80331", "\u{FEFF}Café", ""), "text-invisible"),
         (place("DE", "80331", "Café\u{1b}[2J", ""), "text-control"),
-        (place("DE", "80331", "Café", "Hof\u{2029}links"), "text-line-break"),
+        (
+            place("DE", "80331", "Café", "Hof\u{2029}links"),
+            "text-line-break",
+        ),
     ];
     for (f, id) in table {
         let shown = format!("{:?}", f.name);
@@ -110,7 +128,10 @@ async fn place_creation_with_an_uncovered_postcode_or_invisible_characters_is_re
         .await
         .unwrap_err();
     let said = texts.format(Lang::En, &e.msg);
-    assert!(said.contains("20095") && said.contains("No health authority"), "{said}");
+    assert!(
+        said.contains("20095") && said.contains("No health authority"),
+        "{said}"
+    );
     assert_eq!(
         net.0.uploads_sent.load(std::sync::atomic::Ordering::SeqCst),
         sent,

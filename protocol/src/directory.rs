@@ -145,9 +145,7 @@ impl Directory {
             .iter()
             .flat_map(|a| a.ranges.iter().map(move |r| (r, a)))
             .collect();
-        all.sort_by(|x, y| {
-            (x.0.country, x.0.from.as_str()).cmp(&(y.0.country, y.0.from.as_str()))
-        });
+        all.sort_by(|x, y| (x.0.country, x.0.from.as_str()).cmp(&(y.0.country, y.0.from.as_str())));
         // Sweep per country: the earlier range reaching furthest is the one any later range
         // starting inside it overlaps.
         let mut reach: Option<(&PostcodeRange, &Authority)> = None;
@@ -429,21 +427,37 @@ pub(crate) mod tests {
     #[test]
     fn ranges_with_invalid_postcodes_or_names_with_invisible_characters_are_refused() {
         let (root, _, _) = sample();
-        for (c, a, b) in [("DE", "8000", "8199"), ("AT", "0100", "0999"), ("CH", "100", "999")] {
+        for (c, a, b) in [
+            ("DE", "8000", "8199"),
+            ("AT", "0100", "0999"),
+            ("CH", "100", "999"),
+        ] {
             let (_, _, mut dir) = sample();
             set_range(&mut dir, 1, c, a, b);
             let err = dir.sign(&root).unwrap_err().to_string();
-            assert!(err.contains("Gesundheitsamt Berlin") && err.contains(a), "{err}");
+            assert!(
+                err.contains("Gesundheitsamt Berlin") && err.contains(a),
+                "{err}"
+            );
         }
         let (_, _, mut dir) = sample();
         set_range(&mut dir, 1, "DE", "14999", "10000");
-        assert!(dir.sign(&root).unwrap_err().to_string().contains("ends before"));
-        for c in ['\u{202E}', '\u{200B}', '\u{2066}', '\u{2069}', '\u{FEFF}', '\u{1b}'] {
+        assert!(dir
+            .sign(&root)
+            .unwrap_err()
+            .to_string()
+            .contains("ends before"));
+        for c in [
+            '\u{202E}', '\u{200B}', '\u{2066}', '\u{2069}', '\u{FEFF}', '\u{1b}',
+        ] {
             let (_, _, mut dir) = sample();
             dir.authorities[0].name = format!("Gesundheitsamt M{c}nehcnü");
             let err = dir.sign(&root).unwrap_err().to_string();
             assert!(err.contains("authority 1"), "{err}");
-            assert!(!err.contains(c), "the message shows the character escaped: {err:?}");
+            assert!(
+                !err.contains(c),
+                "the message shows the character escaped: {err:?}"
+            );
         }
     }
 

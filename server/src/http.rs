@@ -137,7 +137,8 @@ async fn upload_budget(
         }
         return r;
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Adds the per-client upload budget to the POST server's routes (when per-client limits are

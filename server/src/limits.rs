@@ -291,9 +291,15 @@ mod tests {
         // 36 s is 1/100 of the window: one record back.
         assert!(b.take_at(a, 1, t + Duration::from_secs(36)));
         assert!(!b.take_at(a, 1, t + Duration::from_secs(36)));
-        assert!(!b.take_at(a, 64, t + Duration::from_secs(1800)), "half refilled");
+        assert!(
+            !b.take_at(a, 64, t + Duration::from_secs(1800)),
+            "half refilled"
+        );
         assert!(b.take_at(a, 50, t + Duration::from_secs(1836)));
-        assert!(b.take_at(a, 100, t + Duration::from_secs(9000)), "full again");
+        assert!(
+            b.take_at(a, 100, t + Duration::from_secs(9000)),
+            "full again"
+        );
         assert_eq!(b.tracked(), 2);
     }
 

@@ -120,7 +120,13 @@ async fn bad_input_is_refused_with_json_and_changes_nothing(b: Backend) {
             400,
             "wrong_kind",
         ),
-        (Method::GET, "/v1/codes/not-hex", vec![], 404, "unknown_route"),
+        (
+            Method::GET,
+            "/v1/codes/not-hex",
+            vec![],
+            404,
+            "unknown_route",
+        ),
         (Method::GET, "/v1/nope", vec![], 404, "unknown_route"),
         (Method::POST, "/", vec![], 404, "unknown_route"),
         (
@@ -254,7 +260,12 @@ async fn codes_put_and_conflict_with_no_way_to_read_them_back(b: Backend) {
     // No existence oracle: a registered card's id, an unused id and garbage get the same answer.
     let unused = "0".repeat(32);
     let mut answers = Vec::new();
-    for id in [stored_ids[0].as_str(), stored_ids[1].as_str(), &unused, "zz"] {
+    for id in [
+        stored_ids[0].as_str(),
+        stored_ids[1].as_str(),
+        &unused,
+        "zz",
+    ] {
         let (st, body) = c.get(&format!("/v1/codes/{id}")).await.unwrap();
         assert_eq!(st, StatusCode::NOT_FOUND, "{id}");
         answers.push(body);
@@ -349,7 +360,10 @@ async fn retention_sweep_through_the_clock(b: Backend) {
     let mut c = Client::connect(srv.addr).await.unwrap();
     let rec = record(RecordKind::Place, &mut rng(7));
     let qr = rec[2..18].to_vec();
-    assert_eq!(c.post("/v1/codes", rec.clone()).await.unwrap().0, StatusCode::OK);
+    assert_eq!(
+        c.post("/v1/codes", rec.clone()).await.unwrap().0,
+        StatusCode::OK
+    );
     let stored = |ts: &common::TestStore| {
         tokio::task::block_in_place(|| ts.store.get(RecordKind::Place, &qr).unwrap().is_some())
     };
@@ -415,7 +429,10 @@ async fn upload_budget_answers_429_after_the_budget(b: Backend) {
     };
     // 4 + 4 + 1 records fit the budget of 10.
     for n in [4, 4, 1] {
-        assert_eq!(c.post("/v1/visits", visit(&mut r, n)).await.unwrap().0, StatusCode::OK);
+        assert_eq!(
+            c.post("/v1/visits", visit(&mut r, n)).await.unwrap().0,
+            StatusCode::OK
+        );
     }
     // 4 more do not: refused whole, with a clear message and Retry-After; nothing stored.
     let (st, body) = c.post("/v1/visits", visit(&mut r, 4)).await.unwrap();

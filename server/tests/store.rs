@@ -253,16 +253,25 @@ fn reupload_never_restarts_retention(b: Backend) {
     let mut t = rec(RecordKind::RegistrationDelete, handle.clone(), 35);
     t.body.clear();
     ts.store
-        .write(Day(300), vec![Write::Replace(rec(RecordKind::Registration, handle, 36))])
+        .write(
+            Day(300),
+            vec![Write::Replace(rec(RecordKind::Registration, handle, 36))],
+        )
         .unwrap();
-    ts.store.write(Day(301), vec![Write::Tombstone(t.clone())]).unwrap();
-    ts.store.write(Day(305), vec![Write::Tombstone(t.clone())]).unwrap();
+    ts.store
+        .write(Day(301), vec![Write::Tombstone(t.clone())])
+        .unwrap();
+    ts.store
+        .write(Day(305), vec![Write::Tombstone(t.clone())])
+        .unwrap();
     let rows = all(&ts);
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].day, &rows[0].record), (Day(301), &t));
 
     // Another record under a taken QR id is still a conflict.
-    ts.store.write(Day(400), vec![Write::Insert(place.clone())]).unwrap();
+    ts.store
+        .write(Day(400), vec![Write::Insert(place.clone())])
+        .unwrap();
     let other = rec(RecordKind::Place, vec![4; 16], 31);
     let e = ts
         .store

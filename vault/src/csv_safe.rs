@@ -13,8 +13,8 @@
 
 /// Characters that make a spreadsheet treat a cell as a formula when they come first.
 pub const FORMULA_TRIGGERS: [char; 16] = [
-    '=', '+', '-', '@', '\t', '\r', '\n', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FE66}',
-    '\u{FE62}', '\u{FE63}', '\u{FE6B}', '\u{2212}',
+    '=', '+', '-', '@', '\t', '\r', '\n', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    '\u{FE66}', '\u{FE62}', '\u{FE63}', '\u{FE6B}', '\u{2212}',
 ];
 
 /// Characters a spreadsheet skips before it looks for a formula: white space of any kind and
@@ -97,7 +97,15 @@ mod tests {
                 assert!(is_formula(&value), "{value:?}");
             }
         }
-        for value in ["-1-1", "+49 151 23456789", "@SUM(A1)", "\tx", "\rx", "=1+1", "－1"] {
+        for value in [
+            "-1-1",
+            "+49 151 23456789",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=1+1",
+            "－1",
+        ] {
             assert!(cell(value).starts_with("\"'"), "{value:?}");
         }
     }
