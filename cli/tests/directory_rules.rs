@@ -81,6 +81,11 @@ fn sign_directory_refuses_overlapping_ranges_naming_both_authorities() {
         !p.join("vault/directory.bin").exists(),
         "nothing was signed"
     );
+    // The refusal is in the vault's audit log, which still verifies.
+    let log = std::fs::read_to_string(p.join("vault/audit.log")).unwrap();
+    assert!(log.contains("sign-directory-refused"), "{log}");
+    let verify = spur(&["vault", "--dir", "vault", "audit", "verify"], p);
+    assert!(verify.status.success(), "{}", text(&verify));
 
     // The desk refuses bad ranges and names before it writes any key.
     for (dir, name, range, word) in [
