@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use spur_protocol::directory::{Authority, PostcodeRange};
-use spur_protocol::fields::{Country, Postcode};
+use spur_protocol::fields::{check_text, printable, Country, Postcode};
 use spur_protocol::keys::{AuthorityKeys, SealPublicKey, SignPublicKey};
 use spur_vault::error::{Result, VaultError};
 use spur_vault::hex::Hex;
@@ -81,12 +81,39 @@ impl DirectoryEntry {
             h.array::<32>()
                 .ok_or_else(|| VaultError::bad_file("directory entry", "a key is not 32 bytes"))
         };
+        if let Err(p) = check_text(&self.name) {
+            return Err(VaultError::Refused(format!(
+                "the authority name {:?} {p}",
+                printable(&self.name)
+            )));
+        }
         let mut ranges = Vec::new();
         for r in &self.ranges {
+            let shown = format!(
+                "{}:{}-{}",
+                printable(&r.country),
+                printable(&r.from),
+                printable(&r.to)
+            );
+            let country = Country::check(r.country.trim()).map_err(|p| {
+                VaultError::Refused(format!(
+                    "postcode range {shown}: the country {}",
+                    p.reason()
+                ))
+            })?;
+            let end = |s: &str| {
+                Postcode::check_in(country, s).map_err(|p| {
+                    VaultError::Refused(format!(
+                        "postcode range {shown}: {} {}",
+                        printable(s.trim()),
+                        p.reason()
+                    ))
+                })
+            };
             ranges.push(PostcodeRange {
-                country: Country::parse(&r.country)?,
-                from: Postcode::parse(&r.from)?,
-                to: Postcode::parse(&r.to)?,
+                country,
+                from: end(&r.from)?,
+                to: end(&r.to)?,
             });
         }
         Ok(Authority {

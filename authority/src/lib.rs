@@ -7,7 +7,6 @@ pub mod card;
 pub mod case;
 pub mod code;
 pub mod contacts;
-pub mod csv_safe;
 pub mod desk;
 pub mod entry;
 pub mod history;
@@ -21,3 +20,5 @@ pub mod retention;
 pub mod stays;
 
 pub use desk::Desk;
+/// The one spreadsheet-safe CSV writer, shared with the vault's statistics.
+pub use spur_vault::csv_safe;

@@ -521,7 +521,7 @@ fn open_resolved_inner(
                 };
                 for layer in &code.tag_layers {
                     let body = PlaceRecordBody {
-                        region: Region::parse("ZZ", None)?,
+                        region: Region::parse("DE", None)?,
                         kind: PlaceKind::Other,
                         tag_layer: layer.0.clone(),
                     };

@@ -360,7 +360,7 @@ fn shown(app: &App<HttpTransport>, item: &spur_core::checkin::HistoryItem) -> St
     if item.personal {
         app.say(&spur_core::texts::Msg::new("personal-code"))
     } else {
-        item.name.clone()
+        spur_protocol::fields::printable(&item.name)
     }
 }
 
@@ -510,9 +510,9 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 println!(
                     "{}  {} – {}",
                     if h.personal {
-                        "(personal code)"
+                        "(personal code)".to_owned()
                     } else {
-                        &h.name
+                        spur_protocol::fields::printable(&h.name)
                     },
                     minute_text(h.time_in),
                     out

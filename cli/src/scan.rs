@@ -2,6 +2,7 @@
 //! (`--camera`, needs the `camera` cargo feature: nokhwa), printing what was read.
 
 use anyhow::{bail, Context, Result};
+use spur_protocol::fields::printable;
 use spur_protocol::qr::Code;
 use spur_qr::{decode_picture, Scan};
 use std::path::PathBuf;
@@ -35,16 +36,18 @@ pub fn run(args: Args) -> Result<()> {
     camera::run(args.device, args.timeout)
 }
 
-/// Prints a scan; an error (non-zero exit) unless it is a spur code.
+/// Prints a scan; an error (non-zero exit) unless it is a spur code. Everything read from the
+/// code goes through [`printable`]: a foreign QR code's escape sequences or bidi controls are
+/// shown as `\u{…}`, never sent to the terminal.
 fn report(scan: &Scan) -> Result<()> {
     match scan {
         Scan::Spur { text, payload } => {
-            println!("spur code: {text}");
-            println!("host: {}", payload.host);
+            println!("spur code: {}", printable(text));
+            println!("host: {}", printable(&payload.host));
             match &payload.code {
                 Code::Place(p) => println!(
                     "place: {} ({} {}), QR id {}",
-                    p.name,
+                    printable(&p.name),
                     p.region.country.as_str(),
                     p.region
                         .postcode
@@ -66,8 +69,10 @@ fn report(scan: &Scan) -> Result<()> {
             }
             Ok(())
         }
-        Scan::NotSpur { text, .. } => bail!("{}\nread: {text}", scan.message()),
-        Scan::Nothing => bail!("{}", scan.message()),
+        Scan::NotSpur { text, .. } => {
+            bail!("{}\nread: {}", printable(&scan.message()), printable(text))
+        }
+        Scan::Nothing => bail!("{}", printable(&scan.message())),
     }
 }
 
@@ -112,7 +117,11 @@ mod camera {
                     return report(&scan);
                 }
                 if scan.text().is_some() && scan.text() != last_text.as_deref() {
-                    println!("{} ({})", scan.message(), scan.text().unwrap_or_default());
+                    println!(
+                        "{} ({})",
+                        spur_protocol::fields::printable(&scan.message()),
+                        spur_protocol::fields::printable(scan.text().unwrap_or_default())
+                    );
                     last_text = scan.text().map(str::to_string);
                 }
             }

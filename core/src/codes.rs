@@ -2,7 +2,7 @@
 //! person's code (temporary on the phone, or printed; optionally PIN-protected).
 
 use rand_core::OsRng;
-use spur_protocol::fields::{PlaceKind, Region};
+use spur_protocol::fields::PlaceKind;
 use spur_protocol::qr::{Code, Payload, PersonalCode, PlaceCode};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
 use spur_protocol::tag::{QrCommitment, QrId, TagKey};
@@ -103,21 +103,12 @@ impl<T: Transport> App<T> {
     pub async fn create_place_code(&self, form: PlaceForm) -> Result<OwnCode> {
         self.ensure_unlocked()?;
         let responsible_phone = check_phone(&form.responsible_phone)?;
-        let postcode = form.postcode.trim();
-        if postcode.is_empty() {
-            return Err(Error::input(Msg::new("postcode-required")));
-        }
-        let region = Region::parse(form.country.trim(), Some(postcode))
-            .map_err(|_| Error::input(Msg::new("postcode-invalid")))?;
-        let name = form.name.trim().to_owned();
-        spur_protocol::qr::validate_place_name(&name)
-            .map_err(|_| Error::input(Msg::new("place-name-invalid")))?;
-        let description = form.description.trim().to_owned();
-        if description.len() > spur_protocol::record::place::MAX_DESCRIPTION {
-            return Err(Error::input(Msg::new("place-description-invalid")));
-        }
-        let dir = self.directory().await?;
-        let authority = dir.route(Some(&region))?.clone();
+        let crate::fields::CheckedPlace {
+            region,
+            name,
+            description,
+            authority,
+        } = self.check_place_form(&form).await?;
         let tag = TagKey::random(&mut OsRng);
         let id = self
             .qr_id_for(QrCommitment::of_place(&tag, &region, &name))

@@ -164,6 +164,9 @@ impl From<ProtocolError> for Error {
                     .text("field", field)
                     .text("reason", reason),
             ),
+            ProtocolError::InvalidDirectory(_) => {
+                Self::new(ErrorKind::Server, Msg::new("error-directory-bad"))
+            }
             ProtocolError::ConsentExpired => Self::new(
                 ErrorKind::ConsentRefused,
                 Msg::new("consent-refused-expired"),

@@ -12,6 +12,7 @@ pub mod consent;
 pub mod crypt;
 pub mod error;
 pub mod ffi;
+pub mod fields;
 pub mod http;
 pub mod local;
 pub mod login;

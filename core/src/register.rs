@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use crate::app::App;
 use crate::crypt::Column;
 use crate::error::{Error, ErrorKind, Result};
+use crate::fields::{check_region, check_text, responsible, TextField};
 use crate::store::outbox;
 use crate::store::records::AccountRow;
 use crate::texts::Msg;
@@ -89,16 +90,6 @@ pub fn secret_strength(secret: &str) -> (SecretStrength, Msg) {
     (s, Msg::new(id))
 }
 
-fn check_region(country: &str, postcode: Option<&str>) -> Result<Region> {
-    let postcode = postcode.map(str::trim).filter(|p| !p.is_empty());
-    Region::parse(country.trim(), postcode).map_err(|e| match e {
-        spur_protocol::ProtocolError::InvalidField {
-            field: "country", ..
-        } => Error::input(Msg::new("country-invalid")),
-        _ => Error::input(Msg::new("postcode-invalid")),
-    })
-}
-
 /// Derives the USR key off the async threads (Argon2id takes a while by design).
 pub(crate) async fn derive_usr(
     phone: PhoneNumber,
@@ -123,13 +114,13 @@ impl<T: Transport> App<T> {
             .campus_id
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty());
-        if campus_id
-            .as_ref()
-            .is_some_and(|c| c.len() > MAX_CAMPUS_ID || c.chars().any(char::is_control))
-        {
-            return Err(Error::input(
-                Msg::new("campus-id-invalid").num("max", MAX_CAMPUS_ID as f64),
-            ));
+        if let Some(c) = &campus_id {
+            if c.len() > MAX_CAMPUS_ID {
+                return Err(Error::input(
+                    Msg::new("campus-id-invalid").num("max", MAX_CAMPUS_ID as f64),
+                ));
+            }
+            check_text(TextField::CampusId, c)?;
         }
         if form.birth_year.is_some_and(|y| !(1900..=2100).contains(&y)) {
             return Err(Error::input(Msg::new("birth-year-invalid")));
@@ -145,7 +136,7 @@ impl<T: Transport> App<T> {
             }
             _ => e,
         })?;
-        let home = dir.route(Some(&region)).map_err(Error::from)?.clone();
+        let home = responsible(&dir, &region, false)?;
         let usr = derive_usr(phone.clone(), form.secret, self.config.kdf.cost()).await?;
         let registration_id = usr.registration_id()?;
         if let Some(existing) = self.store()?.account()? {

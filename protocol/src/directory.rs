@@ -5,7 +5,7 @@
 //! never from a QR code or a server answer.
 
 use crate::error::{ProtocolError, Result};
-use crate::fields::{decode_text, Country, Postcode, Region};
+use crate::fields::{check_text, decode_text, printable, Country, Postcode, Region};
 use crate::keys::{SealPublicKey, SignPublicKey, SignSecretKey};
 use crate::labels::SIGN_DIRECTORY;
 use crate::time::Minute;
@@ -27,6 +27,18 @@ pub struct PostcodeRange {
     pub from: Postcode,
     /// Last postcode.
     pub to: Postcode,
+}
+
+impl std::fmt::Display for PostcodeRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}–{}",
+            self.country.as_str(),
+            self.from.as_str(),
+            self.to.as_str()
+        )
+    }
 }
 
 impl PostcodeRange {
@@ -72,7 +84,9 @@ pub struct Directory {
 }
 
 impl Directory {
-    /// Checks the rules every directory must keep: unique ids, a default that exists, sane sizes.
+    /// Checks the rules every directory must keep: unique ids, a default that exists, sane sizes,
+    /// names that keep the text rule, range ends that are valid postcodes of their country, and
+    /// no postcode covered by two ranges.
     pub fn validate(&self) -> Result<()> {
         if self.authorities.is_empty() || self.authorities.len() > MAX_AUTHORITIES {
             return Err(invalid("must list 1 to 4096 authorities"));
@@ -86,20 +100,80 @@ impl Directory {
             return Err(invalid("the default authority must be listed"));
         }
         for a in &self.authorities {
-            if a.name.is_empty() || a.name.len() > MAX_NAME || a.name.chars().any(char::is_control)
-            {
-                return Err(invalid(
-                    "authority names must have 1 to 64 bytes, no control characters",
-                ));
+            if a.name.trim().is_empty() || a.name.len() > MAX_NAME {
+                return Err(invalid("authority names must have 1 to 64 bytes"));
+            }
+            if let Err(p) = check_text(&a.name) {
+                return Err(ProtocolError::InvalidDirectory(format!(
+                    "the name of authority {}, {:?}, {p}",
+                    a.id,
+                    printable(&a.name)
+                )));
             }
             if a.ranges.len() > 255 {
                 return Err(invalid("an authority may have at most 255 postcode ranges"));
             }
-            if a.ranges.iter().any(|r| r.from.as_str() > r.to.as_str()) {
-                return Err(invalid("a postcode range must not end before it starts"));
+            for r in &a.ranges {
+                for end in [r.from, r.to] {
+                    if let Err(p) = end.fits(r.country) {
+                        return Err(ProtocolError::InvalidDirectory(format!(
+                            "{} has the range {}: postcode {} {}",
+                            label(a),
+                            r,
+                            end.as_str(),
+                            p.reason()
+                        )));
+                    }
+                }
+                if r.from.as_str() > r.to.as_str() {
+                    return Err(ProtocolError::InvalidDirectory(format!(
+                        "{} has the range {}, which ends before it starts",
+                        label(a),
+                        r
+                    )));
+                }
             }
         }
+        self.check_overlaps()
+    }
+
+    /// Refuses two ranges (of two authorities, or of one) that share a postcode: routing would
+    /// silently pick one of them.
+    fn check_overlaps(&self) -> Result<()> {
+        let mut all: Vec<(&PostcodeRange, &Authority)> = self
+            .authorities
+            .iter()
+            .flat_map(|a| a.ranges.iter().map(move |r| (r, a)))
+            .collect();
+        all.sort_by(|x, y| (x.0.country, x.0.from.as_str()).cmp(&(y.0.country, y.0.from.as_str())));
+        // Sweep per country: the earlier range reaching furthest is the one any later range
+        // starting inside it overlaps.
+        let mut reach: Option<(&PostcodeRange, &Authority)> = None;
+        for (r, a) in all {
+            if let Some((pr, pa)) = reach.filter(|(pr, _)| pr.country == r.country) {
+                if r.from.as_str() <= pr.to.as_str() {
+                    return Err(ProtocolError::InvalidDirectory(format!(
+                        "postcode ranges overlap: {pr} of {} and {r} of {}; each postcode must \
+                         have exactly one authority",
+                        label(pa),
+                        label(a)
+                    )));
+                }
+                if r.to.as_str() <= pr.to.as_str() {
+                    continue;
+                }
+            }
+            reach = Some((r, a));
+        }
         Ok(())
+    }
+
+    /// The authority whose ranges cover `region`'s postcode (at most one: ranges do not
+    /// overlap). `None` when the region has no postcode or no range covers it.
+    pub fn covering(&self, region: &Region) -> Option<&Authority> {
+        self.authorities
+            .iter()
+            .find(|a| a.ranges.iter().any(|range| range.contains(region)))
     }
 
     /// The authority with `id`.
@@ -107,13 +181,11 @@ impl Directory {
         self.authorities.iter().find(|a| a.id == id)
     }
 
-    /// The authority responsible for `region`: the first whose ranges contain it, else the default.
+    /// The authority responsible for `region`: the one whose ranges contain it, else the default.
+    /// Where a person or place enters a postcode, use [`Directory::covering`] first so that a
+    /// postcode nobody covers is said, not silently routed to the default.
     pub fn route(&self, region: Option<&Region>) -> Result<&Authority> {
-        let hit = region.and_then(|r| {
-            self.authorities
-                .iter()
-                .find(|a| a.ranges.iter().any(|range| range.contains(r)))
-        });
+        let hit = region.and_then(|r| self.covering(r));
         match hit {
             Some(a) => Ok(a),
             None => self
@@ -219,6 +291,11 @@ impl Directory {
     }
 }
 
+/// "authority 2 (Gesundheitsamt Berlin)", with the name made printable.
+fn label(a: &Authority) -> String {
+    format!("authority {} ({})", a.id, printable(&a.name))
+}
+
 fn invalid(reason: &'static str) -> ProtocolError {
     ProtocolError::InvalidField {
         field: "directory",
@@ -297,6 +374,101 @@ pub(crate) mod tests {
             assert!(Directory::verify(&t, &root.public()).is_err(), "byte {i}");
         }
         assert!(Directory::verify(&signed[..signed.len() - 1], &root.public()).is_err());
+    }
+
+    fn set_range(dir: &mut Directory, i: usize, c: &str, a: &str, b: &str) {
+        dir.authorities[i].ranges = vec![PostcodeRange {
+            country: Country::parse(c).unwrap(),
+            from: Postcode::parse(a).unwrap(),
+            to: Postcode::parse(b).unwrap(),
+        }];
+    }
+
+    #[test]
+    fn overlapping_ranges_are_refused_naming_both_authorities() {
+        let (root, _, _) = sample();
+        // (Munich's range, Berlin's range, refused?)
+        let table: [(&str, &str, &str, &str, bool); 7] = [
+            ("80000", "81999", "81000", "82999", true),
+            ("80000", "81999", "70000", "80000", true),
+            ("80000", "81999", "80500", "80600", true),
+            ("80000", "81999", "79000", "99999", true),
+            ("80000", "81999", "81999", "81999", true),
+            ("80000", "81999", "82000", "82999", false),
+            ("80000", "81999", "10000", "79999", false),
+        ];
+        for (a, b, c, d, refused) in table {
+            let (_, _, mut dir) = sample();
+            set_range(&mut dir, 0, "DE", a, b);
+            set_range(&mut dir, 1, "DE", c, d);
+            match dir.sign(&root) {
+                Err(ProtocolError::InvalidDirectory(m)) => {
+                    assert!(refused, "{a}-{b} / {c}-{d}: {m}");
+                    assert!(m.contains("overlap"), "{m}");
+                    assert!(m.contains("Gesundheitsamt München"), "{m}");
+                    assert!(m.contains("Gesundheitsamt Berlin"), "{m}");
+                }
+                Err(e) => panic!("{a}-{b} / {c}-{d}: wrong error {e}"),
+                Ok(_) => assert!(!refused, "{a}-{b} / {c}-{d} was signed"),
+            }
+        }
+        // The same numbers in two countries do not overlap; two ranges of one authority do.
+        let (_, _, mut dir) = sample();
+        set_range(&mut dir, 1, "AT", "1000", "9999");
+        let again = dir.authorities[0].ranges[0];
+        dir.authorities[0].ranges.push(again);
+        let err = dir.sign(&root).unwrap_err().to_string();
+        assert!(err.contains("overlap") && err.contains("München"), "{err}");
+        dir.authorities[0].ranges.pop();
+        set_range(&mut dir, 1, "AT", "1000", "9999");
+        assert!(dir.sign(&root).is_ok());
+    }
+
+    #[test]
+    fn ranges_with_invalid_postcodes_or_names_with_invisible_characters_are_refused() {
+        let (root, _, _) = sample();
+        for (c, a, b) in [
+            ("DE", "8000", "8199"),
+            ("AT", "0100", "0999"),
+            ("CH", "100", "999"),
+        ] {
+            let (_, _, mut dir) = sample();
+            set_range(&mut dir, 1, c, a, b);
+            let err = dir.sign(&root).unwrap_err().to_string();
+            assert!(
+                err.contains("Gesundheitsamt Berlin") && err.contains(a),
+                "{err}"
+            );
+        }
+        let (_, _, mut dir) = sample();
+        set_range(&mut dir, 1, "DE", "14999", "10000");
+        assert!(dir
+            .sign(&root)
+            .unwrap_err()
+            .to_string()
+            .contains("ends before"));
+        for c in [
+            '\u{202E}', '\u{200B}', '\u{2066}', '\u{2069}', '\u{FEFF}', '\u{1b}',
+        ] {
+            let (_, _, mut dir) = sample();
+            dir.authorities[0].name = format!("Gesundheitsamt M{c}nehcnü");
+            let err = dir.sign(&root).unwrap_err().to_string();
+            assert!(err.contains("authority 1"), "{err}");
+            assert!(
+                !err.contains(c),
+                "the message shows the character escaped: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn covering_names_only_the_range_owner() {
+        let (_, _, dir) = sample();
+        let berlin = Region::parse("DE", Some("10115")).unwrap();
+        let hamburg = Region::parse("DE", Some("20095")).unwrap();
+        assert_eq!(dir.covering(&berlin).unwrap().id, 2);
+        assert!(dir.covering(&hamburg).is_none());
+        assert!(dir.covering(&Region::parse("DE", None).unwrap()).is_none());
     }
 
     #[test]

@@ -77,6 +77,11 @@ pub enum ProtocolError {
         /// Which key.
         what: &'static str,
     },
+    /// A directory that breaks a rule, in words that name the authorities concerned (two
+    /// authorities covering the same postcodes, a range with an invalid postcode, a name with
+    /// invisible characters). Names only public directory content.
+    #[error("the directory is not valid: {0}")]
+    InvalidDirectory(String),
     /// A consent code whose expiry is past.
     #[error("this consent code expired")]
     ConsentExpired,

@@ -170,13 +170,13 @@ fn decode_fragment_text(s: &str, field: &'static str) -> Result<String> {
 
 /// Checks a place name: 1–64 bytes, no control characters.
 pub fn validate_place_name(name: &str) -> Result<()> {
-    if name.trim().is_empty() || name.len() > MAX_PLACE_NAME || name.chars().any(char::is_control) {
+    if name.trim().is_empty() || name.len() > MAX_PLACE_NAME {
         return Err(invalid(
             "place name",
             "must have 1 to 64 bytes and no control characters",
         ));
     }
-    Ok(())
+    crate::fields::check_text(name).map_err(|p| p.error("place name"))
 }
 
 fn b32_decode(s: &str, field: &'static str) -> Result<Vec<u8>> {

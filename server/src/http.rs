@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 use crate::error::ApiError;
-use crate::limits::{Limits, RateLimiter};
+use crate::limits::{Limits, RateLimiter, UploadBudget};
 
 /// The client's address, put into each request's extensions by [`crate::serve`]. It lives only
 /// in memory for the rate limiter and is never logged or stored.
@@ -88,6 +88,71 @@ async fn refuse_content_length(State(limit): State<usize>, req: Request, next: N
         return too_large(limit).into_response();
     }
     next.run(req).await
+}
+
+/// The POST server's upload routes: what the per-client record budget counts.
+pub const UPLOAD_ROUTES: [&str; 5] = [
+    "/v1/registrations",
+    "/v1/registrations/delete",
+    "/v1/codes",
+    "/v1/visits",
+    "/v1/consent-releases",
+];
+
+async fn upload_budget(
+    State((budget, body_limit)): State<(Arc<UploadBudget>, usize)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != axum::http::Method::POST || !UPLOAD_ROUTES.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let Some(ip) = req.extensions().get::<PeerIp>().map(|p| p.0) else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match read_body(body, body_limit).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let records = crate::post::ingest::count_records(&bytes);
+    if !budget.take(ip, records) {
+        let b = budget.budget();
+        let wait = (b.window.as_secs() / u64::from(b.records.max(1)))
+            .saturating_mul(u64::from(records))
+            .max(1);
+        let mut r = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "upload_budget",
+            format!(
+                "this network has uploaded its budget of {} records per {} minutes; nothing of \
+                 this request was stored, send it again later",
+                b.records,
+                b.window.as_secs() / 60
+            ),
+        )
+        .into_response();
+        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return r;
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Adds the per-client upload budget to the POST server's routes (when per-client limits are
+/// on: `limits.rate` and `limits.upload_budget` both set). It counts the records of every upload
+/// ([`UPLOAD_ROUTES`]) against the client network's budget, kept in memory under an HMAC of the
+/// address, and answers 429 `upload_budget` when they do not fit.
+pub fn with_upload_budget(routes: Router, limits: &Limits) -> Router {
+    match (limits.rate, limits.upload_budget) {
+        (Some(_), Some(b)) => routes.layer(axum::middleware::from_fn_with_state(
+            (Arc::new(UploadBudget::new(b)), limits.body_bytes),
+            upload_budget,
+        )),
+        _ => routes,
+    }
 }
 
 /// Adds the shared layers and JSON fallbacks to a server's routes.

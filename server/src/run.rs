@@ -38,6 +38,16 @@ pub struct LimitArgs {
     /// Seconds one request may take.
     #[arg(long, default_value_t = 30)]
     pub request_timeout: u64,
+    /// Most connections open at once (more are closed as soon as they are accepted).
+    #[arg(long, default_value_t = crate::limits::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Largest request head (request line and headers) in bytes, at least 8192.
+    #[arg(long, default_value_t = crate::limits::DEFAULT_HEADER_BYTES)]
+    pub header_bytes: usize,
+    /// Records one client network may upload per hour (POST server; 0 = no budget). Held in
+    /// memory only, under an HMAC of the address; applies while --rate-limit is on.
+    #[arg(long, default_value_t = crate::limits::DEFAULT_UPLOAD_BUDGET)]
+    pub upload_budget: u32,
 }
 
 impl LimitArgs {
@@ -50,6 +60,12 @@ impl LimitArgs {
             }),
             header_timeout: Duration::from_secs(self.header_timeout.max(1)),
             request_timeout: Duration::from_secs(self.request_timeout.max(1)),
+            max_connections: self.max_connections.max(1),
+            header_bytes: self.header_bytes.max(8192),
+            upload_budget: (self.upload_budget > 0).then_some(crate::limits::Budget {
+                records: self.upload_budget,
+                window: Duration::from_secs(3600),
+            }),
             ..Limits::default()
         }
     }
@@ -391,6 +407,9 @@ pub fn run_dev(
         body_limit: 64 * 1024,
         header_timeout: 10,
         request_timeout: 30,
+        max_connections: crate::limits::DEFAULT_MAX_CONNECTIONS,
+        header_bytes: crate::limits::DEFAULT_HEADER_BYTES,
+        upload_budget: 0,
     };
     let keys = match vault {
         Some(v) => Some((

@@ -1,18 +1,31 @@
-//! The accept loop both servers run: HTTP/1.1 with a header timeout and a connection lifetime,
-//! the client address handed to the rate limiter in memory only, no logging of any kind, and a
-//! graceful shutdown that stops accepting and lets accepted requests finish.
+//! The accept loop both servers run: HTTP/1.1 with a header timeout, a small header limit and a
+//! connection lifetime, a cap on connections open at once, the client address handed to the
+//! per-client limits in memory only, no logging of any kind, and a graceful shutdown that stops
+//! accepting and lets accepted requests finish.
+//!
+//! Memory per connection is bounded by the header limit (hyper's read buffer, `header_bytes`,
+//! 16 KiB by default, instead of hyper's ~400 kB) and the number of connections by
+//! `max_connections` (1024): a connection over the cap is closed as soon as it is accepted, so
+//! slow clients holding huge request heads cannot grow the server without bound.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 use crate::http::PeerIp;
 use crate::limits::Limits;
+
+/// Most header lines of one request.
+pub const MAX_HEADERS: usize = 64;
+/// hyper's smallest read buffer (it refuses less).
+const MIN_BUF: usize = 8192;
 
 /// Serves `router` on `listener` until `shutdown` resolves, then waits up to
 /// `limits.shutdown_grace` for accepted requests to finish. Connection errors are dropped
@@ -27,8 +40,10 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
-        .max_headers(64)
+        .max_headers(MAX_HEADERS)
+        .max_buf_size(limits.header_bytes.max(MIN_BUF))
         .keep_alive(true);
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -43,6 +58,11 @@ pub async fn serve(
                 continue;
             }
         };
+        // Over the cap: close at once (the client sees the connection end and may retry).
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let ip = PeerIp(peer.ip());
         let router = router.clone();
@@ -55,6 +75,7 @@ pub async fn serve(
         let lifetime = limits.connection_lifetime;
         tokio::spawn(async move {
             let _ = tokio::time::timeout(lifetime, watched).await;
+            drop(slot);
         });
     }
     drop(listener);

@@ -120,7 +120,13 @@ async fn bad_input_is_refused_with_json_and_changes_nothing(b: Backend) {
             400,
             "wrong_kind",
         ),
-        (Method::GET, "/v1/codes/not-hex", vec![], 400, "bad_qr_id"),
+        (
+            Method::GET,
+            "/v1/codes/not-hex",
+            vec![],
+            404,
+            "unknown_route",
+        ),
         (Method::GET, "/v1/nope", vec![], 404, "unknown_route"),
         (Method::POST, "/", vec![], 404, "unknown_route"),
         (
@@ -233,41 +239,39 @@ async fn registration_put_refresh_delete(b: Backend) {
     srv.stop().await;
 }
 
-async fn codes_put_fetch_and_conflict(b: Backend) {
+async fn codes_put_and_conflict_with_no_way_to_read_them_back(b: Backend) {
     let Some(ts) = open(b) else { return };
     let srv = start_post(ts.store.clone(), test_limits()).await;
     let mut c = Client::connect(srv.addr).await.unwrap();
     let mut r = rng(4);
+    let mut stored_ids = Vec::new();
     for kind in [RecordKind::Place, RecordKind::Personal] {
         let rec = record(kind, &mut r);
-        let qr = hex::encode(&rec[2..18]);
+        stored_ids.push(hex::encode(&rec[2..18]));
         let put = c.post("/v1/codes", rec.clone()).await.unwrap();
         assert_eq!(put.0, StatusCode::OK);
         assert_eq!(c.post("/v1/codes", rec.clone()).await.unwrap(), put);
-        let (st, got) = c.get(&format!("/v1/codes/{qr}")).await.unwrap();
-        assert_eq!(st, StatusCode::OK);
-        // A personal record's PIN check is not kept with it (only peppered, apart): zeros.
-        let mut want = rec.clone();
-        if kind == RecordKind::Personal {
-            want[18..50].fill(0);
-        }
-        assert_eq!(got.as_ref(), want.as_slice());
         let mut other = record(kind, &mut r);
         other[2..18].copy_from_slice(&rec[2..18]);
         let (st, body) = c.post("/v1/codes", other).await.unwrap();
         assert_eq!(st, StatusCode::CONFLICT);
         assert_eq!(json(&body)["error"], "key_taken");
-        assert_eq!(
-            c.get(&format!("/v1/codes/{qr}")).await.unwrap().1.as_ref(),
-            want.as_slice()
-        );
     }
-    let (st, body) = c
-        .get(&format!("/v1/codes/{}", "0".repeat(32)))
-        .await
-        .unwrap();
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    assert_eq!(json(&body)["error"], "not_found");
+    // No existence oracle: a registered card's id, an unused id and garbage get the same answer.
+    let unused = "0".repeat(32);
+    let mut answers = Vec::new();
+    for id in [
+        stored_ids[0].as_str(),
+        stored_ids[1].as_str(),
+        &unused,
+        "zz",
+    ] {
+        let (st, body) = c.get(&format!("/v1/codes/{id}")).await.unwrap();
+        assert_eq!(st, StatusCode::NOT_FOUND, "{id}");
+        answers.push(body);
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    assert_eq!(json(&answers[0])["error"], "unknown_route");
     assert_eq!(common::count(&ts.store), 2);
     srv.stop().await;
 }
@@ -355,24 +359,27 @@ async fn retention_sweep_through_the_clock(b: Backend) {
     let srv = start_post(ts.store.clone(), test_limits()).await;
     let mut c = Client::connect(srv.addr).await.unwrap();
     let rec = record(RecordKind::Place, &mut rng(7));
-    let qr = hex::encode(&rec[2..18]);
+    let qr = rec[2..18].to_vec();
+    assert_eq!(
+        c.post("/v1/codes", rec.clone()).await.unwrap().0,
+        StatusCode::OK
+    );
+    let stored = |ts: &common::TestStore| {
+        tokio::task::block_in_place(|| ts.store.get(RecordKind::Place, &qr).unwrap().is_some())
+    };
+    srv.clock.advance_days(20);
+    // Uploading the same record again, as anyone holding its bytes could, restarts nothing.
     assert_eq!(c.post("/v1/codes", rec).await.unwrap().0, StatusCode::OK);
-    srv.clock.advance_days(27);
+    srv.clock.advance_days(7);
     tokio::task::block_in_place(|| {
         spur_server::post::retention::sweep_once(ts.store.as_ref(), &srv.clock).unwrap()
     });
-    assert_eq!(
-        c.get(&format!("/v1/codes/{qr}")).await.unwrap().0,
-        StatusCode::OK
-    );
+    assert!(stored(&ts), "kept through day 27");
     srv.clock.advance_days(1);
     tokio::task::block_in_place(|| {
         spur_server::post::retention::sweep_once(ts.store.as_ref(), &srv.clock).unwrap()
     });
-    assert_eq!(
-        c.get(&format!("/v1/codes/{qr}")).await.unwrap().0,
-        StatusCode::NOT_FOUND
-    );
+    assert!(!stored(&ts), "gone on day 28 after the first upload");
     assert_eq!(common::count(&ts.store), 0);
     srv.stop().await;
 }
@@ -394,6 +401,58 @@ async fn per_client_rate_limit_answers_429(b: Backend) {
     let (st, body) = c.get("/v1/health").await.unwrap();
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(json(&body)["error"], "rate_limited");
+    srv.stop().await;
+}
+
+async fn upload_budget_answers_429_after_the_budget(b: Backend) {
+    let Some(ts) = open(b) else { return };
+    let limits = Limits {
+        rate: Some(Rate {
+            per_second: 1000.0,
+            burst: 1000.0,
+        }),
+        upload_budget: Some(spur_server::limits::Budget {
+            records: 10,
+            window: std::time::Duration::from_secs(3600),
+        }),
+        ..Limits::default()
+    };
+    let srv = start_post(ts.store.clone(), limits).await;
+    let mut c = Client::connect(srv.addr).await.unwrap();
+    let mut r = rng(11);
+    let visit = |r: &mut rand_chacha::ChaCha20Rng, n: usize| {
+        let mut body = Vec::new();
+        for _ in 0..n {
+            body.extend(record(RecordKind::SlotEntry, r));
+        }
+        body
+    };
+    // 4 + 4 + 1 records fit the budget of 10.
+    for n in [4, 4, 1] {
+        assert_eq!(
+            c.post("/v1/visits", visit(&mut r, n)).await.unwrap().0,
+            StatusCode::OK
+        );
+    }
+    // 4 more do not: refused whole, with a clear message and Retry-After; nothing stored.
+    let (st, body) = c.post("/v1/visits", visit(&mut r, 4)).await.unwrap();
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    let j = json(&body);
+    assert_eq!(j["error"], "upload_budget");
+    let msg = j["message"].as_str().unwrap();
+    assert!(msg.contains("10 records per 60 minutes"), "{msg}");
+    assert_eq!(common::count(&ts.store), 9);
+    // One still fits; every upload route counts; reads are not charged.
+    let place = record(RecordKind::Place, &mut r);
+    assert_eq!(c.post("/v1/codes", place).await.unwrap().0, StatusCode::OK);
+    let (st, body) = c
+        .post("/v1/codes", record(RecordKind::Personal, &mut r))
+        .await
+        .unwrap();
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(json(&body)["error"], "upload_budget");
+    assert_eq!(c.get("/v1/health").await.unwrap().0, StatusCode::OK);
+    assert_eq!(common::count(&ts.store), 10);
     srv.stop().await;
 }
 
@@ -480,11 +539,12 @@ on_both_backends!(
     visit_upload_is_idempotent,
     bad_input_is_refused_with_json_and_changes_nothing,
     registration_put_refresh_delete,
-    codes_put_fetch_and_conflict,
+    codes_put_and_conflict_with_no_way_to_read_them_back,
     consent_release_is_stored_once,
     export_is_authenticated_paged_and_resumable,
     retention_sweep_through_the_clock,
     per_client_rate_limit_answers_429,
+    upload_budget_answers_429_after_the_budget,
     shutdown_finishes_accepted_writes,
     pull_writes_checked_files_and_a_cursor,
 );

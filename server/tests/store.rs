@@ -220,29 +220,64 @@ fn concurrent_identical_uploads_store_once(b: Backend) {
     assert_eq!(ts.store.count().unwrap(), 1);
 }
 
-fn codes_refresh_on_reupload_and_keep_conflicts(b: Backend) {
+fn reupload_never_restarts_retention(b: Backend) {
     let Some(ts) = open(b) else { return };
+    // A place and a personal record, a visit entry and a registration, each uploaded again
+    // (byte for byte) days later: every one keeps its first day.
     let place = rec(RecordKind::Place, vec![4; 16], 30);
+    let personal = rec(RecordKind::Personal, vec![5; 16], 32);
+    let visit = slot(33);
+    let registration = rec(RecordKind::Registration, vec![6; 32], 34);
+    let writes = || {
+        vec![
+            Write::Insert(place.clone()),
+            Write::Insert(personal.clone()),
+            Write::Insert(visit.clone()),
+            Write::Replace(registration.clone()),
+        ]
+    };
+    ts.store.write(Day(200), writes()).unwrap();
+    ts.store.write(Day(210), writes()).unwrap();
+    ts.store.write(Day(226), writes()).unwrap();
+    let rows = all(&ts);
+    assert_eq!(rows.len(), 4);
+    for r in &rows {
+        assert_eq!(r.day, Day(200), "{:?} moved to a later day", r.record.kind);
+    }
+    // So the sweep 28 days after the first upload removes them all.
+    ts.store.sweep(keep_from(Day(228))).unwrap();
+    assert_eq!(ts.store.count().unwrap(), 0, "nothing outlives its 28 days");
+
+    // A delete sent twice keeps its tombstone's first day.
+    let handle = vec![7u8; 32];
+    let mut t = rec(RecordKind::RegistrationDelete, handle.clone(), 35);
+    t.body.clear();
     ts.store
-        .write(Day(200), vec![Write::Refresh(place.clone())])
+        .write(
+            Day(300),
+            vec![Write::Replace(rec(RecordKind::Registration, handle, 36))],
+        )
         .unwrap();
     ts.store
-        .write(Day(210), vec![Write::Refresh(place.clone())])
+        .write(Day(301), vec![Write::Tombstone(t.clone())])
+        .unwrap();
+    ts.store
+        .write(Day(305), vec![Write::Tombstone(t.clone())])
         .unwrap();
     let rows = all(&ts);
     assert_eq!(rows.len(), 1);
-    assert_eq!(
-        rows[0].day,
-        Day(210),
-        "uploading the same record again restarts its retention"
-    );
+    assert_eq!((rows[0].day, &rows[0].record), (Day(301), &t));
+
+    // Another record under a taken QR id is still a conflict.
+    ts.store
+        .write(Day(400), vec![Write::Insert(place.clone())])
+        .unwrap();
     let other = rec(RecordKind::Place, vec![4; 16], 31);
     let e = ts
         .store
-        .write(Day(211), vec![Write::Refresh(other)])
+        .write(Day(401), vec![Write::Insert(other)])
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { index: 0 }), "{e:?}");
-    assert_eq!(all(&ts)[0].record, place);
 }
 
 on_both_backends_blocking!(
@@ -252,7 +287,7 @@ on_both_backends_blocking!(
     export_pages_in_order_and_resumes,
     retention_sweep_deletes_exactly_the_old_days,
     concurrent_identical_uploads_store_once,
-    codes_refresh_on_reupload_and_keep_conflicts,
+    reupload_never_restarts_retention,
 );
 
 #[test]

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod card;
 pub mod chart;
 pub mod consent;
+pub mod csv_safe;
 pub mod error;
 pub mod exchange;
 pub mod export_file;

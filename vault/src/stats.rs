@@ -11,6 +11,7 @@ use serde::Serialize;
 use spur_protocol::fields::Region;
 use spur_protocol::time::Day;
 
+use crate::csv_safe;
 use crate::store::RawStat;
 
 /// The default threshold: counts below it are suppressed.
@@ -89,27 +90,33 @@ pub fn table(raw: &[RawStat], threshold: u64) -> Vec<StatRow> {
         .collect()
 }
 
-/// The table as CSV; suppressed cells read `<threshold` (e.g. `<5`).
+/// The table as CSV; suppressed cells read `<threshold` (e.g. `<5`). Every cell goes through the
+/// spreadsheet-safe writer ([`crate::csv_safe`]): a region decoded from a record is validated,
+/// but the CSV does not rely on it.
 pub fn to_csv(rows: &[StatRow], threshold: u64) -> String {
     let sup = format!("<{threshold}");
-    let mut out = String::from("date,country,postcode,registrations,scans,contact_hours\n");
+    let mut out = csv_safe::line(&[
+        "date",
+        "country",
+        "postcode",
+        "registrations",
+        "scans",
+        "contact_hours",
+    ]);
     for r in rows {
         let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| sup.clone());
         let h = r
             .contact_hours
             .map(|x| format!("{x:.1}"))
             .unwrap_or_else(|| sup.clone());
-        // Dates, country codes and postcodes are validated (letters, digits, space, hyphen) and
-        // never start with a formula character; the numbers are numbers.
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            r.date,
-            r.country,
-            r.postcode,
-            n(r.registrations),
-            n(r.scans),
-            h
-        ));
+        out.push_str(&csv_safe::line(&[
+            r.date.as_str(),
+            &r.country,
+            &r.postcode,
+            &n(r.registrations),
+            &n(r.scans),
+            &h,
+        ]));
     }
     out
 }
@@ -145,14 +152,54 @@ mod tests {
         assert_eq!(rows[1].scans, None);
         assert_eq!(rows[1].contact_hours, None, "hours follow their scans");
         let csv = to_csv(&rows, 5);
-        assert!(csv.contains("2026-11-20,DE,80331,<5,5,2.5"), "{csv}");
-        assert!(csv.contains("2026-11-20,DE,10115,12,<5,<5"), "{csv}");
         assert!(
-            !csv.contains(",4,") && !csv.contains(",1,"),
+            csv.contains("\"2026-11-20\",\"DE\",\"80331\",\"<5\",\"5\",\"2.5\"\r\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("\"2026-11-20\",\"DE\",\"10115\",\"12\",\"<5\",\"<5\"\r\n"),
+            "{csv}"
+        );
+        assert!(
+            !csv.contains("\"4\"") && !csv.contains("\"1\""),
             "no small count leaks: {csv}"
         );
         let json = to_json(&rows, 5);
         assert!(json.contains("\"registrations\":null"), "{json}");
+    }
+
+    #[test]
+    fn statistics_csv_neutralises_formula_postcodes() {
+        // What a hand-built record could carry if a region ever got past its checks; the CSV
+        // must not depend on those checks.
+        let row = |country: &str, postcode: &str| StatRow {
+            date: "2026-11-20".into(),
+            country: country.into(),
+            postcode: postcode.into(),
+            registrations: Some(7),
+            scans: None,
+            contact_hours: None,
+        };
+        let table: [(&str, &str, &str); 9] = [
+            ("-1-1", "DE", "\"'-1-1\""),
+            ("=1+1", "DE", "\"'=1+1\""),
+            ("+1", "DE", "\"'+1\""),
+            ("@A1", "DE", "\"'@A1\""),
+            (" =1", "DE", "\"' =1\""),
+            ("\u{A0}-2", "DE", "\"'\u{A0}-2\""),
+            ("\u{200B}=1", "DE", "\"'\u{200B}=1\""),
+            ("\u{FEFF}@x", "DE", "\"'\u{FEFF}@x\""),
+            ("80331", "=X", "\"80331\""),
+        ];
+        for (postcode, country, want) in table {
+            let csv = to_csv(&[row(country, postcode)], 5);
+            let line = csv.lines().nth(1).unwrap_or_default();
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells[2], want, "{postcode:?}: {csv:?}");
+            if country.starts_with('=') {
+                assert_eq!(cells[1], "\"'=X\"", "{csv:?}");
+            }
+        }
     }
 
     #[test]

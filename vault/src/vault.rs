@@ -167,7 +167,17 @@ impl Vault {
 
     /// Signs a directory with the root key, stores it as `directory.bin` and returns its bytes.
     pub fn sign_directory(&mut self, dir: &Directory) -> Result<Vec<u8>> {
-        let signed = dir.sign(&self.root)?;
+        let signed = match dir.sign(&self.root) {
+            Ok(s) => s,
+            Err(e) => {
+                // A refused directory (overlapping ranges, invalid postcodes or names) is audited.
+                self.log(
+                    "sign-directory-refused",
+                    json!({ "serial": dir.serial, "reason": e.to_string() }),
+                )?;
+                return Err(e.into());
+            }
+        };
         keyfile::write_private_file(&self.dir.join("directory.bin"), &signed)?;
         let ids: Vec<u16> = dir.authorities.iter().map(|a| a.id).collect();
         self.log(

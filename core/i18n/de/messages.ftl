@@ -43,6 +43,35 @@ country-invalid = Das Land muss ein Kürzel aus zwei Buchstaben sein, etwa DE od
 postcode-invalid = Die Postleitzahl darf nur Buchstaben, Ziffern, Leerzeichen und Bindestriche enthalten (höchstens 10).
 postcode-required = Ein Ort braucht eine Postleitzahl.
 campus-id-invalid = Die Campus-Kennung darf höchstens { $max } Zeichen haben.
+country-unknown = „{ $country }“ ist kein Länderkürzel. Nimm das zweibuchstabige ISO-Kürzel des Lands, etwa DE, AT oder CH.
+postcode-too-long = Eine Postleitzahl hat höchstens 10 Zeichen.
+postcode-bad-character = Die Postleitzahl darf nur Buchstaben, Ziffern, Leerzeichen und Bindestriche enthalten, nicht „{ $character }“.
+postcode-separators = Die Postleitzahl darf nicht mit einem Leerzeichen oder Bindestrich beginnen oder enden und keine zwei davon hintereinander haben.
+postcode-zeros = Eine Postleitzahl kann nicht nur aus Nullen bestehen.
+postcode-five-digits = Postleitzahlen in { $country } haben 5 Ziffern, zum Beispiel 80331.
+postcode-four-digits = Postleitzahlen in { $country } haben 4 Ziffern von 1000 bis 9999, zum Beispiel 1010.
+postcode-not-covered = Für die Postleitzahl { $postcode } ({ $country }) ist kein Gesundheitsamt zuständig. Prüfe die Postleitzahl; wenn sie stimmt, lass sie leer, dann ist { $default } für dich zuständig.
+place-postcode-not-covered = Für die Postleitzahl { $postcode } ({ $country }) ist kein Gesundheitsamt zuständig, darum kann dafür kein Orts-Code erstellt werden. Prüfe die Postleitzahl.
+text-control = { $field ->
+    [place-name] Der Name des Orts
+    [description] Die Beschreibung
+   *[campus-id] Die Campus-Kennung
+} enthält ein Steuerzeichen ({ $character }). Entferne es.
+text-bidi = { $field ->
+    [place-name] Der Name des Orts
+    [description] Die Beschreibung
+   *[campus-id] Die Campus-Kennung
+} enthält ein Zeichen, das die Schreibrichtung ändert ({ $character }). Entferne es.
+text-invisible = { $field ->
+    [place-name] Der Name des Orts
+    [description] Die Beschreibung
+   *[campus-id] Die Campus-Kennung
+} enthält ein unsichtbares Zeichen ({ $character }). Entferne es.
+text-line-break = { $field ->
+    [place-name] Der Name des Orts
+    [description] Die Beschreibung
+   *[campus-id] Die Campus-Kennung
+} muss eine einzige Zeile sein ({ $character } gefunden). Entferne den Zeilenumbruch.
 birth-year-invalid = Das Geburtsjahr muss zwischen 1900 und 2100 liegen.
 strength-too-short = Zu kurz: Verwende mindestens 6 Zeichen.
 strength-weak = Schwach: Wer die Daten des Betreibers hat, könnte es in wenigen Stunden erraten. Ein längeres Passwort ist viel sicherer.

@@ -43,6 +43,35 @@ country-invalid = The country must be a two-letter code such as DE or AT.
 postcode-invalid = The postcode may contain only letters, digits, spaces and hyphens (at most 10).
 postcode-required = A place needs a postcode.
 campus-id-invalid = The campus id may have at most { $max } characters.
+country-unknown = "{ $country }" is not a country code. Use the two-letter ISO code of the country, such as DE, AT or CH.
+postcode-too-long = A postcode has at most 10 characters.
+postcode-bad-character = The postcode may contain only letters, digits, spaces and hyphens, not "{ $character }".
+postcode-separators = The postcode must not start or end with a space or hyphen, nor have two of them in a row.
+postcode-zeros = A postcode cannot be all zeros.
+postcode-five-digits = Postcodes in { $country } have 5 digits, for example 80331.
+postcode-four-digits = Postcodes in { $country } have 4 digits from 1000 to 9999, for example 1010.
+postcode-not-covered = No health authority is responsible for postcode { $postcode } ({ $country }). Check the postcode; if it is right, leave it empty and { $default } will be responsible for you.
+place-postcode-not-covered = No health authority is responsible for postcode { $postcode } ({ $country }), so no place code can be made for it. Check the postcode.
+text-control = The { $field ->
+    [place-name] place name
+    [description] description
+   *[campus-id] campus id
+} contains a control character ({ $character }). Remove it.
+text-bidi = The { $field ->
+    [place-name] place name
+    [description] description
+   *[campus-id] campus id
+} contains a character that changes the text direction ({ $character }). Remove it.
+text-invisible = The { $field ->
+    [place-name] place name
+    [description] description
+   *[campus-id] campus id
+} contains an invisible character ({ $character }). Remove it.
+text-line-break = The { $field ->
+    [place-name] place name
+    [description] description
+   *[campus-id] campus id
+} must be a single line ({ $character } found). Remove the line break.
 birth-year-invalid = The birth year must be between 1900 and 2100.
 strength-too-short = Too short: use at least 6 characters.
 strength-weak = Weak: someone with the operator's data could guess it within hours. A longer password is much safer.

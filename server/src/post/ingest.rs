@@ -67,13 +67,14 @@ pub fn registration(body: &[u8]) -> Result<Write, ApiError> {
     })
 }
 
-/// A place or personal-code record, stored under its QR id (uploading it again refreshes it).
+/// A place or personal-code record, stored once under its QR id: uploading it again changes
+/// nothing (its 28 days keep running from the first upload); another record is `key_taken`.
 pub fn code(body: &[u8]) -> Result<Write, ApiError> {
     let rec = check_wire(body)?;
     expect_kind(&rec, &[RecordKind::Place, RecordKind::Personal])?;
     // A personal record's PIN check (the rest of its clear part) is not stored here: `pin.rs`
     // keeps it peppered, apart from the record.
-    Ok(Write::Refresh(StoredRecord {
+    Ok(Write::Insert(StoredRecord {
         kind: rec.kind,
         key: rec.qr_id().to_vec(),
         id: record_id(rec.kind, rec.qr_id(), rec.sealed),
@@ -125,18 +126,23 @@ pub fn visit(body: &[u8]) -> Result<Vec<Write>, ApiError> {
     Ok(writes)
 }
 
-/// The wire bytes of a stored place or personal record, as the app uploaded them.
-pub fn code_wire_bytes(kind: RecordKind, qr_id: &[u8], sealed: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(kind.wire_len());
-    v.push(VERSION);
-    v.push(kind as u8);
-    v.extend_from_slice(qr_id);
-    if kind == RecordKind::Personal {
-        // The PIN check is not kept with the record; zeros stand in for it.
-        v.extend_from_slice(&[0u8; spur_protocol::record::PIN_CHECK_LEN]);
+/// How many records a body holds, for the per-client upload budget: records are walked by their
+/// headers; whatever cannot be walked counts as one more (the parser refuses it anyway).
+pub fn count_records(body: &[u8]) -> u32 {
+    let mut n: u32 = 0;
+    let mut rest = body;
+    while !rest.is_empty() {
+        n = n.saturating_add(1);
+        let len = match (rest.first(), rest.get(1)) {
+            (Some(&v), Some(&k)) if v == VERSION => match RecordKind::from_byte(k) {
+                Ok(kind) => kind.wire_len(),
+                Err(_) => break,
+            },
+            _ => break,
+        };
+        rest = rest.get(len..).unwrap_or(&[]);
     }
-    v.extend_from_slice(sealed);
-    v
+    n.max(1)
 }
 
 #[cfg(test)]
@@ -171,6 +177,19 @@ mod tests {
         assert_eq!(visit(&[1]).unwrap_err().code, "malformed");
         assert_eq!(visit(&[]).unwrap_err().code, "malformed");
         assert_eq!(visit(&[1, 77, 0]).unwrap_err().code, "unknown_kind");
+    }
+
+    #[test]
+    fn records_are_counted_for_the_budget() {
+        let mut body = rec(RecordKind::SlotEntry, 1);
+        assert_eq!(count_records(&body), 1);
+        body.extend(rec(RecordKind::SlotEntry, 2));
+        body.extend(rec(RecordKind::UserEntry, 3));
+        assert_eq!(count_records(&body), 3);
+        assert_eq!(count_records(&[]), 1);
+        assert_eq!(count_records(&[9, 9, 9]), 1);
+        body.extend([1, 77]);
+        assert_eq!(count_records(&body), 4);
     }
 
     #[test]

@@ -9,14 +9,12 @@ pub mod retention;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use data_encoding::HEXLOWER;
-use spur_protocol::record::RecordKind;
-use spur_protocol::tag::QrId;
 use spur_protocol::time::Minute;
 use subtle::ConstantTimeEq;
 
@@ -87,12 +85,11 @@ pub fn router(state: PostState) -> Router {
         )
         .route("/v1/codes", post(pin::put_code))
         .route("/v1/pin-check", post(pin::check))
-        .route("/v1/codes/{qr_id}", get(get_code))
         .route("/v1/visits", post(put_visit))
         .route("/v1/consent-releases", post(put_consent))
         .route("/v1/export", get(export_page))
         .with_state(state);
-    finish(routes, &limits)
+    finish(crate::http::with_upload_budget(routes, &limits), &limits)
 }
 
 async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError> {
@@ -168,42 +165,6 @@ async fn put_visit(State(s): State<PostState>, body: Body) -> Result<Response, A
 
 async fn put_consent(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
     ingest_one(&s, body, |b| Ok(vec![ingest::consent_release(b)?])).await
-}
-
-async fn get_code(
-    State(s): State<PostState>,
-    Path(qr_id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = QrId::from_hex(&qr_id)
-        .map_err(|_| ApiError::bad_request("bad_qr_id", "a QR id is 32 lower-case hex digits"))?;
-    let store = s.store.clone();
-    let found = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
-        for kind in [RecordKind::Place, RecordKind::Personal] {
-            if let Some(r) = store.get(kind, &id.0)? {
-                return Ok(Some(r));
-            }
-        }
-        Ok(None)
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(|_| ApiError::storage())?;
-    let Some(rec) = found else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no place or personal-code record is stored under this QR id",
-        ));
-    };
-    let bytes = ingest::code_wire_bytes(rec.kind, &rec.key, &rec.body);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 /// Query of an export pull.

@@ -4,6 +4,9 @@
 //! id), the upload day (retention granularity, nothing finer), the record id and the OP-sealed
 //! body. No sequence number, no timestamp, no client data. Every method is blocking; the HTTP
 //! layer calls them on tokio's blocking pool.
+//!
+//! Retention: a row's day is set when it is first stored and never moved by storing the same
+//! record again, in either store, so nobody holding a record's bytes can extend its 28 days.
 
 pub mod postgres;
 pub mod sqlite;
@@ -27,17 +30,17 @@ pub struct StoredRecord {
 /// One change a request asks for. A request's writes are applied all together or not at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Write {
-    /// Store once under (kind, key). The same id again is a no-op; another id under the same key
-    /// is a [`StoreError::Conflict`].
+    /// Store once under (kind, key). The same id again is a no-op that keeps the stored day (a
+    /// re-upload never restarts the 28 days); another id under the same key is a
+    /// [`StoreError::Conflict`]. Content-addressed records and place/personal records.
     Insert(StoredRecord),
-    /// Place or personal record: like [`Write::Insert`], but the same id again moves the record to
-    /// today's day, so the code's owner restarts its retention by uploading it again.
-    Refresh(StoredRecord),
     /// Registration put or refresh: replaces whatever is under the handle, removes its tombstone,
-    /// and moves it to today's day (so a refresh restarts its retention period).
+    /// and stores it with today's day. A refresh is a new record (fresh OP layer, new id), so it
+    /// restarts the registration's 28 days; the same record again (same id) changes nothing.
     Replace(StoredRecord),
     /// Registration delete: removes the registration under the handle and leaves a tombstone
-    /// (the given record, kind `RegistrationDelete`, empty body) for the vault.
+    /// (the given record, kind `RegistrationDelete`, empty body) for the vault; a tombstone that
+    /// is already there keeps its day.
     Tombstone(StoredRecord),
 }
 
@@ -45,7 +48,7 @@ impl Write {
     /// The record this write stores.
     pub fn record(&self) -> &StoredRecord {
         match self {
-            Write::Insert(r) | Write::Refresh(r) | Write::Replace(r) | Write::Tombstone(r) => r,
+            Write::Insert(r) | Write::Replace(r) | Write::Tombstone(r) => r,
         }
     }
 }

@@ -231,78 +231,69 @@ fn write_tx(c: &mut Client, day: Day, writes: &[Write]) -> StoreResult<()> {
     )
     .map_err(db)?;
 
-    let registration_keys: Vec<&[u8]> = writes
-        .iter()
-        .filter_map(|w| match w {
-            Write::Replace(r) | Write::Tombstone(r) => Some(r.key.as_slice()),
-            Write::Insert(_) | Write::Refresh(_) => None,
-        })
-        .collect();
-    if !registration_keys.is_empty() {
-        tx.execute(
-            "DELETE FROM spur_records WHERE kind IN ($1, $2) AND key = ANY($3)",
-            &[
-                &(RecordKind::Registration as i16),
-                &(RecordKind::RegistrationDelete as i16),
-                &registration_keys,
-            ],
+    // What is stored already under each write's (kind, key). The same record again (same id)
+    // changes nothing, its day included: no re-upload restarts the 28 days. Another record under
+    // an Insert's key is a conflict.
+    let kinds: Vec<i16> = writes.iter().map(|w| w.record().kind as i16).collect();
+    let keys: Vec<&[u8]> = writes.iter().map(|w| w.record().key.as_slice()).collect();
+    let existing = tx
+        .query(
+            "SELECT s.kind, s.key, s.id FROM spur_records s
+             JOIN unnest($1::smallint[], $2::bytea[]) AS w(kind, key)
+               ON s.kind = w.kind AND s.key = w.key",
+            &[&kinds, &keys],
         )
         .map_err(db)?;
-    }
-
-    let inserts: Vec<(usize, &StoredRecord)> = writes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| match w {
-            Write::Insert(r) | Write::Refresh(r) => Some((i, r)),
-            _ => None,
-        })
-        .collect();
-    // Already stored with the same id: skipped (Insert) or moved to today (Refresh).
-    let mut skip = HashSet::new();
-    let mut moved: Vec<(i16, &[u8])> = Vec::new();
-    if !inserts.is_empty() {
-        let kinds: Vec<i16> = inserts.iter().map(|(_, r)| r.kind as i16).collect();
-        let keys: Vec<&[u8]> = inserts.iter().map(|(_, r)| r.key.as_slice()).collect();
-        let existing = tx
-            .query(
-                "SELECT s.kind, s.key, s.id FROM spur_records s
-                 JOIN unnest($1::smallint[], $2::bytea[]) AS w(kind, key)
-                   ON s.kind = w.kind AND s.key = w.key",
-                &[&kinds, &keys],
-            )
-            .map_err(db)?;
-        for row in existing {
-            let (kind, key, id): (i16, Vec<u8>, Vec<u8>) = (row.get(0), row.get(1), row.get(2));
-            for (i, r) in &inserts {
-                if r.kind as i16 == kind && r.key == key {
-                    if r.id.as_slice() != id.as_slice() {
-                        return Err(StoreError::Conflict { index: *i });
-                    }
-                    if matches!(writes.get(*i), Some(Write::Refresh(_))) {
-                        moved.push((kind, r.key.as_slice()));
-                    } else {
-                        skip.insert(*i);
-                    }
-                }
+    let mut unchanged = HashSet::new();
+    for row in existing {
+        let (kind, key, id): (i16, Vec<u8>, Vec<u8>) = (row.get(0), row.get(1), row.get(2));
+        for (i, w) in writes.iter().enumerate() {
+            let r = w.record();
+            if r.kind as i16 != kind || r.key != key {
+                continue;
+            }
+            if r.id.as_slice() == id.as_slice() {
+                unchanged.insert(i);
+            } else if matches!(w, Write::Insert(_)) {
+                return Err(StoreError::Conflict { index: i });
             }
         }
     }
-    for (kind, key) in &moved {
+
+    // A new registration replaces the registration and tombstone under its handle; a delete
+    // removes the registration (and an older tombstone, unless it is this same one).
+    for (i, w) in writes.iter().enumerate() {
+        let (kinds, key): (Vec<i16>, &[u8]) = match w {
+            Write::Replace(r) if !unchanged.contains(&i) => (
+                vec![
+                    RecordKind::Registration as i16,
+                    RecordKind::RegistrationDelete as i16,
+                ],
+                &r.key,
+            ),
+            Write::Tombstone(t) if unchanged.contains(&i) => {
+                (vec![RecordKind::Registration as i16], &t.key)
+            }
+            Write::Tombstone(t) => (
+                vec![
+                    RecordKind::Registration as i16,
+                    RecordKind::RegistrationDelete as i16,
+                ],
+                &t.key,
+            ),
+            _ => continue,
+        };
         tx.execute(
-            "DELETE FROM spur_records WHERE kind = $1 AND key = $2",
-            &[kind, key],
+            "DELETE FROM spur_records WHERE kind = ANY($1) AND key = $2",
+            &[&kinds, &key],
         )
         .map_err(db)?;
     }
     let fresh: Vec<&StoredRecord> = writes
         .iter()
         .enumerate()
-        .filter_map(|(i, w)| match w {
-            Write::Insert(r) if !skip.contains(&i) => Some(r),
-            Write::Refresh(r) | Write::Replace(r) | Write::Tombstone(r) => Some(r),
-            Write::Insert(_) => None,
-        })
+        .filter(|(i, _)| !unchanged.contains(i))
+        .map(|(_, w)| w.record())
         .collect();
     if !fresh.is_empty() {
         let kinds: Vec<i16> = fresh.iter().map(|r| r.kind as i16).collect();

@@ -185,21 +185,24 @@ fn apply(c: &Connection, day: Day, writes: &[Write]) -> StoreResult<()> {
     };
     for (index, w) in writes.iter().enumerate() {
         match w {
-            Write::Insert(r) | Write::Refresh(r) => match existing_id(c, r.kind, &r.key)? {
-                Some(id) if id == r.id => {
-                    if matches!(w, Write::Refresh(_)) {
-                        put(r)?;
-                    }
-                }
+            Write::Insert(r) => match existing_id(c, r.kind, &r.key)? {
+                // The same record again: nothing changes, its day included.
+                Some(id) if id == r.id => {}
                 Some(_) => return Err(StoreError::Conflict { index }),
                 None => put(r)?,
             },
             Write::Replace(r) => {
+                if existing_id(c, r.kind, &r.key)?.is_some_and(|id| id == r.id) {
+                    continue;
+                }
                 remove(RecordKind::RegistrationDelete, &r.key)?;
                 put(r)?;
             }
             Write::Tombstone(t) => {
                 remove(RecordKind::Registration, &t.key)?;
+                if existing_id(c, t.kind, &t.key)?.is_some_and(|id| id == t.id) {
+                    continue;
+                }
                 put(t)?;
             }
         }

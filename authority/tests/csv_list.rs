@@ -1,0 +1,70 @@
+//! The desk's contact-list CSV neutralises a formula trigger after any leading white space or
+//! invisible character, in every column a modified client or a foreign code can fill.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use spur_authority::contacts::{to_csv, ContactList, ListEntry, ListStay};
+
+/// Every leading run the issue names, with the triggers it names.
+const CASES: [&str; 16] = [
+    "=HYPERLINK(\"http://x\")",
+    " =1+1",
+    "\u{A0}=1+1",
+    "\u{3000}=1+1",
+    "\u{2028}=1+1",
+    "\u{200B}=1+1",
+    "\u{FEFF}=1+1",
+    "\u{FEFF}@SUM(A1)",
+    " \u{200B}+1",
+    "\u{202E}-1",
+    "\t=1",
+    "\r=1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠A1",
+];
+
+fn list(campus_id: &str, place: &str) -> ContactList {
+    ContactList {
+        case_id: "GA-1".into(),
+        consenting_authority: 1,
+        contacts: vec![ListEntry {
+            phone: "+4915100000001".into(),
+            campus_id: campus_id.into(),
+            country: "DE".into(),
+            postcode: "-1-1".into(),
+            birth_year: String::new(),
+            stays: vec![ListStay {
+                place: place.into(),
+                time_in: "2026-11-20 12:00".into(),
+                time_out: "2026-11-20 13:00".into(),
+                overlap_minutes: 60,
+            }],
+        }],
+    }
+}
+
+/// The cells of the one data line (every cell is quoted; quotes inside are doubled).
+fn cells(csv: &str) -> Vec<String> {
+    let line = csv.split("\r\n").nth(1).unwrap();
+    let inner = line.strip_prefix('"').unwrap().strip_suffix('"').unwrap();
+    inner.split("\",\"").map(str::to_owned).collect()
+}
+
+#[test]
+fn every_leading_invisible_before_a_trigger_is_neutralised_in_the_desk_list() {
+    for value in CASES {
+        let csv = to_csv(&list(value, value));
+        let c = cells(&csv);
+        assert_eq!(c.len(), 10, "{csv:?}");
+        let escaped = value.replace('"', "\"\"");
+        assert_eq!(c[2], format!("'{escaped}"), "campus id {value:?}");
+        assert_eq!(c[6], format!("'{escaped}"), "place {value:?}");
+        assert_eq!(c[4], "'-1-1", "postcode");
+        assert_eq!(c[1], "'+4915100000001", "phone");
+    }
+    let csv = to_csv(&list("ga12bcd", "Café Zur Post"));
+    let c = cells(&csv);
+    assert_eq!(c[2], "ga12bcd");
+    assert_eq!(c[6], "Café Zur Post");
+}
