@@ -401,7 +401,7 @@ mod tests {
         assert_eq!(Payload::parse(&good.to_url().unwrap()).unwrap(), good);
         for edited in [
             place_in("DE", "80333", "Café Zur Post"),
-            place_in("AT", "80331", "Café Zur Post"),
+            place_in("FR", "80331", "Café Zur Post"),
             place_in("DE", "80331", "Café Zur Pos"),
             place_in("DE", "80331", "Cafe Zur Post"),
         ] {
