@@ -2,16 +2,20 @@
 //! Pictures: spur codes rendered to PNG and JPEG decode to the payload; others are classified.
 
 use spur_protocol::qr::{Code, Payload, PersonalCode};
-use spur_protocol::tag::{QrId, TagKey};
+use spur_protocol::tag::{QrCommitment, QrId, TagKey};
 use spur_qr::synth::{place_url, Rng};
 use spur_qr::{decode_picture, encode, render, NotSpur, Scan};
 
+/// A PIN card's URL, its QR id bound to its data (commitment, then a stand-in for the MAC).
 fn personal_url() -> String {
-    let code = Code::Personal(PersonalCode {
+    let mut card = PersonalCode {
         id: QrId([7; 16]),
         key: TagKey::from_bytes([9; 16]),
         pin_protected: true,
-    });
+    };
+    let c = card.commitment();
+    card.id.0[..QrCommitment::LEN].copy_from_slice(&c.0);
+    let code = Code::Personal(card);
     Payload {
         host: "spur.example.org".into(),
         code,

@@ -1,10 +1,15 @@
 //! Texts for the corpus: real spur URLs (place and personal codes, built by `spur-protocol`)
 //! and other people's codes.
+//!
+//! A spur code's QR id must carry the commitment of the data the code shows (its first 8 bytes,
+//! `spur_protocol::tag::QrCommitment`), or `Payload::parse` refuses it as altered. The sample
+//! codes therefore get ids bound to their data; the other 8 bytes (the TAG server's MAC, which
+//! only that server can check) stay random.
 
 use super::rng::Rng;
 use spur_protocol::fields::Region;
 use spur_protocol::qr::{Code, Payload, PersonalCode, PlaceCode};
-use spur_protocol::tag::{QrId, TagKey};
+use spur_protocol::tag::{QrCommitment, QrId, TagKey};
 
 const NAMES: &[&str] = &[
     "Café Müller am Marktplatz",
@@ -29,15 +34,27 @@ fn bytes16(rng: &mut Rng) -> [u8; 16] {
     b
 }
 
+/// A QR id as the TAG server issues it for `c`: `c` followed by 8 bytes standing in for the
+/// server's MAC (taken from `random`, drawn where the corpus always drew a whole random id, so
+/// the rest of the corpus is drawn as before).
+fn bound_id(c: &QrCommitment, random: [u8; 16]) -> QrId {
+    let mut id = random;
+    id[..QrCommitment::LEN].copy_from_slice(&c.0);
+    QrId(id)
+}
+
 /// The URL of a place code with this host and name (postcode 80331, Germany).
 pub fn place_url(rng: &mut Rng, host: &str, name: &str, postcode: &str) -> Option<String> {
     let region = Region::parse("DE", Some(postcode)).ok()?;
-    let code = Code::Place(PlaceCode {
-        id: QrId(bytes16(rng)),
+    let random_id = bytes16(rng);
+    let mut place = PlaceCode {
+        id: QrId(random_id),
         tag: TagKey::from_bytes(bytes16(rng)),
         region,
         name: name.to_string(),
-    });
+    };
+    place.id = bound_id(&place.commitment(), random_id);
+    let code = Code::Place(place);
     Payload {
         host: host.to_string(),
         code,
@@ -50,11 +67,14 @@ pub fn place_url(rng: &mut Rng, host: &str, name: &str, postcode: &str) -> Optio
 pub fn spur_text(rng: &mut Rng) -> String {
     let host = pick(rng, HOSTS);
     let url = if rng.chance(0.2) {
-        let code = Code::Personal(PersonalCode {
-            id: QrId(bytes16(rng)),
+        let random_id = bytes16(rng);
+        let mut personal = PersonalCode {
+            id: QrId(random_id),
             key: TagKey::from_bytes(bytes16(rng)),
             pin_protected: rng.chance(0.5),
-        });
+        };
+        personal.id = bound_id(&personal.commitment(), random_id);
+        let code = Code::Personal(personal);
         Payload {
             host: host.to_string(),
             code,
