@@ -197,86 +197,10 @@ impl Hostile {
 /// (skips are reported there) and a resolve loop fails the test instead of running forever.
 /// Returns each desk's contact list as CSV text and everything the steps printed.
 pub fn trace_logged(w: &World, case: &str) -> ([Option<String>; 2], String) {
-    use super::{files_with, only, Args};
-    let mut log = String::new();
-    let step = w.dir().join(format!("trace-{case}"));
-    w.pull_and_import(&format!("export-{case}"));
-    log += &w
-        .vault()
-        .args(["consent", "take", "--code"])
-        .arg(w.dir().join(format!("consent-{case}.code")))
-        .arg("--out")
-        .arg(step.join("1"))
-        .ok();
-    let consent = only(&step.join("1"), "spkg");
-    log += &w
-        .desk(0)
-        .args(["open", "consent"])
-        .arg(&consent)
-        .arg("--out")
-        .arg(step.join("2"))
-        .ok();
-    let scan_keys = step.join("2").join(format!("scan-keys-{case}.spkg"));
-    let places = step.join("2").join(format!("resolve-places-{case}.spkg"));
-    log += &w
-        .vault()
-        .arg("trace")
-        .arg(&scan_keys)
-        .arg("--out")
-        .arg(step.join("3"))
-        .ok();
-    let mut queue: Vec<(usize, std::path::PathBuf)> = vec![(0, places)];
-    for f in files_with(&step.join("3"), "spkg") {
-        let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        let to = usize::from(!name.starts_with("contacts-1-"));
-        let out_dir = step.join(format!("4-{to}"));
-        log += &w
-            .desk(to)
-            .args(["open", "contacts"])
-            .arg(&f)
-            .arg("--out")
-            .arg(&out_dir)
-            .ok();
-        for r in files_with(&out_dir, "spkg") {
-            queue.push((to, r));
-        }
-    }
-    let mut n = 0;
-    while let Some((to, req)) = queue.pop() {
-        n += 1;
-        assert!(n < 20, "the resolve rounds do not end:\n{log}");
-        let ans_dir = step.join(format!("5-{n}"));
-        log += &w
-            .vault()
-            .arg("resolve")
-            .arg(&req)
-            .arg("--out")
-            .arg(&ans_dir)
-            .ok();
-        let more_dir = step.join(format!("6-{n}"));
-        log += &w
-            .desk(to)
-            .args(["open", "resolved"])
-            .arg(only(&ans_dir, "spkg"))
-            .arg("--out")
-            .arg(&more_dir)
-            .ok();
-        for r in files_with(&more_dir, "spkg") {
-            let name = r.file_name().unwrap().to_string_lossy().into_owned();
-            assert!(name.len() < 40, "file names must not grow: {name}");
-            queue.push((to, r));
-        }
-    }
-    let lists = [0, 1].map(|i| {
-        let csv = step.join(format!("list-{i}.csv"));
-        let o = w
-            .desk(i)
-            .args(["contacts", "--case", case, "--authority", "1", "--csv"])
-            .arg(&csv)
-            .run();
-        o.ok.then(|| std::fs::read_to_string(&csv).unwrap())
-    });
-    (lists, log)
+    let (consent, mut log) = w.take_consent(case);
+    log += &w.open_consent(case, &consent, &[], &[]);
+    let (lists, rest) = w.finish_trace_logged(case);
+    (lists, log + &rest)
 }
 
 /// The phone column of a contact list (sorted, spreadsheet quote removed).

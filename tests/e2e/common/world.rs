@@ -358,10 +358,18 @@ impl World {
     /// The rest of the trace after the desk opened the consent: SCAN keys, contacts, resolving,
     /// the contact lists.
     pub fn finish_trace(&self, case: &str) -> [Option<String>; 2] {
+        self.finish_trace_logged(case).0
+    }
+
+    /// [`World::finish_trace`], keeping everything the steps printed (skips are reported there);
+    /// a resolve loop or growing file names fail the test instead of running forever.
+    pub fn finish_trace_logged(&self, case: &str) -> ([Option<String>; 2], String) {
+        let mut log = String::new();
         let step = self.step_dir(case);
         let scan_keys = step.join("2").join(format!("scan-keys-{case}.spkg"));
         let places = step.join("2").join(format!("resolve-places-{case}.spkg"));
-        self.vault()
+        log += &self
+            .vault()
             .arg("trace")
             .arg(&scan_keys)
             .arg("--out")
@@ -371,13 +379,10 @@ impl World {
         let mut queue: Vec<(usize, PathBuf)> = vec![(0, places)];
         for f in files_with(&step.join("3"), "spkg") {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
-            let to = if name.starts_with("contacts-1-") {
-                0
-            } else {
-                1
-            };
+            let to = usize::from(!name.starts_with("contacts-1-"));
             let out_dir = step.join(format!("4-{to}"));
-            self.desk(to)
+            log += &self
+                .desk(to)
                 .args(["open", "contacts"])
                 .arg(&f)
                 .arg("--out")
@@ -390,25 +395,30 @@ impl World {
         let mut n = 0;
         while let Some((to, req)) = queue.pop() {
             n += 1;
+            assert!(n < 20, "the resolve rounds do not end:\n{log}");
             let ans_dir = step.join(format!("5-{n}"));
-            self.vault()
+            log += &self
+                .vault()
                 .arg("resolve")
                 .arg(&req)
                 .arg("--out")
                 .arg(&ans_dir)
                 .ok();
             let more_dir = step.join(format!("6-{n}"));
-            self.desk(to)
+            log += &self
+                .desk(to)
                 .args(["open", "resolved"])
                 .arg(only(&ans_dir, "spkg"))
                 .arg("--out")
                 .arg(&more_dir)
                 .ok();
             for r in files_with(&more_dir, "spkg") {
+                let name = r.file_name().unwrap().to_string_lossy().into_owned();
+                assert!(name.len() < 40, "file names must not grow: {name}");
                 queue.push((to, r));
             }
         }
-        [0, 1].map(|i| {
+        let lists = [0, 1].map(|i| {
             let csv = step.join(format!("list-{i}.csv"));
             let o = self
                 .desk(i)
@@ -416,7 +426,8 @@ impl World {
                 .arg(&csv)
                 .run();
             o.ok.then(|| std::fs::read_to_string(&csv).unwrap())
-        })
+        });
+        (lists, log)
     }
 }
 
