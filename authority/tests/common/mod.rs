@@ -21,7 +21,8 @@ use spur_authority::open::{self, TmpHistory};
 use spur_authority::Desk;
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::directory::Directory;
-use spur_protocol::export::{encode, ExportRow};
+use spur_protocol::export::{encode_signed, ExportRow};
+use spur_protocol::keys::SignSecretKey;
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
 use spur_protocol::record::consent_release::{build_consent_release, Releaser};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
@@ -79,6 +80,8 @@ pub struct Town {
     pub uploads: Vec<(Day, Vec<u8>)>,
     /// The URLs of the consent codes made, in order (the vault takes a code's releases).
     pub code_urls: Vec<String>,
+    /// The POST server's export signing key (the vault pinned its public key).
+    pub post_key: std::sync::Arc<SignSecretKey>,
 }
 
 pub fn at(day: u32, hh: u32, mm: u32) -> Minute {
@@ -115,6 +118,19 @@ impl Town {
             authorities: entries,
         };
         vault.sign_directory(&dir).unwrap();
+        // The POST server's export key, pinned as `spur vault pin-post-key` does.
+        let post_key = std::sync::Arc::new(SignSecretKey::generate(
+            // Its own stream: the town's draws stay what they were.
+            &mut ChaCha20Rng::seed_from_u64(seed ^ 0x5057),
+        ));
+        let post_pub = root.join("export-sign.key.pub");
+        spur_vault::keyfile::write_public(
+            &post_pub,
+            spur_vault::vault::POST_EXPORT_PUBLIC,
+            &post_key.public().to_bytes(),
+        )
+        .unwrap();
+        vault.pin_post_key(&post_pub).unwrap();
         let mut desks = BTreeMap::new();
         for id in [MUNICH, BERLIN] {
             let d = root.join(format!("desk{id}"));
@@ -143,6 +159,7 @@ impl Town {
             visits: Vec::new(),
             uploads: Vec::new(),
             code_urls: Vec::new(),
+            post_key,
         }
     }
 
@@ -358,7 +375,7 @@ impl Town {
             .enumerate()
             .map(|(i, c)| InMemory {
                 name: format!("export-{i}.spx"),
-                bytes: encode(c, false, &format!("c{i}")),
+                bytes: encode_signed(self.post_key.clone(), c, false, &format!("c{i}")),
             })
             .collect()
     }
