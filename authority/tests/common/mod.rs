@@ -364,6 +364,49 @@ impl Town {
         made.code
     }
 
+    /// The same consent code released again from another device of `user` (same registration),
+    /// listing `own_cards` as own personal codes.
+    pub fn release_again(&mut self, user: usize, code: &ConsentCode, own_cards: &[usize]) {
+        let phone = self.users[user].phone.clone();
+        let day = at(u32::from(code.days), 10, 0).day();
+        self.release_as(user, &phone, code, code.days, own_cards, day);
+    }
+
+    /// A release for `code` built by hand with `user`'s keys, the phone number `phone`, the
+    /// code's first `days` days and `own_cards`, uploaded on `upload_day`.
+    pub fn release_as(
+        &mut self,
+        user: usize,
+        phone: &str,
+        code: &ConsentCode,
+        days: u8,
+        own_cards: &[usize],
+        upload_day: Day,
+    ) {
+        let now = at(u32::from(code.days), 10, 0);
+        let mut verified = code.verify(&self.dir, now).unwrap();
+        verified.code.days = days;
+        let phone = PhoneNumber::parse(phone).unwrap();
+        let own: Vec<_> = own_cards
+            .iter()
+            .map(|c| (self.codes[*c].id, self.codes[*c].tag.clone()))
+            .collect();
+        let u = &self.users[user];
+        let release = build_consent_release(
+            &mut self.rng,
+            &self.vault.op_public(),
+            &verified,
+            &Releaser {
+                usr: &u.usr,
+                home_authority: u.home,
+                phone: &phone,
+                own_codes: &own,
+            },
+        )
+        .unwrap();
+        self.uploads.push((upload_day, release));
+    }
+
     /// The uploads as export files of `per_file` rows each.
     pub fn export_files(&self, per_file: usize) -> Vec<InMemory> {
         let rows: Vec<ExportRow> = self
