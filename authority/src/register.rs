@@ -369,9 +369,7 @@ pub fn choose(
                     &pkg.nonce.0,
                     &format!("candidate {n}, device {device}: {reason}"),
                 )?;
-                notes.push(format!(
-                    "release {n} (device {device}) refused: {reason}"
-                ));
+                notes.push(format!("release {n} (device {device}) refused: {reason}"));
             }
         }
     }

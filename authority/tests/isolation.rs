@@ -124,7 +124,11 @@ fn merged_releases_of_two_devices_keep_every_own_personal_code() {
     t.import_all(1000);
     let url = t.code_urls[0].clone();
     let take = t.vault.consent(&mut t.rng, &url).unwrap();
-    assert_eq!((take.candidates, take.releases), (1, 2), "one merged candidate");
+    assert_eq!(
+        (take.candidates, take.releases),
+        (1, 2),
+        "one merged candidate"
+    );
     let pkg = take.file;
     let opened = open::open_consent(&t.desks[&MUNICH], &mut t.rng, &pkg.bytes, &[]).unwrap();
     // Without TMP histories the desk names every own code it would need them for: both cards.
@@ -141,7 +145,13 @@ fn merged_releases_of_two_devices_keep_every_own_personal_code() {
 /// Town with the infected person's honest release for a 2-day code uploaded on `honest_day`
 /// after `flood` hand-built releases (strangers' keys, their own phone numbers) for all days
 /// uploaded on `flood_day`, and `partial` more for the first day only, uploaded on day 0.
-fn flooded(root: &std::path::Path, honest_day: u32, flood_day: u32, flood: usize, partial: usize) -> (Town, usize) {
+fn flooded(
+    root: &std::path::Path,
+    honest_day: u32,
+    flood_day: u32,
+    flood: usize,
+    partial: usize,
+) -> (Town, usize) {
     let mut t = Town::new(root, 13);
     let infected = t.register("+4915100000001", "80331", None);
     let cafe = t.place("Café", "80331");
@@ -183,7 +193,11 @@ fn a_flood_of_releases_is_capped_and_cannot_push_out_the_real_one() {
     let url = t.code_urls[0].clone();
     let take = t.vault.consent(&mut t.rng, &url).unwrap();
     assert_eq!(take.candidates, MAX_CANDIDATES);
-    let over = take.refused.iter().filter(|r| r.reason.contains("over the cap")).count();
+    let over = take
+        .refused
+        .iter()
+        .filter(|r| r.reason.contains("over the cap"))
+        .count();
     assert_eq!(over, 11 - MAX_CANDIDATES, "{:?}", take.refused);
     assert_eq!(over_cap_lines(&t), over);
     let opened = open::open_consent(&t.desks[&MUNICH], &mut t.rng, &take.file.bytes, &[]).unwrap();

@@ -153,8 +153,7 @@ pub fn intake(
     let code_days: Vec<Day> = code.day_list().collect();
     let mut refused = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_keys: std::collections::HashMap<[u8; 32], usize> =
-        std::collections::HashMap::new();
+    let mut by_keys: std::collections::HashMap<[u8; 32], usize> = std::collections::HashMap::new();
     for row in rows.iter().filter(|r| r.nonce == code.nonce) {
         let release = match ReleaseForVault::open(op, &row.sealed) {
             Ok(r) => r,

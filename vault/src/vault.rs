@@ -250,8 +250,8 @@ impl Vault {
             )?;
             return Err(e);
         };
-        let parsed = spur_protocol::export::parse(&bytes)
-            .and_then(|f| f.verify_signer(&pinned).map(|()| f));
+        let parsed =
+            spur_protocol::export::parse(&bytes).and_then(|f| f.verify_signer(&pinned).map(|()| f));
         let file = match parsed.map_err(VaultError::from) {
             Ok(f) => f,
             Err(e) => {
