@@ -5,9 +5,10 @@
 //! waiting releases with that code's nonce: a release naming another case or authority, or a day
 //! the code does not ask for, is refused. Releases with identical find keys (the same registration
 //! on a second device) merge into one candidate; releases that differ all go to the desk as
-//! candidates, each with its AUTH part, for the desk to check against its case register. Several
-//! releases for one code never block a case. For every candidate the vault enumerates the
-//! find-tags of its days and looks them up among the user entries.
+//! candidates, each with its AUTH part (a merged one with every device's), for the desk to check
+//! against its case register. Several releases for one code never block a case. For every
+//! candidate the vault enumerates the find-tags of its days and looks them up among the user
+//! entries; at most [`MAX_CANDIDATES`] candidates per code are kept, the rest refused.
 
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::keys::SealSecretKey;
@@ -38,7 +39,8 @@ pub struct Intake {
     pub package: ConsentPackage,
     /// Days the code asks for.
     pub days: usize,
-    /// Releases that answered the code (merged ones counted each).
+    /// Releases that answered the code and were taken (merged ones counted each; those over
+    /// the cap are in `refused`).
     pub releases: usize,
     /// Releases with the code's nonce that were refused.
     pub refused: Vec<RefusedRelease>,
