@@ -247,9 +247,9 @@ pub fn choose(
         .unwrap_or(entry.first_day);
     let mut notes = Vec::new();
     let mut matching: Vec<(usize, ReleaseForAuthority)> = Vec::new();
-    for (i, c) in pkg.candidates.iter().enumerate() {
-        let number = i + 1;
-        let checked = match ReleaseForAuthority::open(desk.seal_key(), &c.release_auth_part.0) {
+    // One AUTH part checked against the register entry.
+    let check = |part: &[u8]| -> std::result::Result<ReleaseForAuthority, String> {
+        match ReleaseForAuthority::open(desk.seal_key(), part) {
             Err(e) => Err(format!("its AUTH part does not open ({e})")),
             Ok(r) if r.case_id != entry.case_id || r.nonce.as_slice() != entry.nonce.0 => {
                 Err("its AUTH part names another case or code".to_owned())
@@ -267,7 +267,11 @@ pub fn choose(
                 Err("it releases days the code does not ask for".to_owned())
             }
             Ok(r) => Ok(r),
-        };
+        }
+    };
+    for (i, c) in pkg.candidates.iter().enumerate() {
+        let number = i + 1;
+        let checked = check(&c.release_auth_part.0);
         match checked {
             Ok(r) => matching.push((number, r)),
             Err(reason) => {
@@ -331,12 +335,44 @@ pub fn choose(
             )));
         }
     };
-    let Some((n, release)) = pick.and_then(|n| matching.into_iter().find(|(m, _)| *m == n)) else {
+    let Some((n, mut release)) = pick.and_then(|n| matching.into_iter().find(|(m, _)| *m == n))
+    else {
         return Err(VaultError::Refused("no candidate to open".into()));
     };
     let Some(c) = pkg.candidates.get(n - 1) else {
         return Err(VaultError::Refused("no candidate to open".into()));
     };
+    // The other devices' releases merged into this candidate: each checked like the first and
+    // from the same registration; their own personal codes are added (union).
+    for (k, part) in c.more_auth_parts.iter().enumerate() {
+        let device = k + 2;
+        let checked = check(&part.0).and_then(|r| {
+            if r.registration_id == release.registration_id {
+                Ok(r)
+            } else {
+                Err("it comes from another registration than the candidate's first release".into())
+            }
+        });
+        match checked {
+            Ok(r) => {
+                for own in r.own_codes {
+                    if !release.own_codes.iter().any(|(id, _)| *id == own.0) {
+                        release.own_codes.push(own);
+                    }
+                }
+            }
+            Err(reason) => {
+                record_refusal(
+                    desk,
+                    now,
+                    &pkg.case_id,
+                    &pkg.nonce.0,
+                    &format!("candidate {n}, device {device}: {reason}"),
+                )?;
+                notes.push(format!("release {n} (device {device}) refused: {reason}"));
+            }
+        }
+    }
     let mut r = Register::load(desk.dir())?;
     if let Some(e) = r.codes.iter_mut().find(|e| e.nonce.0 == pkg.nonce.0) {
         e.opened = Some(now.0);

@@ -108,3 +108,109 @@ fn hostile_names_cannot_start_a_formula_in_the_contact_list() {
         }
     }
 }
+
+#[test]
+fn merged_releases_of_two_devices_keep_every_own_personal_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut t = Town::new(tmp.path(), 12);
+    let infected = t.register("+4915100000001", "80331", None);
+    let card_a = t.card(infected);
+    let card_b = t.card(infected);
+    let cafe = t.place("Café", "80331");
+    t.visit(infected, cafe, at(0, 12, 0), at(0, 13, 0));
+    // The old phone lists card A, the new phone (same registration) lists card B.
+    let code = t.consent(infected, 1, &[card_a]);
+    t.release_again(infected, &code, &[card_b]);
+    t.import_all(1000);
+    let url = t.code_urls[0].clone();
+    let take = t.vault.consent(&mut t.rng, &url).unwrap();
+    assert_eq!(
+        (take.candidates, take.releases),
+        (1, 2),
+        "one merged candidate"
+    );
+    let pkg = take.file;
+    let opened = open::open_consent(&t.desks[&MUNICH], &mut t.rng, &pkg.bytes, &[]).unwrap();
+    // Without TMP histories the desk names every own code it would need them for: both cards.
+    for card in [card_a, card_b] {
+        let id = t.codes[card].id.to_hex();
+        assert!(
+            opened.notes.iter().any(|n| n.contains(&id)),
+            "card {card} lost: {:?}",
+            opened.notes
+        );
+    }
+}
+
+/// Town with the infected person's honest release for a 2-day code uploaded on `honest_day`
+/// after `flood` hand-built releases (strangers' keys, their own phone numbers) for all days
+/// uploaded on `flood_day`, and `partial` more for the first day only, uploaded on day 0.
+fn flooded(
+    root: &std::path::Path,
+    honest_day: u32,
+    flood_day: u32,
+    flood: usize,
+    partial: usize,
+) -> (Town, usize) {
+    let mut t = Town::new(root, 13);
+    let infected = t.register("+4915100000001", "80331", None);
+    let cafe = t.place("Café", "80331");
+    t.visit(infected, cafe, at(0, 12, 0), at(0, 13, 0));
+    let code = t.consent(infected, 2, &[]);
+    // The honest release consent() uploaded: move it to `honest_day`.
+    let honest = t.uploads.pop().unwrap().1;
+    for i in 0..flood + partial {
+        let phone = format!("+49151000001{i:02}");
+        let s = t.register(&phone, "80331", None);
+        let (days, day) = if i < flood {
+            (2, FIRST_DAY + flood_day)
+        } else {
+            (1, FIRST_DAY)
+        };
+        t.release_as(s, &phone, &code, days, &[], spur_protocol::time::Day(day));
+    }
+    t.uploads
+        .push((spur_protocol::time::Day(FIRST_DAY + honest_day), honest));
+    t.import_all(1000);
+    (t, infected)
+}
+
+fn over_cap_lines(t: &Town) -> usize {
+    std::fs::read_to_string(t.root.join("vault").join("audit.log"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("consent-release-refused") && l.contains("over the cap"))
+        .count()
+}
+
+#[test]
+fn a_flood_of_releases_is_capped_and_cannot_push_out_the_real_one() {
+    use spur_vault::consent::MAX_CANDIDATES;
+    // Ten strangers' releases uploaded after the real one: the real one is kept (earliest
+    // stored), the flood beyond the cap is refused and audited, the case goes on.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut t, _) = flooded(tmp.path(), 1, 2, 10, 0);
+    let url = t.code_urls[0].clone();
+    let take = t.vault.consent(&mut t.rng, &url).unwrap();
+    assert_eq!(take.candidates, MAX_CANDIDATES);
+    let over = take
+        .refused
+        .iter()
+        .filter(|r| r.reason.contains("over the cap"))
+        .count();
+    assert_eq!(over, 11 - MAX_CANDIDATES, "{:?}", take.refused);
+    assert_eq!(over_cap_lines(&t), over);
+    let opened = open::open_consent(&t.desks[&MUNICH], &mut t.rng, &take.file.bytes, &[]).unwrap();
+    assert_eq!(opened.case.stays.len(), 1, "the real person's visit");
+
+    // Releases that ask for fewer days than the code come after those for exactly its days,
+    // even when stored earlier: twelve partial ones on day 0 do not push out the real release.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut t, _) = flooded(tmp.path(), 2, 2, 0, 12);
+    let url = t.code_urls[0].clone();
+    let take = t.vault.consent(&mut t.rng, &url).unwrap();
+    assert_eq!(take.candidates, MAX_CANDIDATES);
+    assert_eq!(over_cap_lines(&t), 13 - MAX_CANDIDATES);
+    let opened = open::open_consent(&t.desks[&MUNICH], &mut t.rng, &take.file.bytes, &[]).unwrap();
+    assert_eq!(opened.case.stays.len(), 1, "the real person's visit");
+}

@@ -204,7 +204,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Import { files } => {
             if vault.post_key()?.is_none() {
-                eprintln!("note: no POST server key pinned (`spur vault pin-post-key`): export files are checked by their digest only");
+                bail!(
+                    "no POST server key is pinned, so no export file can be checked: run \
+                     `spur vault pin-post-key export-sign.key.pub` (the file next to the POST \
+                     server's store) once, then import again"
+                );
             }
             let mut refused = 0;
             for f in &files {

@@ -46,4 +46,20 @@ fn demo_traces_exactly_and_leaves_no_personal_data_in_server_or_vault_files() {
     ] {
         assert!(dir.path().join(f).is_file(), "{f} written");
     }
+    // The vault pinned the POST server's export key before it imported (a vault with no pinned
+    // key imports nothing), and the export it imported was signed by that key.
+    let vault = dir.path().join("vault");
+    let key_hex = |p: std::path::PathBuf| {
+        let t = std::fs::read_to_string(p).unwrap();
+        t.trim().lines().last().unwrap().to_owned()
+    };
+    assert_eq!(
+        key_hex(vault.join("post.pub")),
+        key_hex(dir.path().join("export-sign.key.pub"))
+    );
+    let log = std::fs::read_to_string(vault.join("audit.log")).unwrap();
+    let pin = log.find("\"event\":\"pin-post-key\"").expect("pin audited");
+    let import = log.find("\"event\":\"import\"").expect("import audited");
+    assert!(pin < import, "{log}");
+    assert!(!log.contains("import-refused"), "{log}");
 }

@@ -461,6 +461,10 @@ fn p9_files_are_owner_only_and_an_altered_export_is_refused() {
             "{name}: {e}"
         );
     }
+    // A vault that has not pinned the POST key imports nothing, not even the server's own file.
+    let fresh = World::offline();
+    let e = fresh.vault().arg("import").arg(&files[0]).fails();
+    assert!(e.contains("spur vault pin-post-key"), "{e}");
     let c = t.w.vault().arg("status").ok();
     assert!(c.contains("\"slot_entries\": 0"), "nothing imported: {c}");
     assert_eq!(

@@ -240,6 +240,11 @@ pub struct ConsentCandidate {
     pub days: Vec<u32>,
     /// How many identical releases were merged into this candidate.
     pub releases: u32,
+    /// The AUTH parts of the other releases merged into this candidate (another device of the
+    /// same registration may list other own personal codes): the desk checks each like the
+    /// first and takes the union of their own codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_auth_parts: Vec<Hex>,
 }
 
 /// One stay of the case with its SCAN keys.

@@ -229,16 +229,29 @@ impl Vault {
         Ok(Some(SignPublicKey::from_bytes(raw)?))
     }
 
-    /// Imports one export file: checked whole (and, once a POST key is pinned, its signature),
-    /// OP layers opened, stored in one transaction.
+    /// Imports one export file: checked whole, its signature checked against the pinned POST
+    /// key, OP layers opened, stored in one transaction. Refused (and audited) while no POST key
+    /// is pinned.
     pub fn import(&mut self, source: &dyn ExportSource) -> Result<ImportCounts> {
         let name = source.name();
         let bytes = source.bytes()?;
-        let pinned = self.post_key()?;
-        let parsed = spur_protocol::export::parse(&bytes).and_then(|f| match &pinned {
-            Some(k) => f.verify_signer(k).map(|()| f),
-            None => Ok(f),
-        });
+        let Some(pinned) = self.post_key()? else {
+            // No silent downgrade: without the POST server's key a file's rows cannot be told
+            // from rows added, removed or altered in transit.
+            let e = VaultError::Refused(format!(
+                "no POST server key is pinned: pin it once with `spur vault pin-post-key \
+                 export-sign.key.pub` (the file next to the POST server's store), then import; \
+                 {} not imported",
+                name
+            ));
+            self.log(
+                "import-refused",
+                json!({ "file": name, "reason": "no POST server key pinned" }),
+            )?;
+            return Err(e);
+        };
+        let parsed =
+            spur_protocol::export::parse(&bytes).and_then(|f| f.verify_signer(&pinned).map(|()| f));
         let file = match parsed.map_err(VaultError::from) {
             Ok(f) => f,
             Err(e) => {
@@ -769,5 +782,47 @@ impl Vault {
     /// Verifies the audit log.
     pub fn audit_verify(&mut self) -> Result<AuditReport> {
         self.audit.verify(self.store.as_mut())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export_file::InMemory;
+    use rand_chacha::rand_core::SeedableRng;
+    use spur_protocol::keys::SignSecretKey;
+
+    fn file(bytes: Vec<u8>) -> InMemory {
+        InMemory {
+            name: "export-0.spurx".into(),
+            bytes,
+        }
+    }
+
+    #[test]
+    fn no_file_is_imported_before_the_post_key_is_pinned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7);
+        Vault::init(&dir, &mut rng).unwrap();
+        let mut v = Vault::open(&dir).unwrap();
+        let key = std::sync::Arc::new(SignSecretKey::generate(&mut rng));
+        let signed = spur_protocol::export::encode_signed(key.clone(), &[], false, "c0");
+        let unsigned = spur_protocol::export::encode(&[], false, "c0");
+        // Neither an unsigned nor a signed file: nothing can be checked yet.
+        for bytes in [unsigned.clone(), signed.clone()] {
+            let e = v.import(&file(bytes)).unwrap_err().to_string();
+            assert!(e.contains("spur vault pin-post-key"), "{e}");
+        }
+        let log = std::fs::read_to_string(dir.join("audit.log")).unwrap();
+        assert_eq!(log.matches("\"import-refused\"").count(), 2, "{log}");
+        assert!(log.contains("no POST server key pinned"), "{log}");
+        // Pinned: the signed file imports, the unsigned one is still refused.
+        let public = tmp.path().join("export-sign.key.pub");
+        keyfile::write_public(&public, POST_EXPORT_PUBLIC, &key.public().to_bytes()).unwrap();
+        v.pin_post_key(&public).unwrap();
+        assert!(v.import(&file(unsigned)).is_err());
+        v.import(&file(signed)).unwrap();
+        assert!(v.audit_verify().is_ok());
     }
 }

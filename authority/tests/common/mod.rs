@@ -21,8 +21,9 @@ use spur_authority::open::{self, TmpHistory};
 use spur_authority::Desk;
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::directory::Directory;
-use spur_protocol::export::{encode, ExportRow};
+use spur_protocol::export::{encode_signed, ExportRow};
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
+use spur_protocol::keys::SignSecretKey;
 use spur_protocol::record::consent_release::{build_consent_release, Releaser};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
@@ -79,6 +80,8 @@ pub struct Town {
     pub uploads: Vec<(Day, Vec<u8>)>,
     /// The URLs of the consent codes made, in order (the vault takes a code's releases).
     pub code_urls: Vec<String>,
+    /// The POST server's export signing key (the vault pinned its public key).
+    pub post_key: std::sync::Arc<SignSecretKey>,
 }
 
 pub fn at(day: u32, hh: u32, mm: u32) -> Minute {
@@ -115,6 +118,19 @@ impl Town {
             authorities: entries,
         };
         vault.sign_directory(&dir).unwrap();
+        // The POST server's export key, pinned as `spur vault pin-post-key` does.
+        let post_key = std::sync::Arc::new(SignSecretKey::generate(
+            // Its own stream: the town's draws stay what they were.
+            &mut ChaCha20Rng::seed_from_u64(seed ^ 0x5057),
+        ));
+        let post_pub = root.join("export-sign.key.pub");
+        spur_vault::keyfile::write_public(
+            &post_pub,
+            spur_vault::vault::POST_EXPORT_PUBLIC,
+            &post_key.public().to_bytes(),
+        )
+        .unwrap();
+        vault.pin_post_key(&post_pub).unwrap();
         let mut desks = BTreeMap::new();
         for id in [MUNICH, BERLIN] {
             let d = root.join(format!("desk{id}"));
@@ -143,6 +159,7 @@ impl Town {
             visits: Vec::new(),
             uploads: Vec::new(),
             code_urls: Vec::new(),
+            post_key,
         }
     }
 
@@ -347,6 +364,49 @@ impl Town {
         made.code
     }
 
+    /// The same consent code released again from another device of `user` (same registration),
+    /// listing `own_cards` as own personal codes.
+    pub fn release_again(&mut self, user: usize, code: &ConsentCode, own_cards: &[usize]) {
+        let phone = self.users[user].phone.clone();
+        let day = at(u32::from(code.days), 10, 0).day();
+        self.release_as(user, &phone, code, code.days, own_cards, day);
+    }
+
+    /// A release for `code` built by hand with `user`'s keys, the phone number `phone`, the
+    /// code's first `days` days and `own_cards`, uploaded on `upload_day`.
+    pub fn release_as(
+        &mut self,
+        user: usize,
+        phone: &str,
+        code: &ConsentCode,
+        days: u8,
+        own_cards: &[usize],
+        upload_day: Day,
+    ) {
+        let now = at(u32::from(code.days), 10, 0);
+        let mut verified = code.verify(&self.dir, now).unwrap();
+        verified.code.days = days;
+        let phone = PhoneNumber::parse(phone).unwrap();
+        let own: Vec<_> = own_cards
+            .iter()
+            .map(|c| (self.codes[*c].id, self.codes[*c].tag.clone()))
+            .collect();
+        let u = &self.users[user];
+        let release = build_consent_release(
+            &mut self.rng,
+            &self.vault.op_public(),
+            &verified,
+            &Releaser {
+                usr: &u.usr,
+                home_authority: u.home,
+                phone: &phone,
+                own_codes: &own,
+            },
+        )
+        .unwrap();
+        self.uploads.push((upload_day, release));
+    }
+
     /// The uploads as export files of `per_file` rows each.
     pub fn export_files(&self, per_file: usize) -> Vec<InMemory> {
         let rows: Vec<ExportRow> = self
@@ -358,7 +418,7 @@ impl Town {
             .enumerate()
             .map(|(i, c)| InMemory {
                 name: format!("export-{i}.spx"),
-                bytes: encode(c, false, &format!("c{i}")),
+                bytes: encode_signed(self.post_key.clone(), c, false, &format!("c{i}")),
             })
             .collect()
     }

@@ -134,11 +134,21 @@ impl Stage {
         let token = hex::encode(rand_bytes(rng));
         let token_file = dir.join("export-token");
         std::fs::write(&token_file, &token)?;
+        // The POST server signs its export files (key and `.pub` next to its store, as
+        // `spur server post` does); the vault pins the public key before its first import.
+        let export_key = dir.join("export-sign.key");
+        let signer = Arc::new(
+            spur_server::run::load_export_key(&export_key)
+                .context("creating the POST server's export key")?,
+        );
+        vault
+            .pin_post_key(&dir.join("export-sign.key.pub"))
+            .context("pinning the POST server's export key")?;
         let post_state = PostState {
             store: post_store.clone(),
             clock: server_clock,
             limits: limits.clone(),
-            export_token: ExportToken::new(&token),
+            export_token: ExportToken::new(&token).map(|t| t.with_signer(signer)),
             pins: Arc::new(spur_server::post::pin::Pins::ephemeral()),
         };
         let tag = spur_server::serve::spawn_on_loopback(
