@@ -1,6 +1,7 @@
 // Home: the check-ins still going on, each with its planned end, check-out (open) or "end now"
 // (a fixed stay left early), and when due the reminder with "stay longer"; the counters, the last
-// scan, the core's sync status, and the way to every other screen.
+// scan, "PIN not checked yet" while a PIN card's check-in waits, the core's sync status (with
+// check-ins dropped for a wrong PIN or a code never issued), and the way to every other screen.
 package org.spur.android
 
 import android.widget.LinearLayout
@@ -48,6 +49,11 @@ class HomeScreen(app: MainActivity) : Screen(app) {
             val last = c.lastScan?.let { Times.dateTime(it, lang) } ?: words.never
             column.addView(Ui.text(app, "${words.lastScan}: $last", "home.counters.last"))
         }
+        // While a PIN card's check-in waits for its PIN to be checked online, the core's note stays
+        // on home; the sync's sentence below says when such a check-in was dropped (wrong PIN, a
+        // code spur never issued) as well as what is still waiting.
+        val pinNote = attempt { core.pinNotCheckedNote() }?.let { Ui.text(app, it, "home.pin") }
+        pinNote?.let { column.addView(it) }
         val sync = Ui.text(app, syncMessage, "home.sync")
         column.addView(sync)
         column.addView(Ui.button(app, words.scanCode, "home.scan") { app.show(ScanScreen(app)) })
@@ -59,6 +65,8 @@ class HomeScreen(app: MainActivity) : Screen(app) {
         launch({ core.sync() }) { status ->
             syncMessage = status.message
             sync.text = status.message
+            // The sync may have checked the PIN (confirmed, or dropped the check-in).
+            if (pinNote != null && attempt { core.pinNotCheckedNote() } == null) column.removeView(pinNote)
         }
     }
 }
