@@ -283,7 +283,7 @@ mod tests {
         let others = [
             QrCommitment::of_place(&tag, &r, "Cafe"),
             QrCommitment::of_place(&tag, &Region::parse("DE", Some("80333")).unwrap(), "Café"),
-            QrCommitment::of_place(&tag, &Region::parse("AT", Some("80331")).unwrap(), "Café"),
+            QrCommitment::of_place(&tag, &Region::parse("AT", Some("8033")).unwrap(), "Café"),
             QrCommitment::of_place(&TagKey::from_bytes([8; 16]), &r, "Café"),
             QrCommitment::of_personal(false, &tag),
             QrCommitment::of_personal(true, &tag),
