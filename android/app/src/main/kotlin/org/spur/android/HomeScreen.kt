@@ -11,6 +11,8 @@ class HomeScreen(app: MainActivity) : Screen(app) {
     override val title get() = words.homeTitle
     override val name = "home"
     private var syncMessage = ""
+    /** Set when home is built again with what a sync just changed: that build does not sync again. */
+    private var synced = false
 
     override fun fill(column: LinearLayout) {
         val lang = words.languageTag
@@ -62,11 +64,24 @@ class HomeScreen(app: MainActivity) : Screen(app) {
         column.addView(Ui.button(app, words.history, "home.history") { app.show(HistoryScreen(app)) })
         column.addView(Ui.button(app, words.consent, "home.consent") { app.show(ScanScreen(app, words.scanConsentHint)) })
         column.addView(Ui.button(app, words.settings, "home.settings") { app.show(SettingsScreen(app)) })
+        if (synced) {
+            synced = false
+            return
+        }
         launch({ core.sync() }) { status ->
             syncMessage = status.message
             sync.text = status.message
-            // The sync may have checked the PIN (confirmed, or dropped the check-in).
-            if (pinNote != null && attempt { core.pinNotCheckedNote() } == null) column.removeView(pinNote)
+            // The sync may have dropped a check-in shown above (wrong PIN, a code never issued,
+            // too late) or checked a PIN: home is built again from the core's data, keeping the
+            // sentence on show and the sync's message, without a second sync.
+            val now = attempt { core.runningCheckIns() } ?: emptyList()
+            val note = attempt { core.pinNotCheckedNote() }
+            if (app.current === this && (now.map { it.id } != running.map { it.id } || (note == null) != (pinNote == null))) {
+                val keep = said
+                synced = true
+                app.render()
+                say(keep)
+            }
         }
     }
 }

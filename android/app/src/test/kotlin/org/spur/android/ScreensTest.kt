@@ -237,6 +237,9 @@ class ScreensTest {
         assertEquals(null, d.core.pinNotCheckedNote())
         assertFalse("the note is gone once the PIN was checked", d.has("home.pin"))
         assertTrue(d.core.history().isEmpty())
+        // The dropped check-in is no longer shown as going on.
+        assertTrue(d.has("home.open.none"))
+        assertFalse(d.has("home.stay.0.name"))
         d.screenshot("home-sync-wrong-pin")
     }
 
