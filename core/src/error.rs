@@ -187,6 +187,9 @@ impl From<ProtocolError> for Error {
                 Self::new(ErrorKind::NotASpurCode, Msg::new("error-code-damaged"))
             }
             ProtocolError::CodeAltered => Self::code_altered(),
+            ProtocolError::PlacePostcode { country, problem } => {
+                crate::fields::postcode_refused(country, problem)
+            }
             ProtocolError::OpenFailed { .. }
             | ProtocolError::WeakKey { .. }
             | ProtocolError::KeyDerivation => Self::internal("protocol"),

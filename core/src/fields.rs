@@ -50,7 +50,12 @@ pub fn check_country(text: &str) -> Result<Country> {
 
 /// Checks a postcode in `country`'s format.
 pub fn check_postcode(country: Country, text: &str) -> Result<Postcode> {
-    Postcode::check_in(country, text).map_err(|p| {
+    Postcode::check_in(country, text).map_err(|p| postcode_refused(country, p))
+}
+
+/// The translated refusal of a postcode in `country` (typed, or on a scanned place code).
+pub(crate) fn postcode_refused(country: Country, p: PostcodeProblem) -> Error {
+    {
         let msg = match p {
             PostcodeProblem::Empty => Msg::new("postcode-required"),
             PostcodeProblem::TooLong => Msg::new("postcode-too-long"),
@@ -64,7 +69,7 @@ pub fn check_postcode(country: Country, text: &str) -> Result<Postcode> {
             PostcodeProblem::Format(PostcodeRule::General) => Msg::new("postcode-invalid"),
         };
         Error::input(msg.text("country", country.as_str()))
-    })
+    }
 }
 
 /// Checks a country and an optional postcode (empty counts as not given).

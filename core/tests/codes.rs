@@ -43,7 +43,7 @@ async fn an_edited_place_code_is_refused_at_preview_and_check_in() {
     assert!(w.url.contains(".DE80331.Mensa"), "{}", w.url);
     for edited in [
         w.url.replace(".DE80331.", ".DE80333."),
-        w.url.replace(".DE80331.", ".AT80331."),
+        w.url.replace(".DE80331.", ".AT8033."),
         w.url.replace(".Mensa", ".Mensa+Garching"),
         w.url.replace(".Mensa", ".Mens"),
     ] {
@@ -57,6 +57,40 @@ async fn an_edited_place_code_is_refused_at_preview_and_check_in() {
     }
     assert!(app.history().unwrap().is_empty(), "nothing was kept");
     app.check_in(&w.url, Stay::Minutes(30), None).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_code_whose_postcode_breaks_its_country_rule_is_refused_at_scan() {
+    let w = world().await;
+    let app = w.app();
+    for (region, id, sentence) in [
+        (
+            ".DE8033.",
+            "postcode-five-digits",
+            "Postcodes in DE have 5 digits",
+        ),
+        (
+            ".DE00000.",
+            "postcode-zeros",
+            "A postcode cannot be all zeros.",
+        ),
+        (
+            ".AT0999.",
+            "postcode-four-digits",
+            "Postcodes in AT have 4 digits",
+        ),
+    ] {
+        let edited = w.url.replace(".DE80331.", region);
+        let e = app.preview(&edited).unwrap_err();
+        assert_eq!(e.msg.id, id, "{edited}");
+        assert!(app.say(&e.msg).starts_with(sentence), "{}", app.say(&e.msg));
+        let e = app
+            .check_in(&edited, Stay::Minutes(30), None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.msg.id, id, "{edited}");
+    }
+    assert!(app.history().unwrap().is_empty(), "nothing was kept");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

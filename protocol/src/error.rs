@@ -95,6 +95,16 @@ pub enum ProtocolError {
     /// data its QR id was issued for: an edited copy.
     #[error("this code was altered (its name, postcode or kind does not match the code)")]
     CodeAltered,
+    /// A scanned place code whose postcode does not follow its country's postcode rule
+    /// ([`crate::fields::PostcodeRule`]: `DE8033`, `DE00000`, `AT0999`). Such a code was never
+    /// made by a spur app (place creation checks the same rule), so it is refused at scan.
+    #[error("invalid place postcode for {}: {}", .country.as_str(), .problem.reason())]
+    PlacePostcode {
+        /// The place code's country.
+        country: crate::fields::Country,
+        /// What is wrong with the postcode.
+        problem: crate::fields::PostcodeProblem,
+    },
     /// The key-derivation function refused its parameters (never expected in practice).
     #[error("key derivation failed")]
     KeyDerivation,

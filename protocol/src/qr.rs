@@ -10,7 +10,7 @@ use data_encoding::BASE32_NOPAD;
 
 use crate::consent::ConsentCode;
 use crate::error::{ProtocolError, Result};
-use crate::fields::{Postcode, Region};
+use crate::fields::{Country, Postcode, Region};
 use crate::tag::{QrCommitment, QrId, TagKey};
 use crate::usr::KdfCost;
 
@@ -197,6 +197,7 @@ impl Payload {
                     .region
                     .postcode
                     .ok_or(invalid("place postcode", "a place needs a postcode"))?;
+                place_postcode(p.region.country, postcode.as_str())?;
                 let mut bin = Vec::with_capacity(33);
                 bin.push(PAYLOAD_VERSION);
                 bin.extend_from_slice(&p.id.0);
@@ -279,8 +280,9 @@ fn parse_place(fragment: &str) -> Result<PlaceCode> {
     if !country.bytes().all(|c| c.is_ascii_uppercase()) {
         return Err(invalid("place country", "must be two upper-case letters"));
     }
+    let country = Country::parse(country)?;
     let postcode_text = decode_fragment_text(region.get(2..).unwrap_or(""), "place postcode")?;
-    let postcode = Postcode::parse(&postcode_text)?;
+    let postcode = place_postcode(country, &postcode_text)?;
     if postcode.as_str() != postcode_text {
         return Err(invalid("place postcode", "is not in canonical form"));
     }
@@ -290,13 +292,20 @@ fn parse_place(fragment: &str) -> Result<PlaceCode> {
         id: QrId(id),
         tag: TagKey::from_bytes(tag),
         region: Region {
-            country: crate::fields::Country::parse(country)?,
+            country,
             postcode: Some(postcode),
         },
         name,
     };
     bound(&code.id, &code.commitment())?;
     Ok(code)
+}
+
+/// A place code's postcode: the general rule and its country's format (the one rule of
+/// [`Postcode::check_in`], as at place creation), refused with [`ProtocolError::PlacePostcode`].
+fn place_postcode(country: Country, text: &str) -> Result<Postcode> {
+    Postcode::check_in(country, text)
+        .map_err(|problem| ProtocolError::PlacePostcode { country, problem })
 }
 
 /// Refuses a code whose QR id was not issued for the data it shows (an edited copy).
@@ -412,6 +421,91 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn scanned_place_postcodes_follow_their_country() {
+        use crate::fields::{PostcodeProblem, PostcodeRule};
+        let url = place("Café").to_url().unwrap();
+        assert!(url.contains(".DE80331."), "{url}");
+        let de = Country::parse("DE").unwrap();
+        let at = Country::parse("AT").unwrap();
+        let ch = Country::parse("CH").unwrap();
+        for (region, country, problem) in [
+            (
+                "DE8033",
+                de,
+                PostcodeProblem::Format(PostcodeRule::FiveDigits),
+            ),
+            (
+                "DE803310",
+                de,
+                PostcodeProblem::Format(PostcodeRule::FiveDigits),
+            ),
+            (
+                "DEABCDE",
+                de,
+                PostcodeProblem::Format(PostcodeRule::FiveDigits),
+            ),
+            ("DE00000", de, PostcodeProblem::AllZeros),
+            (
+                "AT0999",
+                at,
+                PostcodeProblem::Format(PostcodeRule::FourDigits),
+            ),
+            (
+                "AT80331",
+                at,
+                PostcodeProblem::Format(PostcodeRule::FourDigits),
+            ),
+            (
+                "CH12345",
+                ch,
+                PostcodeProblem::Format(PostcodeRule::FourDigits),
+            ),
+        ] {
+            let edited = url.replace(".DE80331.", &format!(".{region}."));
+            assert_eq!(
+                Payload::parse(&edited),
+                Err(ProtocolError::PlacePostcode { country, problem }),
+                "{edited}"
+            );
+        }
+        // The country rule is checked before the binding, and the general rule stays in force.
+        let lower = url.replace(".DE80331.", ".DE-1-1.");
+        assert_eq!(
+            Payload::parse(&lower),
+            Err(ProtocolError::PlacePostcode {
+                country: de,
+                problem: PostcodeProblem::Separators
+            })
+        );
+        // Codes in every country's format still parse; other countries keep the general rule.
+        for (c, pc) in [
+            ("DE", "01067"),
+            ("AT", "1010"),
+            ("CH", "8001"),
+            ("GB", "SW1A 1AA"),
+        ] {
+            let p = place_in(c, pc, "Café");
+            assert_eq!(Payload::parse(&p.to_url().unwrap()).unwrap(), p);
+        }
+        // Nor can a code with such a postcode be made.
+        let Code::Place(mut p) = place("Café").code else {
+            panic!()
+        };
+        p.region.postcode = Some(Postcode::parse("8033").unwrap());
+        let bad = Payload {
+            host: "spur.example".into(),
+            code: Code::Place(p),
+        };
+        assert_eq!(
+            bad.to_url(),
+            Err(ProtocolError::PlacePostcode {
+                country: de,
+                problem: PostcodeProblem::Format(PostcodeRule::FiveDigits)
+            })
+        );
     }
 
     #[test]

@@ -68,6 +68,11 @@ struct HomeView: View {
                 Text("\(w.contactHours): \(String(format: "%.1f", c.contactHours))")
                 Text("\(w.lastScan): \(c.lastScan.map(dateTime) ?? w.never)")
             }
+            // While a PIN card's check-in waits for its PIN check; the sync's sentence in the
+            // status line says when one was dropped (wrong PIN, a code never issued). As HomeScreen.kt.
+            if let note = (try? model.core.pinNotCheckedNote()) ?? nil {
+                Text(note)
+            }
             NavigationLink(w.scanCode, value: Route.scan)
             NavigationLink(w.myPersonalCode, value: Route.personalCode)
             NavigationLink(w.createPlaceCode, value: Route.placeCode)
@@ -107,8 +112,14 @@ struct StayView: View {
                 guard let chosen else { status = w.stayTitle; return }
                 Task {
                     let done = await attempt($status) { try await model.core.checkIn(text: code, stay: options[chosen].stay, pin: pin.isEmpty ? nil : pin) }
-                    // The core's sentences: where and until when, what it ended, online or kept.
-                    if let done { model.status = done.message; model.start() }
+                    // The core's sentences: where and until when, what it ended, online or kept;
+                    // and "PIN not checked yet" for a PIN card kept until its PIN is checked online.
+                    // (Mirrors StayScreen.kt; unbuilt here, no Swift toolchain: see ios/README.md.)
+                    if let done {
+                        let note = (try? model.core.pinNotCheckedNote()) ?? nil
+                        model.status = [done.message, note].compactMap { $0 }.joined(separator: "\n")
+                        model.start()
+                    }
                 }
             }
         }.navigationTitle(w.stayTitle)

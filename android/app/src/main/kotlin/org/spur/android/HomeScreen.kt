@@ -1,6 +1,7 @@
 // Home: the check-ins still going on, each with its planned end, check-out (open) or "end now"
 // (a fixed stay left early), and when due the reminder with "stay longer"; the counters, the last
-// scan, the core's sync status, and the way to every other screen.
+// scan, "PIN not checked yet" while a PIN card's check-in waits, the core's sync status (with
+// check-ins dropped for a wrong PIN or a code never issued), and the way to every other screen.
 package org.spur.android
 
 import android.widget.LinearLayout
@@ -10,6 +11,8 @@ class HomeScreen(app: MainActivity) : Screen(app) {
     override val title get() = words.homeTitle
     override val name = "home"
     private var syncMessage = ""
+    /** Set when home is built again with what a sync just changed: that build does not sync again. */
+    private var synced = false
 
     override fun fill(column: LinearLayout) {
         val lang = words.languageTag
@@ -48,6 +51,11 @@ class HomeScreen(app: MainActivity) : Screen(app) {
             val last = c.lastScan?.let { Times.dateTime(it, lang) } ?: words.never
             column.addView(Ui.text(app, "${words.lastScan}: $last", "home.counters.last"))
         }
+        // While a PIN card's check-in waits for its PIN to be checked online, the core's note stays
+        // on home; the sync's sentence below says when such a check-in was dropped (wrong PIN, a
+        // code spur never issued) as well as what is still waiting.
+        val pinNote = attempt { core.pinNotCheckedNote() }?.let { Ui.text(app, it, "home.pin") }
+        pinNote?.let { column.addView(it) }
         val sync = Ui.text(app, syncMessage, "home.sync")
         column.addView(sync)
         column.addView(Ui.button(app, words.scanCode, "home.scan") { app.show(ScanScreen(app)) })
@@ -56,9 +64,24 @@ class HomeScreen(app: MainActivity) : Screen(app) {
         column.addView(Ui.button(app, words.history, "home.history") { app.show(HistoryScreen(app)) })
         column.addView(Ui.button(app, words.consent, "home.consent") { app.show(ScanScreen(app, words.scanConsentHint)) })
         column.addView(Ui.button(app, words.settings, "home.settings") { app.show(SettingsScreen(app)) })
+        if (synced) {
+            synced = false
+            return
+        }
         launch({ core.sync() }) { status ->
             syncMessage = status.message
             sync.text = status.message
+            // The sync may have dropped a check-in shown above (wrong PIN, a code never issued,
+            // too late) or checked a PIN: home is built again from the core's data, keeping the
+            // sentence on show and the sync's message, without a second sync.
+            val now = attempt { core.runningCheckIns() } ?: emptyList()
+            val note = attempt { core.pinNotCheckedNote() }
+            if (app.current === this && (now.map { it.id } != running.map { it.id } || (note == null) != (pinNote == null))) {
+                val keep = said
+                synced = true
+                app.render()
+                say(keep)
+            }
         }
     }
 }

@@ -30,6 +30,9 @@ abstract class Screen(protected val app: MainActivity) {
         return page
     }
 
+    /** The sentence the live region shows now. */
+    protected val said: String get() = status?.text?.toString() ?: ""
+
     /** Shows a sentence (the core's, or a caption) in the live region. */
     fun say(text: String) {
         status?.apply {

@@ -1,6 +1,7 @@
 // After a scan: shows what was scanned (the place's name, or a person's code), offers the core's
 // stay choices (an open check-in ends after the proposed two hours unless extended) and the
-// owner's PIN when the code needs one, and checks in; home then says what the check-in did.
+// owner's PIN when the code needs one, and checks in; home then says what the check-in did (and
+// "PIN not checked yet" when a PIN card's check-in is kept until its PIN is checked online).
 package org.spur.android
 
 import android.widget.LinearLayout
@@ -25,9 +26,11 @@ class StayScreen(app: MainActivity, private val codeText: String, private val co
         column.addView(Ui.button(app, words.checkIn, "stay.checkin") {
             val chosen = stays.chosen ?: return@button say(words.stayTitle)
             launch({ core.checkIn(codeText, options[chosen].stay, pin?.text?.toString()?.ifBlank { null }) }) { result ->
-                // The core's sentences: where and until when, what it ended, online or kept.
+                // The core's sentences: where and until when, what it ended, online or kept; and
+                // for a PIN card whose PIN could not be checked online, "PIN not checked yet".
+                val note = attempt { core.pinNotCheckedNote() }
                 app.replaceAll(HomeScreen(app))
-                app.current?.say(result.message)
+                app.current?.say(listOfNotNull(result.message, note).joinToString("\n"))
             }
         })
     }

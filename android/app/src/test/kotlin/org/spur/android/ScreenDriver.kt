@@ -24,15 +24,15 @@ import org.spur.core.KeyProvider
 import org.spur.core.Spur
 import org.spur.core.SpurConfig
 
-class ScreenDriver(link: String? = null, locale: String = "en") {
+class ScreenDriver(link: String? = null, private val locale: String = "en") {
     private val service = TestService.get()
     val dataDir: File = Files.createTempDirectory("spur-app").toFile()
-    val core = Spur(
-        SpurConfig(dataDir.path, TestService.HOST, service.tagUrl, service.postUrl, service.opPublicKey, service.rootKey, locale, true),
-        FixedKey(),
-    )
-    private val controller: ActivityController<MainActivity>
-    val activity: MainActivity
+    private val key = FixedKey()
+    var core = open(null)
+        private set
+    private var controller: ActivityController<MainActivity>
+    var activity: MainActivity
+        private set
 
     init {
         SpurCore.install(core)
@@ -41,6 +41,28 @@ class ScreenDriver(link: String? = null, locale: String = "en") {
         if (link != null) intent.action = Intent.ACTION_VIEW
         if (link != null) intent.data = Uri.parse(link)
         controller = Robolectric.buildActivity(MainActivity::class.java, intent).setup()
+        activity = controller.get()
+        settle()
+    }
+
+    /** The core on this phone's data, with the test service's POST server or `postUrl` instead. */
+    private fun open(postUrl: String?) = Spur(
+        SpurConfig(dataDir.path, TestService.HOST, service.tagUrl, postUrl ?: service.postUrl, service.opPublicKey, service.rootKey, locale, true),
+        key,
+    )
+
+    /**
+     * The app is closed and started again on the same data and key. With `postUrl` the POST
+     * server is that address (a port nobody listens on: the POST server cannot be reached, as when
+     * offline, while the TAG server still answers); without, the test service's POST server again.
+     */
+    fun restart(postUrl: String? = null) {
+        settle()
+        controller.pause().stop().destroy()
+        core.close()
+        core = open(postUrl)
+        SpurCore.install(core)
+        controller = Robolectric.buildActivity(MainActivity::class.java, Intent(application(), MainActivity::class.java)).setup()
         activity = controller.get()
         settle()
     }

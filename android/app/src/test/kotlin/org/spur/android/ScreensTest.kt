@@ -196,6 +196,54 @@ class ScreensTest {
     }
 
     @Test
+    fun aPinCardScannedWhileItsPinCannotBeCheckedSaysSoAndAWrongPinIsToldAtSync() {
+        // The card's owner makes a printable card with a PIN (online: the POST server knows it).
+        val owner = ScreenDriver()
+        val card = try {
+            owner.register("+4915177777777")
+            kotlinx.coroutines.runBlocking { owner.core.createPersonalCode("4711", true) }
+        } finally {
+            owner.close()
+        }
+        assertTrue(card.pinProtected)
+
+        val d = driver()
+        d.register("+4915188888888")
+        // The POST server cannot be reached (nobody listens on that port); the TAG server can.
+        val unreachable = "http://127.0.0.1:${java.net.ServerSocket(0).use { it.localPort }}"
+        d.restart(postUrl = unreachable)
+        assertEquals("home", d.screen)
+        d.openLink(card.url)
+        assertEquals("stay", d.screen)
+        assertTrue("a PIN card asks for the owner's PIN", d.has("stay.pin"))
+        d.type("stay.pin", "0000")
+        val hour = d.core.stayOptions().indexOfFirst { it.stay == org.spur.core.StayChoice.Minutes(60u) }
+        d.tap("stay.option.$hour")
+        d.tap("stay.checkin")
+        assertEquals("home", d.screen)
+        val note = d.core.pinNotCheckedNote()
+        assertTrue("the core keeps it unchecked", note != null && note.startsWith("PIN not checked yet"))
+        // Said after the check-in, and kept on home while the PIN waits for its check.
+        assertTrue(d.text("status"), d.text("status").contains(note!!))
+        assertEquals(note, d.text("home.pin"))
+        d.screenshot("home-pin-not-checked")
+
+        // Online again, past the retry wait of the failed PIN check (30 s): the sync checks the
+        // PIN, drops the check-in and says why, where home shows the sync's result.
+        Thread.sleep(31_000)
+        d.restart()
+        assertEquals("home", d.screen)
+        assertTrue(d.text("home.sync"), d.text("home.sync").contains("One check-in was dropped: wrong PIN"))
+        assertEquals(null, d.core.pinNotCheckedNote())
+        assertFalse("the note is gone once the PIN was checked", d.has("home.pin"))
+        assertTrue(d.core.history().isEmpty())
+        // The dropped check-in is no longer shown as going on.
+        assertTrue(d.has("home.open.none"))
+        assertFalse(d.has("home.stay.0.name"))
+        d.screenshot("home-sync-wrong-pin")
+    }
+
+    @Test
     fun consentShowsTheAuthorityAndRefusesAForgedCode() {
         val service = TestService.get()
         val d = driver()

@@ -43,7 +43,7 @@ object TestService {
         fun publicKey(file: String) = File(dir, file).readLines()[1].trim()
 
         run("vault", "--dir", "vault", "init")
-        run("authority", "--dir", "desk", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:00000-99999")
+        run("authority", "--dir", "desk", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:01000-99999")
         run("vault", "--dir", "vault", "sign-directory", "--entry", "desk/entry.json", "--default-authority", "1")
         run("authority", "--dir", "desk", "pin", "--root", "vault/root.pub", "--directory", "vault/directory.bin", "--op", "vault/op.pub")
         val today = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
@@ -53,7 +53,7 @@ object TestService {
 
         // The forger calls itself authority 1 but signs with its own keys under its own root.
         run("vault", "--dir", "forger-vault", "init")
-        run("authority", "--dir", "forger", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:00000-99999")
+        run("authority", "--dir", "forger", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:01000-99999")
         run("vault", "--dir", "forger-vault", "sign-directory", "--entry", "forger/entry.json", "--default-authority", "1")
         run("authority", "--dir", "forger", "pin", "--root", "forger-vault/root.pub", "--directory", "forger-vault/directory.bin", "--op", "forger-vault/op.pub")
         val forged = run("authority", "--dir", "forger", "consent-code", "--case", "TEST-1", "--phone", "+4915122222222", "--first-day", firstDay,
