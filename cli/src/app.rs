@@ -356,6 +356,20 @@ fn write_code(url: &str, out: &Path, text: spur_core::pdf::CardText) -> Result<(
 }
 
 /// A check-in's place name, or the translated words for a personal code.
+/// The code's text from `--url`, or read from the picture at `--image`.
+fn code_text(url: Option<String>, image: Option<PathBuf>) -> Result<String, Failure> {
+    match (url, image) {
+        (Some(u), _) => Ok(u),
+        (None, Some(path)) => match spur_core::scan::picture(&std::fs::read(path)?)? {
+            spur_core::scan::Seen::Spur(t) => Ok(t),
+            _ => Err(Failure::Other(anyhow::anyhow!(
+                "no spur code in the picture"
+            ))),
+        },
+        (None, None) => Err(Failure::Other(anyhow::anyhow!("give --url or --image"))),
+    }
+}
+
 fn shown(app: &App<HttpTransport>, item: &spur_core::checkin::HistoryItem) -> String {
     if item.personal {
         app.say(&spur_core::texts::Msg::new("personal-code"))
@@ -439,20 +453,7 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             stay: s,
             pin,
         } => {
-            let text = match (url, image) {
-                (Some(u), _) => u,
-                (None, Some(path)) => match spur_core::scan::picture(&std::fs::read(path)?)? {
-                    spur_core::scan::Seen::Spur(t) => t,
-                    _ => {
-                        return Err(Failure::Other(anyhow::anyhow!(
-                            "no spur code in the picture"
-                        )))
-                    }
-                },
-                (None, None) => {
-                    return Err(Failure::Other(anyhow::anyhow!("give --url or --image")))
-                }
-            };
+            let text = code_text(url, image)?;
             let stay = stay(&s).map_err(Failure::Other)?;
             let c = app.check_in(&text, stay, pin).await?;
             println!("{}", app.check_in_words(&c));
@@ -553,20 +554,7 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             }
         }
         Cmd::Consent { url, image, phone } => {
-            let url = match (url, image) {
-                (Some(u), _) => u,
-                (None, Some(path)) => match spur_core::scan::picture(&std::fs::read(path)?)? {
-                    spur_core::scan::Seen::Spur(t) => t,
-                    _ => {
-                        return Err(Failure::Other(anyhow::anyhow!(
-                            "no spur code in the picture"
-                        )))
-                    }
-                },
-                (None, None) => {
-                    return Err(Failure::Other(anyhow::anyhow!("give --url or --image")))
-                }
-            };
+            let url = code_text(url, image)?;
             let req = app.consent_request(&url).await?;
             println!("{}", app.say(&app.consent_text(&req)));
             app.give_consent(&url, &phone, secret().map_err(Failure::Other)?)
