@@ -165,19 +165,30 @@ impl Vault {
         self.audit.append(self.store.as_mut(), event, detail)
     }
 
+    /// Passes `r` on; an error is first audited as `event` with `detail` and its reason.
+    fn audited<T>(
+        &mut self,
+        r: Result<T>,
+        event: &str,
+        mut detail: serde_json::Value,
+    ) -> Result<T> {
+        if let Err(e) = &r {
+            if let Some(o) = detail.as_object_mut() {
+                o.insert("reason".into(), json!(e.to_string()));
+            }
+            self.log(event, detail)?;
+        }
+        r
+    }
+
     /// Signs a directory with the root key, stores it as `directory.bin` and returns its bytes.
     pub fn sign_directory(&mut self, dir: &Directory) -> Result<Vec<u8>> {
-        let signed = match dir.sign(&self.root) {
-            Ok(s) => s,
-            Err(e) => {
-                // A refused directory (overlapping ranges, invalid postcodes or names) is audited.
-                self.log(
-                    "sign-directory-refused",
-                    json!({ "serial": dir.serial, "reason": e.to_string() }),
-                )?;
-                return Err(e.into());
-            }
-        };
+        // A refused directory (overlapping ranges, invalid postcodes or names) is audited.
+        let signed = self.audited(
+            dir.sign(&self.root).map_err(VaultError::from),
+            "sign-directory-refused",
+            json!({ "serial": dir.serial }),
+        )?;
         keyfile::write_private_file(&self.dir.join("directory.bin"), &signed)?;
         let ids: Vec<u16> = dir.authorities.iter().map(|a| a.id).collect();
         self.log(
@@ -252,16 +263,11 @@ impl Vault {
         };
         let parsed =
             spur_protocol::export::parse(&bytes).and_then(|f| f.verify_signer(&pinned).map(|()| f));
-        let file = match parsed.map_err(VaultError::from) {
-            Ok(f) => f,
-            Err(e) => {
-                self.log(
-                    "import-refused",
-                    json!({ "file": name, "reason": e.to_string() }),
-                )?;
-                return Err(e);
-            }
-        };
+        let file = self.audited(
+            parsed.map_err(VaultError::from),
+            "import-refused",
+            json!({ "file": name }),
+        )?;
         let today = self
             .today
             .unwrap_or_else(|| spur_protocol::time::Clock::day(&spur_protocol::time::SystemClock));
@@ -342,16 +348,12 @@ impl Vault {
                 json!({ "case": code.case_id, "authority": code.authority, "releases": unanswered }),
             )?;
         }
-        let intake = match crate::consent::intake(self.store.as_mut(), &self.op, &code, &pending) {
-            Ok(i) => i,
-            Err(e) => {
-                self.log(
-                    "consent-refused",
-                    json!({ "case": code.case_id, "authority": code.authority, "reason": e.to_string() }),
-                )?;
-                return Err(e);
-            }
-        };
+        let intake = crate::consent::intake(self.store.as_mut(), &self.op, &code, &pending);
+        let intake = self.audited(
+            intake,
+            "consent-refused",
+            json!({ "case": code.case_id, "authority": code.authority }),
+        )?;
         for r in &intake.refused {
             self.log(
                 "consent-release-refused",
@@ -422,13 +424,8 @@ impl Vault {
         kind: PackageKind,
         refused_event: &str,
     ) -> Result<(Envelope, T)> {
-        match exchange::open::<T>(file, kind, VAULT, &self.op, Self::sender_key(dir)) {
-            Ok(x) => Ok(x),
-            Err(e) => {
-                self.log(refused_event, json!({ "reason": e.to_string() }))?;
-                Err(e)
-            }
-        }
+        let opened = exchange::open::<T>(file, kind, VAULT, &self.op, Self::sender_key(dir));
+        self.audited(opened, refused_event, json!({}))
     }
 
     fn sender_key(dir: &Directory) -> impl Fn(u16) -> Result<SignPublicKey> + '_ {
@@ -570,31 +567,16 @@ impl Vault {
             PackageKind::ResolveRequest,
             "resolve-refused",
         )?;
-        let (consenting, case_id, mut reach) = match self.case_of(
+        let refused = json!({ "from": env.from, "case": req.case_id });
+        let case = self.case_of(
             env.from,
             &req.case_id,
             req.places.is_empty() && req.personal.is_empty(),
-        ) {
-            Ok(x) => x,
-            Err(e) => {
-                self.log(
-                    "resolve-refused",
-                    json!({ "from": env.from, "case": req.case_id, "reason": e.to_string() }),
-                )?;
-                return Err(e);
-            }
-        };
-        let (forwards, mut skips) =
-            match crate::forward::plan(self.store.as_mut(), &dir, env.from, &req, &mut reach) {
-                Ok(f) => f,
-                Err(e) => {
-                    self.log(
-                        "resolve-refused",
-                        json!({ "from": env.from, "case": req.case_id, "reason": e.to_string() }),
-                    )?;
-                    return Err(e);
-                }
-            };
+        );
+        let (consenting, case_id, mut reach) =
+            self.audited(case, "resolve-refused", refused.clone())?;
+        let plan = crate::forward::plan(self.store.as_mut(), &dir, env.from, &req, &mut reach);
+        let (forwards, mut skips) = self.audited(plan, "resolve-refused", refused)?;
         let resolved =
             crate::resolve::resolve(self.store.as_mut(), env.from, consenting, &req, &mut reach)?;
         skips.merge(&resolved.skips);

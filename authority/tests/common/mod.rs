@@ -341,26 +341,9 @@ impl Town {
             &phone,
         )
         .unwrap();
-        let verified = made.code.verify(&self.dir, now).unwrap();
-        let own: Vec<_> = own_cards
-            .iter()
-            .map(|c| (self.codes[*c].id, self.codes[*c].tag.clone()))
-            .collect();
-        let u = &self.users[user];
-        let release = build_consent_release(
-            &mut self.rng,
-            &self.vault.op_public(),
-            &verified,
-            &Releaser {
-                usr: &u.usr,
-                home_authority: u.home,
-                phone: &phone,
-                own_codes: &own,
-            },
-        )
-        .unwrap();
         self.code_urls.push(made.url.clone());
-        self.uploads.push((now.day(), release));
+        let phone = phone.as_str().to_owned();
+        self.release_as(user, &phone, &made.code, days, own_cards, now.day());
         made.code
     }
 
