@@ -3,9 +3,8 @@
 //! step with exactly those keys and compare what opened with the table in docs/protocol.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod common;
+use spur_testkit::world as common;
 
-use common::custody_table::{assert_row, documented, KEYS};
 use common::*;
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::record::check_wire;
@@ -19,6 +18,7 @@ use spur_protocol::record::visit::{
 use spur_protocol::tag::{ScanKey, TagKey};
 use spur_protocol::time::Slot;
 use spur_protocol::trace::find_tag_index;
+use spur_testkit::custody_table::{assert_row, documented, KEYS};
 
 /// A fixed dump: Xaver (Munich) and Yvonne (Munich) at one Munich place in one slot; Xaver's
 /// printed card. The "right" authority is Munich; "other" is Berlin.

@@ -2,7 +2,7 @@
 //! party's step of the trace, with an exact expected contact list (DESIGN.md property 2).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod common;
+use spur_testkit::world as common;
 
 use std::collections::{BTreeSet, HashMap};
 

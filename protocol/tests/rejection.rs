@@ -4,7 +4,7 @@
 //! never panic on arbitrary input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod common;
+use spur_testkit::world as common;
 
 use common::*;
 use proptest::prelude::*;

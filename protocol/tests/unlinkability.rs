@@ -3,7 +3,7 @@
 //! is removed (for everything but the bucket the vault needs to index).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod common;
+use spur_testkit::world as common;
 
 use common::*;
 use spur_protocol::record::check_wire;

@@ -3,7 +3,7 @@
 //! Run with `SPUR_UPDATE_VECTORS=1` after an intended format change, and say so in the commit.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod common;
+use spur_testkit::world as common;
 
 use common::*;
 use spur_protocol::consent::{ConsentCode, ConsentTerms};

@@ -7,13 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-#[path = "../../protocol/tests/common/custody_table.rs"]
-mod custody_table;
 
 use common::dump::{export_rows, Row};
 use common::http::export;
 use common::{auth_secret, op_secret, scan_url, World};
-use custody_table::{assert_row, documented};
 use spur_protocol::keys::SealSecretKey;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::record::place::{
@@ -27,6 +24,7 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::tag::{QrId, ScanKey, TagKey, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Clock, Day, Slot, SystemClock, SLOTS_PER_DAY};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
+use spur_testkit::custody_table::{assert_row, documented};
 
 /// The dump and every key of the matrix, as the real processes left them. Xaver (Munich) carries
 /// a printed card and meets Yvonne (Munich) at a Munich place; Berlin has no resident here, so

@@ -1,20 +1,11 @@
 //! A small deterministic world for the protocol tests: operator, two authorities, a TAG server,
 //! users, a place, a printed card, and helpers that play each party's part.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::too_many_arguments,
-    missing_docs
-)]
-
-pub mod custody_table;
+#![allow(clippy::too_many_arguments, missing_docs)]
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use spur_protocol::directory::{Authority, Directory, PostcodeRange};
-use spur_protocol::fields::{Country, PhoneNumber, PlaceKind, Postcode, Region};
+use spur_protocol::directory::Directory;
+use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
@@ -23,8 +14,7 @@ use spur_protocol::tag::{QrCommitment, QrId, ScanKey, TagKey, TagServerSecret, T
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
 
-pub const MUNICH: u16 = 1;
-pub const BERLIN: u16 = 2;
+pub use crate::towns::{BERLIN, MUNICH};
 
 pub struct World {
     pub rng: ChaCha20Rng,
@@ -58,32 +48,7 @@ impl World {
         let op = SealSecretKey::generate(&mut rng);
         let root = SignSecretKey::generate(&mut rng);
         let auth: Vec<_> = (0..2).map(|_| AuthorityKeys::generate(&mut rng)).collect();
-        let range = |a: &str, b: &str| PostcodeRange {
-            country: Country::parse("DE").unwrap(),
-            from: Postcode::parse(a).unwrap(),
-            to: Postcode::parse(b).unwrap(),
-        };
-        let dir = Directory {
-            serial: 1,
-            issued: Minute(29_000_000),
-            default_authority: MUNICH,
-            authorities: vec![
-                Authority {
-                    id: MUNICH,
-                    name: "Gesundheitsamt München".into(),
-                    seal: auth[0].seal.public(),
-                    sign: auth[0].sign.public(),
-                    ranges: vec![range("80000", "81999")],
-                },
-                Authority {
-                    id: BERLIN,
-                    name: "Gesundheitsamt Berlin".into(),
-                    seal: auth[1].seal.public(),
-                    sign: auth[1].sign.public(),
-                    ranges: vec![range("10000", "14999")],
-                },
-            ],
-        };
+        let dir = crate::towns::directory(&auth, Minute(29_000_000));
         let tag_server = TagServerSecret::random(&mut rng);
         let tmp = tag_server.tmp_deriver().unwrap();
         Self {
