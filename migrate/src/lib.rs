@@ -14,8 +14,11 @@ pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
-/// Why a migration did not run to the end. Messages name no paths, hosts or data.
+/// Why a migration did not run to the end. Messages name no paths, hosts or data. Which
+/// backend variants exist depends on the crate's features (unified across a build), hence
+/// `non_exhaustive`: callers end their match with a catch-all.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum MigrateError {
     /// The database was written by a newer build: opening it with this one could lose data.
     #[error("the database has schema version {found}, newer than version {known} that this build knows; use a newer build")]
