@@ -438,3 +438,21 @@ fn postgres_a_later_step_upgrades_with_the_data_and_older_code_then_refuses() {
         .get(0);
     assert_eq!(body, place().body);
 }
+
+#[test]
+fn postgres_servers_starting_at_once_migrate_once() {
+    let Some(url) = common::postgres_url() else {
+        return;
+    };
+    // The schema exists (as `public` does); several servers open the empty store together.
+    let s = Schema::new(url, "race");
+    let opened: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6).map(|_| scope.spawn(|| s.open())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for o in opened {
+        let store = o.unwrap();
+        assert_eq!(store.count().unwrap(), 0);
+    }
+    assert_eq!(s.version(), Some(migrations::POSTGRES.len() as i32));
+}
