@@ -22,6 +22,14 @@ pub enum VaultError {
     /// The store failed; the message names no data.
     #[error("store error: {0}")]
     Store(String),
+    /// The store was written by a newer build (schema version past this build's last step).
+    #[error("the store has schema version {found}, newer than version {known} that this build knows; use a newer build")]
+    StoreTooNew {
+        /// The version recorded in the store.
+        found: u32,
+        /// The newest version this build knows.
+        known: u32,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -1,9 +1,11 @@
 //! The database schema and its migrations, counted in SQLite's `user_version`.
 //!
 //! Version 1 is frozen here exactly as it shipped, so the migration test starts from the real old
-//! layout. Each later step is one transaction; a database newer than this build is refused.
+//! layout. `spur_migrate` (the runner the POST server and the vault use too) applies each later
+//! step in one transaction and refuses a database newer than this build.
 
 use rusqlite::Connection;
+use spur_migrate::MigrateError;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::texts::Msg;
@@ -94,19 +96,20 @@ ALTER TABLE visits ADD COLUMN planned_out INTEGER;
 
 const STEPS: [&str; 4] = [V1, V2, V3, V4];
 
+// `CURRENT` is the number of steps; the runner records it after the last one.
+const _: () = assert!(STEPS.len() == CURRENT as usize);
+
 /// Brings the database to [`CURRENT`], one transaction per step.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > CURRENT {
-        return Err(Error::new(ErrorKind::Storage, Msg::new("error-db-too-new")));
+    match spur_migrate::migrate(&mut spur_migrate::sqlite::Sqlite(conn), &STEPS) {
+        Ok(_) => Ok(()),
+        Err(MigrateError::Sqlite(e)) => Err(e.into()),
+        Err(MigrateError::TooNew { .. }) => {
+            Err(Error::new(ErrorKind::Storage, Msg::new("error-db-too-new")))
+        }
+        // A version this app never writes (negative), as before: a storage failure.
+        Err(_) => Err(Error::new(ErrorKind::Storage, Msg::new("error-storage"))),
     }
-    for (i, sql) in STEPS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

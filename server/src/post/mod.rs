@@ -102,6 +102,8 @@ async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError>
             "key_taken",
             "a different record is already stored under this QR id; nothing was changed",
         )),
+        // Only opening a store refuses a newer schema; a write never does.
+        Ok(Err(StoreError::TooNew { .. })) => Err(ApiError::storage()),
         Ok(Err(StoreError::Database(e))) => {
             // Operator console only; the message names no client.
             eprintln!("spur post: storage error: {e}");

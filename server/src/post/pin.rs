@@ -133,6 +133,7 @@ pub(super) async fn put_code(State(s): State<PostState>, body: Body) -> Result<R
                     "a different PIN check is already stored under this QR id",
                 ))
             }
+            Ok(Err(StoreError::TooNew { .. })) => return Err(ApiError::storage()),
             Ok(Err(StoreError::Database(e))) => {
                 eprintln!("spur post: storage error: {e}");
                 return Err(ApiError::storage());

@@ -8,6 +8,7 @@
 //! Retention: a row's day is set when it is first stored and never moved by storing the same
 //! record again, in either store, so nobody holding a record's bytes can extend its 28 days.
 
+pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
 
@@ -106,6 +107,15 @@ pub enum StoreError {
     /// The database failed; the detail is for the operator's console, not for clients.
     #[error("database error: {0}")]
     Database(String),
+    /// At open: the database was written by a newer build (its schema version is past the last
+    /// step in [`migrations`]), so this build refuses it instead of misreading it.
+    #[error("the database has schema version {found}, newer than version {known} that this build knows; use a newer build")]
+    TooNew {
+        /// The version recorded in the database.
+        found: u32,
+        /// The newest version this build knows.
+        known: u32,
+    },
 }
 
 /// Shorthand.

@@ -1,7 +1,8 @@
 //! The scale-path store: PostgreSQL with one table partitioned by upload day, so the retention
 //! sweep drops whole partitions instead of deleting rows, and a pool of blocking connections.
 //!
-//! Schema (in the configured schema, `public` by default):
+//! Schema (in the configured schema, `public` by default; version 1 of [`super::migrations`],
+//! whose applied version is kept in `spur_schema_version`):
 //! ```sql
 //! CREATE TABLE spur_records (
 //!     day  integer  NOT NULL,   -- upload day (UTC day number): the only time kept
@@ -28,26 +29,9 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 
 use super::{
-    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult,
-    StoredRecord, Write,
+    id_from_db, kind_from_db, migrations, pin_from_db, ExportRow, Position, Store, StoreError,
+    StoreResult, StoredRecord, Write,
 };
-
-const TABLE_SQL: &str = "
-CREATE TABLE IF NOT EXISTS spur_records (
-    day  integer  NOT NULL,
-    kind smallint NOT NULL,
-    key  bytea    NOT NULL,
-    id   bytea    NOT NULL,
-    body bytea    NOT NULL,
-    PRIMARY KEY (day, kind, key)
-) PARTITION BY LIST (day);
-CREATE INDEX IF NOT EXISTS spur_records_kind_key ON spur_records (kind, key);
-CREATE TABLE IF NOT EXISTS spur_pin_checks (
-    qr_id bytea   NOT NULL PRIMARY KEY,
-    hash  bytea   NOT NULL,
-    day   integer NOT NULL
-);
-";
 
 fn db(e: postgres::Error) -> StoreError {
     // The message of a PostgreSQL error names the SQL problem, not the connection string.
@@ -96,13 +80,15 @@ fn worker(url: String, schema: String, rx: Arc<Mutex<std::sync::mpsc::Receiver<J
 }
 
 impl PostgresStore {
-    /// Connects to `url` and creates the table in schema `public` if missing.
+    /// Connects to `url` and brings the tables in schema `public` to the newest version.
     pub fn open(url: &str) -> StoreResult<Self> {
         Self::open_in_schema(url, "public", DEFAULT_CONNECTIONS)
     }
 
-    /// Connects and uses (creating if missing) `schema`, with at most `connections` connections.
-    /// Tests use one schema each. The schema name must be letters, digits and underscores.
+    /// Connects and uses (creating if missing) `schema`, with at most `connections` connections,
+    /// after bringing its tables to the newest version (a newer database is refused with
+    /// [`StoreError::TooNew`]). Tests use one schema each. The schema name must be letters,
+    /// digits and underscores.
     pub fn open_in_schema(url: &str, schema: &str, connections: usize) -> StoreResult<Self> {
         if schema.is_empty()
             || !schema
@@ -124,14 +110,23 @@ impl PostgresStore {
             jobs: Mutex::new(tx),
             partitions: Arc::new(Mutex::new(HashSet::new())),
         };
-        let ddl = format!(
-            "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET search_path TO \"{schema}\"; {TABLE_SQL}"
-        );
+        let setup =
+            format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET search_path TO \"{schema}\";");
         let u = url.to_owned();
-        // Create schema and table on a plain thread (see the type's comment) before any job runs.
+        // Create the schema and migrate on a plain thread (see the type's comment) before any
+        // job runs.
         std::thread::spawn(move || -> StoreResult<()> {
             let mut c = Client::connect(&u, NoTls).map_err(db)?;
-            c.batch_execute(&ddl).map_err(db)
+            c.batch_execute(&setup).map_err(db)?;
+            spur_migrate::migrate(
+                &mut spur_migrate::postgres::Postgres::new(
+                    &mut c,
+                    migrations::POSTGRES_VERSION_TABLE,
+                ),
+                &migrations::POSTGRES,
+            )
+            .map(|_| ())
+            .map_err(migrations::store_error)
         })
         .join()
         .map_err(|_| StoreError::Database("schema setup failed".into()))??;

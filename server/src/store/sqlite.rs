@@ -5,7 +5,7 @@
 //! OS page cache), but a power cut can lose the last transactions; FULL fsyncs the WAL at every
 //! commit, so an acknowledged upload also survives power loss. Group commit pays for the fsync once
 //! per batch instead of once per upload. `secure_delete` overwrites what the retention sweep
-//! deletes.
+//! deletes. The schema and its versions are in [`super::migrations`].
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -16,31 +16,14 @@ use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 
 use super::{
-    id_from_db, kind_from_db, pin_from_db, ExportRow, Position, Store, StoreError, StoreResult,
-    StoredRecord, Write,
+    id_from_db, kind_from_db, migrations, pin_from_db, ExportRow, Position, Store, StoreError,
+    StoreResult, StoredRecord, Write,
 };
 
 /// Most requests one group commit takes.
 const MAX_BATCH: usize = 256;
 /// Reader connections kept open.
 const MAX_READERS: usize = 8;
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS records (
-    kind INTEGER NOT NULL,
-    key  BLOB    NOT NULL,
-    day  INTEGER NOT NULL,
-    id   BLOB    NOT NULL,
-    body BLOB    NOT NULL,
-    PRIMARY KEY (kind, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS records_by_day ON records (day, kind, key);
-CREATE TABLE IF NOT EXISTS pin_checks (
-    qr_id BLOB    NOT NULL PRIMARY KEY,
-    hash  BLOB    NOT NULL,
-    day   INTEGER NOT NULL
-) WITHOUT ROWID;
-";
 
 struct Job {
     day: Day,
@@ -71,10 +54,15 @@ fn open_conn(path: &Path) -> StoreResult<Connection> {
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the database file at `path` and starts the writer thread.
+    /// Opens (or creates) the database file at `path`, brings its schema to the newest version
+    /// (refusing a newer one with [`StoreError::TooNew`]) and starts the writer thread.
     pub fn open(path: &Path) -> StoreResult<Self> {
-        let writer = open_conn(path)?;
-        writer.execute_batch(SCHEMA).map_err(db)?;
+        let mut writer = open_conn(path)?;
+        spur_migrate::migrate(
+            &mut spur_migrate::sqlite::Sqlite(&mut writer),
+            &migrations::SQLITE,
+        )
+        .map_err(migrations::store_error)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("spur-sqlite-writer".into())

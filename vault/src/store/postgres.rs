@@ -30,7 +30,8 @@ fn small<T: TryFrom<i32>>(v: i32) -> Result<T> {
 
 impl PostgresStore {
     /// Connects to `url` and uses (and creates) the tables in `schema`, so several vaults or test
-    /// runs can share one database.
+    /// runs can share one database; brings them to the newest version first (a store from a
+    /// newer build is refused with [`VaultError::StoreTooNew`]).
     pub fn connect(url: &str, schema_name: &str) -> Result<Self> {
         if schema_name.is_empty()
             || !schema_name
@@ -45,10 +46,9 @@ impl PostgresStore {
         client.batch_execute(&format!(
             "CREATE SCHEMA IF NOT EXISTS {schema_name}; SET search_path TO {schema_name};"
         ))?;
-        client.batch_execute(&schema::postgres())?;
-        client.execute(
-            "INSERT INTO meta (k, v) VALUES ('schema', $1) ON CONFLICT (k) DO NOTHING",
-            &[&schema::SCHEMA_VERSION],
+        spur_migrate::migrate(
+            &mut spur_migrate::postgres::Postgres::new(&mut client, schema::POSTGRES_VERSION_TABLE),
+            &schema::postgres(),
         )?;
         Ok(Self { client })
     }

@@ -1,10 +1,21 @@
-//! The tables, written once for both databases: `{B}` is the byte-string type and `{WR}` the
-//! SQLite clustering clause, filled in per dialect.
+//! The vault's schema steps, written once for both databases (`{B}` is the byte-string type and
+//! `{WR}` the SQLite clustering clause, filled in per dialect), and the retention sweeps.
+//!
+//! `spur_migrate` runs the steps at open, one transaction each; the applied version is SQLite's
+//! `user_version` or the PostgreSQL table [`POSTGRES_VERSION_TABLE`]. Never edit a released step;
+//! append a new one (see docs/vault-authority.md, "Storage").
 
-/// The schema version stored in `meta`.
-pub const SCHEMA_VERSION: &str = "1";
+use spur_migrate::MigrateError;
 
-const TABLES: &str = "
+use crate::error::VaultError;
+
+/// The PostgreSQL table that records the applied version.
+pub const POSTGRES_VERSION_TABLE: &str = "schema_version";
+
+/// Version 1, exactly the schema as it shipped before versions (its `IF NOT EXISTS` make it a
+/// no-op on a store that code created, which is then stamped as version 1), with its own marker
+/// row `meta.schema = '1'`.
+const V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS imported_files (
     digest {B} PRIMARY KEY, name TEXT NOT NULL, rows BIGINT NOT NULL, at BIGINT NOT NULL);
@@ -34,18 +45,42 @@ CREATE TABLE IF NOT EXISTS case_reach (
     PRIMARY KEY (authority, case_id));
 CREATE TABLE IF NOT EXISTS unopened (
     id {B} PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k {B} NOT NULL, body {B} NOT NULL);
+INSERT INTO meta (k, v) VALUES ('schema', '1') ON CONFLICT (k) DO NOTHING;
 ";
 
-/// The schema for SQLite.
-pub fn sqlite() -> String {
-    TABLES
-        .replace("{B}", "BLOB")
-        .replace("{WR}", " WITHOUT ROWID")
+/// Version 2: the version-1 marker row goes. The migration runner records the version now, and a
+/// `meta.schema` left at '1' would contradict it after any later step.
+const V2: &str = "
+DELETE FROM meta WHERE k = 'schema';
+";
+
+const STEPS: [&str; 2] = [V1, V2];
+
+/// The steps for SQLite, in order.
+pub fn sqlite() -> Vec<String> {
+    STEPS
+        .iter()
+        .map(|t| t.replace("{B}", "BLOB").replace("{WR}", " WITHOUT ROWID"))
+        .collect()
 }
 
-/// The schema for PostgreSQL.
-pub fn postgres() -> String {
-    TABLES.replace("{B}", "BYTEA").replace("{WR}", "")
+/// The steps for PostgreSQL, in order.
+pub fn postgres() -> Vec<String> {
+    STEPS
+        .iter()
+        .map(|t| t.replace("{B}", "BYTEA").replace("{WR}", ""))
+        .collect()
+}
+
+/// A store written by a newer build is its own refusal; other migration failures are store
+/// errors.
+impl From<MigrateError> for VaultError {
+    fn from(e: MigrateError) -> Self {
+        match e {
+            MigrateError::TooNew { found, known } => VaultError::StoreTooNew { found, known },
+            other => VaultError::Store(other.to_string()),
+        }
+    }
 }
 
 /// Statements that delete what is older than the retention window: (table, SQL with one

@@ -58,7 +58,8 @@ fn owner_only(path: &Path) -> Result<()> {
 }
 
 impl SqliteStore {
-    /// Opens (and creates) the store at `path`. The file holds every record with its OP layer
+    /// Opens (and creates) the store at `path` and brings its schema to the newest version (a
+    /// store from a newer build is refused with [`VaultError::StoreTooNew`]). The file holds every record with its OP layer
     /// removed: it is created owner-only (0600), and so are its WAL and shared-memory files
     /// (SQLite gives them the database file's mode); a store found readable by others is made
     /// owner-only again.
@@ -80,14 +81,13 @@ impl SqliteStore {
         Self::setup(Connection::open_in_memory()?)
     }
 
-    fn setup(conn: Connection) -> Result<Self> {
+    fn setup(mut conn: Connection) -> Result<Self> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "cache_size", -262_144i64)?;
-        conn.execute_batch(&schema::sqlite())?;
-        conn.execute(
-            "INSERT OR IGNORE INTO meta (k, v) VALUES ('schema', ?1)",
-            params![schema::SCHEMA_VERSION],
+        spur_migrate::migrate(
+            &mut spur_migrate::sqlite::Sqlite(&mut conn),
+            &schema::sqlite(),
         )?;
         Ok(Self { conn })
     }
