@@ -16,6 +16,12 @@ cargo fmt --all -- --check
 step "lints (cargo clippy --all-targets -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "MSRV: the workspace builds with the Rust version Cargo.toml declares"
+# rust-version (workspace.package, inherited by every member) is a promise; this keeps it true.
+msrv=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+rustup toolchain list | grep -q "^$msrv-" || rustup toolchain install "$msrv" --profile minimal
+cargo "+$msrv" check --workspace --all-targets --quiet
+
 step "PostgreSQL on 127.0.0.1 for the scale-path tests"
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
