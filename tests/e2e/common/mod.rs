@@ -21,9 +21,14 @@ pub use world::*;
 pub const SPUR: &str = env!("CARGO_BIN_EXE_spur");
 /// The host every code of these tests names.
 pub const HOST: &str = "spur.e2e";
-/// The Munich authority: id, name, postcode range.
-pub const MUNICH: (u16, &str, &str) = (1, "Gesundheitsamt Muenchen", "DE:80000-81999");
+/// The Munich authority (spur-testkit's towns): id, name, postcode range.
+pub const MUNICH: (u16, &str, &str) = town(0);
 /// The Berlin authority.
-pub const BERLIN: (u16, &str, &str) = (2, "Gesundheitsamt Berlin", "DE:10000-14999");
+pub const BERLIN: (u16, &str, &str) = town(1);
+
+const fn town(i: usize) -> (u16, &'static str, &'static str) {
+    let t = spur_testkit::towns::TOWNS[i];
+    (t.id, t.name, t.range)
+}
 /// The environment variable of the clock hook in `protocol/src/time.rs`.
 pub const SHIFT: &str = "SPUR_CLOCK_SHIFT_DAYS";
