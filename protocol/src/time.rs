@@ -112,7 +112,8 @@ impl Day {
     }
 
     /// The day of a `YYYY-MM-DD` date (UTC); `None` for anything that is not a real date in the
-    /// u32 day range. Numbers may have extra leading zeros (`2026-1-5` is `2026-01-05`).
+    /// u32 day range. The numbers are read as `str::parse` reads them, so `2026-1-5` and
+    /// `02026-01-05` are both `2026-01-05`.
     pub fn from_date_text(s: &str) -> Option<Day> {
         let mut it = s.split('-');
         let (y, m, d) = (
