@@ -109,8 +109,10 @@ pub fn make(
         code: Code::Consent(code.clone()),
     }
     .to_url()?;
-    let m = crate::qr_image::modules(&url)?;
-    let png = crate::qr_image::png(&m, 8)?;
+    // Drawn by spur-qr with the ECC and segments its decoding benchmark chose for every code.
+    let m = spur_qr::encode(&url)
+        .map_err(|e| VaultError::Refused(format!("the QR code cannot hold this text: {e}")))?;
+    let png = spur_qr::render::to_png(&m, 8).map_err(|e| VaultError::Refused(e.to_string()))?;
     let last = code.last_day().unwrap_or(first_day);
     let lines = vec![
         desk.authority_name(desk.id),

@@ -54,9 +54,7 @@ pub struct ContactList {
 
 /// `YYYY-MM-DD HH:MM` of a minute.
 pub fn time_text(minute: u32) -> String {
-    let day = spur_vault::stats::date_of(spur_protocol::time::Day(minute / 1440));
-    let m = minute % 1440;
-    format!("{day} {:02}:{:02}", m / 60, m % 60)
+    spur_protocol::time::Minute(minute).date_time_text()
 }
 
 fn place_label(

@@ -13,7 +13,6 @@ pub mod history;
 pub mod open;
 pub mod pdf;
 pub mod playthrough;
-pub mod qr_image;
 pub mod register;
 pub mod relay;
 pub mod retention;

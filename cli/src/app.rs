@@ -233,8 +233,7 @@ fn stay(s: &str) -> anyhow::Result<Stay> {
 }
 
 fn minute_text(m: u32) -> String {
-    let day = spur_core::consent::day_text(spur_protocol::time::Minute(m).day());
-    format!("{day} {:02}:{:02} UTC", (m % 1440) / 60, m % 60)
+    format!("{} UTC", spur_protocol::time::Minute(m).date_time_text())
 }
 
 /// Runs the command.

@@ -108,9 +108,7 @@ impl<T: Transport> App<T> {
     /// `HH:MM UTC` when no offset was set.
     pub fn time_text(&self, minute: u32) -> String {
         let offset = self.utc_offset.read().ok().and_then(|o| *o);
-        let local = i64::from(minute) + i64::from(offset.unwrap_or(0));
-        let of_day = local.rem_euclid(1440);
-        let hhmm = format!("{:02}:{:02}", of_day / 60, of_day % 60);
+        let hhmm = spur_protocol::time::Minute(minute).clock_text(offset.unwrap_or(0));
         match offset {
             Some(_) => hhmm,
             None => format!("{hhmm} UTC"),

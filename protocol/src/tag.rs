@@ -12,6 +12,13 @@ use crate::secret::secret_key;
 use crate::time::Slot;
 use crate::usr::{argon2id, KdfCost};
 
+/// Exactly `N` bytes from `2N` lower-case hex digits (`data-encoding`'s strict `HEXLOWER`: an
+/// upper-case digit is refused, so every id has one spelling).
+fn hex_bytes<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let v = data_encoding::HEXLOWER.decode(s.as_bytes()).ok()?;
+    v.try_into().ok()
+}
+
 /// A QR code's public id, issued by the TAG server: the code's 8-byte commitment (see
 /// [`QrCommitment`]) and an 8-byte MAC over it, so the server recognises its own ids without
 /// storing any, and a scanner can check that the data shown beside the id is the data it was
@@ -30,17 +37,10 @@ impl QrId {
 
     /// Parses 32 lower-case hex digits.
     pub fn from_hex(s: &str) -> Result<Self> {
-        let v = data_encoding::HEXLOWER.decode(s.as_bytes()).map_err(|_| {
-            ProtocolError::InvalidField {
-                field: "QR id",
-                reason: "must be 32 lower-case hex digits",
-            }
-        })?;
-        let b: [u8; 16] = v.try_into().map_err(|_| ProtocolError::InvalidField {
+        hex_bytes(s).map(Self).ok_or(ProtocolError::InvalidField {
             field: "QR id",
             reason: "must be 32 lower-case hex digits",
-        })?;
-        Ok(Self(b))
+        })
     }
 
     /// The commitment this id was issued for (its first 8 bytes).
@@ -110,15 +110,10 @@ impl QrCommitment {
 
     /// Parses 16 lower-case hex digits.
     pub fn from_hex(s: &str) -> Result<Self> {
-        data_encoding::HEXLOWER
-            .decode(s.as_bytes())
-            .ok()
-            .and_then(|v| <[u8; 8]>::try_from(v).ok())
-            .map(Self)
-            .ok_or(ProtocolError::InvalidField {
-                field: "QR commitment",
-                reason: "must be 16 lower-case hex digits",
-            })
+        hex_bytes(s).map(Self).ok_or(ProtocolError::InvalidField {
+            field: "QR commitment",
+            reason: "must be 16 lower-case hex digits",
+        })
     }
 }
 

@@ -49,7 +49,7 @@ fn the_bytes_are_those_the_server_and_vault_wrote_before_the_codec_moved() {
     let f = encode(&rows(), true, "abc");
     assert_eq!(f.len(), 805);
     assert_eq!(
-        hex::encode(sha256(&[&f])),
+        data_encoding::HEXLOWER.encode(&sha256(&[&f])),
         "fa7d042bf73bffe9f94221637cad645b2a6813b23dfe9f8f33317a07c63875fc"
     );
 }

@@ -26,7 +26,7 @@ const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors.txt");
 fn build() -> Vec<(String, String)> {
     let mut w = World::new(2026);
     let mut v: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, val: &[u8]| v.push((k.to_owned(), hex::encode(val)));
+    let mut put = |k: &str, val: &[u8]| v.push((k.to_owned(), data_encoding::HEXLOWER.encode(val)));
     put("op_secret", w.op.to_bytes().as_ref());
     put(
         "auth_munich_secret",
@@ -172,7 +172,7 @@ fn vectors_are_reproduced_exactly() {
 fn committed_vectors_still_open() {
     // The decoding side alone, from the committed bytes: what another implementation would run.
     let v: std::collections::HashMap<_, _> = read_committed().into_iter().collect();
-    let b = |k: &str| hex::decode(&v[k]).unwrap();
+    let b = |k: &str| data_encoding::HEXLOWER.decode(v[k].as_bytes()).unwrap();
     let arr = |k: &str| -> [u8; 32] { b(k).try_into().unwrap() };
     let op = spur_protocol::keys::SealSecretKey::from_bytes(arr("op_secret"));
     let munich = spur_protocol::keys::SealSecretKey::from_bytes(arr("auth_munich_secret"));

@@ -3,7 +3,8 @@
 //! Decoding: [`decode_frame`] for camera frames, [`decode_picture`] for PNG/JPEG files,
 //! [`FrameLoop`] to feed a camera without queueing frames. Both return a [`Scan`]: a spur code,
 //! someone else's code, or nothing. Encoding: [`encode`] to a [`QrMatrix`], rendered by
-//! [`render`]. [`synth`] generates the seeded test and benchmark corpus.
+//! [`render`] as SVG or PNG, or printed on a PDF [`sheet::Page`] (spur's one PDF writer).
+//! [`synth`] generates the seeded test and benchmark corpus.
 
 mod binarize;
 pub mod cascade;
@@ -15,6 +16,7 @@ pub mod frame;
 pub mod frame_loop;
 pub mod picture;
 pub mod render;
+pub mod sheet;
 pub mod synth;
 
 pub use classify::{classify, NotSpur, Scan};

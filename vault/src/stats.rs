@@ -41,24 +41,7 @@ pub fn date_of(day: Day) -> String {
 
 /// The day number of a `YYYY-MM-DD` date (UTC).
 pub fn parse_date(s: &str) -> Option<Day> {
-    let mut it = s.split('-');
-    let (y, m, d) = (
-        it.next()?.parse::<i64>().ok()?,
-        it.next()?.parse::<i64>().ok()?,
-        it.next()?.parse::<i64>().ok()?,
-    );
-    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let day = Day(u32::try_from(era * 146_097 + doe - 719_468).ok()?);
-    (date_of(day) == format!("{y:04}-{m:02}-{d:02}")).then_some(day)
+    Day::from_date_text(s)
 }
 
 fn keep(n: u64, threshold: u64) -> Option<u64> {
