@@ -7,22 +7,22 @@
 //!
 //! # Parts and the order they depend on each other
 //!
-//! A module uses only modules of a lower layer (within the foundation, only without cycles);
-//! `tests/layering.rs` reads this table and checks every `crate::` path against it.
+//! Each flow is a struct owning what it needs (store handle, clock, transport, local key, and
+//! the lower parts it builds on); [`App`] composes them. A module uses only modules of a lower
+//! layer; within the foundation, modules use each other without cycles. `tests/layering.rs`
+//! reads this table and checks every `crate::` path of the code against it.
 //!
 //! ```text
-//! layer 6  facade:     ffi
-//! layer 5  composer:   app
-//! layer 4  sentences:  words
-//! layer 3  flows on flows: codes, sync, consent
-//! layer 2  flows:      register, checkin
-//! layer 1  shared:     directory, lock, local
-//! layer 0  foundation: error, texts, reasons, clock, config, crypt, hex, retry, store,
-//!                      transport, http, pdf, render, scan
+//! layer 7  facade:      ffi
+//! layer 6  composer:    app
+//! layer 5  sentences:   words
+//! layer 4  consent:     consent
+//! layer 3  on flows:    codes, sync
+//! layer 2  flows:       register, checkin
+//! layer 1  shared:      directory, lock, local
+//! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
+//!                       transport, http, pdf, render, scan
 //! ```
-//!
-//! `consent` uses `codes` (the own personal codes a release names): both are layer 3, so the
-//! test allows that one edge within the layer explicitly.
 
 mod app;
 mod checkin;
