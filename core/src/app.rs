@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, MutexGuard};
 
-use crate::checkin::{CheckIn, CheckIns, Running, Scanned, Stay};
+use crate::checkin::CheckIns;
 use crate::clock::Clock;
 use crate::codes::{Codes, OwnCode, PlaceForm};
 use crate::config::Config;
@@ -13,10 +13,11 @@ use crate::consent::{Consent, ConsentRequest};
 use crate::crypt::{Column, LocalKey, KEY_CHECK_SETTING};
 use crate::directory::Directories;
 use crate::error::Result;
-use crate::local::{Deleted, History, HistoryItem};
+use crate::local::{Deleted, History};
 use crate::lock::AppLock;
 use crate::pdf::CardText;
 use crate::register::{Registration, RegistrationForm};
+use crate::stay::{CheckIn, HistoryItem, Running, Scanned, Stay};
 use crate::store::history::CounterRow;
 use crate::store::{Db, Durability, Store};
 use crate::sync::{Outbox, SyncReport};

@@ -13,13 +13,14 @@
 //! reads this table and checks every `crate::` path of the code against it.
 //!
 //! ```text
-//! layer 7  facade:      ffi
-//! layer 6  composer:    app
-//! layer 5  sentences:   words
-//! layer 4  consent:     consent
-//! layer 3  on flows:    codes, sync
-//! layer 2  flows:       register, checkin
-//! layer 1  shared:      directory, lock, local
+//! layer 8  facade:      ffi
+//! layer 7  composer:    app
+//! layer 6  sentences:   words
+//! layer 5  consent:     consent
+//! layer 4  on flows:    codes, sync
+//! layer 3  flows:       register, checkin
+//! layer 2  shared:      directory, lock, local
+//! layer 1  check-ins:   stay
 //! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
 //!                       transport, http, pdf, render, scan
 //! ```
@@ -44,6 +45,7 @@ mod register;
 mod render;
 mod retry;
 mod scan;
+mod stay;
 mod store;
 mod sync;
 pub mod texts;
@@ -60,16 +62,16 @@ pub use error::{Error, ErrorKind, Result};
 pub use store::{Durability, Store};
 
 // What the flows take and return.
-pub use checkin::{
-    CheckIn, Running, Scanned, Stay, KEYS_WAIT, MAX_FIXED_MINUTES, MAX_OPEN_MINUTES,
-    OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES, SHORT_CONTACT_MINUTES,
-};
 pub use codes::{OwnCode, PlaceForm};
 pub use consent::{day_text, ConsentRequest};
-pub use local::{Deleted, HistoryItem};
+pub use local::Deleted;
 pub use lock::PIN_FREE_TRIES;
 pub use register::{check_phone, secret_strength, RegistrationForm};
 pub use retry::{backoff, BASE_BACKOFF, MAX_BACKOFF};
+pub use stay::{
+    CheckIn, HistoryItem, Running, Scanned, Stay, KEYS_WAIT, MAX_FIXED_MINUTES, MAX_OPEN_MINUTES,
+    OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES, SHORT_CONTACT_MINUTES,
+};
 pub use store::history::CounterRow;
 pub use sync::{SyncReport, TAG_WINDOW_SLOTS};
 

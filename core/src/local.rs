@@ -9,24 +9,12 @@ use spur_protocol::time::{Minute, RETENTION_DAYS};
 use crate::clock::Clock;
 use crate::crypt::{Column, LocalKey};
 use crate::error::Result;
+use crate::stay::HistoryItem;
 use crate::store::history::{self, CounterRow};
 use crate::store::{outbox, Db};
 
 /// Setting key of the history switch (`off` when turned off).
 const HISTORY_SETTING: &str = "history";
-
-/// What the history shows of one check-in (sealed in the `history` table).
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct HistoryItem {
-    /// Place name, or empty for a personal code.
-    pub name: String,
-    /// True for a personal code.
-    pub personal: bool,
-    /// Check-in minute.
-    pub time_in: u32,
-    /// Check-out minute; `None` while open.
-    pub time_out: Option<u32>,
-}
 
 /// What "delete all data" did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

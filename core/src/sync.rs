@@ -18,7 +18,7 @@ use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
 
-use crate::checkin::{never_issued, planned_end, stay_slots, CheckIns, VisitSecret};
+use crate::checkin::{never_issued, CheckIns};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypt::{Column, LocalKey};
@@ -28,6 +28,7 @@ use crate::hex;
 use crate::local::History;
 use crate::register::{Account, Registration};
 use crate::retry::backoff;
+use crate::stay::{planned_end, stay_slots, VisitSecret};
 use crate::store::outbox::{self, state};
 use crate::store::{history, Db};
 use crate::transport::{NetError, Transport};

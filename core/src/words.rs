@@ -6,11 +6,10 @@ use std::sync::{Arc, RwLock};
 
 use spur_protocol::qr::{Code, Payload};
 
-use crate::checkin::{CheckIn, Running, REMINDER_BEFORE_MINUTES};
 use crate::consent::{day_text, ConsentRequest};
 use crate::error::{Error, Result};
-use crate::local::HistoryItem;
 use crate::pdf::CardText;
+use crate::stay::{CheckIn, HistoryItem, Running, REMINDER_BEFORE_MINUTES};
 use crate::texts::{Lang, Msg, Texts};
 
 /// The bundles, the language and the time zone of messages.

@@ -172,7 +172,9 @@ fn lib_declares_exactly_the_table_and_keeps_the_flows_private() {
         public.is_subset(&may_be_public),
         "public modules: {public:?}"
     );
-    for flow in ["app", "register", "checkin", "codes", "sync", "consent", "local"] {
+    for flow in [
+        "app", "register", "checkin", "codes", "sync", "consent", "local",
+    ] {
         assert!(!public.contains(flow), "{flow} is public");
     }
 }
