@@ -129,8 +129,8 @@ fn app(w: &World, path: &std::path::Path, clock: &ManualClock) -> App<Net> {
         "spur.test",
         "http://127.0.0.1:1",
         "http://127.0.0.1:2",
-        &hex::encode(w.op.public().to_bytes()),
-        &hex::encode(w.root.public().to_bytes()),
+        &data_encoding::HEXLOWER.encode(&w.op.public().to_bytes()),
+        &data_encoding::HEXLOWER.encode(&w.root.public().to_bytes()),
         KdfChoice::Test,
     )
     .unwrap();

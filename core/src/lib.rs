@@ -66,15 +66,15 @@ pub use codes::{OwnCode, PlaceForm};
 pub use consent::{day_text, ConsentRequest};
 pub use local::Deleted;
 pub use lock::PIN_FREE_TRIES;
-pub use register::{check_phone, secret_strength, RegistrationForm};
+pub use register::{secret_strength, RegistrationForm};
 pub use retry::{backoff, BASE_BACKOFF, MAX_BACKOFF};
 pub use stay::{
     CheckIn, HistoryItem, Running, Scanned, Stay, KEYS_WAIT, MAX_FIXED_MINUTES, MAX_OPEN_MINUTES,
     OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES, SHORT_CONTACT_MINUTES,
 };
 pub use store::history::CounterRow;
-pub use sync::{SyncReport, TAG_WINDOW_SLOTS};
+pub use sync::SyncReport;
 
 // Drawing and reading codes (stateless).
 pub use render::{matrix as qr_matrix, png as qr_png, svg as qr_svg};
-pub use scan::{frame as scan_frame, picture as scan_picture, Seen};
+pub use scan::{picture as scan_picture, Seen};

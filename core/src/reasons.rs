@@ -3,8 +3,9 @@
 //! ([`CountryProblem`], [`PostcodeProblem`], [`TextProblem`]) becomes one message of
 //! `i18n/*/fields.ftl` here, with the arguments the sentence needs.
 
-use spur_protocol::fields::TextProblem;
-use spur_protocol::fields::{printable, Country, CountryProblem, PostcodeProblem, PostcodeRule};
+use spur_protocol::fields::{
+    printable, Country, CountryProblem, PostcodeProblem, PostcodeRule, TextProblem,
+};
 
 use crate::texts::Msg;
 

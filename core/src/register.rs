@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::crypt::{Column, LocalKey};
+use crate::crypt::{Column, LocalKey, KEY_CHECK_SETTING};
 use crate::directory::{responsible, Directories};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hex;
@@ -357,7 +357,7 @@ impl<T: Transport> Registration<T> {
             )?;
         }
         let blob = self.key.seal(Column::Account, b"spur")?;
-        store.set_setting(crate::crypt::KEY_CHECK_SETTING, Some(&blob))?;
+        store.set_setting(KEY_CHECK_SETTING, Some(&blob))?;
         Ok(delete.is_some())
     }
 }
