@@ -1,7 +1,7 @@
 //! Checking in and out: read a scanned code, choose how long, fetch the TMP keys, and keep the
 //! check-in (with its history row and counters) in one transaction; `sync.rs` builds its records
 //! when the stay is over or ended early, sends them, and completes what was kept offline. This
-//! part never sends: the facade runs a sync after a check-in or check-out. The time rules it
+//! part never sends: `App` runs a sync after a check-in or check-out. The time rules it
 //! follows are in `stay.rs`.
 
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! Making codes: a place's code (sealed place details uploaded under a fresh QR id) and a
 //! person's code (temporary on the phone, or printed; optionally PIN-protected). This part
-//! queues the code's record; the facade sends it.
+//! queues the code's record; `App` sends it, and checks the app lock before calling it.
 
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 //! The release is sealed to the authority's key from the directory, never to a key carried by the
 //! code; its AUTH part carries the phone number entered with the credentials, which the desk
 //! compares with its case register. The nonce is marked used in the same transaction that queues
-//! the release. This part queues the release; the facade sends it.
+//! the release. This part queues the release; `App` sends it, and checks the app lock before calling it.
 
 use std::sync::Arc;
 

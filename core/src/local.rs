@@ -105,3 +105,38 @@ impl History {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::store::Store;
+
+    #[test]
+    fn turning_history_off_keeps_only_the_counters() {
+        let db = Db::new(Store::in_memory().unwrap());
+        let key = Arc::new(LocalKey::from_platform(&[7u8; 32]).unwrap());
+        let clock = Arc::new(ManualClock::new(1_800_000_000));
+        let h = History::new(db.clone(), key.clone(), clock.clone());
+        let item = HistoryItem {
+            name: "Café".into(),
+            personal: false,
+            time_in: clock.minute().0,
+            time_out: None,
+        };
+        {
+            let store = db.lock().unwrap();
+            let sealed = key.seal_json(Column::History, &item).unwrap();
+            history::insert(&store.conn, clock.minute().day().0, &sealed).unwrap();
+            history::count_scan(&store.conn, item.time_in).unwrap();
+        }
+        assert!(h.enabled().unwrap());
+        assert_eq!(h.items().unwrap(), vec![item]);
+        h.set_enabled(false).unwrap();
+        assert!(!h.enabled().unwrap());
+        assert!(h.items().unwrap().is_empty());
+        assert_eq!(h.counters().unwrap().scans, 1, "counters stay");
+        h.set_enabled(true).unwrap();
+        assert!(h.enabled().unwrap());
+    }
+}

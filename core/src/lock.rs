@@ -164,3 +164,39 @@ impl AppLock {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::store::Store;
+    use spur_protocol::usr::TEST_KDF;
+
+    #[tokio::test]
+    async fn a_pin_locks_and_wrong_pins_wait_after_the_free_tries() {
+        let db = Db::new(Store::in_memory().unwrap());
+        let clock = Arc::new(ManualClock::new(1_800_000_000));
+        let lock = AppLock::new(db.clone(), clock.clone(), TEST_KDF).unwrap();
+        assert!(!lock.is_locked(), "no PIN, no lock");
+        assert_eq!(
+            lock.set_pin(Some("12a4".into())).await.unwrap_err().msg.id,
+            "pin-format"
+        );
+        lock.set_pin(Some("1234".into())).await.unwrap();
+        lock.lock().unwrap();
+        assert_eq!(lock.ensure_unlocked().unwrap_err().kind, ErrorKind::Locked);
+        for _ in 0..PIN_FREE_TRIES {
+            assert!(!lock.unlock("9999".into()).await.unwrap());
+        }
+        let waited = lock.unlock("1234".into()).await.unwrap_err();
+        assert_eq!(waited.msg.id, "pin-wait", "the right PIN waits too");
+        clock.advance(backoff(0));
+        assert!(lock.unlock("1234".into()).await.unwrap());
+        assert!(!lock.is_locked());
+        let again = AppLock::new(db, clock, TEST_KDF).unwrap();
+        assert!(
+            again.is_locked(),
+            "a restart over the same store starts locked"
+        );
+    }
+}

@@ -7,7 +7,7 @@
 //! exists under the derived registration secret (`POST /v1/registrations/check`,
 //! docs/protocol.md), and an unknown one is told, never registered.
 //!
-//! This part only queues; the facade sends what it queued (`sync.rs`).
+//! This part only queues; `App` sends what it queued (`sync.rs`).
 
 use std::sync::Arc;
 
