@@ -142,6 +142,26 @@ fn every_module_uses_only_lower_layers_and_the_foundation_has_no_cycle() {
 }
 
 #[test]
+fn docs_show_the_same_table() {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap();
+    let block: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .skip_while(|l| *l != "```text")
+        .skip(1)
+        .take_while(|l| *l != "```")
+        .collect();
+    assert!(block.len() > 5, "{block:?}");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/app-core.md");
+    let docs = std::fs::read_to_string(docs).unwrap();
+    assert!(
+        docs.contains(&block.join("\n")),
+        "docs/app-core.md's layer table differs from lib.rs's"
+    );
+}
+
+#[test]
 fn lib_declares_exactly_the_table_and_keeps_the_flows_private() {
     let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap();
     let layer = layers(&lib);
