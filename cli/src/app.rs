@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
-use spur_core::app::App;
-use spur_core::checkin::Stay;
-use spur_core::config::{Config, KdfChoice};
 use spur_core::http::HttpTransport;
 use spur_core::pdf::Layout;
-use spur_core::register::RegistrationForm;
-use spur_core::store::Store;
+use spur_core::App;
+use spur_core::RegistrationForm;
+use spur_core::Stay;
+use spur_core::Store;
+use spur_core::{Config, KdfChoice};
 use spur_protocol::fields::PlaceKind;
 
 /// Options.
@@ -290,21 +290,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let db = args.data_dir.join("spur.db");
         let store = Store::open(&db).map_err(|e| {
             let words = texts.format(lang, &e.msg);
-            if e.kind == spur_core::error::ErrorKind::StoreDamaged {
+            if e.kind == spur_core::ErrorKind::StoreDamaged {
                 anyhow::anyhow!("{words} ({})", db.display())
             } else {
                 anyhow::anyhow!(words)
             }
         })?;
         let key = file_key(&args.data_dir)?;
-        App::new(
-            store,
-            &key,
-            net,
-            Arc::new(spur_core::clock::SystemClock),
-            config,
-        )
-        .map_err(said)
+        App::new(store, &key, net, Arc::new(spur_core::SystemClock), config).map_err(said)
     })?;
     app.set_lang(lang);
     rt.block_on(command(&app, args.command))
@@ -339,9 +332,9 @@ impl From<spur_protocol::ProtocolError> for Failure {
 
 fn write_code(url: &str, out: &Path, text: spur_core::pdf::CardText) -> Result<(), Failure> {
     let with = |ext: &str| out.with_extension(ext);
-    std::fs::write(with("svg"), spur_core::render::svg(url, 8)?)?;
-    std::fs::write(with("png"), spur_core::render::png(url, 10)?)?;
-    let m = spur_core::render::matrix(url)?;
+    std::fs::write(with("svg"), spur_core::qr_svg(url, 8)?)?;
+    std::fs::write(with("png"), spur_core::qr_png(url, 10)?)?;
+    let m = spur_core::qr_matrix(url)?;
     std::fs::write(
         with("pdf"),
         spur_core::pdf::card_pdf(&m, &text, Layout::A6)?,
@@ -359,8 +352,8 @@ fn write_code(url: &str, out: &Path, text: spur_core::pdf::CardText) -> Result<(
 fn code_text(url: Option<String>, image: Option<PathBuf>) -> Result<String, Failure> {
     match (url, image) {
         (Some(u), _) => Ok(u),
-        (None, Some(path)) => match spur_core::scan::picture(&std::fs::read(path)?)? {
-            spur_core::scan::Seen::Spur(t) => Ok(t),
+        (None, Some(path)) => match spur_core::scan_picture(&std::fs::read(path)?)? {
+            spur_core::Seen::Spur(t) => Ok(t),
             _ => Err(Failure::Other(anyhow::anyhow!(
                 "no spur code in the picture"
             ))),
@@ -369,7 +362,7 @@ fn code_text(url: Option<String>, image: Option<PathBuf>) -> Result<String, Fail
     }
 }
 
-fn shown(app: &App<HttpTransport>, item: &spur_core::checkin::HistoryItem) -> String {
+fn shown(app: &App<HttpTransport>, item: &spur_core::HistoryItem) -> String {
     if item.personal {
         app.say(&spur_core::texts::Msg::new("personal-code"))
     } else {
@@ -400,7 +393,7 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 campus_id: p.campus_id,
                 birth_year: p.birth_year,
             };
-            let (_, words) = spur_core::register::secret_strength(&form.secret);
+            let (_, words) = spur_core::secret_strength(&form.secret);
             println!("{}", app.say(&words));
             // `login` asks the server whether these credentials have a registration first: a
             // mistyped secret is told, never turned into a new identity.
@@ -429,7 +422,7 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             out,
         } => {
             let kind = PlaceKind::from_id(&kind)?;
-            let form = spur_core::codes::PlaceForm {
+            let form = spur_core::PlaceForm {
                 responsible_phone: phone,
                 country,
                 postcode,
@@ -562,7 +555,7 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
         }
         Cmd::DeleteAll => {
             let d = app.delete_all().await?;
-            let id = if d == spur_core::local::Deleted::Everything {
+            let id = if d == spur_core::Deleted::Everything {
                 "delete-done"
             } else {
                 "delete-pending"

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand_core::OsRng;
-use spur_core::checkin::Stay;
-use spur_core::clock::{Clock, ManualClock};
-use spur_core::config::{Config, KdfChoice};
-use spur_core::register::RegistrationForm;
-use spur_core::store::{Durability, Store};
 use spur_core::transport::{NetError, Transport};
 use spur_core::App;
+use spur_core::RegistrationForm;
+use spur_core::Stay;
+use spur_core::{Clock, ManualClock};
+use spur_core::{Config, KdfChoice};
+use spur_core::{Durability, Store};
 use spur_protocol::directory::{Authority, Directory};
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::qr::{Code, Payload, PlaceCode};
@@ -129,8 +129,8 @@ fn app(w: &World, path: &std::path::Path, clock: &ManualClock) -> App<Net> {
         "spur.test",
         "http://127.0.0.1:1",
         "http://127.0.0.1:2",
-        &hex::encode(w.op.public().to_bytes()),
-        &hex::encode(w.root.public().to_bytes()),
+        &data_encoding::HEXLOWER.encode(&w.op.public().to_bytes()),
+        &data_encoding::HEXLOWER.encode(&w.root.public().to_bytes()),
         KdfChoice::Test,
     )
     .unwrap();
@@ -255,15 +255,9 @@ fn check_in(c: &mut Criterion) {
         })
     });
     // The accept with every commit fsynced (survives a power cut too).
-    a.store()
-        .unwrap()
-        .set_durability(Durability::PowerLoss)
-        .unwrap();
+    a.set_durability(Durability::PowerLoss).unwrap();
     g.bench_function("core_accept_check_in_to_outbox_synchronous_full", accept);
-    a.store()
-        .unwrap()
-        .set_durability(Durability::AppKill)
-        .unwrap();
+    a.set_durability(Durability::AppKill).unwrap();
     g.finish();
 
     // Load from other work on a shared machine drifts during a run. Interleaving the baseline

@@ -1,212 +1,64 @@
 //! Checking in and out: read a scanned code, choose how long, fetch the TMP keys, and keep the
 //! check-in (with its history row and counters) in one transaction; `sync.rs` builds its records
-//! when the stay is over or ended early, sends them, and completes what was kept offline.
-//!
-//! Time rules (docs/app-core.md, "Time rules"):
-//! - every stay has a planned end: a fixed stay its chosen length, an open check-in the end the
-//!   user chose or confirmed ([`OPEN_DEFAULT_MINUTES`] is what the shells propose), with a
-//!   reminder [`REMINDER_BEFORE_MINUTES`] before it; it can be extended up to
-//!   [`MAX_OPEN_MINUTES`] after the check-in, and ends at its planned end otherwise;
-//! - any stay can be ended early; its records are built only then (or when it is over), with the
-//!   real end, so no upload claims presence after the person left;
-//! - a new check-in ends the open one, and says so ([`CheckIn::ended`]);
-//! - the same code scanned again during its stay merges into that stay ([`CheckIn::merged`])
-//!   instead of starting another one.
+//! when the stay is over or ended early, sends them, and completes what was kept offline. This
+//! part never sends: `App` runs a sync after a check-in or check-out. The time rules it
+//! follows are in `stay.rs`.
 
-use spur_protocol::directory::Directory;
-use spur_protocol::qr::{Code, Payload};
+use std::sync::Arc;
+
+use spur_protocol::qr::Code;
 use spur_protocol::record::visit::CodeKind;
-use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot};
-use spur_protocol::usr::UsrKey;
 use zeroize::Zeroizing;
 
-use crate::app::App;
-use crate::crypt::Column;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypt::{Column, LocalKey};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::records::AccountRow;
-use crate::store::{history, outbox};
-use crate::sync::{hex_to, stay_slots};
+use crate::hex;
+use crate::local::History;
+use crate::stay::{is_running, planned_end, stay_slots, VisitSecret};
+// The FFI layer names these by their old home.
+pub use crate::stay::{CheckIn, HistoryItem, Running, Scanned, Stay};
+use crate::stay::{KEYS_WAIT, MAX_OPEN_MINUTES, REMINDER_BEFORE_MINUTES};
+use crate::store::{history, outbox, Db};
 use crate::texts::Msg;
-use crate::transport::Transport;
+use crate::transport::{NetError, Transport};
 
-/// Minutes a "short contact" counts as.
-pub const SHORT_CONTACT_MINUTES: u32 = 5;
-/// Longest fixed stay.
-pub const MAX_FIXED_MINUTES: u32 = 240;
-/// Longest any check-in can last (an open one, or a stay extended); the TAG server gives TMP keys
-/// for at most this far ahead.
-pub const MAX_OPEN_MINUTES: u32 = 1440;
-/// The planned end the shells propose for an open check-in: two hours, never a silent 24.
-pub const OPEN_DEFAULT_MINUTES: u32 = 120;
-/// How long before an open check-in's planned end the reminder is due.
-pub const REMINDER_BEFORE_MINUTES: u32 = 15;
-/// How long a check-in waits for its TMP keys before it is kept without them (and completed by a
-/// later sync): a slow network must not leave a scan unkept for long, since until the keep
-/// commits, a kill of the app would drop the scan the user just made.
-pub const KEYS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// What building a visit needs besides the check-in: fetched before the build's transaction, so
-/// the build inside it takes no lock and awaits nothing.
-pub(crate) struct Builder {
-    pub dir: Directory,
-    pub account: AccountRow,
-    pub usr: UsrKey,
+/// The check-in flow: scan, stay, and the check-ins kept until `sync.rs` sends them.
+pub(crate) struct CheckIns<T> {
+    db: Db,
+    key: Arc<LocalKey>,
+    net: Arc<T>,
+    clock: Arc<dyn Clock>,
+    config: Arc<Config>,
+    history: Arc<History>,
 }
 
-/// How long the user says they stay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stay {
-    /// A short contact (passing by, a quick purchase): [`SHORT_CONTACT_MINUTES`].
-    Short,
-    /// A fixed stay: 15 to 240 minutes in steps of 15.
-    Minutes(u32),
-    /// Open until check-out, planned to end after [`OPEN_DEFAULT_MINUTES`] (with a reminder).
-    Open,
-    /// Open until check-out, planned to end after this many minutes (15 to 1440, steps of 15),
-    /// as the user chose or confirmed.
-    OpenFor(u32),
-}
-
-impl Stay {
-    /// The choices the shells offer, in order.
-    pub fn choices() -> Vec<Stay> {
-        let mut v = vec![Stay::Short];
-        v.extend([15, 30, 45, 60, 90, 120, 180, 240].map(Stay::Minutes));
-        v.push(Stay::Open);
-        v
-    }
-
-    /// The label to show.
-    pub fn label(self) -> Msg {
-        match self {
-            Stay::Short => Msg::new("stay-short"),
-            Stay::Minutes(m) if m % 60 == 0 => Msg::new("stay-hours").num("hours", m / 60),
-            Stay::Minutes(m) => Msg::new("stay-minutes").num("minutes", m),
-            Stay::Open => Stay::OpenFor(OPEN_DEFAULT_MINUTES).label(),
-            Stay::OpenFor(m) if m % 60 == 0 => Msg::new("stay-open").num("hours", m / 60),
-            Stay::OpenFor(m) => Msg::new("stay-open-minutes").num("minutes", m),
+impl<T: Transport> CheckIns<T> {
+    /// The flow over these parts.
+    pub(crate) fn new(
+        db: Db,
+        key: Arc<LocalKey>,
+        net: Arc<T>,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        history: Arc<History>,
+    ) -> Self {
+        Self {
+            db,
+            key,
+            net,
+            clock,
+            config,
+            history,
         }
-    }
-
-    /// Planned minutes, and whether the stay is open (ends by check-out, with a reminder).
-    pub fn planned(self) -> Result<(u32, bool)> {
-        let steps = |m: u32, max: u32| (15..=max).contains(&m) && m.is_multiple_of(15);
-        match self {
-            Stay::Short => Ok((SHORT_CONTACT_MINUTES, false)),
-            Stay::Minutes(m) if steps(m, MAX_FIXED_MINUTES) => Ok((m, false)),
-            Stay::Open => Ok((OPEN_DEFAULT_MINUTES, true)),
-            Stay::OpenFor(m) if steps(m, MAX_OPEN_MINUTES) => Ok((m, true)),
-            Stay::Minutes(_) | Stay::OpenFor(_) => Err(Error::input(Msg::new("stay-invalid"))),
-        }
-    }
-}
-
-/// What a check-in keeps sealed until its records are built: the code's keys and TMP keys.
-#[derive(serde::Serialize, serde::Deserialize, Clone)]
-pub(crate) struct VisitSecret {
-    pub kind: u8,
-    pub qr_id: String,
-    pub tag: String,
-    pub region: Option<String>,
-    pub name: String,
-    /// Fetched TMP keys: (slot, hex).
-    pub tmp: Vec<(u32, String)>,
-    /// A PIN card scanned while its PIN could not be checked online: `sync` checks it before
-    /// anything is built, and drops the check-in on a wrong PIN.
-    #[serde(default)]
-    pub pin_pending: bool,
-}
-
-/// What the history shows of one check-in (sealed in the `history` table).
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct HistoryItem {
-    /// Place name, or empty for a personal code.
-    pub name: String,
-    /// True for a personal code.
-    pub personal: bool,
-    /// Check-in minute.
-    pub time_in: u32,
-    /// Check-out minute; `None` while open.
-    pub time_out: Option<u32>,
-}
-
-/// A check-in as shown to the user, with what keeping it did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckIn {
-    /// Local id.
-    pub id: i64,
-    /// What was scanned. For a fixed stay still running, `time_out` is its planned end.
-    pub item: HistoryItem,
-    /// True for an open check-in (ends by check-out, with a reminder).
-    pub open: bool,
-    /// The planned end minute (exclusive) while the stay goes on; its real end once ended.
-    pub planned_out: u32,
-    /// The open check-in this one ended, with its end.
-    pub ended: Option<HistoryItem>,
-    /// True when the same code was scanned again during its stay: no new stay was started, the
-    /// stay now lasts until `planned_out`.
-    pub merged: bool,
-    /// True when the TMP keys were fetched at once (the servers were reached); false when the
-    /// check-in was kept offline and is completed by a later sync.
-    pub online: bool,
-    /// True when its records reached the server (after a check-out or end).
-    pub sent: bool,
-}
-
-/// A check-in that is still going on (open, or a fixed stay not over yet).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Running {
-    /// Local id.
-    pub id: i64,
-    /// What was scanned (`time_out` is `None`).
-    pub item: HistoryItem,
-    /// True for an open check-in.
-    pub open: bool,
-    /// Planned end minute (exclusive): it ends there unless extended or ended before.
-    pub planned_out: u32,
-    /// When the shells show the reminder (open check-ins only): [`REMINDER_BEFORE_MINUTES`]
-    /// before the planned end.
-    pub reminder_at: Option<u32>,
-}
-
-/// What a scanned text is, before anything is kept.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Scanned {
-    /// A place: name and region to show.
-    Place {
-        /// Name.
-        name: String,
-        /// Country.
-        country: String,
-        /// Postcode.
-        postcode: String,
-    },
-    /// A person's code.
-    Personal {
-        /// True when its owner's PIN is needed.
-        pin_protected: bool,
-    },
-    /// A consent code (see `consent.rs`).
-    Consent,
-}
-
-impl<T: Transport> App<T> {
-    /// Parses a scanned text and checks it belongs to this service.
-    pub(crate) fn parse_code(&self, text: &str) -> Result<Code> {
-        let p = Payload::parse(text.trim())?;
-        if p.host != self.config.host {
-            return Err(Error::new(
-                ErrorKind::NotASpurCode,
-                Msg::new("error-other-service").text("host", p.host),
-            ));
-        }
-        Ok(p.code)
     }
 
     /// What a scanned text is (shown before the user chooses a duration).
-    pub fn preview(&self, text: &str) -> Result<Scanned> {
-        Ok(match self.parse_code(text)? {
+    pub(crate) fn preview(&self, text: &str) -> Result<Scanned> {
+        Ok(match self.config.read_code(text)? {
             Code::Place(p) => Scanned::Place {
                 name: p.name,
                 country: p.region.country.as_str().to_owned(),
@@ -223,29 +75,20 @@ impl<T: Transport> App<T> {
         })
     }
 
-    /// Checks in at the scanned code for `stay` ([`App::accept_check_in`]), then runs a sync
-    /// (offline is not an error: the check-in stays kept). Nothing of this check-in is sent now:
-    /// its records are built when the stay is over or ended early.
-    pub async fn check_in(&self, text: &str, stay: Stay, pin: Option<String>) -> Result<CheckIn> {
-        let item = self.accept_check_in(text, stay, pin).await?;
-        let _ = self.sync().await;
-        Ok(item)
-    }
-
     /// Accepts a check-in and stores it, without sending. With the network there, the TMP keys
     /// of its planned stay are fetched first, so one transaction keeps the check-in with its
     /// keys, its history row and counters (or merges it into the running stay of the same code,
     /// or ends the open check-in it replaces). Offline, or when the keys do not come within
-    /// [`KEYS_WAIT`], the scan is kept alone and [`App::sync`] completes it within the TAG
+    /// [`KEYS_WAIT`], the scan is kept alone and a sync completes it within the TAG
     /// server's window. A kill before the commit leaves nothing (the check-in was not accepted
     /// yet and nothing was sent); after it, everything needed to build and send it is stored.
-    pub async fn accept_check_in(
+    pub(crate) async fn accept(
         &self,
         text: &str,
         stay: Stay,
         pin: Option<String>,
     ) -> Result<CheckIn> {
-        let mut secret = self.prepare_check_in(text, pin).await?;
+        let mut secret = self.prepare(text, pin).await?;
         let (minutes, _) = stay.planned()?;
         let now = self.clock.minute();
         let slots = stay_slots(now.0, Some(now.0.saturating_add(minutes)));
@@ -259,6 +102,21 @@ impl<T: Transport> App<T> {
         self.keep_check_in(secret, stay, now, online)
     }
 
+    /// Checks a PIN card's PIN online: `Ok(true)` when the POST server confirms the card's PIN
+    /// check, `Ok(false)` when it cannot be asked now (offline, busy, slow: check later), a
+    /// [`Error::wrong_pin`] when it does not confirm (wrong PIN, or a card it does not know), and
+    /// [`Error::pin_rate_limited`] after too many wrong PINs for this card within the hour.
+    pub(crate) async fn confirm_pin(&self, id: &QrId, tag: &TagKey) -> Result<bool> {
+        let asked =
+            tokio::time::timeout(KEYS_WAIT, self.net.pin_check(*id, tag.pin_check(id))).await;
+        match asked {
+            Ok(Ok(true)) => Ok(true),
+            Ok(Ok(false)) => Err(Error::wrong_pin()),
+            Ok(Err(NetError::Busy { status: 429 })) => Err(Error::pin_rate_limited()),
+            _ => Ok(false),
+        }
+    }
+
     /// The TMP keys of `slots`, or `None` when they cannot be had now (offline, too slow, or
     /// refused: `sync` retries and decides).
     async fn keys_before_keep(
@@ -266,37 +124,31 @@ impl<T: Transport> App<T> {
         secret: &VisitSecret,
         slots: Vec<Slot>,
     ) -> Result<Option<Vec<(Slot, TmpKey)>>> {
-        let id = QrId(hex_to::<16>(&secret.qr_id)?);
+        let id = QrId(hex::decode::<16>(&secret.qr_id, "stored visit")?);
         let asked = slots.len();
         Ok(
             match tokio::time::timeout(KEYS_WAIT, self.net.tmp_keys(id, slots)).await {
                 Ok(Ok(keys)) if keys.len() == asked => Some(keys),
-                Ok(Err(e)) if crate::sync::never_issued(&e) => return Err(Error::code_not_issued()),
+                Ok(Err(e)) if never_issued(&e) => return Err(Error::code_not_issued()),
                 _ => None,
             },
         )
     }
 
     /// Reads the code into what a check-in keeps (derives a PIN card's TAG key).
-    pub(crate) async fn prepare_check_in(
-        &self,
-        text: &str,
-        pin: Option<String>,
-    ) -> Result<VisitSecret> {
-        self.ensure_unlocked()?;
-        if self.store()?.account()?.is_none() {
+    async fn prepare(&self, text: &str, pin: Option<String>) -> Result<VisitSecret> {
+        if self.db.lock()?.account()?.is_none() {
             return Err(Error::new(
                 ErrorKind::NotRegistered,
                 Msg::new("error-not-registered"),
             ));
         }
-        let hex = |b: &[u8]| data_encoding::HEXLOWER.encode(b);
-        Ok(match self.parse_code(text)? {
+        Ok(match self.config.read_code(text)? {
             Code::Place(p) => VisitSecret {
                 kind: CodeKind::Place as u8,
                 qr_id: p.id.to_hex(),
-                tag: hex(p.tag.expose()),
-                region: Some(hex(&p.region.encode())),
+                tag: hex::encode(p.tag.expose()),
+                region: Some(hex::encode(&p.region.encode())),
                 name: p.name,
                 tmp: Vec::new(),
                 pin_pending: false,
@@ -314,7 +166,7 @@ impl<T: Transport> App<T> {
                 VisitSecret {
                     kind: CodeKind::Personal as u8,
                     qr_id: id.to_hex(),
-                    tag: hex(tag.expose()),
+                    tag: hex::encode(tag.expose()),
                     region: None,
                     name: String::new(),
                     tmp: Vec::new(),
@@ -327,7 +179,7 @@ impl<T: Transport> App<T> {
 
     /// Keeps a check-in made at `now`: merges it into the running stay of the same code, or
     /// ends the open one and numbers a new stay; writes history and counters. One transaction.
-    pub(crate) fn keep_check_in(
+    fn keep_check_in(
         &self,
         secret: VisitSecret,
         stay: Stay,
@@ -335,8 +187,8 @@ impl<T: Transport> App<T> {
         online: bool,
     ) -> Result<CheckIn> {
         let (minutes, open) = stay.planned()?;
-        let history_on = self.history_enabled()?;
-        let mut store = self.store()?;
+        let history_on = self.history.enabled()?;
+        let mut store = self.db.lock()?;
         let tx = store.conn.transaction()?;
         // Stays whose planned end passed while no sync ran end there first: they are over and
         // neither merge with this scan nor are ended by it.
@@ -513,9 +365,8 @@ impl<T: Transport> App<T> {
 
     /// Ends the running check-in `id` now (check-out, or a fixed stay ended early), without
     /// sending: one transaction. `None` when it is not going on (any more).
-    pub fn end_stay(&self, id: i64) -> Result<Option<CheckIn>> {
-        self.ensure_unlocked()?;
-        let mut store = self.store()?;
+    pub(crate) fn end_stay(&self, id: i64) -> Result<Option<CheckIn>> {
+        let mut store = self.db.lock()?;
         let tx = store.conn.transaction()?;
         let Some(row) = outbox::visit_by_id(&tx, id)?.filter(is_running) else {
             return Ok(None);
@@ -534,39 +385,27 @@ impl<T: Transport> App<T> {
         }))
     }
 
-    /// Ends the running check-in `id` now ([`App::end_stay`]) and sends it when the network is
-    /// there ([`CheckIn::sent`] says whether it was).
-    pub async fn end_check_in(&self, id: i64) -> Result<Option<CheckIn>> {
-        let Some(mut c) = self.end_stay(id)? else {
-            return Ok(None);
-        };
-        let _ = self.sync().await;
-        c.sent = outbox::visit_by_id(&self.store()?.conn, id)?
-            .is_some_and(|v| v.state == outbox::state::DONE);
-        Ok(Some(c))
+    /// True when the records of check-in `id` reached the server.
+    pub(crate) fn sent(&self, id: i64) -> Result<bool> {
+        Ok(outbox::visit_by_id(&self.db.lock()?.conn, id)?
+            .is_some_and(|v| v.state == outbox::state::DONE))
     }
 
-    /// Ends the open check-in now; `None` if there is none.
-    pub async fn check_out(&self) -> Result<Option<CheckIn>> {
-        self.ensure_unlocked()?;
-        let open = outbox::open_visit(&self.store()?.conn)?;
-        match open {
-            Some(o) => self.end_check_in(o.id).await,
-            None => Ok(None),
-        }
+    /// The id of the open check-in, if any.
+    pub(crate) fn open_id(&self) -> Result<Option<i64>> {
+        Ok(outbox::open_visit(&self.db.lock()?.conn)?.map(|o| o.id))
     }
 
     /// Moves the planned end of the running check-in `id` to `minutes` from now (or from its
     /// planned end, when that is later): the "stay longer" answer to the reminder. At most
     /// [`MAX_OPEN_MINUTES`] after the check-in; the keys of the added time are fetched now when
     /// the network is there (else by a later sync).
-    pub async fn extend_check_in(&self, id: i64, minutes: u32) -> Result<Running> {
-        self.ensure_unlocked()?;
+    pub(crate) async fn extend(&self, id: i64, minutes: u32) -> Result<Running> {
         if !(15..=MAX_OPEN_MINUTES).contains(&minutes) {
             return Err(Error::input(Msg::new("stay-invalid")));
         }
         let now = self.clock.minute();
-        let row = outbox::visit_by_id(&self.store()?.conn, id)?
+        let row = outbox::visit_by_id(&self.db.lock()?.conn, id)?
             .filter(is_running)
             .ok_or_else(|| Error::input(Msg::new("error-not-running")))?;
         let secret: VisitSecret = self.key.open_json(Column::Visit, &row.sealed)?;
@@ -582,7 +421,7 @@ impl<T: Transport> App<T> {
             Some(keys) => keys.iter().map(|(s, k)| (s.0, tmp_hex(k))).collect(),
             None => Vec::new(),
         };
-        let mut store = self.store()?;
+        let mut store = self.db.lock()?;
         let tx = store.conn.transaction()?;
         let row = outbox::visit_by_id(&tx, id)?
             .filter(is_running)
@@ -615,19 +454,18 @@ impl<T: Transport> App<T> {
     }
 
     /// Check-ins still going on, oldest first (ending first those whose planned end passed).
-    pub fn running_check_ins(&self) -> Result<Vec<Running>> {
-        self.ensure_unlocked()?;
+    pub(crate) fn running(&self) -> Result<Vec<Running>> {
         self.close_overdue()?;
-        let rows = outbox::running_visits(&self.store()?.conn)?;
+        let rows = outbox::running_visits(&self.db.lock()?.conn)?;
         rows.iter().map(|r| self.running_view(r)).collect()
     }
 
     /// Open check-ins whose reminder is due now: the shells show "still there?" with check-out
     /// and "stay longer".
-    pub fn reminders_due(&self) -> Result<Vec<Running>> {
+    pub(crate) fn reminders_due(&self) -> Result<Vec<Running>> {
         let now = self.clock.minute().0;
         Ok(self
-            .running_check_ins()?
+            .running()?
             .into_iter()
             .filter(|r| r.reminder_at.is_some_and(|t| t <= now))
             .collect())
@@ -656,14 +494,14 @@ impl<T: Transport> App<T> {
     }
 
     /// The open check-in, if any.
-    pub fn open_check_in(&self) -> Result<Option<Running>> {
-        Ok(self.running_check_ins()?.into_iter().find(|r| r.open))
+    pub(crate) fn open(&self) -> Result<Option<Running>> {
+        Ok(self.running()?.into_iter().find(|r| r.open))
     }
 
     /// Ends every check-in whose planned end has passed, at that end.
     pub(crate) fn close_overdue(&self) -> Result<()> {
         let now = self.clock.minute();
-        let mut store = self.store()?;
+        let mut store = self.db.lock()?;
         let due: Vec<_> = outbox::running_visits(&store.conn)?
             .into_iter()
             .filter(|r| now.0 >= planned_end(r))
@@ -680,103 +518,11 @@ impl<T: Transport> App<T> {
     }
 }
 
-/// True while a check-in goes on (open, or a fixed stay not over).
-fn is_running(r: &outbox::VisitRow) -> bool {
-    r.state == outbox::state::OPEN || r.state == outbox::state::RUNNING
-}
-
-/// Where a check-in still going on ends unless extended or ended before: its planned end, or for
-/// a row from before schema version 4, 24 hours after it began.
-pub(crate) fn planned_end(r: &outbox::VisitRow) -> u32 {
-    r.planned_out
-        .unwrap_or_else(|| r.time_in.saturating_add(MAX_OPEN_MINUTES))
+/// True when the TAG server says it never issued the QR id asked about.
+pub(crate) fn never_issued(e: &NetError) -> bool {
+    matches!(e, NetError::Refused { status: 404, code, .. } if code == "unknown_qr_id")
 }
 
 fn tmp_hex(k: &TmpKey) -> String {
-    data_encoding::HEXLOWER.encode(k.expose())
-}
-
-impl<T: Transport> App<T> {
-    /// What a check-in did, in whole sentences: where and until when, whether it merged into a
-    /// running stay, which check-in it ended, and whether the servers were reached or it was kept
-    /// offline for later.
-    pub fn check_in_words(&self, c: &CheckIn) -> String {
-        let place = |m: Msg, item: &HistoryItem| {
-            if item.personal {
-                m
-            } else {
-                m.text("place", item.name.clone())
-            }
-        };
-        let personal = c.item.personal;
-        let id = match (c.merged, c.open, personal) {
-            (true, _, false) => "checkin-merged-place",
-            (true, _, true) => "checkin-merged-personal",
-            (false, true, false) => "checkin-open-place",
-            (false, true, true) => "checkin-open-personal",
-            (false, false, false) => "checkin-fixed-place",
-            (false, false, true) => "checkin-fixed-personal",
-        };
-        let main = place(Msg::new(id), &c.item)
-            .text("from", self.time_text(c.item.time_in))
-            .text("until", self.time_text(c.planned_out))
-            .text(
-                "remind",
-                self.time_text(
-                    c.planned_out
-                        .saturating_sub(REMINDER_BEFORE_MINUTES)
-                        .max(c.item.time_in),
-                ),
-            );
-        let mut out = vec![self.say(&main)];
-        if let Some(e) = &c.ended {
-            let id = if e.personal {
-                "checkin-ended-previous-personal"
-            } else {
-                "checkin-ended-previous-place"
-            };
-            let m = place(Msg::new(id), e).text("time", self.time_text(e.time_out.unwrap_or(0)));
-            out.push(self.say(&m));
-        }
-        out.push(self.say(&Msg::new(if c.online {
-            "checkin-online"
-        } else {
-            "checkin-offline"
-        })));
-        out.join(" ")
-    }
-
-    /// What ending a check-in did, in whole sentences: where, at what time, and whether it was
-    /// sent or is kept for later.
-    pub fn check_out_words(&self, c: &CheckIn) -> String {
-        let (id, name) = if c.item.personal {
-            ("checkout-personal", None)
-        } else {
-            ("checkout-place", Some(c.item.name.clone()))
-        };
-        let mut m = Msg::new(id).text("time", self.time_text(c.item.time_out.unwrap_or(0)));
-        if let Some(n) = name {
-            m = m.text("place", n);
-        }
-        let sent = Msg::new(if c.sent {
-            "checkout-sent"
-        } else {
-            "checkout-kept"
-        });
-        format!("{} {}", self.say(&m), self.say(&sent))
-    }
-
-    /// The reminder of an open check-in, in whole sentences.
-    pub fn reminder_words(&self, r: &Running) -> String {
-        let mut m = Msg::new(if r.item.personal {
-            "reminder-personal"
-        } else {
-            "reminder-place"
-        })
-        .text("until", self.time_text(r.planned_out));
-        if !r.item.personal {
-            m = m.text("place", r.item.name.clone());
-        }
-        self.say(&m)
-    }
+    hex::encode(k.expose())
 }

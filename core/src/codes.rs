@@ -1,21 +1,30 @@
 //! Making codes: a place's code (sealed place details uploaded under a fresh QR id) and a
-//! person's code (temporary on the phone, or printed; optionally PIN-protected).
+//! person's code (temporary on the phone, or printed; optionally PIN-protected). This part
+//! queues the code's record; `App` sends it, and checks the app lock before calling it.
+
+use std::sync::Arc;
 
 use rand_core::OsRng;
-use spur_protocol::fields::PlaceKind;
+use spur_protocol::directory::Authority;
+use spur_protocol::fields::{PlaceKind, Region};
 use spur_protocol::qr::{Code, Payload, PersonalCode, PlaceCode};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
+use spur_protocol::record::MAX_OWN_CODES;
 use spur_protocol::tag::{QrCommitment, QrId, TagKey};
 use zeroize::Zeroizing;
 
-use crate::app::App;
-use crate::crypt::Column;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypt::{Column, LocalKey};
+use crate::directory::{responsible, Directories};
 use crate::error::{Error, ErrorKind, Result};
-use crate::register::check_phone;
-use crate::store::outbox;
+use crate::hex;
+use crate::reasons::TextField;
+use crate::register::{check_phone, check_region, check_text, Registration};
 use crate::store::records::OwnCodeRow;
+use crate::store::{outbox, Db, Store};
 use crate::texts::Msg;
-use crate::transport::{NetError, Transport};
+use crate::transport::Transport;
 
 /// Route of place and personal-code records.
 pub const ROUTE_CODES: &str = "/v1/codes";
@@ -58,16 +67,60 @@ pub struct OwnCode {
 
 /// What the device keeps of an own code (sealed).
 #[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct OwnCodeSecret {
-    pub url: String,
+struct OwnCodeSecret {
+    url: String,
     /// The code's TAG key (for a PIN card: the key derived with the PIN, not the printed seed).
-    pub tag: String,
-    pub name: String,
-    pub pin_protected: bool,
-    pub printable: bool,
+    tag: String,
+    name: String,
+    pin_protected: bool,
+    printable: bool,
 }
 
-impl<T: Transport> App<T> {
+/// A place form whose fields passed every check, with the authority its postcode belongs to.
+struct CheckedPlace {
+    /// Country and postcode.
+    region: Region,
+    /// The trimmed name.
+    name: String,
+    /// The trimmed description.
+    description: String,
+    /// The authority covering the postcode.
+    authority: Authority,
+}
+
+/// The flow that makes codes, and keeper of the codes this device made.
+pub(crate) struct Codes<T> {
+    db: Db,
+    key: Arc<LocalKey>,
+    net: Arc<T>,
+    clock: Arc<dyn Clock>,
+    config: Arc<Config>,
+    directories: Arc<Directories<T>>,
+    registration: Arc<Registration<T>>,
+}
+
+impl<T: Transport> Codes<T> {
+    /// The flow over these parts.
+    pub(crate) fn new(
+        db: Db,
+        key: Arc<LocalKey>,
+        net: Arc<T>,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        directories: Arc<Directories<T>>,
+        registration: Arc<Registration<T>>,
+    ) -> Self {
+        Self {
+            db,
+            key,
+            net,
+            clock,
+            config,
+            directories,
+            registration,
+        }
+    }
+
     /// The QR id of a code with commitment `c`, from the TAG server; refused unless it carries
     /// `c` (an id for other data would make the code unscannable).
     async fn qr_id_for(&self, c: QrCommitment) -> Result<QrId> {
@@ -81,29 +134,10 @@ impl<T: Transport> App<T> {
         }
     }
 
-    /// Checks a PIN card's PIN online: `Ok(true)` when the POST server confirms the card's PIN
-    /// check, `Ok(false)` when it cannot be asked now (offline, busy, slow: check later), a
-    /// [`Error::wrong_pin`] when it does not confirm (wrong PIN, or a card it does not know), and
-    /// [`Error::pin_rate_limited`] after too many wrong PINs for this card within the hour.
-    pub(crate) async fn confirm_pin(&self, id: &QrId, tag: &TagKey) -> Result<bool> {
-        let asked = tokio::time::timeout(
-            crate::checkin::KEYS_WAIT,
-            self.net.pin_check(*id, tag.pin_check(id)),
-        )
-        .await;
-        match asked {
-            Ok(Ok(true)) => Ok(true),
-            Ok(Ok(false)) => Err(Error::wrong_pin()),
-            Ok(Err(NetError::Busy { status: 429 })) => Err(Error::pin_rate_limited()),
-            _ => Ok(false),
-        }
-    }
-
-    /// Makes a place code and uploads its sealed record. Needs the network (for the QR id).
-    pub async fn create_place_code(&self, form: PlaceForm) -> Result<OwnCode> {
-        self.ensure_unlocked()?;
+    /// Makes a place code and queues its sealed record. Needs the network (for the QR id).
+    pub(crate) async fn create_place_code(&self, form: PlaceForm) -> Result<OwnCode> {
         let responsible_phone = check_phone(&form.responsible_phone)?;
-        let crate::fields::CheckedPlace {
+        let CheckedPlace {
             region,
             name,
             description,
@@ -144,25 +178,23 @@ impl<T: Transport> App<T> {
             &wire,
             OwnCodeSecret {
                 url,
-                tag: hex(tag.expose()),
+                tag: hex::encode(tag.expose()),
                 name,
                 pin_protected: false,
                 printable: true,
             },
         )
-        .await
     }
 
     /// Makes a personal code for this user. With a PIN (4–12 digits) the code carries only a seed
     /// and its TAG key needs the PIN, so a photo of a printed card is useless on its own.
-    pub async fn create_personal_code(
+    pub(crate) async fn create_personal_code(
         &self,
         pin: Option<String>,
         printable: bool,
     ) -> Result<OwnCode> {
-        self.ensure_unlocked()?;
-        let (account, _, _) = self.account_secret()?;
-        let dir = self.directory().await?;
+        let account = self.registration.account()?.row;
+        let dir = self.directories.get().await?;
         let home = dir
             .authority(account.home_authority)
             .ok_or(spur_protocol::ProtocolError::UnknownAuthority(
@@ -209,66 +241,34 @@ impl<T: Transport> App<T> {
             &wire,
             OwnCodeSecret {
                 url,
-                tag: hex(tag.expose()),
+                tag: hex::encode(tag.expose()),
                 name: String::new(),
                 pin_protected,
                 printable,
             },
         )
-        .await
     }
 
-    async fn keep_code(
-        &self,
-        id: QrId,
-        kind: u8,
-        wire: &[u8],
-        secret: OwnCodeSecret,
-    ) -> Result<OwnCode> {
-        let now = self.now();
+    /// Keeps the code and queues its record, in one transaction.
+    fn keep_code(&self, id: QrId, kind: u8, wire: &[u8], secret: OwnCodeSecret) -> Result<OwnCode> {
+        let now = self.clock.unix_seconds();
         let row = OwnCodeRow {
             qr_id: id.0,
             kind,
             created: now,
             sealed: self.key.seal_json(Column::OwnCode, &secret)?,
         };
-        {
-            let mut store = self.store()?;
-            let tx = store.conn.transaction()?;
-            crate::store::Store::put_own_code_in(&tx, &row)?;
-            outbox::queue(&tx, ROUTE_CODES, wire, None, now)?;
-            tx.commit()?;
-        }
-        let _ = self.send_due().await;
+        let mut store = self.db.lock()?;
+        let tx = store.conn.transaction()?;
+        Store::put_own_code_in(&tx, &row)?;
+        outbox::queue(&tx, ROUTE_CODES, wire, None, now)?;
+        tx.commit()?;
         Ok(own_code(&row, secret))
     }
 
-    /// The words printed on a code's card: the place name and how to check in, or for a
-    /// personal card what it is for (and that it needs the PIN).
-    pub fn card_text(&self, url: &str) -> Result<crate::pdf::CardText> {
-        Ok(match Payload::parse(url)?.code {
-            Code::Place(p) => crate::pdf::CardText {
-                title: p.name,
-                lines: vec![self.say(&Msg::new("card-place-instructions"))],
-            },
-            Code::Personal(c) => {
-                let mut lines = vec![self.say(&Msg::new("card-instructions"))];
-                if c.pin_protected {
-                    lines.push(self.say(&Msg::new("card-pin-note")));
-                }
-                crate::pdf::CardText {
-                    title: self.say(&Msg::new("card-title")),
-                    lines,
-                }
-            }
-            Code::Consent(_) => return Err(Error::input(Msg::new("error-not-spur"))),
-        })
-    }
-
     /// The codes this device made, newest first.
-    pub fn own_codes(&self) -> Result<Vec<OwnCode>> {
-        self.ensure_unlocked()?;
-        let rows = self.store()?.own_codes()?;
+    pub(crate) fn own_codes(&self) -> Result<Vec<OwnCode>> {
+        let rows = self.db.lock()?.own_codes()?;
         rows.into_iter()
             .map(|r| {
                 Ok(own_code(
@@ -278,16 +278,55 @@ impl<T: Transport> App<T> {
             })
             .collect()
     }
-}
 
-fn hex(b: &[u8]) -> String {
-    data_encoding::HEXLOWER.encode(b)
+    /// This user's personal codes (newest first, at most 8) with their TAG keys, as a consent
+    /// release names them.
+    pub(crate) fn personal_keys(&self) -> Result<Vec<(QrId, TagKey)>> {
+        let rows = self.db.lock()?.own_codes()?;
+        let mut out = Vec::new();
+        for r in rows.iter().filter(|r| r.kind == 2).take(MAX_OWN_CODES) {
+            let s: OwnCodeSecret = self.key.open_json(Column::OwnCode, &r.sealed)?;
+            let tag = hex::decode::<16>(&s.tag, "own code")?;
+            out.push((QrId(r.qr_id), TagKey::from_bytes(tag)));
+        }
+        Ok(out)
+    }
+
+    /// Checks a place form's country, postcode, name and description, and that an authority
+    /// covers the postcode (from the pinned directory).
+    async fn check_place_form(&self, form: &PlaceForm) -> Result<CheckedPlace> {
+        if form.postcode.trim().is_empty() {
+            return Err(Error::input(Msg::new("field-postcode-empty")));
+        }
+        let region = check_region(&form.country, Some(&form.postcode))?;
+        let name = form.name.trim().to_owned();
+        if name.is_empty() || name.len() > spur_protocol::qr::MAX_PLACE_NAME {
+            return Err(Error::input(Msg::new("place-name-invalid")));
+        }
+        check_text(TextField::PlaceName, &name)?;
+        let description = form.description.trim().to_owned();
+        if description.len() > spur_protocol::record::place::MAX_DESCRIPTION {
+            return Err(Error::input(Msg::new("place-description-invalid")));
+        }
+        check_text(TextField::Description, &description)?;
+        // The protocol's own check of the name, in case it ever asks more than the above.
+        spur_protocol::qr::validate_place_name(&name)
+            .map_err(|_| Error::input(Msg::new("place-name-invalid")))?;
+        let dir = self.directories.get().await?;
+        let authority = responsible(&dir, &region, true)?;
+        Ok(CheckedPlace {
+            region,
+            name,
+            description,
+            authority,
+        })
+    }
 }
 
 fn own_code(r: &OwnCodeRow, s: OwnCodeSecret) -> OwnCode {
     OwnCode {
         url: s.url,
-        qr_id: hex(&r.qr_id),
+        qr_id: hex::encode(&r.qr_id),
         name: s.name,
         personal: r.kind == 2,
         pin_protected: s.pin_protected,

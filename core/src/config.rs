@@ -2,10 +2,10 @@
 //! and the Argon2id cost.
 
 use spur_protocol::keys::{SealPublicKey, SignPublicKey};
-use spur_protocol::qr::normalise_host;
+use spur_protocol::qr::{normalise_host, Code, Payload};
 use spur_protocol::usr::{KdfCost, TEST_KDF, USR_KDF};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::check_base_url;
 use crate::texts::Msg;
 
@@ -76,5 +76,19 @@ impl Config {
             directory_root,
             kdf,
         })
+    }
+
+    /// Parses a scanned text and checks that its code belongs to this service (names [`host`]).
+    ///
+    /// [`host`]: Config::host
+    pub(crate) fn read_code(&self, text: &str) -> Result<Code> {
+        let p = Payload::parse(text.trim())?;
+        if p.host != self.host {
+            return Err(Error::new(
+                ErrorKind::NotASpurCode,
+                Msg::new("error-other-service").text("host", p.host),
+            ));
+        }
+        Ok(p.code)
     }
 }

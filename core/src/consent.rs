@@ -5,24 +5,25 @@
 //! The release is sealed to the authority's key from the directory, never to a key carried by the
 //! code; its AUTH part carries the phone number entered with the credentials, which the desk
 //! compares with its case register. The nonce is marked used in the same transaction that queues
-//! the release.
+//! the release. This part queues the release; `App` sends it, and checks the app lock before calling it.
+
+use std::sync::Arc;
 
 use rand_core::OsRng;
 use spur_protocol::consent::{ConsentCode, VerifiedConsent};
 use spur_protocol::qr::Code;
 use spur_protocol::record::consent_release::{build_consent_release, Releaser};
-use spur_protocol::record::MAX_OWN_CODES;
-use spur_protocol::tag::{QrId, TagKey};
 use spur_protocol::time::Day;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::app::App;
-use crate::codes::OwnCodeSecret;
-use crate::crypt::Column;
+use crate::clock::Clock;
+use crate::codes::Codes;
+use crate::config::Config;
+use crate::directory::Directories;
 use crate::error::{Error, ErrorKind, Result};
-use crate::register::{check_phone, derive_usr};
-use crate::store::outbox;
+use crate::register::{check_phone, derive_usr, Registration};
+use crate::store::{outbox, Db};
 use crate::texts::Msg;
 use crate::transport::Transport;
 
@@ -47,13 +48,42 @@ pub fn day_text(day: Day) -> String {
     day.date_text()
 }
 
-impl<T: Transport> App<T> {
+/// The consent flow.
+pub(crate) struct Consent<T> {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    config: Arc<Config>,
+    directories: Arc<Directories<T>>,
+    registration: Arc<Registration<T>>,
+    codes: Arc<Codes<T>>,
+}
+
+impl<T: Transport> Consent<T> {
+    /// The flow over these parts.
+    pub(crate) fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        directories: Arc<Directories<T>>,
+        registration: Arc<Registration<T>>,
+        codes: Arc<Codes<T>>,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            config,
+            directories,
+            registration,
+            codes,
+        }
+    }
+
     async fn verify_consent(&self, text: &str) -> Result<VerifiedConsent> {
-        let code: ConsentCode = match self.parse_code(text)? {
+        let code: ConsentCode = match self.config.read_code(text)? {
             Code::Consent(c) => c,
             _ => return Err(Error::input(Msg::new("error-not-consent"))),
         };
-        let dir = self.directory().await?;
+        let dir = self.directories.get().await?;
         // Signature first (an altered code is "not genuine"), then the day and time policy,
         // refused in words that say which rule, then the expiry.
         let verified = code
@@ -72,7 +102,7 @@ impl<T: Transport> App<T> {
                 Msg::new("consent-refused-future"),
             ));
         }
-        if self.store()?.consent_used(&verified.code.nonce)? {
+        if self.db.lock()?.consent_used(&verified.code.nonce)? {
             return Err(Error::new(
                 ErrorKind::ConsentRefused,
                 Msg::new("consent-refused-used"),
@@ -83,8 +113,7 @@ impl<T: Transport> App<T> {
 
     /// Verifies a scanned consent code and says who asks for what. Refusals are
     /// [`ErrorKind::ConsentRefused`] with a message naming the reason.
-    pub async fn consent_request(&self, text: &str) -> Result<ConsentRequest> {
-        self.ensure_unlocked()?;
+    pub(crate) async fn request(&self, text: &str) -> Result<ConsentRequest> {
         let v = self.verify_consent(text).await?;
         Ok(ConsentRequest {
             authority: v.authority.name.clone(),
@@ -94,27 +123,14 @@ impl<T: Transport> App<T> {
         })
     }
 
-    /// The consent text to show above the credentials.
-    pub fn consent_text(&self, r: &ConsentRequest) -> Msg {
-        let first = r.days.first().map(|d| day_text(*d)).unwrap_or_default();
-        let last = r.days.last().map(|d| day_text(*d)).unwrap_or_default();
-        Msg::new("consent-text")
-            .text("authority", r.authority.clone())
-            .text("case", r.case_id.clone())
-            .num("days", r.days.len() as f64)
-            .text("first", first)
-            .text("last", last)
-    }
-
     /// Releases exactly the days the code asks for, after the user entered phone number and
     /// secret again (they must give this device's key) and the code's person check matches that
-    /// phone number (a code made for another person is refused). Returns true when the server
-    /// has it.
-    pub async fn give_consent(&self, text: &str, phone: &str, secret: String) -> Result<bool> {
-        self.ensure_unlocked()?;
+    /// phone number (a code made for another person is refused). Queues the release.
+    pub(crate) async fn give(&self, text: &str, phone: &str, secret: String) -> Result<()> {
         let secret = Zeroizing::new(secret);
         let verified = self.verify_consent(text).await?;
-        let (account, stored_usr, _) = self.account_secret()?;
+        let account = self.registration.account()?;
+        let (account, stored_usr) = (account.row, account.usr);
         let phone = check_phone(phone)?;
         let usr = derive_usr(phone.clone(), secret, self.config.kdf.cost()).await?;
         let same: bool = usr.expose().ct_eq(stored_usr.expose()).into();
@@ -130,7 +146,7 @@ impl<T: Transport> App<T> {
                 Msg::new("consent-refused-person"),
             ));
         }
-        let own = self.own_personal_codes()?;
+        let own = self.codes.personal_keys()?;
         let release = build_consent_release(
             &mut OsRng,
             &self.config.op_key,
@@ -142,39 +158,22 @@ impl<T: Transport> App<T> {
                 own_codes: &own,
             },
         )?;
-        {
-            let mut store = self.store()?;
-            let tx = store.conn.transaction()?;
-            let fresh = tx.execute(
-                "INSERT OR IGNORE INTO used_consent (nonce, used) VALUES (?1, ?2)",
-                rusqlite::params![verified.code.nonce, self.now()],
-            )?;
-            if fresh == 0 {
-                return Err(Error::new(
-                    ErrorKind::ConsentRefused,
-                    Msg::new("consent-refused-used"),
-                ));
-            }
-            outbox::queue(&tx, ROUTE_CONSENT, &release, None, self.now())?;
-            tx.commit()?;
+        let now = self.clock.unix_seconds();
+        let mut store = self.db.lock()?;
+        let tx = store.conn.transaction()?;
+        let fresh = tx.execute(
+            "INSERT OR IGNORE INTO used_consent (nonce, used) VALUES (?1, ?2)",
+            rusqlite::params![verified.code.nonce, now],
+        )?;
+        if fresh == 0 {
+            return Err(Error::new(
+                ErrorKind::ConsentRefused,
+                Msg::new("consent-refused-used"),
+            ));
         }
-        Ok(self.send_due().await?.failed_offline == 0)
-    }
-
-    /// This user's personal codes (newest first, at most 8) with their TAG keys.
-    fn own_personal_codes(&self) -> Result<Vec<(QrId, TagKey)>> {
-        let rows = self.store()?.own_codes()?;
-        let mut out = Vec::new();
-        for r in rows.iter().filter(|r| r.kind == 2).take(MAX_OWN_CODES) {
-            let s: OwnCodeSecret = self.key.open_json(Column::OwnCode, &r.sealed)?;
-            let tag: [u8; 16] = data_encoding::HEXLOWER
-                .decode(s.tag.as_bytes())
-                .ok()
-                .and_then(|v| v.try_into().ok())
-                .ok_or_else(|| Error::internal("own code"))?;
-            out.push((QrId(r.qr_id), TagKey::from_bytes(tag)));
-        }
-        Ok(out)
+        outbox::queue(&tx, ROUTE_CONSENT, &release, None, now)?;
+        tx.commit()?;
+        Ok(())
     }
 }
 

@@ -15,6 +15,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::texts::Msg;
 
 const NONCE: usize = 12;
+/// Setting key of a blob sealed with the local key, which shows at start that the platform
+/// handed over the key this database was sealed with.
+pub(crate) const KEY_CHECK_SETTING: &str = "key-check";
 
 /// The columns that hold sealed blobs; each is its own associated data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

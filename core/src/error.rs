@@ -188,7 +188,7 @@ impl From<ProtocolError> for Error {
             }
             ProtocolError::CodeAltered => Self::code_altered(),
             ProtocolError::PlacePostcode { country, problem } => {
-                crate::fields::postcode_refused(country, problem)
+                Self::input(crate::reasons::postcode(country, problem))
             }
             ProtocolError::OpenFailed { .. }
             | ProtocolError::WeakKey { .. }

@@ -1,30 +1,80 @@
 //! spur-core: the citizen app's behaviour, shared by the Android and iOS shells and the CLI.
 //!
-//! `ffi` is the exported UniFFI facade; everything else is plain Rust it delegates to. Start at
-//! [`app::App`] and docs/app-core.md.
+//! This file is the facade of plain Rust: [`App`] and the types its methods take and return,
+//! re-exported below, are everything the CLI and the tests use; `ffi` is the UniFFI facade over
+//! the same [`App`] for Kotlin and Swift. Every other module is private. Start at [`App`] and
+//! docs/app-core.md.
+//!
+//! # Parts and the order they depend on each other
+//!
+//! Each flow is a struct owning what it needs (store handle, clock, transport, local key, and
+//! the lower parts it builds on); [`App`] composes them. A module uses only modules of a lower
+//! layer; within the foundation, modules use each other without cycles. `tests/layering.rs`
+//! reads this table and checks every `crate::` path of the code against it.
+//!
+//! ```text
+//! layer 8  facade:      ffi
+//! layer 7  composer:    app
+//! layer 6  sentences:   words
+//! layer 5  consent:     consent
+//! layer 4  on flows:    codes, sync
+//! layer 3  flows:       register, checkin
+//! layer 2  shared:      directory, lock, local
+//! layer 1  check-ins:   stay
+//! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
+//!                       transport, http, pdf, render, scan
+//! ```
 
-pub mod app;
-pub mod checkin;
-pub mod clock;
-pub mod codes;
-pub mod config;
-pub mod consent;
-pub mod crypt;
-pub mod error;
+mod app;
+mod checkin;
+mod clock;
+mod codes;
+mod config;
+mod consent;
+mod crypt;
+mod directory;
+mod error;
 pub mod ffi;
-pub mod fields;
+mod hex;
 pub mod http;
-pub mod local;
-pub mod login;
+mod local;
+mod lock;
 pub mod pdf;
-pub mod register;
-pub mod render;
-pub mod scan;
-pub mod store;
-pub mod sync;
+mod reasons;
+mod register;
+mod render;
+mod retry;
+mod scan;
+mod stay;
+mod store;
+mod sync;
 pub mod texts;
 pub mod transport;
+mod words;
 
-pub use app::App;
-pub use error::{Error, ErrorKind, Result};
 pub use ffi::UniFfiTag;
+
+// The entry object and its setup.
+pub use app::App;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, KdfChoice};
+pub use error::{Error, ErrorKind, Result};
+pub use store::{Durability, Store};
+
+// What the flows take and return.
+pub use codes::{OwnCode, PlaceForm};
+pub use consent::{day_text, ConsentRequest};
+pub use local::Deleted;
+pub use lock::PIN_FREE_TRIES;
+pub use register::{secret_strength, RegistrationForm};
+pub use retry::{backoff, BASE_BACKOFF, MAX_BACKOFF};
+pub use stay::{
+    CheckIn, HistoryItem, Running, Scanned, Stay, KEYS_WAIT, MAX_FIXED_MINUTES, MAX_OPEN_MINUTES,
+    OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES, SHORT_CONTACT_MINUTES,
+};
+pub use store::history::CounterRow;
+pub use sync::SyncReport;
+
+// Drawing and reading codes (stateless).
+pub use render::{matrix as qr_matrix, png as qr_png, svg as qr_svg};
+pub use scan::{picture as scan_picture, Seen};

@@ -1,29 +1,20 @@
-//! Local data the user sees and controls: history, counters, the history switch, the app PIN,
-//! and "delete all data".
+//! Local data the user sees and controls: the history of check-ins, the counters, the history
+//! switch, and the 28-day expiry of everything kept; plus what "delete all data" reports.
 
-use argon2::{Algorithm, Argon2, Params, Version};
-use rand_core::{OsRng, RngCore};
-use spur_protocol::record::registration::build_delete;
-use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use crate::app::App;
-use crate::checkin::HistoryItem;
-use crate::crypt::Column;
-use crate::error::{Error, ErrorKind, Result};
+use spur_protocol::time::{Minute, RETENTION_DAYS};
+
+use crate::clock::Clock;
+use crate::crypt::{Column, LocalKey};
+use crate::error::Result;
+use crate::stay::HistoryItem;
 use crate::store::history::{self, CounterRow};
-use crate::store::outbox;
-use crate::texts::Msg;
-use crate::transport::Transport;
+use crate::store::{outbox, Db};
 
-/// Setting key of the app PIN's salt and hash.
-pub(crate) const PIN_SETTING: &str = "app-pin";
-const PIN_FAILURES: &str = "app-pin-failures";
+/// Setting key of the history switch (`off` when turned off).
 const HISTORY_SETTING: &str = "history";
-/// Wrong PINs allowed before each further try has to wait.
-pub const PIN_FREE_TRIES: u32 = 5;
-/// Route of registration deletes.
-pub const ROUTE_DELETE: &str = "/v1/registrations/delete";
 
 /// What "delete all data" did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,38 +25,34 @@ pub enum Deleted {
     ServerPending,
 }
 
-fn check_pin_format(pin: &str) -> Result<()> {
-    if (4..=12).contains(&pin.len()) && pin.bytes().all(|c| c.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(Error::input(Msg::new("pin-format")))
+/// History, counters and expiry.
+pub(crate) struct History {
+    db: Db,
+    key: Arc<LocalKey>,
+    clock: Arc<dyn Clock>,
+    /// When expiry last ran (it needs to run at most hourly).
+    last_expiry: AtomicU64,
+}
+
+impl History {
+    /// The history kept in `db`, sealed with `key`.
+    pub(crate) fn new(db: Db, key: Arc<LocalKey>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            key,
+            clock,
+            last_expiry: AtomicU64::new(0),
+        }
     }
-}
 
-fn pin_hash(
-    pin: &str,
-    salt: &[u8],
-    cost: spur_protocol::usr::KdfCost,
-) -> Result<Zeroizing<[u8; 32]>> {
-    let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, Some(32))
-        .map_err(|_| Error::internal("PIN"))?;
-    let mut out = Zeroizing::new([0u8; 32]);
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(pin.as_bytes(), salt, out.as_mut())
-        .map_err(|_| Error::internal("PIN"))?;
-    Ok(out)
-}
-
-impl<T: Transport> App<T> {
     /// True unless the user turned history off.
-    pub fn history_enabled(&self) -> Result<bool> {
-        Ok(self.store()?.setting(HISTORY_SETTING)?.as_deref() != Some(b"off"))
+    pub(crate) fn enabled(&self) -> Result<bool> {
+        Ok(self.db.lock()?.setting(HISTORY_SETTING)?.as_deref() != Some(b"off"))
     }
 
     /// Turns history on or off; off deletes every history row and keeps only the counters.
-    pub fn set_history_enabled(&self, on: bool) -> Result<()> {
-        self.ensure_unlocked()?;
-        let mut store = self.store()?;
+    pub(crate) fn set_enabled(&self, on: bool) -> Result<()> {
+        let mut store = self.db.lock()?;
         let tx = store.conn.transaction()?;
         if on {
             tx.execute("DELETE FROM settings WHERE key = ?1", [HISTORY_SETTING])?;
@@ -81,144 +68,75 @@ impl<T: Transport> App<T> {
     }
 
     /// The last 28 days of check-ins, newest first.
-    pub fn history(&self) -> Result<Vec<HistoryItem>> {
-        self.ensure_unlocked()?;
+    pub(crate) fn items(&self) -> Result<Vec<HistoryItem>> {
         self.expire()?;
-        let rows = history::all(&self.store()?.conn)?;
+        let rows = history::all(&self.db.lock()?.conn)?;
         rows.iter()
             .map(|r| self.key.open_json(Column::History, &r.sealed))
             .collect()
     }
 
     /// The counters of the concept: scans, contact minutes, last scan.
-    pub fn counters(&self) -> Result<CounterRow> {
-        self.ensure_unlocked()?;
-        history::counters(&self.store()?.conn)
+    pub(crate) fn counters(&self) -> Result<CounterRow> {
+        history::counters(&self.db.lock()?.conn)
     }
 
-    /// Sets (`Some`) or removes (`None`) the app PIN. Removing needs the app unlocked.
-    pub async fn set_app_pin(&self, pin: Option<String>) -> Result<()> {
-        self.ensure_unlocked()?;
-        let value = match pin.map(Zeroizing::new) {
-            Some(pin) => {
-                check_pin_format(&pin)?;
-                let mut salt = [0u8; 16];
-                OsRng.fill_bytes(&mut salt);
-                let cost = self.config.kdf.cost();
-                let hash = tokio::task::spawn_blocking(move || pin_hash(&pin, &salt, cost))
-                    .await
-                    .map_err(|_| Error::internal("PIN"))??;
-                let mut v = salt.to_vec();
-                v.extend_from_slice(hash.as_ref());
-                Some(v)
-            }
-            None => None,
-        };
-        let store = self.store()?;
-        store.set_setting(PIN_SETTING, value.as_deref())?;
-        store.set_setting(PIN_FAILURES, None)
-    }
-
-    /// True when the app is locked with a PIN.
-    pub fn is_locked(&self) -> bool {
-        self.ensure_unlocked().is_err()
-    }
-
-    /// Unlocks with the PIN. After [`PIN_FREE_TRIES`] wrong PINs each try waits longer.
-    pub async fn unlock(&self, pin: String) -> Result<bool> {
-        let pin = Zeroizing::new(pin);
-        let (stored, failures) = {
-            let store = self.store()?;
-            let failures = store
-                .setting(PIN_FAILURES)?
-                .and_then(|v| <[u8; 12]>::try_from(v).ok())
-                .map(|b| {
-                    let mut n = [0u8; 4];
-                    n.copy_from_slice(&b[..4]);
-                    let mut t = [0u8; 8];
-                    t.copy_from_slice(&b[4..]);
-                    (u32::from_be_bytes(n), u64::from_be_bytes(t))
-                })
-                .unwrap_or((0, 0));
-            (store.setting(PIN_SETTING)?, failures)
-        };
-        let Some(stored) = stored else {
-            self.unlocked
-                .store(true, std::sync::atomic::Ordering::SeqCst);
-            return Ok(true);
-        };
-        let (count, wait_until) = failures;
-        let now = self.now();
-        if now < wait_until {
-            return Err(Error::new(
-                ErrorKind::Locked,
-                Msg::new("pin-wait").num("seconds", (wait_until - now) as f64),
-            ));
+    /// Deletes history, finished check-ins and outbox rows older than 28 days.
+    pub(crate) fn expire(&self) -> Result<()> {
+        // Hourly is enough for a 28-day retention; every sync would cost a write per check-in.
+        let unix = self.clock.unix_seconds();
+        let last = self.last_expiry.load(Ordering::SeqCst);
+        if last != 0 && unix >= last && unix - last < 3600 {
+            return Ok(());
         }
-        let (salt, hash) = stored.split_at(16.min(stored.len()));
-        let salt = salt.to_vec();
-        let cost = self.config.kdf.cost();
-        let got = tokio::task::spawn_blocking(move || pin_hash(&pin, &salt, cost))
-            .await
-            .map_err(|_| Error::internal("PIN"))??;
-        let ok: bool = got.as_ref().ct_eq(hash).into();
-        let store = self.store()?;
-        if ok {
-            store.set_setting(PIN_FAILURES, None)?;
-            self.unlocked
-                .store(true, std::sync::atomic::Ordering::SeqCst);
-        } else {
-            let count = count + 1;
-            let wait = if count >= PIN_FREE_TRIES {
-                crate::sync::backoff(count - PIN_FREE_TRIES)
-            } else {
-                0
-            };
-            let mut v = count.to_be_bytes().to_vec();
-            v.extend_from_slice(&(now + wait).to_be_bytes());
-            store.set_setting(PIN_FAILURES, Some(&v))?;
-        }
-        Ok(ok)
-    }
-
-    /// Locks the app again (when a PIN is set).
-    pub fn lock(&self) -> Result<()> {
-        let has_pin = self.store()?.setting(PIN_SETTING)?.is_some();
-        self.unlocked
-            .store(!has_pin, std::sync::atomic::Ordering::SeqCst);
+        self.last_expiry.store(unix, Ordering::SeqCst);
+        let now = self.clock.minute();
+        let oldest_day = now.day().0.saturating_sub(RETENTION_DAYS);
+        let oldest_minute = Minute(oldest_day * 1440).0;
+        let oldest_unix = self
+            .clock
+            .unix_seconds()
+            .saturating_sub(u64::from(RETENTION_DAYS) * 86_400);
+        let mut store = self.db.lock()?;
+        let tx = store.conn.transaction()?;
+        history::expire(&tx, oldest_day)?;
+        outbox::expire(&tx, oldest_minute, oldest_unix)?;
+        tx.commit()?;
         Ok(())
     }
+}
 
-    /// Wipes everything on the device and asks the server to drop the registration. Offline,
-    /// only the delete request itself stays queued until it is sent.
-    pub async fn delete_all(&self) -> Result<Deleted> {
-        self.ensure_unlocked()?;
-        // Read first: a guard held by a `match` scrutinee would deadlock `account_secret`.
-        let registered = self.store()?.account()?.is_some();
-        let delete = if registered {
-            Some(build_delete(
-                &self.account_secret()?.1.registration_secret()?,
-            ))
-        } else {
-            None
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::store::Store;
+
+    #[test]
+    fn turning_history_off_keeps_only_the_counters() {
+        let db = Db::new(Store::in_memory().unwrap());
+        let key = Arc::new(LocalKey::from_platform(&[7u8; 32]).unwrap());
+        let clock = Arc::new(ManualClock::new(1_800_000_000));
+        let h = History::new(db.clone(), key.clone(), clock.clone());
+        let item = HistoryItem {
+            name: "Café".into(),
+            personal: false,
+            time_in: clock.minute().0,
+            time_out: None,
         };
         {
-            let mut store = self.store()?;
-            store.wipe()?;
-            if let Some(body) = &delete {
-                outbox::queue(&store.conn, ROUTE_DELETE, body, None, self.now())?;
-            }
-            let blob = self.key.seal(Column::Account, b"spur")?;
-            store.set_setting("key-check", Some(&blob))?;
+            let store = db.lock().unwrap();
+            let sealed = key.seal_json(Column::History, &item).unwrap();
+            history::insert(&store.conn, clock.minute().day().0, &sealed).unwrap();
+            history::count_scan(&store.conn, item.time_in).unwrap();
         }
-        if delete.is_none() {
-            return Ok(Deleted::Everything);
-        }
-        let report = self.send_due().await?;
-        Ok(if report.pending == 0 {
-            Deleted::Everything
-        } else {
-            Deleted::ServerPending
-        })
+        assert!(h.enabled().unwrap());
+        assert_eq!(h.items().unwrap(), vec![item]);
+        h.set_enabled(false).unwrap();
+        assert!(!h.enabled().unwrap());
+        assert!(h.items().unwrap().is_empty());
+        assert_eq!(h.counters().unwrap().scans, 1, "counters stay");
+        h.set_enabled(true).unwrap();
+        assert!(h.enabled().unwrap());
     }
 }

@@ -1,23 +1,43 @@
 //! Registration and logging in again: validate the form, derive the USR key, seal the contact
 //! data to the responsible authority, queue the upload, keep only reference, sealed blob and key.
+//!
+//! Logging in again on a new device: the same phone number and secret give the same key, so the
+//! registration is simply uploaded again. A mistyped secret would give another key and silently
+//! a new identity; so before anything is kept, the POST server is asked whether a registration
+//! exists under the derived registration secret (`POST /v1/registrations/check`,
+//! docs/protocol.md), and an unknown one is told, never registered.
+//!
+//! This part only queues; `App` sends what it queued (`sync.rs`).
+
+use std::sync::Arc;
 
 use rand_core::OsRng;
-use spur_protocol::fields::{PhoneNumber, Region};
-use spur_protocol::record::registration::{ContactData, RegistrationBody, MAX_CAMPUS_ID};
-use spur_protocol::usr::{rate_secret, SecretStrength, UsrKey};
+use spur_protocol::fields::{Country, PhoneNumber, Postcode, Region};
+use spur_protocol::record::registration::{
+    build_delete, ContactData, RegistrationBody, MAX_CAMPUS_ID,
+};
+use spur_protocol::usr::{rate_secret, KdfCost, SecretStrength, UsrKey};
 use zeroize::Zeroizing;
 
-use crate::app::App;
-use crate::crypt::Column;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypt::{Column, LocalKey, KEY_CHECK_SETTING};
+use crate::directory::{responsible, Directories};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fields::{check_region, check_text, responsible, TextField};
+use crate::hex;
+use crate::reasons::{self, TextField};
 use crate::store::outbox;
 use crate::store::records::AccountRow;
+use crate::store::{Db, Store};
 use crate::texts::Msg;
-use crate::transport::Transport;
+use crate::transport::{NetError, Transport};
 
 /// Route of registration uploads.
 pub const ROUTE_REGISTRATION: &str = "/v1/registrations";
+/// Route of the registration check.
+pub const ROUTE_REGISTRATION_CHECK: &str = "/v1/registrations/check";
+/// Route of registration deletes.
+pub const ROUTE_DELETE: &str = "/v1/registrations/delete";
 /// A registration is uploaded again (fresh OP layer, same sealed contact) after this many seconds.
 pub const REFRESH_AFTER: u64 = 7 * 86_400;
 
@@ -40,9 +60,17 @@ pub struct RegistrationForm {
 
 /// The account as the device keeps it: key and opaque blob (sealed locally).
 #[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct AccountSecret {
-    pub usr: String,
-    pub sealed_contact: String,
+struct AccountSecret {
+    usr: String,
+    sealed_contact: String,
+}
+
+/// This device's account, opened.
+pub(crate) struct Account {
+    /// The row (reference, home authority, region).
+    pub row: AccountRow,
+    /// The USR key.
+    pub usr: UsrKey,
 }
 
 /// Checks a phone number with a message that says what to fix.
@@ -78,6 +106,26 @@ pub fn check_phone(text: &str) -> Result<PhoneNumber> {
     PhoneNumber::parse(text).map_err(Error::from)
 }
 
+/// Checks a country and an optional postcode (empty counts as not given) by the protocol's
+/// rules, refusing in the words of `reasons.rs`.
+pub(crate) fn check_region(country: &str, postcode: Option<&str>) -> Result<Region> {
+    let typed = country.trim();
+    let country = Country::check(typed).map_err(|p| Error::input(reasons::country(p, typed)))?;
+    let postcode = postcode
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            Postcode::check_in(country, p).map_err(|e| Error::input(reasons::postcode(country, e)))
+        })
+        .transpose()?;
+    Ok(Region { country, postcode })
+}
+
+/// Checks the characters of a name or id by the protocol's text rule (lengths are the caller's).
+pub(crate) fn check_text(field: TextField, text: &str) -> Result<()> {
+    spur_protocol::fields::check_text(text).map_err(|p| Error::input(reasons::text(field, p)))
+}
+
 /// How strong a secret is, and the plain words to show.
 pub fn secret_strength(secret: &str) -> (SecretStrength, Msg) {
     let s = rate_secret(secret);
@@ -94,7 +142,7 @@ pub fn secret_strength(secret: &str) -> (SecretStrength, Msg) {
 pub(crate) async fn derive_usr(
     phone: PhoneNumber,
     secret: Zeroizing<String>,
-    cost: spur_protocol::usr::KdfCost,
+    cost: KdfCost,
 ) -> Result<UsrKey> {
     tokio::task::spawn_blocking(move || UsrKey::derive(&phone, &secret, cost))
         .await
@@ -102,12 +150,44 @@ pub(crate) async fn derive_usr(
         .map_err(|_| Error::internal("key derivation"))
 }
 
-impl<T: Transport> App<T> {
-    /// Registers, or logs in again with the same phone number and secret on a new device (the
-    /// same credentials give the same key, so the server's record is replaced, not doubled).
-    /// The upload is queued first and then tried; offline it is sent by a later sync.
-    pub async fn register(&self, form: RegistrationForm) -> Result<bool> {
-        self.ensure_unlocked()?;
+/// The registration flow and keeper of this device's account.
+pub(crate) struct Registration<T> {
+    db: Db,
+    key: Arc<LocalKey>,
+    net: Arc<T>,
+    clock: Arc<dyn Clock>,
+    config: Arc<Config>,
+    directories: Arc<Directories<T>>,
+}
+
+impl<T: Transport> Registration<T> {
+    /// The flow over these parts.
+    pub(crate) fn new(
+        db: Db,
+        key: Arc<LocalKey>,
+        net: Arc<T>,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        directories: Arc<Directories<T>>,
+    ) -> Self {
+        Self {
+            db,
+            key,
+            net,
+            clock,
+            config,
+            directories,
+        }
+    }
+
+    /// True when this device holds a registration.
+    pub(crate) fn is_registered(&self) -> Result<bool> {
+        Ok(self.db.lock()?.account()?.is_some())
+    }
+
+    /// Checks the form and queues the registration's upload (or, logging in again with the
+    /// same credentials, the same registration again: the server replaces, never doubles).
+    pub(crate) async fn register(&self, form: RegistrationForm) -> Result<()> {
         let phone = check_phone(&form.phone)?;
         let region = check_region(&form.country, form.postcode.as_deref())?;
         let campus_id = form
@@ -130,7 +210,7 @@ impl<T: Transport> App<T> {
         }
         // Without any directory (first start, offline) nothing can be kept: say so, never the
         // "kept and sent later" of the generic offline message.
-        let dir = self.directory().await.map_err(|e| match e.msg.id {
+        let dir = self.directories.get().await.map_err(|e| match e.msg.id {
             "error-offline" | "error-server-busy" => {
                 Error::new(e.kind, Msg::new("error-register-offline"))
             }
@@ -139,7 +219,7 @@ impl<T: Transport> App<T> {
         let home = responsible(&dir, &region, false)?;
         let usr = derive_usr(phone.clone(), form.secret, self.config.kdf.cost()).await?;
         let registration_id = usr.registration_id()?;
-        if let Some(existing) = self.store()?.account()? {
+        if let Some(existing) = self.db.lock()?.account()? {
             if existing.registration_id != registration_id {
                 return Err(Error::new(
                     ErrorKind::InvalidInput,
@@ -163,52 +243,76 @@ impl<T: Transport> App<T> {
         };
         let wire = body.build(&mut OsRng, &self.config.op_key, &usr.registration_secret()?)?;
         let secret = AccountSecret {
-            usr: data_encoding::HEXLOWER.encode(usr.expose()),
-            sealed_contact: data_encoding::HEXLOWER.encode(&sealed_contact),
+            usr: hex::encode(usr.expose()),
+            sealed_contact: hex::encode(&sealed_contact),
         };
         let sealed = self.key.seal_json(Column::Account, &secret)?;
-        let now = self.now();
-        {
-            let mut store = self.store()?;
-            let tx = store.conn.transaction()?;
-            let row = AccountRow {
-                registration_id,
-                home_authority: home.id,
-                region: region.encode(),
-                sealed,
-                refreshed: now,
-            };
-            Store::put_account_in(&tx, &row)?;
-            outbox::queue(&tx, ROUTE_REGISTRATION, &wire, None, now)?;
-            tx.commit()?;
-        }
-        Ok(self.send_due().await?.failed_offline == 0)
+        let now = self.clock.unix_seconds();
+        let mut store = self.db.lock()?;
+        let tx = store.conn.transaction()?;
+        let row = AccountRow {
+            registration_id,
+            home_authority: home.id,
+            region: region.encode(),
+            sealed,
+            refreshed: now,
+        };
+        Store::put_account_in(&tx, &row)?;
+        outbox::queue(&tx, ROUTE_REGISTRATION, &wire, None, now)?;
+        tx.commit()?;
+        Ok(())
     }
 
-    /// The USR key and sealed contact of this device's account.
-    pub(crate) fn account_secret(&self) -> Result<(AccountRow, UsrKey, Vec<u8>)> {
-        let row = self.store()?.account()?.ok_or_else(|| {
+    /// Asks the POST server whether a registration exists for these credentials: refused with
+    /// [`ErrorKind::WrongCredentials`] when it knows none (a mistyped secret, or never
+    /// registered), and with [`ErrorKind::Offline`] when it cannot be asked. Keeps nothing.
+    pub(crate) async fn check_login(&self, form: &RegistrationForm) -> Result<()> {
+        let phone = check_phone(&form.phone)?;
+        let secret = Zeroizing::new(form.secret.as_str().to_owned());
+        let usr = derive_usr(phone, secret, self.config.kdf.cost()).await?;
+        let body = build_delete(&usr.registration_secret()?);
+        drop(usr);
+        match self.net.upload(ROUTE_REGISTRATION_CHECK, body).await {
+            Ok(()) => Ok(()),
+            Err(NetError::Refused { code, .. }) if code == "not_registered" => Err(Error::new(
+                ErrorKind::WrongCredentials,
+                Msg::new("error-login-unknown"),
+            )),
+            Err(NetError::Offline | NetError::Busy { .. }) => Err(Error::new(
+                ErrorKind::Offline,
+                Msg::new("error-login-offline"),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// This device's account with its USR key; [`ErrorKind::NotRegistered`] without one.
+    pub(crate) fn account(&self) -> Result<Account> {
+        self.account_with_contact().map(|(a, _)| a)
+    }
+
+    /// The account and its sealed contact data (opaque to the device).
+    fn account_with_contact(&self) -> Result<(Account, Vec<u8>)> {
+        let row = self.db.lock()?.account()?.ok_or_else(|| {
             Error::new(ErrorKind::NotRegistered, Msg::new("error-not-registered"))
         })?;
         let s: AccountSecret = self.key.open_json(Column::Account, &row.sealed)?;
-        let usr: [u8; 32] = hex32(&s.usr)?;
-        let contact = data_encoding::HEXLOWER
-            .decode(s.sealed_contact.as_bytes())
-            .map_err(|_| Error::internal("account"))?;
-        Ok((row, UsrKey::from_bytes(usr), contact))
+        let usr = UsrKey::from_bytes(hex::decode::<32>(&s.usr, "stored key")?);
+        let contact = hex::decode_vec(&s.sealed_contact, "account")?;
+        Ok((Account { row, usr }, contact))
     }
 
     /// Queues a fresh upload of the registration when the last is older than [`REFRESH_AFTER`]
     /// (same sealed contact, fresh OP layer), so the server's 28-day retention never drops it.
     pub(crate) fn refresh_if_due(&self) -> Result<()> {
-        let now = self.now();
-        let Some(row) = self.store()?.account()? else {
+        let now = self.clock.unix_seconds();
+        let Some(row) = self.db.lock()?.account()? else {
             return Ok(());
         };
         if now.saturating_sub(row.refreshed) < REFRESH_AFTER {
             return Ok(());
         }
-        let (row, usr, sealed_contact) = self.account_secret()?;
+        let (Account { row, usr }, sealed_contact) = self.account_with_contact()?;
         let region = Region::decode(row.region)?;
         let body = RegistrationBody {
             registration_id: row.registration_id,
@@ -217,7 +321,7 @@ impl<T: Transport> App<T> {
             sealed_contact,
         };
         let wire = body.build(&mut OsRng, &self.config.op_key, &usr.registration_secret()?)?;
-        let mut store = self.store()?;
+        let mut store = self.db.lock()?;
         let tx = store.conn.transaction()?;
         Store::put_account_in(
             &tx,
@@ -230,17 +334,32 @@ impl<T: Transport> App<T> {
         tx.commit()?;
         Ok(())
     }
-}
 
-use crate::store::Store;
-
-/// 64 hex digits to 32 bytes.
-pub(crate) fn hex32(s: &str) -> Result<[u8; 32]> {
-    data_encoding::HEXLOWER
-        .decode(s.as_bytes())
-        .ok()
-        .and_then(|v| v.try_into().ok())
-        .ok_or_else(|| Error::internal("stored key"))
+    /// Wipes everything on the device; when registered, queues the request that the server drop
+    /// the registration too (true then: the caller sends it).
+    pub(crate) fn wipe_all(&self) -> Result<bool> {
+        // Read first: a guard held by a `match` scrutinee would deadlock `account`.
+        let registered = self.is_registered()?;
+        let delete = if registered {
+            Some(build_delete(&self.account()?.usr.registration_secret()?))
+        } else {
+            None
+        };
+        let mut store = self.db.lock()?;
+        store.wipe()?;
+        if let Some(body) = &delete {
+            outbox::queue(
+                &store.conn,
+                ROUTE_DELETE,
+                body,
+                None,
+                self.clock.unix_seconds(),
+            )?;
+        }
+        let blob = self.key.seal(Column::Account, b"spur")?;
+        store.set_setting(KEY_CHECK_SETTING, Some(&blob))?;
+        Ok(delete.is_some())
+    }
 }
 
 #[cfg(test)]
@@ -269,5 +388,30 @@ mod tests {
             secret_strength("Horse-Battery-Staple-9").1.id,
             "strength-strong"
         );
+    }
+
+    #[test]
+    fn each_refusal_has_its_message() {
+        let id = |c: &str, p: Option<&str>| check_region(c, p).unwrap_err().msg.id;
+        assert_eq!(id("XX", None), "field-country-not-assigned");
+        assert_eq!(id("D", None), "field-country-not-two-letters");
+        assert_eq!(id("DE", Some("ABCDE")), "field-postcode-five-digits");
+        assert_eq!(id("DE", Some("8033")), "field-postcode-five-digits");
+        assert_eq!(id("DE", Some("00000")), "field-postcode-all-zeros");
+        assert_eq!(id("AT", Some("0999")), "field-postcode-four-digits");
+        assert_eq!(id("GB", Some("-1-1")), "field-postcode-separators");
+        assert_eq!(id("GB", Some("SW1A!")), "field-postcode-character");
+        assert_eq!(id("GB", Some("12345678901")), "field-postcode-too-long");
+        assert!(check_region("de", Some(" ")).unwrap().postcode.is_none());
+        assert_eq!(
+            check_region("de", Some("80331")).unwrap().to_string(),
+            "DE-80331"
+        );
+        let t = |s: &str| check_text(TextField::PlaceName, s).unwrap_err().msg.id;
+        assert_eq!(t("M\u{202E}nehcnü"), "field-text-bidi");
+        assert_eq!(t("a\u{200B}b"), "field-text-invisible");
+        assert_eq!(t("a\u{2028}b"), "field-text-line-break");
+        assert_eq!(t("a\u{1b}[2J"), "field-text-control");
+        assert!(check_text(TextField::CampusId, "ga12bcd").is_ok());
     }
 }

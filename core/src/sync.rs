@@ -9,28 +9,34 @@
 //! send of bytes the server already has (a no-op there, because records are stored by content
 //! hash).
 
+use std::sync::Arc;
+
 use rand_core::OsRng;
+use spur_protocol::directory::Directory;
 use spur_protocol::fields::Region;
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{QrId, TagKey, TmpKey};
-use spur_protocol::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
+use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
 
-use crate::app::App;
-use crate::checkin::{planned_end, Builder, VisitSecret};
-use crate::crypt::Column;
+use crate::checkin::{never_issued, CheckIns};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypt::{Column, LocalKey};
+use crate::directory::Directories;
 use crate::error::{Error, Result};
-use crate::store::history;
+use crate::hex;
+use crate::local::History;
+use crate::register::{Account, Registration};
+use crate::retry::backoff;
+use crate::stay::{planned_end, stay_slots, VisitSecret};
 use crate::store::outbox::{self, state};
+use crate::store::{history, Db};
 use crate::transport::{NetError, Transport};
 
 /// Route of visit uploads.
 pub const ROUTE_VISITS: &str = "/v1/visits";
 /// Slots either side of now the TAG server gives TMP keys for (24 hours).
 pub const TAG_WINDOW_SLOTS: u32 = SLOTS_PER_DAY;
-/// First retry delay in seconds; doubled per failure up to [`MAX_BACKOFF`].
-pub const BASE_BACKOFF: u64 = 30;
-/// Longest retry delay in seconds.
-pub const MAX_BACKOFF: u64 = 3600;
 
 /// What a sync did and what is left.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,11 +59,6 @@ pub struct SyncReport {
     pub wrong_pin: u32,
 }
 
-/// True when the TAG server says it never issued the QR id asked about.
-pub(crate) fn never_issued(e: &NetError) -> bool {
-    matches!(e, NetError::Refused { status: 404, code, .. } if code == "unknown_qr_id")
-}
-
 /// What a PIN check at completion decided.
 enum PinSettled {
     Confirmed,
@@ -65,25 +66,16 @@ enum PinSettled {
     Later,
 }
 
-/// Delay before retry number `attempts + 1`.
-pub fn backoff(attempts: u32) -> u64 {
-    BASE_BACKOFF
-        .saturating_mul(1u64 << attempts.min(16))
-        .min(MAX_BACKOFF)
+/// What building a visit needs besides the check-in: fetched before the build's transaction, so
+/// the build inside it takes no lock and awaits nothing.
+struct Builder {
+    dir: Directory,
+    account: Account,
 }
 
-pub(crate) fn hex_to<const N: usize>(s: &str) -> Result<[u8; N]> {
-    data_encoding::HEXLOWER
-        .decode(s.as_bytes())
-        .ok()
-        .and_then(|v| v.try_into().ok())
-        .ok_or_else(|| Error::internal("stored visit"))
-}
-
-/// The slots a stay from `time_in` until `end` needs keys for.
-pub(crate) fn stay_slots(time_in: u32, end: Option<u32>) -> Vec<Slot> {
-    let end = end.unwrap_or(time_in);
-    Slot::covering(Minute(time_in), Minute(end)).collect()
+/// Hex of a stored visit's key or id, as bytes.
+fn visit_hex<const N: usize>(text: &str) -> Result<[u8; N]> {
+    hex::decode::<N>(text, "stored visit")
 }
 
 /// The slots a check-in needs keys for: its stay until its end, or while it goes on until its
@@ -95,13 +87,52 @@ fn needed_slots(v: &outbox::VisitRow) -> Vec<Slot> {
     )
 }
 
-impl<T: Transport> App<T> {
+/// The sync flow: completes check-ins and empties the outbox into the transport.
+pub(crate) struct Outbox<T> {
+    db: Db,
+    key: Arc<LocalKey>,
+    net: Arc<T>,
+    clock: Arc<dyn Clock>,
+    config: Arc<Config>,
+    directories: Arc<Directories<T>>,
+    registration: Arc<Registration<T>>,
+    checkins: Arc<CheckIns<T>>,
+    history: Arc<History>,
+}
+
+impl<T: Transport> Outbox<T> {
+    /// The flow over these parts.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        db: Db,
+        key: Arc<LocalKey>,
+        net: Arc<T>,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        directories: Arc<Directories<T>>,
+        registration: Arc<Registration<T>>,
+        checkins: Arc<CheckIns<T>>,
+        history: Arc<History>,
+    ) -> Self {
+        Self {
+            db,
+            key,
+            net,
+            clock,
+            config,
+            directories,
+            registration,
+            checkins,
+            history,
+        }
+    }
+
     /// Expires old data, refreshes the registration when due, completes check-ins and sends
     /// what is due. Offline is not an error here: the report says what is left.
-    pub async fn sync(&self) -> Result<SyncReport> {
-        self.expire()?;
-        self.refresh_if_due()?;
-        self.close_overdue()?;
+    pub(crate) async fn sync(&self) -> Result<SyncReport> {
+        self.history.expire()?;
+        self.registration.refresh_if_due()?;
+        self.checkins.close_overdue()?;
         self.fetch_keys().await?;
         self.build_ready().await?;
         self.send_due().await
@@ -110,10 +141,10 @@ impl<T: Transport> App<T> {
     /// Fetches missing TMP keys of running and ended check-ins; a check-in whose slots left the
     /// TAG server's window before its keys could be had is marked lost.
     async fn fetch_keys(&self) -> Result<()> {
-        let now = self.now();
+        let now = self.clock.unix_seconds();
         let now_slot = self.clock.minute().slot().0;
         let rows = outbox::visits_in(
-            &self.store()?.conn,
+            &self.db.lock()?.conn,
             &[state::OPEN, state::RUNNING, state::ENDED],
         )?;
         for v in rows {
@@ -128,12 +159,12 @@ impl<T: Transport> App<T> {
                             .is_some_and(|s| now_slot.saturating_sub(s.0) > TAG_WINDOW_SLOTS) =>
                     {
                         // Never checked within the window: as for keys that came too late.
-                        outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
+                        outbox::set_visit_state(&self.db.lock()?.conn, v.id, state::LOST)?;
                         continue;
                     }
                     PinSettled::Later => {
                         outbox::visit_retry_later(
-                            &self.store()?.conn,
+                            &self.db.lock()?.conn,
                             v.id,
                             now + backoff(v.attempts),
                         )?;
@@ -153,27 +184,27 @@ impl<T: Transport> App<T> {
                 .iter()
                 .any(|s| now_slot.saturating_sub(s.0) > TAG_WINDOW_SLOTS)
             {
-                outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
+                outbox::set_visit_state(&self.db.lock()?.conn, v.id, state::LOST)?;
                 continue;
             }
-            let id = QrId(hex_to::<16>(&secret.qr_id)?);
+            let id = QrId(visit_hex::<16>(&secret.qr_id)?);
             match self.net.tmp_keys(id, missing).await {
                 Ok(keys) => {
-                    let hex = |k: &TmpKey| data_encoding::HEXLOWER.encode(k.expose());
-                    secret.tmp.extend(keys.iter().map(|(s, k)| (s.0, hex(k))));
+                    let text = |k: &TmpKey| hex::encode(k.expose());
+                    secret.tmp.extend(keys.iter().map(|(s, k)| (s.0, text(k))));
                     let sealed = self.key.seal_json(Column::Visit, &secret)?;
-                    outbox::update_visit_sealed(&self.store()?.conn, v.id, &sealed)?;
+                    outbox::update_visit_sealed(&self.db.lock()?.conn, v.id, &sealed)?;
                 }
                 Err(e) if never_issued(&e) => {
                     // A code the TAG server never issued (forged, or from another service).
                     self.drop_visit(&v, state::NOT_ISSUED)?;
                 }
                 Err(NetError::Refused { .. } | NetError::BadAnswer) => {
-                    outbox::set_visit_state(&self.store()?.conn, v.id, state::LOST)?;
+                    outbox::set_visit_state(&self.db.lock()?.conn, v.id, state::LOST)?;
                 }
                 Err(_) => {
                     outbox::visit_retry_later(
-                        &self.store()?.conn,
+                        &self.db.lock()?.conn,
                         v.id,
                         now + backoff(v.attempts),
                     )?;
@@ -186,13 +217,13 @@ impl<T: Transport> App<T> {
 
     /// Builds the records of ended check-ins that have their keys and queues them.
     async fn build_ready(&self) -> Result<()> {
-        let ready = outbox::visits_in(&self.store()?.conn, &[state::ENDED])?;
+        let ready = outbox::visits_in(&self.db.lock()?.conn, &[state::ENDED])?;
         if ready.is_empty() {
             return Ok(());
         }
-        let dir = self.directory().await?;
-        let (account, usr, _) = self.account_secret()?;
-        let b = Builder { dir, account, usr };
+        let dir = self.directories.get().await?;
+        let account = self.registration.account()?;
+        let b = Builder { dir, account };
         for v in ready {
             let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
             if secret.pin_pending {
@@ -205,9 +236,15 @@ impl<T: Transport> App<T> {
                 continue;
             }
             let body = self.build_visit_body(&b, &v, &secret)?;
-            let mut store = self.store()?;
+            let mut store = self.db.lock()?;
             let tx = store.conn.transaction()?;
-            outbox::queue(&tx, ROUTE_VISITS, &body, Some(v.id), self.now())?;
+            outbox::queue(
+                &tx,
+                ROUTE_VISITS,
+                &body,
+                Some(v.id),
+                self.clock.unix_seconds(),
+            )?;
             outbox::set_visit_state(&tx, v.id, state::QUEUED)?;
             tx.commit()?;
         }
@@ -216,18 +253,18 @@ impl<T: Transport> App<T> {
 
     /// The upload body of one ended visit: its slot entries and user entries, concatenated.
     /// Takes no lock.
-    pub(crate) fn build_visit_body(
+    fn build_visit_body(
         &self,
         b: &Builder,
         v: &outbox::VisitRow,
         secret: &VisitSecret,
     ) -> Result<Vec<u8>> {
-        let (account, usr) = (&b.account, &b.usr);
+        let (account, usr) = (&b.account.row, &b.account.usr);
         let home = b.dir.authority(account.home_authority).ok_or(
             spur_protocol::ProtocolError::UnknownAuthority(account.home_authority),
         )?;
-        let id = QrId(hex_to::<16>(&secret.qr_id)?);
-        let tag = TagKey::from_bytes(hex_to::<16>(&secret.tag)?);
+        let id = QrId(visit_hex::<16>(&secret.qr_id)?);
+        let tag = TagKey::from_bytes(visit_hex::<16>(&secret.tag)?);
         let time_out = v
             .time_out
             .ok_or_else(|| Error::internal("open visit built"))?;
@@ -238,11 +275,11 @@ impl<T: Transport> App<T> {
                 .iter()
                 .find(|(s, _)| *s == slot.0)
                 .ok_or_else(|| Error::internal("TMP key"))?;
-            let tmp = TmpKey::from_bytes(hex_to::<32>(tmp)?);
+            let tmp = TmpKey::from_bytes(visit_hex::<32>(tmp)?);
             scan_keys.push((slot, tag.scan_key(&id, slot, &tmp)?));
         }
         let region = match &secret.region {
-            Some(r) => Region::decode(hex_to::<12>(r)?)?,
+            Some(r) => Region::decode(visit_hex::<12>(r)?)?,
             None => None,
         };
         let visitor = Visitor {
@@ -272,8 +309,8 @@ impl<T: Transport> App<T> {
 
     /// Sends every due upload, oldest first; stops at the first sign of being offline.
     pub(crate) async fn send_due(&self) -> Result<SyncReport> {
-        let now = self.now();
-        let due = outbox::due_uploads(&self.store()?.conn, now)?;
+        let now = self.clock.unix_seconds();
+        let due = outbox::due_uploads(&self.db.lock()?.conn, now)?;
         let mut report = SyncReport::default();
         let mut offline = false;
         for u in due {
@@ -283,16 +320,16 @@ impl<T: Transport> App<T> {
             }
             match self.net.upload(&u.route, u.body.clone()).await {
                 Ok(()) => {
-                    outbox::sent(&mut self.store()?.conn, &u)?;
+                    outbox::sent(&mut self.db.lock()?.conn, &u)?;
                     report.sent += 1;
                 }
                 Err(NetError::Refused { code, .. }) => {
-                    outbox::refused(&self.store()?.conn, u.id, &code)?
+                    outbox::refused(&self.db.lock()?.conn, u.id, &code)?
                 }
                 Err(e) => {
                     offline = matches!(e, NetError::Offline);
                     outbox::upload_retry_later(
-                        &self.store()?.conn,
+                        &self.db.lock()?.conn,
                         u.id,
                         now + backoff(u.attempts),
                     )?;
@@ -300,8 +337,8 @@ impl<T: Transport> App<T> {
                 }
             }
         }
-        let (waiting, pending, refused, lost) = outbox::counts(&self.store()?.conn)?;
-        let (not_issued, wrong_pin) = outbox::dropped_counts(&self.store()?.conn)?;
+        let (waiting, pending, refused, lost) = outbox::counts(&self.db.lock()?.conn)?;
+        let (not_issued, wrong_pin) = outbox::dropped_counts(&self.db.lock()?.conn)?;
         Ok(SyncReport {
             waiting,
             pending,
@@ -320,13 +357,13 @@ impl<T: Transport> App<T> {
         v: &outbox::VisitRow,
         secret: &mut VisitSecret,
     ) -> Result<PinSettled> {
-        let id = QrId(hex_to::<16>(&secret.qr_id)?);
-        let tag = TagKey::from_bytes(hex_to::<16>(&secret.tag)?);
-        match self.confirm_pin(&id, &tag).await {
+        let id = QrId(visit_hex::<16>(&secret.qr_id)?);
+        let tag = TagKey::from_bytes(visit_hex::<16>(&secret.tag)?);
+        match self.checkins.confirm_pin(&id, &tag).await {
             Ok(true) => {
                 secret.pin_pending = false;
                 let sealed = self.key.seal_json(Column::Visit, secret)?;
-                outbox::update_visit_sealed(&self.store()?.conn, v.id, &sealed)?;
+                outbox::update_visit_sealed(&self.db.lock()?.conn, v.id, &sealed)?;
                 Ok(PinSettled::Confirmed)
             }
             Ok(false) => Ok(PinSettled::Later),
@@ -342,7 +379,7 @@ impl<T: Transport> App<T> {
     /// Drops a check-in that was never valid (`reason` is [`state::NOT_ISSUED`] or
     /// [`state::WRONG_PIN`]): its keys, and its history row, so it is not shown as kept.
     fn drop_visit(&self, v: &outbox::VisitRow, reason: u8) -> Result<()> {
-        let mut store = self.store()?;
+        let mut store = self.db.lock()?;
         let tx = store.conn.transaction()?;
         outbox::set_visit_state(&tx, v.id, reason)?;
         if let Some(h) = v.history_id {
@@ -353,9 +390,8 @@ impl<T: Transport> App<T> {
     }
 
     /// How many kept check-ins wait for their card's PIN to be checked online.
-    pub fn pins_unchecked(&self) -> Result<u32> {
-        self.ensure_unlocked()?;
-        let store = self.store()?;
+    pub(crate) fn pins_unchecked(&self) -> Result<u32> {
+        let store = self.db.lock()?;
         let mut n = 0u32;
         for v in outbox::visits_in(&store.conn, &[state::OPEN, state::RUNNING, state::ENDED])? {
             let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
@@ -365,9 +401,8 @@ impl<T: Transport> App<T> {
     }
 
     /// True when the check-in `id` waits for its PIN to be checked online.
-    pub fn pin_unchecked(&self, id: i64) -> Result<bool> {
-        self.ensure_unlocked()?;
-        let store = self.store()?;
+    pub(crate) fn pin_unchecked(&self, id: i64) -> Result<bool> {
+        let store = self.db.lock()?;
         let rows = outbox::visits_in(&store.conn, &[state::OPEN, state::RUNNING, state::ENDED])?;
         match rows.into_iter().find(|v| v.id == id) {
             Some(v) => {
@@ -376,43 +411,5 @@ impl<T: Transport> App<T> {
             }
             None => Ok(false),
         }
-    }
-
-    /// Deletes history, finished check-ins and outbox rows older than 28 days.
-    pub(crate) fn expire(&self) -> Result<()> {
-        // Hourly is enough for a 28-day retention; every sync would cost a write per check-in.
-        let unix = self.now();
-        let last = self.last_expiry.load(std::sync::atomic::Ordering::SeqCst);
-        if last != 0 && unix >= last && unix - last < 3600 {
-            return Ok(());
-        }
-        self.last_expiry
-            .store(unix, std::sync::atomic::Ordering::SeqCst);
-        let now = self.clock.minute();
-        let oldest_day = now.day().0.saturating_sub(RETENTION_DAYS);
-        let oldest_minute = Minute(oldest_day * 1440).0;
-        let oldest_unix = self
-            .now()
-            .saturating_sub(u64::from(RETENTION_DAYS) * 86_400);
-        let mut store = self.store()?;
-        let tx = store.conn.transaction()?;
-        history::expire(&tx, oldest_day)?;
-        outbox::expire(&tx, oldest_minute, oldest_unix)?;
-        tx.commit()?;
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_caps() {
-        assert_eq!(backoff(0), 30);
-        assert_eq!(backoff(1), 60);
-        assert_eq!(backoff(3), 240);
-        assert_eq!(backoff(7), 3600);
-        assert_eq!(backoff(60), 3600);
     }
 }

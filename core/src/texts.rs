@@ -10,13 +10,15 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-const EN: [&str; 2] = [
+const EN: [&str; 3] = [
     include_str!("../i18n/en/messages.ftl"),
     include_str!("../i18n/en/captions.ftl"),
+    include_str!("../i18n/en/fields.ftl"),
 ];
-const DE: [&str; 2] = [
+const DE: [&str; 3] = [
     include_str!("../i18n/de/messages.ftl"),
     include_str!("../i18n/de/captions.ftl"),
+    include_str!("../i18n/de/fields.ftl"),
 ];
 
 /// The languages the core speaks.
@@ -98,7 +100,7 @@ pub struct Texts {
     de: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, sources: [&'static str; 2]) -> FluentBundle<FluentResource> {
+fn bundle(lang: &str, sources: [&'static str; 3]) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = lang.parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks: the shells show plain strings.
@@ -174,7 +176,7 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn ids(sources: [&str; 2]) -> BTreeSet<String> {
+    fn ids(sources: [&str; 3]) -> BTreeSet<String> {
         let mut all = BTreeSet::new();
         for source in sources {
             let res =

@@ -7,8 +7,8 @@ mod common;
 
 use common::world::world;
 use common::HOST;
-use spur_core::checkin::Stay;
 use spur_core::Error;
+use spur_core::Stay;
 use spur_protocol::qr::{Code, Payload, PersonalCode};
 use spur_protocol::tag::{QrId, TagKey};
 
@@ -66,17 +66,17 @@ async fn a_place_code_whose_postcode_breaks_its_country_rule_is_refused_at_scan(
     for (region, id, sentence) in [
         (
             ".DE8033.",
-            "postcode-five-digits",
+            "field-postcode-five-digits",
             "Postcodes in DE have 5 digits",
         ),
         (
             ".DE00000.",
-            "postcode-zeros",
+            "field-postcode-all-zeros",
             "A postcode cannot be all zeros.",
         ),
         (
             ".AT0999.",
-            "postcode-four-digits",
+            "field-postcode-four-digits",
             "Postcodes in AT have 4 digits",
         ),
     ] {

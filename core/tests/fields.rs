@@ -9,9 +9,9 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use spur_core::codes::PlaceForm;
-use spur_core::error::ErrorKind;
 use spur_core::texts::{Lang, Texts};
+use spur_core::ErrorKind;
+use spur_core::PlaceForm;
 use spur_protocol::fields::PlaceKind;
 
 fn place(country: &str, postcode: &str, name: &str, description: &str) -> PlaceForm {
@@ -35,18 +35,28 @@ async fn registration_with_an_invalid_or_uncovered_postcode_is_refused_with_its_
     let texts = Texts::new();
     // (country, postcode, campus id, message id)
     let table: [(&str, Option<&str>, Option<&str>, &str); 11] = [
-        ("XX", Some("80331"), None, "country-unknown"),
-        ("DE", Some("ABCDE"), None, "postcode-five-digits"),
-        ("DE", Some("8033"), None, "postcode-five-digits"),
-        ("DE", Some("00000"), None, "postcode-zeros"),
-        ("DE", Some("-1-1"), None, "postcode-separators"),
-        ("AT", Some("0999"), None, "postcode-four-digits"),
+        ("XX", Some("80331"), None, "field-country-not-assigned"),
+        ("DE", Some("ABCDE"), None, "field-postcode-five-digits"),
+        ("DE", Some("8033"), None, "field-postcode-five-digits"),
+        ("DE", Some("00000"), None, "field-postcode-all-zeros"),
+        ("DE", Some("-1-1"), None, "field-postcode-separators"),
+        ("AT", Some("0999"), None, "field-postcode-four-digits"),
         // Valid, but the directory has no authority for it (Hamburg).
         ("DE", Some("20095"), None, "postcode-not-covered"),
         ("AT", Some("1010"), None, "postcode-not-covered"),
-        ("DE", Some("80331"), Some("ga\u{202E}12"), "text-bidi"),
-        ("DE", Some("80331"), Some("\u{200B}ga12"), "text-invisible"),
-        ("DE", Some("80331"), Some("ga\u{2028}12"), "text-line-break"),
+        ("DE", Some("80331"), Some("ga\u{202E}12"), "field-text-bidi"),
+        (
+            "DE",
+            Some("80331"),
+            Some("\u{200B}ga12"),
+            "field-text-invisible",
+        ),
+        (
+            "DE",
+            Some("80331"),
+            Some("ga\u{2028}12"),
+            "field-text-line-break",
+        ),
     ];
     for (country, postcode, campus, id) in table {
         let mut f = form("+49 151 23456789");
@@ -99,20 +109,38 @@ async fn place_creation_with_an_uncovered_postcode_or_invisible_characters_is_re
             place("DE", "20095", "Café", ""),
             "place-postcode-not-covered",
         ),
-        (place("DE", "", "Café", ""), "postcode-required"),
-        (place("DE", "8033", "Café", ""), "postcode-five-digits"),
-        (place("XX", "80331", "Café", ""), "country-unknown"),
+        (place("DE", "", "Café", ""), "field-postcode-empty"),
+        (
+            place("DE", "8033", "Café", ""),
+            "field-postcode-five-digits",
+        ),
+        (
+            place("XX", "80331", "Café", ""),
+            "field-country-not-assigned",
+        ),
         (
             place("DE", "80331", "Gesundheitsamt M\u{202E}nehcnü", ""),
-            "text-bidi",
+            "field-text-bidi",
         ),
-        (place("DE", "80331", "Caf\u{200B}é", ""), "text-invisible"),
-        (place("DE", "80331", "A\u{2066}B\u{2069}", ""), "text-bidi"),
-        (place("DE", "80331", "\u{FEFF}Café", ""), "text-invisible"),
-        (place("DE", "80331", "Café\u{1b}[2J", ""), "text-control"),
+        (
+            place("DE", "80331", "Caf\u{200B}é", ""),
+            "field-text-invisible",
+        ),
+        (
+            place("DE", "80331", "A\u{2066}B\u{2069}", ""),
+            "field-text-bidi",
+        ),
+        (
+            place("DE", "80331", "\u{FEFF}Café", ""),
+            "field-text-invisible",
+        ),
+        (
+            place("DE", "80331", "Café\u{1b}[2J", ""),
+            "field-text-control",
+        ),
         (
             place("DE", "80331", "Café", "Hof\u{2029}links"),
-            "text-line-break",
+            "field-text-line-break",
         ),
     ];
     for (f, id) in table {

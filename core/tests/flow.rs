@@ -7,10 +7,10 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use spur_core::checkin::Stay;
-use spur_core::codes::PlaceForm;
-use spur_core::error::ErrorKind;
-use spur_core::local::Deleted;
+use spur_core::Deleted;
+use spur_core::ErrorKind;
+use spur_core::PlaceForm;
+use spur_core::Stay;
 use spur_protocol::fields::PlaceKind;
 use spur_protocol::record::consent_release::{ReleaseForAuthority, ReleaseForVault};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
@@ -177,9 +177,9 @@ async fn logging_in_on_a_new_device_gives_the_same_registration() {
     old.register(form("+4915123456789")).await.unwrap();
     let new = open_app(&d2.path().join("app.db"), &s, &net, &clock);
     new.register(form("0049 151 2345 6789")).await.unwrap();
-    let a = old.store().unwrap().account().unwrap().unwrap();
-    let b = new.store().unwrap().account().unwrap().unwrap();
-    assert_eq!(a.registration_id, b.registration_id);
+    let a = old.registration_id().unwrap().unwrap();
+    let b = new.registration_id().unwrap().unwrap();
+    assert_eq!(a, b);
     let regs = dump(&s)
         .into_iter()
         .filter(|(k, _)| *k == RecordKind::Registration)

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use common::world::{world, World};
 use common::*;
-use spur_core::checkin::Stay;
 use spur_core::http::HttpTransport;
-use spur_core::store::Store;
+use spur_core::Stay;
+use spur_core::Store;
 
 const CHILD: &str = "SPUR_KILL_CHILD";
 /// What the child prints once `accept_check_in` returned (its transaction is committed).
@@ -75,14 +75,14 @@ impl Spec {
 fn child(spec: &str) {
     let s = Spec::decode(spec);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let clock = Arc::new(spur_core::clock::ManualClock::new(s.now));
-    let cfg = spur_core::config::Config::parse(
+    let clock = Arc::new(spur_core::ManualClock::new(s.now));
+    let cfg = spur_core::Config::parse(
         HOST,
         &s.tag_url,
         &s.post_url,
         &s.op,
         &s.root,
-        spur_core::config::KdfChoice::Test,
+        spur_core::KdfChoice::Test,
     )
     .unwrap();
     let app = spur_core::App::new(
@@ -231,7 +231,7 @@ async fn a_silent_tag_server_does_not_hold_the_scan_back() {
         .unwrap();
     let waited = t.elapsed();
     assert!(
-        waited >= spur_core::checkin::KEYS_WAIT && waited < spur_core::checkin::KEYS_WAIT * 2,
+        waited >= spur_core::KEYS_WAIT && waited < spur_core::KEYS_WAIT * 2,
         "{waited:?}"
     );
     drop(slow);

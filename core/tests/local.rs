@@ -7,8 +7,8 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use spur_core::error::ErrorKind;
-use spur_core::local::Deleted;
+use spur_core::Deleted;
+use spur_core::ErrorKind;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::time::{Day, Minute};
 
@@ -34,12 +34,12 @@ async fn app_pin_locks_and_unlocks() {
     // A restarted app starts locked.
     let app = open_app(&db, &s, &net, &clock);
     assert!(app.is_locked());
-    for _ in 0..spur_core::local::PIN_FREE_TRIES {
+    for _ in 0..spur_core::PIN_FREE_TRIES {
         assert!(!app.unlock("0000".into()).await.unwrap());
     }
     let wait = app.unlock("4711".into()).await.unwrap_err();
     assert_eq!((wait.kind, wait.msg.id), (ErrorKind::Locked, "pin-wait"));
-    clock.advance(spur_core::sync::backoff(0));
+    clock.advance(spur_core::backoff(0));
     assert!(app.unlock("4711".into()).await.unwrap());
 }
 
@@ -53,7 +53,7 @@ async fn delete_all_offline_keeps_only_the_delete_request() {
     app.register(form("+4915100000009")).await.unwrap();
     net.set_online(false);
     assert_eq!(app.delete_all().await.unwrap(), Deleted::ServerPending);
-    assert!(app.store().unwrap().account().unwrap().is_none());
+    assert!(!app.is_registered().unwrap());
     net.set_online(true);
     clock.advance(3600);
     let r = app.sync().await.unwrap();
@@ -167,7 +167,7 @@ async fn consent_refusals_are_typed_and_worded() {
     assert_eq!(s.stored(), 1, "only the registration");
     // A place code is not a consent code, and a consent code is not a check-in.
     assert_eq!(
-        app.check_in(&good, spur_core::checkin::Stay::Short, None)
+        app.check_in(&good, spur_core::Stay::Short, None)
             .await
             .unwrap_err()
             .kind,

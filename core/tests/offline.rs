@@ -6,7 +6,7 @@
 mod common;
 
 use common::world::world;
-use spur_core::checkin::Stay;
+use spur_core::Stay;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_check_in_is_completed_after_a_kill_when_the_network_returns() {
@@ -68,7 +68,7 @@ async fn lost_answers_are_retried_with_backoff_and_stored_once() {
         .0
         .lose_answers
         .store(false, std::sync::atomic::Ordering::SeqCst);
-    w.clock.advance(spur_core::sync::backoff(1));
+    w.clock.advance(spur_core::backoff(1));
     let r = app.sync().await.unwrap();
     assert_eq!((r.sent, r.pending), (1, 0));
     assert_eq!(w.s.stored(), base + 2, "the same bytes again: stored once");

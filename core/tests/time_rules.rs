@@ -10,9 +10,9 @@ mod common;
 
 use common::world::{mensa, world};
 use common::*;
-use spur_core::checkin::{Stay, OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES};
-use spur_core::error::ErrorKind;
-use spur_core::store::Store;
+use spur_core::ErrorKind;
+use spur_core::Store;
+use spur_core::{Stay, OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES};
 use spur_protocol::time::Minute;
 
 const NOON: u32 = (T0 / 60) as u32;
@@ -266,7 +266,7 @@ async fn a_first_registration_offline_says_nothing_was_kept() {
     let e = app.register(form("+4915100000042")).await.unwrap_err();
     assert_eq!(e.msg.id, "error-register-offline");
     assert!(app.say(&e.msg).contains("Nothing was registered or kept"));
-    assert!(app.store().unwrap().account().unwrap().is_none());
+    assert!(!app.is_registered().unwrap());
     let r = app.sync().await.unwrap();
     assert_eq!(r.pending, 0, "nothing queued");
 }
@@ -321,10 +321,7 @@ async fn login_with_a_mistyped_secret_is_refused_not_a_new_identity() {
         (e.kind, e.msg.id),
         (ErrorKind::WrongCredentials, "error-login-unknown")
     );
-    assert!(
-        app.store().unwrap().account().unwrap().is_none(),
-        "nothing kept"
-    );
+    assert!(!app.is_registered().unwrap(), "nothing kept");
     assert_eq!(w.s.stored(), base, "nothing registered");
     w.net.set_online(false);
     let e = app.login(form("+4915100000001")).await.unwrap_err();
@@ -334,6 +331,6 @@ async fn login_with_a_mistyped_secret_is_refused_not_a_new_identity() {
     );
     w.net.set_online(true);
     assert!(app.login(form("+4915100000001")).await.unwrap());
-    assert!(app.store().unwrap().account().unwrap().is_some());
+    assert!(app.is_registered().unwrap());
     assert_eq!(w.s.stored(), base, "the same registration, replaced");
 }

@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use spur_core::app::App;
-use spur_core::checkin::Stay as CoreStay;
-use spur_core::config::{Config, KdfChoice};
 use spur_core::http::HttpTransport;
-use spur_core::register::RegistrationForm;
-use spur_core::store::Store;
 use spur_core::transport::{NetError, Transport};
+use spur_core::App;
+use spur_core::RegistrationForm;
+use spur_core::Stay as CoreStay;
+use spur_core::Store;
+use spur_core::{Config, KdfChoice};
 use spur_protocol::fields::PlaceKind;
 use spur_protocol::tag::{QrId, TmpKey};
 use spur_protocol::time::{Minute, Slot};
@@ -171,7 +171,7 @@ pub async fn make_codes(
     let mut place_urls = Vec::new();
     for (n, place) in world.places.iter().enumerate() {
         let owner = owners[n % owners.len()];
-        let form = spur_core::codes::PlaceForm {
+        let form = spur_core::PlaceForm {
             responsible_phone: world.people[owner].phone.clone(),
             country: "DE".into(),
             postcode: place.postcode.clone(),

@@ -52,24 +52,6 @@ pub fn delete(c: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// One row.
-pub fn get(c: &Connection, id: i64) -> Result<Option<HistoryRow>> {
-    use rusqlite::OptionalExtension;
-    Ok(super::one(
-        c,
-        "SELECT id, day, sealed FROM history WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(HistoryRow {
-                id: r.get(0)?,
-                day: r.get(1)?,
-                sealed: r.get(2)?,
-            })
-        },
-    )
-    .optional()?)
-}
-
 /// Every row, newest first.
 pub fn all(c: &Connection) -> Result<Vec<HistoryRow>> {
     let mut st =

@@ -6,12 +6,13 @@
 //! module only moves rows. Every multi-row change is one transaction, so a killed app never
 //! leaves half a check-in.
 
-pub mod history;
-pub mod outbox;
-pub mod records;
-pub mod schema;
+pub(crate) mod history;
+pub(crate) mod outbox;
+pub(crate) mod records;
+pub(crate) mod schema;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -47,6 +48,23 @@ pub enum Durability {
     /// `FULL`: every commit is fsynced and survives a power cut as well; costs one fsync per
     /// commit (see docs/app-core.md for the figures and why it is not the default).
     PowerLoss,
+}
+
+/// The store shared by the app's parts: each locks it for one synchronous step, never across an
+/// await.
+#[derive(Clone)]
+pub(crate) struct Db(Arc<Mutex<Store>>);
+
+impl Db {
+    /// Shares `store`.
+    pub(crate) fn new(store: Store) -> Self {
+        Self(Arc::new(Mutex::new(store)))
+    }
+
+    /// The store, locked.
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, Store>> {
+        self.0.lock().map_err(|_| Error::internal("store lock"))
+    }
 }
 
 /// An open database.

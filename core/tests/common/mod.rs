@@ -14,12 +14,12 @@ pub mod world;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use spur_core::app::App;
-use spur_core::config::{Config, KdfChoice};
 use spur_core::http::HttpTransport;
-use spur_core::register::RegistrationForm;
-use spur_core::store::Store;
 use spur_core::transport::{NetError, Transport};
+use spur_core::App;
+use spur_core::RegistrationForm;
+use spur_core::Store;
+use spur_core::{Config, KdfChoice};
 use spur_protocol::tag::{QrId, TmpKey};
 use spur_protocol::time::Slot;
 
@@ -45,7 +45,7 @@ impl SharedClock {
     }
 }
 
-impl spur_core::clock::Clock for SharedClock {
+impl spur_core::Clock for SharedClock {
     fn unix_seconds(&self) -> u64 {
         self.now()
     }

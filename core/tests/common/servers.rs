@@ -124,12 +124,12 @@ impl Servers {
 
     /// OP public key, hex.
     pub fn op_hex(&self) -> String {
-        hex::encode(self.op.public().to_bytes())
+        data_encoding::HEXLOWER.encode(&self.op.public().to_bytes())
     }
 
     /// Directory root key, hex.
     pub fn root_hex(&self) -> String {
-        hex::encode(self.root.public().to_bytes())
+        data_encoding::HEXLOWER.encode(&self.root.public().to_bytes())
     }
 
     /// Records stored on the POST server.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use spur_core::codes::PlaceForm;
+use spur_core::PlaceForm;
 use spur_protocol::fields::PlaceKind;
 
 use super::{form, open_app, Net, Servers, SharedClock, T0};
