@@ -18,9 +18,9 @@ use spur_protocol::trace::find_tag_index;
 use spur_protocol::usr::FindKey;
 
 use crate::error::{Result, VaultError};
-use crate::exchange::{ConsentCandidate, ConsentPackage, FoundEntry};
-use crate::hex::Hex;
 use crate::store::{ConsentRow, Store};
+use spur_wire::exchange::Hex;
+use spur_wire::exchange::{ConsentCandidate, ConsentPackage, FoundEntry};
 
 /// A waiting release that was refused, with its reason (for the audit log and the operator).
 #[derive(Clone, Debug, PartialEq, Eq)]

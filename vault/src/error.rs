@@ -11,7 +11,13 @@ pub enum VaultError {
     /// An export file that breaks its format; the whole file is refused and nothing is imported.
     #[error("export file refused, nothing imported: {0}")]
     BadExport(#[from] spur_protocol::export::ExportError),
-    /// A file exchanged between vault and authority that is malformed, altered or not for us.
+    /// A file exchanged with an authority that is malformed, altered or not for us.
+    #[error(transparent)]
+    Exchange(#[from] spur_wire::exchange::ExchangeError),
+    /// A shared offline part failed: a key file, the audit log, a private file, a CSV table.
+    #[error(transparent)]
+    Offline(#[from] spur_offline::OfflineError),
+    /// Another file the vault reads (a request's contents, a signed directory) that is malformed.
     #[error("{what} refused: {reason}")]
     BadFile {
         /// Which file.
@@ -68,6 +74,17 @@ impl From<rusqlite::Error> for VaultError {
 impl From<postgres::Error> for VaultError {
     fn from(e: postgres::Error) -> Self {
         Self::Store(e.to_string())
+    }
+}
+
+impl VaultError {
+    /// Why a record that failed with this error is skipped (a protocol error's reason, else an
+    /// invalid field).
+    pub fn skip_reason(&self) -> spur_offline::skip::SkipReason {
+        match self {
+            Self::Protocol(p) => spur_offline::skip::SkipReason::of(p),
+            _ => spur_offline::skip::SkipReason::BadField,
+        }
     }
 }
 

@@ -154,7 +154,7 @@ pub fn import_file(
         return Err(VaultError::Refused(format!(
             "export older than retention: all {} rows were uploaded before {} (28 days); nothing imported",
             file.rows.len(),
-            crate::stats::date_of(keep_from)
+            keep_from.date_text()
         )));
     }
     let opened = open_rows(op, &current, threads);

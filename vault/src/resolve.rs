@@ -4,13 +4,13 @@
 //! the answer and counted for the audit line.
 
 use crate::error::{Result, VaultError};
-use crate::exchange::{
+use crate::reach::{digest, CaseReach};
+use crate::store::Store;
+use spur_offline::skip::{SkipReason, Skips};
+use spur_wire::exchange::Hex;
+use spur_wire::exchange::{
     GoneRegistration, ResolveAnswer, ResolveRequest, ResolvedCode, ResolvedRegistration,
 };
-use crate::hex::Hex;
-use crate::reach::{digest, CaseReach};
-use crate::skip::{SkipReason, Skips};
-use crate::store::Store;
 
 /// Most items one request may ask for.
 pub const MAX_ITEMS: usize = 100_000;
