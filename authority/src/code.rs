@@ -3,13 +3,13 @@
 //! name, the case and the days. Terms outside the day and time policy
 //! (`spur_protocol::consent::check_policy`) are refused with a message that says what to change.
 
+use crate::error::{DeskError, Result};
 use spur_protocol::consent::{
     check_policy, ConsentCode, ConsentTerms, MAX_LIFETIME_HOURS, OLDEST_DAY_BACK,
 };
 use spur_protocol::fields::PhoneNumber;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::time::{Day, Minute};
-use spur_vault::error::{Result, VaultError};
 
 use crate::desk::Desk;
 
@@ -44,7 +44,7 @@ pub struct CodeRequest<'a> {
 pub fn check_terms(req: &CodeRequest<'_>) -> Result<()> {
     spur_protocol::consent::validate_case_id(req.case_id)?;
     let today = req.now.day();
-    let refused = |m: String| Err(VaultError::Refused(m));
+    let refused = |m: String| Err(DeskError::Refused(m));
     if req.days == 0 || req.days > spur_protocol::consent::MAX_DAYS {
         return refused("--days must be 1 to 28".into());
     }
@@ -117,8 +117,8 @@ pub fn make(
         format!("Case {case_id}"),
         format!(
             "Releases your check-ins of {} to {} ({days} days)",
-            spur_vault::stats::date_of(first_day),
-            spur_vault::stats::date_of(last)
+            first_day.date_text(),
+            last.date_text()
         ),
         format!(
             "Valid until {} UTC; it can be used once.",

@@ -1,8 +1,8 @@
 //! Draws a QR code for a URL as a PNG picture and as a module grid for the PDF, with the
 //! `qrcode` crate (medium error correction, 4-module quiet zone).
 
+use crate::error::{DeskError, Result};
 use qrcode::{Color, EcLevel, QrCode};
-use spur_vault::error::{Result, VaultError};
 
 /// The dark/light modules of a code, quiet zone included.
 pub struct Modules {
@@ -18,7 +18,7 @@ pub const QUIET: usize = 4;
 /// Encodes `text` (upper-case URLs use the compact alphanumeric mode).
 pub fn modules(text: &str) -> Result<Modules> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| VaultError::Refused(format!("the QR code cannot hold this text: {e}")))?;
+        .map_err(|e| DeskError::Refused(format!("the QR code cannot hold this text: {e}")))?;
     let w = code.width();
     let colors = code.to_colors();
     let size = w + 2 * QUIET;
@@ -50,12 +50,11 @@ pub fn png(m: &Modules, px: u32) -> Result<Vec<u8>> {
             }
         }
     }
-    let side32 =
-        u32::try_from(side).map_err(|_| VaultError::Refused("picture too large".into()))?;
+    let side32 = u32::try_from(side).map_err(|_| DeskError::Refused("picture too large".into()))?;
     let img = image::GrayImage::from_raw(side32, side32, buf)
-        .ok_or_else(|| VaultError::Refused("picture buffer size".into()))?;
+        .ok_or_else(|| DeskError::Refused("picture buffer size".into()))?;
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png)
-        .map_err(|e| VaultError::Refused(format!("PNG encoding failed: {e}")))?;
+        .map_err(|e| DeskError::Refused(format!("PNG encoding failed: {e}")))?;
     Ok(out.into_inner())
 }

@@ -10,21 +10,22 @@
 
 use std::collections::HashMap;
 
+use crate::error::{DeskError, Result};
 use spur_protocol::record::consent_release::ReleaseForAuthority;
 use spur_protocol::record::visit::{open_user_auth_layer, open_visit};
 use spur_protocol::time::Minute;
-use spur_vault::error::{Result, VaultError};
-use spur_vault::exchange::{self, PackageKind, RelayPackage, RelayedPackage, UsrLayer};
-use spur_vault::hex::Hex;
+use spur_wire::exchange::Hex;
+use spur_wire::exchange::{self, PackageKind, RelayPackage, RelayedPackage, UsrLayer};
 
 use serde_json::json;
-use spur_vault::skip::{SkipReason, Skips};
+use spur_offline::skip::{SkipReason, Skips};
 
 use crate::audit;
 use crate::case::{self, CaseFile};
 use crate::desk::Desk;
-use crate::open::{case_ref, infected_ref, to_vault};
+use crate::open::{infected_ref, to_vault};
 use crate::stays;
+use spur_wire::exchange::case_ref;
 
 /// Home desk: opens a relay file; returns the file for the vault and how many entries opened.
 pub fn open_relay(
@@ -42,7 +43,7 @@ fn open_relay_inner(
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
 ) -> Result<(Vec<u8>, usize)> {
-    let (_, pkg) = exchange::open::<RelayPackage>(
+    let (_, pkg) = exchange::open::<RelayPackage, DeskError>(
         file,
         PackageKind::Relay,
         desk.id,
@@ -106,7 +107,7 @@ fn open_relayed_inner(
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
 ) -> Result<RelayedOpened> {
-    let (_, pkg) = exchange::open::<RelayedPackage>(
+    let (_, pkg) = exchange::open::<RelayedPackage, DeskError>(
         file,
         PackageKind::Relayed,
         desk.id,
@@ -114,20 +115,20 @@ fn open_relayed_inner(
         desk.vault_key(),
     )?;
     if pkg.consenting_authority != desk.id {
-        return Err(VaultError::bad_file(
+        return Err(DeskError::bad_file(
             "relayed file",
             "it belongs to another authority's case",
         ));
     }
     let path = case::case_path(&desk.cases_dir()?, &pkg.case_id);
     let mut caf: CaseFile = case::load(&path)?.ok_or_else(|| {
-        VaultError::Refused(format!(
+        DeskError::Refused(format!(
             "no case file for case {} on this desk",
             pkg.case_id
         ))
     })?;
     if caf.nonce != pkg.nonce {
-        return Err(VaultError::bad_file(
+        return Err(DeskError::bad_file(
             "relayed file",
             "it belongs to another consent of this case",
         ));

@@ -77,16 +77,5 @@ impl From<postgres::Error> for VaultError {
     }
 }
 
-impl VaultError {
-    /// Why a record that failed with this error is skipped (a protocol error's reason, else an
-    /// invalid field).
-    pub fn skip_reason(&self) -> spur_offline::skip::SkipReason {
-        match self {
-            Self::Protocol(p) => spur_offline::skip::SkipReason::of(p),
-            _ => spur_offline::skip::SkipReason::BadField,
-        }
-    }
-}
-
 /// Shorthand.
 pub type Result<T> = std::result::Result<T, VaultError>;
