@@ -36,9 +36,6 @@ pub enum VaultError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The audit log does not verify.
-    #[error("audit log does not verify: {0}")]
-    Audit(String),
     /// A request the vault does not allow (wrong authority, replayed consent, …).
     #[error("refused: {0}")]
     Refused(String),

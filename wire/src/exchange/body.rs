@@ -269,3 +269,222 @@ pub struct GoneRegistration {
     /// `deleted` (deleted or expired), `other-authority` or `outside-case`.
     pub reason: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(b: u8, n: usize) -> Hex {
+        Hex(vec![b; n])
+    }
+
+    /// One of every body, with every field set: what the vault and the desks write today.
+    fn bodies() -> Vec<(&'static str, String)> {
+        let entry = FoundEntry {
+            minute: 29_919_000,
+            auth_layer: h(0xa1, 3),
+        };
+        let j = |v: serde_json::Result<String>| v.unwrap();
+        vec![
+            (
+                "consent",
+                j(serde_json::to_string(&ConsentPackage {
+                    case_id: "M-1".into(),
+                    nonce: h(0x01, 2),
+                    candidates: vec![ConsentCandidate {
+                        home_authority: 2,
+                        release_auth_part: h(0x02, 2),
+                        user_entries: vec![entry.clone()],
+                        days: vec![20_777],
+                        releases: 2,
+                        more_auth_parts: vec![h(0x03, 1)],
+                    }],
+                })),
+            ),
+            (
+                "scan-keys",
+                j(serde_json::to_string(&ScanKeyFile {
+                    case_id: "M-1".into(),
+                    nonce: h(0x01, 2),
+                    stays: vec![ScanStay {
+                        stay: 1,
+                        code_kind: 1,
+                        bucket: h(0x04, 2),
+                        time_in: 10,
+                        time_out: 40,
+                        own_code: false,
+                        keys: vec![(5, h(0x05, 2))],
+                    }],
+                    infected_ref: Some(SealedRef {
+                        authority: 2,
+                        sealed: h(0x06, 1),
+                    }),
+                    card_request: None,
+                })),
+            ),
+            (
+                "contacts",
+                j(serde_json::to_string(&ContactsPackage {
+                    case_id: "M-1".into(),
+                    consenting_authority: 1,
+                    infected_ref: None,
+                    contacts: vec![ContactRecord {
+                        stay: 1,
+                        stay_in: 10,
+                        stay_out: 40,
+                        own_code: true,
+                        sealed_ref: h(0x07, 1),
+                        region: h(0x00, 2),
+                        time_in: 20,
+                        time_out: 50,
+                        overlap_minutes: 20,
+                        code_owner: false,
+                    }],
+                })),
+            ),
+            (
+                "resolve-request",
+                j(serde_json::to_string(&ResolveRequest {
+                    case_id: "1:M-1".into(),
+                    registrations: vec![h(0x08, 1)],
+                    places: vec![h(0x09, 1)],
+                    personal: vec![],
+                    forward_owners: vec![ForwardOwner {
+                        to: 2,
+                        stay: 1,
+                        stay_in: 10,
+                        stay_out: 40,
+                        sealed_ref: h(0x0a, 1),
+                    }],
+                    forward_entries: Some(ForwardEntries {
+                        to: 2,
+                        nonce: h(0x01, 2),
+                        entries: vec![entry.clone()],
+                    }),
+                })),
+            ),
+            (
+                "resolve-answer",
+                j(serde_json::to_string(&ResolveAnswer {
+                    case_id: "1:M-1".into(),
+                    registrations: vec![ResolvedRegistration {
+                        registration_id: h(0x08, 1),
+                        sealed_contact: h(0x0b, 1),
+                    }],
+                    places: vec![ResolvedCode {
+                        qr_id: h(0x09, 1),
+                        tag_layers: vec![h(0x0c, 1)],
+                    }],
+                    personal: vec![],
+                    missing: vec!["1 place".into()],
+                    gone: vec![GoneRegistration {
+                        registration_id: h(0x0d, 1),
+                        reason: "deleted".into(),
+                    }],
+                })),
+            ),
+            (
+                "relay",
+                j(serde_json::to_string(&RelayPackage {
+                    case_id: "M-1".into(),
+                    consenting_authority: 1,
+                    nonce: h(0x01, 2),
+                    entries: vec![entry],
+                })),
+            ),
+            (
+                "relayed",
+                j(serde_json::to_string(&RelayedPackage {
+                    case_id: "M-1".into(),
+                    consenting_authority: 1,
+                    nonce: h(0x01, 2),
+                    entries: vec![UsrLayer {
+                        minute: 29_919_000,
+                        usr_layer: h(0x0e, 1),
+                    }],
+                    unopened: 3,
+                })),
+            ),
+        ]
+    }
+
+    /// The JSON of [`bodies`] as the vault crate wrote it before the format moved here: a changed
+    /// field name, order or encoding breaks every file already on a USB stick.
+    const FROZEN: [(&str, &str); 7] = [
+        (
+            "consent",
+            r#"{"case_id":"M-1","nonce":"0101","candidates":[{"home_authority":2,"release_auth_part":"0202","user_entries":[{"minute":29919000,"auth_layer":"a1a1a1"}],"days":[20777],"releases":2,"more_auth_parts":["03"]}]}"#,
+        ),
+        (
+            "scan-keys",
+            r#"{"case_id":"M-1","nonce":"0101","stays":[{"stay":1,"code_kind":1,"bucket":"0404","time_in":10,"time_out":40,"own_code":false,"keys":[[5,"0505"]]}],"infected_ref":{"authority":2,"sealed":"06"},"card_request":null}"#,
+        ),
+        (
+            "contacts",
+            r#"{"case_id":"M-1","consenting_authority":1,"infected_ref":null,"contacts":[{"stay":1,"stay_in":10,"stay_out":40,"own_code":true,"sealed_ref":"07","region":"0000","time_in":20,"time_out":50,"overlap_minutes":20,"code_owner":false}]}"#,
+        ),
+        (
+            "resolve-request",
+            r#"{"case_id":"1:M-1","registrations":["08"],"places":["09"],"personal":[],"forward_owners":[{"to":2,"stay":1,"stay_in":10,"stay_out":40,"sealed_ref":"0a"}],"forward_entries":{"to":2,"nonce":"0101","entries":[{"minute":29919000,"auth_layer":"a1a1a1"}]}}"#,
+        ),
+        (
+            "resolve-answer",
+            r#"{"case_id":"1:M-1","registrations":[{"registration_id":"08","sealed_contact":"0b"}],"places":[{"qr_id":"09","tag_layers":["0c"]}],"personal":[],"missing":["1 place"],"gone":[{"registration_id":"0d","reason":"deleted"}]}"#,
+        ),
+        (
+            "relay",
+            r#"{"case_id":"M-1","consenting_authority":1,"nonce":"0101","entries":[{"minute":29919000,"auth_layer":"a1a1a1"}]}"#,
+        ),
+        (
+            "relayed",
+            r#"{"case_id":"M-1","consenting_authority":1,"nonce":"0101","entries":[{"minute":29919000,"usr_layer":"0e"}],"unopened":3}"#,
+        ),
+    ];
+
+    #[test]
+    fn every_body_keeps_its_json() {
+        let got = bodies();
+        assert_eq!(got.len(), FROZEN.len());
+        for ((kind, json), (want_kind, want)) in got.iter().zip(FROZEN) {
+            assert_eq!((*kind, json.as_str()), (want_kind, want));
+        }
+    }
+
+    #[test]
+    fn frozen_bodies_parse_back() {
+        let [consent, scan, contacts, request, answer, relay, relayed] = FROZEN.map(|(_, j)| j);
+        let again = |v: String, want: &str| assert_eq!(v, want);
+        again(
+            serde_json::to_string(&serde_json::from_str::<ConsentPackage>(consent).unwrap())
+                .unwrap(),
+            consent,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ScanKeyFile>(scan).unwrap()).unwrap(),
+            scan,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ContactsPackage>(contacts).unwrap())
+                .unwrap(),
+            contacts,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ResolveRequest>(request).unwrap())
+                .unwrap(),
+            request,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ResolveAnswer>(answer).unwrap()).unwrap(),
+            answer,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<RelayPackage>(relay).unwrap()).unwrap(),
+            relay,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<RelayedPackage>(relayed).unwrap())
+                .unwrap(),
+            relayed,
+        );
+    }
+}
