@@ -13,10 +13,10 @@
 
 use std::path::Path;
 
-use crate::error::Result;
 use spur_offline::audit::{AuditLog, AuditReport, FileHead, DESK_LABEL};
 
 use crate::desk::Desk;
+use crate::error::Result;
 
 /// File name of the log in the desk's directory.
 pub const LOG_FILE: &str = "audit.log";

@@ -4,16 +4,15 @@
 //! derives the SCAN keys of every slot; the vault accepts the same signed request in place of a
 //! consent release (the vault's `card` checks). Everyone who scanned the card in those slots is found.
 
-use crate::error::{DeskError, Result};
 use spur_protocol::consent::validate_case_id;
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::tag::{QrId, TagKey};
-use spur_wire::exchange::Hex;
-use spur_wire::exchange::PackageKind;
+use spur_wire::exchange::{Hex, PackageKind};
 
 use crate::audit;
 use crate::case::CaseFile;
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 use crate::open::{own_code_stay, to_vault, TmpHistory};
 use crate::stays;
 

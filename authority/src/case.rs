@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{DeskError, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use spur_wire::exchange::Hex;
+
+use crate::error::{DeskError, Result};
 
 /// One stay of the infected person (one visit; long visits span several user entries).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

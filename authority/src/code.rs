@@ -3,7 +3,6 @@
 //! name, the case and the days. Terms outside the day and time policy
 //! (`spur_protocol::consent::check_policy`) are refused with a message that says what to change.
 
-use crate::error::{DeskError, Result};
 use spur_protocol::consent::{
     check_policy, ConsentCode, ConsentTerms, MAX_LIFETIME_HOURS, OLDEST_DAY_BACK,
 };
@@ -12,6 +11,7 @@ use spur_protocol::qr::{Code, Payload};
 use spur_protocol::time::{Day, Minute};
 
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 
 /// A made consent code in its three forms.
 pub struct MadeCode {

@@ -5,12 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use spur_offline::csv::CsvWriter;
+use spur_offline::OfflineError;
 use spur_protocol::fields::Region;
 use spur_wire::exchange::Hex;
 
 use crate::case::{CaseFile, ContactFile, Person};
-use spur_offline::csv::CsvWriter;
-use spur_offline::OfflineError;
 
 /// One stay of a contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{DeskError, Result};
 use spur_offline::keyfile;
 use spur_protocol::directory::Directory;
 use spur_protocol::keys::{
@@ -16,6 +15,7 @@ use spur_protocol::keys::{
 use spur_wire::exchange::{OP_PUBLIC, ROOT_PUBLIC};
 
 use crate::entry::DirectoryEntry;
+use crate::error::{DeskError, Result};
 
 /// Key-file kind of the AUTH secret key.
 pub const AUTH_SECRET: &str = "auth-secret";

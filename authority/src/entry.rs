@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
-use crate::error::{DeskError, Result};
 use serde::{Deserialize, Serialize};
 use spur_protocol::directory::{Authority, PostcodeRange};
 use spur_protocol::fields::{check_text, printable, Country, Postcode};
 use spur_protocol::keys::{AuthorityKeys, SealPublicKey, SignPublicKey};
 use spur_wire::exchange::Hex;
+
+use crate::error::{DeskError, Result};
 
 /// A postcode range: `DE:80000-81999` on the command line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,17 +11,16 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{DeskError, Result};
 use serde::{Deserialize, Serialize};
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::fields::PhoneNumber;
 use spur_protocol::record::consent_release::ReleaseForAuthority;
 use spur_protocol::time::Minute;
-use spur_wire::exchange::Hex;
-use spur_wire::exchange::{ConsentPackage, FoundEntry};
+use spur_wire::exchange::{ConsentPackage, FoundEntry, Hex};
 
 use crate::contacts::time_text;
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 
 /// File name of the register in the desk's directory.
 pub const REGISTER_FILE: &str = "register.json";

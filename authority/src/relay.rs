@@ -10,22 +10,21 @@
 
 use std::collections::HashMap;
 
-use crate::error::{DeskError, Result};
+use serde_json::json;
+use spur_offline::skip::{SkipReason, Skips};
 use spur_protocol::record::consent_release::ReleaseForAuthority;
 use spur_protocol::record::visit::{open_user_auth_layer, open_visit};
 use spur_protocol::time::Minute;
-use spur_wire::exchange::Hex;
-use spur_wire::exchange::{self, PackageKind, RelayPackage, RelayedPackage, UsrLayer};
-
-use serde_json::json;
-use spur_offline::skip::{SkipReason, Skips};
+use spur_wire::exchange::{
+    self, case_ref, Hex, PackageKind, RelayPackage, RelayedPackage, UsrLayer,
+};
 
 use crate::audit;
 use crate::case::{self, CaseFile};
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 use crate::open::{infected_ref, to_vault};
 use crate::stays;
-use spur_wire::exchange::case_ref;
 
 /// Home desk: opens a relay file; returns the file for the vault and how many entries opened.
 pub fn open_relay(

@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use crate::error::{DeskError, Result};
 use serde_json::json;
 use spur_protocol::time::{Minute, RETENTION_DAYS};
 
 use crate::audit;
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 
 /// What a sweep deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

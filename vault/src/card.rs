@@ -11,9 +11,9 @@
 use spur_protocol::directory::Directory;
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::record::visit::CodeKind;
+use spur_wire::exchange::ScanKeyFile;
 
 use crate::error::{Result, VaultError};
-use spur_wire::exchange::ScanKeyFile;
 
 /// The case id the vault records a card trace under: `card:` cannot start a consent's case id
 /// (its alphabet has no `:`), so a card trace never passes for a consent or the other way round.

@@ -10,15 +10,14 @@
 
 use std::collections::BTreeMap;
 
+use spur_offline::skip::{SkipReason, Skips};
 use spur_protocol::directory::Directory;
 use spur_protocol::record::{CONTACT_REF_SEALED, USER_AUTH_LAYER};
+use spur_wire::exchange::{ContactRecord, ContactsPackage, Hex, RelayPackage, ResolveRequest};
 
 use crate::error::{Result, VaultError};
 use crate::reach::{digest, CaseReach};
 use crate::store::Store;
-use spur_offline::skip::{SkipReason, Skips};
-use spur_wire::exchange::Hex;
-use spur_wire::exchange::{ContactRecord, ContactsPackage, RelayPackage, ResolveRequest};
 
 /// Most items one request may forward.
 pub const MAX_FORWARD: usize = 100_000;

@@ -10,7 +10,6 @@ use spur_protocol::record::place::PlaceRecordBody;
 use spur_protocol::record::registration::RegistrationBody;
 use spur_protocol::record::visit::{SlotEntryBody, UserEntryBody};
 use spur_protocol::record::{open_op, RecordKind};
-
 use spur_protocol::time::Day;
 
 use crate::error::{Result, VaultError};

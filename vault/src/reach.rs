@@ -21,9 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use spur_protocol::crypto::sha256;
 use spur_protocol::record::visit::CodeKind;
-
-use spur_wire::exchange::Hex;
-use spur_wire::exchange::{FoundEntry, ScanKeyFile};
+use spur_wire::exchange::{FoundEntry, Hex, ScanKeyFile};
 
 /// The reach of one case.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,14 +3,14 @@
 //! the case reached (`crate::reach`): everything else is skipped as outside the case, reported in
 //! the answer and counted for the audit line.
 
+use spur_offline::skip::{SkipReason, Skips};
+use spur_wire::exchange::{
+    GoneRegistration, Hex, ResolveAnswer, ResolveRequest, ResolvedCode, ResolvedRegistration,
+};
+
 use crate::error::{Result, VaultError};
 use crate::reach::{digest, CaseReach};
 use crate::store::Store;
-use spur_offline::skip::{SkipReason, Skips};
-use spur_wire::exchange::Hex;
-use spur_wire::exchange::{
-    GoneRegistration, ResolveAnswer, ResolveRequest, ResolvedCode, ResolvedRegistration,
-};
 
 /// Most items one request may ask for.
 pub const MAX_ITEMS: usize = 100_000;

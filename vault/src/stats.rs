@@ -8,11 +8,11 @@
 //! since a stay need not fill its slots. Stays cannot be told apart by design (they are unlinkable).
 
 use serde::Serialize;
+use spur_offline::csv::CsvWriter;
+use spur_offline::OfflineError;
 use spur_protocol::fields::Region;
 
 use crate::store::RawStat;
-use spur_offline::csv::CsvWriter;
-use spur_offline::OfflineError;
 
 /// The default threshold: counts below it are suppressed.
 pub const DEFAULT_THRESHOLD: u64 = 5;

@@ -8,19 +8,19 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
+use spur_offline::audit::{AuditLog, AuditReport};
+use spur_offline::keyfile;
 use spur_protocol::directory::Directory;
 use spur_protocol::keys::{SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey};
 use spur_protocol::time::{Day, RETENTION_DAYS};
-
-use crate::error::{Result, VaultError};
-use crate::export_file::ExportSource;
-use crate::store::{sqlite::SqliteStore, ConsentRow, ImportCounts, Store};
-use spur_offline::audit::{AuditLog, AuditReport};
-use spur_offline::keyfile;
 use spur_wire::exchange::{
     self, Envelope, PackageKind, RelayedPackage, ResolveRequest, ScanKeyFile, OP_PUBLIC,
     ROOT_PUBLIC, VAULT,
 };
+
+use crate::error::{Result, VaultError};
+use crate::export_file::ExportSource;
+use crate::store::{sqlite::SqliteStore, ConsentRow, ImportCounts, Store};
 
 /// Key-file kinds.
 pub const OP_SECRET: &str = "op-secret";
