@@ -176,4 +176,18 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn dates() {
+        // The statistics' dates come from `protocol::time::Day`; these are the cases the vault's
+        // own date functions were tested with before they gave way to it.
+        assert_eq!(Day(0).date_text(), "1970-01-01");
+        assert_eq!(Day(20_777).date_text(), "2026-11-20");
+        assert_eq!(Day(11_016).date_text(), "2000-02-29");
+        assert_eq!(Day::from_date_text("2026-11-20"), Some(Day(20_777)));
+        assert_eq!(Day::from_date_text("2026-02-30"), None);
+        assert_eq!(Day::from_date_text("2026-1-2x"), None);
+        let rows = table(&[raw(11_016, "80331", 5, 5)], 5);
+        assert_eq!(rows[0].date, "2000-02-29");
+    }
 }
