@@ -19,3 +19,34 @@ impl HeadStore for dyn Store {
         self.meta_set(HEAD_KEY, head)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use spur_offline::audit::AuditLog;
+
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::Store;
+
+    #[test]
+    fn the_head_in_the_store_catches_a_cut_off_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(&dir.path().join("audit.log"));
+        let mut store = SqliteStore::in_memory().unwrap();
+        let store: &mut dyn Store = &mut store;
+        for i in 0..3 {
+            log.append(store, "import", serde_json::json!({ "rows": i }))
+                .unwrap();
+        }
+        assert_eq!(
+            store.meta_get(super::HEAD_KEY).unwrap().unwrap()[..2],
+            *"3 "
+        );
+        assert_eq!(log.verify(store).unwrap().lines, 3);
+        let p = dir.path().join("audit.log");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let kept: Vec<&str> = text.lines().take(2).collect();
+        std::fs::write(&p, kept.join("\n") + "\n").unwrap();
+        let e = log.verify(store).unwrap_err().to_string();
+        assert!(e.contains("cut off"), "{e}");
+    }
+}
