@@ -2,7 +2,7 @@
 //! traces, contact lists written, refusals, records skipped) is one line of `D/audit.log`, its
 //! head kept in `D/audit.head` (0600, replaced atomically).
 //!
-//! It is the vault's mechanism (`spur_vault::audit::AuditLog`) with the desk's hash label, so a
+//! It is the mechanism the vault uses too (`spur_offline::audit::AuditLog`) with the desk's hash label, so a
 //! desk step killed at any moment leaves a log that verifies: a line is on disk (fsync) before the
 //! head moves; complete lines after the head and a torn last line are reported by
 //! [`verify`] and settled by the next step. A log that does not verify gets no new line, and
@@ -13,10 +13,10 @@
 
 use std::path::Path;
 
-use spur_vault::audit::{AuditLog, AuditReport, FileHead, DESK_LABEL};
-use spur_vault::error::Result;
+use spur_offline::audit::{AuditLog, AuditReport, FileHead, DESK_LABEL};
 
 use crate::desk::Desk;
+use crate::error::Result;
 
 /// File name of the log in the desk's directory.
 pub const LOG_FILE: &str = "audit.log";
@@ -33,7 +33,7 @@ fn parts(dir: &Path) -> (AuditLog, FileHead) {
 /// Records one desk step (`event`, with `detail`) in the log of the desk in `dir`.
 pub fn record_in(dir: &Path, event: &str, detail: serde_json::Value) -> Result<()> {
     let (log, mut head) = parts(dir);
-    log.append(&mut head, event, detail)
+    Ok(log.append(&mut head, event, detail)?)
 }
 
 /// Records one step of `desk`: the one function the desk's modules call.
@@ -58,7 +58,7 @@ pub fn refused<T>(desk: &Desk, step: &str, r: Result<T>) -> Result<T> {
 /// head; lines after the head and a torn tail (a killed step) are reported, not refused.
 pub fn verify(dir: &Path) -> Result<AuditReport> {
     let (log, mut head) = parts(dir);
-    log.verify(&mut head)
+    Ok(log.verify(&mut head)?)
 }
 
 #[cfg(test)]

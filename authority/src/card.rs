@@ -2,18 +2,17 @@
 //! their printed personal code (and its PIN). The desk reads the card's QR id and TAG key, signs
 //! a request for the card's past TMP keys (`crate::history`), and with the TAG server's answer
 //! derives the SCAN keys of every slot; the vault accepts the same signed request in place of a
-//! consent release (`spur_vault::card`). Everyone who scanned the card in those slots is found.
+//! consent release (the vault's `card` checks). Everyone who scanned the card in those slots is found.
 
 use spur_protocol::consent::validate_case_id;
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::tag::{QrId, TagKey};
-use spur_vault::error::{Result, VaultError};
-use spur_vault::exchange::PackageKind;
-use spur_vault::hex::Hex;
+use spur_wire::exchange::{Hex, PackageKind};
 
 use crate::audit;
 use crate::case::CaseFile;
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 use crate::open::{own_code_stay, to_vault, TmpHistory};
 use crate::stays;
 
@@ -47,7 +46,7 @@ pub fn card_trace(
     audit::record(
         desk,
         "card-trace",
-        serde_json::json!({ "case": case_id, "request": data_encoding::HEXLOWER.encode(&spur_vault::card::request_tag(request)), "slots": keys }),
+        serde_json::json!({ "case": case_id, "request": data_encoding::HEXLOWER.encode(&spur_wire::exchange::request_tag(request)), "slots": keys }),
     )?;
     Ok(o)
 }
@@ -63,7 +62,7 @@ fn card_trace_inner(
 ) -> Result<CardOpened> {
     validate_case_id(case_id)?;
     let req = HistoryRequest::verify_signed(request, &desk.directory)?;
-    let refuse = |r: &str| VaultError::Refused(format!("card trace: {r}"));
+    let refuse = |r: &str| DeskError::Refused(format!("card trace: {r}"));
     if req.authority != desk.id {
         return Err(refuse("the TMP-history request is another authority's"));
     }
@@ -119,11 +118,11 @@ pub enum PinAnswer {
 pub fn require_confirmed_pin(answer: PinAnswer) -> Result<()> {
     match answer {
         PinAnswer::Confirmed => Ok(()),
-        PinAnswer::NotConfirmed => Err(VaultError::Refused(
+        PinAnswer::NotConfirmed => Err(DeskError::Refused(
             "card trace: wrong PIN (or the card is not known to the POST server); nothing was used"
                 .into(),
         )),
-        PinAnswer::TooMany => Err(VaultError::Refused(
+        PinAnswer::TooMany => Err(DeskError::Refused(
             "card trace: too many wrong PINs for this card; try again in an hour".into(),
         )),
     }

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use spur_vault::error::{Result, VaultError};
-use spur_vault::hex::Hex;
+use spur_wire::exchange::Hex;
+
+use crate::error::{DeskError, Result};
 
 /// One stay of the infected person (one visit; long visits span several user entries).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,9 +148,9 @@ pub fn load<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     match std::fs::read(path) {
         Ok(b) => serde_json::from_slice(&b)
             .map(Some)
-            .map_err(|e| VaultError::bad_file("case file", format!("{}: {e}", path.display()))),
+            .map_err(|e| DeskError::bad_file("case file", format!("{}: {e}", path.display()))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(VaultError::io(path, e)),
+        Err(e) => Err(DeskError::io(path, e)),
     }
 }
 
@@ -157,7 +158,7 @@ pub fn load<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
 pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let json = zeroize::Zeroizing::new(
         serde_json::to_vec_pretty(value)
-            .map_err(|e| VaultError::bad_file("case file", e.to_string()))?,
+            .map_err(|e| DeskError::bad_file("case file", e.to_string()))?,
     );
-    spur_vault::keyfile::write_private_file(path, &json)
+    Ok(spur_offline::private::write_private_file(path, &json)?)
 }

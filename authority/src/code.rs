@@ -9,9 +9,9 @@ use spur_protocol::consent::{
 use spur_protocol::fields::PhoneNumber;
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::time::{Day, Minute};
-use spur_vault::error::{Result, VaultError};
 
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 
 /// A made consent code in its three forms.
 pub struct MadeCode {
@@ -44,7 +44,7 @@ pub struct CodeRequest<'a> {
 pub fn check_terms(req: &CodeRequest<'_>) -> Result<()> {
     spur_protocol::consent::validate_case_id(req.case_id)?;
     let today = req.now.day();
-    let refused = |m: String| Err(VaultError::Refused(m));
+    let refused = |m: String| Err(DeskError::Refused(m));
     if req.days == 0 || req.days > spur_protocol::consent::MAX_DAYS {
         return refused("--days must be 1 to 28".into());
     }
@@ -111,16 +111,16 @@ pub fn make(
     .to_url()?;
     // Drawn by spur-qr with the ECC and segments its decoding benchmark chose for every code.
     let m = spur_qr::encode(&url)
-        .map_err(|e| VaultError::Refused(format!("the QR code cannot hold this text: {e}")))?;
-    let png = spur_qr::render::to_png(&m, 8).map_err(|e| VaultError::Refused(e.to_string()))?;
+        .map_err(|e| DeskError::Refused(format!("the QR code cannot hold this text: {e}")))?;
+    let png = spur_qr::render::to_png(&m, 8).map_err(|e| DeskError::Refused(e.to_string()))?;
     let last = code.last_day().unwrap_or(first_day);
     let lines = vec![
         desk.authority_name(desk.id),
         format!("Case {case_id}"),
         format!(
             "Releases your check-ins of {} to {} ({days} days)",
-            spur_vault::stats::date_of(first_day),
-            spur_vault::stats::date_of(last)
+            first_day.date_text(),
+            last.date_text()
         ),
         format!(
             "Valid until {} UTC; it can be used once.",

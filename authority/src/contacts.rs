@@ -5,11 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use spur_offline::csv::CsvWriter;
+use spur_offline::OfflineError;
 use spur_protocol::fields::Region;
-use spur_vault::hex::Hex;
+use spur_wire::exchange::Hex;
 
 use crate::case::{CaseFile, ContactFile, Person};
-use crate::csv_safe;
 
 /// One stay of a contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -156,9 +157,11 @@ pub fn build(cf: &ContactFile, case: Option<&CaseFile>, authority_name: &str) ->
     }
 }
 
-/// The list as CSV, one line per person and stay, every cell spreadsheet-safe.
-pub fn to_csv(list: &ContactList) -> String {
-    let mut out = csv_safe::line(&[
+/// The list as CSV, one line per person and stay, every cell spreadsheet-safe
+/// ([`spur_offline::csv`]).
+pub fn to_csv(list: &ContactList) -> Result<String, OfflineError> {
+    let mut out = CsvWriter::new();
+    out.row(&[
         "case",
         "phone",
         "campus_id",
@@ -169,10 +172,10 @@ pub fn to_csv(list: &ContactList) -> String {
         "time_in",
         "time_out",
         "overlap_minutes",
-    ]);
+    ])?;
     for c in &list.contacts {
         for s in &c.stays {
-            out.push_str(&csv_safe::line(&[
+            out.row(&[
                 list.case_id.as_str(),
                 &c.phone,
                 &c.campus_id,
@@ -183,10 +186,10 @@ pub fn to_csv(list: &ContactList) -> String {
                 &s.time_in,
                 &s.time_out,
                 &s.overlap_minutes.to_string(),
-            ]));
+            ])?;
         }
     }
-    out
+    out.finish()
 }
 
 /// The list as JSON.

@@ -7,15 +7,15 @@
 
 use std::path::{Path, PathBuf};
 
+use spur_offline::keyfile;
 use spur_protocol::directory::Directory;
 use spur_protocol::keys::{
     AuthorityKeys, SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey,
 };
-use spur_vault::error::{Result, VaultError};
-use spur_vault::keyfile;
-use spur_vault::vault::{OP_PUBLIC, ROOT_PUBLIC};
+use spur_wire::exchange::{OP_PUBLIC, ROOT_PUBLIC};
 
 use crate::entry::DirectoryEntry;
+use crate::error::{DeskError, Result};
 
 /// Key-file kind of the AUTH secret key.
 pub const AUTH_SECRET: &str = "auth-secret";
@@ -46,7 +46,7 @@ impl Desk {
         name: &str,
         ranges: Vec<crate::entry::RangeEntry>,
     ) -> Result<DirectoryEntry> {
-        keyfile::private_dir(dir)?;
+        spur_offline::private::private_dir(dir)?;
         let keys = AuthorityKeys::generate(rng);
         let entry = DirectoryEntry::new(id, name, &keys, ranges);
         entry.to_authority()?; // validates names and ranges before anything is written
@@ -61,8 +61,8 @@ impl Desk {
             keys.sign.to_bytes().as_ref(),
         )?;
         let json = serde_json::to_string_pretty(&entry)
-            .map_err(|e| VaultError::bad_file("entry", e.to_string()))?;
-        std::fs::write(dir.join("entry.json"), json + "\n").map_err(|e| VaultError::io(dir, e))?;
+            .map_err(|e| DeskError::bad_file("entry", e.to_string()))?;
+        std::fs::write(dir.join("entry.json"), json + "\n").map_err(|e| DeskError::io(dir, e))?;
         Ok(entry)
     }
 
@@ -70,20 +70,20 @@ impl Desk {
     /// must verify and list this authority with this desk's keys.
     pub fn pin(dir: &Path, root_pub: &Path, directory: &Path, op_pub: &Path) -> Result<Directory> {
         let root = SignPublicKey::from_bytes(keyfile::read_public::<32>(root_pub, ROOT_PUBLIC)?)?;
-        let signed = std::fs::read(directory).map_err(|e| VaultError::io(directory, e))?;
+        let signed = std::fs::read(directory).map_err(|e| DeskError::io(directory, e))?;
         let d = Directory::verify(&signed, &root)?;
         let op = keyfile::read_public::<32>(op_pub, OP_PUBLIC)?;
         SealPublicKey::from_bytes(op)?;
         let entry = DirectoryEntry::load(&dir.join("entry.json"))?;
         let me = d.authority(entry.id).ok_or_else(|| {
-            VaultError::Refused(format!(
+            DeskError::Refused(format!(
                 "the directory does not list authority {}",
                 entry.id
             ))
         })?;
         let keys = load_keys(dir)?;
         if me.seal != keys.seal.public() || me.sign != keys.sign.public() {
-            return Err(VaultError::Refused(
+            return Err(DeskError::Refused(
                 "the directory lists other keys for this authority".into(),
             ));
         }
@@ -94,7 +94,7 @@ impl Desk {
         ] {
             let to = dir.join(name);
             if from != to {
-                std::fs::copy(from, &to).map_err(|e| VaultError::io(&to, e))?;
+                std::fs::copy(from, &to).map_err(|e| DeskError::io(&to, e))?;
             }
         }
         Ok(d)
@@ -109,11 +109,7 @@ impl Desk {
             ROOT_PUBLIC,
         )?)?;
         let p = dir.join("directory.bin");
-        let signed = std::fs::read(&p).map_err(|_| {
-            VaultError::Refused(
-                "this desk has no directory yet: run `spur authority pin` first".into(),
-            )
-        })?;
+        let signed = std::fs::read(&p).map_err(|_| DeskError::NotPinned)?;
         let directory = Directory::verify(&signed, &root)?;
         let op =
             SealPublicKey::from_bytes(keyfile::read_public::<32>(&dir.join("op.pub"), OP_PUBLIC)?)?;
@@ -140,7 +136,7 @@ impl Desk {
             std::fs::DirBuilder::new()
                 .mode(0o700)
                 .create(&p)
-                .map_err(|e| VaultError::io(&p, e))?;
+                .map_err(|e| DeskError::io(&p, e))?;
         }
         Ok(p)
     }
@@ -158,13 +154,10 @@ impl Desk {
     /// The sender-key lookup for files from the vault: only the vault (root key) is accepted.
     pub fn vault_key(&self) -> impl Fn(u16) -> Result<SignPublicKey> + '_ {
         move |from| {
-            if from == spur_vault::exchange::VAULT {
+            if from == spur_wire::exchange::VAULT {
                 Ok(self.root)
             } else {
-                Err(VaultError::bad_file(
-                    "package",
-                    "only the vault sends files to a desk",
-                ))
+                Err(DeskError::NotFromVault)
             }
         }
     }

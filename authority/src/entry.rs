@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use spur_protocol::directory::{Authority, PostcodeRange};
 use spur_protocol::fields::{check_text, printable, Country, Postcode};
 use spur_protocol::keys::{AuthorityKeys, SealPublicKey, SignPublicKey};
-use spur_vault::error::{Result, VaultError};
-use spur_vault::hex::Hex;
+use spur_wire::exchange::Hex;
+
+use crate::error::{DeskError, Result};
 
 /// A postcode range: `DE:80000-81999` on the command line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +26,7 @@ impl RangeEntry {
     /// Parses `CC:FROM-TO`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad =
-            || VaultError::Refused(format!("postcode range {s:?}: write it as DE:80000-81999"));
+            || DeskError::Refused(format!("postcode range {s:?}: write it as DE:80000-81999"));
         let (c, r) = s.split_once(':').ok_or_else(bad)?;
         let (a, b) = r.split_once('-').ok_or_else(bad)?;
         Ok(Self {
@@ -65,24 +66,24 @@ impl DirectoryEntry {
 
     /// Reads an entry file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| VaultError::io(path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| DeskError::io(path, e))?;
         serde_json::from_str(&text)
-            .map_err(|e| VaultError::bad_file("directory entry", e.to_string()))
+            .map_err(|e| DeskError::bad_file("directory entry", e.to_string()))
     }
 
     /// The protocol's authority record (validates keys, countries and postcodes).
     pub fn to_authority(&self) -> Result<Authority> {
         if self.id == 0 {
-            return Err(VaultError::Refused(
+            return Err(DeskError::Refused(
                 "authority id 0 is reserved for the vault".into(),
             ));
         }
         let key = |h: &Hex| {
             h.array::<32>()
-                .ok_or_else(|| VaultError::bad_file("directory entry", "a key is not 32 bytes"))
+                .ok_or_else(|| DeskError::bad_file("directory entry", "a key is not 32 bytes"))
         };
         if let Err(p) = check_text(&self.name) {
-            return Err(VaultError::Refused(format!(
+            return Err(DeskError::Refused(format!(
                 "the authority name {:?} {p}",
                 printable(&self.name)
             )));
@@ -96,14 +97,14 @@ impl DirectoryEntry {
                 printable(&r.to)
             );
             let country = Country::check(r.country.trim()).map_err(|p| {
-                VaultError::Refused(format!(
+                DeskError::Refused(format!(
                     "postcode range {shown}: the country {}",
                     p.reason()
                 ))
             })?;
             let end = |s: &str| {
                 Postcode::check_in(country, s).map_err(|p| {
-                    VaultError::Refused(format!(
+                    DeskError::Refused(format!(
                         "postcode range {shown}: {} {}",
                         printable(s.trim()),
                         p.reason()

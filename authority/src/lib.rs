@@ -1,6 +1,7 @@
 //! spur's health-authority desk: the authority's keys and directory entry, consent codes, opening
-//! what the vault sends, and the contact list its staff phone through. It shares the vault's
-//! file formats (`spur_vault::exchange`) and error type.
+//! what the vault sends, and the contact list its staff phone through. It depends on the contract
+//! (`spur_wire::exchange`, the files it swaps with the vault) and on what the offline parties
+//! share (`spur_offline`), never on the vault crate; its refusals are [`DeskError`]s.
 
 pub mod audit;
 pub mod card;
@@ -9,15 +10,14 @@ pub mod code;
 pub mod contacts;
 pub mod desk;
 pub mod entry;
+pub mod error;
 pub mod history;
 pub mod open;
 pub mod pdf;
-pub mod playthrough;
 pub mod register;
 pub mod relay;
 pub mod retention;
 pub mod stays;
 
 pub use desk::Desk;
-/// The one spreadsheet-safe CSV writer, shared with the vault's statistics.
-pub use spur_vault::csv_safe;
+pub use error::{DeskError, Result};

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use serde_json::json;
+use spur_offline::skip::{SkipReason, Skips};
 use spur_protocol::fields::{PlaceKind, Region};
 use spur_protocol::record::place::{
     open_contact_ref, open_personal_tag_layer, seal_contact_ref, PlaceDetails, PlaceRecordBody,
@@ -12,19 +14,15 @@ use spur_protocol::record::registration::ContactData;
 use spur_protocol::record::visit::{open_user_auth_layer, open_visit, CodeKind};
 use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
-use spur_vault::error::{Result, VaultError};
-use spur_vault::exchange::{
-    self, ConsentPackage, ContactsPackage, Envelope, ForwardEntries, ForwardOwner, FoundEntry,
-    PackageKind, ResolveAnswer, ResolveRequest, SealedRef, VAULT,
+use spur_wire::exchange::{
+    self, case_ref, split_case_ref, ConsentPackage, ContactsPackage, Envelope, ForwardEntries,
+    ForwardOwner, FoundEntry, Hex, PackageKind, ResolveAnswer, ResolveRequest, SealedRef, VAULT,
 };
-use spur_vault::hex::Hex;
-
-use serde_json::json;
-use spur_vault::skip::{SkipReason, Skips};
 
 use crate::audit;
 use crate::case::{self, CaseFile, ContactFile, ContactStay, Person, Stay};
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 use crate::stays::{self, StayKeys};
 
 /// The past TMP keys of one code, as the TAG server's history answer lists them.
@@ -49,7 +47,7 @@ impl TmpHistory {
             qr_id: String,
             keys: Vec<K>,
         }
-        let bad = |r: &str| VaultError::bad_file("TMP history", r.to_owned());
+        let bad = |r: &str| DeskError::bad_file("TMP history", r.to_owned());
         let h: H = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
         let qr_id = QrId::from_hex(&h.qr_id)?;
         let keys = h
@@ -91,7 +89,7 @@ pub fn to_vault<T: serde::Serialize>(
     kind: PackageKind,
     body: &T,
 ) -> Result<Vec<u8>> {
-    exchange::seal(
+    Ok(exchange::seal(
         rng,
         Envelope {
             kind,
@@ -101,16 +99,7 @@ pub fn to_vault<T: serde::Serialize>(
         &desk.op,
         desk.sign_key(),
         body,
-    )
-}
-
-/// The reference a resolve request carries: `<consenting authority>:<case>`.
-pub fn case_ref(authority: u16, case_id: &str) -> String {
-    format!("{authority}:{case_id}")
-}
-
-fn parse_case_ref(s: &str) -> Result<(u16, String)> {
-    spur_vault::forward::split_case_ref(s)
+    )?)
 }
 
 /// The infected person's registration id sealed to their home authority, for the vault to hand
@@ -168,7 +157,7 @@ fn open_consent_inner(
     histories: &[TmpHistory],
     choice: Option<usize>,
 ) -> Result<ConsentOpened> {
-    let (_, all) = exchange::open::<ConsentPackage>(
+    let (_, all) = exchange::open::<ConsentPackage, DeskError>(
         file,
         PackageKind::Consent,
         desk.id,
@@ -348,7 +337,7 @@ fn open_contacts_inner(
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
 ) -> Result<ContactsOpened> {
-    let (_, pkg) = exchange::open::<ContactsPackage>(
+    let (_, pkg) = exchange::open::<ContactsPackage, DeskError>(
         file,
         PackageKind::Contacts,
         desk.id,
@@ -456,14 +445,14 @@ fn open_resolved_inner(
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
 ) -> Result<ResolvedOpened> {
-    let (_, ans) = exchange::open::<ResolveAnswer>(
+    let (_, ans) = exchange::open::<ResolveAnswer, DeskError>(
         file,
         PackageKind::ResolveAnswer,
         desk.id,
         desk.seal_key(),
         desk.vault_key(),
     )?;
-    let (authority, case_id) = parse_case_ref(&ans.case_id)?;
+    let (authority, case_id) = split_case_ref(&ans.case_id)?;
     let cases = desk.cases_dir()?;
     let cpath = case::contacts_path(&cases, authority, &case_id);
     let mut cf: ContactFile = case::load(&cpath)?.unwrap_or_else(|| ContactFile {
@@ -509,7 +498,7 @@ fn open_resolved_inner(
     if authority == desk.id && (!ans.places.is_empty() || !ans.personal.is_empty()) {
         let ppath = case::case_path(&cases, &case_id);
         let mut caf: CaseFile = case::load(&ppath)?.ok_or_else(|| {
-            VaultError::Refused(format!("no case file for case {case_id} on this desk"))
+            DeskError::Refused(format!("no case file for case {case_id} on this desk"))
         })?;
         for stay in caf.stays.iter_mut() {
             let Some(tag) = stay.tag.array::<16>().map(TagKey::from_bytes) else {

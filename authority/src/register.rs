@@ -16,12 +16,11 @@ use spur_protocol::consent::ConsentCode;
 use spur_protocol::fields::PhoneNumber;
 use spur_protocol::record::consent_release::ReleaseForAuthority;
 use spur_protocol::time::Minute;
-use spur_vault::error::{Result, VaultError};
-use spur_vault::exchange::{ConsentPackage, FoundEntry};
-use spur_vault::hex::Hex;
+use spur_wire::exchange::{ConsentPackage, FoundEntry, Hex};
 
 use crate::contacts::time_text;
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 
 /// File name of the register in the desk's directory.
 pub const REGISTER_FILE: &str = "register.json";
@@ -117,7 +116,7 @@ pub fn sweep(desk_dir: &Path, keep_from: Minute) -> Result<usize> {
 pub fn record_issued(desk: &Desk, code: &ConsentCode, phone: &PhoneNumber) -> Result<()> {
     let mut r = Register::load(desk.dir())?;
     if r.code(&code.nonce).is_some() {
-        return Err(VaultError::Refused(
+        return Err(DeskError::Refused(
             "a code with this nonce is already registered".into(),
         ));
     }
@@ -225,7 +224,7 @@ pub fn choose(
     let register = Register::load(desk.dir())?;
     let refuse_all = |reason: String| -> Result<Chosen> {
         record_refusal(desk, now, &pkg.case_id, &pkg.nonce.0, &reason)?;
-        Err(VaultError::Refused(reason))
+        Err(DeskError::Refused(reason))
     };
     let Some(entry) = register.code(&pkg.nonce.0).cloned() else {
         return refuse_all(format!(
@@ -292,7 +291,7 @@ pub fn choose(
     registrations.dedup();
     let pick = match (registrations.len(), choice) {
         (0, _) => {
-            return Err(VaultError::Refused(format!(
+            return Err(DeskError::Refused(format!(
                 "no release in this file was made by the person the code for case {} was issued \
                  to ({}); nothing was opened. Ask the person to consent with their own app; if \
                  the code was used by someone else, issue a new code with `spur authority \
@@ -304,7 +303,7 @@ pub fn choose(
         (1, None) => matching.first().map(|(n, _)| *n),
         (_, Some(n)) => {
             if !matching.iter().any(|(m, _)| *m == n) {
-                return Err(VaultError::Refused(format!(
+                return Err(DeskError::Refused(format!(
                     "--candidate {n} is not a release made by the code's person; the candidates \
                      to choose from are {}",
                     matching
@@ -325,7 +324,7 @@ pub fn choose(
                         .map(|c| describe(*n, &c.user_entries, r.enc_keys.len(), c.releases))
                 })
                 .collect();
-            return Err(VaultError::Refused(format!(
+            return Err(DeskError::Refused(format!(
                 "{} releases from different registrations carry the phone number case {} was \
                  issued to:\n{}\nAsk the person when and where they checked in, then run this \
                  again with --candidate N",
@@ -337,10 +336,10 @@ pub fn choose(
     };
     let Some((n, mut release)) = pick.and_then(|n| matching.into_iter().find(|(m, _)| *m == n))
     else {
-        return Err(VaultError::Refused("no candidate to open".into()));
+        return Err(DeskError::Refused("no candidate to open".into()));
     };
     let Some(c) = pkg.candidates.get(n - 1) else {
-        return Err(VaultError::Refused("no candidate to open".into()));
+        return Err(DeskError::Refused("no candidate to open".into()));
     };
     // The other devices' releases merged into this candidate: each checked like the first and
     // from the same registration; their own personal codes are added (union).

@@ -10,20 +10,20 @@
 
 use std::collections::HashMap;
 
+use serde_json::json;
+use spur_offline::skip::{SkipReason, Skips};
 use spur_protocol::record::consent_release::ReleaseForAuthority;
 use spur_protocol::record::visit::{open_user_auth_layer, open_visit};
 use spur_protocol::time::Minute;
-use spur_vault::error::{Result, VaultError};
-use spur_vault::exchange::{self, PackageKind, RelayPackage, RelayedPackage, UsrLayer};
-use spur_vault::hex::Hex;
-
-use serde_json::json;
-use spur_vault::skip::{SkipReason, Skips};
+use spur_wire::exchange::{
+    self, case_ref, Hex, PackageKind, RelayPackage, RelayedPackage, UsrLayer,
+};
 
 use crate::audit;
 use crate::case::{self, CaseFile};
 use crate::desk::Desk;
-use crate::open::{case_ref, infected_ref, to_vault};
+use crate::error::{DeskError, Result};
+use crate::open::{infected_ref, to_vault};
 use crate::stays;
 
 /// Home desk: opens a relay file; returns the file for the vault and how many entries opened.
@@ -42,7 +42,7 @@ fn open_relay_inner(
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
 ) -> Result<(Vec<u8>, usize)> {
-    let (_, pkg) = exchange::open::<RelayPackage>(
+    let (_, pkg) = exchange::open::<RelayPackage, DeskError>(
         file,
         PackageKind::Relay,
         desk.id,
@@ -106,7 +106,7 @@ fn open_relayed_inner(
     rng: &mut impl rand_core::CryptoRngCore,
     file: &[u8],
 ) -> Result<RelayedOpened> {
-    let (_, pkg) = exchange::open::<RelayedPackage>(
+    let (_, pkg) = exchange::open::<RelayedPackage, DeskError>(
         file,
         PackageKind::Relayed,
         desk.id,
@@ -114,20 +114,20 @@ fn open_relayed_inner(
         desk.vault_key(),
     )?;
     if pkg.consenting_authority != desk.id {
-        return Err(VaultError::bad_file(
+        return Err(DeskError::bad_file(
             "relayed file",
             "it belongs to another authority's case",
         ));
     }
     let path = case::case_path(&desk.cases_dir()?, &pkg.case_id);
     let mut caf: CaseFile = case::load(&path)?.ok_or_else(|| {
-        VaultError::Refused(format!(
+        DeskError::Refused(format!(
             "no case file for case {} on this desk",
             pkg.case_id
         ))
     })?;
     if caf.nonce != pkg.nonce {
-        return Err(VaultError::bad_file(
+        return Err(DeskError::bad_file(
             "relayed file",
             "it belongs to another consent of this case",
         ));

@@ -7,10 +7,10 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 use spur_protocol::time::{Minute, RETENTION_DAYS};
-use spur_vault::error::{Result, VaultError};
 
 use crate::audit;
 use crate::desk::Desk;
+use crate::error::{DeskError, Result};
 
 /// What a sweep deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,24 +29,24 @@ pub fn sweep_dir(dir: &Path, exts: &[&str], now: SystemTime) -> Result<Swept> {
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(VaultError::io(dir, e)),
+        Err(e) => return Err(DeskError::io(dir, e)),
     };
     for entry in rd {
-        let entry = entry.map_err(|e| VaultError::io(dir, e))?;
+        let entry = entry.map_err(|e| DeskError::io(dir, e))?;
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if !exts.iter().any(|x| name.ends_with(x)) {
             continue;
         }
-        let meta = entry.metadata().map_err(|e| VaultError::io(&path, e))?;
+        let meta = entry.metadata().map_err(|e| DeskError::io(&path, e))?;
         if !meta.is_file() {
             continue;
         }
-        let written = meta.modified().map_err(|e| VaultError::io(&path, e))?;
+        let written = meta.modified().map_err(|e| DeskError::io(&path, e))?;
         let old = now.duration_since(written).is_ok_and(|age| age > limit);
         if old {
-            std::fs::remove_file(&path).map_err(|e| VaultError::io(&path, e))?;
+            std::fs::remove_file(&path).map_err(|e| DeskError::io(&path, e))?;
             out.deleted = out.deleted.saturating_add(1);
         } else {
             out.kept = out.kept.saturating_add(1);

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use spur_protocol::fields::Region;
 use spur_protocol::record::visit::{CodeKind, VisitSegment};
-use spur_vault::exchange::{ResolveRequest, ScanKeyFile, ScanStay, SealedRef};
-use spur_vault::hex::Hex;
+use spur_wire::exchange::Hex;
+use spur_wire::exchange::{ResolveRequest, ScanKeyFile, ScanStay, SealedRef};
 
 use crate::case::Stay;
 
@@ -42,7 +42,7 @@ pub fn group(segments: &[VisitSegment], first_number: u32, known: &[Stay]) -> Ve
                     code_kind: seg.code_kind as u8,
                     qr_id: Hex(seg.qr_id.0.to_vec()),
                     tag: Hex(seg.tag.expose().to_vec()),
-                    bucket: Hex(spur_vault::store::bucket_of(
+                    bucket: Hex(spur_wire::exchange::bucket_of(
                         seg.code_kind as u8,
                         Region::encode_opt(seg.region.as_ref()),
                     )

@@ -54,7 +54,7 @@ fn cells(csv: &str) -> Vec<String> {
 #[test]
 fn every_leading_invisible_before_a_trigger_is_neutralised_in_the_desk_list() {
     for value in CASES {
-        let csv = to_csv(&list(value, value));
+        let csv = to_csv(&list(value, value)).unwrap();
         let c = cells(&csv);
         assert_eq!(c.len(), 10, "{csv:?}");
         let escaped = value.replace('"', "\"\"");
@@ -63,7 +63,7 @@ fn every_leading_invisible_before_a_trigger_is_neutralised_in_the_desk_list() {
         assert_eq!(c[4], "'-1-1", "postcode");
         assert_eq!(c[1], "'+4915100000001", "phone");
     }
-    let csv = to_csv(&list("ga12bcd", "Café Zur Post"));
+    let csv = to_csv(&list("ga12bcd", "Café Zur Post")).unwrap();
     let c = cells(&csv);
     assert_eq!(c[2], "ga12bcd");
     assert_eq!(c[6], "Café Zur Post");

@@ -11,7 +11,7 @@ use spur_authority::entry::RangeEntry;
 use spur_authority::open::TmpHistory;
 use spur_authority::{case, contacts, open, Desk};
 use spur_protocol::tag::QrId;
-use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
+use spur_protocol::time::{Day, Minute, Slot, SLOTS_PER_DAY};
 
 /// Options.
 #[derive(clap::Args)]
@@ -110,7 +110,9 @@ enum Command {
         #[arg(long, env = "SPUR_CARD_PIN")]
         pin: Option<String>,
         /// The card was made by an app using the cheap test KDF (`spur app --test-kdf`): tests
-        /// and demos only.
+        /// only. Debug builds only: a release build has no such flag, so a cheap KDF can never
+        /// be switched on in production.
+        #[cfg(debug_assertions)]
         #[arg(long)]
         test_kdf: bool,
         /// The POST server's URL, where a PIN card's PIN is checked before the request is used.
@@ -217,7 +219,7 @@ fn now() -> Minute {
 }
 
 fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {
-    spur_vault::stats::parse_date(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
+    Day::from_date_text(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
 }
 
 /// Asks the POST server at `post` whether the PIN-derived `tag` is the card's (`POST /v1/pin-check`).
@@ -460,6 +462,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             case: case_id,
             card,
             pin,
+            #[cfg(debug_assertions)]
             test_kdf,
             post,
             request,
@@ -468,11 +471,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let desk = Desk::open(&args.dir)?;
             let code = personal_code(&card)?;
+            // The cheap test KDF exists only in debug builds (the flag above): release builds
+            // always derive with the real cost.
+            #[cfg(debug_assertions)]
             let cost = if test_kdf {
                 spur_protocol::usr::TEST_KDF
             } else {
                 spur_protocol::usr::USR_KDF
             };
+            #[cfg(not(debug_assertions))]
+            let cost = spur_protocol::usr::USR_KDF;
             let tag = code.tag(pin.as_deref(), cost)?;
             if code.pin_protected {
                 spur_authority::card::require_confirmed_pin(card_pin_answer(
@@ -537,15 +545,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     "json": json.as_ref().map(|p| p.display().to_string()),
                 }),
             )?;
-            let text = contacts::to_csv(&list);
+            let text = contacts::to_csv(&list)?;
             match csv.as_deref() {
                 Some(p) if p == Path::new("-") => print!("{text}"),
-                Some(p) => spur_vault::keyfile::write_private_file(p, text.as_bytes())?,
+                Some(p) => spur_offline::private::write_private_file(p, text.as_bytes())?,
                 None if json.is_none() => print!("{text}"),
                 None => {}
             }
             if let Some(p) = json {
-                spur_vault::keyfile::write_private_file(&p, contacts::to_json(&list).as_bytes())?;
+                spur_offline::private::write_private_file(&p, contacts::to_json(&list).as_bytes())?;
             }
             eprintln!("{} contacts", list.contacts.len());
         }
@@ -613,7 +621,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &desk,
                 "history-request",
                 serde_json::json!({
-                    "request": hex::encode(spur_vault::card::request_tag(&req)),
+                    "request": data_encoding::HEXLOWER.encode(&spur_wire::exchange::request_tag(&req)),
                     "first_slot": first_slot,
                     "last_slot": last.0,
                 }),

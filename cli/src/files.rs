@@ -9,8 +9,9 @@ pub use spur_authority::case::safe;
 
 /// Writes `bytes` to `out/name` with mode 0600, creating `out` first.
 pub fn write_out(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    spur_vault::keyfile::private_dir(out).with_context(|| format!("creating {}", out.display()))?;
+    spur_offline::private::private_dir(out)
+        .with_context(|| format!("creating {}", out.display()))?;
     let p = out.join(name);
-    spur_vault::keyfile::write_private_file(&p, bytes)?;
+    spur_offline::private::write_private_file(&p, bytes)?;
     Ok(p)
 }

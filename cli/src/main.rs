@@ -6,6 +6,7 @@ mod bench_decode;
 mod bench_server;
 mod demo;
 mod files;
+mod playthrough;
 mod scan;
 mod server;
 mod vault;

@@ -258,7 +258,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     "case {}  authority {}  uploaded {}",
                     c.case_id,
                     c.consenting_authority,
-                    spur_vault::stats::date_of(c.day)
+                    c.day.date_text()
                 );
             }
         }
@@ -341,7 +341,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             )?;
             println!("wrote {} for authority {}", p.display(), o.to);
             for f in &r.forwarded {
-                let kind = spur_vault::exchange::peek(&f.bytes)?.kind.name();
+                let kind = spur_wire::exchange::peek(&f.bytes)?.kind.name();
                 let p = write_out(
                     &out,
                     &format!("{kind}-{}-{}.spkg", f.to, safe(stem)),
@@ -369,7 +369,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             charts,
         } => {
             let rows = vault.stats(threshold)?;
-            let csv_text = spur_vault::stats::to_csv(&rows, threshold);
+            let csv_text = spur_vault::stats::to_csv(&rows, threshold)?;
             match csv.as_deref() {
                 Some(p) if p == Path::new("-") => print!("{csv_text}"),
                 Some(p) => std::fs::write(p, &csv_text)
@@ -410,7 +410,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Sweep { today: t } => {
             let day = match t {
-                Some(s) => spur_vault::stats::parse_date(&s)
+                Some(s) => spur_protocol::time::Day::from_date_text(&s)
                     .with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))?,
                 None => today(),
             };

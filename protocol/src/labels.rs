@@ -74,3 +74,13 @@ pub const ALL_LAYER_LABELS: [&str; 18] = [
 /// (docs/protocol.md §6). Deliberately only 16 bits: the app of another person refuses the code,
 /// but a photo of the code does not confirm a guessed phone number.
 pub const CONSENT_PERSON: &str = "spur/v1/consent-person/";
+
+/// Ed25519: the sender's signature over an exchanged vault/desk file (`spur_wire::exchange`).
+pub const PACKAGE_SIG: &str = "spur/v1/package-sig/";
+/// SHA-256 prefix of a card trace's tag: the "nonce" under which vault and desk record the signed
+/// TMP-history request of a card-only trace.
+pub const CARD_TRACE: &str = "spur/v1/card-trace/";
+/// SHA-256 prefix of the vault's audit-log line hashes.
+pub const AUDIT_VAULT: &str = "spur/v1/audit/";
+/// SHA-256 prefix of a desk's audit-log line hashes (a line cannot move between the two logs).
+pub const AUDIT_DESK: &str = "spur/v1/desk-audit/";

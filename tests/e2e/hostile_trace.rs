@@ -134,23 +134,23 @@ fn p6_resolve_outside_any_case_is_refused_and_audited() {
     // A signed resolve request of the Munich desk for an invented case, naming the café's QR id
     // (printed on its door) and a card's QR id (from a photo).
     let desk = spur_authority::Desk::open(&t.w.desks[0]).unwrap();
-    let forged = |case: &str, registrations: Vec<spur_vault::hex::Hex>| {
+    let forged = |case: &str, registrations: Vec<spur_wire::exchange::Hex>| {
         spur_authority::open::to_vault(
             &desk,
             &mut rand_core::OsRng,
-            spur_vault::exchange::PackageKind::ResolveRequest,
-            &spur_vault::exchange::ResolveRequest {
+            spur_wire::exchange::PackageKind::ResolveRequest,
+            &spur_wire::exchange::ResolveRequest {
                 case_id: case.into(),
                 registrations,
-                places: vec![spur_vault::hex::Hex(cafe.id.0.to_vec())],
-                personal: vec![spur_vault::hex::Hex(card_id.0.to_vec())],
+                places: vec![spur_wire::exchange::Hex(cafe.id.0.to_vec())],
+                personal: vec![spur_wire::exchange::Hex(card_id.0.to_vec())],
                 // A "card owner" to forward to Berlin: the case scanned no card.
-                forward_owners: vec![spur_vault::exchange::ForwardOwner {
+                forward_owners: vec![spur_wire::exchange::ForwardOwner {
                     to: 2,
                     stay: 0,
                     stay_in: now().0,
                     stay_out: now().0 + 30,
-                    sealed_ref: spur_vault::hex::Hex(
+                    sealed_ref: spur_wire::exchange::Hex(
                         spur_protocol::record::place::seal_contact_ref(
                             &mut rand_core::OsRng,
                             &desk.directory.authority(2).unwrap().seal,
@@ -217,10 +217,10 @@ fn p6_resolve_outside_any_case_is_refused_and_audited() {
     let b = spur_authority::open::to_vault(
         &berlin_desk,
         &mut rand_core::OsRng,
-        spur_vault::exchange::PackageKind::ResolveRequest,
-        &spur_vault::exchange::ResolveRequest {
+        spur_wire::exchange::PackageKind::ResolveRequest,
+        &spur_wire::exchange::ResolveRequest {
             case_id: "1:M-1".into(),
-            places: vec![spur_vault::hex::Hex(cafe.id.0.to_vec())],
+            places: vec![spur_wire::exchange::Hex(cafe.id.0.to_vec())],
             ..Default::default()
         },
     )

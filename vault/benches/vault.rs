@@ -30,12 +30,12 @@ use spur_protocol::record::SLOT_SCAN_LAYER;
 use spur_protocol::tag::{QrId, TagKey, TagServerSecret};
 use spur_protocol::time::{Day, Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
-use spur_vault::exchange::{ScanKeyFile, ScanStay};
 use spur_vault::export_file::row_from_upload;
-use spur_vault::hex::Hex;
 use spur_vault::import::{import_file, open_rows};
 use spur_vault::store::sqlite::SqliteStore;
 use spur_vault::store::{bucket_of, ConsentRow, Opened, SlotRow, Store, UserRow};
+use spur_wire::exchange::Hex;
+use spur_wire::exchange::{ScanKeyFile, ScanStay};
 use x25519_dalek::{PublicKey, StaticSecret};
 
 const FIRST_DAY: u32 = 20_758;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
+use spur_offline::keyfile;
 use spur_protocol::directory::Directory;
 use spur_protocol::export::encode;
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
@@ -21,18 +22,18 @@ use spur_protocol::tag::{TagKey, TagServerSecret};
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
 use spur_vault::export_file::row_from_upload;
-use spur_vault::keyfile;
+use spur_wire::exchange::{OP_PUBLIC, ROOT_PUBLIC};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let vault = PathBuf::from(&args[0]);
     let out = PathBuf::from(&args[1]);
     let op = SealPublicKey::from_bytes(
-        keyfile::read_public::<32>(&vault.join("op.pub"), "op-public").unwrap(),
+        keyfile::read_public::<32>(&vault.join("op.pub"), OP_PUBLIC).unwrap(),
     )
     .unwrap();
     let root = SignPublicKey::from_bytes(
-        keyfile::read_public::<32>(&vault.join("root.pub"), "root-public").unwrap(),
+        keyfile::read_public::<32>(&vault.join("root.pub"), ROOT_PUBLIC).unwrap(),
     )
     .unwrap();
     let dir =

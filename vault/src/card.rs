@@ -8,22 +8,12 @@
 //! the sender signed it, every stay is at a personal code, every slot lies in the requested
 //! range, and each request is used for one trace only.
 
-use spur_protocol::crypto::sha256;
 use spur_protocol::directory::Directory;
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::record::visit::CodeKind;
+use spur_wire::exchange::ScanKeyFile;
 
 use crate::error::{Result, VaultError};
-use crate::exchange::ScanKeyFile;
-
-/// What the vault stores as the "nonce" of a card trace (the first 16 bytes of the request's
-/// SHA-256), so the same request cannot be used twice.
-pub fn request_tag(request: &[u8]) -> [u8; 16] {
-    let d = sha256(&[b"spur/v1/card-trace/", request]);
-    let mut t = [0u8; 16];
-    t.copy_from_slice(&d[..16]);
-    t
-}
 
 /// The case id the vault records a card trace under: `card:` cannot start a consent's case id
 /// (its alphabet has no `:`), so a card trace never passes for a consent or the other way round.

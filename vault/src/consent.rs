@@ -16,10 +16,9 @@ use spur_protocol::record::consent_release::ReleaseForVault;
 use spur_protocol::time::Day;
 use spur_protocol::trace::find_tag_index;
 use spur_protocol::usr::FindKey;
+use spur_wire::exchange::{ConsentCandidate, ConsentPackage, FoundEntry, Hex};
 
 use crate::error::{Result, VaultError};
-use crate::exchange::{ConsentCandidate, ConsentPackage, FoundEntry};
-use crate::hex::Hex;
 use crate::store::{ConsentRow, Store};
 
 /// A waiting release that was refused, with its reason (for the audit log and the operator).

@@ -11,7 +11,13 @@ pub enum VaultError {
     /// An export file that breaks its format; the whole file is refused and nothing is imported.
     #[error("export file refused, nothing imported: {0}")]
     BadExport(#[from] spur_protocol::export::ExportError),
-    /// A file exchanged between vault and authority that is malformed, altered or not for us.
+    /// A file exchanged with an authority that is malformed, altered or not for us.
+    #[error(transparent)]
+    Exchange(#[from] spur_wire::exchange::ExchangeError),
+    /// A shared offline part failed: a key file, the audit log, a private file, a CSV table.
+    #[error(transparent)]
+    Offline(#[from] spur_offline::OfflineError),
+    /// Another file the vault reads (a request's contents, a signed directory) that is malformed.
     #[error("{what} refused: {reason}")]
     BadFile {
         /// Which file.
@@ -38,9 +44,6 @@ pub enum VaultError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The audit log does not verify.
-    #[error("audit log does not verify: {0}")]
-    Audit(String),
     /// A request the vault does not allow (wrong authority, replayed consent, …).
     #[error("refused: {0}")]
     Refused(String),

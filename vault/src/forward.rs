@@ -10,14 +10,13 @@
 
 use std::collections::BTreeMap;
 
+use spur_offline::skip::{SkipReason, Skips};
 use spur_protocol::directory::Directory;
 use spur_protocol::record::{CONTACT_REF_SEALED, USER_AUTH_LAYER};
+use spur_wire::exchange::{ContactRecord, ContactsPackage, Hex, RelayPackage, ResolveRequest};
 
 use crate::error::{Result, VaultError};
-use crate::exchange::{ContactRecord, ContactsPackage, RelayPackage, ResolveRequest};
-use crate::hex::Hex;
 use crate::reach::{digest, CaseReach};
-use crate::skip::{SkipReason, Skips};
 use crate::store::Store;
 
 /// Most items one request may forward.
@@ -34,13 +33,6 @@ pub struct Forwards {
 
 fn bad(reason: &str) -> VaultError {
     VaultError::bad_file("resolve request", reason.to_owned())
-}
-
-/// Splits `<authority>:<case>` (the case reference of a resolve request).
-pub fn split_case_ref(s: &str) -> Result<(u16, String)> {
-    let (a, c) = s.split_once(':').ok_or_else(|| bad("bad case reference"))?;
-    let a = a.parse().map_err(|_| bad("bad case reference"))?;
-    Ok((a, c.to_owned()))
 }
 
 /// Checks the forward lists of a request from `from` and builds the files they turn into. Only
@@ -65,7 +57,7 @@ pub fn plan(
     if req.forward_owners.len() + entries > MAX_FORWARD {
         return Err(bad("too many items to forward"));
     }
-    let (consenting, case_id) = split_case_ref(&req.case_id)?;
+    let (consenting, case_id) = spur_wire::exchange::split_case_ref(&req.case_id)?;
     if consenting != from {
         return Err(VaultError::Refused(
             "only the consenting authority forwards what its case found".into(),

@@ -10,7 +10,6 @@ use spur_protocol::record::place::PlaceRecordBody;
 use spur_protocol::record::registration::RegistrationBody;
 use spur_protocol::record::visit::{SlotEntryBody, UserEntryBody};
 use spur_protocol::record::{open_op, RecordKind};
-
 use spur_protocol::time::Day;
 
 use crate::error::{Result, VaultError};
@@ -154,7 +153,7 @@ pub fn import_file(
         return Err(VaultError::Refused(format!(
             "export older than retention: all {} rows were uploaded before {} (28 days); nothing imported",
             file.rows.len(),
-            crate::stats::date_of(keep_from)
+            keep_from.date_text()
         )));
     }
     let opened = open_rows(op, &current, threads);

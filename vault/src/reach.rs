@@ -13,7 +13,7 @@
 //! - **forwarded card owners** at most one per card stay; **forwarded user entries** only entries
 //!   the consent package held (their AUTH layers, by digest).
 //!
-//! Anything else is refused with [`crate::skip::SkipReason::OutsideCase`] and audited. The state
+//! Anything else is refused with [`spur_offline::skip::SkipReason::OutsideCase`] and audited. The state
 //! is kept in the store (`case_reach`) with the day it last changed and swept with retention.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,9 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use spur_protocol::crypto::sha256;
 use spur_protocol::record::visit::CodeKind;
-
-use crate::exchange::{FoundEntry, ScanKeyFile};
-use crate::hex::Hex;
+use spur_wire::exchange::{FoundEntry, Hex, ScanKeyFile};
 
 /// The reach of one case.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,13 +3,13 @@
 //! the case reached (`crate::reach`): everything else is skipped as outside the case, reported in
 //! the answer and counted for the audit line.
 
-use crate::error::{Result, VaultError};
-use crate::exchange::{
-    GoneRegistration, ResolveAnswer, ResolveRequest, ResolvedCode, ResolvedRegistration,
+use spur_offline::skip::{SkipReason, Skips};
+use spur_wire::exchange::{
+    GoneRegistration, Hex, ResolveAnswer, ResolveRequest, ResolvedCode, ResolvedRegistration,
 };
-use crate::hex::Hex;
+
+use crate::error::{Result, VaultError};
 use crate::reach::{digest, CaseReach};
-use crate::skip::{SkipReason, Skips};
 use crate::store::Store;
 
 /// Most items one request may ask for.

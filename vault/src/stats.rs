@@ -8,10 +8,10 @@
 //! since a stay need not fill its slots. Stays cannot be told apart by design (they are unlinkable).
 
 use serde::Serialize;
+use spur_offline::csv::CsvWriter;
+use spur_offline::OfflineError;
 use spur_protocol::fields::Region;
-use spur_protocol::time::Day;
 
-use crate::csv_safe;
 use crate::store::RawStat;
 
 /// The default threshold: counts below it are suppressed.
@@ -34,16 +34,6 @@ pub struct StatRow {
     pub contact_hours: Option<f64>,
 }
 
-/// The calendar date of a day number (proleptic Gregorian, UTC).
-pub fn date_of(day: Day) -> String {
-    day.date_text()
-}
-
-/// The day number of a `YYYY-MM-DD` date (UTC).
-pub fn parse_date(s: &str) -> Option<Day> {
-    Day::from_date_text(s)
-}
-
 fn keep(n: u64, threshold: u64) -> Option<u64> {
     (n >= threshold).then_some(n)
 }
@@ -57,7 +47,7 @@ pub fn table(raw: &[RawStat], threshold: u64) -> Vec<StatRow> {
             let region = Region::decode(r.region).ok().flatten();
             let scans = keep(r.slot_entries, threshold);
             StatRow {
-                date: date_of(r.day),
+                date: r.day.date_text(),
                 country: region
                     .map(|g| g.country.as_str().to_owned())
                     .unwrap_or_default(),
@@ -74,34 +64,35 @@ pub fn table(raw: &[RawStat], threshold: u64) -> Vec<StatRow> {
 }
 
 /// The table as CSV; suppressed cells read `<threshold` (e.g. `<5`). Every cell goes through the
-/// spreadsheet-safe writer ([`crate::csv_safe`]): a region decoded from a record is validated,
+/// spreadsheet-safe writer ([`spur_offline::csv`]): a region decoded from a record is validated,
 /// but the CSV does not rely on it.
-pub fn to_csv(rows: &[StatRow], threshold: u64) -> String {
+pub fn to_csv(rows: &[StatRow], threshold: u64) -> Result<String, OfflineError> {
     let sup = format!("<{threshold}");
-    let mut out = csv_safe::line(&[
+    let mut out = CsvWriter::new();
+    out.row(&[
         "date",
         "country",
         "postcode",
         "registrations",
         "scans",
         "contact_hours",
-    ]);
+    ])?;
     for r in rows {
         let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| sup.clone());
         let h = r
             .contact_hours
             .map(|x| format!("{x:.1}"))
             .unwrap_or_else(|| sup.clone());
-        out.push_str(&csv_safe::line(&[
+        out.row(&[
             r.date.as_str(),
             &r.country,
             &r.postcode,
             &n(r.registrations),
             &n(r.scans),
             &h,
-        ]));
+        ])?;
     }
-    out
+    out.finish()
 }
 
 /// The table as JSON: `{"threshold": n, "rows": [...]}` with `null` for suppressed cells.
@@ -112,6 +103,7 @@ pub fn to_json(rows: &[StatRow], threshold: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use spur_protocol::time::Day;
 
     fn raw(day: u32, postcode: &str, regs: u64, slots: u64) -> RawStat {
         RawStat {
@@ -134,7 +126,7 @@ mod tests {
         assert_eq!(rows[1].registrations, Some(12));
         assert_eq!(rows[1].scans, None);
         assert_eq!(rows[1].contact_hours, None, "hours follow their scans");
-        let csv = to_csv(&rows, 5);
+        let csv = to_csv(&rows, 5).unwrap();
         assert!(
             csv.contains("\"2026-11-20\",\"DE\",\"80331\",\"<5\",\"5\",\"2.5\"\r\n"),
             "{csv}"
@@ -175,7 +167,7 @@ mod tests {
             ("80331", "=X", "\"80331\""),
         ];
         for (postcode, country, want) in table {
-            let csv = to_csv(&[row(country, postcode)], 5);
+            let csv = to_csv(&[row(country, postcode)], 5).unwrap();
             let line = csv.lines().nth(1).unwrap_or_default();
             let cells: Vec<&str> = line.split(',').collect();
             assert_eq!(cells[2], want, "{postcode:?}: {csv:?}");
@@ -187,11 +179,15 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(date_of(Day(0)), "1970-01-01");
-        assert_eq!(date_of(Day(20_777)), "2026-11-20");
-        assert_eq!(date_of(Day(11_016)), "2000-02-29");
-        assert_eq!(parse_date("2026-11-20"), Some(Day(20_777)));
-        assert_eq!(parse_date("2026-02-30"), None);
-        assert_eq!(parse_date("2026-1-2x"), None);
+        // The statistics' dates come from `protocol::time::Day`; these are the cases the vault's
+        // own date functions were tested with before they gave way to it.
+        assert_eq!(Day(0).date_text(), "1970-01-01");
+        assert_eq!(Day(20_777).date_text(), "2026-11-20");
+        assert_eq!(Day(11_016).date_text(), "2000-02-29");
+        assert_eq!(Day::from_date_text("2026-11-20"), Some(Day(20_777)));
+        assert_eq!(Day::from_date_text("2026-02-30"), None);
+        assert_eq!(Day::from_date_text("2026-1-2x"), None);
+        let rows = table(&[raw(11_016, "80331", 5, 5)], 5);
+        assert_eq!(rows[0].date, "2000-02-29");
     }
 }

@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use spur_offline::skip::{SkipReason, Skips};
 use spur_protocol::fields::Region;
 use spur_protocol::tag::ScanKey;
 use spur_protocol::time::Minute;
 use spur_protocol::trace::overlapping_contacts;
+use spur_wire::exchange::{ContactRecord, ContactsPackage, Hex, ScanKeyFile};
 
 use crate::error::{Result, VaultError};
-use crate::exchange::{ContactRecord, ContactsPackage, ScanKeyFile};
-use crate::hex::Hex;
-use crate::skip::{SkipReason, Skips};
 use crate::store::Store;
 
 /// Most stays one SCAN-key file may hold (28 days of 4 visits per minute is far above any real case).

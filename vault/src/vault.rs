@@ -8,27 +8,24 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
+use spur_offline::audit::{AuditLog, AuditReport};
+use spur_offline::keyfile;
 use spur_protocol::directory::Directory;
 use spur_protocol::keys::{SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey};
 use spur_protocol::time::{Day, RETENTION_DAYS};
-
-use crate::audit::{AuditLog, AuditReport};
-use crate::error::{Result, VaultError};
-use crate::exchange::{
-    self, Envelope, PackageKind, RelayedPackage, ResolveRequest, ScanKeyFile, VAULT,
+use spur_wire::exchange::{
+    self, Envelope, PackageKind, RelayedPackage, ResolveRequest, ScanKeyFile, OP_PUBLIC,
+    ROOT_PUBLIC, VAULT,
 };
+
+use crate::error::{Result, VaultError};
 use crate::export_file::ExportSource;
-use crate::keyfile;
 use crate::store::{sqlite::SqliteStore, ConsentRow, ImportCounts, Store};
 
 /// Key-file kinds.
 pub const OP_SECRET: &str = "op-secret";
-/// OP public key file kind.
-pub const OP_PUBLIC: &str = "op-public";
 /// Root secret key file kind.
 pub const ROOT_SECRET: &str = "root-secret";
-/// Root public key file kind.
-pub const ROOT_PUBLIC: &str = "root-public";
 /// Key-file kind of the POST server's export public key (`spur server post` writes it next to its
 /// export signing key).
 pub const POST_EXPORT_PUBLIC: &str = "post-export-public";
@@ -65,7 +62,7 @@ pub struct ResolveResult {
     /// Files sent on to other authorities (card owners, relayed user entries).
     pub forwarded: Vec<Outgoing>,
     /// Items of the request skipped (outside the case, deleted, malformed), by reason.
-    pub skips: crate::skip::Skips,
+    pub skips: spur_offline::skip::Skips,
 }
 
 impl std::fmt::Debug for Outgoing {
@@ -101,13 +98,13 @@ pub struct TraceResult {
     /// Contacts per authority (for the operator's console).
     pub contacts: Vec<(u16, usize)>,
     /// Stays, keys and contacts skipped, by reason.
-    pub skips: crate::skip::Skips,
+    pub skips: spur_offline::skip::Skips,
 }
 
 impl Vault {
     /// Creates the key files of a new vault in `dir` (created if missing). Refuses to overwrite.
     pub fn init(dir: &Path, rng: &mut impl rand_core::CryptoRngCore) -> Result<()> {
-        keyfile::private_dir(dir)?;
+        spur_offline::private::private_dir(dir)?;
         let op = SealSecretKey::generate(rng);
         let root = SignSecretKey::generate(rng);
         keyfile::write_secret(&dir.join("op.key"), OP_SECRET, op.to_bytes().as_ref())?;
@@ -189,7 +186,7 @@ impl Vault {
             "sign-directory-refused",
             json!({ "serial": dir.serial }),
         )?;
-        keyfile::write_private_file(&self.dir.join("directory.bin"), &signed)?;
+        spur_offline::private::write_private_file(&self.dir.join("directory.bin"), &signed)?;
         let ids: Vec<u16> = dir.authorities.iter().map(|a| a.id).collect();
         self.log(
             "sign-directory",
@@ -424,7 +421,8 @@ impl Vault {
         kind: PackageKind,
         refused_event: &str,
     ) -> Result<(Envelope, T)> {
-        let opened = exchange::open::<T>(file, kind, VAULT, &self.op, Self::sender_key(dir));
+        let opened =
+            exchange::open::<T, VaultError>(file, kind, VAULT, &self.op, Self::sender_key(dir));
         self.audited(opened, refused_event, json!({}))
     }
 
@@ -462,7 +460,7 @@ impl Vault {
         let card = match &scan.card_request {
             Some(req) => match crate::card::check(&dir, env.from, &scan, &req.0) {
                 Ok(r) => {
-                    let tag = crate::card::request_tag(&req.0);
+                    let tag = exchange::request_tag(&req.0);
                     if !self.store.use_nonce(
                         &tag,
                         &crate::card::case_marker(&scan.case_id),
@@ -636,7 +634,7 @@ impl Vault {
         &mut self,
         authority: u16,
         case_id: &str,
-        entries: &[crate::exchange::FoundEntry],
+        entries: &[spur_wire::exchange::FoundEntry],
     ) -> Result<()> {
         let mut reach = self.reach(authority, case_id)?.unwrap_or_default();
         reach.add_consent(entries);
@@ -652,7 +650,7 @@ impl Vault {
         case_ref: &str,
         req_codes_empty: bool,
     ) -> Result<(u16, String, crate::reach::CaseReach)> {
-        let (consenting, case_id) = crate::forward::split_case_ref(case_ref)?;
+        let (consenting, case_id) = exchange::split_case_ref(case_ref)?;
         let Some(reach) = self.reach(consenting, &case_id)? else {
             return Err(VaultError::Refused(format!(
                 "outside any case: this vault handled no consent and ran no trace for case {case_id} of authority {consenting}"
@@ -726,7 +724,7 @@ impl Vault {
         let auth = dir
             .authority(to)
             .ok_or(spur_protocol::ProtocolError::UnknownAuthority(to))?;
-        exchange::seal(
+        Ok(exchange::seal(
             rng,
             Envelope {
                 kind,
@@ -736,7 +734,7 @@ impl Vault {
             &auth.seal,
             &self.root,
             body,
-        )
+        )?)
     }
 
     /// The published statistics.

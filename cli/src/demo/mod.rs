@@ -84,7 +84,7 @@ async fn demo(args: &Args) -> Result<Report> {
     let dir = match &args.dir {
         Some(d) => {
             // The demo's folder holds desks' case files and contact lists: owner-only.
-            spur_vault::keyfile::private_dir(d)?;
+            spur_offline::private::private_dir(d)?;
             d.clone()
         }
         None => tempfile::Builder::new()

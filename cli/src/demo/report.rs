@@ -89,7 +89,7 @@ pub fn statistics(stage: &mut Stage, dir: &Path) -> Result<Stats> {
     let threshold = 5;
     let rows = stage.vault.stats(threshold)?;
     let csv = dir.join("statistics.csv");
-    std::fs::write(&csv, spur_vault::stats::to_csv(&rows, threshold))?;
+    std::fs::write(&csv, spur_vault::stats::to_csv(&rows, threshold)?)?;
     std::fs::write(
         dir.join("statistics.json"),
         spur_vault::stats::to_json(&rows, threshold),

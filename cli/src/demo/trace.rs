@@ -161,16 +161,16 @@ fn play(
     rng: &mut ChaCha20Rng,
     scans: Vec<Vec<u8>>,
     requests: Vec<(u16, Vec<u8>)>,
-) -> Result<spur_authority::playthrough::Moved> {
+) -> Result<crate::playthrough::Moved> {
     // The desks are borrowed apart from the vault, which the play moves files through.
     let desks = &stage.desks;
-    Ok(spur_authority::playthrough::play(
+    crate::playthrough::play(
         &mut stage.vault,
         |id| desks.iter().find(|d| d.id == id),
         rng,
         scans,
         requests,
-    )?)
+    )
 }
 
 /// Each desk's contact list of a case, also written as `<prefix>-authority-<id>.csv/.json`.
@@ -193,11 +193,11 @@ fn write_lists(
             };
             let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
             let stem = stage.dir.join(format!("{prefix}-authority-{}", desk.id));
-            spur_vault::keyfile::write_private_file(
+            spur_offline::private::write_private_file(
                 &stem.with_extension("csv"),
-                contacts::to_csv(&list).as_bytes(),
+                contacts::to_csv(&list)?.as_bytes(),
             )?;
-            spur_vault::keyfile::write_private_file(
+            spur_offline::private::write_private_file(
                 &stem.with_extension("json"),
                 contacts::to_json(&list).as_bytes(),
             )?;
@@ -221,10 +221,7 @@ pub async fn card_only(
     card: &(String, Option<String>),
     first_day: Day,
     days: u32,
-) -> Result<(
-    BTreeMap<u16, ContactList>,
-    spur_authority::playthrough::Moved,
-)> {
+) -> Result<(BTreeMap<u16, ContactList>, crate::playthrough::Moved)> {
     let code = match spur_protocol::qr::Payload::parse(&card.0)?.code {
         spur_protocol::qr::Code::Personal(p) => p,
         _ => anyhow::bail!("the card's URL is not a personal code"),

@@ -121,7 +121,7 @@ pub fn signed_code_url(
     issued: Minute,
     expires: Minute,
 ) -> String {
-    let key = spur_vault::keyfile::read_secret::<32>(
+    let key = spur_offline::keyfile::read_secret::<32>(
         &desk.join("sign.key"),
         spur_authority::desk::SIGN_SECRET,
     )
@@ -165,5 +165,9 @@ pub fn signed_code_url(
 }
 
 fn hex32(s: &str) -> [u8; 32] {
-    hex::decode(s).unwrap().try_into().unwrap()
+    data_encoding::HEXLOWER_PERMISSIVE
+        .decode(s.as_bytes())
+        .unwrap()
+        .try_into()
+        .unwrap()
 }

@@ -32,7 +32,11 @@ pub struct Hostile {
 }
 
 fn hex32(h: &str) -> [u8; 32] {
-    hex::decode(h).unwrap().try_into().unwrap()
+    data_encoding::HEXLOWER_PERMISSIVE
+        .decode(h.as_bytes())
+        .unwrap()
+        .try_into()
+        .unwrap()
 }
 
 impl Hostile {

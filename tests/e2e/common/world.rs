@@ -13,14 +13,16 @@ pub fn key_hex(path: &Path) -> String {
 
 /// The vault's OP secret key, read from its key file the way the vault reads it.
 pub fn op_secret(vault: &Path) -> spur_protocol::keys::SealSecretKey {
-    let b =
-        spur_vault::keyfile::read_secret::<32>(&vault.join("op.key"), spur_vault::vault::OP_SECRET);
+    let b = spur_offline::keyfile::read_secret::<32>(
+        &vault.join("op.key"),
+        spur_vault::vault::OP_SECRET,
+    );
     spur_protocol::keys::SealSecretKey::from_bytes(*b.unwrap())
 }
 
 /// A desk's AUTH secret key, read from its key file the way the desk reads it.
 pub fn auth_secret(desk: &Path) -> spur_protocol::keys::SealSecretKey {
-    let b = spur_vault::keyfile::read_secret::<32>(
+    let b = spur_offline::keyfile::read_secret::<32>(
         &desk.join("auth.key"),
         spur_authority::desk::AUTH_SECRET,
     );

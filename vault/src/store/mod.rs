@@ -221,11 +221,6 @@ pub trait Store: Send {
     fn counts(&mut self) -> Result<Counts>;
 }
 
-/// The bucket region a slot entry is filed under: personal codes ignore the region.
-pub fn bucket_of(code_kind: u8, region: [u8; 12]) -> [u8; 12] {
-    if code_kind == spur_protocol::record::visit::CodeKind::Personal as u8 {
-        [0; 12]
-    } else {
-        region
-    }
-}
+/// The bucket region a slot entry is filed under (the exchange format's rule: personal codes
+/// ignore the region).
+pub use spur_wire::exchange::bucket_of;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::*;
 use spur_authority::contacts::ContactList;
 use spur_authority::{case, open, relay};
-use spur_vault::exchange::{peek, PackageKind};
+use spur_wire::exchange::{peek, PackageKind};
 
 const CASE: &str = "M-2026-0042";
 

@@ -34,6 +34,11 @@ use spur_protocol::usr::{UsrKey, TEST_KDF};
 use spur_vault::export_file::{row_from_upload, InMemory};
 use spur_vault::Vault;
 
+/// The whole trace played through files: the `spur demo` code itself, so tests and demo cannot
+/// drift apart.
+#[path = "../../../cli/src/playthrough.rs"]
+mod playthrough;
+
 pub const MUNICH: u16 = 1;
 pub const BERLIN: u16 = 2;
 /// 2026-11-01.
@@ -124,7 +129,7 @@ impl Town {
             &mut ChaCha20Rng::seed_from_u64(seed ^ 0x5057),
         ));
         let post_pub = root.join("export-sign.key.pub");
-        spur_vault::keyfile::write_public(
+        spur_offline::keyfile::write_public(
             &post_pub,
             spur_vault::vault::POST_EXPORT_PUBLIC,
             &post_key.public().to_bytes(),
@@ -450,7 +455,7 @@ impl Town {
     /// Plays the files until nothing is left to send.
     pub fn play(&mut self, scans: Vec<Vec<u8>>, requests: Vec<(u16, Vec<u8>)>) {
         let desks = &self.desks;
-        spur_authority::playthrough::play(
+        playthrough::play(
             &mut self.vault,
             |id| desks.get(&id),
             &mut self.rng,

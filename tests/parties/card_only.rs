@@ -14,8 +14,7 @@ use spur_authority::open::to_vault;
 use spur_authority::{case, history};
 use spur_protocol::record::visit::CodeKind;
 use spur_protocol::time::Slot;
-use spur_vault::exchange::{PackageKind, ScanKeyFile, ScanStay};
-use spur_vault::hex::Hex;
+use spur_wire::exchange::{Hex, PackageKind, ScanKeyFile, ScanStay};
 
 const DAYS: u32 = 5;
 const CASE: &str = "M-CARD-1";

@@ -1,209 +1,10 @@
-//! The files vault and authority desks hand each other: signed by the sender, sealed to the
-//! receiver (`spur_protocol::trace::seal_package`), so they are safe on a USB stick or in e-mail.
-//!
-//! ```text
-//! file  = "SPURPKG\0" || version u8 (1) || kind u8 || from u16 || to u16 || sealed
-//! inner = kind u8 || from u16 || to u16 || json_len u32 || json || Ed25519 signature (64)
-//! ```
-//! `from`/`to` are authority ids; 0 is the vault. The header is repeated inside the seal so it
-//! cannot be swapped; the signature (vault: directory root key, desk: the authority's signing key
-//! from the directory) says who made the file. The JSON bodies are the structs below.
+//! The JSON bodies of the exchanged files, one struct per package kind and their parts. Byte
+//! strings are lower-case hex ([`Hex`]); new optional fields carry `#[serde(default)]` so older
+//! files still parse.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use spur_protocol::keys::{SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey};
-use spur_protocol::trace::{open_package, seal_package};
 
-use crate::error::{Result, VaultError};
-use crate::hex::Hex;
-
-/// The party id of the vault in `from`/`to`.
-pub const VAULT: u16 = 0;
-/// File magic.
-pub const MAGIC: &[u8; 8] = b"SPURPKG\0";
-/// Format version.
-pub const VERSION: u8 = 1;
-const SIGN_LABEL: &str = "spur/v1/package-sig/";
-const MAX_JSON: usize = 256 << 20;
-
-/// What a file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PackageKind {
-    /// Vault → consenting authority: the release's AUTH part and the user entries found.
-    Consent = 1,
-    /// Authority → vault: the SCAN keys of the case's stays.
-    ScanKeys = 2,
-    /// Vault → a contact's authority: the contacts found, references still sealed to it.
-    Contacts = 3,
-    /// Authority → vault: records to resolve (registrations, places, personal codes).
-    ResolveRequest = 4,
-    /// Vault → authority: the resolved records, still sealed to the authority or TAG.
-    ResolveAnswer = 5,
-    /// Vault → the infected person's home authority: user-entry AUTH layers the consenting
-    /// authority cannot open (they are sealed to the home authority), to take the AUTH layer off.
-    Relay = 6,
-    /// Home authority → vault → consenting authority: those entries' USR layers, which only the
-    /// consenting authority opens (it holds the released encryption keys).
-    Relayed = 7,
-}
-
-impl PackageKind {
-    fn from_byte(b: u8) -> Option<Self> {
-        [
-            Self::Consent,
-            Self::ScanKeys,
-            Self::Contacts,
-            Self::ResolveRequest,
-            Self::ResolveAnswer,
-            Self::Relay,
-            Self::Relayed,
-        ]
-        .into_iter()
-        .find(|k| *k as u8 == b)
-    }
-
-    /// Lower-case name for file names and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Consent => "consent",
-            Self::ScanKeys => "scan-keys",
-            Self::Contacts => "contacts",
-            Self::ResolveRequest => "resolve-request",
-            Self::ResolveAnswer => "resolve-answer",
-            Self::Relay => "relay",
-            Self::Relayed => "relayed",
-        }
-    }
-}
-
-/// The clear header of a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Envelope {
-    /// Kind.
-    pub kind: PackageKind,
-    /// Sender (0 = vault).
-    pub from: u16,
-    /// Receiver (0 = vault).
-    pub to: u16,
-}
-
-fn header(e: &Envelope) -> [u8; 5] {
-    let f = e.from.to_be_bytes();
-    let t = e.to.to_be_bytes();
-    [e.kind as u8, f[0], f[1], t[0], t[1]]
-}
-
-/// Makes a file: JSON body, signed by `signer`, sealed to `to_key`.
-pub fn seal<T: Serialize>(
-    rng: &mut impl rand_core::CryptoRngCore,
-    env: Envelope,
-    to_key: &SealPublicKey,
-    signer: &SignSecretKey,
-    body: &T,
-) -> Result<Vec<u8>> {
-    let json = zeroize::Zeroizing::new(
-        serde_json::to_vec(body).map_err(|e| VaultError::bad_file("package", e.to_string()))?,
-    );
-    let h = header(&env);
-    let len =
-        u32::try_from(json.len()).map_err(|_| VaultError::bad_file("package", "too large"))?;
-    let mut inner = zeroize::Zeroizing::new(Vec::with_capacity(json.len() + 80));
-    inner.extend_from_slice(&h);
-    inner.extend_from_slice(&len.to_be_bytes());
-    inner.extend_from_slice(&json);
-    let sig = signer.sign(SIGN_LABEL, &inner);
-    inner.extend_from_slice(&sig);
-    let sealed = seal_package(rng, to_key, &inner)?;
-    let mut out = MAGIC.to_vec();
-    out.push(VERSION);
-    out.extend_from_slice(&h);
-    out.extend_from_slice(&sealed);
-    Ok(out)
-}
-
-/// Reads the clear header without opening anything.
-pub fn peek(bytes: &[u8]) -> Result<Envelope> {
-    let bad = |r: &str| VaultError::bad_file("package", r.to_owned());
-    if bytes.len() < 14 || bytes.get(..8) != Some(MAGIC.as_slice()) {
-        return Err(bad("not a spur package file"));
-    }
-    if bytes[8] != VERSION {
-        return Err(bad("package version not supported by this build"));
-    }
-    let kind = PackageKind::from_byte(bytes[9]).ok_or_else(|| bad("unknown package kind"))?;
-    Ok(Envelope {
-        kind,
-        from: u16::from_be_bytes([bytes[10], bytes[11]]),
-        to: u16::from_be_bytes([bytes[12], bytes[13]]),
-    })
-}
-
-/// Opens a file meant for `me` of kind `expect`: checks the header, opens the seal with `key`,
-/// checks the inner header and the sender's signature (`sender_key` gives the key of a sender id)
-/// and parses the body. Any altered byte, another receiver's file or a forged sender is refused.
-pub fn open<T: DeserializeOwned>(
-    bytes: &[u8],
-    expect: PackageKind,
-    me: u16,
-    key: &SealSecretKey,
-    sender_key: impl Fn(u16) -> Result<SignPublicKey>,
-) -> Result<(Envelope, T)> {
-    let what = "package";
-    let env = peek(bytes)?;
-    if env.kind != expect {
-        return Err(VaultError::bad_file(
-            what,
-            format!(
-                "this is a {} file, not a {} file",
-                env.kind.name(),
-                expect.name()
-            ),
-        ));
-    }
-    if env.to != me {
-        return Err(VaultError::bad_file(
-            what,
-            format!("this file is for {}, not for us", party(env.to)),
-        ));
-    }
-    let inner = open_package(key, bytes.get(14..).unwrap_or(&[])).map_err(|_| {
-        VaultError::bad_file(
-            what,
-            "it does not open with our key: altered, or sealed to someone else",
-        )
-    })?;
-    let h = header(&env);
-    if inner.len() < 5 + 4 + 64 || inner.get(..5) != Some(h.as_slice()) {
-        return Err(VaultError::bad_file(
-            what,
-            "its inner header does not match the outer one",
-        ));
-    }
-    let len = u32::from_be_bytes([inner[5], inner[6], inner[7], inner[8]]) as usize;
-    if len > MAX_JSON || inner.len() != 9 + len + 64 {
-        return Err(VaultError::bad_file(what, "bad length"));
-    }
-    let (signed, sig) = inner.split_at(9 + len);
-    let mut s = [0u8; 64];
-    s.copy_from_slice(sig);
-    sender_key(env.from)?
-        .verify(SIGN_LABEL, signed, &s, "package")
-        .map_err(|_| {
-            VaultError::bad_file(what, format!("it is not signed by {}", party(env.from)))
-        })?;
-    let body = serde_json::from_slice(&signed[9..])
-        .map_err(|e| VaultError::bad_file(what, format!("malformed content: {e}")))?;
-    Ok((env, body))
-}
-
-/// "the vault" or "authority N".
-pub fn party(id: u16) -> String {
-    if id == VAULT {
-        "the vault".into()
-    } else {
-        format!("authority {id}")
-    }
-}
+use super::hex::Hex;
 
 /// A user entry the vault found by its find-tag.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -467,4 +268,223 @@ pub struct GoneRegistration {
     pub registration_id: Hex,
     /// `deleted` (deleted or expired), `other-authority` or `outside-case`.
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(b: u8, n: usize) -> Hex {
+        Hex(vec![b; n])
+    }
+
+    /// One of every body, with every field set: what the vault and the desks write today.
+    fn bodies() -> Vec<(&'static str, String)> {
+        let entry = FoundEntry {
+            minute: 29_919_000,
+            auth_layer: h(0xa1, 3),
+        };
+        let j = |v: serde_json::Result<String>| v.unwrap();
+        vec![
+            (
+                "consent",
+                j(serde_json::to_string(&ConsentPackage {
+                    case_id: "M-1".into(),
+                    nonce: h(0x01, 2),
+                    candidates: vec![ConsentCandidate {
+                        home_authority: 2,
+                        release_auth_part: h(0x02, 2),
+                        user_entries: vec![entry.clone()],
+                        days: vec![20_777],
+                        releases: 2,
+                        more_auth_parts: vec![h(0x03, 1)],
+                    }],
+                })),
+            ),
+            (
+                "scan-keys",
+                j(serde_json::to_string(&ScanKeyFile {
+                    case_id: "M-1".into(),
+                    nonce: h(0x01, 2),
+                    stays: vec![ScanStay {
+                        stay: 1,
+                        code_kind: 1,
+                        bucket: h(0x04, 2),
+                        time_in: 10,
+                        time_out: 40,
+                        own_code: false,
+                        keys: vec![(5, h(0x05, 2))],
+                    }],
+                    infected_ref: Some(SealedRef {
+                        authority: 2,
+                        sealed: h(0x06, 1),
+                    }),
+                    card_request: None,
+                })),
+            ),
+            (
+                "contacts",
+                j(serde_json::to_string(&ContactsPackage {
+                    case_id: "M-1".into(),
+                    consenting_authority: 1,
+                    infected_ref: None,
+                    contacts: vec![ContactRecord {
+                        stay: 1,
+                        stay_in: 10,
+                        stay_out: 40,
+                        own_code: true,
+                        sealed_ref: h(0x07, 1),
+                        region: h(0x00, 2),
+                        time_in: 20,
+                        time_out: 50,
+                        overlap_minutes: 20,
+                        code_owner: false,
+                    }],
+                })),
+            ),
+            (
+                "resolve-request",
+                j(serde_json::to_string(&ResolveRequest {
+                    case_id: "1:M-1".into(),
+                    registrations: vec![h(0x08, 1)],
+                    places: vec![h(0x09, 1)],
+                    personal: vec![],
+                    forward_owners: vec![ForwardOwner {
+                        to: 2,
+                        stay: 1,
+                        stay_in: 10,
+                        stay_out: 40,
+                        sealed_ref: h(0x0a, 1),
+                    }],
+                    forward_entries: Some(ForwardEntries {
+                        to: 2,
+                        nonce: h(0x01, 2),
+                        entries: vec![entry.clone()],
+                    }),
+                })),
+            ),
+            (
+                "resolve-answer",
+                j(serde_json::to_string(&ResolveAnswer {
+                    case_id: "1:M-1".into(),
+                    registrations: vec![ResolvedRegistration {
+                        registration_id: h(0x08, 1),
+                        sealed_contact: h(0x0b, 1),
+                    }],
+                    places: vec![ResolvedCode {
+                        qr_id: h(0x09, 1),
+                        tag_layers: vec![h(0x0c, 1)],
+                    }],
+                    personal: vec![],
+                    missing: vec!["1 place".into()],
+                    gone: vec![GoneRegistration {
+                        registration_id: h(0x0d, 1),
+                        reason: "deleted".into(),
+                    }],
+                })),
+            ),
+            (
+                "relay",
+                j(serde_json::to_string(&RelayPackage {
+                    case_id: "M-1".into(),
+                    consenting_authority: 1,
+                    nonce: h(0x01, 2),
+                    entries: vec![entry],
+                })),
+            ),
+            (
+                "relayed",
+                j(serde_json::to_string(&RelayedPackage {
+                    case_id: "M-1".into(),
+                    consenting_authority: 1,
+                    nonce: h(0x01, 2),
+                    entries: vec![UsrLayer {
+                        minute: 29_919_000,
+                        usr_layer: h(0x0e, 1),
+                    }],
+                    unopened: 3,
+                })),
+            ),
+        ]
+    }
+
+    /// The JSON of [`bodies`] as the vault crate wrote it before the format moved here: a changed
+    /// field name, order or encoding breaks every file already on a USB stick.
+    const FROZEN: [(&str, &str); 7] = [
+        (
+            "consent",
+            r#"{"case_id":"M-1","nonce":"0101","candidates":[{"home_authority":2,"release_auth_part":"0202","user_entries":[{"minute":29919000,"auth_layer":"a1a1a1"}],"days":[20777],"releases":2,"more_auth_parts":["03"]}]}"#,
+        ),
+        (
+            "scan-keys",
+            r#"{"case_id":"M-1","nonce":"0101","stays":[{"stay":1,"code_kind":1,"bucket":"0404","time_in":10,"time_out":40,"own_code":false,"keys":[[5,"0505"]]}],"infected_ref":{"authority":2,"sealed":"06"},"card_request":null}"#,
+        ),
+        (
+            "contacts",
+            r#"{"case_id":"M-1","consenting_authority":1,"infected_ref":null,"contacts":[{"stay":1,"stay_in":10,"stay_out":40,"own_code":true,"sealed_ref":"07","region":"0000","time_in":20,"time_out":50,"overlap_minutes":20,"code_owner":false}]}"#,
+        ),
+        (
+            "resolve-request",
+            r#"{"case_id":"1:M-1","registrations":["08"],"places":["09"],"personal":[],"forward_owners":[{"to":2,"stay":1,"stay_in":10,"stay_out":40,"sealed_ref":"0a"}],"forward_entries":{"to":2,"nonce":"0101","entries":[{"minute":29919000,"auth_layer":"a1a1a1"}]}}"#,
+        ),
+        (
+            "resolve-answer",
+            r#"{"case_id":"1:M-1","registrations":[{"registration_id":"08","sealed_contact":"0b"}],"places":[{"qr_id":"09","tag_layers":["0c"]}],"personal":[],"missing":["1 place"],"gone":[{"registration_id":"0d","reason":"deleted"}]}"#,
+        ),
+        (
+            "relay",
+            r#"{"case_id":"M-1","consenting_authority":1,"nonce":"0101","entries":[{"minute":29919000,"auth_layer":"a1a1a1"}]}"#,
+        ),
+        (
+            "relayed",
+            r#"{"case_id":"M-1","consenting_authority":1,"nonce":"0101","entries":[{"minute":29919000,"usr_layer":"0e"}],"unopened":3}"#,
+        ),
+    ];
+
+    #[test]
+    fn every_body_keeps_its_json() {
+        let got = bodies();
+        assert_eq!(got.len(), FROZEN.len());
+        for ((kind, json), (want_kind, want)) in got.iter().zip(FROZEN) {
+            assert_eq!((*kind, json.as_str()), (want_kind, want));
+        }
+    }
+
+    #[test]
+    fn frozen_bodies_parse_back() {
+        let [consent, scan, contacts, request, answer, relay, relayed] = FROZEN.map(|(_, j)| j);
+        let again = |v: String, want: &str| assert_eq!(v, want);
+        again(
+            serde_json::to_string(&serde_json::from_str::<ConsentPackage>(consent).unwrap())
+                .unwrap(),
+            consent,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ScanKeyFile>(scan).unwrap()).unwrap(),
+            scan,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ContactsPackage>(contacts).unwrap())
+                .unwrap(),
+            contacts,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ResolveRequest>(request).unwrap())
+                .unwrap(),
+            request,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<ResolveAnswer>(answer).unwrap()).unwrap(),
+            answer,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<RelayPackage>(relay).unwrap()).unwrap(),
+            relay,
+        );
+        again(
+            serde_json::to_string(&serde_json::from_str::<RelayedPackage>(relayed).unwrap())
+                .unwrap(),
+            relayed,
+        );
+    }
 }

@@ -1,4 +1,5 @@
-//! Byte strings as lower-case hex in the JSON of exchanged files.
+//! Byte strings as lower-case hex in the JSON of exchanged files (`data-encoding`'s `HEXLOWER`,
+//! the workspace's one hex implementation).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -39,5 +40,19 @@ impl<'de> Deserialize<'de> for Hex {
             .decode(s.as_bytes())
             .map(Hex)
             .map_err(|_| serde::de::Error::custom("expected lower-case hex"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lower_case_and_refuses_upper_case() {
+        let h = Hex(vec![0xab, 0x01]);
+        assert_eq!(serde_json::to_string(&h).unwrap(), "\"ab01\"");
+        assert_eq!(serde_json::from_str::<Hex>("\"ab01\"").unwrap(), h);
+        assert!(serde_json::from_str::<Hex>("\"AB01\"").is_err());
+        assert_eq!(format!("{h:?}"), "Hex(2 bytes)");
     }
 }

@@ -1,7 +1,8 @@
-//! CSV that spreadsheet software opens without running anything, for every CSV spur writes (the
-//! desk's contact lists, the vault's statistics): every cell is quoted, quotes are doubled, and a
-//! cell whose first visible character would make Excel, LibreOffice or Google Sheets read it as a
-//! formula gets a leading `'`.
+//! The one CSV writer for every CSV spur writes (the desk's contact lists, the vault's
+//! statistics), on the `csv` crate, and safe to open in spreadsheet software: every cell is
+//! quoted, quotes are doubled, lines end in CRLF (RFC 4180), and a cell whose first visible
+//! character would make Excel, LibreOffice or Google Sheets read it as a formula gets a leading
+//! `'`.
 //!
 //! "First visible" matters: spreadsheets drop leading spaces and invisible characters before they
 //! look, so ` =1+1`, `\u{A0}=1+1`, `\u{3000}=1+1`, `\u{2028}=1+1`, `\u{200B}=1+1` and
@@ -10,6 +11,8 @@
 //! protocol's text rule calls invisible (zero-width, BOM, bidi controls, other format characters)
 //! and then looks for a trigger: `=`, `+`, `-`, `@`, tab, carriage return, line feed, or their
 //! full-width and small forms (`＝＋－＠`, `﹦﹢﹣﹫`) and the minus sign `−`.
+
+use crate::error::OfflineError;
 
 /// Characters that make a spreadsheet treat a cell as a formula when they come first.
 pub const FORMULA_TRIGGERS: [char; 16] = [
@@ -37,37 +40,73 @@ pub fn is_formula(value: &str) -> bool {
     false
 }
 
-/// One cell, neutralised and quoted.
-pub fn cell(value: &str) -> String {
-    let mut v = String::with_capacity(value.len() + 3);
-    v.push('"');
+/// A cell's text as the table holds it: with a leading `'` when a spreadsheet could read it as a
+/// formula.
+pub fn neutralise(value: &str) -> std::borrow::Cow<'_, str> {
     if is_formula(value) {
-        v.push('\'');
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
     }
-    for c in value.chars() {
-        if c == '"' {
-            v.push('"');
-        }
-        v.push(c);
-    }
-    v.push('"');
-    v
 }
 
-/// One CSV line (CRLF-terminated, as RFC 4180 asks).
-pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut out = cells
-        .iter()
-        .map(|c| cell(c.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    out
+/// A CSV table being written in memory: every cell quoted and neutralised, CRLF line ends.
+pub struct CsvWriter {
+    inner: ::csv::Writer<Vec<u8>>,
+}
+
+impl Default for CsvWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CsvWriter {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self {
+            inner: ::csv::WriterBuilder::new()
+                .quote_style(::csv::QuoteStyle::Always)
+                .terminator(::csv::Terminator::CRLF)
+                .from_writer(Vec::new()),
+        }
+    }
+
+    /// Appends one row (the header is a row like any other).
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), OfflineError> {
+        self.inner
+            .write_record(cells.iter().map(|c| neutralise(c.as_ref()).into_owned()))
+            .map_err(|e| OfflineError::Csv(e.to_string()))
+    }
+
+    /// The finished table as text.
+    pub fn finish(self) -> Result<String, OfflineError> {
+        let bytes = self
+            .inner
+            .into_inner()
+            .map_err(|e| OfflineError::Csv(e.to_string()))?;
+        // Every cell came in as `&str`, so the table is UTF-8.
+        String::from_utf8(bytes).map_err(|e| OfflineError::Csv(e.to_string()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One cell as the writer puts it on its line.
+    fn cell(value: &str) -> String {
+        let mut w = CsvWriter::new();
+        w.row(&[value]).unwrap();
+        let t = w.finish().unwrap();
+        t.strip_suffix("\r\n").unwrap().to_owned()
+    }
+
+    fn line(cells: &[&str]) -> String {
+        let mut w = CsvWriter::new();
+        w.row(cells).unwrap();
+        w.finish().unwrap()
+    }
 
     /// Every leading character the issue names, before every trigger.
     const LEADS: [&str; 14] = [

@@ -8,10 +8,12 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Result, VaultError};
+use crate::error::OfflineError;
+
+type Result<T> = std::result::Result<T, OfflineError>;
 
 fn parse<const N: usize>(path: &Path, kind: &str, text: &str) -> Result<[u8; N]> {
-    let bad = |why: &str| VaultError::bad_file("key file", format!("{}: {why}", path.display()));
+    let bad = |why: &str| OfflineError::key_file(path, why);
     let mut lines = text.lines();
     let head = lines.next().unwrap_or("");
     if head != format!("spur {kind} v1") {
@@ -45,10 +47,10 @@ pub fn write_secret(path: &Path, kind: &str, bytes: &[u8]) -> Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| VaultError::io(path, e))?;
+        .map_err(|e| OfflineError::io(path, e))?;
     f.write_all(render(kind, bytes).as_bytes())
-        .map_err(|e| VaultError::io(path, e))?;
-    f.sync_all().map_err(|e| VaultError::io(path, e))
+        .map_err(|e| OfflineError::io(path, e))?;
+    f.sync_all().map_err(|e| OfflineError::io(path, e))
 }
 
 /// Writes a public key file (mode 0644); refuses to overwrite an existing file.
@@ -57,62 +59,30 @@ pub fn write_public(path: &Path, kind: &str, bytes: &[u8]) -> Result<()> {
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| VaultError::io(path, e))?;
+        .map_err(|e| OfflineError::io(path, e))?;
     f.write_all(render(kind, bytes).as_bytes())
-        .map_err(|e| VaultError::io(path, e))
+        .map_err(|e| OfflineError::io(path, e))
 }
 
 /// Reads a secret key file; refuses one that group or others may read.
 pub fn read_secret<const N: usize>(path: &Path, kind: &str) -> Result<Zeroizing<[u8; N]>> {
     use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path).map_err(|e| VaultError::io(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| OfflineError::io(path, e))?;
     if meta.permissions().mode() & 0o077 != 0 {
-        return Err(VaultError::bad_file(
-            "key file",
-            format!(
-                "{}: others may read it; run chmod 600 on it",
-                path.display()
-            ),
+        return Err(OfflineError::key_file(
+            path,
+            "others may read it; run chmod 600 on it",
         ));
     }
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| VaultError::io(path, e))?);
+    let text =
+        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| OfflineError::io(path, e))?);
     Ok(Zeroizing::new(parse::<N>(path, kind, &text)?))
 }
 
 /// Reads a public key file.
 pub fn read_public<const N: usize>(path: &Path, kind: &str) -> Result<[u8; N]> {
-    let text = std::fs::read_to_string(path).map_err(|e| VaultError::io(path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| OfflineError::io(path, e))?;
     parse::<N>(path, kind, &text)
-}
-
-/// Creates `dir` (and its parents) if missing; a directory this call creates is owner-only
-/// (0700). An existing directory keeps its mode.
-pub fn private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| VaultError::io(dir, e))
-}
-
-/// Writes a file that holds personal data or secrets (mode 0600), replacing it atomically.
-pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension("part");
-    let _ = std::fs::remove_file(&tmp);
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(|e| VaultError::io(&tmp, e))?;
-    f.write_all(bytes).map_err(|e| VaultError::io(&tmp, e))?;
-    f.sync_all().map_err(|e| VaultError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| VaultError::io(path, e))
 }
 
 #[cfg(test)]

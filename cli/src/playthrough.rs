@@ -1,16 +1,17 @@
 //! A whole trace played through the files in one process, exactly as the commands pass them
 //! (vault ⇄ desks): SCAN-key files, contacts files, resolve requests and answers, forwarded card
-//! owners and relayed user entries, until nothing is left to send. For tests and `spur demo`;
-//! the real parties run the same steps one command at a time.
+//! owners and relayed user entries, until nothing is left to send. For `spur demo` and the tests
+//! that run both parties in one process (`tests/parties/`, which include this file); the real
+//! parties run the same steps one command at a time. It lives here, beside both parties, because
+//! the desk library does not link the vault.
 
+use anyhow::{anyhow, bail, Result};
 use rand_core::CryptoRngCore;
-use spur_vault::error::{Result, VaultError};
-use spur_vault::exchange::{peek, PackageKind};
+use spur_authority::open::{open_contacts, open_resolved};
+use spur_authority::relay::{open_relay, open_relayed};
+use spur_authority::Desk;
 use spur_vault::Vault;
-
-use crate::desk::Desk;
-use crate::open::{open_contacts, open_resolved};
-use crate::relay::{open_relay, open_relayed};
+use spur_wire::exchange::{peek, PackageKind};
 
 /// How many files went each way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -30,9 +31,7 @@ pub fn play<'a>(
     scans: Vec<Vec<u8>>,
     requests: Vec<(u16, Vec<u8>)>,
 ) -> Result<Moved> {
-    let get = |id: u16| {
-        desk(id).ok_or_else(|| VaultError::Refused(format!("no desk of authority {id} here")))
-    };
+    let get = |id: u16| desk(id).ok_or_else(|| anyhow!("no desk of authority {id} here"));
     let mut moved = Moved {
         to_vault: scans.len() + requests.len(),
         ..Moved::default()
@@ -81,12 +80,7 @@ pub fn play<'a>(
                         requests.push((o.to, q));
                     }
                 }
-                k => {
-                    return Err(VaultError::bad_file(
-                        "package",
-                        format!("the vault forwarded a {} file", k.name()),
-                    ))
-                }
+                k => bail!("package refused: the vault forwarded a {} file", k.name()),
             }
         }
     }

@@ -47,14 +47,6 @@ impl SkipReason {
         }
     }
 
-    /// The reason a vault error gives (a protocol error's, else an invalid field).
-    pub fn of_vault(e: &crate::error::VaultError) -> Self {
-        match e {
-            crate::error::VaultError::Protocol(p) => Self::of(p),
-            _ => Self::BadField,
-        }
-    }
-
     /// The short name used in audit lines.
     pub fn name(self) -> &'static str {
         match self {
