@@ -74,3 +74,9 @@ pub const ALL_LAYER_LABELS: [&str; 18] = [
 /// (docs/protocol.md §6). Deliberately only 16 bits: the app of another person refuses the code,
 /// but a photo of the code does not confirm a guessed phone number.
 pub const CONSENT_PERSON: &str = "spur/v1/consent-person/";
+
+/// SHA-256 prefix of the registration handle the POST server keeps instead of the registration
+/// secret ([`crate::usr::registration_handle`]).
+pub const REGISTRATION_HANDLE: &str = "spur/v1/registration-handle/";
+/// HMAC label of the POST server's peppered copy of a PIN check (kept apart from the record).
+pub const PIN_PEPPER: &str = "spur/v1/pin-pepper";

@@ -46,7 +46,9 @@ fn every_route_constant_is_described_with_its_refusal_shape() {
     ];
     assert_eq!(paths.len(), all.len());
     for p in all {
-        let item = paths[p].as_object().unwrap_or_else(|| panic!("{p} is not described"));
+        let item = paths[p]
+            .as_object()
+            .unwrap_or_else(|| panic!("{p} is not described"));
         for (method, op) in item {
             let responses = op["responses"].as_object().unwrap();
             let refusals = responses
@@ -68,5 +70,8 @@ fn every_route_constant_is_described_with_its_refusal_shape() {
     // Record bodies carry their exact size from spur-protocol.
     let visits = &doc["paths"][VISITS]["post"]["requestBody"]["description"];
     let slot = spur_protocol::record::RecordKind::SlotEntry.wire_len();
-    assert!(visits.as_str().unwrap().contains(&format!("({slot} bytes)")));
+    assert!(visits
+        .as_str()
+        .unwrap()
+        .contains(&format!("({slot} bytes)")));
 }

@@ -24,11 +24,18 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, value:
     if std::env::var_os("SPUR_UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, format!("{text}\n")).unwrap();
     }
-    let committed = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(committed.trim_end_matches('\n'), text, "{name}: the wire bytes changed");
+    let committed =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        committed.trim_end_matches('\n'),
+        text,
+        "{name}: the wire bytes changed"
+    );
     let back: T = serde_json::from_str(&committed).unwrap();
-    assert_eq!(&back, value, "{name}: does not parse back to the same value");
+    assert_eq!(
+        &back, value,
+        "{name}: does not parse back to the same value"
+    );
 }
 
 const QR_ID: &str = "00112233445566778899aabbccddeeff";
@@ -117,5 +124,8 @@ fn export_query_path_is_the_one_the_server_reads() {
         limit: Some(1000),
     };
     assert_eq!(q.path(), "/v1/export?limit=1000&cursor=AQAATj0BIA");
-    assert_eq!(ExportQuery::default().path(), spur_wire::api::routes::EXPORT);
+    assert_eq!(
+        ExportQuery::default().path(),
+        spur_wire::api::routes::EXPORT
+    );
 }

@@ -65,14 +65,25 @@ fn record(kinds: &[RecordKind], what: &str) -> Body {
 }
 
 fn stored() -> (u16, &'static str, Body) {
-    (200, "The records were stored; their ids, in order.", Body::Json("StoredIds"))
+    (
+        200,
+        "The records were stored; their ids, in order.",
+        Body::Json("StoredIds"),
+    )
 }
 
 fn upload_refusals(extra: Vec<(u16, Vec<ErrorCode>)>) -> Vec<(u16, Vec<ErrorCode>)> {
     use ErrorCode::*;
     let mut v = vec![(
         400,
-        vec![Malformed, WrongSize, UnsupportedVersion, UnknownKind, WrongKind, Invalid],
+        vec![
+            Malformed,
+            WrongSize,
+            UnsupportedVersion,
+            UnknownKind,
+            WrongKind,
+            Invalid,
+        ],
     )];
     v.extend(extra);
     v.push((429, vec![RateLimited, UploadBudget]));
@@ -100,7 +111,11 @@ fn operations() -> Vec<Op> {
             servers: &[TAG],
             summary: "QR ids for code commitments; the server keeps nothing.",
             request: Body::Json("QrIdsRequest"),
-            ok: (200, "One QR id per commitment, in order.", Body::Json("QrIdsResponse")),
+            ok: (
+                200,
+                "One QR id per commitment, in order.",
+                Body::Json("QrIdsResponse"),
+            ),
             refusals: vec![(400, vec![Malformed, BadCount, BadCommitment])],
             bearer: false,
         },
@@ -110,7 +125,11 @@ fn operations() -> Vec<Op> {
             servers: &[TAG],
             summary: "TMP keys of one QR id for slots near now.",
             request: Body::Json("TmpKeysRequest"),
-            ok: (200, "The keys, in the order asked.", Body::Json("TmpKeysResponse")),
+            ok: (
+                200,
+                "The keys, in the order asked.",
+                Body::Json("TmpKeysResponse"),
+            ),
             refusals: vec![
                 (400, vec![Malformed, BadSlots, BadQrId]),
                 (404, vec![UnknownQrId]),
@@ -130,11 +149,22 @@ fn operations() -> Vec<Op> {
                      {HISTORY_REQUEST_LEN} bytes"
                 ),
             ),
-            ok: (200, "The keys of every slot granted.", Body::Json("TmpKeysResponse")),
+            ok: (
+                200,
+                "The keys of every slot granted.",
+                Body::Json("TmpKeysResponse"),
+            ),
             refusals: vec![
                 (
                     403,
-                    vec![Malformed, WrongSize, UnsupportedVersion, BadSignature, UnknownAuthority, Invalid],
+                    vec![
+                        Malformed,
+                        WrongSize,
+                        UnsupportedVersion,
+                        BadSignature,
+                        UnknownAuthority,
+                        Invalid,
+                    ],
                 ),
                 (404, vec![UnknownQrId]),
                 (503, vec![HistoryUnavailable]),
@@ -186,9 +216,23 @@ fn operations() -> Vec<Op> {
             servers: &[POST],
             summary: "Does a registration exist under this registration secret? Stores nothing.",
             request: record(&[RecordKind::RegistrationDelete], "A registration delete"),
-            ok: (204, "A registration is stored under the secret's handle.", Body::None),
+            ok: (
+                204,
+                "A registration is stored under the secret's handle.",
+                Body::None,
+            ),
             refusals: vec![
-                (400, vec![Malformed, WrongSize, UnsupportedVersion, UnknownKind, WrongKind, Invalid]),
+                (
+                    400,
+                    vec![
+                        Malformed,
+                        WrongSize,
+                        UnsupportedVersion,
+                        UnknownKind,
+                        WrongKind,
+                        Invalid,
+                    ],
+                ),
                 (404, vec![NotRegistered]),
                 (503, vec![StorageUnavailable]),
             ],
@@ -210,7 +254,11 @@ fn operations() -> Vec<Op> {
             servers: &[POST],
             summary: "Is this the PIN check stored for a personal code (rate-limited per code)?",
             request: Body::Json("PinCheckRequest"),
-            ok: (200, "Whether the check matches.", Body::Json("PinCheckResponse")),
+            ok: (
+                200,
+                "Whether the check matches.",
+                Body::Json("PinCheckResponse"),
+            ),
             refusals: vec![
                 (400, vec![Malformed, BadQrId, BadCheck]),
                 (429, vec![RateLimited, TooManyPinChecks]),
@@ -292,7 +340,11 @@ fn schema_ref(name: &str) -> RefOr<Schema> {
 fn content(body: &Body) -> Option<(&'static str, utoipa::openapi::Content, Option<String>)> {
     match body {
         Body::None => None,
-        Body::Json(name) => Some((JSON, ContentBuilder::new().schema(Some(schema_ref(name))).build(), None)),
+        Body::Json(name) => Some((
+            JSON,
+            ContentBuilder::new().schema(Some(schema_ref(name))).build(),
+            None,
+        )),
         Body::Bytes(media, what) => {
             let s: Schema = ObjectBuilder::new()
                 .schema_type(Type::String)
@@ -300,7 +352,11 @@ fn content(body: &Body) -> Option<(&'static str, utoipa::openapi::Content, Optio
                     utoipa::openapi::KnownFormat::Binary,
                 )))
                 .into();
-            Some((media, ContentBuilder::new().schema(Some(s)).build(), Some(what.clone())))
+            Some((
+                media,
+                ContentBuilder::new().schema(Some(s)).build(),
+                Some(what.clone()),
+            ))
         }
     }
 }
@@ -353,7 +409,12 @@ fn operation(op: &Op) -> utoipa::openapi::path::Operation {
         let names: Vec<&str> = codes.iter().map(ErrorCode::as_str).collect();
         let r = ResponseBuilder::new()
             .description(format!("Refused: {}.", names.join(", ")))
-            .content(JSON, ContentBuilder::new().schema(Some(schema_ref("ErrorBody"))).build())
+            .content(
+                JSON,
+                ContentBuilder::new()
+                    .schema(Some(schema_ref("ErrorBody")))
+                    .build(),
+            )
             .build();
         b = b.response(status.to_string(), r);
     }
@@ -379,7 +440,10 @@ pub fn openapi() -> String {
         .schema_from::<StoredIds>()
         .schema_from::<PinCheckRequest>()
         .schema_from::<PinCheckResponse>()
-        .security_scheme(BEARER, SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
+        .security_scheme(
+            BEARER,
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        )
         .build();
     let info = InfoBuilder::new()
         .title("spur TAG and POST servers")
