@@ -4,13 +4,12 @@
 //! Neither server logs requests or client addresses. Both answer every refusal with
 //! `{"error": "<code>", "message": "<sentence>"}` (see [`error::ApiError`] and docs/server.md).
 
-pub mod bench;
-pub mod client;
 pub mod clock;
 pub mod error;
 pub mod export;
 pub mod http;
 pub mod limits;
+pub mod mount;
 pub mod post;
 pub mod pull;
 pub mod run;

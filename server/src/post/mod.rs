@@ -12,7 +12,6 @@ use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use data_encoding::HEXLOWER;
 use spur_protocol::time::Minute;
@@ -26,6 +25,7 @@ use crate::error::ApiError;
 use crate::export;
 use crate::http::{finish, health, json_no_store, read_body};
 use crate::limits::Limits;
+use crate::mount::Mounted;
 use crate::store::{Store, StoreError, Write};
 
 /// Rows per export page when the vault does not say.
@@ -75,23 +75,27 @@ pub struct PostState {
     pub pins: pin::SharedPins,
 }
 
+/// The POST server's routes, before state and the shared layers.
+pub fn routes() -> Mounted<PostState> {
+    Mounted::default()
+        .get(routes::HEALTH, health)
+        .post(routes::REGISTRATIONS, put_registration)
+        .post(routes::REGISTRATIONS_DELETE, delete_registration)
+        .post(
+            routes::REGISTRATIONS_CHECK,
+            registration_check::check_registration,
+        )
+        .post(routes::CODES, pin::put_code)
+        .post(routes::PIN_CHECK, pin::check)
+        .post(routes::VISITS, put_visit)
+        .post(routes::CONSENT_RELEASES, put_consent)
+        .get(routes::EXPORT, export_page)
+}
+
 /// The POST server's routes with the shared layers.
 pub fn router(state: PostState) -> Router {
     let limits = state.limits.clone();
-    let routes = Router::new()
-        .route(routes::HEALTH, get(health))
-        .route(routes::REGISTRATIONS, post(put_registration))
-        .route(routes::REGISTRATIONS_DELETE, post(delete_registration))
-        .route(
-            routes::REGISTRATIONS_CHECK,
-            post(registration_check::check_registration),
-        )
-        .route(routes::CODES, post(pin::put_code))
-        .route(routes::PIN_CHECK, post(pin::check))
-        .route(routes::VISITS, post(put_visit))
-        .route(routes::CONSENT_RELEASES, post(put_consent))
-        .route(routes::EXPORT, get(export_page))
-        .with_state(state);
+    let routes = routes().into_router().with_state(state);
     finish(crate::http::with_upload_budget(routes, &limits), &limits)
 }
 

@@ -9,7 +9,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use data_encoding::HEXLOWER;
 use spur_protocol::tag::{QrCommitment, QrId, TagServerSecret, TmpDeriver};
@@ -24,6 +23,7 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::http::{finish, health, json_no_store, parse_json, read_body};
 use crate::limits::Limits;
+use crate::mount::Mounted;
 
 pub use history::{HistoryGrant, HistoryVerifier};
 
@@ -66,16 +66,19 @@ impl TagState {
     }
 }
 
+/// The TAG server's routes, before state and the shared layers.
+pub fn routes() -> Mounted<Arc<TagState>> {
+    Mounted::default()
+        .get(routes::HEALTH, health)
+        .post(routes::QR_IDS, issue_ids)
+        .post(routes::TMP_KEYS, tmp_keys)
+        .post(routes::TMP_KEYS_HISTORY, history::handler)
+        .get(routes::DIRECTORY, directory)
+}
+
 /// The TAG server's routes with the shared layers.
 pub fn router(state: TagState, limits: &Limits) -> Router {
-    let routes = Router::new()
-        .route(routes::HEALTH, get(health))
-        .route(routes::QR_IDS, post(issue_ids))
-        .route(routes::TMP_KEYS, post(tmp_keys))
-        .route(routes::TMP_KEYS_HISTORY, post(history::handler))
-        .route(routes::DIRECTORY, get(directory))
-        .with_state(Arc::new(state));
-    finish(routes, limits)
+    finish(routes().into_router().with_state(Arc::new(state)), limits)
 }
 
 fn parse_qr_id(s: &TagState, hex: &str) -> Result<QrId, ApiError> {
