@@ -155,12 +155,14 @@ fn operations() -> Vec<Op> {
                 Body::Json("TmpKeysResponse"),
             ),
             refusals: vec![
+                (400, vec![Malformed]),
                 (
                     403,
                     vec![
                         Malformed,
                         WrongSize,
                         UnsupportedVersion,
+                        UnknownKind,
                         BadSignature,
                         UnknownAuthority,
                         Invalid,
