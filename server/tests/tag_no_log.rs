@@ -78,7 +78,7 @@ fn main() {
     );
     for hay in [&out, &err] {
         let t = String::from_utf8_lossy(hay);
-        // The routes' common prefix ("/v1/"), taken from the contract.
+        // The routes' common prefix, taken from the contract.
         let routes_prefix = routes::HEALTH.trim_end_matches("health");
         for needle in [
             "127.0.0.1",
