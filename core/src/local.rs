@@ -23,7 +23,7 @@ const HISTORY_SETTING: &str = "history";
 /// Wrong PINs allowed before each further try has to wait.
 pub const PIN_FREE_TRIES: u32 = 5;
 /// Route of registration deletes.
-pub const ROUTE_DELETE: &str = "/v1/registrations/delete";
+pub const ROUTE_DELETE: &str = spur_wire::api::routes::REGISTRATIONS_DELETE;
 
 /// What "delete all data" did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

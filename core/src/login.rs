@@ -14,7 +14,7 @@ use crate::texts::Msg;
 use crate::transport::{NetError, Transport};
 
 /// Route of the registration check.
-pub const ROUTE_REGISTRATION_CHECK: &str = "/v1/registrations/check";
+pub const ROUTE_REGISTRATION_CHECK: &str = spur_wire::api::routes::REGISTRATIONS_CHECK;
 
 impl<T: Transport> App<T> {
     /// Logs in again with an existing registration: refused with

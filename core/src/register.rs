@@ -17,7 +17,7 @@ use crate::texts::Msg;
 use crate::transport::Transport;
 
 /// Route of registration uploads.
-pub const ROUTE_REGISTRATION: &str = "/v1/registrations";
+pub const ROUTE_REGISTRATION: &str = spur_wire::api::routes::REGISTRATIONS;
 /// A registration is uploaded again (fresh OP layer, same sealed contact) after this many seconds.
 pub const REFRESH_AFTER: u64 = 7 * 86_400;
 
