@@ -3,6 +3,7 @@
 //!
 //! Neither server logs requests or client addresses. Both answer every refusal with
 //! `{"error": "<code>", "message": "<sentence>"}` (see [`error::ApiError`] and docs/server.md).
+//! Routes and JSON bodies are spur-wire's (`spur_wire::api`); docs/openapi.json describes them.
 
 pub mod clock;
 pub mod error;
