@@ -27,7 +27,7 @@ use crate::texts::Msg;
 use crate::transport::Transport;
 
 /// Route of place and personal-code records.
-pub const ROUTE_CODES: &str = "/v1/codes";
+pub const ROUTE_CODES: &str = spur_wire::api::routes::CODES;
 
 /// What the person responsible for a place enters.
 #[derive(Clone, Debug)]

@@ -28,7 +28,7 @@ use crate::texts::Msg;
 use crate::transport::Transport;
 
 /// Route of consent releases.
-pub const ROUTE_CONSENT: &str = "/v1/consent-releases";
+pub const ROUTE_CONSENT: &str = spur_wire::api::routes::CONSENT_RELEASES;
 
 /// What the user is asked to agree to.
 #[derive(Clone, Debug, PartialEq, Eq)]

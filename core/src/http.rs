@@ -8,6 +8,10 @@ use std::time::Duration;
 use data_encoding::HEXLOWER;
 use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
 use spur_protocol::time::Slot;
+use spur_wire::api::error::ErrorBody;
+use spur_wire::api::post::{PinCheckRequest, PinCheckResponse};
+use spur_wire::api::routes;
+use spur_wire::api::tag::{QrIdsRequest, QrIdsResponse, TmpKeysRequest, TmpKeysResponse};
 
 use crate::error::{Error, Result};
 use crate::texts::Msg;
@@ -64,19 +68,28 @@ impl HttpTransport {
             200..=299 => Ok(body),
             408 | 429 | 500..=599 => Err(NetError::Busy { status }),
             _ => {
-                #[derive(serde::Deserialize)]
-                struct Refusal {
-                    error: String,
-                    message: String,
-                }
-                let r: Refusal = serde_json::from_slice(&body).map_err(|_| NetError::BadAnswer)?;
+                let r: ErrorBody = json(&body)?;
                 Err(NetError::Refused {
                     status,
-                    code: r.error,
+                    code: r.error.as_str().to_owned(),
                     message: r.message,
                 })
             }
         }
+    }
+
+    /// `POST` of a contract JSON body to `url`.
+    fn post_json<T: serde::Serialize>(
+        &self,
+        url: String,
+        body: &T,
+    ) -> std::result::Result<reqwest::RequestBuilder, NetError> {
+        let body = serde_json::to_vec(body).map_err(|_| NetError::BadAnswer)?;
+        Ok(self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body))
     }
 }
 
@@ -97,26 +110,22 @@ fn json<T: serde::de::DeserializeOwned>(b: &[u8]) -> std::result::Result<T, NetE
 
 impl Transport for HttpTransport {
     async fn directory(&self) -> std::result::Result<Vec<u8>, NetError> {
-        self.send(self.client.get(format!("{}/v1/directory", self.tag)))
-            .await
+        self.send(
+            self.client
+                .get(format!("{}{}", self.tag, routes::DIRECTORY)),
+        )
+        .await
     }
 
     async fn qr_ids(
         &self,
         commitments: Vec<QrCommitment>,
     ) -> std::result::Result<Vec<QrId>, NetError> {
-        #[derive(serde::Deserialize)]
-        struct Ids {
-            qr_ids: Vec<String>,
-        }
-        let hex: Vec<String> = commitments.iter().map(QrCommitment::to_hex).collect();
-        let body = serde_json::json!({ "commitments": hex }).to_string();
-        let req = self
-            .client
-            .post(format!("{}/v1/qr-ids", self.tag))
-            .header("content-type", "application/json")
-            .body(body);
-        let ids: Ids = json(&self.send(req).await?)?;
+        let body = QrIdsRequest {
+            commitments: commitments.iter().map(QrCommitment::to_hex).collect(),
+        };
+        let req = self.post_json(format!("{}{}", self.tag, routes::QR_IDS), &body)?;
+        let ids: QrIdsResponse = json(&self.send(req).await?)?;
         ids.qr_ids
             .iter()
             .map(|h| QrId::from_hex(h).map_err(|_| NetError::BadAnswer))
@@ -128,23 +137,13 @@ impl Transport for HttpTransport {
         id: QrId,
         slots: Vec<Slot>,
     ) -> std::result::Result<Vec<(Slot, TmpKey)>, NetError> {
-        #[derive(serde::Deserialize)]
-        struct Key {
-            slot: u32,
-            tmp: String,
-        }
-        #[derive(serde::Deserialize)]
-        struct Keys {
-            keys: Vec<Key>,
-        }
         let wanted: Vec<u32> = slots.iter().map(|s| s.0).collect();
-        let body = serde_json::json!({ "qr_id": id.to_hex(), "slots": wanted }).to_string();
-        let req = self
-            .client
-            .post(format!("{}/v1/tmp-keys", self.tag))
-            .header("content-type", "application/json")
-            .body(body);
-        let keys: Keys = json(&self.send(req).await?)?;
+        let body = TmpKeysRequest {
+            qr_id: id.to_hex(),
+            slots: wanted.clone(),
+        };
+        let req = self.post_json(format!("{}{}", self.tag, routes::TMP_KEYS), &body)?;
+        let keys: TmpKeysResponse = json(&self.send(req).await?)?;
         let mut out = Vec::with_capacity(keys.keys.len());
         for k in keys.keys {
             let b: [u8; 32] = HEXLOWER
@@ -162,21 +161,12 @@ impl Transport for HttpTransport {
     }
 
     async fn pin_check(&self, id: QrId, check: [u8; 32]) -> std::result::Result<bool, NetError> {
-        #[derive(serde::Deserialize)]
-        struct Answer {
-            confirmed: bool,
-        }
-        let body = serde_json::json!({
-            "qr_id": id.to_hex(),
-            "check": HEXLOWER.encode(&check),
-        })
-        .to_string();
-        let req = self
-            .client
-            .post(format!("{}/v1/pin-check", self.post))
-            .header("content-type", "application/json")
-            .body(body);
-        let a: Answer = json(&self.send(req).await?)?;
+        let body = PinCheckRequest {
+            check: HEXLOWER.encode(&check),
+            qr_id: id.to_hex(),
+        };
+        let req = self.post_json(format!("{}{}", self.post, routes::PIN_CHECK), &body)?;
+        let a: PinCheckResponse = json(&self.send(req).await?)?;
         Ok(a.confirmed)
     }
 

@@ -33,11 +33,11 @@ use crate::texts::Msg;
 use crate::transport::{NetError, Transport};
 
 /// Route of registration uploads.
-pub const ROUTE_REGISTRATION: &str = "/v1/registrations";
+pub const ROUTE_REGISTRATION: &str = spur_wire::api::routes::REGISTRATIONS;
 /// Route of the registration check.
-pub const ROUTE_REGISTRATION_CHECK: &str = "/v1/registrations/check";
+pub const ROUTE_REGISTRATION_CHECK: &str = spur_wire::api::routes::REGISTRATIONS_CHECK;
 /// Route of registration deletes.
-pub const ROUTE_DELETE: &str = "/v1/registrations/delete";
+pub const ROUTE_DELETE: &str = spur_wire::api::routes::REGISTRATIONS_DELETE;
 /// A registration is uploaded again (fresh OP layer, same sealed contact) after this many seconds.
 pub const REFRESH_AFTER: u64 = 7 * 86_400;
 

@@ -34,7 +34,7 @@ use crate::store::{history, Db};
 use crate::transport::{NetError, Transport};
 
 /// Route of visit uploads.
-pub const ROUTE_VISITS: &str = "/v1/visits";
+pub const ROUTE_VISITS: &str = spur_wire::api::routes::VISITS;
 /// Slots either side of now the TAG server gives TMP keys for (24 hours).
 pub const TAG_WINDOW_SLOTS: u32 = SLOTS_PER_DAY;
 

@@ -60,16 +60,16 @@ impl From<NetError> for Error {
 
 /// The servers, as the core uses them. Every method is one request.
 pub trait Transport: Send + Sync + 'static {
-    /// `GET /v1/directory` on the TAG server: the signed directory bytes (verified by the caller).
+    /// `GET` [`spur_wire::api::routes::DIRECTORY`] on the TAG server: the signed directory bytes (verified by the caller).
     fn directory(&self) -> impl Future<Output = Result<Vec<u8>, NetError>> + Send;
 
-    /// `POST /v1/qr-ids` on the TAG server: the QR ids of codes with these commitments, in order.
+    /// `POST` [`spur_wire::api::routes::QR_IDS`] on the TAG server: the QR ids of codes with these commitments, in order.
     fn qr_ids(
         &self,
         commitments: Vec<QrCommitment>,
     ) -> impl Future<Output = Result<Vec<QrId>, NetError>> + Send;
 
-    /// `POST /v1/pin-check` on the POST server: whether `check` is the PIN check stored for the
+    /// `POST` [`spur_wire::api::routes::PIN_CHECK`] on the POST server: whether `check` is the PIN check stored for the
     /// personal code `id` (`false` also when no such code is known). 429 after too many wrong ones.
     fn pin_check(
         &self,
@@ -77,7 +77,7 @@ pub trait Transport: Send + Sync + 'static {
         check: [u8; 32],
     ) -> impl Future<Output = Result<bool, NetError>> + Send;
 
-    /// `POST /v1/tmp-keys` on the TAG server: the TMP keys of `id` in `slots` (all within the
+    /// `POST` [`spur_wire::api::routes::TMP_KEYS`] on the TAG server: the TMP keys of `id` in `slots` (all within the
     /// server's window around now).
     fn tmp_keys(
         &self,
@@ -85,7 +85,7 @@ pub trait Transport: Send + Sync + 'static {
         slots: Vec<Slot>,
     ) -> impl Future<Output = Result<Vec<(Slot, TmpKey)>, NetError>> + Send;
 
-    /// `POST <route>` on the POST server with exact bytes.
+    /// `POST <route>` (one of [`spur_wire::api::routes`]) on the POST server with exact bytes.
     fn upload(
         &self,
         route: &str,

@@ -84,3 +84,8 @@ pub const CARD_TRACE: &str = "spur/v1/card-trace/";
 pub const AUDIT_VAULT: &str = "spur/v1/audit/";
 /// SHA-256 prefix of a desk's audit-log line hashes (a line cannot move between the two logs).
 pub const AUDIT_DESK: &str = "spur/v1/desk-audit/";
+/// SHA-256 prefix of the registration handle the POST server keeps instead of the registration
+/// secret ([`crate::usr::registration_handle`]).
+pub const REGISTRATION_HANDLE: &str = "spur/v1/registration-handle/";
+/// HMAC label of the POST server's peppered copy of a PIN check (kept apart from the record).
+pub const PIN_PEPPER: &str = "spur/v1/pin-pepper";

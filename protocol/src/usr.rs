@@ -125,10 +125,17 @@ impl UsrKey {
     }
 }
 
+/// The registration handle: what the POST server stores in place of a registration secret
+/// (SHA-256 of the label and the secret). The server computes it from the bytes a record carries,
+/// the app from its [`RegistrationSecret`]; both call this one function.
+pub fn registration_handle(secret: &[u8]) -> [u8; 32] {
+    sha256(&[crate::labels::REGISTRATION_HANDLE.as_bytes(), secret])
+}
+
 impl RegistrationSecret {
-    /// What the POST server stores in its place: SHA-256 of the secret.
+    /// What the POST server stores in its place ([`registration_handle`]).
     pub fn handle(&self) -> [u8; 32] {
-        sha256(&[b"spur/v1/registration-handle/", self.expose()])
+        registration_handle(self.expose())
     }
 }
 

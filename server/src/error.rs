@@ -1,8 +1,10 @@
-//! The one refusal shape of both servers: `{"error": "<stable_code>", "message": "<sentence>"}`.
+//! The one refusal of both servers: an HTTP status with the contract's error body
+//! ([`spur_wire::api::error::ErrorBody`], `{"error": "<code>", "message": "<sentence>"}`).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spur_protocol::ProtocolError;
+use spur_wire::api::error::{ErrorBody, ErrorCode};
 
 /// A refusal: HTTP status, a stable machine code and a sentence for humans. Building one never
 /// changes state; handlers return it before they store anything.
@@ -10,15 +12,15 @@ use spur_protocol::ProtocolError;
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
-    /// Stable code clients may match on (documented in docs/server.md).
-    pub code: &'static str,
+    /// Stable code clients may match on (the contract's [`ErrorCode`]).
+    pub code: ErrorCode,
     /// A sentence that says what was wrong. Never contains secrets or client addresses.
     pub message: String,
 }
 
 impl ApiError {
     /// A refusal with the given status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -27,7 +29,7 @@ impl ApiError {
     }
 
     /// 400 with a code.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
@@ -35,7 +37,7 @@ impl ApiError {
     pub fn unknown_route() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "unknown_route",
+            ErrorCode::UnknownRoute,
             "no such endpoint; see docs/server.md for the routes",
         )
     }
@@ -44,7 +46,7 @@ impl ApiError {
     pub fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "this endpoint does not accept that HTTP method",
         )
     }
@@ -53,7 +55,7 @@ impl ApiError {
     pub fn storage() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
+            ErrorCode::StorageUnavailable,
             "the record store is not available; nothing was stored, retry later",
         )
     }
@@ -62,8 +64,16 @@ impl ApiError {
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "the server failed to handle the request; nothing was changed",
+        )
+    }
+
+    /// 400 `malformed` for a JSON body that is not of the form `shape`.
+    pub fn malformed_json(shape: &str) -> Self {
+        Self::bad_request(
+            ErrorCode::Malformed,
+            format!("the body must be JSON of the form {shape}"),
         )
     }
 }
@@ -71,13 +81,15 @@ impl ApiError {
 impl From<ProtocolError> for ApiError {
     fn from(e: ProtocolError) -> Self {
         let code = match &e {
-            ProtocolError::Truncated { .. } => "malformed",
-            ProtocolError::WrongSize { .. } | ProtocolError::TrailingBytes { .. } => "wrong_size",
-            ProtocolError::UnsupportedVersion { .. } => "unsupported_version",
-            ProtocolError::UnknownKind { .. } => "unknown_kind",
-            ProtocolError::BadSignature { .. } => "bad_signature",
-            ProtocolError::UnknownAuthority(_) => "unknown_authority",
-            _ => "invalid",
+            ProtocolError::Truncated { .. } => ErrorCode::Malformed,
+            ProtocolError::WrongSize { .. } | ProtocolError::TrailingBytes { .. } => {
+                ErrorCode::WrongSize
+            }
+            ProtocolError::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
+            ProtocolError::UnknownKind { .. } => ErrorCode::UnknownKind,
+            ProtocolError::BadSignature { .. } => ErrorCode::BadSignature,
+            ProtocolError::UnknownAuthority(_) => ErrorCode::UnknownAuthority,
+            _ => ErrorCode::Invalid,
         };
         // ProtocolError messages carry sizes and field names only, never secret bytes.
         Self::bad_request(code, e.to_string())
@@ -86,13 +98,11 @@ impl From<ProtocolError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.code, "message": self.message });
-        let mut r = (self.status, axum::Json(body)).into_response();
-        r.headers_mut().insert(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        );
-        r
+        let body = ErrorBody {
+            error: self.code,
+            message: self.message,
+        };
+        crate::http::json_no_store(self.status, &body)
     }
 }
 

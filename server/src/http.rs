@@ -10,6 +10,11 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use spur_wire::api::error::ErrorCode;
+use spur_wire::api::health::Health;
+use spur_wire::api::routes;
 
 use crate::error::ApiError;
 use crate::limits::{Limits, RateLimiter, UploadBudget};
@@ -29,7 +34,7 @@ pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
             }
             src = s.source();
         }
-        ApiError::bad_request("malformed", "the request body could not be read")
+        ApiError::bad_request(ErrorCode::Malformed, "the request body could not be read")
     })
 }
 
@@ -37,7 +42,7 @@ pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
 pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
+        ErrorCode::BodyTooLarge,
         format!("the request body is larger than {limit} bytes"),
     )
 }
@@ -51,7 +56,7 @@ async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next:
     if !allowed {
         let mut r = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ErrorCode::RateLimited,
             "too many requests from this network; retry in a few seconds",
         )
         .into_response();
@@ -71,7 +76,7 @@ async fn request_timeout(
         Ok(r) => r,
         Err(_) => ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            ErrorCode::RequestTimeout,
             "the request took too long; nothing was stored unless an answer said so, retry",
         )
         .into_response(),
@@ -92,11 +97,11 @@ async fn refuse_content_length(State(limit): State<usize>, req: Request, next: N
 
 /// The POST server's upload routes: what the per-client record budget counts.
 pub const UPLOAD_ROUTES: [&str; 5] = [
-    "/v1/registrations",
-    "/v1/registrations/delete",
-    "/v1/codes",
-    "/v1/visits",
-    "/v1/consent-releases",
+    routes::REGISTRATIONS,
+    routes::REGISTRATIONS_DELETE,
+    routes::CODES,
+    routes::VISITS,
+    routes::CONSENT_RELEASES,
 ];
 
 async fn upload_budget(
@@ -123,7 +128,7 @@ async fn upload_budget(
             .max(1);
         let mut r = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "upload_budget",
+            ErrorCode::UploadBudget,
             format!(
                 "this network has uploaded its budget of {} records per {} minutes; nothing of \
                  this request was stored, send it again later",
@@ -179,5 +184,20 @@ pub fn finish(routes: Router, limits: &Limits) -> Router {
 
 /// `{"status": "ok"}` for health checks.
 pub async fn health() -> impl IntoResponse {
-    axum::Json(serde_json::json!({ "status": "ok" }))
+    axum::Json(Health::OK)
+}
+
+/// A JSON answer of the contract with `Cache-Control: no-store` (answers are per request).
+pub fn json_no_store<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let mut r = (status, axum::Json(body)).into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
+/// A JSON request body of the contract, or 400 `malformed` naming the expected `shape`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], shape: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|_| ApiError::malformed_json(shape))
 }

@@ -3,14 +3,14 @@
 //!
 //! Neither server logs requests or client addresses. Both answer every refusal with
 //! `{"error": "<code>", "message": "<sentence>"}` (see [`error::ApiError`] and docs/server.md).
+//! Routes and JSON bodies are spur-wire's (`spur_wire::api`); docs/openapi.json describes them.
 
-pub mod bench;
-pub mod client;
 pub mod clock;
 pub mod error;
 pub mod export;
 pub mod http;
 pub mod limits;
+pub mod mount;
 pub mod post;
 pub mod pull;
 pub mod run;

@@ -5,23 +5,26 @@
 //! Retention: export files hold every record the server has (OP-sealed). Before it pulls, the
 //! pull deletes the files of `DIR` the vault has imported (`spur vault import` leaves a
 //! `NAME.imported` mark next to each) and those written more than 28 days ago.
+//!
+//! Transport: reqwest with rustls, so the server may be `https://`; plain `http://` is refused
+//! unless the host is loopback (a tunnel), so the bearer token never crosses a network in clear.
 
 use std::io::Write as _;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use axum::http::{Method, StatusCode};
+use reqwest::{StatusCode, Url};
 use spur_protocol::export::parse;
-
-use crate::client::Client;
+use spur_wire::api::post::ExportQuery;
 
 /// Options of `spur server pull`.
 #[derive(clap::Args, Clone, Debug)]
 pub struct PullArgs {
-    /// The POST server's address (host:port; plain HTTP, so loopback or a tunnel).
+    /// The POST server: `https://host[:port]`, or `http://` (or a bare `host:port`) on a loopback
+    /// address only, since the bearer token must not cross a network in clear.
     #[arg(long)]
-    pub server: SocketAddr,
+    pub server: String,
     /// File with the export bearer token.
     #[arg(long)]
     pub token_file: PathBuf,
@@ -31,6 +34,55 @@ pub struct PullArgs {
     /// Rows per page.
     #[arg(long, default_value_t = 100_000)]
     pub page: usize,
+}
+
+/// Why a POST server address is refused before anything is sent.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ServerUrlError {
+    /// Not a URL (nor `host:port`).
+    #[error("{0:?} is not a server address (https://host[:port], or http:// on loopback)")]
+    Invalid(String),
+    /// Plain HTTP to a host that is not loopback: the bearer token would travel in clear.
+    #[error(
+        "refusing to send the export token over plain http to {host}: use https://, or http:// \
+         to a loopback address (127.0.0.1, ::1, localhost) through a tunnel"
+    )]
+    PlainHttpNotLoopback {
+        /// The host named.
+        host: String,
+    },
+    /// A scheme other than http and https.
+    #[error("{0:?}: only https:// (or http:// on loopback) is supported")]
+    Scheme(String),
+}
+
+/// The base URL of the POST server: `https://…`, or `http://…` to a loopback host (a bare
+/// `host:port` means `http://host:port`).
+pub fn server_url(server: &str) -> Result<Url, ServerUrlError> {
+    let text = server.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("http://{text}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|_| ServerUrlError::Invalid(text.to_owned()))?;
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| ServerUrlError::Invalid(text.to_owned()))?
+        .to_owned();
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&host) => Ok(url),
+        "http" => Err(ServerUrlError::PlainHttpNotLoopback { host }),
+        other => Err(ServerUrlError::Scheme(other.to_owned())),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
@@ -100,19 +152,31 @@ pub async fn pull(args: &PullArgs, mut on_file: impl FnMut(usize)) -> anyhow::Re
     std::fs::create_dir_all(&args.dir)?;
     let token = std::fs::read_to_string(&args.token_file)
         .with_context(|| format!("reading {}", args.token_file.display()))?;
-    let auth = format!("Bearer {}", token.trim());
     let cursor_file = args.dir.join("cursor");
     let mut cursor = std::fs::read_to_string(&cursor_file).unwrap_or_default();
-    let mut client = Client::connect(args.server).await?;
+    let base = server_url(&args.server)?;
+    let client = reqwest::Client::builder()
+        .user_agent("spur-server-pull")
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .build()
+        .context("building the HTTP client")?;
     let mut files = 0;
     loop {
-        let mut path = format!("/v1/export?limit={}", args.page);
-        if !cursor.trim().is_empty() {
-            path.push_str(&format!("&cursor={}", cursor.trim()));
-        }
-        let (status, body) = client
-            .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
-            .await?;
+        let query = ExportQuery {
+            cursor: Some(cursor.trim().to_owned()).filter(|c| !c.is_empty()),
+            limit: Some(args.page),
+        };
+        let url = base
+            .join(&query.path())
+            .context("building the export URL")?;
+        let resp = client
+            .get(url)
+            .bearer_auth(token.trim())
+            .send()
+            .await
+            .context("requesting the export")?;
+        let status = resp.status();
+        let body = resp.bytes().await.context("reading the export")?;
         if status != StatusCode::OK {
             bail!(
                 "the server refused the export: {}",
@@ -149,4 +213,58 @@ pub fn run(args: PullArgs) -> anyhow::Result<()> {
     }))?;
     println!("{n} export file(s) in {}", args.dir.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_goes_over_https_or_to_loopback_only() {
+        for ok in [
+            "https://post.spur.example",
+            "https://post.spur.example:8443/",
+            "http://127.0.0.1:8082",
+            "127.0.0.1:8082",
+            "http://127.8.9.10:1",
+            "http://localhost:8082",
+            "http://[::1]:8082",
+            "[::1]:8082",
+        ] {
+            assert!(server_url(ok).is_ok(), "{ok}");
+        }
+        for (bad, host) in [
+            ("http://10.0.0.5:8082", "10.0.0.5"),
+            ("192.168.1.2:8082", "192.168.1.2"),
+            ("http://post.spur.example", "post.spur.example"),
+            ("http://127.0.0.1.evil.example", "127.0.0.1.evil.example"),
+        ] {
+            assert_eq!(
+                server_url(bad),
+                Err(ServerUrlError::PlainHttpNotLoopback { host: host.into() }),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            server_url("ftp://x"),
+            Err(ServerUrlError::Scheme(_))
+        ));
+        assert!(matches!(
+            server_url("http://"),
+            Err(ServerUrlError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn the_export_url_carries_the_query_the_server_reads() {
+        let base = server_url("127.0.0.1:8082").unwrap();
+        let q = ExportQuery {
+            cursor: Some("AQAATj0BIA".into()),
+            limit: Some(10),
+        };
+        assert_eq!(
+            base.join(&q.path()).unwrap().as_str(),
+            "http://127.0.0.1:8082/v1/export?limit=10&cursor=AQAATj0BIA"
+        );
+    }
 }

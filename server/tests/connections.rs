@@ -6,12 +6,14 @@
 
 mod common;
 
+use spur_wire::api::routes;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::http::StatusCode;
 use common::child::{run_child_if_asked, spawn, terminate};
-use spur_server::client::Client;
+use common::client::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -28,7 +30,7 @@ fn rss_kib(pid: u32) -> u64 {
 async fn slow_head(addr: SocketAddr, pad: usize) -> Option<TcpStream> {
     let mut s = TcpStream::connect(addr).await.ok()?;
     let _ = s
-        .write_all(b"POST /v1/visits HTTP/1.1\r\nhost: spur\r\nx-pad: ")
+        .write_all(format!("POST {} HTTP/1.1\r\nhost: spur\r\nx-pad: ", routes::VISITS).as_bytes())
         .await;
     let chunk = vec![b'a'; 8192];
     let mut sent = 0;
@@ -66,7 +68,7 @@ async fn closed_by_server(s: &mut TcpStream, wait: Duration) -> bool {
 async fn health_ok(addr: SocketAddr) -> bool {
     match Client::connect(addr).await {
         Ok(mut c) => c
-            .get("/v1/health")
+            .get(routes::HEALTH)
             .await
             .is_ok_and(|(st, _)| st == StatusCode::OK),
         Err(_) => false,

@@ -4,17 +4,19 @@
 
 mod common;
 
+use spur_wire::api::routes;
+
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::http::{Method, StatusCode};
 use common::child::{run_child_if_asked, spawn};
+use common::client::Client;
 use common::{json, record, rng, TOKEN};
 use rand_chacha::rand_core::RngCore;
 use spur_protocol::export::parse;
 use spur_protocol::record::RecordKind;
-use spur_server::client::Client;
 
 fn main() {
     run_child_if_asked();
@@ -77,7 +79,7 @@ async fn burst(addr: SocketAddr, acked: Arc<Mutex<HashMap<Vec<u8>, Vec<String>>>
                     body.extend(record(RecordKind::SlotEntry, &mut r));
                 }
                 body.extend(record(RecordKind::UserEntry, &mut r));
-                match c.post("/v1/visits", body.clone()).await {
+                match c.post(routes::VISITS, body.clone()).await {
                     Ok((StatusCode::OK, resp)) => {
                         let ids = json(&resp)["ids"]
                             .as_array()
@@ -104,9 +106,9 @@ async fn exported(addr: SocketAddr) -> Vec<String> {
     let mut ids = Vec::new();
     let mut cursor = String::new();
     loop {
-        let path = format!("/v1/export?limit=5000&cursor={cursor}");
+        let path = format!("{}?limit=5000&cursor={cursor}", routes::EXPORT);
         let path = if cursor.is_empty() {
-            "/v1/export?limit=5000".to_owned()
+            format!("{}?limit=5000", routes::EXPORT)
         } else {
             path
         };
@@ -157,7 +159,7 @@ async fn round(store_args: &[&str], cwd: &std::path::Path) {
     // Retrying every acknowledged upload changes nothing and is answered the same.
     let mut c = Client::connect(addr).await.unwrap();
     for (body, ids) in acked.iter().take(100) {
-        let (st, resp) = c.post("/v1/visits", body.clone()).await.unwrap();
+        let (st, resp) = c.post(routes::VISITS, body.clone()).await.unwrap();
         assert_eq!(st, StatusCode::OK);
         let again: Vec<String> = json(&resp)["ids"]
             .as_array()

@@ -4,15 +4,17 @@
 
 mod common;
 
+use spur_wire::api::routes;
+
 use axum::http::StatusCode;
+use common::client::Client;
 use common::{json, open, record, rng, start_post, test_limits, Backend};
 use spur_protocol::record::RecordKind;
-use spur_server::client::Client;
 use spur_server::post::pin::{MAX_UNCONFIRMED, WINDOW_MINUTES};
 
 async fn check(c: &mut Client, id: &[u8], check: &[u8]) -> (StatusCode, serde_json::Value) {
     let body = serde_json::json!({ "qr_id": hex::encode(id), "check": hex::encode(check) });
-    let (st, b) = c.post("/v1/pin-check", body.to_string()).await.unwrap();
+    let (st, b) = c.post(routes::PIN_CHECK, body.to_string()).await.unwrap();
     (st, json(&b))
 }
 
@@ -30,7 +32,7 @@ async fn pin_check_confirms_only_the_stored_check_and_says_nothing_about_existen
     let srv = start_post(ts.store.clone(), test_limits()).await;
     let mut c = Client::connect(srv.addr).await.unwrap();
     let (id, pin) = ([0x42; 16], [0x9E; 32]);
-    let (st, b) = c.post("/v1/codes", personal(id, pin, 1)).await.unwrap();
+    let (st, b) = c.post(routes::CODES, personal(id, pin, 1)).await.unwrap();
     assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
 
     assert_eq!(
@@ -46,10 +48,10 @@ async fn pin_check_confirms_only_the_stored_check_and_says_nothing_about_existen
     assert_eq!(wrong, unknown, "an unknown id answers like a wrong PIN");
 
     // The same record again is fine; another PIN check under the same id is refused.
-    let (st, _) = c.post("/v1/codes", personal(id, pin, 1)).await.unwrap();
+    let (st, _) = c.post(routes::CODES, personal(id, pin, 1)).await.unwrap();
     assert_eq!(st, StatusCode::OK);
     let (st, b) = c
-        .post("/v1/codes", personal(id, [0x11; 32], 1))
+        .post(routes::CODES, personal(id, [0x11; 32], 1))
         .await
         .unwrap();
     assert_eq!(st, StatusCode::CONFLICT);
@@ -62,7 +64,7 @@ async fn pin_check_confirms_only_the_stored_check_and_says_nothing_about_existen
         serde_json::json!({"qr_id": hex::encode(id), "check": "zz"}).to_string(),
         "{".into(),
     ] {
-        let (st, _) = c.post("/v1/pin-check", body.clone()).await.unwrap();
+        let (st, _) = c.post(routes::PIN_CHECK, body.clone()).await.unwrap();
         assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
     }
 
@@ -91,7 +93,7 @@ async fn pin_checks_are_rate_limited_per_id_for_an_hour() {
     let srv = start_post(ts.store.clone(), test_limits()).await;
     let mut c = Client::connect(srv.addr).await.unwrap();
     let (id, pin) = ([0x42; 16], [0x9E; 32]);
-    let (st, _) = c.post("/v1/codes", personal(id, pin, 2)).await.unwrap();
+    let (st, _) = c.post(routes::CODES, personal(id, pin, 2)).await.unwrap();
     assert_eq!(st, StatusCode::OK);
     for _ in 0..MAX_UNCONFIRMED {
         assert_eq!(check(&mut c, &id, &[1; 32]).await.1["confirmed"], false);

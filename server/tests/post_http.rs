@@ -3,11 +3,13 @@
 
 mod common;
 
+use spur_wire::api::routes;
+
 use axum::http::{Method, StatusCode};
+use common::client::Client;
 use common::{json, open, record, rng, start_post, test_limits, Backend, TOKEN};
 use spur_protocol::export::{parse, ExportRow};
 use spur_protocol::record::RecordKind;
-use spur_server::client::Client;
 use spur_server::limits::{Limits, Rate};
 use spur_server::post::ingest::registration_handle;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -18,9 +20,9 @@ async fn export_all(c: &mut Client, page: usize) -> (Vec<ExportRow>, String) {
     let mut cursor = String::new();
     loop {
         let path = if cursor.is_empty() {
-            format!("/v1/export?limit={page}")
+            format!("{}?limit={page}", routes::EXPORT)
         } else {
-            format!("/v1/export?limit={page}&cursor={cursor}")
+            format!("{}?limit={page}&cursor={cursor}", routes::EXPORT)
         };
         let (st, body) = c
             .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
@@ -46,10 +48,10 @@ async fn visit_upload_is_idempotent(b: Backend) {
         body.extend(record(RecordKind::SlotEntry, &mut r));
     }
     body.extend(record(RecordKind::UserEntry, &mut r));
-    let first = c.post("/v1/visits", body.clone()).await.unwrap();
+    let first = c.post(routes::VISITS, body.clone()).await.unwrap();
     assert_eq!(first.0, StatusCode::OK, "{:?}", first.1);
     assert_eq!(json(&first.1)["ids"].as_array().unwrap().len(), 4);
-    let again = c.post("/v1/visits", body.clone()).await.unwrap();
+    let again = c.post(routes::VISITS, body.clone()).await.unwrap();
     assert_eq!(again, first, "the same upload is answered the same");
     assert_eq!(common::count(&ts.store), 4, "and stored once");
     let (rows, _) = export_all(&mut c, 1000).await;
@@ -81,63 +83,83 @@ async fn bad_input_is_refused_with_json_and_changes_nothing(b: Backend) {
     }
     let place = record(RecordKind::Place, &mut r);
     let reg = record(RecordKind::Registration, &mut r);
+    let code_path = format!("{}/not-hex", routes::CODES);
+    let nope = format!("{}/nope", routes::HEALTH);
     let cases: Vec<(Method, &str, Vec<u8>, u16, &str)> = vec![
-        (Method::POST, "/v1/visits", vec![], 400, "malformed"),
-        (Method::POST, "/v1/visits", vec![1], 400, "malformed"),
+        (Method::POST, routes::VISITS, vec![], 400, "malformed"),
+        (Method::POST, routes::VISITS, vec![1], 400, "malformed"),
         (
             Method::POST,
-            "/v1/visits",
+            routes::VISITS,
             b"hello, world".to_vec(),
             400,
             "unsupported_version",
         ),
-        (Method::POST, "/v1/visits", short, 400, "wrong_size"),
-        (Method::POST, "/v1/visits", v2, 400, "unsupported_version"),
-        (Method::POST, "/v1/visits", unknown, 400, "unknown_kind"),
-        (Method::POST, "/v1/visits", tail, 400, "wrong_size"),
-        (Method::POST, "/v1/visits", place.clone(), 400, "wrong_kind"),
-        (Method::POST, "/v1/visits", many, 413, "too_many_records"),
+        (Method::POST, routes::VISITS, short, 400, "wrong_size"),
+        (Method::POST, routes::VISITS, v2, 400, "unsupported_version"),
+        (Method::POST, routes::VISITS, unknown, 400, "unknown_kind"),
+        (Method::POST, routes::VISITS, tail, 400, "wrong_size"),
         (
             Method::POST,
-            "/v1/visits",
-            vec![0; 70_000],
-            413,
-            "body_too_large",
-        ),
-        (Method::POST, "/v1/codes", slot.clone(), 400, "wrong_kind"),
-        (
-            Method::POST,
-            "/v1/consent-releases",
+            routes::VISITS,
             place.clone(),
             400,
             "wrong_kind",
         ),
-        (Method::POST, "/v1/registrations", place, 400, "wrong_kind"),
+        (Method::POST, routes::VISITS, many, 413, "too_many_records"),
         (
             Method::POST,
-            "/v1/registrations/delete",
+            routes::VISITS,
+            vec![0; 70_000],
+            413,
+            "body_too_large",
+        ),
+        (Method::POST, routes::CODES, slot.clone(), 400, "wrong_kind"),
+        (
+            Method::POST,
+            routes::CONSENT_RELEASES,
+            place.clone(),
+            400,
+            "wrong_kind",
+        ),
+        (
+            Method::POST,
+            routes::REGISTRATIONS,
+            place,
+            400,
+            "wrong_kind",
+        ),
+        (
+            Method::POST,
+            routes::REGISTRATIONS_DELETE,
             reg,
             400,
             "wrong_kind",
         ),
         (
             Method::GET,
-            "/v1/codes/not-hex",
+            code_path.as_str(),
             vec![],
             404,
             "unknown_route",
         ),
-        (Method::GET, "/v1/nope", vec![], 404, "unknown_route"),
+        (Method::GET, nope.as_str(), vec![], 404, "unknown_route"),
         (Method::POST, "/", vec![], 404, "unknown_route"),
         (
             Method::DELETE,
-            "/v1/visits",
+            routes::VISITS,
             vec![],
             405,
             "method_not_allowed",
         ),
-        (Method::GET, "/v1/visits", vec![], 405, "method_not_allowed"),
-        (Method::GET, "/v1/export", vec![], 401, "unauthorized"),
+        (
+            Method::GET,
+            routes::VISITS,
+            vec![],
+            405,
+            "method_not_allowed",
+        ),
+        (Method::GET, routes::EXPORT, vec![], 401, "unauthorized"),
     ];
     for (method, path, body, status, code) in cases {
         // A fresh connection per case: after an early 413 the server may close the connection.
@@ -161,7 +183,10 @@ async fn bad_input_is_refused_with_json_and_changes_nothing(b: Backend) {
 
     // An oversized body sent chunked (no Content-Length) is cut off at the limit as well.
     let mut raw = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
-    let head = "POST /v1/visits HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n";
+    let head = format!(
+        "POST {} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n",
+        routes::VISITS
+    );
     raw.write_all(head.as_bytes()).await.unwrap();
     for _ in 0..20 {
         let chunk = vec![1u8; 4096];
@@ -189,16 +214,16 @@ async fn registration_put_refresh_delete(b: Backend) {
     let secret = [0x5au8; 32];
     let mut reg = record(RecordKind::Registration, &mut r);
     reg[2..34].copy_from_slice(&secret);
-    let first = c.post("/v1/registrations", reg.clone()).await.unwrap();
+    let first = c.post(routes::REGISTRATIONS, reg.clone()).await.unwrap();
     assert_eq!(first.0, StatusCode::OK);
     assert_eq!(
-        c.post("/v1/registrations", reg.clone()).await.unwrap(),
+        c.post(routes::REGISTRATIONS, reg.clone()).await.unwrap(),
         first
     );
     let mut refreshed = record(RecordKind::Registration, &mut r);
     refreshed[2..34].copy_from_slice(&secret);
     assert_eq!(
-        c.post("/v1/registrations", refreshed.clone())
+        c.post(routes::REGISTRATIONS, refreshed.clone())
             .await
             .unwrap()
             .0,
@@ -212,16 +237,16 @@ async fn registration_put_refresh_delete(b: Backend) {
     let mut del = vec![1u8, RecordKind::RegistrationDelete as u8];
     del.extend_from_slice(&secret);
     let d1 = c
-        .post("/v1/registrations/delete", del.clone())
+        .post(routes::REGISTRATIONS_DELETE, del.clone())
         .await
         .unwrap();
     assert_eq!(d1.0, StatusCode::OK);
-    assert_eq!(c.post("/v1/registrations/delete", del).await.unwrap(), d1);
+    assert_eq!(c.post(routes::REGISTRATIONS_DELETE, del).await.unwrap(), d1);
     let auth = format!("Bearer {TOKEN}");
     let (_, file) = c
         .send(
             Method::GET,
-            "/v1/export",
+            routes::EXPORT,
             &[("authorization", &auth)],
             Vec::new(),
         )
@@ -248,12 +273,12 @@ async fn codes_put_and_conflict_with_no_way_to_read_them_back(b: Backend) {
     for kind in [RecordKind::Place, RecordKind::Personal] {
         let rec = record(kind, &mut r);
         stored_ids.push(hex::encode(&rec[2..18]));
-        let put = c.post("/v1/codes", rec.clone()).await.unwrap();
+        let put = c.post(routes::CODES, rec.clone()).await.unwrap();
         assert_eq!(put.0, StatusCode::OK);
-        assert_eq!(c.post("/v1/codes", rec.clone()).await.unwrap(), put);
+        assert_eq!(c.post(routes::CODES, rec.clone()).await.unwrap(), put);
         let mut other = record(kind, &mut r);
         other[2..18].copy_from_slice(&rec[2..18]);
-        let (st, body) = c.post("/v1/codes", other).await.unwrap();
+        let (st, body) = c.post(routes::CODES, other).await.unwrap();
         assert_eq!(st, StatusCode::CONFLICT);
         assert_eq!(json(&body)["error"], "key_taken");
     }
@@ -266,7 +291,7 @@ async fn codes_put_and_conflict_with_no_way_to_read_them_back(b: Backend) {
         &unused,
         "zz",
     ] {
-        let (st, body) = c.get(&format!("/v1/codes/{id}")).await.unwrap();
+        let (st, body) = c.get(&format!("{}/{id}", routes::CODES)).await.unwrap();
         assert_eq!(st, StatusCode::NOT_FOUND, "{id}");
         answers.push(body);
     }
@@ -281,9 +306,9 @@ async fn consent_release_is_stored_once(b: Backend) {
     let srv = start_post(ts.store.clone(), test_limits()).await;
     let mut c = Client::connect(srv.addr).await.unwrap();
     let rec = record(RecordKind::ConsentRelease, &mut rng(5));
-    let a = c.post("/v1/consent-releases", rec.clone()).await.unwrap();
+    let a = c.post(routes::CONSENT_RELEASES, rec.clone()).await.unwrap();
     assert_eq!(a.0, StatusCode::OK);
-    assert_eq!(c.post("/v1/consent-releases", rec).await.unwrap(), a);
+    assert_eq!(c.post(routes::CONSENT_RELEASES, rec).await.unwrap(), a);
     assert_eq!(common::count(&ts.store), 1);
     srv.stop().await;
 }
@@ -297,7 +322,7 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
     for day in 0..3u64 {
         for _ in 0..10 {
             let rec = record(RecordKind::SlotEntry, &mut r);
-            let (st, body) = c.post("/v1/visits", rec).await.unwrap();
+            let (st, body) = c.post(routes::VISITS, rec).await.unwrap();
             assert_eq!(st, StatusCode::OK);
             uploaded.insert(json(&body)["ids"][0].as_str().unwrap().to_owned());
         }
@@ -312,7 +337,7 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
         let (st, body) = c
             .send(
                 Method::GET,
-                "/v1/export",
+                routes::EXPORT,
                 &[("authorization", auth)],
                 Vec::new(),
             )
@@ -326,7 +351,7 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
         let (st, body) = c
             .send(
                 Method::GET,
-                &format!("/v1/export?{q}"),
+                &format!("{}?{q}", routes::EXPORT),
                 &[("authorization", &auth)],
                 Vec::new(),
             )
@@ -341,8 +366,8 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
     assert_eq!(rows.len(), 30, "no duplicates within one pull");
     // The next pull starts at the open day: it sends today's rows again and the new ones.
     let rec = record(RecordKind::SlotEntry, &mut r);
-    c.post("/v1/visits", rec).await.unwrap();
-    let path = format!("/v1/export?cursor={cursor}");
+    c.post(routes::VISITS, rec).await.unwrap();
+    let path = format!("{}?cursor={cursor}", routes::EXPORT);
     let (_, file) = c
         .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
         .await
@@ -361,7 +386,7 @@ async fn retention_sweep_through_the_clock(b: Backend) {
     let rec = record(RecordKind::Place, &mut rng(7));
     let qr = rec[2..18].to_vec();
     assert_eq!(
-        c.post("/v1/codes", rec.clone()).await.unwrap().0,
+        c.post(routes::CODES, rec.clone()).await.unwrap().0,
         StatusCode::OK
     );
     let stored = |ts: &common::TestStore| {
@@ -369,7 +394,7 @@ async fn retention_sweep_through_the_clock(b: Backend) {
     };
     srv.clock.advance_days(20);
     // Uploading the same record again, as anyone holding its bytes could, restarts nothing.
-    assert_eq!(c.post("/v1/codes", rec).await.unwrap().0, StatusCode::OK);
+    assert_eq!(c.post(routes::CODES, rec).await.unwrap().0, StatusCode::OK);
     srv.clock.advance_days(7);
     tokio::task::block_in_place(|| {
         spur_server::post::retention::sweep_once(ts.store.as_ref(), &srv.clock).unwrap()
@@ -396,9 +421,9 @@ async fn per_client_rate_limit_answers_429(b: Backend) {
     let srv = start_post(ts.store.clone(), limits).await;
     let mut c = Client::connect(srv.addr).await.unwrap();
     for _ in 0..3 {
-        assert_eq!(c.get("/v1/health").await.unwrap().0, StatusCode::OK);
+        assert_eq!(c.get(routes::HEALTH).await.unwrap().0, StatusCode::OK);
     }
-    let (st, body) = c.get("/v1/health").await.unwrap();
+    let (st, body) = c.get(routes::HEALTH).await.unwrap();
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(json(&body)["error"], "rate_limited");
     srv.stop().await;
@@ -430,12 +455,12 @@ async fn upload_budget_answers_429_after_the_budget(b: Backend) {
     // 4 + 4 + 1 records fit the budget of 10.
     for n in [4, 4, 1] {
         assert_eq!(
-            c.post("/v1/visits", visit(&mut r, n)).await.unwrap().0,
+            c.post(routes::VISITS, visit(&mut r, n)).await.unwrap().0,
             StatusCode::OK
         );
     }
     // 4 more do not: refused whole, with a clear message and Retry-After; nothing stored.
-    let (st, body) = c.post("/v1/visits", visit(&mut r, 4)).await.unwrap();
+    let (st, body) = c.post(routes::VISITS, visit(&mut r, 4)).await.unwrap();
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     let j = json(&body);
     assert_eq!(j["error"], "upload_budget");
@@ -444,14 +469,17 @@ async fn upload_budget_answers_429_after_the_budget(b: Backend) {
     assert_eq!(common::count(&ts.store), 9);
     // One still fits; every upload route counts; reads are not charged.
     let place = record(RecordKind::Place, &mut r);
-    assert_eq!(c.post("/v1/codes", place).await.unwrap().0, StatusCode::OK);
+    assert_eq!(
+        c.post(routes::CODES, place).await.unwrap().0,
+        StatusCode::OK
+    );
     let (st, body) = c
-        .post("/v1/codes", record(RecordKind::Personal, &mut r))
+        .post(routes::CODES, record(RecordKind::Personal, &mut r))
         .await
         .unwrap();
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(json(&body)["error"], "upload_budget");
-    assert_eq!(c.get("/v1/health").await.unwrap().0, StatusCode::OK);
+    assert_eq!(c.get(routes::HEALTH).await.unwrap().0, StatusCode::OK);
     assert_eq!(common::count(&ts.store), 10);
     srv.stop().await;
 }
@@ -468,7 +496,7 @@ async fn shutdown_finishes_accepted_writes(b: Backend) {
             let mut r = rng(100 + i);
             for _ in 0..50 {
                 match c
-                    .post("/v1/visits", record(RecordKind::SlotEntry, &mut r))
+                    .post(routes::VISITS, record(RecordKind::SlotEntry, &mut r))
                     .await
                 {
                     Ok((StatusCode::OK, body)) => {
@@ -503,15 +531,30 @@ async fn pull_writes_checked_files_and_a_cursor(b: Backend) {
     let mut c = Client::connect(srv.addr).await.unwrap();
     let mut r = rng(8);
     for _ in 0..5 {
-        c.post("/v1/visits", record(RecordKind::SlotEntry, &mut r))
+        c.post(routes::VISITS, record(RecordKind::SlotEntry, &mut r))
             .await
             .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let token = dir.path().join("token");
     std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    // Plain http to a host that is not loopback is refused before anything is sent.
+    let far = spur_server::pull::PullArgs {
+        server: "http://192.0.2.7:8082".into(),
+        token_file: token.clone(),
+        dir: dir.path().join("far"),
+        page: 2,
+    };
+    let refused = spur_server::pull::pull(&far, |_| {}).await.unwrap_err();
+    assert_eq!(
+        refused.downcast_ref::<spur_server::pull::ServerUrlError>(),
+        Some(&spur_server::pull::ServerUrlError::PlainHttpNotLoopback {
+            host: "192.0.2.7".into()
+        })
+    );
+    // A bare host:port is plain http to loopback.
     let args = spur_server::pull::PullArgs {
-        server: srv.addr,
+        server: srv.addr.to_string(),
         token_file: token,
         dir: dir.path().join("out"),
         page: 2,

@@ -3,17 +3,19 @@
 
 mod common;
 
+use spur_wire::api::routes;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use common::client::Client;
 use common::{json, rng, test_limits, T0};
 use spur_protocol::directory::{Authority, Directory};
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::keys::{AuthorityKeys, SignSecretKey};
 use spur_protocol::tag::{QrId, TagServerSecret};
 use spur_protocol::time::{Minute, Slot};
-use spur_server::client::Client;
 use spur_server::clock::{Clock, ManualClock};
 use spur_server::tag::history::DirectoryVerifier;
 use spur_server::tag::{HistoryVerifier, TagState};
@@ -44,14 +46,14 @@ async fn new_id(c: &mut Client) -> String {
     let mut commitment = [0u8; 8];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut commitment);
     let body = serde_json::json!({ "commitments": [hex::encode(commitment)] }).to_string();
-    let (st, body) = c.post("/v1/qr-ids", body).await.unwrap();
+    let (st, body) = c.post(routes::QR_IDS, body).await.unwrap();
     assert_eq!(st, StatusCode::OK);
     json(&body)["qr_ids"][0].as_str().unwrap().to_owned()
 }
 
 async fn tmp(c: &mut Client, id: &str, slots: &[u32]) -> (StatusCode, serde_json::Value) {
     let body = serde_json::json!({ "qr_id": id, "slots": slots }).to_string();
-    let (st, b) = c.post("/v1/tmp-keys", body).await.unwrap();
+    let (st, b) = c.post(routes::TMP_KEYS, body).await.unwrap();
     (st, json(&b))
 }
 
@@ -116,61 +118,62 @@ async fn tag_refusals_are_json() {
     let id = new_id(&mut c).await;
     let now = clock.slot().0;
     let too_many: Vec<u32> = (0..98).map(|i| now - 48 + i).collect();
+    let nothing = format!("{}/nothing", routes::HEALTH);
     let cases: Vec<(&str, String, u16, &str)> = vec![
-        ("/v1/tmp-keys", "not json".into(), 400, "malformed"),
-        ("/v1/tmp-keys", r#"{"qr_id": 5}"#.into(), 400, "malformed"),
+        (routes::TMP_KEYS, "not json".into(), 400, "malformed"),
+        (routes::TMP_KEYS, r#"{"qr_id": 5}"#.into(), 400, "malformed"),
         (
-            "/v1/tmp-keys",
+            routes::TMP_KEYS,
             format!(r#"{{"qr_id":"{id}","slots":[],"x":1}}"#),
             400,
             "malformed",
         ),
         (
-            "/v1/tmp-keys",
+            routes::TMP_KEYS,
             format!(r#"{{"qr_id":"{id}","slots":[]}}"#),
             400,
             "bad_slots",
         ),
         (
-            "/v1/tmp-keys",
+            routes::TMP_KEYS,
             serde_json::json!({"qr_id": id, "slots": too_many}).to_string(),
             400,
             "bad_slots",
         ),
         (
-            "/v1/tmp-keys",
+            routes::TMP_KEYS,
             format!(r#"{{"qr_id":"XYZ","slots":[{now}]}}"#),
             400,
             "bad_qr_id",
         ),
         (
-            "/v1/qr-ids",
+            routes::QR_IDS,
             r#"{"commitments": []}"#.into(),
             400,
             "bad_count",
         ),
         (
-            "/v1/qr-ids",
+            routes::QR_IDS,
             serde_json::json!({ "commitments": vec!["00".repeat(8); 101] }).to_string(),
             400,
             "bad_count",
         ),
         (
-            "/v1/qr-ids",
+            routes::QR_IDS,
             r#"{"commitments": ["0011"]}"#.into(),
             400,
             "bad_commitment",
         ),
-        ("/v1/qr-ids", r#"{"count": 5}"#.into(), 400, "malformed"),
-        ("/v1/qr-ids", String::new(), 400, "malformed"),
-        ("/v1/qr-ids", "x".repeat(70_000), 413, "body_too_large"),
+        (routes::QR_IDS, r#"{"count": 5}"#.into(), 400, "malformed"),
+        (routes::QR_IDS, String::new(), 400, "malformed"),
+        (routes::QR_IDS, "x".repeat(70_000), 413, "body_too_large"),
         (
-            "/v1/tmp-keys/history",
+            routes::TMP_KEYS_HISTORY,
             "x".into(),
             503,
             "history_unavailable",
         ),
-        ("/v1/nothing", String::new(), 404, "unknown_route"),
+        (nothing.as_str(), String::new(), 404, "unknown_route"),
     ];
     for (path, body, status, code) in cases {
         // A fresh connection per case: after an early 413 the server may close the connection.
@@ -184,7 +187,7 @@ async fn tag_refusals_are_json() {
         );
         assert_eq!(json(&b)["error"], code, "{path}");
     }
-    let (st, b) = c.get("/v1/directory").await.unwrap();
+    let (st, b) = c.get(routes::DIRECTORY).await.unwrap();
     assert_eq!(
         (st, json(&b)["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("no_directory"))
@@ -193,7 +196,7 @@ async fn tag_refusals_are_json() {
     let commitments: Vec<String> = (1u8..=5).map(|i| hex::encode([i; 8])).collect();
     let (st, b) = c
         .post(
-            "/v1/qr-ids",
+            routes::QR_IDS,
             serde_json::json!({ "commitments": commitments }).to_string(),
         )
         .await
@@ -249,7 +252,7 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
     let clock = ManualClock::new(T0);
     let a = start_tag(4, clock.clone(), Some((signed_dir.clone(), verifier))).await;
     let mut c = Client::connect(a).await.unwrap();
-    let (st, served) = c.get("/v1/directory").await.unwrap();
+    let (st, served) = c.get(routes::DIRECTORY).await.unwrap();
     assert_eq!(st, StatusCode::OK);
     assert_eq!(served.as_ref(), signed_dir.as_slice());
 
@@ -264,7 +267,7 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
         nonce: [7; 16],
     };
     let (st, body) = c
-        .post("/v1/tmp-keys/history", req.sign(&keys[1].sign))
+        .post(routes::TMP_KEYS_HISTORY, req.sign(&keys[1].sign))
         .await
         .unwrap();
     assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
@@ -280,7 +283,7 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
         t[10] ^= 1;
         t
     }] {
-        let (st, body) = c.post("/v1/tmp-keys/history", bad).await.unwrap();
+        let (st, body) = c.post(routes::TMP_KEYS_HISTORY, bad).await.unwrap();
         assert_eq!(
             st,
             StatusCode::FORBIDDEN,
@@ -292,7 +295,7 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
     // replayed after the skew window
     clock.set(T0 + 3600);
     let (st, _) = c
-        .post("/v1/tmp-keys/history", req.sign(&keys[1].sign))
+        .post(routes::TMP_KEYS_HISTORY, req.sign(&keys[1].sign))
         .await
         .unwrap();
     assert_eq!(st, StatusCode::FORBIDDEN);
@@ -324,7 +327,7 @@ async fn stalled_headers_and_idle_connections_are_closed() {
     // Headers that never finish: closed after the header timeout.
     let start = std::time::Instant::now();
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"POST /v1/tmp-keys HTTP/1.1\r\nhost: x\r\n")
+    s.write_all(format!("POST {} HTTP/1.1\r\nhost: x\r\n", routes::TMP_KEYS).as_bytes())
         .await
         .unwrap();
     let mut buf = Vec::new();
@@ -338,7 +341,7 @@ async fn stalled_headers_and_idle_connections_are_closed() {
     // A keep-alive connection that sits idle is closed by the lifetime bound at the latest.
     let start = std::time::Instant::now();
     let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
-    c.write_all(b"GET /v1/health HTTP/1.1\r\nhost: x\r\n\r\n")
+    c.write_all(format!("GET {} HTTP/1.1\r\nhost: x\r\n\r\n", routes::HEALTH).as_bytes())
         .await
         .unwrap();
     let mut buf = Vec::new();

@@ -5,6 +5,8 @@
 
 mod common;
 
+use spur_wire::api::routes;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -13,7 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::child::{run_child_if_asked, spawn, terminate};
-use spur_server::client::Client;
+use common::client::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn main() {
@@ -76,7 +78,17 @@ fn main() {
     );
     for hay in [&out, &err] {
         let t = String::from_utf8_lossy(hay);
-        for needle in ["127.0.0.1", "::1", "/v1/", "GET", "POST", "HTTP", "qr_id"] {
+        // The routes' common prefix, taken from the contract.
+        let routes_prefix = routes::HEALTH.trim_end_matches("health");
+        for needle in [
+            "127.0.0.1",
+            "::1",
+            routes_prefix,
+            "GET",
+            "POST",
+            "HTTP",
+            "qr_id",
+        ] {
             assert!(!t.contains(needle), "output mentions {needle}");
         }
         assert!(!has_ipv4(&t), "output holds an IPv4 address");
@@ -143,7 +155,7 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
             let mut c = Client::connect(addr).await.unwrap();
             let mut seen = Vec::new();
             let body = br#"{"commitments": ["0011223344556677"]}"#.to_vec();
-            let (_, b) = c.post("/v1/qr-ids", body).await.unwrap();
+            let (_, b) = c.post(routes::QR_IDS, body).await.unwrap();
             let id = common::json(&b)["qr_ids"][0].as_str().unwrap().to_owned();
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -153,26 +165,26 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
             for i in 0..1500u32 {
                 let r = match (i + t) % 6 {
                     0 => {
-                        c.post("/v1/qr-ids", r#"{"commitments": ["8899aabbccddeeff"]}"#)
+                        c.post(routes::QR_IDS, r#"{"commitments": ["8899aabbccddeeff"]}"#)
                             .await
                     }
                     1 => {
                         c.post(
-                            "/v1/tmp-keys",
+                            routes::TMP_KEYS,
                             format!(r#"{{"qr_id":"{id}","slots":[{now}]}}"#),
                         )
                         .await
                     }
                     2 => {
                         c.post(
-                            "/v1/tmp-keys",
+                            routes::TMP_KEYS,
                             format!(r#"{{"qr_id":"{id}","slots":[{}]}}"#, now + 99),
                         )
                         .await
                     }
-                    3 => c.post("/v1/tmp-keys", "{not json").await,
-                    4 => c.get("/v1/no/such/route").await,
-                    _ => c.get("/v1/directory").await,
+                    3 => c.post(routes::TMP_KEYS, "{not json").await,
+                    4 => c.get(&format!("{}/no/such/route", routes::HEALTH)).await,
+                    _ => c.get(routes::DIRECTORY).await,
                 };
                 match r {
                     Ok((st, _)) => seen.push(st.as_u16()),
@@ -192,7 +204,13 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
                     .await;
             } else {
                 let _ = s
-                    .write_all(b"POST /v1/tmp-keys HTTP/1.1\r\nHost: 198.51.100.7\r\n")
+                    .write_all(
+                        format!(
+                            "POST {} HTTP/1.1\r\nHost: 198.51.100.7\r\n",
+                            routes::TMP_KEYS
+                        )
+                        .as_bytes(),
+                    )
                     .await;
             }
             let mut buf = Vec::new();

@@ -105,7 +105,7 @@ pub async fn run(
     let t = Instant::now();
     let export_dir = stage.dir.join("export");
     let args = spur_server::pull::PullArgs {
-        server: stage.post_addr,
+        server: stage.post_addr.to_string(),
         token_file: stage.token_file.clone(),
         dir: export_dir.clone(),
         page: 100_000,
@@ -233,18 +233,18 @@ pub async fn card_only(
     let first = Slot(first_day.0 * SLOTS_PER_DAY);
     let last = Slot((first_day.0 + days) * SLOTS_PER_DAY - 1).min(now.slot());
     let request = spur_authority::history::request(desk, rng, code.id, first, last, now);
-    let addr: std::net::SocketAddr = stage
-        .tag_url
-        .trim_start_matches("http://")
-        .parse()
-        .context("the TAG server's address")?;
-    let mut client = spur_server::client::Client::connect(addr)
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            stage.tag_url,
+            spur_wire::api::routes::TMP_KEYS_HISTORY
+        ))
+        .body(request.clone())
+        .send()
         .await
-        .map_err(|e| anyhow::anyhow!("connecting to the TAG server: {e:?}"))?;
-    let (status, body) = client
-        .post("/v1/tmp-keys/history", request.clone())
-        .await
-        .map_err(|e| anyhow::anyhow!("the history request: {e:?}"))?;
+        .context("the history request")?;
+    let status = resp.status();
+    let body = resp.bytes().await.context("reading the history answer")?;
     anyhow::ensure!(
         status.is_success(),
         "the TAG server refused the history request: {status} {}",

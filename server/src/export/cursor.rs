@@ -5,6 +5,7 @@ use data_encoding::BASE64URL_NOPAD;
 
 use crate::error::ApiError;
 use crate::store::Position;
+use spur_wire::api::error::ErrorCode;
 
 const CURSOR_VERSION: u8 = 1;
 
@@ -21,7 +22,12 @@ pub fn encode(p: &Position) -> String {
 
 /// Decodes a cursor made by [`encode`].
 pub fn decode(s: &str) -> Result<Position, ApiError> {
-    let bad = || ApiError::bad_request("bad_cursor", "the cursor is not one this server issued");
+    let bad = || {
+        ApiError::bad_request(
+            ErrorCode::BadCursor,
+            "the cursor is not one this server issued",
+        )
+    };
     let v = BASE64URL_NOPAD.decode(s.as_bytes()).map_err(|_| bad())?;
     let (head, key) = v.split_at_checked(7).ok_or_else(bad)?;
     let [ver, d0, d1, d2, d3, kind, key_len] = <[u8; 7]>::try_from(head).map_err(|_| bad())?;

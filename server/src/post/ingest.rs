@@ -1,20 +1,18 @@
 //! Turns request bodies into store writes: checks version, kind and exact size of every record
 //! (through `spur_protocol::record::check_wire`) before anything is stored. Pure, no I/O.
 
-use spur_protocol::crypto::sha256;
 use spur_protocol::record::{check_wire, RecordKind, WireRecord, HEADER_LEN, VERSION};
 
 use crate::error::ApiError;
 use crate::store::{StoredRecord, Write};
+use spur_wire::api::error::ErrorCode;
 
 /// Most records one visit upload may hold: 48 slot entries of a 24-hour stay, their 6 user entries
 /// and room to spare.
 pub const MAX_VISIT_RECORDS: usize = 64;
 
-/// The registration handle the server keeps instead of the secret (see `RegistrationSecret::handle`).
-pub fn registration_handle(secret: &[u8]) -> [u8; 32] {
-    sha256(&[b"spur/v1/registration-handle/", secret])
-}
+/// The registration handle the server keeps instead of the secret (one definition, in protocol).
+pub use spur_protocol::usr::registration_handle;
 
 /// The record id, defined beside the export parser that checks it (one definition for both).
 pub use spur_protocol::export::record_id;
@@ -25,7 +23,7 @@ fn expect_kind(rec: &WireRecord<'_>, allowed: &[RecordKind]) -> Result<(), ApiEr
     }
     let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
     Err(ApiError::bad_request(
-        "wrong_kind",
+        ErrorCode::WrongKind,
         format!(
             "this endpoint takes {} records, not {}",
             names.join(" or "),
@@ -94,7 +92,7 @@ pub fn consent_release(body: &[u8]) -> Result<Write, ApiError> {
 pub fn visit(body: &[u8]) -> Result<Vec<Write>, ApiError> {
     if body.is_empty() {
         return Err(ApiError::bad_request(
-            "malformed",
+            ErrorCode::Malformed,
             "the body is empty; a visit upload holds one or more slot or user entries",
         ));
     }
@@ -104,7 +102,7 @@ pub fn visit(body: &[u8]) -> Result<Vec<Write>, ApiError> {
         if writes.len() == MAX_VISIT_RECORDS {
             return Err(ApiError::new(
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "too_many_records",
+                ErrorCode::TooManyRecords,
                 format!("a visit upload holds at most {MAX_VISIT_RECORDS} records"),
             ));
         }

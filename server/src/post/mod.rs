@@ -10,19 +10,22 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use data_encoding::HEXLOWER;
 use spur_protocol::time::Minute;
+use spur_wire::api::error::ErrorCode;
+use spur_wire::api::post::{ExportQuery, StoredIds};
+use spur_wire::api::routes;
 use subtle::ConstantTimeEq;
 
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::export;
-use crate::http::{finish, health, read_body};
+use crate::http::{finish, health, json_no_store, read_body};
 use crate::limits::Limits;
+use crate::mount::Mounted;
 use crate::store::{Store, StoreError, Write};
 
 /// Rows per export page when the vault does not say.
@@ -72,23 +75,27 @@ pub struct PostState {
     pub pins: pin::SharedPins,
 }
 
+/// The POST server's routes, before state and the shared layers.
+pub fn routes() -> Mounted<PostState> {
+    Mounted::default()
+        .get(routes::HEALTH, health)
+        .post(routes::REGISTRATIONS, put_registration)
+        .post(routes::REGISTRATIONS_DELETE, delete_registration)
+        .post(
+            routes::REGISTRATIONS_CHECK,
+            registration_check::check_registration,
+        )
+        .post(routes::CODES, pin::put_code)
+        .post(routes::PIN_CHECK, pin::check)
+        .post(routes::VISITS, put_visit)
+        .post(routes::CONSENT_RELEASES, put_consent)
+        .get(routes::EXPORT, export_page)
+}
+
 /// The POST server's routes with the shared layers.
 pub fn router(state: PostState) -> Router {
     let limits = state.limits.clone();
-    let routes = Router::new()
-        .route("/v1/health", get(health))
-        .route("/v1/registrations", post(put_registration))
-        .route("/v1/registrations/delete", post(delete_registration))
-        .route(
-            registration_check::ROUTE,
-            post(registration_check::check_registration),
-        )
-        .route("/v1/codes", post(pin::put_code))
-        .route("/v1/pin-check", post(pin::check))
-        .route("/v1/visits", post(put_visit))
-        .route("/v1/consent-releases", post(put_consent))
-        .route("/v1/export", get(export_page))
-        .with_state(state);
+    let routes = routes().into_router().with_state(state);
     finish(crate::http::with_upload_budget(routes, &limits), &limits)
 }
 
@@ -99,7 +106,7 @@ async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError>
         Ok(Ok(())) => Ok(()),
         Ok(Err(StoreError::Conflict { .. })) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "key_taken",
+            ErrorCode::KeyTaken,
             "a different record is already stored under this QR id; nothing was changed",
         )),
         // Only opening a store refuses a newer schema; a write never does.
@@ -121,10 +128,7 @@ fn ids(writes: &[Write]) -> Vec<String> {
 }
 
 fn stored(ids: Vec<String>) -> Response {
-    let mut r = Json(serde_json::json!({ "ids": ids })).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    json_no_store(StatusCode::OK, &StoredIds { ids })
 }
 
 async fn ingest_one(
@@ -143,8 +147,11 @@ async fn put_registration(State(s): State<PostState>, body: Body) -> Result<Resp
     ingest_one(&s, body, |b| match ingest::registration(b)? {
         w @ Write::Replace(_) => Ok(vec![w]),
         _ => Err(ApiError::bad_request(
-            "wrong_kind",
-            "this endpoint takes registration records; deletes go to /v1/registrations/delete",
+            ErrorCode::WrongKind,
+            format!(
+                "this endpoint takes registration records; deletes go to {}",
+                routes::REGISTRATIONS_DELETE
+            ),
         )),
     })
     .await
@@ -154,7 +161,7 @@ async fn delete_registration(State(s): State<PostState>, body: Body) -> Result<R
     ingest_one(&s, body, |b| match ingest::registration(b)? {
         w @ Write::Tombstone(_) => Ok(vec![w]),
         _ => Err(ApiError::bad_request(
-            "wrong_kind",
+            ErrorCode::WrongKind,
             "this endpoint takes registration-delete records",
         )),
     })
@@ -169,13 +176,6 @@ async fn put_consent(State(s): State<PostState>, body: Body) -> Result<Response,
     ingest_one(&s, body, |b| Ok(vec![ingest::consent_release(b)?])).await
 }
 
-/// Query of an export pull.
-#[derive(serde::Deserialize)]
-struct ExportQuery {
-    cursor: Option<String>,
-    limit: Option<usize>,
-}
-
 async fn export_page(
     State(s): State<PostState>,
     headers: HeaderMap,
@@ -184,7 +184,7 @@ async fn export_page(
     let Some(token) = &s.export_token else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "export_disabled",
+            ErrorCode::ExportDisabled,
             "this server has no export token configured",
         ));
     };
@@ -195,13 +195,13 @@ async fn export_page(
     if !presented.is_some_and(|p| token.matches(p)) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "the export needs the operator's bearer token",
         ));
     }
     let Query(q) = query.map_err(|_| {
         ApiError::bad_request(
-            "bad_query",
+            ErrorCode::BadQuery,
             "query parameters are cursor=<text> and limit=<number>",
         )
     })?;
@@ -212,7 +212,7 @@ async fn export_page(
     let limit = q.limit.unwrap_or(DEFAULT_EXPORT_PAGE);
     if limit == 0 || limit > MAX_EXPORT_PAGE {
         return Err(ApiError::bad_request(
-            "bad_query",
+            ErrorCode::BadQuery,
             format!("limit must be between 1 and {MAX_EXPORT_PAGE}"),
         ));
     }

@@ -14,18 +14,20 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::StatusCode;
+use axum::response::Response;
 use data_encoding::HEXLOWER;
+use spur_protocol::labels::PIN_PEPPER;
 use spur_protocol::record::{check_wire, RecordKind};
 use spur_protocol::tag::QrId;
+use spur_wire::api::error::ErrorCode;
+use spur_wire::api::post::{PinCheckRequest, PinCheckResponse};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::{ingest, store_writes, stored, PostState};
 use crate::error::ApiError;
-use crate::http::read_body;
+use crate::http::{json_no_store, parse_json, read_body};
 use crate::store::StoreError;
 
 /// Unconfirmed answers one QR id gets per [`WINDOW_MINUTES`].
@@ -79,7 +81,7 @@ impl Pins {
 
     /// What the store keeps for a presented or uploaded check.
     pub fn hash(&self, check: &[u8]) -> [u8; 32] {
-        spur_protocol::crypto::hmac_sha256(self.pepper.as_ref(), &[b"spur/v1/pin-pepper", check])
+        spur_protocol::crypto::hmac_sha256(self.pepper.as_ref(), &[PIN_PEPPER.as_bytes(), check])
     }
 
     /// True when `id` may get another unconfirmed answer at `minute`.
@@ -129,7 +131,7 @@ pub(super) async fn put_code(State(s): State<PostState>, body: Body) -> Result<R
             Ok(Err(StoreError::Conflict { .. })) => {
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
-                    "key_taken",
+                    ErrorCode::KeyTaken,
                     "a different PIN check is already stored under this QR id",
                 ))
             }
@@ -144,38 +146,28 @@ pub(super) async fn put_code(State(s): State<PostState>, body: Body) -> Result<R
     Ok(stored(ids))
 }
 
-/// Body of `POST /v1/pin-check`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CheckRequest {
-    qr_id: String,
-    check: String,
-}
-
 /// `POST /v1/pin-check {"qr_id": "<32 hex>", "check": "<64 hex>"}` → `{"confirmed": bool}`.
 pub(super) async fn check(State(s): State<PostState>, body: Body) -> Result<Response, ApiError> {
     let bytes = read_body(body, s.limits.body_bytes).await?;
-    let shape = r#"{"qr_id": "<32 hex>", "check": "<64 hex>"}"#;
-    let req: CheckRequest = serde_json::from_slice(&bytes).map_err(|_| {
-        ApiError::bad_request(
-            "malformed",
-            format!("the body must be JSON of the form {shape}"),
-        )
+    let req: PinCheckRequest = parse_json(&bytes, r#"{"qr_id": "<32 hex>", "check": "<64 hex>"}"#)?;
+    let id = QrId::from_hex(&req.qr_id).map_err(|_| {
+        ApiError::bad_request(ErrorCode::BadQrId, "a QR id is 32 lower-case hex digits")
     })?;
-    let id = QrId::from_hex(&req.qr_id)
-        .map_err(|_| ApiError::bad_request("bad_qr_id", "a QR id is 32 lower-case hex digits"))?;
     let presented: [u8; 32] = HEXLOWER
         .decode(req.check.as_bytes())
         .ok()
         .and_then(|v| v.try_into().ok())
         .ok_or_else(|| {
-            ApiError::bad_request("bad_check", "a PIN check is 64 lower-case hex digits")
+            ApiError::bad_request(
+                ErrorCode::BadCheck,
+                "a PIN check is 64 lower-case hex digits",
+            )
         })?;
     let minute = s.clock.minute().0;
     if !s.pins.allowed(&id.0, minute) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_pin_checks",
+            ErrorCode::TooManyPinChecks,
             format!(
                 "too many wrong PINs for this card; try again in an hour (at most {MAX_UNCONFIRMED} per hour)"
             ),
@@ -192,10 +184,10 @@ pub(super) async fn check(State(s): State<PostState>, body: Body) -> Result<Resp
     if !confirmed {
         s.pins.count(&id.0, minute);
     }
-    let mut r = Json(serde_json::json!({ "confirmed": confirmed })).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
+    Ok(json_no_store(
+        StatusCode::OK,
+        &PinCheckResponse { confirmed },
+    ))
 }
 
 /// A shared handle, for [`PostState`].

@@ -20,9 +20,7 @@ use super::{ingest, PostState};
 use crate::error::ApiError;
 use crate::http::read_body;
 use crate::store::Write;
-
-/// The route's path.
-pub const ROUTE: &str = "/v1/registrations/check";
+use spur_wire::api::error::ErrorCode;
 
 /// The handler.
 pub(super) async fn check_registration(
@@ -34,7 +32,7 @@ pub(super) async fn check_registration(
         Write::Tombstone(rec) => rec.key,
         _ => {
             return Err(ApiError::bad_request(
-                "wrong_kind",
+                ErrorCode::WrongKind,
                 "this endpoint takes a registration-delete record (the registration secret)",
             ))
         }
@@ -49,7 +47,7 @@ pub(super) async fn check_registration(
     } else {
         Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_registered",
+            ErrorCode::NotRegistered,
             "no registration is stored under this registration secret",
         ))
     }

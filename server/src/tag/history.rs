@@ -18,6 +18,7 @@ use spur_protocol::time::{Minute, Slot};
 use super::{keys_json, TagState};
 use crate::error::ApiError;
 use crate::http::read_body;
+use spur_wire::api::error::ErrorCode;
 
 /// What a verified history request grants: one QR id and an inclusive slot range.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +74,7 @@ pub(super) async fn handler(
     let Some(verifier) = s.history.clone() else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "history_unavailable",
+            ErrorCode::HistoryUnavailable,
             "this server has no authority directory, so it cannot check history requests",
         ));
     };
@@ -82,7 +83,7 @@ pub(super) async fn handler(
     if !s.secret.recognises(&grant.qr_id) {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "unknown_qr_id",
+            ErrorCode::UnknownQrId,
             "this QR id was not issued by this service",
         ));
     }

@@ -7,18 +7,23 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use data_encoding::HEXLOWER;
 use spur_protocol::tag::{QrCommitment, QrId, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Slot, SLOTS_PER_DAY};
+use spur_wire::api::error::ErrorCode;
+use spur_wire::api::routes;
+use spur_wire::api::tag::{
+    QrIdsRequest, QrIdsResponse, TmpKeyEntry, TmpKeysRequest, TmpKeysResponse,
+};
 
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::http::{finish, health, read_body};
+use crate::http::{finish, health, json_no_store, parse_json, read_body};
 use crate::limits::Limits;
+use crate::mount::Mounted;
 
 pub use history::{HistoryGrant, HistoryVerifier};
 
@@ -61,69 +66,53 @@ impl TagState {
     }
 }
 
+/// The TAG server's routes, before state and the shared layers.
+pub fn routes() -> Mounted<Arc<TagState>> {
+    Mounted::default()
+        .get(routes::HEALTH, health)
+        .post(routes::QR_IDS, issue_ids)
+        .post(routes::TMP_KEYS, tmp_keys)
+        .post(routes::TMP_KEYS_HISTORY, history::handler)
+        .get(routes::DIRECTORY, directory)
+}
+
 /// The TAG server's routes with the shared layers.
 pub fn router(state: TagState, limits: &Limits) -> Router {
-    let routes = Router::new()
-        .route("/v1/health", get(health))
-        .route("/v1/qr-ids", post(issue_ids))
-        .route("/v1/tmp-keys", post(tmp_keys))
-        .route("/v1/tmp-keys/history", post(history::handler))
-        .route("/v1/directory", get(directory))
-        .with_state(Arc::new(state));
-    finish(routes, limits)
-}
-
-fn json_no_store(v: serde_json::Value) -> Response {
-    let mut r = axum::Json(v).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], shape: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|_| {
-        ApiError::bad_request(
-            "malformed",
-            format!("the body must be JSON of the form {shape}"),
-        )
-    })
+    finish(routes().into_router().with_state(Arc::new(state)), limits)
 }
 
 fn parse_qr_id(s: &TagState, hex: &str) -> Result<QrId, ApiError> {
-    let id = QrId::from_hex(hex)
-        .map_err(|_| ApiError::bad_request("bad_qr_id", "a QR id is 32 lower-case hex digits"))?;
+    let id = QrId::from_hex(hex).map_err(|_| {
+        ApiError::bad_request(ErrorCode::BadQrId, "a QR id is 32 lower-case hex digits")
+    })?;
     if !s.secret.recognises(&id) {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "unknown_qr_id",
+            ErrorCode::UnknownQrId,
             "this QR id was not issued by this service",
         ));
     }
     Ok(id)
 }
 
-/// Body of `POST /v1/qr-ids`: the commitments of the codes to issue ids for.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdsRequest {
-    commitments: Vec<String>,
-}
-
 /// Issues `c || HMAC(k_qr, c)[0..8]` for each commitment `c`, in order. The server learns only
 /// the commitments (hashes that include the code's random TAG key) and keeps nothing.
 async fn issue_ids(State(s): State<Arc<TagState>>, body: Body) -> Result<Response, ApiError> {
     let bytes = read_body(body, s.body_limit).await?;
-    let req: IdsRequest = parse_json(&bytes, r#"{"commitments": ["<16 hex>", ...]}"#)?;
+    let req: QrIdsRequest = parse_json(&bytes, r#"{"commitments": ["<16 hex>", ...]}"#)?;
     if req.commitments.is_empty() || req.commitments.len() > MAX_QR_IDS {
         return Err(ApiError::bad_request(
-            "bad_count",
+            ErrorCode::BadCount,
             format!("send between 1 and {MAX_QR_IDS} commitments"),
         ));
     }
     let mut ids = Vec::with_capacity(req.commitments.len());
     for c in &req.commitments {
         let c = QrCommitment::from_hex(c).map_err(|_| {
-            ApiError::bad_request("bad_commitment", "a commitment is 16 lower-case hex digits")
+            ApiError::bad_request(
+                ErrorCode::BadCommitment,
+                "a commitment is 16 lower-case hex digits",
+            )
         })?;
         ids.push(
             s.secret
@@ -132,34 +121,36 @@ async fn issue_ids(State(s): State<Arc<TagState>>, body: Body) -> Result<Respons
                 .to_hex(),
         );
     }
-    Ok(json_no_store(serde_json::json!({ "qr_ids": ids })))
-}
-
-/// Body of `POST /v1/tmp-keys`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TmpRequest {
-    qr_id: String,
-    slots: Vec<u32>,
+    Ok(json_no_store(
+        StatusCode::OK,
+        &QrIdsResponse { qr_ids: ids },
+    ))
 }
 
 /// The JSON answer with TMP keys for `slots`.
 pub(crate) fn keys_json(d: &TmpDeriver, id: &QrId, slots: impl Iterator<Item = Slot>) -> Response {
-    let keys: Vec<_> = slots
-        .map(|slot| {
-            let k = d.tmp(id, slot);
-            serde_json::json!({ "slot": slot.0, "tmp": HEXLOWER.encode(k.expose()) })
+    let keys = slots
+        .map(|slot| TmpKeyEntry {
+            slot: slot.0,
+            tmp: HEXLOWER.encode(d.tmp(id, slot).expose()),
         })
         .collect();
-    json_no_store(serde_json::json!({ "qr_id": id.to_hex(), "keys": keys }))
+    json_no_store(
+        StatusCode::OK,
+        &TmpKeysResponse {
+            keys,
+            qr_id: id.to_hex(),
+        },
+    )
 }
 
 async fn tmp_keys(State(s): State<Arc<TagState>>, body: Body) -> Result<Response, ApiError> {
     let bytes = read_body(body, s.body_limit).await?;
-    let req: TmpRequest = parse_json(&bytes, r#"{"qr_id": "<32 hex>", "slots": [<slot>, ...]}"#)?;
+    let req: TmpKeysRequest =
+        parse_json(&bytes, r#"{"qr_id": "<32 hex>", "slots": [<slot>, ...]}"#)?;
     if req.slots.is_empty() || req.slots.len() > MAX_SLOTS {
         return Err(ApiError::bad_request(
-            "bad_slots",
+            ErrorCode::BadSlots,
             format!("ask for 1 to {MAX_SLOTS} slots"),
         ));
     }
@@ -172,7 +163,7 @@ async fn tmp_keys(State(s): State<Arc<TagState>>, body: Body) -> Result<Response
     {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "slot_out_of_window",
+            ErrorCode::SlotOutOfWindow,
             format!(
                 "slot {far} is more than {} hours from now; TMP keys are given only near the present",
                 s.window_slots / 2
@@ -194,7 +185,7 @@ async fn directory(State(s): State<Arc<TagState>>) -> Result<Response, ApiError>
             .into_response()),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "no_directory",
+            ErrorCode::NoDirectory,
             "this server has no authority directory configured",
         )),
     }

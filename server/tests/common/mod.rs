@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod child;
+pub mod client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

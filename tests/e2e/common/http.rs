@@ -19,8 +19,8 @@ pub struct Answer {
 impl Answer {
     /// The `error` code of a refusal (`{"error": "...", "message": "..."}`), if any.
     pub fn error(&self) -> Option<String> {
-        let v: serde_json::Value = serde_json::from_str(&self.body).ok()?;
-        Some(v["error"].as_str()?.to_owned())
+        let b: spur_wire::api::error::ErrorBody = serde_json::from_str(&self.body).ok()?;
+        Some(b.error.as_str().to_owned())
     }
 }
 
@@ -94,13 +94,12 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 /// The POST server's whole export (one page) as raw bytes, with the operator's token.
 pub fn export(port: u16, token: &str) -> Vec<u8> {
     let auth = format!("Bearer {token}");
-    let a = request(
-        port,
-        "GET",
-        "/v1/export?limit=1000000",
-        &[("Authorization", &auth)],
-        b"",
-    );
+    let path = spur_wire::api::post::ExportQuery {
+        cursor: None,
+        limit: Some(1_000_000),
+    }
+    .path();
+    let a = request(port, "GET", &path, &[("Authorization", &auth)], b"");
     assert_eq!(a.status, 200, "{}", a.body);
     a.bytes
 }

@@ -1,30 +1,36 @@
 //! `spur bench server`: TMP-key requests per second and visit uploads per second on loopback,
 //! each beside a baseline measured in the same run (direct TMP derivation; the same kind of blobs
 //! inserted directly into the same database), plus the servers' memory over a longer mixed run.
-//! Bounded in requests and time; servers run as child processes (`spur server ...`).
+//! Bounded in requests and time; servers run as child processes (`spur server ...`). It lives in
+//! the CLI, not in the server library, so the shipped servers carry no benchmark code.
 
-use std::io::{BufRead, BufReader};
+mod baseline;
+mod drive;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use axum::http::StatusCode;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use spur_protocol::record::{RecordKind, VERSION};
-use spur_protocol::tag::TagServerSecret;
-use spur_protocol::time::Slot;
+use spur_protocol::tag::QrCommitment;
+use spur_server::clock::{Clock, SystemClock};
+use spur_server::store::postgres::PostgresStore;
+use spur_server::store::sqlite::SqliteStore;
+use spur_server::store::Store;
+use spur_wire::api::routes;
+use spur_wire::api::tag::{QrIdsRequest, QrIdsResponse, TmpKeysRequest};
 
-use crate::client::Client;
-use crate::clock::{Clock, SystemClock};
-use crate::post::ingest;
-use crate::store::postgres::PostgresStore;
-use crate::store::sqlite::SqliteStore;
-use crate::store::Store;
+use baseline::{direct_insert, tmp_baseline, visit, visit_n};
+use drive::{drive, Phase, ServerProc};
+
+/// Options.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    bench: BenchArgs,
+}
 
 /// Options of `spur bench server`.
 #[derive(clap::Args, Clone, Debug)]
@@ -60,261 +66,42 @@ enum DirectStore {
     Postgres(String, String),
 }
 
-struct ServerProc {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl ServerProc {
-    fn start(spur: &Path, args: &[&str]) -> anyhow::Result<Self> {
-        let mut child = Command::new(spur)
-            .arg("server")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("starting {}", spur.display()))?;
-        let out = child.stdout.take().context("no stdout")?;
-        let mut line = String::new();
-        BufReader::new(out).read_line(&mut line)?;
-        let port: u16 = line
-            .trim()
-            .rsplit(' ')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .with_context(|| format!("server did not start: {line:?}"))?;
-        Ok(Self {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        })
-    }
-
-    fn rss_kib(&self) -> u64 {
-        rss_kib(self.child.id())
-    }
-
-    fn stop(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-/// Resident memory of a process in KiB (0 when unknown).
-pub fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// One measured phase.
-#[derive(Clone, Debug)]
-pub struct Phase {
-    /// Requests answered 200.
-    pub ok: u64,
-    /// Requests answered otherwise or failed.
-    pub failed: u64,
-    /// Wall time.
-    pub elapsed: Duration,
-}
-
-impl Phase {
-    /// Successful requests per second.
-    pub fn per_second(&self) -> f64 {
-        self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
-    }
-}
-
-/// Drives `connections` keep-alive connections, each sending `make(i)` requests until `seconds`
-/// or `max` requests in total.
-async fn drive<F>(addr: SocketAddr, connections: usize, seconds: u64, max: u64, make: F) -> Phase
-where
-    F: Fn(u64, &mut ChaCha8Rng) -> (&'static str, Vec<u8>) + Send + Sync + 'static,
-{
-    let make = Arc::new(make);
-    let issued = Arc::new(AtomicU64::new(0));
-    let ok = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..connections {
-        let (make, issued, ok, failed, stop) = (
-            make.clone(),
-            issued.clone(),
-            ok.clone(),
-            failed.clone(),
-            stop.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut rng = ChaCha8Rng::seed_from_u64(c as u64 ^ u64::from(std::process::id()) << 16);
-            let Ok(mut client) = Client::connect(addr).await else {
-                failed.fetch_add(1, Ordering::Relaxed);
-                return;
-            };
-            while !stop.load(Ordering::Relaxed) {
-                let i = issued.fetch_add(1, Ordering::Relaxed);
-                if i >= max {
-                    break;
-                }
-                let (path, body) = make(i, &mut rng);
-                match client.post(path, body).await {
-                    Ok((StatusCode::OK, _)) => {
-                        ok.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok(_) => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Err(_) => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        match Client::connect(addr).await {
-                            Ok(c) => client = c,
-                            Err(_) => return,
-                        }
-                    }
-                }
-            }
-        }));
-    }
-    let deadline = tokio::time::sleep(Duration::from_secs(seconds));
-    tokio::pin!(deadline);
-    loop {
-        tokio::select! {
-            () = &mut deadline => break,
-            () = tokio::time::sleep(Duration::from_millis(20)) => {
-                if issued.load(Ordering::Relaxed) >= max {
-                    break;
-                }
-            }
-        }
-    }
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    Phase {
-        ok: ok.load(Ordering::Relaxed),
-        failed: failed.load(Ordering::Relaxed),
-        elapsed: start.elapsed(),
-    }
-}
-
-fn record(kind: RecordKind, rng: &mut ChaCha8Rng) -> Vec<u8> {
-    let mut v = vec![0u8; kind.wire_len()];
-    rng.fill_bytes(&mut v);
-    if let Some(h) = v.get_mut(..2) {
-        h.copy_from_slice(&[VERSION, kind as u8]);
-    }
-    v
-}
-
-/// Visit number `i`: the same bytes every time it is asked for.
-fn visit_n(slots: usize, i: u64) -> Vec<u8> {
-    visit(slots, &mut ChaCha8Rng::seed_from_u64(i))
-}
-
-fn visit(slots: usize, rng: &mut ChaCha8Rng) -> Vec<u8> {
-    let mut body = Vec::new();
-    for _ in 0..slots {
-        body.extend(record(RecordKind::SlotEntry, rng));
-    }
-    body.extend(record(RecordKind::UserEntry, rng));
-    body
-}
-
-/// Inserts visits directly through the store from `threads` threads, like the server's handlers
-/// would, for `seconds` or `max` visits.
-fn direct_insert(
-    store: Arc<dyn Store>,
-    threads: usize,
-    seconds: u64,
-    max: u64,
-    slots: usize,
-    offset: u64,
-) -> anyhow::Result<Phase> {
-    let issued = Arc::new(AtomicU64::new(0));
-    let ok = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(seconds);
-    let mut handles = Vec::new();
-    for _ in 0..threads {
-        let (store, issued, ok) = (store.clone(), issued.clone(), ok.clone());
-        handles.push(std::thread::spawn(move || -> anyhow::Result<()> {
-            let day = SystemClock.day();
-            loop {
-                let i = issued.fetch_add(1, Ordering::Relaxed);
-                if Instant::now() >= deadline || i >= max {
-                    break;
-                }
-                let body = visit_n(slots, offset + i);
-                let writes = ingest::visit(&body).map_err(|e| anyhow::anyhow!("{e}"))?;
-                store.write(day, writes)?;
-                ok.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(())
-        }));
-    }
-    for h in handles {
-        h.join()
-            .map_err(|_| anyhow::anyhow!("an insert thread failed"))??;
-    }
-    Ok(Phase {
-        ok: ok.load(Ordering::Relaxed),
-        failed: 0,
-        elapsed: start.elapsed(),
-    })
-}
-
-fn tmp_baseline(seconds: u64) -> anyhow::Result<Phase> {
-    let secret = TagServerSecret::random(&mut rand_core::OsRng);
-    let d = secret.tmp_deriver()?;
-    let id = secret.issue_qr_id(&spur_protocol::tag::QrCommitment::random(
-        &mut rand_core::OsRng,
-    ))?;
-    let start = Instant::now();
-    let mut n = 0u64;
-    let mut sink = 0u8;
-    while start.elapsed() < Duration::from_secs(seconds) {
-        for s in 0..1000u32 {
-            sink ^= d.tmp(&id, Slot(s)).expose()[0];
-        }
-        n += 1000;
-    }
-    std::hint::black_box(sink);
-    Ok(Phase {
-        ok: n,
-        failed: 0,
-        elapsed: start.elapsed(),
-    })
-}
-
+/// A QR id from the TAG server (for a random commitment).
 async fn issue_id(addr: SocketAddr) -> anyhow::Result<String> {
-    let mut c = Client::connect(addr).await?;
-    let (st, body) = c.post("/v1/qr-ids", Vec::new()).await?;
-    if st != StatusCode::OK {
+    let request = QrIdsRequest {
+        commitments: vec![QrCommitment::random(&mut rand_core::OsRng).to_hex()],
+    };
+    let resp = drive::connect()?
+        .post(format!("http://{addr}{}", routes::QR_IDS))
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&request)?)
+        .send()
+        .await?;
+    if !resp.status().is_success() {
         bail!("the TAG server refused to issue an id");
     }
-    let v: serde_json::Value = serde_json::from_slice(&body)?;
-    v["qr_ids"][0]
-        .as_str()
-        .map(str::to_owned)
+    let body = resp.bytes().await?;
+    let answer: QrIdsResponse = serde_json::from_slice(&body)?;
+    answer
+        .qr_ids
+        .into_iter()
+        .next()
         .context("no id in the answer")
 }
 
+/// Request `i`: the TMP key of one slot around now.
 fn tmp_request(id: &str) -> impl Fn(u64, &mut ChaCha8Rng) -> (&'static str, Vec<u8>) + Send + Sync {
     let now = SystemClock.slot().0;
     let id = id.to_owned();
     move |i, _| {
-        let slot = now - 1 + (i % 3) as u32;
-        let body = format!(r#"{{"qr_id":"{id}","slots":[{slot}]}}"#);
-        ("/v1/tmp-keys", body.into_bytes())
+        let body = TmpKeysRequest {
+            qr_id: id.clone(),
+            slots: vec![now - 1 + (i % 3) as u32],
+        };
+        (
+            routes::TMP_KEYS,
+            serde_json::to_vec(&body).unwrap_or_default(),
+        )
     }
 }
 
@@ -328,16 +115,16 @@ fn fmt_rate(p: &Phase) -> String {
     )
 }
 
-/// Runs the benchmark on a fresh runtime (for `spur bench server`).
-pub fn main(args: BenchArgs) -> anyhow::Result<()> {
+/// Runs the command on a fresh runtime.
+pub fn run(args: Args) -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run(args))
+        .block_on(bench(args.bench))
 }
 
 /// Runs the benchmark and prints its figures.
-pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     let spur = match &args.spur {
         Some(p) => p.clone(),
         None => std::env::current_exe()?,
@@ -421,7 +208,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                         PostgresStore::open_in_schema(
                             &url,
                             &schema,
-                            crate::store::postgres::DEFAULT_CONNECTIONS,
+                            spur_server::store::postgres::DEFAULT_CONNECTIONS,
                         )
                     })
                     .await??,
@@ -439,7 +226,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 args.connections,
                 args.seconds,
                 args.max_requests,
-                move |i, _| ("/v1/visits", visit_n(slots, offset + i)),
+                move |i, _| (routes::VISITS, visit_n(slots, offset + i)),
             )
             .await;
             rss = rss.max(post.rss_kib());
@@ -500,7 +287,7 @@ async fn memory_run(spur: &Path, secret: &str, dir: &Path, args: &BenchArgs) -> 
     let slots = args.slots_per_visit;
     let t = tokio::spawn(drive(tag.addr, conns, secs, u64::MAX, tmp_request(&id)));
     let p = tokio::spawn(drive(post.addr, conns, secs, u64::MAX, move |_, rng| {
-        ("/v1/visits", visit(slots, rng))
+        (routes::VISITS, visit(slots, rng))
     }));
     let mut samples = Vec::new();
     let start = Instant::now();
