@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use common::dump::{assert_same, db_rows, export_rows, Row};
 use common::http::{export, request};
 use common::{Args, Citizen, Spur, World};
+use spur_wire::api::routes;
 
 fn rows(w: &World) -> Vec<Row> {
     let token = std::fs::read_to_string(&w.token).unwrap();
@@ -199,8 +200,8 @@ fn same_upload_sent_twice_is_stored_once() {
         .filter(|r| r.kind == 5 || r.kind == 6)
         .flat_map(|r| [vec![1, r.kind], r.body.clone()].concat())
         .collect();
-    let a1 = request(w.post_port, "POST", "/v1/visits", &[], &visit);
-    let a2 = request(w.post_port, "POST", "/v1/visits", &[], &visit);
+    let a1 = request(w.post_port, "POST", routes::VISITS, &[], &visit);
+    let a2 = request(w.post_port, "POST", routes::VISITS, &[], &visit);
     assert_eq!(a1.status, 200, "{}", a1.body);
     assert_eq!(a1.body, a2.body, "the same answer both times");
     let ids: serde_json::Value = serde_json::from_str(&a1.body).unwrap();

@@ -11,6 +11,7 @@ use common::http::request;
 use common::{date, scan_url, Args, Citizen, World, HOST};
 use spur_protocol::qr::{Code, Payload, PersonalCode};
 use spur_protocol::tag::{QrId, TagKey};
+use spur_wire::api::routes;
 
 const CASE: &str = "H-1";
 const CAFE: &str = "Cafe Zur Post";
@@ -229,7 +230,7 @@ fn pin_checks_are_rate_limited_and_the_post_database_holds_no_pin_check() {
         request(
             w.post_port,
             "POST",
-            "/v1/pin-check",
+            routes::PIN_CHECK,
             &[],
             body.to_string().as_bytes(),
         )

@@ -13,6 +13,7 @@ use common::hostile::{audit_lines, phones, trace_logged, Hostile};
 use common::*;
 use rand_core::RngCore;
 use spur_protocol::time::{Clock, SystemClock};
+use spur_wire::api::routes;
 
 const CASE: &str = "M-1";
 const CAFE: &str = "Cafe Zaunkoenig";
@@ -277,7 +278,7 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
         let a = common::http::request(
             t.w.tag.as_ref().unwrap().port(),
             "POST",
-            "/v1/tmp-keys/history",
+            routes::TMP_KEYS_HISTORY,
             &[("Content-Type", "application/octet-stream")],
             &std::fs::read(&req).unwrap(),
         );

@@ -9,6 +9,7 @@ use common::dump::{self, assert_same, db_rows, export_rows, shared_runs};
 use common::http::{export, request};
 use common::town::{self, town, BEN_CAMPUS, CAFE, CASE};
 use common::{date, scan_url, Args, Spur, World};
+use spur_wire::api::routes;
 
 /// Longest run of equal bytes two unrelated ciphertexts may share by chance in these tests
 /// (random 8-byte collisions among a few hundred records: about 2^-40).
@@ -291,24 +292,24 @@ fn p5_bad_inputs_get_a_clear_error_and_change_nothing() {
     // Garbage, truncated, oversized and mis-kinded uploads, sent raw to the POST server.
     let port = w.post_port;
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
-        ("/v1/visits", b"garbage".to_vec(), 400, ""),
-        ("/v1/visits", vec![], 400, "malformed"),
-        ("/v1/visits", vec![1, 5, 0, 0, 0], 400, "wrong_size"),
-        ("/v1/visits", vec![9; 181], 400, "unsupported_version"),
+        (routes::VISITS, b"garbage".to_vec(), 400, ""),
+        (routes::VISITS, vec![], 400, "malformed"),
+        (routes::VISITS, vec![1, 5, 0, 0, 0], 400, "wrong_size"),
+        (routes::VISITS, vec![9; 181], 400, "unsupported_version"),
         (
-            "/v1/visits",
+            routes::VISITS,
             [vec![1, 99], vec![0; 179]].concat(),
             400,
             "unknown_kind",
         ),
         (
-            "/v1/registrations",
+            routes::REGISTRATIONS,
             [vec![1, 5], vec![0; 179]].concat(),
             400,
             "wrong_kind",
         ),
-        ("/v1/visits", vec![0xAB; 200_000], 413, "body_too_large"),
-        ("/v1/codes", vec![0xFF; 3], 400, ""),
+        (routes::VISITS, vec![0xAB; 200_000], 413, "body_too_large"),
+        (routes::CODES, vec![0xFF; 3], 400, ""),
         ("/v1/nothing", b"x".to_vec(), 404, "unknown_route"),
     ];
     for (path, body, status, code) in cases {
@@ -325,10 +326,10 @@ fn p5_bad_inputs_get_a_clear_error_and_change_nothing() {
     // Garbage to the TAG server.
     let tag_port = w.tag.as_ref().unwrap().port();
     for (path, body) in [
-        ("/v1/tmp-keys", b"{not json".to_vec()),
-        ("/v1/tmp-keys", br#"{"qr_id":"zz","slots":[1]}"#.to_vec()),
-        ("/v1/tmp-keys/history", vec![0; 94]),
-        ("/v1/qr-ids", br#"{"count": 100000}"#.to_vec()),
+        (routes::TMP_KEYS, b"{not json".to_vec()),
+        (routes::TMP_KEYS, br#"{"qr_id":"zz","slots":[1]}"#.to_vec()),
+        (routes::TMP_KEYS_HISTORY, vec![0; 94]),
+        (routes::QR_IDS, br#"{"count": 100000}"#.to_vec()),
     ] {
         let a = request(tag_port, "POST", path, &[], &body);
         assert!(
@@ -389,13 +390,13 @@ fn p6_tag_server_writes_no_request_log_and_no_ip_address() {
     anna.check_in(&place, "30", 0);
     let port = w.tag.as_ref().unwrap().port();
     for (m, path, body) in [
-        ("POST", "/v1/qr-ids", br#"{"count": 3}"#.to_vec()),
-        ("GET", "/v1/directory", vec![]),
-        ("GET", "/v1/health", vec![]),
-        ("POST", "/v1/tmp-keys", b"{broken".to_vec()),
-        ("POST", "/v1/tmp-keys/history", vec![7; 94]),
+        ("POST", routes::QR_IDS, br#"{"count": 3}"#.to_vec()),
+        ("GET", routes::DIRECTORY, vec![]),
+        ("GET", routes::HEALTH, vec![]),
+        ("POST", routes::TMP_KEYS, b"{broken".to_vec()),
+        ("POST", routes::TMP_KEYS_HISTORY, vec![7; 94]),
         ("GET", "/no/such/route", vec![]),
-        ("DELETE", "/v1/qr-ids", vec![]),
+        ("DELETE", routes::QR_IDS, vec![]),
     ] {
         let a = request(port, m, path, &[("User-Agent", "e2e-agent/1.0")], &body);
         assert!(a.status > 0);
@@ -462,7 +463,7 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
     let tag_port = w.tag.as_ref().unwrap().port();
     // The past TMP keys (the card's history) need an authority's signed request.
     let unsigned = vec![0u8; 94];
-    let a = request(tag_port, "POST", "/v1/tmp-keys/history", &[], &unsigned);
+    let a = request(tag_port, "POST", routes::TMP_KEYS_HISTORY, &[], &unsigned);
     assert_eq!(a.status, 403, "{}", a.body);
     // A request signed by a desk of another operator is refused too.
     let other = World::offline();
@@ -476,7 +477,7 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
         .as_secs()
         / 1800) as u32;
     let body = format!(r#"{{"qr_id":"{id}","slots":[{}]}}"#, now_slot - 3 * 48);
-    let a = request(tag_port, "POST", "/v1/tmp-keys", &[], body.as_bytes());
+    let a = request(tag_port, "POST", routes::TMP_KEYS, &[], body.as_bytes());
     assert_eq!(a.status, 422, "{}", a.body);
     // A PIN card: the photo is useless without the PIN.
     let pin_card = anna.dir.join("pin-card");
@@ -517,7 +518,7 @@ fn send_history_request(
         .arg(&req)
         .ok();
     let signed = std::fs::read(&req).unwrap();
-    request(tag_port, "POST", "/v1/tmp-keys/history", &[], &signed)
+    request(tag_port, "POST", routes::TMP_KEYS_HISTORY, &[], &signed)
 }
 
 /// With exactly the keys held, what opens of Anna's data in a real POST dump: (any contact data,

@@ -49,7 +49,7 @@ pub fn row_from_upload(day: Day, wire: &[u8]) -> Result<ExportRow> {
     let rec = spur_protocol::record::check_wire(wire)?;
     let key = match rec.kind {
         RecordKind::Registration | RecordKind::RegistrationDelete => {
-            sha256(&[b"spur/v1/registration-handle/", rec.clear]).to_vec()
+            spur_protocol::usr::registration_handle(rec.clear).to_vec()
         }
         RecordKind::Place | RecordKind::Personal => rec.qr_id().to_vec(),
         _ => record_id(rec.kind, &[], rec.sealed).to_vec(),

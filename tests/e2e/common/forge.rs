@@ -18,6 +18,7 @@ use spur_protocol::usr::{UsrKey, TEST_KDF};
 
 use super::http::request;
 use super::{Citizen, World, HOST};
+use spur_wire::api::routes;
 
 /// What anyone can get: the OP public key and the signed directory.
 pub struct Hostile {
@@ -74,7 +75,7 @@ impl Hostile {
         let a = request(
             self.post_port,
             "POST",
-            "/v1/consent-releases",
+            routes::CONSENT_RELEASES,
             &[("Content-Type", "application/octet-stream")],
             bytes,
         );

@@ -18,6 +18,7 @@ use spur_protocol::usr::{UsrKey, TEST_KDF};
 
 use super::http::request;
 use super::World;
+use spur_wire::api::routes;
 
 /// The stranger's tools, made from public inputs only.
 pub struct Hostile {
@@ -44,7 +45,7 @@ impl Hostile {
     /// directory from `GET /v1/directory`.
     pub fn new(w: &World) -> Self {
         let tag_port = w.tag.as_ref().unwrap().port();
-        let a = request(tag_port, "GET", "/v1/directory", &[], &[]);
+        let a = request(tag_port, "GET", routes::DIRECTORY, &[], &[]);
         assert_eq!(a.status, 200, "{}", a.body);
         let root = SignPublicKey::from_bytes(hex32(&w.root_hex)).unwrap();
         let directory = Directory::verify(&a.bytes, &root).unwrap();
@@ -76,7 +77,7 @@ impl Hostile {
         let a = request(
             self.tag_port,
             "POST",
-            "/v1/tmp-keys",
+            routes::TMP_KEYS,
             &[("Content-Type", "application/json")],
             body.as_bytes(),
         );
@@ -150,7 +151,7 @@ impl Hostile {
         };
         let recs = build_visit(&mut OsRng, &self.op, &visitor, &input).unwrap();
         for e in &recs.slot_entries {
-            assert_eq!(self.upload("/v1/visits", e), 200);
+            assert_eq!(self.upload(routes::VISITS, e), 200);
         }
     }
 
@@ -192,7 +193,7 @@ impl Hostile {
         let wire = body
             .build(&mut OsRng, &self.op, &usr.registration_secret().unwrap())
             .unwrap();
-        assert_eq!(self.upload("/v1/registrations", &wire), 200);
+        assert_eq!(self.upload(routes::REGISTRATIONS, &wire), 200);
         body.registration_id
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::http::request;
 use super::{date, scan_url, Args, Citizen, Spur, World};
+use spur_wire::api::routes;
 
 /// The café where the infected person met people.
 pub const CAFE: &str = "Cafe Zaunkoenig";
@@ -144,7 +145,7 @@ pub fn town() -> Town {
     let a = request(
         tag_port,
         "POST",
-        "/v1/tmp-keys/history",
+        routes::TMP_KEYS_HISTORY,
         &[("Content-Type", "application/octet-stream")],
         &std::fs::read(&req).unwrap(),
     );
