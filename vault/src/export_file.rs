@@ -2,7 +2,6 @@
 //! and the export row an upload becomes, for tests and the demo. The file format itself, its
 //! writer and its strict parser are the one codec in [`spur_protocol::export`].
 
-use spur_protocol::crypto::sha256;
 use spur_protocol::export::{key_in_id, record_id, ExportRow};
 use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
@@ -71,6 +70,7 @@ pub fn row_from_upload(day: Day, wire: &[u8]) -> Result<ExportRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use spur_protocol::crypto::sha256;
     use spur_protocol::export::{encode, parse};
 
     #[test]
