@@ -21,8 +21,6 @@ pub struct SpurConfig {
     pub directory_root_key: String,
     /// Language of messages (`de`, `en`, …; unknown means English).
     pub locale: String,
-    /// Use the protocol's cheap test cost for Argon2id. Only for tests and demos.
-    pub test_kdf: bool,
 }
 
 /// How strong a secret is.
@@ -126,6 +124,9 @@ pub struct CheckInResult {
     /// What to tell the user, in whole sentences (where, until when, what it ended, online or
     /// kept offline).
     pub message: String,
+    /// "PIN not checked yet …" when this check-in at a PIN card waits for its PIN to be checked
+    /// online; `None` otherwise.
+    pub pin_not_checked: Option<String>,
 }
 
 /// What ending a check-in did.
@@ -207,6 +208,8 @@ pub struct SyncStatus {
     pub lost: u32,
     /// A sentence about what is left, empty when nothing is.
     pub message: String,
+    /// The same sentences one by one (`message` joins them with spaces).
+    pub sentences: Vec<String>,
 }
 
 /// Kinds of place.
@@ -306,6 +309,20 @@ pub struct DeleteResult {
     pub message: String,
 }
 
+impl RegistrationForm {
+    /// The core's form; the secret moves into memory that is wiped when dropped.
+    pub(crate) fn into_core(self) -> crate::register::RegistrationForm {
+        crate::register::RegistrationForm {
+            phone: self.phone,
+            secret: zeroize::Zeroizing::new(self.secret),
+            country: self.country,
+            postcode: self.postcode,
+            campus_id: self.campus_id,
+            birth_year: self.birth_year,
+        }
+    }
+}
+
 impl From<StayChoice> for Stay {
     fn from(s: StayChoice) -> Self {
         match s {
@@ -325,6 +342,12 @@ impl From<Stay> for StayChoice {
             Stay::Open => StayChoice::Open,
             Stay::OpenFor(minutes) => StayChoice::OpenFor { minutes },
         }
+    }
+}
+
+impl From<PlaceKind> for PlaceType {
+    fn from(kind: PlaceKind) -> Self {
+        Self::from_kind(kind)
     }
 }
 
