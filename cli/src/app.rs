@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use spur_core::ffi::{
     CardLayout, Host, KeyProvider, KeyStoreError, PlaceForm, PlaceType, RegistrationForm,
-    ScannedImage, Spur, SpurConfig, SpurError, StayChoice,
+    ScannedImage, Spur, SpurConfig, SpurError, Stay,
 };
 use spur_protocol::fields::PlaceKind;
 use spur_protocol::time::Minute;
@@ -226,17 +226,13 @@ fn minutes(s: &str) -> Option<u32> {
 const STAY_HELP: &str = "--stay is short, a fixed stay of 15 minutes to 4 hours in steps of 15 \
      (such as 15m, 90m, 1h or 2h), open (ends after 2 hours unless extended) or open:3h";
 
-fn stay(app: &Spur, s: &str) -> anyhow::Result<StayChoice> {
+fn stay(app: &Spur, s: &str) -> anyhow::Result<Stay> {
     let bad = || anyhow::anyhow!("{STAY_HELP}; \"{s}\" is none of these");
     let choice = match s.trim() {
-        "short" => StayChoice::Short,
-        "open" => StayChoice::Open,
-        o if o.starts_with("open:") => StayChoice::OpenFor {
-            minutes: minutes(&o["open:".len()..]).ok_or_else(bad)?,
-        },
-        d => StayChoice::Minutes {
-            minutes: minutes(d).ok_or_else(bad)?,
-        },
+        "short" => Stay::Short,
+        "open" => Stay::Open,
+        o if o.starts_with("open:") => Stay::OpenFor(minutes(&o["open:".len()..]).ok_or_else(bad)?),
+        d => Stay::Minutes(minutes(d).ok_or_else(bad)?),
     };
     if app.stay_is_valid(choice) {
         Ok(choice)

@@ -55,7 +55,7 @@ pub(crate) struct Builder {
 }
 
 /// How long the user says they stay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum Stay {
     /// A short contact (passing by, a quick purchase): [`SHORT_CONTACT_MINUTES`].
     Short,
@@ -171,7 +171,7 @@ pub struct Running {
 }
 
 /// What a scanned text is, before anything is kept.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum Scanned {
     /// A place: name and region to show.
     Place {

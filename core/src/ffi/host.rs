@@ -10,7 +10,7 @@ use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
 use spur_protocol::time::Slot;
 
 pub use crate::clock::{Clock, SystemClock};
-pub use crate::http::HttpTransport;
+use crate::http::HttpTransport;
 pub use crate::transport::{NetError, Transport};
 
 use crate::config::KdfChoice;
@@ -49,6 +49,16 @@ impl<T: Transport> Network for T {
     fn upload<'a>(&'a self, route: &'a str, body: Vec<u8>) -> NetFuture<'a, ()> {
         Box::pin(Transport::upload(self, route, body))
     }
+}
+
+/// The HTTPS client the shells get, for a host that wraps it (the demo's phone that goes
+/// offline); errors worded in English.
+pub fn https(tag_url: &str, post_url: &str) -> Result<Arc<dyn Network>, super::SpurError> {
+    let english =
+        |m: &crate::texts::Msg| crate::texts::Texts::new().format(crate::texts::Lang::En, m);
+    HttpTransport::new(tag_url, post_url)
+        .map(|h| Arc::new(h) as Arc<dyn Network>)
+        .map_err(|e| super::SpurError::from_core(e, english))
 }
 
 /// The facade's transport: whatever [`Network`] the host chose.

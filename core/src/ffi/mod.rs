@@ -22,7 +22,7 @@ pub use captions::Captions;
 pub use error::{ErrorPolicy, SpurError};
 #[cfg(debug_assertions)]
 pub use host::TEST_KDF_VAR;
-pub use host::{Clock, Host, HttpTransport, NetError, NetFuture, Network, SystemClock, Transport};
+pub use host::{https, Clock, Host, NetError, NetFuture, Network, SystemClock, Transport};
 pub use keys::{KeyProvider, KeyStoreError, LOCAL_KEY_BYTES};
 pub use spur::Spur;
 pub use types::*;

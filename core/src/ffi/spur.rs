@@ -187,21 +187,8 @@ impl Spur {
     }
 
     /// What a scanned text is (a place, a person's code, a consent code), before acting on it.
-    pub fn scan(&self, text: String) -> R<ScannedCode> {
-        use crate::checkin::Scanned;
-        Ok(match self.app.preview(&text).map_err(|e| self.err(e))? {
-            Scanned::Place {
-                name,
-                country,
-                postcode,
-            } => ScannedCode::Place {
-                name,
-                country,
-                postcode,
-            },
-            Scanned::Personal { pin_protected } => ScannedCode::Personal { pin_protected },
-            Scanned::Consent => ScannedCode::Consent,
-        })
+    pub fn scan(&self, text: String) -> R<Scanned> {
+        self.app.preview(&text).map_err(|e| self.err(e))
     }
 
     /// The stays to offer after a scan, with their labels.
@@ -209,7 +196,7 @@ impl Spur {
         crate::checkin::Stay::choices()
             .into_iter()
             .map(|s| StayOption {
-                stay: s.into(),
+                stay: s,
                 label: self.app.say(&s.label()),
             })
             .collect()
@@ -217,8 +204,8 @@ impl Spur {
 
     /// True when `check_in` would take `stay` (fixed stays of 15 minutes to 4 hours and open
     /// stays of 15 minutes to 24 hours, in steps of 15): lets a form refuse before it asks.
-    pub fn stay_is_valid(&self, stay: StayChoice) -> bool {
-        crate::checkin::Stay::from(stay).planned().is_ok()
+    pub fn stay_is_valid(&self, stay: Stay) -> bool {
+        stay.planned().is_ok()
     }
 
     /// Sets the device's offset from UTC (minutes east, e.g. 60 for CET) for the times in
@@ -233,12 +220,12 @@ impl Spur {
     pub async fn check_in(
         &self,
         text: String,
-        stay: StayChoice,
+        stay: Stay,
         pin: Option<String>,
     ) -> R<CheckInResult> {
         let c = self
             .app
-            .check_in(&text, stay.into(), pin)
+            .check_in(&text, stay, pin)
             .await
             .map_err(|e| self.err(e))?;
         let personal = self.words("personal-code");
@@ -351,7 +338,7 @@ impl Spur {
     }
 
     /// Makes a place code (needs the network) and uploads its sealed record.
-    pub async fn create_place_code(&self, form: PlaceForm) -> R<OwnCodeInfo> {
+    pub async fn create_place_code(&self, form: PlaceForm) -> R<OwnCode> {
         let f = crate::codes::PlaceForm {
             responsible_phone: form.responsible_phone,
             country: form.country,
@@ -360,32 +347,20 @@ impl Spur {
             kind: form.kind.kind(),
             description: form.description,
         };
-        self.app
-            .create_place_code(f)
-            .await
-            .map(own)
-            .map_err(|e| self.err(e))
+        self.app.create_place_code(f).await.map_err(|e| self.err(e))
     }
 
     /// Makes a personal code, temporary or for printing, optionally protected by a PIN.
-    pub async fn create_personal_code(
-        &self,
-        pin: Option<String>,
-        printable: bool,
-    ) -> R<OwnCodeInfo> {
+    pub async fn create_personal_code(&self, pin: Option<String>, printable: bool) -> R<OwnCode> {
         self.app
             .create_personal_code(pin, printable)
             .await
-            .map(own)
             .map_err(|e| self.err(e))
     }
 
     /// The codes this device made, newest first.
-    pub fn own_codes(&self) -> R<Vec<OwnCodeInfo>> {
-        self.app
-            .own_codes()
-            .map(|v| v.into_iter().map(own).collect())
-            .map_err(|e| self.err(e))
+    pub fn own_codes(&self) -> R<Vec<OwnCode>> {
+        self.app.own_codes().map_err(|e| self.err(e))
     }
 
     /// Verifies a scanned consent code and says who asks for which days.
@@ -469,18 +444,6 @@ fn kind_label(k: PlaceType) -> &'static str {
         PlaceType::Education => "kind-education",
         PlaceType::Event => "kind-event",
         PlaceType::Other => "kind-other",
-    }
-}
-
-fn own(c: crate::codes::OwnCode) -> OwnCodeInfo {
-    OwnCodeInfo {
-        url: c.url,
-        qr_id: c.qr_id,
-        name: c.name,
-        personal: c.personal,
-        pin_protected: c.pin_protected,
-        printable: c.printable,
-        created: c.created,
     }
 }
 

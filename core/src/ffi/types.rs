@@ -1,8 +1,14 @@
-//! The records and enums the facade exchanges with the shells, and their conversions.
+//! The records and enums the facade exchanges with the shells, and their conversions. The core's
+//! own domain types cross as they are ([`Scanned`], [`Stay`], [`OwnCode`]: uniffi derives on
+//! them); the records here are views the core words for the user (sentences, translated names,
+//! Unix seconds) or forms whose core shape cannot cross (a secret in wiped memory, the protocol's
+//! place kind).
 
 use spur_protocol::fields::PlaceKind;
 
-use crate::checkin::{HistoryItem, Stay};
+use crate::checkin::HistoryItem;
+pub use crate::checkin::{Scanned, Stay};
+pub use crate::codes::OwnCode;
 
 /// How to reach and trust the service. Shells ship it with the app.
 #[derive(Clone, Debug, uniffi::Record)]
@@ -60,48 +66,6 @@ pub struct RegistrationForm {
     pub campus_id: Option<String>,
     /// Birth year, optional.
     pub birth_year: Option<u16>,
-}
-
-/// What a scanned text is.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum ScannedCode {
-    /// A place: show its name before asking for the stay.
-    Place {
-        /// Name.
-        name: String,
-        /// Country.
-        country: String,
-        /// Postcode.
-        postcode: String,
-    },
-    /// A person's code.
-    Personal {
-        /// True when the owner's PIN is needed.
-        pin_protected: bool,
-    },
-    /// A health authority's consent code: open the consent screen.
-    Consent,
-}
-
-/// How long the user stays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum StayChoice {
-    /// A short contact.
-    Short,
-    /// 15 to 240 minutes, in steps of 15.
-    Minutes {
-        /// Minutes.
-        minutes: u32,
-    },
-    /// Until check-out, planned to end after two hours (the proposed default) unless extended;
-    /// a reminder comes before.
-    Open,
-    /// Until check-out, planned to end after `minutes` (15 to 1440, steps of 15) as the user
-    /// chose or confirmed; a reminder comes before.
-    OpenFor {
-        /// Minutes.
-        minutes: u32,
-    },
 }
 
 /// What a check-in did.
@@ -164,7 +128,7 @@ pub struct RunningCheckIn {
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct StayOption {
     /// The choice.
-    pub stay: StayChoice,
+    pub stay: Stay,
     /// What to show.
     pub label: String,
 }
@@ -255,25 +219,6 @@ pub struct PlaceForm {
     pub description: String,
 }
 
-/// A code this device made.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct OwnCodeInfo {
-    /// The URL in the QR code (secret: show or print, never share as text).
-    pub url: String,
-    /// QR id, hex.
-    pub qr_id: String,
-    /// Place name, empty for a personal code.
-    pub name: String,
-    /// True for a personal code.
-    pub personal: bool,
-    /// True when the code needs its PIN.
-    pub pin_protected: bool,
-    /// True when made for printing.
-    pub printable: bool,
-    /// Unix seconds.
-    pub created: u64,
-}
-
 /// What a consent code asks for, after verification.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ConsentInfo {
@@ -319,28 +264,6 @@ impl RegistrationForm {
             postcode: self.postcode,
             campus_id: self.campus_id,
             birth_year: self.birth_year,
-        }
-    }
-}
-
-impl From<StayChoice> for Stay {
-    fn from(s: StayChoice) -> Self {
-        match s {
-            StayChoice::Short => Stay::Short,
-            StayChoice::Minutes { minutes } => Stay::Minutes(minutes),
-            StayChoice::Open => Stay::Open,
-            StayChoice::OpenFor { minutes } => Stay::OpenFor(minutes),
-        }
-    }
-}
-
-impl From<Stay> for StayChoice {
-    fn from(s: Stay) -> Self {
-        match s {
-            Stay::Short => StayChoice::Short,
-            Stay::Minutes(minutes) => StayChoice::Minutes { minutes },
-            Stay::Open => StayChoice::Open,
-            Stay::OpenFor(minutes) => StayChoice::OpenFor { minutes },
         }
     }
 }

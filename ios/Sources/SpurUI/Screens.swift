@@ -156,7 +156,7 @@ struct ConsentView: View {
 
 struct CodeRow: View {
     @EnvironmentObject var model: AppModel
-    let code: OwnCodeInfo
+    let code: OwnCode
     @State private var status = ""
     var body: some View {
         let w = model.labels
@@ -185,7 +185,7 @@ struct PersonalCodeView: View {
     @EnvironmentObject var model: AppModel
     @State private var pin = "", status = ""
     @State private var printable = false
-    @State private var made: OwnCodeInfo?
+    @State private var made: OwnCode?
     var body: some View {
         let w = model.labels
         Form {
@@ -204,7 +204,7 @@ struct PlaceCodeView: View {
     @EnvironmentObject var model: AppModel
     @State private var phone = "", country = "DE", postcode = "", name = "", description = "", status = ""
     @State private var kind: Int?
-    @State private var made: OwnCodeInfo?
+    @State private var made: OwnCode?
     var body: some View {
         let w = model.labels
         let types = model.core.placeTypes()

@@ -7,11 +7,11 @@ import android.widget.ImageView
 import android.widget.LinearLayout
 import org.spur.core.Captions
 import org.spur.core.CardLayout
-import org.spur.core.OwnCodeInfo
+import org.spur.core.OwnCode
 import org.spur.core.SpurException
 
 object CodeView {
-    fun show(app: MainActivity, column: LinearLayout, code: OwnCodeInfo, words: Captions, say: (String) -> Unit) {
+    fun show(app: MainActivity, column: LinearLayout, code: OwnCode, words: Captions, say: (String) -> Unit) {
         val what = if (code.personal) words.myPersonalCode else code.name
         val pin = if (code.pinProtected) " · ${words.pinProtected}" else ""
         column.addView(Ui.heading(app, what, 20f).apply { tag = "code.${code.qrId}" })
@@ -25,7 +25,7 @@ object CodeView {
                 layoutParams = LinearLayout.LayoutParams((240 * resources.displayMetrics.density).toInt(), LinearLayout.LayoutParams.WRAP_CONTENT)
             })
         } catch (e: SpurException) {
-            say(e.message ?: e.toString())
+            say(e.words())
         }
         column.addView(Ui.text(app, "${words.codeId}: ${code.qrId}$pin", "code.id"))
         column.addView(Ui.text(app, Times.dateTime(code.created, words.languageTag)))
@@ -34,7 +34,7 @@ object CodeView {
                 try {
                     Printing.printPdf(app, "spur-${code.qrId}", app.core.codePdf(code.url, layout))
                 } catch (e: SpurException) {
-                    say(e.message ?: e.toString())
+                    say(e.words())
                 }
             })
         }

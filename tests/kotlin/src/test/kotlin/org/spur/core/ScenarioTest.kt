@@ -117,9 +117,9 @@ class ScenarioTest {
         assertTrue(spur.codeSvg(code.url, 4u).startsWith("<svg"))
 
         val scanned = spur.scan(code.url)
-        assertEquals(ScannedCode.Place("Café Zur Post", "DE", "80331"), scanned)
+        assertEquals(Scanned.Place("Café Zur Post", "DE", "80331"), scanned)
         assertEquals(10, spur.stayOptions().size)
-        val visit = spur.checkIn(code.url, StayChoice.Minutes(60u), null)
+        val visit = spur.checkIn(code.url, Stay.Minutes(60u), null)
         assertEquals("Café Zur Post", visit.entry.name)
         assertEquals(visit.entry.timeIn + 3600u, visit.entry.timeOut)
         assertEquals(visit.entry.timeIn + 3600u, visit.plannedOut)
@@ -162,7 +162,7 @@ class ScenarioTest {
         assertFalse(spur.isRegistered())
         assertTrue(spur.history().isEmpty())
         assertEquals(0uL, spur.counters().scans)
-        expect<SpurException.NotRegistered> { spur.checkIn(code.url, StayChoice.Short, null) }
+        expect<SpurException.NotRegistered> { spur.checkIn(code.url, Stay.Short, null) }
         spur.close()
     }
 
