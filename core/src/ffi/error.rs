@@ -219,7 +219,9 @@ mod tests {
             (ErrorKind::WrongCredentials, ErrorPolicy::FixInput),
         ];
         for (kind, policy) in cases {
-            let e = SpurError::from_core(Error::new(kind, Msg::new("x")), |_| String::new());
+            let e = SpurError::from_core(Error::new(kind, Msg::new("error-internal")), |_| {
+                String::new()
+            });
             assert_eq!(e.policy(), policy, "{kind:?}");
         }
     }
