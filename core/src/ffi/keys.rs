@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 pub const LOCAL_KEY_BYTES: usize = 32;
 
 /// The platform key store's failure, told by the shell (Kotlin: `KeyStoreException.Failed`,
-/// Swift: `KeyStoreError.failed`).
+/// Swift: `KeyStoreError.Failed(detail:)`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum KeyStoreError {
     /// The store could not load or keep the key.

@@ -15,6 +15,7 @@ mod error;
 mod host;
 mod keys;
 mod media;
+mod screens;
 mod spur;
 mod types;
 

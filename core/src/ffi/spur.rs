@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use super::host::{kdf, Host, Net};
 use super::keys::{local_key, KeyFailure};
+use super::screens::Offset;
 use super::types::*;
 use super::{KeyProvider, SpurError};
 use crate::app::App;
@@ -22,6 +23,8 @@ use crate::texts::{Lang, Msg, Texts};
 #[derive(uniffi::Object)]
 pub struct Spur {
     pub(super) app: App<Net>,
+    /// The device's offset from UTC, for the dates in the screens' sentences.
+    pub(super) offset: Offset,
 }
 
 type R<T> = Result<T, SpurError>;
@@ -52,7 +55,10 @@ impl Spur {
         let key = local_key(keys).map_err(|f| key_error(f, say))?;
         let app = App::new(store, &key, Net(net), host.clock, cfg).map_err(fail)?;
         app.set_lang(lang);
-        Ok(Self { app })
+        Ok(Self {
+            app,
+            offset: Offset::default(),
+        })
     }
 
     pub(super) fn err(&self, e: Error) -> SpurError {
@@ -63,7 +69,7 @@ impl Spur {
         CheckOutResult {
             message: self.app.check_out_words(&c),
             sent: c.sent,
-            entry: entry(c.item, &self.words("personal-code")),
+            entry: self.entry(c.item),
         }
     }
 
@@ -80,7 +86,8 @@ impl Spur {
             reminder_at: r.reminder_at.map(|t| u64::from(t) * 60),
             planned_out: u64::from(r.planned_out) * 60,
             open: r.open,
-            entry: entry(r.item, &self.words("personal-code")),
+            times: self.running_times(r.item.time_in, r.planned_out, r.open),
+            entry: self.entry(r.item),
         }
     }
 
@@ -212,6 +219,7 @@ impl Spur {
     /// messages; `None` writes them in UTC and says so.
     pub fn set_utc_offset_minutes(&self, offset: Option<i32>) {
         self.app.set_utc_offset_minutes(offset);
+        self.offset.set(offset);
     }
 
     /// Checks in at a scanned place or personal code. Kept at once; its records are sent when
@@ -228,19 +236,18 @@ impl Spur {
             .check_in(&text, stay, pin)
             .await
             .map_err(|e| self.err(e))?;
-        let personal = self.words("personal-code");
         let pin_unchecked = self.app.pin_unchecked(c.id).map_err(|e| self.err(e))?;
         Ok(CheckInResult {
             id: c.id,
             pin_not_checked: pin_unchecked
                 .then(|| self.app.say(&Msg::new("check-in-pin-unchecked"))),
             message: self.app.check_in_words(&c),
-            entry: entry(c.item, &personal),
+            entry: self.entry(c.item),
             open: c.open,
             planned_out: u64::from(c.planned_out) * 60,
             merged: c.merged,
             online: c.online,
-            ended: c.ended.map(|e| entry(e, &personal)),
+            ended: c.ended.map(|e| self.entry(e)),
         })
     }
 
@@ -297,18 +304,23 @@ impl Spur {
 
     /// The check-ins of the last 28 days, newest first (empty with history off).
     pub fn history(&self) -> R<Vec<HistoryEntry>> {
-        let words = self.words("personal-code");
         let items = self.app.history().map_err(|e| self.err(e))?;
-        Ok(items.into_iter().map(|i| entry(i, &words)).collect())
+        Ok(items.into_iter().map(|i| self.entry(i)).collect())
     }
 
     /// The counters: scans, contact hours, last scan.
     pub fn counters(&self) -> R<Counters> {
         let c = self.app.counters().map_err(|e| self.err(e))?;
+        let hours = c.contact_minutes as f64 / 60.0;
+        let [scans_line, hours_line, last_scan_line] =
+            self.counter_lines(c.scans, hours, c.last_scan);
         Ok(Counters {
             scans: c.scans,
-            contact_hours: c.contact_minutes as f64 / 60.0,
+            contact_hours: hours,
             last_scan: c.last_scan.map(|m| u64::from(m) * 60),
+            scans_line,
+            hours_line,
+            last_scan_line,
         })
     }
 
@@ -373,13 +385,20 @@ impl Spur {
         let day = |d: Option<&spur_protocol::time::Day>| {
             d.map(|d| crate::consent::day_text(*d)).unwrap_or_default()
         };
+        let (first_day, last_day) = (day(r.days.first()), day(r.days.last()));
+        let day_count = u32::try_from(r.days.len()).unwrap_or(0);
+        let [authority_line, case_line, days_line] =
+            self.consent_lines(&r.authority, &r.case_id, &first_day, &last_day, day_count);
         Ok(ConsentInfo {
             authority: r.authority.clone(),
             case_id: r.case_id.clone(),
-            first_day: day(r.days.first()),
-            last_day: day(r.days.last()),
-            day_count: u32::try_from(r.days.len()).unwrap_or(0),
+            first_day,
+            last_day,
+            day_count,
             text: self.app.say(&self.app.consent_text(&r)),
+            authority_line,
+            case_line,
+            days_line,
         })
     }
 

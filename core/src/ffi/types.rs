@@ -6,7 +6,6 @@
 
 use spur_protocol::fields::PlaceKind;
 
-use crate::checkin::HistoryItem;
 pub use crate::checkin::{Scanned, Stay};
 pub use crate::codes::OwnCode;
 
@@ -122,6 +121,8 @@ pub struct RunningCheckIn {
     pub reminder_due: bool,
     /// The reminder's words (empty for a fixed stay).
     pub reminder: String,
+    /// Its times in one sentence: "Since 14:05; it ends at 16:05 unless you extend it."
+    pub times: String,
 }
 
 /// A stay choice with its label.
@@ -144,6 +145,8 @@ pub struct HistoryEntry {
     pub time_in: u64,
     /// Check-out, Unix seconds; `None` while open.
     pub time_out: Option<u64>,
+    /// Its times as one line: "2026-12-07 14:05 – 15:05" or "… – still open".
+    pub times: String,
 }
 
 /// The counters kept even with history off.
@@ -155,6 +158,12 @@ pub struct Counters {
     pub contact_hours: f64,
     /// Last scan, Unix seconds.
     pub last_scan: Option<u64>,
+    /// "Scans: 3"
+    pub scans_line: String,
+    /// "Contact hours: 1.5" (one decimal, in the language's way)
+    pub hours_line: String,
+    /// "Last scan: 2026-12-07 14:05" or "Last scan: never"
+    pub last_scan_line: String,
 }
 
 /// What is waiting or was sent.
@@ -234,6 +243,21 @@ pub struct ConsentInfo {
     pub day_count: u32,
     /// The consent text to show above the credentials.
     pub text: String,
+    /// "Health authority: …"
+    pub authority_line: String,
+    /// "Case: …"
+    pub case_line: String,
+    /// "Days: 2026-12-01 – 2026-12-04 (4)"
+    pub days_line: String,
+}
+
+/// The code view's words for a code this device made.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CodeWords {
+    /// What the code's picture shows, for screen readers: "QR code of Café Zur Post".
+    pub image_label: String,
+    /// "Code id: 0a1b… · protected by PIN"
+    pub id_line: String,
 }
 
 /// Print layout of a code.
@@ -295,20 +319,6 @@ impl PlaceType {
             PlaceKind::Event => Self::Event,
             PlaceKind::Other => Self::Other,
         }
-    }
-}
-
-/// A history item for the shells; `personal_words` names personal codes.
-pub(crate) fn entry(item: HistoryItem, personal_words: &str) -> HistoryEntry {
-    HistoryEntry {
-        name: if item.personal {
-            personal_words.to_owned()
-        } else {
-            item.name
-        },
-        personal: item.personal,
-        time_in: u64::from(item.time_in) * 60,
-        time_out: item.time_out.map(|m| u64::from(m) * 60),
     }
 }
 

@@ -141,6 +141,13 @@ class ScenarioTest {
         assertEquals("Café Zur Post", history[0].name)
         val counters = spur.counters()
         assertEquals(1uL, counters.scans)
+        // Whole sentences from the core, arguments filled in (no fragments to glue).
+        assertEquals("Scans: 1", counters.scansLine)
+        assertTrue(counters.lastScanLine.startsWith("Last scan: 20"), counters.lastScanLine)
+        assertTrue(history[0].times.contains(" – "), history[0].times)
+        val said = spur.codeWords(code)
+        assertEquals("QR code of Café Zur Post", said.imageLabel)
+        assertEquals("Code id: ${code.qrId}", said.idLine)
         assertTrue(counters.contactHours < 3.0 / 60, "${counters.contactHours}")
 
         // Consent: a forged code is refused; the real one shows the authority, then releases.
@@ -149,6 +156,8 @@ class ScenarioTest {
         assertEquals("Gesundheitsamt München", info.authority)
         assertEquals(1u, info.dayCount)
         assertTrue(info.text.contains("Gesundheitsamt München"), info.text)
+        assertEquals("Health authority: Gesundheitsamt München", info.authorityLine)
+        assertEquals("Day: ${info.firstDay} (1)", info.daysLine)
         expect<SpurException.WrongCredentials> {
             spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "wrong secret")
         }
