@@ -316,7 +316,10 @@ fn host(test_kdf: bool) -> anyhow::Result<Host> {
     };
     #[cfg(not(debug_assertions))]
     let host = if test_kdf {
-        anyhow::bail!("--test-kdf needs a debug build of spur (release builds derive keys only with the real cost)")
+        anyhow::bail!(
+            "--test-kdf needs a debug build of spur \
+             (release builds derive keys only with the real cost)"
+        )
     } else {
         Host::default()
     };

@@ -126,3 +126,20 @@ pub(crate) fn kdf(host: &Host) -> KdfChoice {
     let _ = host;
     KdfChoice::Standard
 }
+
+#[cfg(all(test, debug_assertions))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cheap_cost_is_chosen_only_when_asked() {
+        let cheap = Host {
+            cheap_kdf: true,
+            ..Host::default()
+        };
+        assert_eq!(kdf(&cheap), KdfChoice::Test);
+        if std::env::var_os(TEST_KDF_VAR).is_none() {
+            assert_eq!(kdf(&Host::default()), KdfChoice::Standard);
+        }
+    }
+}
