@@ -32,7 +32,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
 ///
 /// Android: bytes wrapped by an Android Keystore key; iOS: a Keychain item (this device only);
 /// the desktop CLI: a file readable only by its owner. The core asks once, when `Spur` is made.
-#[uniffi::export(with_foreign)]
+#[uniffi::export(foreign)]
 pub trait KeyProvider: Send + Sync {
     /// The stored key, or `None` when none was ever stored on this installation.
     fn load(&self) -> Result<Option<Vec<u8>>, KeyStoreError>;
