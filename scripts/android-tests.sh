@@ -19,7 +19,9 @@ bash scripts/bindings.sh "$bindings" >/dev/null
 
 echo "Maven: compile the shell and run the Robolectric screen tests"
 cd android/host
-mvn -q -B test \
+# SPUR_TEST_KDF=1: the cheap Argon2id cost, honoured only by this debug build of the library
+# (release builds cannot select it; see core/src/ffi/host.rs).
+SPUR_TEST_KDF=1 mvn -q -B test \
   -Dspur.bindings.dir="$bindings/kotlin" \
   -Dspur.lib.dir="$target/debug" \
   -Dspur.bin="$target/debug/spur" \

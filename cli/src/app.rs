@@ -1,20 +1,18 @@
-//! `spur app`: the citizen app on the desktop, for testers. It drives the same core as the phone
-//! apps (`spur-core`), with a file key (mode 0600) in the data directory as the platform key.
+//! `spur app`: the citizen app on the desktop, for testers. It drives the core through the same
+//! facade as the phone apps (`spur_core::ffi::Spur`), with a file (mode 0600) in the data
+//! directory as the platform's key store.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
-use spur_core::http::HttpTransport;
-use spur_core::pdf::Layout;
-use spur_core::App;
-use spur_core::RegistrationForm;
-use spur_core::Stay;
-use spur_core::Store;
-use spur_core::{Config, KdfChoice};
+use spur_core::ffi::{
+    CardLayout, Host, KeyProvider, KeyStoreError, PlaceForm, PlaceType, RegistrationForm,
+    ScannedImage, Spur, SpurConfig, SpurError, Stay,
+};
 use spur_protocol::fields::PlaceKind;
+use spur_protocol::time::Minute;
 
 /// Options.
 #[derive(clap::Args)]
@@ -165,21 +163,37 @@ fn private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The file key: 32 random bytes in `<dir>/key`, created with mode 0600.
-fn file_key(dir: &Path) -> anyhow::Result<Vec<u8>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let path = dir.join("key");
-    if !path.exists() {
-        let mut k = [0u8; 32];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut k);
+/// The desktop's key store: the key the core generates, kept in `<dir>/key` (mode 0600).
+struct FileKeys(PathBuf);
+
+impl FileKeys {
+    fn failed(e: std::io::Error) -> KeyStoreError {
+        KeyStoreError::Failed {
+            detail: e.kind().to_string(),
+        }
+    }
+}
+
+impl KeyProvider for FileKeys {
+    fn load(&self) -> Result<Option<Vec<u8>>, KeyStoreError> {
+        match std::fs::read(&self.0) {
+            Ok(k) => Ok(Some(k)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Self::failed(e)),
+        }
+    }
+
+    fn store(&self, key: Vec<u8>) -> Result<(), KeyStoreError> {
+        use std::os::unix::fs::OpenOptionsExt;
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&path)?;
-        f.write_all(&k)?;
+            .open(&self.0)
+            .map_err(Self::failed)?;
+        f.write_all(&key).map_err(Self::failed)?;
+        f.sync_all().map_err(Self::failed)
     }
-    Ok(std::fs::read(&path)?)
 }
 
 fn secret() -> anyhow::Result<String> {
@@ -212,28 +226,25 @@ fn minutes(s: &str) -> Option<u32> {
 const STAY_HELP: &str = "--stay is short, a fixed stay of 15 minutes to 4 hours in steps of 15 \
      (such as 15m, 90m, 1h or 2h), open (ends after 2 hours unless extended) or open:3h";
 
-fn stay(s: &str) -> anyhow::Result<Stay> {
+fn stay(app: &Spur, s: &str) -> anyhow::Result<Stay> {
     let bad = || anyhow::anyhow!("{STAY_HELP}; \"{s}\" is none of these");
-    Ok(match s.trim() {
+    let choice = match s.trim() {
         "short" => Stay::Short,
         "open" => Stay::Open,
-        o if o.starts_with("open:") => {
-            let m = minutes(&o["open:".len()..]).ok_or_else(bad)?;
-            let s = Stay::OpenFor(m);
-            s.planned().map_err(|_| bad())?;
-            s
-        }
-        d => {
-            let m = minutes(d).ok_or_else(bad)?;
-            let s = Stay::Minutes(m);
-            s.planned().map_err(|_| bad())?;
-            s
-        }
-    })
+        o if o.starts_with("open:") => Stay::OpenFor(minutes(&o["open:".len()..]).ok_or_else(bad)?),
+        d => Stay::Minutes(minutes(d).ok_or_else(bad)?),
+    };
+    if app.stay_is_valid(choice) {
+        Ok(choice)
+    } else {
+        Err(bad())
+    }
 }
 
-fn minute_text(m: u32) -> String {
-    format!("{} UTC", spur_protocol::time::Minute(m).date_time_text())
+/// A time the facade gives in Unix seconds, as `YYYY-MM-DD HH:MM UTC`.
+fn time_text(unix_seconds: u64) -> String {
+    let m = Minute::from_unix_seconds(unix_seconds);
+    format!("{} UTC", m.date_time_text())
 }
 
 /// Runs the command.
@@ -266,54 +277,61 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let c: FileConfig = serde_json::from_slice(
         &std::fs::read(args.data_dir.join("config.json")).context("run `spur app init` first")?,
     )?;
-    let kdf = if c.test_kdf {
-        KdfChoice::Test
-    } else {
-        KdfChoice::Standard
+    let config = SpurConfig {
+        data_dir: args.data_dir.to_string_lossy().into_owned(),
+        host: c.host,
+        tag_url: c.tag_url,
+        post_url: c.post_url,
+        op_public_key: c.op_key,
+        directory_root_key: c.root_key,
+        locale: args.lang,
     };
+    let host = host(c.test_kdf)?;
     let rt = tokio::runtime::Runtime::new()?;
-    let lang = spur_core::texts::Lang::from_tag(&args.lang);
-    let texts = spur_core::texts::Texts::new();
-    // Errors before the app is up are said in sentences too, never as message ids.
-    let said = |e: spur_core::Error| anyhow::anyhow!(texts.format(lang, &e.msg));
-    let app = rt.block_on(async {
-        let config = Config::parse(
-            &c.host,
-            &c.tag_url,
-            &c.post_url,
-            &c.op_key,
-            &c.root_key,
-            kdf,
-        )
-        .map_err(said)?;
-        let net = HttpTransport::new(&config.tag_url, &config.post_url).map_err(said)?;
-        let db = args.data_dir.join("spur.db");
-        let store = Store::open(&db).map_err(|e| {
-            let words = texts.format(lang, &e.msg);
-            if e.kind == spur_core::ErrorKind::StoreDamaged {
-                anyhow::anyhow!("{words} ({})", db.display())
-            } else {
-                anyhow::anyhow!(words)
+    let keys = FileKeys(args.data_dir.join("key"));
+    // The facade's client needs the runtime it runs in, as in the shells.
+    let app = rt
+        .block_on(async { Spur::with_host(config, &keys, host) })
+        .map_err(|e| match e {
+            SpurError::StoreDamaged { reason } => {
+                anyhow::anyhow!("{reason} ({})", args.data_dir.join("spur.db").display())
             }
+            e => anyhow::anyhow!(e.words()),
         })?;
-        let key = file_key(&args.data_dir)?;
-        App::new(store, &key, net, Arc::new(spur_core::SystemClock), config).map_err(said)
-    })?;
-    app.set_lang(lang);
     rt.block_on(command(&app, args.command))
         .map_err(|e| match e {
-            Failure::Core(e) => anyhow::anyhow!(app.say(&e.msg)),
+            Failure::Core(e) => anyhow::anyhow!(e.words()),
             Failure::Other(e) => e,
         })
 }
 
+/// The host for a configuration: the cheap test KDF when `spur app init --test-kdf` asked for it,
+/// which only debug builds can do (see `spur_core::ffi::Host`).
+fn host(test_kdf: bool) -> anyhow::Result<Host> {
+    #[cfg(debug_assertions)]
+    let host = Host {
+        cheap_kdf: test_kdf,
+        ..Host::default()
+    };
+    #[cfg(not(debug_assertions))]
+    let host = if test_kdf {
+        anyhow::bail!(
+            "--test-kdf needs a debug build of spur \
+             (release builds derive keys only with the real cost)"
+        )
+    } else {
+        Host::default()
+    };
+    Ok(host)
+}
+
 enum Failure {
-    Core(spur_core::Error),
+    Core(SpurError),
     Other(anyhow::Error),
 }
 
-impl From<spur_core::Error> for Failure {
-    fn from(e: spur_core::Error) -> Self {
+impl From<SpurError> for Failure {
+    fn from(e: SpurError) -> Self {
         Self::Core(e)
     }
 }
@@ -324,36 +342,25 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-impl From<spur_protocol::ProtocolError> for Failure {
-    fn from(e: spur_protocol::ProtocolError) -> Self {
-        Self::Core(e.into())
-    }
-}
-
-fn write_code(url: &str, out: &Path, text: spur_core::pdf::CardText) -> Result<(), Failure> {
+fn write_code(app: &Spur, url: &str, out: &Path) -> Result<(), Failure> {
     let with = |ext: &str| out.with_extension(ext);
-    std::fs::write(with("svg"), spur_core::qr_svg(url, 8)?)?;
-    std::fs::write(with("png"), spur_core::qr_png(url, 10)?)?;
-    let m = spur_core::qr_matrix(url)?;
-    std::fs::write(
-        with("pdf"),
-        spur_core::pdf::card_pdf(&m, &text, Layout::A6)?,
-    )?;
+    std::fs::write(with("svg"), app.code_svg(url.to_owned(), 8)?)?;
+    std::fs::write(with("png"), app.code_png(url.to_owned(), 10)?)?;
+    std::fs::write(with("pdf"), app.code_pdf(url.to_owned(), CardLayout::A6)?)?;
     std::fs::write(
         out.with_extension("a4.pdf"),
-        spur_core::pdf::card_pdf(&m, &text, Layout::A4Sheet)?,
+        app.code_pdf(url.to_owned(), CardLayout::A4Sheet)?,
     )?;
     println!("wrote {}.svg, .png, .pdf and .a4.pdf", out.display());
     Ok(())
 }
 
-/// A check-in's place name, or the translated words for a personal code.
 /// The code's text from `--url`, or read from the picture at `--image`.
-fn code_text(url: Option<String>, image: Option<PathBuf>) -> Result<String, Failure> {
+fn code_text(app: &Spur, url: Option<String>, image: Option<PathBuf>) -> Result<String, Failure> {
     match (url, image) {
         (Some(u), _) => Ok(u),
-        (None, Some(path)) => match spur_core::scan_picture(&std::fs::read(path)?)? {
-            spur_core::Seen::Spur(t) => Ok(t),
+        (None, Some(path)) => match app.scan_picture(std::fs::read(path)?)? {
+            ScannedImage::Spur { text } => Ok(text),
             _ => Err(Failure::Other(anyhow::anyhow!(
                 "no spur code in the picture"
             ))),
@@ -362,11 +369,13 @@ fn code_text(url: Option<String>, image: Option<PathBuf>) -> Result<String, Fail
     }
 }
 
-fn shown(app: &App<HttpTransport>, item: &spur_core::HistoryItem) -> String {
-    if item.personal {
-        app.say(&spur_core::texts::Msg::new("personal-code"))
+/// A check-in's place name (control characters made visible), or the translated words for a
+/// personal code (the facade's entry carries them already).
+fn shown(entry: &spur_core::ffi::HistoryEntry) -> String {
+    if entry.personal {
+        entry.name.clone()
     } else {
-        spur_protocol::fields::printable(&item.name)
+        spur_protocol::fields::printable(&entry.name)
     }
 }
 
@@ -375,7 +384,7 @@ enum CmdKind {
     Other,
 }
 
-async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
+async fn command(app: &Spur, cmd: Cmd) -> Result<(), Failure> {
     let cmd_kind = if matches!(cmd, Cmd::Login(_)) {
         CmdKind::Login
     } else {
@@ -387,14 +396,13 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             let login = matches!(cmd_kind, CmdKind::Login);
             let form = RegistrationForm {
                 phone: p.phone,
-                secret: zeroize::Zeroizing::new(secret().map_err(Failure::Other)?),
+                secret: secret().map_err(Failure::Other)?,
                 country: p.country,
                 postcode: p.postcode,
                 campus_id: p.campus_id,
                 birth_year: p.birth_year,
             };
-            let (_, words) = spur_core::secret_strength(&form.secret);
-            println!("{}", app.say(&words));
+            println!("{}", app.secret_strength(form.secret.clone()).words);
             // `login` asks the server whether these credentials have a registration first: a
             // mistyped secret is told, never turned into a new identity.
             let sent = if login {
@@ -421,23 +429,21 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             description,
             out,
         } => {
-            let kind = PlaceKind::from_id(&kind)?;
-            let form = spur_core::PlaceForm {
+            let kind = PlaceKind::from_id(&kind).map_err(|e| Failure::Other(e.into()))?;
+            let form = PlaceForm {
                 responsible_phone: phone,
                 country,
                 postcode,
                 name,
-                kind,
+                kind: PlaceType::from(kind),
                 description,
             };
             let code = app.create_place_code(form).await?;
-            let text = app.card_text(&code.url)?;
-            write_code(&code.url, &out, text)?;
+            write_code(app, &code.url, &out)?;
         }
         Cmd::PersonalCode { pin, out } => {
             let code = app.create_personal_code(pin, true).await?;
-            let text = app.card_text(&code.url)?;
-            write_code(&code.url, &out, text)?;
+            write_code(app, &code.url, &out)?;
         }
         Cmd::CheckIn {
             url,
@@ -445,14 +451,13 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             stay: s,
             pin,
         } => {
-            let text = code_text(url, image)?;
-            let stay = stay(&s).map_err(Failure::Other)?;
-            let c = app.check_in(&text, stay, pin).await?;
-            println!("{}", app.check_in_words(&c));
+            let text = code_text(app, url, image)?;
+            let stay = stay(app, &s).map_err(Failure::Other)?;
+            let c = app.check_in(text, stay, pin).await?;
+            println!("{}", c.message);
             println!("check-in id: {}", c.id);
-            if app.pin_unchecked(c.id)? {
-                let m = spur_core::texts::Msg::new("check-in-pin-unchecked");
-                println!("{}", app.say(&m));
+            if let Some(note) = c.pin_not_checked {
+                println!("{note}");
             }
         }
         Cmd::CheckOut { id } => {
@@ -461,7 +466,7 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 None => app.check_out().await?,
             };
             match ended {
-                Some(c) => println!("{}", app.check_out_words(&c)),
+                Some(c) => println!("{}", c.message),
                 None if id.is_some() => println!("that check-in is not going on (any more)"),
                 None => println!("no open check-in"),
             }
@@ -471,18 +476,17 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
             if running.is_empty() {
                 println!("no check-in is going on");
             }
-            let now = app.now_minute();
             for r in running {
                 println!(
                     "{}  {}  since {}, {} {}",
                     r.id,
-                    shown(app, &r.item),
-                    minute_text(r.item.time_in),
+                    shown(&r.entry),
+                    time_text(r.entry.time_in),
                     if r.open { "open, ends" } else { "ends" },
-                    minute_text(r.planned_out)
+                    time_text(r.planned_out)
                 );
-                if r.reminder_at.is_some_and(|t| t <= now) {
-                    println!("    {}", app.reminder_words(&r));
+                if r.reminder_due {
+                    println!("    {}", r.reminder);
                 }
             }
         }
@@ -491,15 +495,11 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 Failure::Other(anyhow::anyhow!("--by is a duration such as 15m, 1h or 2h"))
             })?;
             let r = app.extend_check_in(id, m).await?;
-            println!(
-                "{} now ends {}",
-                shown(app, &r.item),
-                minute_text(r.planned_out)
-            );
+            println!("{} now ends {}", shown(&r.entry), time_text(r.planned_out));
         }
         Cmd::History => {
             for h in app.history()? {
-                let out = h.time_out.map(minute_text).unwrap_or_else(|| "open".into());
+                let out = h.time_out.map(time_text).unwrap_or_else(|| "open".into());
                 println!(
                     "{}  {} – {}",
                     if h.personal {
@@ -507,16 +507,12 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                     } else {
                         spur_protocol::fields::printable(&h.name)
                     },
-                    minute_text(h.time_in),
+                    time_text(h.time_in),
                     out
                 );
             }
             let c = app.counters()?;
-            println!(
-                "scans: {}, contact hours: {:.1}",
-                c.scans,
-                c.contact_minutes as f64 / 60.0
-            );
+            println!("scans: {}, contact hours: {:.1}", c.scans, c.contact_hours);
         }
         Cmd::Sync => {
             let r = app.sync().await?;
@@ -525,42 +521,20 @@ async fn command(app: &App<HttpTransport>, cmd: Cmd) -> Result<(), Failure> {
                 r.sent, r.pending, r.waiting, r.lost, r.refused
             );
             // The same sentences the phone shows, so a tester sees what the counts mean.
-            if r.pending > 0 {
-                let m = spur_core::texts::Msg::new("sync-pending").num("count", r.pending);
-                println!("{}", app.say(&m));
-            }
-            if r.lost > 0 {
-                let m = spur_core::texts::Msg::new("sync-lost").num("count", r.lost);
-                println!("{}", app.say(&m));
-            }
-            for (id, n) in [
-                ("sync-not-issued", r.not_issued),
-                ("sync-wrong-pin", r.wrong_pin),
-            ] {
-                if n > 0 {
-                    println!(
-                        "{}",
-                        app.say(&spur_core::texts::Msg::new(id).num("count", n))
-                    );
-                }
+            for sentence in &r.sentences {
+                println!("{sentence}");
             }
         }
         Cmd::Consent { url, image, phone } => {
-            let url = code_text(url, image)?;
-            let req = app.consent_request(&url).await?;
-            println!("{}", app.say(&app.consent_text(&req)));
-            app.give_consent(&url, &phone, secret().map_err(Failure::Other)?)
+            let url = code_text(app, url, image)?;
+            let info = app.consent_info(url.clone()).await?;
+            println!("{}", info.text);
+            app.give_consent(url, phone, secret().map_err(Failure::Other)?)
                 .await?;
             println!("released");
         }
         Cmd::DeleteAll => {
-            let d = app.delete_all().await?;
-            let id = if d == spur_core::Deleted::Everything {
-                "delete-done"
-            } else {
-                "delete-pending"
-            };
-            println!("{}", app.say(&spur_core::texts::Msg::new(id)));
+            println!("{}", app.delete_all_data().await?.message);
         }
     }
     Ok(())

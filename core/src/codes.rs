@@ -47,7 +47,7 @@ pub struct PlaceForm {
 }
 
 /// A code this device made.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct OwnCode {
     /// The URL in the QR code (carries the secret TAG key or PIN seed: show or print only).
     pub url: String,

@@ -16,8 +16,9 @@ struct SpurApp: App {
         let dataDir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0].appendingPathComponent("spur").path
         let config = SpurConfig(dataDir: dataDir, host: value("SpurHost"), tagUrl: value("SpurTagUrl"), postUrl: value("SpurPostUrl"),
                                 opPublicKey: value("SpurOpPublicKey"), directoryRootKey: value("SpurDirectoryRootKey"),
-                                locale: language, testKdf: false)
-        // A misconfigured build cannot run at all; the core's message says which setting is wrong.
+                                locale: language)
+        // A misconfigured build, or a Keychain that cannot keep the key, cannot run at all; the
+        // core's message says what is wrong.
         do { core = try Spur(config: config, keys: KeychainKeys()) } catch { fatalError(message(of: error)) }
     }
 

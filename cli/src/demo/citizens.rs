@@ -1,17 +1,15 @@
-//! The demo's citizens: one real app core per person (its own SQLite store), registration,
-//! place codes and printed cards, and check-ins made by decoding rendered camera frames.
+//! The demo's citizens: one real app core per person (its own SQLite store), driven through the
+//! facade the phone apps use (`spur_core::ffi::Spur`): registration, place codes and printed
+//! cards, and check-ins made by decoding rendered camera frames.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use spur_core::http::HttpTransport;
-use spur_core::transport::{NetError, Transport};
-use spur_core::App;
-use spur_core::RegistrationForm;
-use spur_core::Stay as CoreStay;
-use spur_core::Store;
-use spur_core::{Config, KdfChoice};
+use spur_core::ffi::{
+    https, Host, KeyProvider, KeyStoreError, NetError, Network, PlaceForm, PlaceType,
+    RegistrationForm, Spur, SpurConfig, Stay, Transport,
+};
 use spur_protocol::fields::PlaceKind;
 use spur_protocol::tag::{QrId, TmpKey};
 use spur_protocol::time::{Minute, Slot};
@@ -24,7 +22,7 @@ use super::stage::{Stage, HOST};
 /// The demo's network for one phone: the real HTTP transport behind an on/off switch.
 #[derive(Clone)]
 pub struct PhoneNet {
-    http: Arc<HttpTransport>,
+    http: Arc<dyn Network>,
     online: Arc<AtomicBool>,
 }
 
@@ -64,10 +62,34 @@ impl Transport for PhoneNet {
     }
 }
 
+/// A phone's key store: the platform key of the demo's person, derived from their place in the
+/// town so a run is repeatable (a phone keeps the key the core made; the demo never restarts a phone).
+struct DemoKey(Vec<u8>);
+
+impl KeyProvider for DemoKey {
+    fn load(&self) -> Result<Option<Vec<u8>>, KeyStoreError> {
+        Ok(Some(self.0.clone()))
+    }
+    fn store(&self, _key: Vec<u8>) -> Result<(), KeyStoreError> {
+        Err(KeyStoreError::Failed {
+            detail: "the demo's key is fixed".into(),
+        })
+    }
+}
+
+/// The demo's Argon2id cost, on the app side and where the trace derives a PIN card's TAG key:
+/// the cheap test cost in debug builds (the crowd registers in seconds), the real one in release
+/// builds, which cannot choose the cheap one (`spur_core::ffi::Host`).
+pub const KDF_COST: spur_protocol::usr::KdfCost = if cfg!(debug_assertions) {
+    spur_protocol::usr::TEST_KDF
+} else {
+    spur_protocol::usr::USR_KDF
+};
+
 /// One simulated person's phone (or, for people without one, the kiosk app that printed their card).
 pub struct Phone {
-    /// The real app core.
-    pub app: App<PhoneNet>,
+    /// The real app core, through its facade.
+    pub app: Spur,
     net: PhoneNet,
     /// The secret the person registered with.
     pub secret: String,
@@ -105,46 +127,43 @@ pub async fn register(
     world: &World,
     progress: &dyn Fn(usize),
 ) -> Result<Vec<Phone>> {
-    let http = Arc::new(HttpTransport::new(&stage.tag_url, &stage.post_url()).core("HTTP client")?);
+    let http = https(&stage.tag_url, &stage.post_url()).core("HTTP client")?;
     // The app pins the operator's OP key and the directory root key.
     let op = hex::encode(stage.vault.op_public().to_bytes());
     let root = hex::encode(stage.vault.root_public().to_bytes());
     let mut phones = Vec::with_capacity(world.people.len());
     for (i, p) in world.people.iter().enumerate() {
-        let config = Config::parse(
-            HOST,
-            &stage.tag_url,
-            &stage.post_url(),
-            &op,
-            &root,
-            KdfChoice::Test,
-        )
-        .core("configuration")?;
+        let config = SpurConfig {
+            data_dir: stage
+                .dir
+                .join("phones")
+                .join(format!("person-{i:03}"))
+                .to_string_lossy()
+                .into_owned(),
+            host: HOST.into(),
+            tag_url: stage.tag_url.clone(),
+            post_url: stage.post_url(),
+            op_public_key: op.clone(),
+            directory_root_key: root.clone(),
+            locale: "en".into(),
+        };
         let net = PhoneNet {
             http: http.clone(),
             online: Arc::new(AtomicBool::new(true)),
         };
-        let store = Store::open(
-            &stage
-                .dir
-                .join("phones")
-                .join(format!("person-{i:03}.sqlite")),
-        )
-        .core("phone store")?;
         let platform_key =
             spur_protocol::crypto::sha256(&[b"demo platform key", &(i as u64).to_be_bytes()]);
-        let app = App::new(
-            store,
-            &platform_key,
-            net.clone(),
-            Arc::new(stage.clock.clone()),
-            config,
-        )
-        .core("app")?;
+        let host = Host {
+            net: Some(Arc::new(net.clone())),
+            clock: Arc::new(stage.clock.clone()),
+            #[cfg(debug_assertions)]
+            cheap_kdf: true,
+        };
+        let app = Spur::with_host(config, &DemoKey(platform_key.to_vec()), host).core("app")?;
         let secret = format!("demo-secret-{i}-{}", &p.phone[p.phone.len() - 4..]);
         let form = RegistrationForm {
             phone: p.phone.clone(),
-            secret: zeroize::Zeroizing::new(secret.clone()),
+            secret: secret.clone(),
             country: "DE".into(),
             postcode: Some(p.postcode.clone()),
             campus_id: (i % 3 == 0).then(|| campus_id(i)),
@@ -171,12 +190,12 @@ pub async fn make_codes(
     let mut place_urls = Vec::new();
     for (n, place) in world.places.iter().enumerate() {
         let owner = owners[n % owners.len()];
-        let form = spur_core::PlaceForm {
+        let form = PlaceForm {
             responsible_phone: world.people[owner].phone.clone(),
             country: "DE".into(),
             postcode: place.postcode.clone(),
             name: place.name.clone(),
-            kind: PlaceKind::ALL[n % PlaceKind::ALL.len()],
+            kind: PlaceType::from(PlaceKind::ALL[n % PlaceKind::ALL.len()]),
             description: format!("Demo street {}, ground floor", n + 1),
         };
         place_urls.push(
@@ -293,7 +312,7 @@ pub async fn check_ins(
         }
         phone
             .app
-            .check_in(&text, CoreStay::Minutes(stay.to - stay.from), pin)
+            .check_in(text, Stay::Minutes(stay.to - stay.from), pin)
             .await
             .core(&format!(
                 "check-in of person {} at minute {}",

@@ -1,18 +1,14 @@
-//! Turns the app core's errors (a message id with arguments, translated when shown) into
-//! `anyhow` errors carrying the English sentence and what the demo was doing.
+//! Turns the facade's errors (a sentence in the phone's language, English in the demo) into
+//! `anyhow` errors carrying that sentence and what the demo was doing.
 
-/// Adds `.core(what)` to the core's results.
+/// Adds `.core(what)` to the facade's results.
 pub trait CoreResult<T> {
-    /// Converts the error into an `anyhow::Error` with the translated message.
+    /// Converts the error into an `anyhow::Error` with the sentence.
     fn core(self, what: &str) -> anyhow::Result<T>;
 }
 
-impl<T> CoreResult<T> for Result<T, spur_core::Error> {
+impl<T> CoreResult<T> for Result<T, spur_core::ffi::SpurError> {
     fn core(self, what: &str) -> anyhow::Result<T> {
-        self.map_err(|e| {
-            let texts = spur_core::texts::Texts::new();
-            let sentence = texts.format(spur_core::texts::Lang::En, &e.msg);
-            anyhow::anyhow!("{what}: {sentence}")
-        })
+        self.map_err(|e| anyhow::anyhow!("{what}: {}", e.words()))
     }
 }

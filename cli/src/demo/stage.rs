@@ -43,7 +43,7 @@ impl SimClock {
     }
 }
 
-impl spur_core::Clock for SimClock {
+impl spur_core::ffi::Clock for SimClock {
     fn unix_seconds(&self) -> u64 {
         self.0.load(Ordering::SeqCst)
     }

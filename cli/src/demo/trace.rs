@@ -60,20 +60,20 @@ pub async fn consent(
     )?;
     std::fs::write(stage.dir.join("consent-code.png"), &made.png)?;
     let (text, _) = scan_with_camera(&made.url, 4242)?;
-    let req = phone
+    let info = phone
         .app
-        .consent_request(&text)
+        .consent_info(text.clone())
         .await
         .core("the app checked the consent code")?;
     phone
         .app
-        .give_consent(&text, phone_number, phone.secret.clone())
+        .give_consent(text, phone_number.to_owned(), phone.secret.clone())
         .await
         .core("releasing the days")?;
     Ok(ConsentShown {
-        authority: req.authority.clone(),
-        case_id: req.case_id.clone(),
-        days: u8::try_from(req.days.len()).unwrap_or(u8::MAX),
+        authority: info.authority,
+        case_id: info.case_id,
+        days: u8::try_from(info.day_count).unwrap_or(u8::MAX),
         url: made.url,
     })
 }
@@ -226,8 +226,8 @@ pub async fn card_only(
         spur_protocol::qr::Code::Personal(p) => p,
         _ => anyhow::bail!("the card's URL is not a personal code"),
     };
-    // The demo's apps use the cheap test KDF, so the PIN is mixed in at the same cost.
-    let tag = code.tag(card.1.as_deref(), spur_protocol::usr::TEST_KDF)?;
+    // The PIN is mixed in at the cost the demo's apps use.
+    let tag = code.tag(card.1.as_deref(), super::citizens::KDF_COST)?;
     let desk = stage.desk(authority)?;
     let now = stage.clock.now();
     let first = Slot(first_day.0 * SLOTS_PER_DAY);

@@ -18,20 +18,12 @@ caption-registered-offline = Auf diesem Gerät registriert; wird gesendet, sobal
 ## Startseite
 caption-home-title = spur
 caption-open-check-in = Sie sind eingecheckt
-caption-checked-in-since = seit
-caption-until = bis
-caption-until-check-out = bis Sie auschecken
 caption-check-out = Auschecken
 caption-checked-out = Ausgecheckt
 caption-end-early = Jetzt beenden
 caption-stay-longer = Eine Stunde länger bleiben
-caption-ends-at = endet um
 caption-reminder-heading = Noch da?
 caption-no-open-check-in = Sie sind nirgends eingecheckt.
-caption-scans = Scans
-caption-contact-hours = Kontaktstunden
-caption-last-scan = Letzter Scan
-caption-never = noch nie
 caption-scan-code = Code scannen
 caption-my-personal-code = Mein persönlicher Code
 caption-create-place-code = Ortscode erstellen
@@ -63,9 +55,6 @@ caption-for-printing = Zum Ausdrucken (Karte für Menschen ohne Smartphone)
 caption-make-code = Code erstellen
 caption-print-card = Karte drucken (A6)
 caption-print-sheet = Bogen mit vier Karten drucken (A4)
-caption-qr-image-of = QR-Code von
-caption-code-id = Code-Kennung
-caption-pin-protected = mit PIN geschützt
 caption-own-codes = Auf diesem Gerät erstellte Codes
 
 ## Ortscode
@@ -80,13 +69,9 @@ caption-place-description = Adresse oder Raum (optional)
 caption-history-title = Verlauf (28 Tage)
 caption-history-empty = Keine Check-ins.
 caption-history-off-note = Der Verlauf ist ausgeschaltet; nur die Zähler werden behalten.
-caption-history-open = offen
 
 ## Freigabe
 caption-consent-title = Freigabe
-caption-authority = Gesundheitsamt
-caption-consent-case = Fall
-caption-days = Tage
 caption-release = Meine Check-ins freigeben
 caption-scan-consent-hint = Scannen Sie den Freigabe-Code, den Ihnen das Gesundheitsamt gegeben hat.
 
@@ -110,3 +95,21 @@ caption-lock-title = spur ist gesperrt
 caption-unlock = Entsperren
 caption-wrong-pin = Falsche PIN.
 caption-back = Zurück
+
+# Ganze Sätze der Bildschirme mit Daten; der Kern setzt die Argumente ein (Uhrzeiten in der Zeit
+# des Geräts, Daten als JJJJ-MM-TT), damit keine Oberfläche Wörter zusammensetzt.
+screen-running-open = Seit { $since }; endet um { $end }, wenn Sie nicht verlängern.
+screen-running-fixed = Seit { $since }, endet um { $end }.
+screen-counters-scans = Scans: { $count }
+screen-counters-hours = Kontaktstunden: { $hours }
+screen-counters-last-scan = Letzter Scan: { $when }
+screen-counters-never-scanned = Letzter Scan: noch nie
+screen-history-times = { $from } – { $until }
+screen-history-times-open = { $from } – noch offen
+screen-consent-authority = Gesundheitsamt: { $authority }
+screen-consent-case = Fall: { $case }
+screen-consent-day = Tag: { $day } (1)
+screen-consent-days = Tage: { $first } – { $last } ({ $count })
+screen-code-image = QR-Code von { $what }
+screen-code-id = Code-Kennung: { $id }
+screen-code-id-pin = Code-Kennung: { $id } · mit PIN geschützt

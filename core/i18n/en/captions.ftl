@@ -19,20 +19,12 @@ caption-registered-offline = Registered on this device; it will be sent when the
 ## Home
 caption-home-title = spur
 caption-open-check-in = You are checked in
-caption-checked-in-since = since
-caption-until = until
-caption-until-check-out = until you check out
 caption-check-out = Check out
 caption-checked-out = Checked out
 caption-end-early = End now
 caption-stay-longer = Stay one hour longer
-caption-ends-at = ends at
 caption-reminder-heading = Still there?
 caption-no-open-check-in = You are not checked in anywhere.
-caption-scans = Scans
-caption-contact-hours = Contact hours
-caption-last-scan = Last scan
-caption-never = never
 caption-scan-code = Scan a code
 caption-my-personal-code = My personal code
 caption-create-place-code = Create a place code
@@ -64,9 +56,6 @@ caption-for-printing = For printing (a card for people without a smartphone)
 caption-make-code = Make the code
 caption-print-card = Print a card (A6)
 caption-print-sheet = Print a sheet of four cards (A4)
-caption-qr-image-of = QR code of
-caption-code-id = Code id
-caption-pin-protected = protected by PIN
 caption-own-codes = Codes made on this device
 
 ## Place code
@@ -81,13 +70,9 @@ caption-place-description = Address or room (optional)
 caption-history-title = History (28 days)
 caption-history-empty = No check-ins.
 caption-history-off-note = History is turned off; only the counters are kept.
-caption-history-open = open
 
 ## Consent
 caption-consent-title = Consent
-caption-authority = Health authority
-caption-consent-case = Case
-caption-days = Days
 caption-release = Release my check-ins
 caption-scan-consent-hint = Scan the consent code the health authority gave you.
 
@@ -111,3 +96,21 @@ caption-lock-title = spur is locked
 caption-unlock = Unlock
 caption-wrong-pin = Wrong PIN.
 caption-back = Back
+
+# Whole sentences of the screens that carry data; the core fills in the arguments (times in the
+# device's time, dates as YYYY-MM-DD), so no shell glues words together.
+screen-running-open = Since { $since }; it ends at { $end } unless you extend it.
+screen-running-fixed = Since { $since }, ends at { $end }.
+screen-counters-scans = Scans: { $count }
+screen-counters-hours = Contact hours: { $hours }
+screen-counters-last-scan = Last scan: { $when }
+screen-counters-never-scanned = Last scan: never
+screen-history-times = { $from } – { $until }
+screen-history-times-open = { $from } – still open
+screen-consent-authority = Health authority: { $authority }
+screen-consent-case = Case: { $case }
+screen-consent-day = Day: { $day } (1)
+screen-consent-days = Days: { $first } – { $last } ({ $count })
+screen-code-image = QR code of { $what }
+screen-code-id = Code id: { $id }
+screen-code-id-pin = Code id: { $id } · protected by PIN

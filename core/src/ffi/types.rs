@@ -1,8 +1,13 @@
-//! The records and enums the facade exchanges with the shells, and their conversions.
+//! The records and enums the facade exchanges with the shells, and their conversions. The core's
+//! own domain types cross as they are ([`Scanned`], [`Stay`], [`OwnCode`]: uniffi derives on
+//! them); the records here are views the core words for the user (sentences, translated names,
+//! Unix seconds) or forms whose core shape cannot cross (a secret in wiped memory, the protocol's
+//! place kind).
 
 use spur_protocol::fields::PlaceKind;
 
-use crate::checkin::{HistoryItem, Stay};
+pub use crate::stay::{Scanned, Stay};
+pub use crate::codes::OwnCode;
 
 /// How to reach and trust the service. Shells ship it with the app.
 #[derive(Clone, Debug, uniffi::Record)]
@@ -21,8 +26,6 @@ pub struct SpurConfig {
     pub directory_root_key: String,
     /// Language of messages (`de`, `en`, …; unknown means English).
     pub locale: String,
-    /// Use the protocol's cheap test cost for Argon2id. Only for tests and demos.
-    pub test_kdf: bool,
 }
 
 /// How strong a secret is.
@@ -64,48 +67,6 @@ pub struct RegistrationForm {
     pub birth_year: Option<u16>,
 }
 
-/// What a scanned text is.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum ScannedCode {
-    /// A place: show its name before asking for the stay.
-    Place {
-        /// Name.
-        name: String,
-        /// Country.
-        country: String,
-        /// Postcode.
-        postcode: String,
-    },
-    /// A person's code.
-    Personal {
-        /// True when the owner's PIN is needed.
-        pin_protected: bool,
-    },
-    /// A health authority's consent code: open the consent screen.
-    Consent,
-}
-
-/// How long the user stays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum StayChoice {
-    /// A short contact.
-    Short,
-    /// 15 to 240 minutes, in steps of 15.
-    Minutes {
-        /// Minutes.
-        minutes: u32,
-    },
-    /// Until check-out, planned to end after two hours (the proposed default) unless extended;
-    /// a reminder comes before.
-    Open,
-    /// Until check-out, planned to end after `minutes` (15 to 1440, steps of 15) as the user
-    /// chose or confirmed; a reminder comes before.
-    OpenFor {
-        /// Minutes.
-        minutes: u32,
-    },
-}
-
 /// What a check-in did.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct CheckInResult {
@@ -126,6 +87,9 @@ pub struct CheckInResult {
     /// What to tell the user, in whole sentences (where, until when, what it ended, online or
     /// kept offline).
     pub message: String,
+    /// "PIN not checked yet …" when this check-in at a PIN card waits for its PIN to be checked
+    /// online; `None` otherwise.
+    pub pin_not_checked: Option<String>,
 }
 
 /// What ending a check-in did.
@@ -157,13 +121,15 @@ pub struct RunningCheckIn {
     pub reminder_due: bool,
     /// The reminder's words (empty for a fixed stay).
     pub reminder: String,
+    /// Its times in one sentence: "Since 14:05; it ends at 16:05 unless you extend it."
+    pub times: String,
 }
 
 /// A stay choice with its label.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct StayOption {
     /// The choice.
-    pub stay: StayChoice,
+    pub stay: Stay,
     /// What to show.
     pub label: String,
 }
@@ -179,6 +145,8 @@ pub struct HistoryEntry {
     pub time_in: u64,
     /// Check-out, Unix seconds; `None` while open.
     pub time_out: Option<u64>,
+    /// Its times as one line: "2026-12-07 14:05 – 15:05" or "… – still open".
+    pub times: String,
 }
 
 /// The counters kept even with history off.
@@ -190,6 +158,12 @@ pub struct Counters {
     pub contact_hours: f64,
     /// Last scan, Unix seconds.
     pub last_scan: Option<u64>,
+    /// "Scans: 3"
+    pub scans_line: String,
+    /// "Contact hours: 1.5" (one decimal, in the language's way)
+    pub hours_line: String,
+    /// "Last scan: 2026-12-07 14:05" or "Last scan: never"
+    pub last_scan_line: String,
 }
 
 /// What is waiting or was sent.
@@ -207,6 +181,8 @@ pub struct SyncStatus {
     pub lost: u32,
     /// A sentence about what is left, empty when nothing is.
     pub message: String,
+    /// The same sentences one by one (`message` joins them with spaces).
+    pub sentences: Vec<String>,
 }
 
 /// Kinds of place.
@@ -252,25 +228,6 @@ pub struct PlaceForm {
     pub description: String,
 }
 
-/// A code this device made.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct OwnCodeInfo {
-    /// The URL in the QR code (secret: show or print, never share as text).
-    pub url: String,
-    /// QR id, hex.
-    pub qr_id: String,
-    /// Place name, empty for a personal code.
-    pub name: String,
-    /// True for a personal code.
-    pub personal: bool,
-    /// True when the code needs its PIN.
-    pub pin_protected: bool,
-    /// True when made for printing.
-    pub printable: bool,
-    /// Unix seconds.
-    pub created: u64,
-}
-
 /// What a consent code asks for, after verification.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ConsentInfo {
@@ -286,6 +243,21 @@ pub struct ConsentInfo {
     pub day_count: u32,
     /// The consent text to show above the credentials.
     pub text: String,
+    /// "Health authority: …"
+    pub authority_line: String,
+    /// "Case: …"
+    pub case_line: String,
+    /// "Days: 2026-12-01 – 2026-12-04 (4)"
+    pub days_line: String,
+}
+
+/// The code view's words for a code this device made.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct CodeWords {
+    /// What the code's picture shows, for screen readers: "QR code of Café Zur Post".
+    pub image_label: String,
+    /// "Code id: 0a1b… · protected by PIN"
+    pub id_line: String,
 }
 
 /// Print layout of a code.
@@ -306,25 +278,23 @@ pub struct DeleteResult {
     pub message: String,
 }
 
-impl From<StayChoice> for Stay {
-    fn from(s: StayChoice) -> Self {
-        match s {
-            StayChoice::Short => Stay::Short,
-            StayChoice::Minutes { minutes } => Stay::Minutes(minutes),
-            StayChoice::Open => Stay::Open,
-            StayChoice::OpenFor { minutes } => Stay::OpenFor(minutes),
+impl RegistrationForm {
+    /// The core's form; the secret moves into memory that is wiped when dropped.
+    pub(crate) fn into_core(self) -> crate::register::RegistrationForm {
+        crate::register::RegistrationForm {
+            phone: self.phone,
+            secret: zeroize::Zeroizing::new(self.secret),
+            country: self.country,
+            postcode: self.postcode,
+            campus_id: self.campus_id,
+            birth_year: self.birth_year,
         }
     }
 }
 
-impl From<Stay> for StayChoice {
-    fn from(s: Stay) -> Self {
-        match s {
-            Stay::Short => StayChoice::Short,
-            Stay::Minutes(minutes) => StayChoice::Minutes { minutes },
-            Stay::Open => StayChoice::Open,
-            Stay::OpenFor(minutes) => StayChoice::OpenFor { minutes },
-        }
+impl From<PlaceKind> for PlaceType {
+    fn from(kind: PlaceKind) -> Self {
+        Self::from_kind(kind)
     }
 }
 
@@ -349,20 +319,6 @@ impl PlaceType {
             PlaceKind::Event => Self::Event,
             PlaceKind::Other => Self::Other,
         }
-    }
-}
-
-/// A history item for the shells; `personal_words` names personal codes.
-pub(crate) fn entry(item: HistoryItem, personal_words: &str) -> HistoryEntry {
-    HistoryEntry {
-        name: if item.personal {
-            personal_words.to_owned()
-        } else {
-            item.name
-        },
-        personal: item.personal,
-        time_in: u64::from(item.time_in) * 60,
-        time_out: item.time_out.map(|m| u64::from(m) * 60),
     }
 }
 

@@ -57,12 +57,8 @@ final class AppModel: ObservableObject {
     }
 }
 
-/// The core's sentence inside a SpurError, whichever case it is.
+/// The core's sentence of a SpurError (every case's `reason`); `error.policy()` says what to do.
 func message(of error: Error) -> String {
-    for child in Mirror(reflecting: error).children {
-        for field in Mirror(reflecting: child.value).children where field.label == "message" {
-            if let text = field.value as? String { return text }
-        }
-    }
+    if let spur = error as? SpurError { return spur.words() }
     return String(describing: error)
 }

@@ -1,4 +1,6 @@
-// Keeps the key that encrypts the core's local data in the Keychain (this device only).
+// Keeps the key that encrypts the core's local data (made by the core) in the Keychain, this
+// device only. Every Keychain status other than success is thrown, so the core refuses to start
+// instead of running with a key that would be gone at the next launch.
 import Foundation
 import Security
 import SpurCore
@@ -6,25 +8,29 @@ import SpurCore
 final class KeychainKeys: KeyProvider {
     private let account = "spur-local-data"
 
-    func localDataKey() -> Data {
+    func load() throws -> Data? {
         let query: [String: Any] = [
             kSecClass as String: kSecClassGenericPassword,
             kSecAttrAccount as String: account,
             kSecReturnData as String: true,
         ]
         var found: CFTypeRef?
-        if SecItemCopyMatching(query as CFDictionary, &found) == errSecSuccess, let data = found as? Data {
-            return data
+        let status = SecItemCopyMatching(query as CFDictionary, &found)
+        if status == errSecItemNotFound { return nil }
+        guard status == errSecSuccess, let data = found as? Data else {
+            throw KeyStoreError.Failed(detail: "SecItemCopyMatching: \(status)")
         }
-        var key = Data(count: 32)
-        _ = key.withUnsafeMutableBytes { SecRandomCopyBytes(kSecRandomDefault, 32, $0.baseAddress!) }
+        return data
+    }
+
+    func store(key: Data) throws {
         let add: [String: Any] = [
             kSecClass as String: kSecClassGenericPassword,
             kSecAttrAccount as String: account,
             kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly,
             kSecValueData as String: key,
         ]
-        SecItemAdd(add as CFDictionary, nil)
-        return key
+        let status = SecItemAdd(add as CFDictionary, nil)
+        guard status == errSecSuccess else { throw KeyStoreError.Failed(detail: "SecItemAdd: \(status)") }
     }
 }

@@ -49,7 +49,7 @@ struct HomeView: View {
             ForEach(running, id: \.id) { r in
                 Section(w.openCheckIn) {
                     Text(r.entry.name).font(.title3)
-                    Text("\(w.checkedInSince) \(time(r.entry.timeIn)), \(w.endsAt) \(time(r.plannedOut))")
+                    Text(r.times)
                     if r.reminderDue {
                         Text(w.reminderHeading).font(.headline)
                         Text(r.reminder)
@@ -64,9 +64,9 @@ struct HomeView: View {
                 }
             }
             if let c = try? model.core.counters() {
-                Text("\(w.scans): \(c.scans)")
-                Text("\(w.contactHours): \(String(format: "%.1f", c.contactHours))")
-                Text("\(w.lastScan): \(c.lastScan.map(dateTime) ?? w.never)")
+                Text(c.scansLine)
+                Text(c.hoursLine)
+                Text(c.lastScanLine)
             }
             // While a PIN card's check-in waits for its PIN check; the sync's sentence in the
             // status line says when one was dropped (wrong PIN, a code never issued). As HomeScreen.kt.
@@ -138,9 +138,9 @@ struct ConsentView: View {
             if !thanks.isEmpty {
                 Text(thanks)
             } else if let info {
-                Text("\(w.authority): \(info.authority)")
-                Text("\(w.consentCase): \(info.caseId)")
-                Text("\(w.days): \(info.firstDay == info.lastDay ? info.firstDay : "\(info.firstDay) – \(info.lastDay)") (\(info.dayCount))")
+                Text(info.authorityLine)
+                Text(info.caseLine)
+                Text(info.daysLine)
                 Text(info.text)
                 TextField(w.phone, text: $phone).keyboardType(.phonePad)
                 SecureField(w.secret, text: $secret)
@@ -156,19 +156,20 @@ struct ConsentView: View {
 
 struct CodeRow: View {
     @EnvironmentObject var model: AppModel
-    let code: OwnCodeInfo
+    let code: OwnCode
     @State private var status = ""
     var body: some View {
         let w = model.labels
         let what = code.personal ? w.myPersonalCode : code.name
+        let said = model.core.codeWords(code: code)
         VStack(alignment: .leading) {
             StatusLine(text: status)
             Text(what).font(.headline).accessibilityAddTraits(.isHeader)
             if let png = try? model.core.codePng(url: code.url, modulePx: 8), let image = UIImage(data: png) {
                 Image(uiImage: image).interpolation(.none).resizable().scaledToFit().frame(maxWidth: 240)
-                    .accessibilityLabel("\(w.qrImageOf) \(what)")
+                    .accessibilityLabel(said.imageLabel)
             }
-            Text("\(w.codeId): \(code.qrId)" + (code.pinProtected ? " · \(w.pinProtected)" : ""))
+            Text(said.idLine)
             Text(dateTime(code.created))
             Button(w.printCard) { print(.a6) }
             Button(w.printSheet) { print(.a4Sheet) }
@@ -185,7 +186,7 @@ struct PersonalCodeView: View {
     @EnvironmentObject var model: AppModel
     @State private var pin = "", status = ""
     @State private var printable = false
-    @State private var made: OwnCodeInfo?
+    @State private var made: OwnCode?
     var body: some View {
         let w = model.labels
         Form {
@@ -204,7 +205,7 @@ struct PlaceCodeView: View {
     @EnvironmentObject var model: AppModel
     @State private var phone = "", country = "DE", postcode = "", name = "", description = "", status = ""
     @State private var kind: Int?
-    @State private var made: OwnCodeInfo?
+    @State private var made: OwnCode?
     var body: some View {
         let w = model.labels
         let types = model.core.placeTypes()
@@ -238,7 +239,7 @@ struct HistoryView: View {
             if visits.isEmpty { Text(w.historyEmpty) }
             ForEach(visits.indices, id: \.self) { i in
                 let v = visits[i]
-                Text("\(v.name)\n\(dateTime(v.timeIn)) – \(v.timeOut.map(time) ?? w.historyOpen)")
+                Text("\(v.name)\n\(v.times)")
             }
         }.navigationTitle(w.historyTitle)
     }
@@ -288,10 +289,6 @@ struct LockView: View {
             }
         }.navigationTitle(w.lockTitle)
     }
-}
-
-func time(_ seconds: UInt64) -> String {
-    DateFormatter.localizedString(from: Date(timeIntervalSince1970: TimeInterval(seconds)), dateStyle: .none, timeStyle: .short)
 }
 
 func dateTime(_ seconds: UInt64) -> String {

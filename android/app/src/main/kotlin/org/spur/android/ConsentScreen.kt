@@ -18,10 +18,9 @@ class ConsentScreen(app: MainActivity, private val codeText: String) : Screen(ap
             // A refused code leaves the core's reason in the status line and nothing else.
             shown == null -> launch({ core.consentInfo(codeText) }) { info = it; app.render() }
             else -> {
-                column.addView(Ui.text(app, "${words.authority}: ${shown.authority}", "consent.authority"))
-                column.addView(Ui.text(app, "${words.consentCase}: ${shown.caseId}", "consent.case"))
-                val days = if (shown.firstDay == shown.lastDay) shown.firstDay else "${shown.firstDay} – ${shown.lastDay}"
-                column.addView(Ui.text(app, "${words.days}: $days (${shown.dayCount})", "consent.days"))
+                column.addView(Ui.text(app, shown.authorityLine, "consent.authority"))
+                column.addView(Ui.text(app, shown.caseLine, "consent.case"))
+                column.addView(Ui.text(app, shown.daysLine, "consent.days"))
                 column.addView(Ui.text(app, shown.text, "consent.text"))
                 val phone = Ui.field(column, words.phone, "consent.phone", Ui.PHONE)
                 val secret = Ui.field(column, words.secret, "consent.secret", Ui.SECRET)

@@ -8,13 +8,11 @@ class HistoryScreen(app: MainActivity) : Screen(app) {
     override val name = "history"
 
     override fun fill(column: LinearLayout) {
-        val lang = words.languageTag
         if (attempt { core.historyEnabled() } == false) column.addView(Ui.text(app, words.historyOffNote, "history.off"))
         val entries = attempt { core.history() } ?: return
         if (entries.isEmpty()) column.addView(Ui.text(app, words.historyEmpty, "history.empty"))
         entries.forEachIndexed { index, visit ->
-            val out = visit.timeOut?.let { Times.time(it, lang) } ?: words.historyOpen
-            column.addView(Ui.text(app, "${visit.name}\n${Times.dateTime(visit.timeIn, lang)} – $out", "history.entry.$index"))
+            column.addView(Ui.text(app, "${visit.name}\n${visit.times}", "history.entry.$index"))
         }
     }
 }

@@ -2,10 +2,10 @@
 // (a fixed stay left early), and when due the reminder with "stay longer"; the counters, the last
 // scan, "PIN not checked yet" while a PIN card's check-in waits, the core's sync status (with
 // check-ins dropped for a wrong PIN or a code never issued), and the way to every other screen.
+// Lines with data (times, counters) are the core's whole sentences.
 package org.spur.android
 
 import android.widget.LinearLayout
-import java.util.Locale
 
 class HomeScreen(app: MainActivity) : Screen(app) {
     override val title get() = words.homeTitle
@@ -15,7 +15,6 @@ class HomeScreen(app: MainActivity) : Screen(app) {
     private var synced = false
 
     override fun fill(column: LinearLayout) {
-        val lang = words.languageTag
         val running = attempt { core.runningCheckIns() } ?: emptyList()
         if (running.isEmpty()) {
             column.addView(Ui.text(app, words.noOpenCheckIn, "home.open.none"))
@@ -27,8 +26,7 @@ class HomeScreen(app: MainActivity) : Screen(app) {
             // The open check-in keeps the tags "home.open.*"; fixed stays are "home.stay.N.*".
             val key = if (r.open) "home.open" else "home.stay.${fixed++}"
             column.addView(Ui.text(app, r.entry.name, "$key.name"))
-            val times = "${words.checkedInSince} ${Times.time(r.entry.timeIn, lang)}, ${words.endsAt} ${Times.time(r.plannedOut, lang)}"
-            column.addView(Ui.text(app, times, "$key.times"))
+            column.addView(Ui.text(app, r.times, "$key.times"))
             if (r.reminderDue) {
                 column.addView(Ui.heading(app, words.reminderHeading, 18f))
                 column.addView(Ui.text(app, r.reminder, "$key.reminder"))
@@ -46,10 +44,9 @@ class HomeScreen(app: MainActivity) : Screen(app) {
             })
         }
         attempt { core.counters() }?.let { c ->
-            column.addView(Ui.text(app, "${words.scans}: ${c.scans}", "home.counters.scans"))
-            column.addView(Ui.text(app, "${words.contactHours}: ${String.format(Locale.forLanguageTag(lang), "%.1f", c.contactHours)}", "home.counters.hours"))
-            val last = c.lastScan?.let { Times.dateTime(it, lang) } ?: words.never
-            column.addView(Ui.text(app, "${words.lastScan}: $last", "home.counters.last"))
+            column.addView(Ui.text(app, c.scansLine, "home.counters.scans"))
+            column.addView(Ui.text(app, c.hoursLine, "home.counters.hours"))
+            column.addView(Ui.text(app, c.lastScanLine, "home.counters.last"))
         }
         // While a PIN card's check-in waits for its PIN to be checked online, the core's note stays
         // on home; the sync's sentence below says when such a check-in was dropped (wrong PIN, a

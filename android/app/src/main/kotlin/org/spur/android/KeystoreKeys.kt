@@ -1,5 +1,6 @@
-// Keeps the key that encrypts the core's local data: 32 random bytes, stored only wrapped by an
-// AES key that never leaves the Android Keystore.
+// Keeps the key that encrypts the core's local data (made by the core): stored only wrapped by an
+// AES key that never leaves the Android Keystore. A failure is told to the core, which then
+// refuses to start instead of running with a key it could not keep.
 package org.spur.android
 
 import android.content.Context
@@ -7,22 +8,32 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.util.Base64
 import java.security.KeyStore
-import java.security.SecureRandom
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 import org.spur.core.KeyProvider
+import org.spur.core.KeyStoreException
 
 class KeystoreKeys(context: Context) : KeyProvider {
     private val prefs = context.getSharedPreferences("spur-local-key", Context.MODE_PRIVATE)
 
-    override fun localDataKey(): ByteArray {
-        val stored = prefs.getString(WRAPPED, null)
-        if (stored != null) return unwrap(Base64.decode(stored, Base64.NO_WRAP))
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        prefs.edit().putString(WRAPPED, Base64.encodeToString(wrap(key), Base64.NO_WRAP)).commit()
-        return key
+    override fun load(): ByteArray? = keystore("load") {
+        prefs.getString(WRAPPED, null)?.let { unwrap(Base64.decode(it, Base64.NO_WRAP)) }
+    }
+
+    override fun store(key: ByteArray) = keystore("store") {
+        val kept = prefs.edit().putString(WRAPPED, Base64.encodeToString(wrap(key), Base64.NO_WRAP)).commit()
+        if (!kept) throw KeyStoreException.Failed("store: the preferences file was not written")
+    }
+
+    /** Runs a Keystore step; its exception becomes the core's typed failure (never key bytes). */
+    private fun <T> keystore(step: String, block: () -> T): T = try {
+        block()
+    } catch (e: KeyStoreException) {
+        throw e
+    } catch (e: Exception) {
+        throw KeyStoreException.Failed("$step: ${e.javaClass.simpleName}")
     }
 
     private fun wrappingKey(): SecretKey {

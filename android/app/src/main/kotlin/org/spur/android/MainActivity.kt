@@ -8,7 +8,7 @@ import android.os.Bundle
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import org.spur.core.Captions
-import org.spur.core.ScannedCode
+import org.spur.core.Scanned
 import org.spur.core.Spur
 import org.spur.core.SpurException
 
@@ -99,12 +99,12 @@ class MainActivity : Activity() {
         val code = try {
             core.scan(text)
         } catch (e: SpurException) {
-            current?.say(e.message ?: e.toString())
+            current?.say(e.words())
             return
         }
         when (code) {
-            is ScannedCode.Place, is ScannedCode.Personal -> show(StayScreen(this, text, code))
-            is ScannedCode.Consent -> show(ConsentScreen(this, text))
+            is Scanned.Place, is Scanned.Personal -> show(StayScreen(this, text, code))
+            is Scanned.Consent -> show(ConsentScreen(this, text))
         }
     }
 

@@ -3,12 +3,12 @@
 package org.spur.android
 
 import android.widget.LinearLayout
-import org.spur.core.OwnCodeInfo
+import org.spur.core.OwnCode
 
 class PersonalCodeScreen(app: MainActivity) : Screen(app) {
     override val title get() = words.personalTitle
     override val name = "personal"
-    private var made: OwnCodeInfo? = null
+    private var made: OwnCode? = null
 
     override fun fill(column: LinearLayout) {
         made?.let { CodeView.show(app, column, it, words, ::say) }

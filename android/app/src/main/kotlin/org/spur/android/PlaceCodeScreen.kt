@@ -3,13 +3,13 @@
 package org.spur.android
 
 import android.widget.LinearLayout
-import org.spur.core.OwnCodeInfo
+import org.spur.core.OwnCode
 import org.spur.core.PlaceForm
 
 class PlaceCodeScreen(app: MainActivity) : Screen(app) {
     override val title get() = words.placeTitle
     override val name = "place"
-    private var made: OwnCodeInfo? = null
+    private var made: OwnCode? = null
 
     override fun fill(column: LinearLayout) {
         made?.let { CodeView.show(app, column, it, words, ::say) }

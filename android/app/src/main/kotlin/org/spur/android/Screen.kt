@@ -45,7 +45,7 @@ abstract class Screen(protected val app: MainActivity) {
     protected fun <T> attempt(call: () -> T): T? = try {
         call()
     } catch (e: SpurException) {
-        say(e.message ?: e.toString())
+        say(e.words())
         null
     }
 
@@ -57,7 +57,7 @@ abstract class Screen(protected val app: MainActivity) {
                 val result = call()
                 done(result)
             } catch (e: SpurException) {
-                say(e.message ?: e.toString())
+                say(e.words())
             } finally {
                 app.busy -= 1
             }

@@ -19,7 +19,6 @@ object ServiceSettings {
             opPublicKey = value("OP_PUBLIC_KEY"),
             directoryRootKey = value("DIRECTORY_ROOT_KEY"),
             locale = locale,
-            testKdf = false,
         )
     }
 }

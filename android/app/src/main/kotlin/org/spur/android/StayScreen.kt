@@ -5,15 +5,15 @@
 package org.spur.android
 
 import android.widget.LinearLayout
-import org.spur.core.ScannedCode
+import org.spur.core.Scanned
 
-class StayScreen(app: MainActivity, private val codeText: String, private val code: ScannedCode) : Screen(app) {
+class StayScreen(app: MainActivity, private val codeText: String, private val code: Scanned) : Screen(app) {
     override val title get() = words.stayTitle
     override val name = "stay"
 
     override fun fill(column: LinearLayout) {
         when (code) {
-            is ScannedCode.Place -> {
+            is Scanned.Place -> {
                 column.addView(Ui.heading(app, code.name, 22f).apply { tag = "stay.place" })
                 column.addView(Ui.text(app, "${code.country} ${code.postcode}"))
             }
@@ -21,7 +21,7 @@ class StayScreen(app: MainActivity, private val codeText: String, private val co
         }
         val options = core.stayOptions()
         val stays = Choices(column, words.stayTitle, "stay.option", options.map { it.label })
-        val pin = if ((code as? ScannedCode.Personal)?.pinProtected == true)
+        val pin = if ((code as? Scanned.Personal)?.pinProtected == true)
             Ui.field(column, words.ownersPin, "stay.pin", Ui.PIN) else null
         column.addView(Ui.button(app, words.checkIn, "stay.checkin") {
             val chosen = stays.chosen ?: return@button say(words.stayTitle)

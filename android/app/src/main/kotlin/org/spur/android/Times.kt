@@ -9,8 +9,4 @@ object Times {
     fun dateTime(seconds: ULong, languageTag: String): String =
         DateFormat.getDateTimeInstance(DateFormat.MEDIUM, DateFormat.SHORT, Locale.forLanguageTag(languageTag))
             .format(Date(seconds.toLong() * 1000))
-
-    fun time(seconds: ULong, languageTag: String): String =
-        DateFormat.getTimeInstance(DateFormat.SHORT, Locale.forLanguageTag(languageTag))
-            .format(Date(seconds.toLong() * 1000))
 }

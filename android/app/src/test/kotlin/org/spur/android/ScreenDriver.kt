@@ -47,7 +47,7 @@ class ScreenDriver(link: String? = null, private val locale: String = "en") {
 
     /** The core on this phone's data, with the test service's POST server or `postUrl` instead. */
     private fun open(postUrl: String?) = Spur(
-        SpurConfig(dataDir.path, TestService.HOST, service.tagUrl, postUrl ?: service.postUrl, service.opPublicKey, service.rootKey, locale, true),
+        SpurConfig(dataDir.path, TestService.HOST, service.tagUrl, postUrl ?: service.postUrl, service.opPublicKey, service.rootKey, locale),
         key,
     )
 
@@ -161,9 +161,12 @@ class ScreenDriver(link: String? = null, private val locale: String = "en") {
         dataDir.deleteRecursively()
     }
 
-    /** The platform key: on a phone it is wrapped by the Keystore, which Robolectric lacks. */
+    /** The platform's key store: on a phone the Keystore wraps the key, which Robolectric lacks. */
     private class FixedKey : KeyProvider {
-        private val key = ByteArray(32).also { java.security.SecureRandom().nextBytes(it) }
-        override fun localDataKey(): ByteArray = key
+        private var key: ByteArray? = null
+        override fun load(): ByteArray? = key
+        override fun store(key: ByteArray) {
+            this.key = key
+        }
     }
 }

@@ -90,7 +90,7 @@ class ScreensTest {
         assertEquals("stay", d.screen)
         assertEquals("Café Sonnenschein", d.text("stay.place"))
         val stays = d.core.stayOptions()
-        val open = stays.indexOfFirst { it.stay is org.spur.core.StayChoice.Open }
+        val open = stays.indexOfFirst { it.stay is org.spur.core.Stay.Open }
         d.tap("stay.option.$open")
         d.screenshot("stay")
         d.tap("stay.checkin")
@@ -126,7 +126,7 @@ class ScreensTest {
         }
         // An open check-in planned for 15 minutes: its reminder (15 minutes before the end) is due
         // at once, so the home screen shows it without waiting.
-        val open = kotlinx.coroutines.runBlocking { d.core.checkIn(place.url, org.spur.core.StayChoice.OpenFor(15u), null) }
+        val open = kotlinx.coroutines.runBlocking { d.core.checkIn(place.url, org.spur.core.Stay.OpenFor(15u), null) }
         assertTrue(open.open)
         d.activity.render()
         d.settle()
@@ -143,7 +143,7 @@ class ScreensTest {
         d.openLink(place.url)
         assertEquals("stay", d.screen)
         val stays = d.core.stayOptions()
-        val hour = stays.indexOfFirst { it.stay == org.spur.core.StayChoice.Minutes(60u) }
+        val hour = stays.indexOfFirst { it.stay == org.spur.core.Stay.Minutes(60u) }
         d.tap("stay.option.$hour")
         d.tap("stay.checkin")
         assertEquals("home", d.screen)
@@ -217,7 +217,7 @@ class ScreensTest {
         assertEquals("stay", d.screen)
         assertTrue("a PIN card asks for the owner's PIN", d.has("stay.pin"))
         d.type("stay.pin", "0000")
-        val hour = d.core.stayOptions().indexOfFirst { it.stay == org.spur.core.StayChoice.Minutes(60u) }
+        val hour = d.core.stayOptions().indexOfFirst { it.stay == org.spur.core.Stay.Minutes(60u) }
         d.tap("stay.option.$hour")
         d.tap("stay.checkin")
         assertEquals("home", d.screen)

@@ -1,21 +1,42 @@
 // One real scenario through the generated Kotlin bindings, against the real libspur_core.so and
 // real TAG and POST servers on 127.0.0.1 (started by scripts/kotlin-tests.sh): register, make a
 // place code, check in from its URL, upload, read history and counters, consent, delete
-// everything; the typed errors crossing the boundary; the screens' captions and the message for
-// a QR code that is not spur's, in both languages.
+// everything; the typed errors crossing the boundary with their fields and policies (a server's
+// refusal code from a stand-in server); the key store callback (the key made in Rust, a failing
+// store refused at start); the screens' captions and the message for a QR code that is not
+// spur's, in both languages.
 package org.spur.core
 
+import com.sun.net.httpserver.HttpServer
+import java.net.InetSocketAddress
 import java.nio.file.Files
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
 import org.junit.jupiter.api.Test
 
-/** The platform side of the local-data key: here a fixed test key (Keystore on Android). */
+/** The platform side of the local-data key: here kept in memory (Keystore on Android). */
 class TestKey : KeyProvider {
-    override fun localDataKey(): ByteArray = ByteArray(32) { (it * 7 + 1).toByte() }
+    var kept: ByteArray? = null
+    var stores = 0
+
+    override fun load(): ByteArray? = kept
+
+    override fun store(key: ByteArray) {
+        stores += 1
+        kept = key
+    }
+}
+
+/** A key store whose writes fail, as a locked Keychain or a full disk would. */
+class FailingKeyStore : KeyProvider {
+    override fun load(): ByteArray? = null
+
+    override fun store(key: ByteArray): Unit = throw KeyStoreException.Failed("errSecNotAvailable (-25291)")
 }
 
 private fun prop(name: String): String =
@@ -42,7 +63,6 @@ class ScenarioTest {
         opPublicKey = prop("spur.opKey"),
         directoryRootKey = prop("spur.rootKey"),
         locale = locale,
-        testKdf = true,
     )
 
     @Test
@@ -51,12 +71,15 @@ class ScenarioTest {
 
         // Typed errors with translated messages cross the boundary.
         val phone = expect<SpurException.InvalidInput> { spur.checkPhone("0151 2345678") }
-        assertTrue(phone.message!!.contains("country code"), phone.message)
+        assertTrue(phone.reason.contains("country code"), phone.reason)
+        assertEquals(phone.reason, phone.words())
+        assertEquals(ErrorPolicy.FIX_INPUT, phone.policy())
         expect<SpurException.NotASpurCode> { spur.scan("https://example.com/menu") }
-        expect<SpurException.NotRegistered> { spur.createPersonalCode(null, false) }
+        val unregistered = expect<SpurException.NotRegistered> { spur.createPersonalCode(null, false) }
+        assertEquals(ErrorPolicy.RELOGIN, unregistered.policy())
         spur.setLocale("de")
         val de = expect<SpurException.InvalidInput> { spur.checkPhone("0151 2345678") }
-        assertTrue(de.message!!.contains("Ländervorwahl"), de.message)
+        assertTrue(de.reason.contains("Ländervorwahl"), de.reason)
         spur.setLocale("en")
         assertEquals(SecretLevel.WEAK, spur.secretStrength("123456").level)
 
@@ -94,9 +117,9 @@ class ScenarioTest {
         assertTrue(spur.codeSvg(code.url, 4u).startsWith("<svg"))
 
         val scanned = spur.scan(code.url)
-        assertEquals(ScannedCode.Place("Café Zur Post", "DE", "80331"), scanned)
+        assertEquals(Scanned.Place("Café Zur Post", "DE", "80331"), scanned)
         assertEquals(10, spur.stayOptions().size)
-        val visit = spur.checkIn(code.url, StayChoice.Minutes(60u), null)
+        val visit = spur.checkIn(code.url, Stay.Minutes(60u), null)
         assertEquals("Café Zur Post", visit.entry.name)
         assertEquals(visit.entry.timeIn + 3600u, visit.entry.timeOut)
         assertEquals(visit.entry.timeIn + 3600u, visit.plannedOut)
@@ -118,6 +141,13 @@ class ScenarioTest {
         assertEquals("Café Zur Post", history[0].name)
         val counters = spur.counters()
         assertEquals(1uL, counters.scans)
+        // Whole sentences from the core, arguments filled in (no fragments to glue).
+        assertEquals("Scans: 1", counters.scansLine)
+        assertTrue(counters.lastScanLine.startsWith("Last scan: 20"), counters.lastScanLine)
+        assertTrue(history[0].times.contains(" – "), history[0].times)
+        val said = spur.codeWords(code)
+        assertEquals("QR code of Café Zur Post", said.imageLabel)
+        assertEquals("Code id: ${code.qrId}", said.idLine)
         assertTrue(counters.contactHours < 3.0 / 60, "${counters.contactHours}")
 
         // Consent: a forged code is refused; the real one shows the authority, then releases.
@@ -126,6 +156,8 @@ class ScenarioTest {
         assertEquals("Gesundheitsamt München", info.authority)
         assertEquals(1u, info.dayCount)
         assertTrue(info.text.contains("Gesundheitsamt München"), info.text)
+        assertEquals("Health authority: Gesundheitsamt München", info.authorityLine)
+        assertEquals("Day: ${info.firstDay} (1)", info.daysLine)
         expect<SpurException.WrongCredentials> {
             spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "wrong secret")
         }
@@ -139,8 +171,57 @@ class ScenarioTest {
         assertFalse(spur.isRegistered())
         assertTrue(spur.history().isEmpty())
         assertEquals(0uL, spur.counters().scans)
-        expect<SpurException.NotRegistered> { spur.checkIn(code.url, StayChoice.Short, null) }
+        expect<SpurException.NotRegistered> { spur.checkIn(code.url, Stay.Short, null) }
         spur.close()
+    }
+
+    @Test
+    fun aServersRefusalArrivesWithItsCode() = runBlocking {
+        // A stand-in for both servers that refuses every request with a stable code, as the real
+        // servers' error shape does.
+        val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+        server.createContext("/") { exchange ->
+            val body = """{"error":"test_refusal","message":"refused by the test"}""".toByteArray()
+            exchange.responseHeaders.add("content-type", "application/json")
+            exchange.sendResponseHeaders(403, body.size.toLong())
+            exchange.responseBody.use { it.write(body) }
+        }
+        server.start()
+        try {
+            val url = "http://127.0.0.1:${server.address.port}"
+            val spur = Spur(config("en").copy(tagUrl = url, postUrl = url), TestKey())
+            val refused = expect<SpurException.Server> {
+                spur.register(
+                    RegistrationForm("+49 151 23456789", "Horse-Battery-Staple-9", "DE", "80331", null, null)
+                )
+            }
+            assertEquals("test_refusal", refused.code)
+            assertTrue(refused.reason.isNotEmpty())
+            assertEquals(ErrorPolicy.REFUSED, refused.policy())
+            spur.close()
+        } finally {
+            server.stop(0)
+        }
+    }
+
+    @Test
+    fun theKeyIsMadeInRustAndAFailingStoreRefusesToStart() {
+        val keys = TestKey()
+        val dir = config("en")
+        Spur(dir, keys).close()
+        assertNotNull(keys.kept)
+        val first = keys.kept!!
+        assertEquals(32, first.size)
+        assertEquals(1, keys.stores)
+        // The next start loads the same key and makes no new one.
+        Spur(dir, keys).close()
+        assertArrayEquals(first, keys.kept)
+        assertEquals(1, keys.stores)
+
+        val failed = expect<SpurException.KeyStore> { Spur(config("en"), FailingKeyStore()) }
+        assertEquals("errSecNotAvailable (-25291)", failed.detail)
+        assertTrue(failed.reason.contains("does not start"), failed.reason)
+        assertEquals(ErrorPolicy.FATAL, failed.policy())
     }
 
     @Test
