@@ -98,8 +98,11 @@ fn seal_cipher(
     salt[32..].copy_from_slice(recipient.as_bytes());
     let hk = Hkdf::<Sha256>::new(Some(&salt), shared);
     let mut okm = Zeroizing::new([0u8; 44]);
-    hk.expand_multi_info(&[b"spur/v1/seal/", label.as_bytes()], okm.as_mut())
-        .map_err(|_| ProtocolError::KeyDerivation)?;
+    hk.expand_multi_info(
+        &[crate::labels::SEAL_PREFIX.as_bytes(), label.as_bytes()],
+        okm.as_mut(),
+    )
+    .map_err(|_| ProtocolError::KeyDerivation)?;
     let cipher = Aes256Gcm::new_from_slice(&okm[..32]).map_err(|_| ProtocolError::KeyDerivation)?;
     let mut nonce = [0u8; 12];
     nonce.copy_from_slice(&okm[32..]);
@@ -115,7 +118,11 @@ pub struct AeadKey {
 impl AeadKey {
     /// Derives the AEAD key for `label` from a 32-byte (or 16-byte) root key with HKDF.
     pub fn derive(root: &[u8], label: &'static str) -> Result<Self> {
-        let key = hkdf_expand::<32>(root, None, &[b"spur/v1/aead/", label.as_bytes()])?;
+        let key = hkdf_expand::<32>(
+            root,
+            None,
+            &[crate::labels::AEAD_PREFIX.as_bytes(), label.as_bytes()],
+        )?;
         let cipher =
             Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| ProtocolError::KeyDerivation)?;
         Ok(Self { cipher, label })

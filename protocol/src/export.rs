@@ -34,7 +34,7 @@ pub const FORMAT_VERSION: u8 = 1;
 /// The signed format version.
 pub const FORMAT_SIGNED: u8 = 2;
 /// Domain label of the export signature.
-pub const SIGN_EXPORT: &str = "spur/v1/sign/export";
+pub use crate::labels::SIGN_EXPORT;
 /// Frame tag of a record.
 pub const TAG_RECORD: u8 = 0x01;
 /// Frame tag of a registration tombstone.
@@ -118,7 +118,12 @@ impl ExportFile {
 /// sealed body. A hash of random-looking ciphertext, so ids reveal no order; the same upload
 /// always has the same id, which makes uploads idempotent.
 pub fn record_id(kind: RecordKind, key_part: &[u8], body: &[u8]) -> [u8; 32] {
-    sha256(&[b"spur/v1/record-id/", &[kind as u8], key_part, body])
+    sha256(&[
+        crate::labels::RECORD_ID.as_bytes(),
+        &[kind as u8],
+        key_part,
+        body,
+    ])
 }
 
 /// Whether a kind's key goes into its record id (registration handle, QR id); the other kinds are

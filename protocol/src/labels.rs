@@ -89,3 +89,25 @@ pub const AUDIT_DESK: &str = "spur/v1/desk-audit/";
 pub const REGISTRATION_HANDLE: &str = "spur/v1/registration-handle/";
 /// HMAC label of the POST server's peppered copy of a PIN check (kept apart from the record).
 pub const PIN_PEPPER: &str = "spur/v1/pin-pepper";
+
+// Prefixes and labels of derivations (bytes as the vectors pin them).
+/// HKDF info prefix of every sealed box; the layer label follows.
+pub const SEAL_PREFIX: &str = "spur/v1/seal/";
+/// HKDF info prefix of every AEAD key; the use label follows.
+pub const AEAD_PREFIX: &str = "spur/v1/aead/";
+/// SHA-256 prefix of the USR key's Argon2id salt (the phone number follows).
+pub const USR_SALT: &str = "spur/v1/usr-salt/";
+/// HKDF info prefix of the keys derived from USR (the key's label follows).
+pub const USR_DERIVE: &str = "spur/v1/usr/";
+/// HMAC label of a user's find-tags (minute and index follow).
+pub const FIND_TAG: &str = "spur/v1/find-tag";
+/// HKDF info prefix of the TAG server's derived secrets.
+pub const TAG_SERVER: &str = "spur/v1/tag-server/";
+/// HMAC label of a slot's SCAN key (the slot number follows).
+pub const SCAN_KEY: &str = "spur/v1/scan";
+/// Ed25519: the POST server's signature over an export file.
+pub const SIGN_EXPORT: &str = "spur/v1/sign/export";
+/// SHA-256 prefix of an export row's record id.
+pub const RECORD_ID: &str = "spur/v1/record-id/";
+/// SHA-256 prefix of what a case reached in the vault (`vault/src/reach.rs`).
+pub const CASE_REACH: &str = "spur/v1/case-reach/";

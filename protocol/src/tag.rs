@@ -140,7 +140,11 @@ secret_key!(
 
 impl TagServerSecret {
     fn sub(&self, label: &[u8]) -> Result<zeroize::Zeroizing<[u8; 32]>> {
-        hkdf_expand::<32>(self.expose(), None, &[b"spur/v1/tag-server/", label])
+        hkdf_expand::<32>(
+            self.expose(),
+            None,
+            &[crate::labels::TAG_SERVER.as_bytes(), label],
+        )
     }
 
     /// Issues the QR id of a code with commitment `c`: `c || HMAC(k_qr, c)[0..8]`.
@@ -218,7 +222,7 @@ impl TagKey {
         let k = hkdf_expand::<32>(
             ikm.as_ref(),
             Some(&id.0),
-            &[b"spur/v1/scan", &slot.0.to_be_bytes()],
+            &[crate::labels::SCAN_KEY.as_bytes(), &slot.0.to_be_bytes()],
         )?;
         Ok(ScanKey::from_bytes(*k))
     }

@@ -85,7 +85,10 @@ pub const FIND_TAGS_PER_MINUTE: u8 = 4;
 impl UsrKey {
     /// Derives the USR key with Argon2id from the secret, salted by the normalised phone number.
     pub fn derive(phone: &PhoneNumber, secret: &str, cost: KdfCost) -> Result<Self> {
-        let salt = sha256(&[b"spur/v1/usr-salt/", phone.as_str().as_bytes()]);
+        let salt = sha256(&[
+            crate::labels::USR_SALT.as_bytes(),
+            phone.as_str().as_bytes(),
+        ]);
         let k = argon2id::<32>(cost, secret.as_bytes(), &salt)?;
         Ok(Self::from_bytes(*k))
     }
@@ -95,7 +98,7 @@ impl UsrKey {
         Ok(*hkdf_expand::<32>(
             self.expose(),
             None,
-            &[b"spur/v1/usr/", label, &d],
+            &[crate::labels::USR_DERIVE.as_bytes(), label, &d],
         )?)
     }
 
@@ -144,7 +147,11 @@ impl FindKey {
     pub fn tag(&self, minute: Minute, n: u8) -> FindTag {
         hmac_sha256(
             self.expose(),
-            &[b"spur/v1/find-tag", &minute.0.to_be_bytes(), &[n]],
+            &[
+                crate::labels::FIND_TAG.as_bytes(),
+                &minute.0.to_be_bytes(),
+                &[n],
+            ],
         )
     }
 
@@ -155,7 +162,7 @@ impl FindKey {
         // Key the HMAC once and clone its state per tag: half the hashing of `tag()`.
         let keyed = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(self.expose())
             .map(|mut m| {
-                m.update(b"spur/v1/find-tag");
+                m.update(crate::labels::FIND_TAG.as_bytes());
                 m
             })
             .ok();

@@ -43,7 +43,7 @@ fn main() {
         Some(url) => {
             let mut r = [0u8; 6];
             rand_chacha::rand_core::OsRng.fill_bytes(&mut r);
-            let schema = format!("kill9_{}", hex::encode(r));
+            let schema = format!("kill9_{}", data_encoding::HEXLOWER.encode(&r));
             println!("kill -9 test against PostgreSQL");
             rt.block_on(round(
                 &[
@@ -118,7 +118,11 @@ async fn exported(addr: SocketAddr) -> Vec<String> {
             .unwrap();
         assert_eq!(st, StatusCode::OK);
         let file = parse(&body).unwrap();
-        ids.extend(file.rows.iter().map(|r| hex::encode(r.id)));
+        ids.extend(
+            file.rows
+                .iter()
+                .map(|r| data_encoding::HEXLOWER.encode(&r.id)),
+        );
         cursor = file.cursor;
         if !file.more {
             return ids;

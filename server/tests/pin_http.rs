@@ -13,7 +13,7 @@ use spur_protocol::record::RecordKind;
 use spur_server::post::pin::{MAX_UNCONFIRMED, WINDOW_MINUTES};
 
 async fn check(c: &mut Client, id: &[u8], check: &[u8]) -> (StatusCode, serde_json::Value) {
-    let body = serde_json::json!({ "qr_id": hex::encode(id), "check": hex::encode(check) });
+    let body = serde_json::json!({ "qr_id": data_encoding::HEXLOWER.encode(&id), "check": data_encoding::HEXLOWER.encode(&check) });
     let (st, b) = c.post(routes::PIN_CHECK, body.to_string()).await.unwrap();
     (st, json(&b))
 }
@@ -61,7 +61,8 @@ async fn pin_check_confirms_only_the_stored_check_and_says_nothing_about_existen
     // Bad bodies.
     for body in [
         r#"{"qr_id": "00", "check": "00"}"#.to_string(),
-        serde_json::json!({"qr_id": hex::encode(id), "check": "zz"}).to_string(),
+        serde_json::json!({"qr_id": data_encoding::HEXLOWER.encode(&id), "check": "zz"})
+            .to_string(),
         "{".into(),
     ] {
         let (st, _) = c.post(routes::PIN_CHECK, body.clone()).await.unwrap();

@@ -272,7 +272,7 @@ async fn codes_put_and_conflict_with_no_way_to_read_them_back(b: Backend) {
     let mut stored_ids = Vec::new();
     for kind in [RecordKind::Place, RecordKind::Personal] {
         let rec = record(kind, &mut r);
-        stored_ids.push(hex::encode(&rec[2..18]));
+        stored_ids.push(data_encoding::HEXLOWER.encode(&rec[2..18]));
         let put = c.post(routes::CODES, rec.clone()).await.unwrap();
         assert_eq!(put.0, StatusCode::OK);
         assert_eq!(c.post(routes::CODES, rec.clone()).await.unwrap(), put);
@@ -361,7 +361,10 @@ async fn export_is_authenticated_paged_and_resumable(b: Backend) {
         assert!(["bad_cursor", "bad_query"].contains(&json(&body)["error"].as_str().unwrap()));
     }
     let (rows, cursor) = export_all(&mut c, 7).await;
-    let got: std::collections::BTreeSet<String> = rows.iter().map(|r| hex::encode(r.id)).collect();
+    let got: std::collections::BTreeSet<String> = rows
+        .iter()
+        .map(|r| data_encoding::HEXLOWER.encode(&r.id))
+        .collect();
     assert_eq!(got, uploaded);
     assert_eq!(rows.len(), 30, "no duplicates within one pull");
     // The next pull starts at the open day: it sends today's rows again and the new ones.

@@ -45,7 +45,8 @@ async fn start_tag(
 async fn new_id(c: &mut Client) -> String {
     let mut commitment = [0u8; 8];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut commitment);
-    let body = serde_json::json!({ "commitments": [hex::encode(commitment)] }).to_string();
+    let body = serde_json::json!({ "commitments": [data_encoding::HEXLOWER.encode(&commitment)] })
+        .to_string();
     let (st, body) = c.post(routes::QR_IDS, body).await.unwrap();
     assert_eq!(st, StatusCode::OK);
     json(&body)["qr_ids"][0].as_str().unwrap().to_owned()
@@ -80,7 +81,7 @@ async fn tmp_keys_are_deterministic_across_replicas_and_windowed() {
         assert_eq!(ka["keys"][i]["slot"], *s);
         assert_eq!(
             ka["keys"][i]["tmp"],
-            hex::encode(d.tmp(&qr, Slot(*s)).expose())
+            data_encoding::HEXLOWER.encode(d.tmp(&qr, Slot(*s)).expose())
         );
     }
     let distinct: std::collections::HashSet<_> = (0..slots.len())
@@ -193,7 +194,9 @@ async fn tag_refusals_are_json() {
         (StatusCode::NOT_FOUND, Some("no_directory"))
     );
     // Ids are issued for the commitments sent, in order, and carry them.
-    let commitments: Vec<String> = (1u8..=5).map(|i| hex::encode([i; 8])).collect();
+    let commitments: Vec<String> = (1u8..=5)
+        .map(|i| data_encoding::HEXLOWER.encode(&[i; 8]))
+        .collect();
     let (st, b) = c
         .post(
             routes::QR_IDS,
@@ -275,7 +278,10 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
     let list = j["keys"].as_array().unwrap();
     assert_eq!(list.len(), 27 * 48 + 1);
     let d = TagServerSecret::random(&mut rng(4)).tmp_deriver().unwrap();
-    assert_eq!(list[0]["tmp"], hex::encode(d.tmp(&id, req.first).expose()));
+    assert_eq!(
+        list[0]["tmp"],
+        data_encoding::HEXLOWER.encode(d.tmp(&id, req.first).expose())
+    );
 
     // signed by another authority's key, by the root, or altered: refused
     for bad in [req.sign(&keys[0].sign), req.sign(&root), {

@@ -226,14 +226,12 @@ fn pin_checks_are_rate_limited_and_the_post_database_holds_no_pin_check() {
     let tag = c.tag(Some("4711"), spur_protocol::usr::TEST_KDF).unwrap();
     let right = tag.pin_check(&c.id);
     let ask = |check: [u8; 32]| {
-        let body = serde_json::json!({ "qr_id": c.id.to_hex(), "check": hex::encode(check) });
-        request(
-            w.post_port,
-            "POST",
-            routes::PIN_CHECK,
-            &[],
-            body.to_string().as_bytes(),
-        )
+        let body = serde_json::to_string(&spur_wire::api::post::PinCheckRequest {
+            qr_id: c.id.to_hex(),
+            check: data_encoding::HEXLOWER.encode(&check),
+        })
+        .unwrap();
+        request(w.post_port, "POST", routes::PIN_CHECK, &[], body.as_bytes())
     };
     let a = ask(right);
     assert_eq!(
@@ -255,7 +253,7 @@ fn pin_checks_are_rate_limited_and_the_post_database_holds_no_pin_check() {
     w.post.as_mut().unwrap().kill();
     let post_dir = w.post_db.parent().unwrap().to_owned();
     let files = common::dump::files(&post_dir);
-    let found = common::dump::find(&files, &[hex::encode(right)]);
+    let found = common::dump::find(&files, &[data_encoding::HEXLOWER.encode(&right)]);
     let mut raw = false;
     for (p, bytes) in &files {
         if p.extension().is_some_and(|e| e == "pepper") {

@@ -54,7 +54,12 @@ pub struct CaseReach {
 
 /// A short digest of an item (stored instead of the item).
 pub fn digest(label: &str, bytes: &[u8]) -> Hex {
-    let d = sha256(&[b"spur/v1/case-reach/", label.as_bytes(), b"/", bytes]);
+    let d = sha256(&[
+        spur_protocol::labels::CASE_REACH.as_bytes(),
+        label.as_bytes(),
+        b"/",
+        bytes,
+    ]);
     Hex(d[..16].to_vec())
 }
 

@@ -129,8 +129,8 @@ pub async fn register(
 ) -> Result<Vec<Phone>> {
     let http = https(&stage.tag_url, &stage.post_url()).core("HTTP client")?;
     // The app pins the operator's OP key and the directory root key.
-    let op = hex::encode(stage.vault.op_public().to_bytes());
-    let root = hex::encode(stage.vault.root_public().to_bytes());
+    let op = data_encoding::HEXLOWER.encode(&stage.vault.op_public().to_bytes());
+    let root = data_encoding::HEXLOWER.encode(&stage.vault.root_public().to_bytes());
     let mut phones = Vec::with_capacity(world.people.len());
     for (i, p) in world.people.iter().enumerate() {
         let config = SpurConfig {

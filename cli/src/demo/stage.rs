@@ -131,7 +131,7 @@ impl Stage {
             &limits,
         )?;
         let post_store = Arc::new(SqliteStore::open(&dir.join("post-server.sqlite"))?);
-        let token = hex::encode(rand_bytes(rng));
+        let token = data_encoding::HEXLOWER.encode(&rand_bytes(rng));
         let token_file = dir.join("export-token");
         std::fs::write(&token_file, &token)?;
         // The POST server signs its export files (key and `.pub` next to its store, as

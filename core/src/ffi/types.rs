@@ -6,8 +6,8 @@
 
 use spur_protocol::fields::PlaceKind;
 
-pub use crate::stay::{Scanned, Stay};
 pub use crate::codes::OwnCode;
+pub use crate::stay::{Scanned, Stay};
 
 /// How to reach and trust the service. Shells ship it with the app.
 #[derive(Clone, Debug, uniffi::Record)]

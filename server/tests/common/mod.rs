@@ -66,7 +66,7 @@ pub fn open(backend: Backend) -> Option<TestStore> {
             let url = postgres_url()?;
             let mut r = [0u8; 8];
             rand_chacha::rand_core::OsRng.fill_bytes(&mut r);
-            let schema = format!("t_{}", hex::encode(r));
+            let schema = format!("t_{}", data_encoding::HEXLOWER.encode(&r));
             // The blocking PostgreSQL client must not run on an async worker thread.
             let store = tokio::task::block_in_place(|| {
                 PostgresStore::open_in_schema(&url, &schema, 8).unwrap()
@@ -95,7 +95,7 @@ pub fn stored_ids(store: &Arc<dyn Store>) -> std::collections::HashSet<String> {
             )
             .unwrap()
             .iter()
-            .map(|r| hex::encode(r.record.id))
+            .map(|r| data_encoding::HEXLOWER.encode(&r.record.id))
             .collect()
     })
 }
