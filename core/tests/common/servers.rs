@@ -12,8 +12,7 @@ use std::sync::Arc;
 
 use rand_core::OsRng;
 use spur_protocol::consent::ConsentCode;
-use spur_protocol::directory::{Authority, Directory, PostcodeRange};
-use spur_protocol::fields::{Country, Postcode};
+use spur_protocol::directory::Directory;
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::qr::{Code, Payload};
 use spur_protocol::time::{Day, Minute};
@@ -26,9 +25,10 @@ use spur_server::tag::TagState;
 
 /// The host the test codes name.
 pub const HOST: &str = "spur.test";
+#[allow(unused_imports)] // not every test uses both towns
+pub use spur_testkit::towns::BERLIN;
 /// Authority ids.
-pub const MUNICH: u16 = 1;
-pub const BERLIN: u16 = 2;
+pub use spur_testkit::towns::MUNICH;
 
 /// Two running servers and every key of the world around them.
 pub struct Servers {
@@ -43,14 +43,6 @@ pub struct Servers {
     _data: tempfile::TempDir,
 }
 
-fn range(a: &str, b: &str) -> PostcodeRange {
-    PostcodeRange {
-        country: Country::parse("DE").unwrap(),
-        from: Postcode::parse(a).unwrap(),
-        to: Postcode::parse(b).unwrap(),
-    }
-}
-
 impl Servers {
     /// Starts both servers on ephemeral ports with the given server clock.
     pub async fn start(clock: Arc<dyn Clock>) -> Self {
@@ -59,27 +51,7 @@ impl Servers {
         let auth: Vec<_> = (0..2)
             .map(|_| AuthorityKeys::generate(&mut OsRng))
             .collect();
-        let dir = Directory {
-            serial: 1,
-            issued: clock.minute(),
-            default_authority: MUNICH,
-            authorities: vec![
-                Authority {
-                    id: MUNICH,
-                    name: "Gesundheitsamt München".into(),
-                    seal: auth[0].seal.public(),
-                    sign: auth[0].sign.public(),
-                    ranges: vec![range("80000", "81999")],
-                },
-                Authority {
-                    id: BERLIN,
-                    name: "Gesundheitsamt Berlin".into(),
-                    seal: auth[1].seal.public(),
-                    sign: auth[1].sign.public(),
-                    ranges: vec![range("10000", "14999")],
-                },
-            ],
-        };
+        let dir = spur_testkit::towns::directory(&auth, clock.minute());
         let signed = dir.sign(&root).unwrap();
         let data = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(&data.path().join("post.sqlite")).unwrap());

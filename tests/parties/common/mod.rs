@@ -39,8 +39,8 @@ use spur_vault::Vault;
 #[path = "../../../cli/src/playthrough.rs"]
 mod playthrough;
 
-pub const MUNICH: u16 = 1;
-pub const BERLIN: u16 = 2;
+pub use spur_testkit::towns::BERLIN;
+pub use spur_testkit::towns::MUNICH;
 /// 2026-11-01.
 pub const FIRST_DAY: u32 = 20_758;
 
@@ -102,10 +102,7 @@ impl Town {
         vault.threads = 2;
         vault.today = Some(Day(FIRST_DAY + 14));
         let mut entries = Vec::new();
-        for (id, name, range) in [
-            (MUNICH, "Gesundheitsamt München", "DE:80000-81999"),
-            (BERLIN, "Gesundheitsamt Berlin", "DE:10000-14999"),
-        ] {
+        for spur_testkit::towns::Town { id, name, range } in spur_testkit::towns::TOWNS {
             let e = Desk::init(
                 &root.join(format!("desk{id}")),
                 &mut rng,
