@@ -178,7 +178,8 @@ fn bench_import() {
 /// `<workspace>/target`. Cargo runs a bench with the crate's folder as working directory, so a
 /// relative `target` would point into `vault/target`, which does not exist in a fresh clone.
 fn bench_target_dir() -> std::path::PathBuf {
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = crate_dir.parent().expect("vault/ sits in the workspace");
     match std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from) {
         Some(dir) if dir.is_absolute() => dir,
         // A relative CARGO_TARGET_DIR is relative to where cargo was started; the workspace
