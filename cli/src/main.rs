@@ -5,13 +5,14 @@ mod authority;
 mod bench_decode;
 mod bench_server;
 mod demo;
+mod docs_gen;
 mod files;
 mod playthrough;
 mod scan;
 mod server;
 mod vault;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// spur: consent-based contact tracing with QR codes.
 #[derive(Parser)]
@@ -40,6 +41,12 @@ enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Write the man pages (spur.1 and one per subcommand) into a directory, for packaging.
+    #[command(hide = true)]
+    Man(docs_gen::ManArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell), for packaging.
+    #[command(hide = true)]
+    Completions(docs_gen::CompletionArgs),
 }
 
 #[derive(Subcommand)]
@@ -84,6 +91,8 @@ fn main() -> std::process::ExitCode {
             BenchCommand::Decode(a) => bench_decode::run(a),
             BenchCommand::Server(a) => bench_server::run(a),
         },
+        Command::Man(a) => docs_gen::man(a, Cli::command()),
+        Command::Completions(a) => docs_gen::completions(a, Cli::command()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

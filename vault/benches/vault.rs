@@ -174,6 +174,21 @@ fn bench_import() {
     );
 }
 
+/// The workspace's target directory: `CARGO_TARGET_DIR` when it is absolute, else
+/// `<workspace>/target`. Cargo runs a bench with the crate's folder as working directory, so a
+/// relative `target` would point into `vault/target`, which does not exist in a fresh clone.
+fn bench_target_dir() -> std::path::PathBuf {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = crate_dir.parent().expect("vault/ sits in the workspace");
+    match std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        // A relative CARGO_TARGET_DIR is relative to where cargo was started; the workspace
+        // root is the usual place.
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("target"),
+    }
+}
+
 fn bench_trace() {
     let total: u64 = std::env::var("SPUR_BENCH_SLOTS")
         .ok()
@@ -181,8 +196,7 @@ fn bench_trace() {
         .unwrap_or(10_000_000);
     let regions = 500u32;
     let slots = 28 * 48u32;
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let path = std::path::Path::new(&target).join(format!("bench-vault-{total}.db"));
+    let path = bench_target_dir().join(format!("bench-vault-{total}.db"));
     let mut w = World::new();
     let mut store = SqliteStore::open(&path).unwrap();
     let built = store.meta_get("bench_rows").unwrap();
