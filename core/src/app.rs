@@ -13,6 +13,7 @@ use crate::consent::{Consent, ConsentRequest};
 use crate::crypt::{Column, LocalKey, KEY_CHECK_SETTING};
 use crate::directory::Directories;
 use crate::error::Result;
+use crate::ground::Ground;
 use crate::local::{Deleted, History};
 use crate::lock::AppLock;
 use crate::pdf::CardText;
@@ -27,9 +28,8 @@ use crate::words::Words;
 
 /// The app core.
 pub struct App<T: Transport> {
-    db: Db,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
+    /// The store, key, transport, clock and configuration the flows share.
+    ground: Ground<T>,
     lock: AppLock,
     /// The message bundles (the FFI layer builds the shells' captions from them).
     pub(crate) texts: Arc<Texts>,
@@ -53,66 +53,50 @@ impl<T: Transport> App<T> {
     ) -> Result<Self> {
         let db = Db::new(store);
         let key = Arc::new(LocalKey::from_platform(platform_key)?);
-        let net = Arc::new(net);
         let config = Arc::new(config);
         let lock = AppLock::new(db.clone(), clock.clone(), config.kdf.cost())?;
         check_local_key(&db, &key)?;
+        let ground = Ground {
+            db,
+            key,
+            net: Arc::new(net),
+            clock,
+            config,
+        };
         let directories = Arc::new(Directories::new(
-            net.clone(),
-            db.clone(),
-            clock.clone(),
-            config.directory_root,
+            ground.net.clone(),
+            ground.db.clone(),
+            ground.clock.clone(),
+            ground.config.directory_root,
         ));
-        let history = Arc::new(History::new(db.clone(), key.clone(), clock.clone()));
-        let registration = Arc::new(Registration::new(
-            db.clone(),
-            key.clone(),
-            net.clone(),
-            clock.clone(),
-            config.clone(),
-            directories.clone(),
+        let history = Arc::new(History::new(
+            ground.db.clone(),
+            ground.key.clone(),
+            ground.clock.clone(),
         ));
-        let checkins = Arc::new(CheckIns::new(
-            db.clone(),
-            key.clone(),
-            net.clone(),
-            clock.clone(),
-            config.clone(),
-            history.clone(),
-        ));
+        let registration = Arc::new(Registration::new(ground.clone(), directories.clone()));
+        let checkins = Arc::new(CheckIns::new(ground.clone(), history.clone()));
         let codes = Arc::new(Codes::new(
-            db.clone(),
-            key.clone(),
-            net.clone(),
-            clock.clone(),
-            config.clone(),
+            ground.clone(),
             directories.clone(),
             registration.clone(),
         ));
         let outbox = Outbox::new(
-            db.clone(),
-            key,
-            net,
-            clock.clone(),
-            config.clone(),
+            ground.clone(),
             directories.clone(),
             registration.clone(),
             checkins.clone(),
             history.clone(),
         );
         let consent = Consent::new(
-            db.clone(),
-            clock.clone(),
-            config.clone(),
+            ground.clone(),
             directories,
             registration.clone(),
             codes.clone(),
         );
         let texts = Arc::new(Texts::new());
         Ok(Self {
-            db,
-            clock,
-            config,
+            ground,
             lock,
             words: Words::new(texts.clone()),
             texts,
@@ -127,27 +111,27 @@ impl<T: Transport> App<T> {
 
     /// The store, locked for one synchronous step (never held across an await).
     pub(crate) fn store(&self) -> Result<MutexGuard<'_, Store>> {
-        self.db.lock()
+        self.ground.db.lock()
     }
 
     /// Sets how far commits are durable from now on (see [`Durability`]).
     pub fn set_durability(&self, d: Durability) -> Result<()> {
-        self.db.lock()?.set_durability(d)
+        self.ground.db.lock()?.set_durability(d)
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.ground.config
     }
 
     /// Now, in Unix seconds.
     pub(crate) fn now(&self) -> u64 {
-        self.clock.unix_seconds()
+        self.ground.clock.unix_seconds()
     }
 
     /// Now, as a protocol minute (what check-in times are counted in).
     pub fn now_minute(&self) -> u32 {
-        self.clock.minute().0
+        self.ground.clock.minute().0
     }
 
     // ---- Words ----
@@ -217,7 +201,7 @@ impl<T: Transport> App<T> {
 
     /// The registration id (reference) of this device's account, when registered.
     pub fn registration_id(&self) -> Result<Option<[u8; 16]>> {
-        Ok(self.db.lock()?.account()?.map(|a| a.registration_id))
+        Ok(self.ground.db.lock()?.account()?.map(|a| a.registration_id))
     }
 
     /// Registers, or logs in again with the same phone number and secret on a new device (the

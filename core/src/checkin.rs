@@ -12,53 +12,34 @@ use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot};
 use zeroize::Zeroizing;
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::crypt::{Column, LocalKey};
+use crate::crypt::Column;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ground::Ground;
 use crate::hex;
 use crate::local::History;
 use crate::stay::{is_running, planned_end, stay_slots, VisitSecret};
 // The FFI layer names these by their old home.
 pub use crate::stay::{CheckIn, HistoryItem, Running, Scanned, Stay};
 use crate::stay::{KEYS_WAIT, MAX_OPEN_MINUTES, REMINDER_BEFORE_MINUTES};
-use crate::store::{history, outbox, Db};
+use crate::store::{history, outbox};
 use crate::texts::Msg;
 use crate::transport::{NetError, Transport};
 
 /// The check-in flow: scan, stay, and the check-ins kept until `sync.rs` sends them.
 pub(crate) struct CheckIns<T> {
-    db: Db,
-    key: Arc<LocalKey>,
-    net: Arc<T>,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
+    ground: Ground<T>,
     history: Arc<History>,
 }
 
 impl<T: Transport> CheckIns<T> {
     /// The flow over these parts.
-    pub(crate) fn new(
-        db: Db,
-        key: Arc<LocalKey>,
-        net: Arc<T>,
-        clock: Arc<dyn Clock>,
-        config: Arc<Config>,
-        history: Arc<History>,
-    ) -> Self {
-        Self {
-            db,
-            key,
-            net,
-            clock,
-            config,
-            history,
-        }
+    pub(crate) fn new(ground: Ground<T>, history: Arc<History>) -> Self {
+        Self { ground, history }
     }
 
     /// What a scanned text is (shown before the user chooses a duration).
     pub(crate) fn preview(&self, text: &str) -> Result<Scanned> {
-        Ok(match self.config.read_code(text)? {
+        Ok(match self.ground.config.read_code(text)? {
             Code::Place(p) => Scanned::Place {
                 name: p.name,
                 country: p.region.country.as_str().to_owned(),
@@ -90,7 +71,7 @@ impl<T: Transport> CheckIns<T> {
     ) -> Result<CheckIn> {
         let mut secret = self.prepare(text, pin).await?;
         let (minutes, _) = stay.planned()?;
-        let now = self.clock.minute();
+        let now = self.ground.clock.minute();
         let slots = stay_slots(now.0, Some(now.0.saturating_add(minutes)));
         let online = match self.keys_before_keep(&secret, slots).await? {
             Some(keys) => {
@@ -108,7 +89,8 @@ impl<T: Transport> CheckIns<T> {
     /// [`Error::pin_rate_limited`] after too many wrong PINs for this card within the hour.
     pub(crate) async fn confirm_pin(&self, id: &QrId, tag: &TagKey) -> Result<bool> {
         let asked =
-            tokio::time::timeout(KEYS_WAIT, self.net.pin_check(*id, tag.pin_check(id))).await;
+            tokio::time::timeout(KEYS_WAIT, self.ground.net.pin_check(*id, tag.pin_check(id)))
+                .await;
         match asked {
             Ok(Ok(true)) => Ok(true),
             Ok(Ok(false)) => Err(Error::wrong_pin()),
@@ -127,7 +109,7 @@ impl<T: Transport> CheckIns<T> {
         let id = QrId(hex::decode::<16>(&secret.qr_id, "stored visit")?);
         let asked = slots.len();
         Ok(
-            match tokio::time::timeout(KEYS_WAIT, self.net.tmp_keys(id, slots)).await {
+            match tokio::time::timeout(KEYS_WAIT, self.ground.net.tmp_keys(id, slots)).await {
                 Ok(Ok(keys)) if keys.len() == asked => Some(keys),
                 Ok(Err(e)) if never_issued(&e) => return Err(Error::code_not_issued()),
                 _ => None,
@@ -137,13 +119,13 @@ impl<T: Transport> CheckIns<T> {
 
     /// Reads the code into what a check-in keeps (derives a PIN card's TAG key).
     async fn prepare(&self, text: &str, pin: Option<String>) -> Result<VisitSecret> {
-        if self.db.lock()?.account()?.is_none() {
+        if self.ground.db.lock()?.account()?.is_none() {
             return Err(Error::new(
                 ErrorKind::NotRegistered,
                 Msg::new("error-not-registered"),
             ));
         }
-        Ok(match self.config.read_code(text)? {
+        Ok(match self.ground.config.read_code(text)? {
             Code::Place(p) => VisitSecret {
                 kind: CodeKind::Place as u8,
                 qr_id: p.id.to_hex(),
@@ -154,7 +136,7 @@ impl<T: Transport> CheckIns<T> {
                 pin_pending: false,
             },
             Code::Personal(c) => {
-                let cost = self.config.kdf.cost();
+                let cost = self.ground.config.kdf.cost();
                 let pin = pin.map(Zeroizing::new);
                 let (id, pin_card) = (c.id, c.pin_protected);
                 let tag = tokio::task::spawn_blocking(move || {
@@ -188,7 +170,7 @@ impl<T: Transport> CheckIns<T> {
     ) -> Result<CheckIn> {
         let (minutes, open) = stay.planned()?;
         let history_on = self.history.enabled()?;
-        let mut store = self.db.lock()?;
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         // Stays whose planned end passed while no sync ran end there first: they are over and
         // neither merge with this scan nor are ended by it.
@@ -205,7 +187,7 @@ impl<T: Transport> CheckIns<T> {
             .find(|r| r.state == outbox::state::OPEN)
             .cloned();
         for r in &running {
-            let old: VisitSecret = self.key.open_json(Column::Visit, &r.sealed)?;
+            let old: VisitSecret = self.ground.key.open_json(Column::Visit, &r.sealed)?;
             if old.kind == secret.kind && old.qr_id == secret.qr_id && old.tag == secret.tag {
                 let other_open = open_one.as_ref().filter(|o| o.id != r.id);
                 let c = self.merge_in(
@@ -241,7 +223,7 @@ impl<T: Transport> CheckIns<T> {
             Some(history::insert(
                 &tx,
                 now.day().0,
-                &self.key.seal_json(Column::History, &item)?,
+                &self.ground.key.seal_json(Column::History, &item)?,
             )?)
         } else {
             None
@@ -258,7 +240,7 @@ impl<T: Transport> CheckIns<T> {
             planned_out: Some(planned_out),
             find_index,
             history_id,
-            sealed: self.key.seal_json(Column::Visit, &secret)?,
+            sealed: self.ground.key.seal_json(Column::Visit, &secret)?,
             attempts: 0,
             next_try: 0,
         };
@@ -321,10 +303,10 @@ impl<T: Transport> CheckIns<T> {
             r.id,
             state,
             planned_out,
-            &self.key.seal_json(Column::Visit, &old)?,
+            &self.ground.key.seal_json(Column::Visit, &old)?,
         )?;
         if let Some(h) = r.history_id {
-            history::update(c, h, &self.key.seal_json(Column::History, &item)?)?;
+            history::update(c, h, &self.ground.key.seal_json(Column::History, &item)?)?;
         }
         Ok(CheckIn {
             id: r.id,
@@ -350,7 +332,7 @@ impl<T: Transport> CheckIns<T> {
         let end = at.0.clamp(first, planned_end(open).max(first));
         outbox::end_visit(c, open.id, end)?;
         history::count_minutes(c, end.saturating_sub(open.time_in))?;
-        let secret: VisitSecret = self.key.open_json(Column::Visit, &open.sealed)?;
+        let secret: VisitSecret = self.ground.key.open_json(Column::Visit, &open.sealed)?;
         let item = HistoryItem {
             name: secret.name,
             personal: secret.kind == CodeKind::Personal as u8,
@@ -358,7 +340,7 @@ impl<T: Transport> CheckIns<T> {
             time_out: Some(end),
         };
         if let Some(h) = open.history_id {
-            history::update(c, h, &self.key.seal_json(Column::History, &item)?)?;
+            history::update(c, h, &self.ground.key.seal_json(Column::History, &item)?)?;
         }
         Ok(item)
     }
@@ -366,12 +348,12 @@ impl<T: Transport> CheckIns<T> {
     /// Ends the running check-in `id` now (check-out, or a fixed stay ended early), without
     /// sending: one transaction. `None` when it is not going on (any more).
     pub(crate) fn end_stay(&self, id: i64) -> Result<Option<CheckIn>> {
-        let mut store = self.db.lock()?;
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         let Some(row) = outbox::visit_by_id(&tx, id)?.filter(is_running) else {
             return Ok(None);
         };
-        let item = self.end_in(&tx, &row, self.clock.minute())?;
+        let item = self.end_in(&tx, &row, self.ground.clock.minute())?;
         tx.commit()?;
         Ok(Some(CheckIn {
             id,
@@ -387,13 +369,13 @@ impl<T: Transport> CheckIns<T> {
 
     /// True when the records of check-in `id` reached the server.
     pub(crate) fn sent(&self, id: i64) -> Result<bool> {
-        Ok(outbox::visit_by_id(&self.db.lock()?.conn, id)?
+        Ok(outbox::visit_by_id(&self.ground.db.lock()?.conn, id)?
             .is_some_and(|v| v.state == outbox::state::DONE))
     }
 
     /// The id of the open check-in, if any.
     pub(crate) fn open_id(&self) -> Result<Option<i64>> {
-        Ok(outbox::open_visit(&self.db.lock()?.conn)?.map(|o| o.id))
+        Ok(outbox::open_visit(&self.ground.db.lock()?.conn)?.map(|o| o.id))
     }
 
     /// Moves the planned end of the running check-in `id` to `minutes` from now (or from its
@@ -404,11 +386,11 @@ impl<T: Transport> CheckIns<T> {
         if !(15..=MAX_OPEN_MINUTES).contains(&minutes) {
             return Err(Error::input(Msg::new("stay-invalid")));
         }
-        let now = self.clock.minute();
-        let row = outbox::visit_by_id(&self.db.lock()?.conn, id)?
+        let now = self.ground.clock.minute();
+        let row = outbox::visit_by_id(&self.ground.db.lock()?.conn, id)?
             .filter(is_running)
             .ok_or_else(|| Error::input(Msg::new("error-not-running")))?;
-        let secret: VisitSecret = self.key.open_json(Column::Visit, &row.sealed)?;
+        let secret: VisitSecret = self.ground.key.open_json(Column::Visit, &row.sealed)?;
         let limit = row.time_in.saturating_add(MAX_OPEN_MINUTES);
         let to = planned_end(&row)
             .max(now.0)
@@ -421,18 +403,18 @@ impl<T: Transport> CheckIns<T> {
             Some(keys) => keys.iter().map(|(s, k)| (s.0, tmp_hex(k))).collect(),
             None => Vec::new(),
         };
-        let mut store = self.db.lock()?;
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         let row = outbox::visit_by_id(&tx, id)?
             .filter(is_running)
             .ok_or_else(|| Error::input(Msg::new("error-not-running")))?;
-        let mut secret: VisitSecret = self.key.open_json(Column::Visit, &row.sealed)?;
+        let mut secret: VisitSecret = self.ground.key.open_json(Column::Visit, &row.sealed)?;
         for (slot, key) in fresh {
             if !secret.tmp.iter().any(|(s, _)| *s == slot) {
                 secret.tmp.push((slot, key));
             }
         }
-        let sealed = self.key.seal_json(Column::Visit, &secret)?;
+        let sealed = self.ground.key.seal_json(Column::Visit, &secret)?;
         outbox::replan_visit(&tx, id, row.state, to, &sealed)?;
         if row.state == outbox::state::RUNNING {
             if let Some(h) = row.history_id {
@@ -442,7 +424,7 @@ impl<T: Transport> CheckIns<T> {
                     time_in: row.time_in,
                     time_out: Some(to),
                 };
-                history::update(&tx, h, &self.key.seal_json(Column::History, &item)?)?;
+                history::update(&tx, h, &self.ground.key.seal_json(Column::History, &item)?)?;
             }
         }
         tx.commit()?;
@@ -456,14 +438,14 @@ impl<T: Transport> CheckIns<T> {
     /// Check-ins still going on, oldest first (ending first those whose planned end passed).
     pub(crate) fn running(&self) -> Result<Vec<Running>> {
         self.close_overdue()?;
-        let rows = outbox::running_visits(&self.db.lock()?.conn)?;
+        let rows = outbox::running_visits(&self.ground.db.lock()?.conn)?;
         rows.iter().map(|r| self.running_view(r)).collect()
     }
 
     /// Open check-ins whose reminder is due now: the shells show "still there?" with check-out
     /// and "stay longer".
     pub(crate) fn reminders_due(&self) -> Result<Vec<Running>> {
-        let now = self.clock.minute().0;
+        let now = self.ground.clock.minute().0;
         Ok(self
             .running()?
             .into_iter()
@@ -472,7 +454,7 @@ impl<T: Transport> CheckIns<T> {
     }
 
     fn running_view(&self, r: &outbox::VisitRow) -> Result<Running> {
-        let secret: VisitSecret = self.key.open_json(Column::Visit, &r.sealed)?;
+        let secret: VisitSecret = self.ground.key.open_json(Column::Visit, &r.sealed)?;
         let open = r.state == outbox::state::OPEN;
         let planned_out = planned_end(r);
         Ok(Running {
@@ -500,8 +482,8 @@ impl<T: Transport> CheckIns<T> {
 
     /// Ends every check-in whose planned end has passed, at that end.
     pub(crate) fn close_overdue(&self) -> Result<()> {
-        let now = self.clock.minute();
-        let mut store = self.db.lock()?;
+        let now = self.ground.clock.minute();
+        let mut store = self.ground.db.lock()?;
         let due: Vec<_> = outbox::running_visits(&store.conn)?
             .into_iter()
             .filter(|r| now.0 >= planned_end(r))

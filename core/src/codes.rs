@@ -13,16 +13,15 @@ use spur_protocol::record::MAX_OWN_CODES;
 use spur_protocol::tag::{QrCommitment, QrId, TagKey};
 use zeroize::Zeroizing;
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::crypt::{Column, LocalKey};
+use crate::crypt::Column;
 use crate::directory::{responsible, Directories};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ground::Ground;
 use crate::hex;
 use crate::reasons::TextField;
 use crate::register::{check_phone, check_region, check_text, Registration};
 use crate::store::records::OwnCodeRow;
-use crate::store::{outbox, Db, Store};
+use crate::store::{outbox, Store};
 use crate::texts::Msg;
 use crate::transport::Transport;
 
@@ -90,11 +89,7 @@ struct CheckedPlace {
 
 /// The flow that makes codes, and keeper of the codes this device made.
 pub(crate) struct Codes<T> {
-    db: Db,
-    key: Arc<LocalKey>,
-    net: Arc<T>,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
+    ground: Ground<T>,
     directories: Arc<Directories<T>>,
     registration: Arc<Registration<T>>,
 }
@@ -102,20 +97,12 @@ pub(crate) struct Codes<T> {
 impl<T: Transport> Codes<T> {
     /// The flow over these parts.
     pub(crate) fn new(
-        db: Db,
-        key: Arc<LocalKey>,
-        net: Arc<T>,
-        clock: Arc<dyn Clock>,
-        config: Arc<Config>,
+        ground: Ground<T>,
         directories: Arc<Directories<T>>,
         registration: Arc<Registration<T>>,
     ) -> Self {
         Self {
-            db,
-            key,
-            net,
-            clock,
-            config,
+            ground,
             directories,
             registration,
         }
@@ -124,7 +111,7 @@ impl<T: Transport> Codes<T> {
     /// The QR id of a code with commitment `c`, from the TAG server; refused unless it carries
     /// `c` (an id for other data would make the code unscannable).
     async fn qr_id_for(&self, c: QrCommitment) -> Result<QrId> {
-        let ids = self.net.qr_ids(vec![c]).await?;
+        let ids = self.ground.net.qr_ids(vec![c]).await?;
         match ids.as_slice() {
             [id] if id.binds(&c) => Ok(*id),
             _ => Err(Error::new(
@@ -156,14 +143,14 @@ impl<T: Transport> Codes<T> {
         };
         let wire = build_place_record(
             &mut OsRng,
-            &self.config.op_key,
+            &self.ground.config.op_key,
             (authority.id, &authority.seal),
             &id,
             &tag,
             &details,
         )?;
         let url = Payload {
-            host: self.config.host.clone(),
+            host: self.ground.config.host.clone(),
             code: Code::Place(PlaceCode {
                 id,
                 tag: tag.clone(),
@@ -208,7 +195,7 @@ impl<T: Transport> Codes<T> {
             .await?;
         let tag = match pin.map(Zeroizing::new) {
             Some(pin) => {
-                let cost = self.config.kdf.cost();
+                let cost = self.ground.config.kdf.cost();
                 let seed2 = seed.clone();
                 tokio::task::spawn_blocking(move || TagKey::from_pin(&seed2, &id, &pin, cost))
                     .await
@@ -219,7 +206,7 @@ impl<T: Transport> Codes<T> {
         };
         let wire = build_personal_record(
             &mut OsRng,
-            &self.config.op_key,
+            &self.ground.config.op_key,
             (home.id, &home.seal),
             &id,
             &tag,
@@ -227,7 +214,7 @@ impl<T: Transport> Codes<T> {
             pin_protected,
         )?;
         let url = Payload {
-            host: self.config.host.clone(),
+            host: self.ground.config.host.clone(),
             code: Code::Personal(PersonalCode {
                 id,
                 key: seed,
@@ -251,14 +238,14 @@ impl<T: Transport> Codes<T> {
 
     /// Keeps the code and queues its record, in one transaction.
     fn keep_code(&self, id: QrId, kind: u8, wire: &[u8], secret: OwnCodeSecret) -> Result<OwnCode> {
-        let now = self.clock.unix_seconds();
+        let now = self.ground.clock.unix_seconds();
         let row = OwnCodeRow {
             qr_id: id.0,
             kind,
             created: now,
-            sealed: self.key.seal_json(Column::OwnCode, &secret)?,
+            sealed: self.ground.key.seal_json(Column::OwnCode, &secret)?,
         };
-        let mut store = self.db.lock()?;
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         Store::put_own_code_in(&tx, &row)?;
         outbox::queue(&tx, ROUTE_CODES, wire, None, now)?;
@@ -268,12 +255,12 @@ impl<T: Transport> Codes<T> {
 
     /// The codes this device made, newest first.
     pub(crate) fn own_codes(&self) -> Result<Vec<OwnCode>> {
-        let rows = self.db.lock()?.own_codes()?;
+        let rows = self.ground.db.lock()?.own_codes()?;
         rows.into_iter()
             .map(|r| {
                 Ok(own_code(
                     &r,
-                    self.key.open_json(Column::OwnCode, &r.sealed)?,
+                    self.ground.key.open_json(Column::OwnCode, &r.sealed)?,
                 ))
             })
             .collect()
@@ -282,10 +269,10 @@ impl<T: Transport> Codes<T> {
     /// This user's personal codes (newest first, at most 8) with their TAG keys, as a consent
     /// release names them.
     pub(crate) fn personal_keys(&self) -> Result<Vec<(QrId, TagKey)>> {
-        let rows = self.db.lock()?.own_codes()?;
+        let rows = self.ground.db.lock()?.own_codes()?;
         let mut out = Vec::new();
         for r in rows.iter().filter(|r| r.kind == 2).take(MAX_OWN_CODES) {
-            let s: OwnCodeSecret = self.key.open_json(Column::OwnCode, &r.sealed)?;
+            let s: OwnCodeSecret = self.ground.key.open_json(Column::OwnCode, &r.sealed)?;
             let tag = hex::decode::<16>(&s.tag, "own code")?;
             out.push((QrId(r.qr_id), TagKey::from_bytes(tag)));
         }

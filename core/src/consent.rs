@@ -17,13 +17,12 @@ use spur_protocol::time::Day;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::clock::Clock;
 use crate::codes::Codes;
-use crate::config::Config;
 use crate::directory::Directories;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ground::Ground;
 use crate::register::{check_phone, derive_usr, Registration};
-use crate::store::{outbox, Db};
+use crate::store::outbox;
 use crate::texts::Msg;
 use crate::transport::Transport;
 
@@ -50,9 +49,7 @@ pub fn day_text(day: Day) -> String {
 
 /// The consent flow.
 pub(crate) struct Consent<T> {
-    db: Db,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
+    ground: Ground<T>,
     directories: Arc<Directories<T>>,
     registration: Arc<Registration<T>>,
     codes: Arc<Codes<T>>,
@@ -61,17 +58,13 @@ pub(crate) struct Consent<T> {
 impl<T: Transport> Consent<T> {
     /// The flow over these parts.
     pub(crate) fn new(
-        db: Db,
-        clock: Arc<dyn Clock>,
-        config: Arc<Config>,
+        ground: Ground<T>,
         directories: Arc<Directories<T>>,
         registration: Arc<Registration<T>>,
         codes: Arc<Codes<T>>,
     ) -> Self {
         Self {
-            db,
-            clock,
-            config,
+            ground,
             directories,
             registration,
             codes,
@@ -79,7 +72,7 @@ impl<T: Transport> Consent<T> {
     }
 
     async fn verify_consent(&self, text: &str) -> Result<VerifiedConsent> {
-        let code: ConsentCode = match self.config.read_code(text)? {
+        let code: ConsentCode = match self.ground.config.read_code(text)? {
             Code::Consent(c) => c,
             _ => return Err(Error::input(Msg::new("error-not-consent"))),
         };
@@ -87,7 +80,7 @@ impl<T: Transport> Consent<T> {
         // Signature first (an altered code is "not genuine"), then the day and time policy,
         // refused in words that say which rule, then the expiry.
         let verified = code
-            .verify(&dir, self.clock.minute())
+            .verify(&dir, self.ground.clock.minute())
             .map_err(|e| match e {
                 spur_protocol::ProtocolError::InvalidField {
                     field: "consent code",
@@ -95,14 +88,14 @@ impl<T: Transport> Consent<T> {
                 } => policy_refusal(e),
                 e => e.into(),
             })?;
-        let today = self.clock.minute().day();
+        let today = self.ground.clock.minute().day();
         if verified.code.last_day().is_none_or(|last| last > today) {
             return Err(Error::new(
                 ErrorKind::ConsentRefused,
                 Msg::new("consent-refused-future"),
             ));
         }
-        if self.db.lock()?.consent_used(&verified.code.nonce)? {
+        if self.ground.db.lock()?.consent_used(&verified.code.nonce)? {
             return Err(Error::new(
                 ErrorKind::ConsentRefused,
                 Msg::new("consent-refused-used"),
@@ -132,7 +125,7 @@ impl<T: Transport> Consent<T> {
         let account = self.registration.account()?;
         let (account, stored_usr) = (account.row, account.usr);
         let phone = check_phone(phone)?;
-        let usr = derive_usr(phone.clone(), secret, self.config.kdf.cost()).await?;
+        let usr = derive_usr(phone.clone(), secret, self.ground.config.kdf.cost()).await?;
         let same: bool = usr.expose().ct_eq(stored_usr.expose()).into();
         if !same {
             return Err(Error::new(
@@ -149,7 +142,7 @@ impl<T: Transport> Consent<T> {
         let own = self.codes.personal_keys()?;
         let release = build_consent_release(
             &mut OsRng,
-            &self.config.op_key,
+            &self.ground.config.op_key,
             &verified,
             &Releaser {
                 usr: &usr,
@@ -158,8 +151,8 @@ impl<T: Transport> Consent<T> {
                 own_codes: &own,
             },
         )?;
-        let now = self.clock.unix_seconds();
-        let mut store = self.db.lock()?;
+        let now = self.ground.clock.unix_seconds();
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         let fresh = tx.execute(
             "INSERT OR IGNORE INTO used_consent (nonce, used) VALUES (?1, ?2)",

@@ -7,8 +7,9 @@
 //!
 //! # Parts and the order they depend on each other
 //!
-//! Each flow is a struct owning what it needs (store handle, clock, transport, local key, and
-//! the lower parts it builds on); [`App`] composes them. A module uses only modules of a lower
+//! Each flow is a struct owning what it needs (the shared `Ground`: store handle, local key,
+//! transport, clock and configuration; and the lower parts it builds on); [`App`] builds the
+//! ground once and composes them. A module uses only modules of a lower
 //! layer; within the foundation, modules use each other without cycles. `tests/layering.rs`
 //! reads this table and checks every `crate::` path of the code against it.
 //!
@@ -22,7 +23,7 @@
 //! layer 2  shared:      directory, lock, local
 //! layer 1  check-ins:   stay
 //! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
-//!                       transport, http, pdf, render, scan
+//!                       transport, http, pdf, render, scan, ground
 //! ```
 
 mod app;
@@ -35,6 +36,7 @@ mod crypt;
 mod directory;
 mod error;
 pub mod ffi;
+mod ground;
 mod hex;
 pub mod http;
 mod local;

@@ -19,16 +19,15 @@ use spur_protocol::record::registration::{
 use spur_protocol::usr::{rate_secret, KdfCost, SecretStrength, UsrKey};
 use zeroize::Zeroizing;
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::crypt::{Column, LocalKey, KEY_CHECK_SETTING};
+use crate::crypt::{Column, KEY_CHECK_SETTING};
 use crate::directory::{responsible, Directories};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ground::Ground;
 use crate::hex;
 use crate::reasons::{self, TextField};
 use crate::store::outbox;
 use crate::store::records::AccountRow;
-use crate::store::{Db, Store};
+use crate::store::Store;
 use crate::texts::Msg;
 use crate::transport::{NetError, Transport};
 
@@ -152,37 +151,22 @@ pub(crate) async fn derive_usr(
 
 /// The registration flow and keeper of this device's account.
 pub(crate) struct Registration<T> {
-    db: Db,
-    key: Arc<LocalKey>,
-    net: Arc<T>,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
+    ground: Ground<T>,
     directories: Arc<Directories<T>>,
 }
 
 impl<T: Transport> Registration<T> {
     /// The flow over these parts.
-    pub(crate) fn new(
-        db: Db,
-        key: Arc<LocalKey>,
-        net: Arc<T>,
-        clock: Arc<dyn Clock>,
-        config: Arc<Config>,
-        directories: Arc<Directories<T>>,
-    ) -> Self {
+    pub(crate) fn new(ground: Ground<T>, directories: Arc<Directories<T>>) -> Self {
         Self {
-            db,
-            key,
-            net,
-            clock,
-            config,
+            ground,
             directories,
         }
     }
 
     /// True when this device holds a registration.
     pub(crate) fn is_registered(&self) -> Result<bool> {
-        Ok(self.db.lock()?.account()?.is_some())
+        Ok(self.ground.db.lock()?.account()?.is_some())
     }
 
     /// Checks the form and queues the registration's upload (or, logging in again with the
@@ -217,9 +201,9 @@ impl<T: Transport> Registration<T> {
             _ => e,
         })?;
         let home = responsible(&dir, &region, false)?;
-        let usr = derive_usr(phone.clone(), form.secret, self.config.kdf.cost()).await?;
+        let usr = derive_usr(phone.clone(), form.secret, self.ground.config.kdf.cost()).await?;
         let registration_id = usr.registration_id()?;
-        if let Some(existing) = self.db.lock()?.account()? {
+        if let Some(existing) = self.ground.db.lock()?.account()? {
             if existing.registration_id != registration_id {
                 return Err(Error::new(
                     ErrorKind::InvalidInput,
@@ -241,14 +225,18 @@ impl<T: Transport> Registration<T> {
             region: Some(region),
             sealed_contact: sealed_contact.clone(),
         };
-        let wire = body.build(&mut OsRng, &self.config.op_key, &usr.registration_secret()?)?;
+        let wire = body.build(
+            &mut OsRng,
+            &self.ground.config.op_key,
+            &usr.registration_secret()?,
+        )?;
         let secret = AccountSecret {
             usr: hex::encode(usr.expose()),
             sealed_contact: hex::encode(&sealed_contact),
         };
-        let sealed = self.key.seal_json(Column::Account, &secret)?;
-        let now = self.clock.unix_seconds();
-        let mut store = self.db.lock()?;
+        let sealed = self.ground.key.seal_json(Column::Account, &secret)?;
+        let now = self.ground.clock.unix_seconds();
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         let row = AccountRow {
             registration_id,
@@ -269,10 +257,10 @@ impl<T: Transport> Registration<T> {
     pub(crate) async fn check_login(&self, form: &RegistrationForm) -> Result<()> {
         let phone = check_phone(&form.phone)?;
         let secret = Zeroizing::new(form.secret.as_str().to_owned());
-        let usr = derive_usr(phone, secret, self.config.kdf.cost()).await?;
+        let usr = derive_usr(phone, secret, self.ground.config.kdf.cost()).await?;
         let body = build_delete(&usr.registration_secret()?);
         drop(usr);
-        match self.net.upload(ROUTE_REGISTRATION_CHECK, body).await {
+        match self.ground.net.upload(ROUTE_REGISTRATION_CHECK, body).await {
             Ok(()) => Ok(()),
             Err(NetError::Refused { code, .. }) if code == "not_registered" => Err(Error::new(
                 ErrorKind::WrongCredentials,
@@ -293,10 +281,10 @@ impl<T: Transport> Registration<T> {
 
     /// The account and its sealed contact data (opaque to the device).
     fn account_with_contact(&self) -> Result<(Account, Vec<u8>)> {
-        let row = self.db.lock()?.account()?.ok_or_else(|| {
+        let row = self.ground.db.lock()?.account()?.ok_or_else(|| {
             Error::new(ErrorKind::NotRegistered, Msg::new("error-not-registered"))
         })?;
-        let s: AccountSecret = self.key.open_json(Column::Account, &row.sealed)?;
+        let s: AccountSecret = self.ground.key.open_json(Column::Account, &row.sealed)?;
         let usr = UsrKey::from_bytes(hex::decode::<32>(&s.usr, "stored key")?);
         let contact = hex::decode_vec(&s.sealed_contact, "account")?;
         Ok((Account { row, usr }, contact))
@@ -305,8 +293,8 @@ impl<T: Transport> Registration<T> {
     /// Queues a fresh upload of the registration when the last is older than [`REFRESH_AFTER`]
     /// (same sealed contact, fresh OP layer), so the server's 28-day retention never drops it.
     pub(crate) fn refresh_if_due(&self) -> Result<()> {
-        let now = self.clock.unix_seconds();
-        let Some(row) = self.db.lock()?.account()? else {
+        let now = self.ground.clock.unix_seconds();
+        let Some(row) = self.ground.db.lock()?.account()? else {
             return Ok(());
         };
         if now.saturating_sub(row.refreshed) < REFRESH_AFTER {
@@ -320,8 +308,12 @@ impl<T: Transport> Registration<T> {
             region,
             sealed_contact,
         };
-        let wire = body.build(&mut OsRng, &self.config.op_key, &usr.registration_secret()?)?;
-        let mut store = self.db.lock()?;
+        let wire = body.build(
+            &mut OsRng,
+            &self.ground.config.op_key,
+            &usr.registration_secret()?,
+        )?;
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         Store::put_account_in(
             &tx,
@@ -345,7 +337,7 @@ impl<T: Transport> Registration<T> {
         } else {
             None
         };
-        let mut store = self.db.lock()?;
+        let mut store = self.ground.db.lock()?;
         store.wipe()?;
         if let Some(body) = &delete {
             outbox::queue(
@@ -353,10 +345,10 @@ impl<T: Transport> Registration<T> {
                 ROUTE_DELETE,
                 body,
                 None,
-                self.clock.unix_seconds(),
+                self.ground.clock.unix_seconds(),
             )?;
         }
-        let blob = self.key.seal(Column::Account, b"spur")?;
+        let blob = self.ground.key.seal(Column::Account, b"spur")?;
         store.set_setting(KEY_CHECK_SETTING, Some(&blob))?;
         Ok(delete.is_some())
     }

@@ -19,18 +19,17 @@ use spur_protocol::tag::{QrId, TagKey, TmpKey};
 use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
 
 use crate::checkin::{never_issued, CheckIns};
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::crypt::{Column, LocalKey};
+use crate::crypt::Column;
 use crate::directory::Directories;
 use crate::error::{Error, Result};
+use crate::ground::Ground;
 use crate::hex;
 use crate::local::History;
 use crate::register::{Account, Registration};
 use crate::retry::backoff;
 use crate::stay::{planned_end, stay_slots, VisitSecret};
+use crate::store::history;
 use crate::store::outbox::{self, state};
-use crate::store::{history, Db};
 use crate::transport::{NetError, Transport};
 
 /// Route of visit uploads.
@@ -89,11 +88,7 @@ fn needed_slots(v: &outbox::VisitRow) -> Vec<Slot> {
 
 /// The sync flow: completes check-ins and empties the outbox into the transport.
 pub(crate) struct Outbox<T> {
-    db: Db,
-    key: Arc<LocalKey>,
-    net: Arc<T>,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
+    ground: Ground<T>,
     directories: Arc<Directories<T>>,
     registration: Arc<Registration<T>>,
     checkins: Arc<CheckIns<T>>,
@@ -102,24 +97,15 @@ pub(crate) struct Outbox<T> {
 
 impl<T: Transport> Outbox<T> {
     /// The flow over these parts.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        db: Db,
-        key: Arc<LocalKey>,
-        net: Arc<T>,
-        clock: Arc<dyn Clock>,
-        config: Arc<Config>,
+        ground: Ground<T>,
         directories: Arc<Directories<T>>,
         registration: Arc<Registration<T>>,
         checkins: Arc<CheckIns<T>>,
         history: Arc<History>,
     ) -> Self {
         Self {
-            db,
-            key,
-            net,
-            clock,
-            config,
+            ground,
             directories,
             registration,
             checkins,
@@ -141,14 +127,14 @@ impl<T: Transport> Outbox<T> {
     /// Fetches missing TMP keys of running and ended check-ins; a check-in whose slots left the
     /// TAG server's window before its keys could be had is marked lost.
     async fn fetch_keys(&self) -> Result<()> {
-        let now = self.clock.unix_seconds();
-        let now_slot = self.clock.minute().slot().0;
+        let now = self.ground.clock.unix_seconds();
+        let now_slot = self.ground.clock.minute().slot().0;
         let rows = outbox::visits_in(
-            &self.db.lock()?.conn,
+            &self.ground.db.lock()?.conn,
             &[state::OPEN, state::RUNNING, state::ENDED],
         )?;
         for v in rows {
-            let mut secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            let mut secret: VisitSecret = self.ground.key.open_json(Column::Visit, &v.sealed)?;
             if secret.pin_pending && v.next_try <= now {
                 match self.settle_pin(&v, &mut secret).await? {
                     PinSettled::Confirmed => {}
@@ -159,12 +145,12 @@ impl<T: Transport> Outbox<T> {
                             .is_some_and(|s| now_slot.saturating_sub(s.0) > TAG_WINDOW_SLOTS) =>
                     {
                         // Never checked within the window: as for keys that came too late.
-                        outbox::set_visit_state(&self.db.lock()?.conn, v.id, state::LOST)?;
+                        outbox::set_visit_state(&self.ground.db.lock()?.conn, v.id, state::LOST)?;
                         continue;
                     }
                     PinSettled::Later => {
                         outbox::visit_retry_later(
-                            &self.db.lock()?.conn,
+                            &self.ground.db.lock()?.conn,
                             v.id,
                             now + backoff(v.attempts),
                         )?;
@@ -184,27 +170,27 @@ impl<T: Transport> Outbox<T> {
                 .iter()
                 .any(|s| now_slot.saturating_sub(s.0) > TAG_WINDOW_SLOTS)
             {
-                outbox::set_visit_state(&self.db.lock()?.conn, v.id, state::LOST)?;
+                outbox::set_visit_state(&self.ground.db.lock()?.conn, v.id, state::LOST)?;
                 continue;
             }
             let id = QrId(visit_hex::<16>(&secret.qr_id)?);
-            match self.net.tmp_keys(id, missing).await {
+            match self.ground.net.tmp_keys(id, missing).await {
                 Ok(keys) => {
                     let text = |k: &TmpKey| hex::encode(k.expose());
                     secret.tmp.extend(keys.iter().map(|(s, k)| (s.0, text(k))));
-                    let sealed = self.key.seal_json(Column::Visit, &secret)?;
-                    outbox::update_visit_sealed(&self.db.lock()?.conn, v.id, &sealed)?;
+                    let sealed = self.ground.key.seal_json(Column::Visit, &secret)?;
+                    outbox::update_visit_sealed(&self.ground.db.lock()?.conn, v.id, &sealed)?;
                 }
                 Err(e) if never_issued(&e) => {
                     // A code the TAG server never issued (forged, or from another service).
                     self.drop_visit(&v, state::NOT_ISSUED)?;
                 }
                 Err(NetError::Refused { .. } | NetError::BadAnswer) => {
-                    outbox::set_visit_state(&self.db.lock()?.conn, v.id, state::LOST)?;
+                    outbox::set_visit_state(&self.ground.db.lock()?.conn, v.id, state::LOST)?;
                 }
                 Err(_) => {
                     outbox::visit_retry_later(
-                        &self.db.lock()?.conn,
+                        &self.ground.db.lock()?.conn,
                         v.id,
                         now + backoff(v.attempts),
                     )?;
@@ -217,7 +203,7 @@ impl<T: Transport> Outbox<T> {
 
     /// Builds the records of ended check-ins that have their keys and queues them.
     async fn build_ready(&self) -> Result<()> {
-        let ready = outbox::visits_in(&self.db.lock()?.conn, &[state::ENDED])?;
+        let ready = outbox::visits_in(&self.ground.db.lock()?.conn, &[state::ENDED])?;
         if ready.is_empty() {
             return Ok(());
         }
@@ -225,7 +211,7 @@ impl<T: Transport> Outbox<T> {
         let account = self.registration.account()?;
         let b = Builder { dir, account };
         for v in ready {
-            let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            let secret: VisitSecret = self.ground.key.open_json(Column::Visit, &v.sealed)?;
             if secret.pin_pending {
                 continue;
             }
@@ -236,14 +222,14 @@ impl<T: Transport> Outbox<T> {
                 continue;
             }
             let body = self.build_visit_body(&b, &v, &secret)?;
-            let mut store = self.db.lock()?;
+            let mut store = self.ground.db.lock()?;
             let tx = store.conn.transaction()?;
             outbox::queue(
                 &tx,
                 ROUTE_VISITS,
                 &body,
                 Some(v.id),
-                self.clock.unix_seconds(),
+                self.ground.clock.unix_seconds(),
             )?;
             outbox::set_visit_state(&tx, v.id, state::QUEUED)?;
             tx.commit()?;
@@ -298,7 +284,7 @@ impl<T: Transport> Outbox<T> {
             scan_keys,
             find_index: v.find_index,
         };
-        let records = build_visit(&mut OsRng, &self.config.op_key, &visitor, &input)?;
+        let records = build_visit(&mut OsRng, &self.ground.config.op_key, &visitor, &input)?;
         Ok(records
             .slot_entries
             .into_iter()
@@ -309,8 +295,8 @@ impl<T: Transport> Outbox<T> {
 
     /// Sends every due upload, oldest first; stops at the first sign of being offline.
     pub(crate) async fn send_due(&self) -> Result<SyncReport> {
-        let now = self.clock.unix_seconds();
-        let due = outbox::due_uploads(&self.db.lock()?.conn, now)?;
+        let now = self.ground.clock.unix_seconds();
+        let due = outbox::due_uploads(&self.ground.db.lock()?.conn, now)?;
         let mut report = SyncReport::default();
         let mut offline = false;
         for u in due {
@@ -318,18 +304,18 @@ impl<T: Transport> Outbox<T> {
                 report.failed_offline += 1;
                 continue;
             }
-            match self.net.upload(&u.route, u.body.clone()).await {
+            match self.ground.net.upload(&u.route, u.body.clone()).await {
                 Ok(()) => {
-                    outbox::sent(&mut self.db.lock()?.conn, &u)?;
+                    outbox::sent(&mut self.ground.db.lock()?.conn, &u)?;
                     report.sent += 1;
                 }
                 Err(NetError::Refused { code, .. }) => {
-                    outbox::refused(&self.db.lock()?.conn, u.id, &code)?
+                    outbox::refused(&self.ground.db.lock()?.conn, u.id, &code)?
                 }
                 Err(e) => {
                     offline = matches!(e, NetError::Offline);
                     outbox::upload_retry_later(
-                        &self.db.lock()?.conn,
+                        &self.ground.db.lock()?.conn,
                         u.id,
                         now + backoff(u.attempts),
                     )?;
@@ -337,8 +323,8 @@ impl<T: Transport> Outbox<T> {
                 }
             }
         }
-        let (waiting, pending, refused, lost) = outbox::counts(&self.db.lock()?.conn)?;
-        let (not_issued, wrong_pin) = outbox::dropped_counts(&self.db.lock()?.conn)?;
+        let (waiting, pending, refused, lost) = outbox::counts(&self.ground.db.lock()?.conn)?;
+        let (not_issued, wrong_pin) = outbox::dropped_counts(&self.ground.db.lock()?.conn)?;
         Ok(SyncReport {
             waiting,
             pending,
@@ -362,8 +348,8 @@ impl<T: Transport> Outbox<T> {
         match self.checkins.confirm_pin(&id, &tag).await {
             Ok(true) => {
                 secret.pin_pending = false;
-                let sealed = self.key.seal_json(Column::Visit, secret)?;
-                outbox::update_visit_sealed(&self.db.lock()?.conn, v.id, &sealed)?;
+                let sealed = self.ground.key.seal_json(Column::Visit, secret)?;
+                outbox::update_visit_sealed(&self.ground.db.lock()?.conn, v.id, &sealed)?;
                 Ok(PinSettled::Confirmed)
             }
             Ok(false) => Ok(PinSettled::Later),
@@ -379,7 +365,7 @@ impl<T: Transport> Outbox<T> {
     /// Drops a check-in that was never valid (`reason` is [`state::NOT_ISSUED`] or
     /// [`state::WRONG_PIN`]): its keys, and its history row, so it is not shown as kept.
     fn drop_visit(&self, v: &outbox::VisitRow, reason: u8) -> Result<()> {
-        let mut store = self.db.lock()?;
+        let mut store = self.ground.db.lock()?;
         let tx = store.conn.transaction()?;
         outbox::set_visit_state(&tx, v.id, reason)?;
         if let Some(h) = v.history_id {
@@ -391,10 +377,10 @@ impl<T: Transport> Outbox<T> {
 
     /// How many kept check-ins wait for their card's PIN to be checked online.
     pub(crate) fn pins_unchecked(&self) -> Result<u32> {
-        let store = self.db.lock()?;
+        let store = self.ground.db.lock()?;
         let mut n = 0u32;
         for v in outbox::visits_in(&store.conn, &[state::OPEN, state::RUNNING, state::ENDED])? {
-            let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+            let secret: VisitSecret = self.ground.key.open_json(Column::Visit, &v.sealed)?;
             n = n.saturating_add(u32::from(secret.pin_pending));
         }
         Ok(n)
@@ -402,11 +388,11 @@ impl<T: Transport> Outbox<T> {
 
     /// True when the check-in `id` waits for its PIN to be checked online.
     pub(crate) fn pin_unchecked(&self, id: i64) -> Result<bool> {
-        let store = self.db.lock()?;
+        let store = self.ground.db.lock()?;
         let rows = outbox::visits_in(&store.conn, &[state::OPEN, state::RUNNING, state::ENDED])?;
         match rows.into_iter().find(|v| v.id == id) {
             Some(v) => {
-                let secret: VisitSecret = self.key.open_json(Column::Visit, &v.sealed)?;
+                let secret: VisitSecret = self.ground.key.open_json(Column::Visit, &v.sealed)?;
                 Ok(secret.pin_pending)
             }
             None => Ok(false),
