@@ -37,19 +37,8 @@ pub struct TestStore {
     pub dir: Option<tempfile::TempDir>,
 }
 
-/// The PostgreSQL URL; `None` (with a note) when unset, unless SPUR_REQUIRE_POSTGRES=1 demands it.
-pub fn postgres_url() -> Option<String> {
-    match std::env::var("SPUR_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("SPUR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("SPUR_REQUIRE_POSTGRES=1 but SPUR_TEST_POSTGRES_URL is not set");
-            }
-            eprintln!("PostgreSQL test not run: set SPUR_TEST_POSTGRES_URL (scripts/test.sh does)");
-            None
-        }
-    }
-}
+/// The PostgreSQL URL, shared with the vault's tests.
+pub use spur_testkit::stores::postgres_url;
 
 /// A fresh, empty store of `backend`; `None` when PostgreSQL is not available.
 pub fn open(backend: Backend) -> Option<TestStore> {
