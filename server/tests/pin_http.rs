@@ -13,7 +13,7 @@ use spur_protocol::record::RecordKind;
 use spur_server::post::pin::{MAX_UNCONFIRMED, WINDOW_MINUTES};
 
 async fn check(c: &mut Client, id: &[u8], check: &[u8]) -> (StatusCode, serde_json::Value) {
-    let body = serde_json::json!({ "qr_id": data_encoding::HEXLOWER.encode(&id), "check": data_encoding::HEXLOWER.encode(&check) });
+    let body = serde_json::json!({ "qr_id": data_encoding::HEXLOWER.encode(id), "check": data_encoding::HEXLOWER.encode(check) });
     let (st, b) = c.post(routes::PIN_CHECK, body.to_string()).await.unwrap();
     (st, json(&b))
 }
