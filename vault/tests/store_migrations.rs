@@ -22,6 +22,10 @@ use spur_vault::store::{CodeRow, RegistrationRow, Store};
 /// versions: one template, with `{B}` the byte-string type and `{WR}` SQLite's clustering clause,
 /// filled in per dialect as that code did ([`frozen_v1`]). Frozen: never edit it to follow the
 /// code (today's step 1 also adds the `meta.schema` marker the old code wrote separately).
+///
+/// It repeats the start of `schema.rs`'s step 1 on purpose, not as a copy to replace with a
+/// reference: it stands for stores already in the field, so it must never follow an edit of
+/// the code; `step_1_is_the_schema_that_shipped_before_versions` catches the code drifting.
 const FROZEN_V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS imported_files (
@@ -53,6 +57,10 @@ CREATE TABLE IF NOT EXISTS case_reach (
 CREATE TABLE IF NOT EXISTS unopened (
     id {B} PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k {B} NOT NULL, body {B} NOT NULL);
 ";
+
+/// The marker row the old code wrote after its schema, which step 1 writes too.
+const V1_MARKER: &str =
+    "INSERT INTO meta (k, v) VALUES ('schema', '1') ON CONFLICT (k) DO NOTHING;\n";
 
 /// [`FROZEN_V1`] in SQLite's (`sqlite == true`) or PostgreSQL's dialect.
 fn frozen_v1(sqlite: bool) -> String {
@@ -123,10 +131,18 @@ fn assert_old_data(store: &mut dyn Store) {
     );
 }
 
+#[test]
+fn step_1_is_the_schema_that_shipped_before_versions() {
+    // A released step is never edited: a store stamped 1 must have exactly this layout.
+    assert_eq!(schema::sqlite()[0], frozen_v1(true) + V1_MARKER);
+    assert_eq!(schema::postgres()[0], frozen_v1(false) + V1_MARKER);
+}
+
 // ---- SQLite ----
 
 /// A store file as the code before versions left it: frozen schema, its `meta.schema` marker,
-/// one row in most tables, `user_version` 0.
+/// one row in most tables, `user_version` 0. The rows go in by hand (the same columns as the
+/// store's own inserts), because today's store would migrate the file before writing.
 fn sqlite_v1(path: &std::path::Path) {
     let c = Connection::open(path).unwrap();
     c.execute_batch(&frozen_v1(true)).unwrap();
@@ -284,7 +300,7 @@ fn meta_schema(s: &PgSchema) -> Option<String> {
 }
 
 /// The schema as the code before versions left it, with its marker and one row in most
-/// tables.
+/// tables, written by hand as in [`sqlite_v1`].
 fn with_v1_data(s: PgSchema) -> PgSchema {
     let mut c = s.client();
     c.batch_execute(&frozen_v1(false)).unwrap();
