@@ -14,7 +14,8 @@ use spur_server::store::postgres::PostgresStore;
 use spur_server::store::sqlite::SqliteStore;
 use spur_server::store::{Position, Store, StoreError, StoredRecord};
 use spur_testkit::stores::{
-    sqlite_layout, sqlite_migrate, sqlite_stamp, sqlite_version as user_version, PgSchema,
+    sqlite_assert_current, sqlite_layout, sqlite_migrate, sqlite_open_newer,
+    sqlite_version as user_version, PgSchema,
 };
 
 // The two frozen schemas below are, today, word for word the code's step 1
@@ -142,14 +143,7 @@ fn sqlite_opening_twice_changes_nothing() {
     assert_old_data(&store);
     drop(store);
     assert_eq!(sqlite_layout(&path), layout);
-    let known = migrations::SQLITE.len() as u32;
-    assert_eq!(
-        sqlite_migrate(&path, &migrations::SQLITE),
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
+    sqlite_assert_current(&path, &migrations::SQLITE);
 }
 
 #[test]
@@ -157,17 +151,12 @@ fn sqlite_newer_database_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("post.sqlite");
     sqlite_v1(&path);
-    let newer = migrations::SQLITE.len() as i64 + 1;
-    sqlite_stamp(&path, newer);
-    let layout = sqlite_layout(&path);
-    let e = SqliteStore::open(&path).err().unwrap();
+    let (e, newer) = sqlite_open_newer(&path, migrations::SQLITE.len(), SqliteStore::open);
     assert!(
         matches!(e, StoreError::TooNew { found, known }
             if i64::from(found) == newer && known as usize == migrations::SQLITE.len()),
         "{e:?}"
     );
-    assert_eq!(user_version(&path), newer);
-    assert_eq!(sqlite_layout(&path), layout);
 }
 
 #[test]
@@ -281,14 +270,7 @@ fn postgres_opening_twice_changes_nothing() {
     assert_old_data(&store);
     drop(store);
     assert_eq!(s.layout(), layout);
-    let known = migrations::POSTGRES.len() as u32;
-    assert_eq!(
-        s.migrate(&migrations::POSTGRES),
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
+    s.assert_current(&migrations::POSTGRES);
 }
 
 #[test]
@@ -297,17 +279,12 @@ fn postgres_newer_database_is_refused_untouched() {
         return;
     };
     let s = with_v1_data(schema(url, "newer"));
-    let newer = migrations::POSTGRES.len() as i32 + 1;
-    s.stamp(newer);
-    let layout = s.layout();
-    let e = open(&s).err().unwrap();
+    let (e, newer) = s.open_newer(migrations::POSTGRES.len(), open);
     assert!(
         matches!(e, StoreError::TooNew { found, known }
             if found as i32 == newer && known as usize == migrations::POSTGRES.len()),
         "{e:?}"
     );
-    assert_eq!(s.version(), Some(newer));
-    assert_eq!(s.layout(), layout);
 }
 
 #[test]

@@ -97,6 +97,37 @@ impl PgSchema {
         .unwrap()
     }
 
+    /// Asserts that the schema is at the newest of `steps` with nothing left to run.
+    pub fn assert_current<S: AsRef<str>>(&self, steps: &[S]) {
+        let known = u32::try_from(steps.len()).unwrap();
+        assert_eq!(
+            self.migrate(steps),
+            Outcome {
+                from: known,
+                to: known
+            }
+        );
+    }
+
+    /// Stamps the schema one version newer than the `known` steps, opens it with `open`, and
+    /// checks that the refusal left version and layout as they were; returns the refusal (for
+    /// the caller to match against its store's error) and the stamped version.
+    pub fn open_newer<T, E: std::fmt::Debug>(
+        &self,
+        known: usize,
+        open: impl FnOnce(&Self) -> Result<T, E>,
+    ) -> (E, i32) {
+        let newer = i32::try_from(known).unwrap() + 1;
+        self.stamp(newer);
+        let layout = self.layout();
+        let Err(e) = open(self) else {
+            panic!("a store of version {newer} opened with {known} known steps");
+        };
+        assert_eq!(self.version(), Some(newer));
+        assert_eq!(self.layout(), layout);
+        (e, newer)
+    }
+
     /// Columns and indexes of the store's own tables (not the version table), to show that a
     /// migration left the layout as it was.
     pub fn layout(&self) -> Vec<String> {
@@ -155,6 +186,37 @@ pub fn sqlite_stamp(path: &Path, version: i64) {
 pub fn sqlite_migrate<S: AsRef<str>>(path: &Path, steps: &[S]) -> Outcome {
     let mut c = Connection::open(path).unwrap();
     migrate(&mut spur_migrate::sqlite::Sqlite(&mut c), steps).unwrap()
+}
+
+/// Asserts that the SQLite file is at the newest of `steps` with nothing left to run.
+pub fn sqlite_assert_current<S: AsRef<str>>(path: &Path, steps: &[S]) {
+    let known = u32::try_from(steps.len()).unwrap();
+    assert_eq!(
+        sqlite_migrate(path, steps),
+        Outcome {
+            from: known,
+            to: known
+        }
+    );
+}
+
+/// Stamps the SQLite file one version newer than the `known` steps, opens it with `open`, and
+/// checks that the refusal left version and layout as they were; returns the refusal (for the
+/// caller to match against its store's error) and the stamped version.
+pub fn sqlite_open_newer<T, E: std::fmt::Debug>(
+    path: &Path,
+    known: usize,
+    open: impl FnOnce(&Path) -> Result<T, E>,
+) -> (E, i64) {
+    let newer = i64::try_from(known).unwrap() + 1;
+    sqlite_stamp(path, newer);
+    let layout = sqlite_layout(path);
+    let Err(e) = open(path) else {
+        panic!("a store of version {newer} opened with {known} known steps");
+    };
+    assert_eq!(sqlite_version(path), newer);
+    assert_eq!(sqlite_layout(path), layout);
+    (e, newer)
 }
 
 /// Every table and index of the SQLite file with its SQL, to show that a migration left the

@@ -9,8 +9,8 @@ use rusqlite::{params, Connection};
 use spur_migrate::Outcome;
 use spur_protocol::time::Day;
 use spur_testkit::stores::{
-    postgres_url, sqlite_layout, sqlite_migrate, sqlite_stamp, sqlite_version as user_version,
-    PgSchema,
+    postgres_url, sqlite_assert_current, sqlite_layout, sqlite_migrate, sqlite_open_newer,
+    sqlite_version as user_version, PgSchema,
 };
 use spur_vault::error::VaultError;
 use spur_vault::store::postgres::PostgresStore;
@@ -243,14 +243,7 @@ fn sqlite_opening_twice_changes_nothing() {
     assert_old_data(&mut store);
     drop(store);
     assert_eq!(sqlite_layout(&path), layout);
-    let known = schema::sqlite().len() as u32;
-    assert_eq!(
-        sqlite_migrate(&path, &schema::sqlite()),
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
+    sqlite_assert_current(&path, &schema::sqlite());
 }
 
 #[test]
@@ -258,17 +251,12 @@ fn sqlite_newer_store_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.db");
     sqlite_v1(&path);
-    let newer = schema::sqlite().len() as i64 + 1;
-    sqlite_stamp(&path, newer);
-    let layout = sqlite_layout(&path);
-    let e = SqliteStore::open(&path).err().unwrap();
+    let (e, newer) = sqlite_open_newer(&path, schema::sqlite().len(), SqliteStore::open);
     assert!(
         matches!(e, VaultError::StoreTooNew { found, known }
             if i64::from(found) == newer && known as usize == schema::sqlite().len()),
         "{e:?}"
     );
-    assert_eq!(user_version(&path), newer);
-    assert_eq!(sqlite_layout(&path), layout);
     assert_eq!(sqlite_meta_schema(&path).as_deref(), Some("1"));
 }
 
@@ -397,31 +385,19 @@ fn postgres_store_from_before_versions_opens_directly_and_twice_changes_nothing(
     assert_old_data(&mut store);
     drop(store);
     assert_eq!(s.layout(), layout);
-    let known = schema::postgres().len() as u32;
-    assert_eq!(
-        s.migrate(&schema::postgres()),
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
-    assert_eq!(s.version(), Some(known as i32));
+    s.assert_current(&schema::postgres());
+    assert_eq!(s.version(), Some(schema::postgres().len() as i32));
 }
 
 #[test]
 fn postgres_newer_store_is_refused_untouched() {
     let Some(url) = postgres_url() else { return };
     let s = with_v1_data(schema(url, "newer"));
-    let newer = schema::postgres().len() as i32 + 1;
-    s.stamp(newer);
-    let layout = s.layout();
-    let e = open(&s).err().unwrap();
+    let (e, newer) = s.open_newer(schema::postgres().len(), open);
     assert!(
         matches!(e, VaultError::StoreTooNew { found, known }
             if found as i32 == newer && known as usize == schema::postgres().len()),
         "{e:?}"
     );
-    assert_eq!(s.version(), Some(newer));
-    assert_eq!(s.layout(), layout);
     assert_eq!(meta_schema(&s).as_deref(), Some("1"));
 }
