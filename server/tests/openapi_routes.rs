@@ -7,14 +7,11 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use axum::http::Method;
 use common::client::Client;
-use common::{json, open, rng, start_post, test_limits, Backend};
-use spur_protocol::tag::TagServerSecret;
-use spur_server::clock::{Clock, ManualClock};
-use spur_server::tag::TagState;
+use common::{json, open, start_post, start_tag, test_limits, Backend};
+use spur_server::clock::ManualClock;
 
 type Ops = BTreeSet<(String, String)>;
 
@@ -70,24 +67,7 @@ async fn answers_every_described_operation(addr: std::net::SocketAddr, ops: &Ops
 #[tokio::test]
 async fn the_running_servers_answer_every_described_operation() {
     let limits = test_limits();
-    let clock = ManualClock::new(common::T0);
-    let secret = TagServerSecret::random(&mut rng(1));
-    let state = TagState::new(
-        secret,
-        Arc::new(clock) as Arc<dyn Clock>,
-        24,
-        None,
-        None,
-        &limits,
-    )
-    .unwrap();
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let tag_addr = l.local_addr().unwrap();
-    let router = spur_server::tag::router(state, &limits);
-    let serve_limits = limits.clone();
-    tokio::spawn(async move {
-        spur_server::serve(l, router, &serve_limits, std::future::pending()).await;
-    });
+    let tag_addr = start_tag(1, ManualClock::new(common::T0), None, limits.clone()).await;
     answers_every_described_operation(tag_addr, &described("TAG server")).await;
 
     let ts = open(Backend::Sqlite).unwrap();

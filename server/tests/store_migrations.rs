@@ -5,16 +5,24 @@
 //! SPUR_REQUIRE_POSTGRES=1).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use rusqlite::{params, Connection};
-use spur_migrate::{migrate, Outcome};
+use spur_migrate::Outcome;
 use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 use spur_server::store::migrations;
 use spur_server::store::postgres::PostgresStore;
 use spur_server::store::sqlite::SqliteStore;
 use spur_server::store::{Position, Store, StoreError, StoredRecord};
+use spur_testkit::stores::{
+    sqlite_assert_current, sqlite_layout, sqlite_migrate, sqlite_open_newer,
+    sqlite_version as user_version, PgSchema,
+};
+
+// The two frozen schemas below are, today, word for word the code's step 1
+// (`migrations::SQLITE[0]`, `migrations::POSTGRES[0]`): that is the point, not a copy to
+// replace with a reference. They stand for databases already in the field, so they must never
+// follow an edit of the code; `step_1_is_the_schema_that_shipped_before_versions` catches the
+// code drifting from them instead.
 
 /// The SQLite schema exactly as `SqliteStore::open` created it before versions (frozen: never
 /// edit it to follow the code).
@@ -97,25 +105,11 @@ fn sqlite_v1(path: &std::path::Path) {
     .unwrap();
 }
 
-fn user_version(path: &std::path::Path) -> i64 {
-    Connection::open(path)
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap()
-}
-
-/// Every table and index with its SQL, to show the layout did not change.
-fn sqlite_layout(path: &std::path::Path) -> Vec<(String, Option<String>)> {
-    let c = Connection::open(path).unwrap();
-    let mut st = c
-        .prepare("SELECT name, sql FROM sqlite_master ORDER BY name")
-        .unwrap();
-    let rows = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    rows
+#[test]
+fn step_1_is_the_schema_that_shipped_before_versions() {
+    // A released step is never edited: a database stamped 1 must have exactly this layout.
+    assert_eq!(migrations::SQLITE[0], SQLITE_FROZEN_V1);
+    assert_eq!(migrations::POSTGRES[0], POSTGRES_FROZEN_V1);
 }
 
 #[test]
@@ -149,20 +143,7 @@ fn sqlite_opening_twice_changes_nothing() {
     assert_old_data(&store);
     drop(store);
     assert_eq!(sqlite_layout(&path), layout);
-    let mut c = Connection::open(&path).unwrap();
-    let known = migrations::SQLITE.len() as u32;
-    let again = migrate(
-        &mut spur_migrate::sqlite::Sqlite(&mut c),
-        &migrations::SQLITE,
-    )
-    .unwrap();
-    assert_eq!(
-        again,
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
+    sqlite_assert_current(&path, &migrations::SQLITE);
 }
 
 #[test]
@@ -170,20 +151,12 @@ fn sqlite_newer_database_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("post.sqlite");
     sqlite_v1(&path);
-    let newer = migrations::SQLITE.len() as i64 + 1;
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", newer)
-        .unwrap();
-    let layout = sqlite_layout(&path);
-    let e = SqliteStore::open(&path).err().unwrap();
+    let (e, newer) = sqlite_open_newer(&path, migrations::SQLITE.len(), SqliteStore::open);
     assert!(
         matches!(e, StoreError::TooNew { found, known }
             if i64::from(found) == newer && known as usize == migrations::SQLITE.len()),
         "{e:?}"
     );
-    assert_eq!(user_version(&path), newer);
-    assert_eq!(sqlite_layout(&path), layout);
 }
 
 #[test]
@@ -194,15 +167,14 @@ fn sqlite_a_later_step_upgrades_with_the_data_and_older_code_then_refuses() {
     // What adding a step looks like: the released list plus one new step at the end.
     let mut steps = migrations::SQLITE.to_vec();
     steps.push("CREATE INDEX records_by_id ON records (id);");
-    let mut c = Connection::open(&path).unwrap();
-    let done = migrate(&mut spur_migrate::sqlite::Sqlite(&mut c), &steps).unwrap();
     assert_eq!(
-        done,
+        sqlite_migrate(&path, &steps),
         Outcome {
             from: 0,
             to: steps.len() as u32
         }
     );
+    let c = Connection::open(&path).unwrap();
     let plan: String = c
         .query_row(
             "EXPLAIN QUERY PLAN SELECT body FROM records WHERE id = x'00'",
@@ -227,125 +199,54 @@ fn sqlite_a_later_step_upgrades_with_the_data_and_older_code_then_refuses() {
 
 // ---- PostgreSQL ----
 
-/// A fresh schema name; the schema is dropped when the guard goes.
-struct Schema {
-    url: String,
-    name: String,
+/// A fresh schema for this store's tests; dropped when the guard goes.
+fn schema(url: String, tag: &str) -> PgSchema {
+    PgSchema::new(url, "mig", tag, migrations::POSTGRES_VERSION_TABLE)
 }
 
-impl Schema {
-    fn new(url: String, tag: &str) -> Self {
-        let name = format!("mig_{tag}_{}", std::process::id());
-        let s = Self { url, name };
-        s.client()
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}",
-                s.name
-            ))
-            .unwrap();
-        s
-    }
-
-    fn client(&self) -> postgres::Client {
-        let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-        c.batch_execute(&format!("SET search_path TO {}", self.name))
-            .unwrap();
-        c
-    }
-
-    fn open(&self) -> Result<PostgresStore, StoreError> {
-        PostgresStore::open_in_schema(&self.url, &self.name, 2)
-    }
-
-    /// The schema as the code before versions left it, with one record and one PIN check.
-    fn with_v1_data(self) -> Self {
-        let mut c = self.client();
-        c.batch_execute(POSTGRES_FROZEN_V1).unwrap();
-        c.batch_execute(&format!(
-            "CREATE TABLE spur_records_d{DAY} PARTITION OF spur_records FOR VALUES IN ({DAY})"
-        ))
-        .unwrap();
-        let p = place();
-        c.execute(
-            "INSERT INTO spur_records (day, kind, key, id, body) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &(DAY as i32),
-                &(p.kind as i16),
-                &p.key,
-                &p.id.as_slice(),
-                &p.body,
-            ],
-        )
-        .unwrap();
-        c.execute(
-            "INSERT INTO spur_pin_checks (qr_id, hash, day) VALUES ($1, $2, $3)",
-            &[&[9u8; 16].as_slice(), &PIN.as_slice(), &(DAY as i32)],
-        )
-        .unwrap();
-        self
-    }
-
-    /// The recorded version, or `None` when no version table exists.
-    fn version(&self) -> Option<i32> {
-        let mut c = self.client();
-        let has: bool = c
-            .query_one("SELECT to_regclass('spur_schema_version') IS NOT NULL", &[])
-            .unwrap()
-            .get(0);
-        has.then(|| {
-            c.query_one("SELECT version FROM spur_schema_version", &[])
-                .unwrap()
-                .get(0)
-        })
-    }
-
-    /// Columns and indexes of the store's own tables, to show the layout did not change.
-    fn layout(&self) -> Vec<String> {
-        let mut c = self.client();
-        let mut out: Vec<String> = c
-            .query(
-                "SELECT table_name::text || '.' || column_name::text || ' ' || data_type::text
-                 FROM information_schema.columns
-                 WHERE table_schema = $1 AND table_name <> 'spur_schema_version'
-                 ORDER BY 1",
-                &[&self.name],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        out.extend(
-            c.query(
-                "SELECT indexdef FROM pg_indexes
-                 WHERE schemaname = $1 AND tablename <> 'spur_schema_version' ORDER BY 1",
-                &[&self.name],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<_, String>(0)),
-        );
-        out
-    }
+/// Today's store on the schema, as a server opens it.
+fn open(s: &PgSchema) -> Result<PostgresStore, StoreError> {
+    PostgresStore::open_in_schema(&s.url, &s.name, 2)
 }
 
-impl Drop for Schema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-        }
-    }
+/// The schema as the code before versions left it, with one record and one PIN check.
+fn with_v1_data(s: PgSchema) -> PgSchema {
+    let mut c = s.client();
+    c.batch_execute(POSTGRES_FROZEN_V1).unwrap();
+    c.batch_execute(&format!(
+        "CREATE TABLE spur_records_d{DAY} PARTITION OF spur_records FOR VALUES IN ({DAY})"
+    ))
+    .unwrap();
+    let p = place();
+    c.execute(
+        "INSERT INTO spur_records (day, kind, key, id, body) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &(DAY as i32),
+            &(p.kind as i16),
+            &p.key,
+            &p.id.as_slice(),
+            &p.body,
+        ],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO spur_pin_checks (qr_id, hash, day) VALUES ($1, $2, $3)",
+        &[&[9u8; 16].as_slice(), &PIN.as_slice(), &(DAY as i32)],
+    )
+    .unwrap();
+    s
 }
 
 #[test]
 fn postgres_database_from_before_versions_opens_as_version_1_unchanged() {
-    let Some(url) = common::postgres_url() else {
+    let Some(url) = spur_testkit::stores::postgres_url() else {
         return;
     };
-    let s = Schema::new(url, "old").with_v1_data();
+    let s = with_v1_data(schema(url, "old"));
     let before = s.layout();
     assert_eq!(s.version(), None);
 
-    let store = s.open().unwrap();
+    let store = open(&s).unwrap();
     assert_old_data(&store);
     drop(store);
     assert_eq!(s.version(), Some(migrations::POSTGRES.len() as i32));
@@ -359,80 +260,52 @@ fn postgres_database_from_before_versions_opens_as_version_1_unchanged() {
 
 #[test]
 fn postgres_opening_twice_changes_nothing() {
-    let Some(url) = common::postgres_url() else {
+    let Some(url) = spur_testkit::stores::postgres_url() else {
         return;
     };
-    let s = Schema::new(url, "twice").with_v1_data();
-    drop(s.open().unwrap());
+    let s = with_v1_data(schema(url, "twice"));
+    drop(open(&s).unwrap());
     let layout = s.layout();
-    let store = s.open().unwrap();
+    let store = open(&s).unwrap();
     assert_old_data(&store);
     drop(store);
     assert_eq!(s.layout(), layout);
-    let known = migrations::POSTGRES.len() as u32;
-    let mut c = s.client();
-    let again = migrate(
-        &mut spur_migrate::postgres::Postgres::new(&mut c, migrations::POSTGRES_VERSION_TABLE),
-        &migrations::POSTGRES,
-    )
-    .unwrap();
-    assert_eq!(
-        again,
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
+    s.assert_current(&migrations::POSTGRES);
 }
 
 #[test]
 fn postgres_newer_database_is_refused_untouched() {
-    let Some(url) = common::postgres_url() else {
+    let Some(url) = spur_testkit::stores::postgres_url() else {
         return;
     };
-    let s = Schema::new(url, "newer").with_v1_data();
-    let newer = migrations::POSTGRES.len() as i32 + 1;
-    s.client()
-        .batch_execute(&format!(
-            "CREATE TABLE spur_schema_version (id smallint PRIMARY KEY, version integer NOT NULL);
-             INSERT INTO spur_schema_version VALUES (1, {newer})"
-        ))
-        .unwrap();
-    let layout = s.layout();
-    let e = s.open().err().unwrap();
+    let s = with_v1_data(schema(url, "newer"));
+    let (e, newer) = s.open_newer(migrations::POSTGRES.len(), open);
     assert!(
         matches!(e, StoreError::TooNew { found, known }
             if found as i32 == newer && known as usize == migrations::POSTGRES.len()),
         "{e:?}"
     );
-    assert_eq!(s.version(), Some(newer));
-    assert_eq!(s.layout(), layout);
 }
 
 #[test]
 fn postgres_a_later_step_upgrades_with_the_data_and_older_code_then_refuses() {
-    let Some(url) = common::postgres_url() else {
+    let Some(url) = spur_testkit::stores::postgres_url() else {
         return;
     };
-    let s = Schema::new(url, "later").with_v1_data();
+    let s = with_v1_data(schema(url, "later"));
     let mut steps = migrations::POSTGRES.to_vec();
     steps.push("CREATE INDEX spur_records_by_id ON spur_records (id);");
-    let mut c = s.client();
-    let done = migrate(
-        &mut spur_migrate::postgres::Postgres::new(&mut c, migrations::POSTGRES_VERSION_TABLE),
-        &steps,
-    )
-    .unwrap();
     assert_eq!(
-        done,
+        s.migrate(&steps),
         Outcome {
             from: 0,
             to: steps.len() as u32
         }
     );
     assert!(s.layout().iter().any(|l| l.contains("spur_records_by_id")));
-    assert!(matches!(s.open().err().unwrap(), StoreError::TooNew { .. }));
-    let body: Vec<u8> = c
+    assert!(matches!(open(&s).err().unwrap(), StoreError::TooNew { .. }));
+    let body: Vec<u8> = s
+        .client()
         .query_one("SELECT body FROM spur_records", &[])
         .unwrap()
         .get(0);
@@ -441,13 +314,13 @@ fn postgres_a_later_step_upgrades_with_the_data_and_older_code_then_refuses() {
 
 #[test]
 fn postgres_servers_starting_at_once_migrate_once() {
-    let Some(url) = common::postgres_url() else {
+    let Some(url) = spur_testkit::stores::postgres_url() else {
         return;
     };
     // The schema exists (as `public` does); several servers open the empty store together.
-    let s = Schema::new(url, "race");
+    let s = schema(url, "race");
     let opened: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..6).map(|_| scope.spawn(|| s.open())).collect();
+        let handles: Vec<_> = (0..6).map(|_| scope.spawn(|| open(&s))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     for o in opened {

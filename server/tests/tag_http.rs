@@ -18,28 +18,15 @@ use spur_protocol::tag::{QrId, TagServerSecret};
 use spur_protocol::time::{Minute, Slot};
 use spur_server::clock::{Clock, ManualClock};
 use spur_server::tag::history::DirectoryVerifier;
-use spur_server::tag::{HistoryVerifier, TagState};
+use spur_server::tag::HistoryVerifier;
 
+/// A TAG server with the test limits.
 async fn start_tag(
     secret_seed: u64,
     clock: ManualClock,
     dir: Option<(Vec<u8>, Arc<dyn HistoryVerifier>)>,
 ) -> SocketAddr {
-    let secret = TagServerSecret::random(&mut rng(secret_seed));
-    let limits = test_limits();
-    let (d, h) = match dir {
-        Some((d, h)) => (Some(d), Some(h)),
-        None => (None, None),
-    };
-    let state =
-        TagState::new(secret, Arc::new(clock) as Arc<dyn Clock>, 24, d, h, &limits).unwrap();
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    let router = spur_server::tag::router(state, &limits);
-    tokio::spawn(async move {
-        spur_server::serve(l, router, &limits, std::future::pending()).await;
-    });
-    addr
+    common::start_tag(secret_seed, clock, dir, test_limits()).await
 }
 
 async fn new_id(c: &mut Client) -> String {
@@ -315,20 +302,7 @@ async fn stalled_headers_and_idle_connections_are_closed() {
         connection_lifetime: std::time::Duration::from_secs(3),
         ..test_limits()
     };
-    let state = TagState::new(
-        TagServerSecret::random(&mut rng(5)),
-        Arc::new(ManualClock::new(T0)) as Arc<dyn Clock>,
-        24,
-        None,
-        None,
-        &limits,
-    )
-    .unwrap();
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    let router = spur_server::tag::router(state, &limits);
-    let lim = limits.clone();
-    tokio::spawn(async move { spur_server::serve(l, router, &lim, std::future::pending()).await });
+    let addr = common::start_tag(5, ManualClock::new(T0), None, limits).await;
 
     // Headers that never finish: closed after the header timeout.
     let start = std::time::Instant::now();

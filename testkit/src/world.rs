@@ -6,7 +6,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use spur_protocol::directory::Directory;
 use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
-use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
+use spur_protocol::keys::{AuthorityKeys, SealPublicKey, SealSecretKey, SignSecretKey};
 use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
 use spur_protocol::record::registration::{ContactData, RegistrationBody};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, VisitRecords, Visitor};
@@ -66,18 +66,88 @@ impl World {
         &self.auth[usize::from(authority - 1)]
     }
 
+    /// The builders, drawing from this world's randomness.
+    pub fn parts(&mut self) -> Parts<'_> {
+        Parts {
+            rng: &mut self.rng,
+            op: self.op.public(),
+            dir: &self.dir,
+            tag_server: &self.tag_server,
+            tmp: &self.tmp,
+        }
+    }
+
     pub fn register(&mut self, phone: &str, postcode: &str) -> User {
+        self.parts().register(phone, postcode, Some("ga12bcd"))
+    }
+
+    pub fn place(&mut self, name: &str, postcode: &str) -> PlaceCodeKeys {
+        self.parts()
+            .place(name, postcode, "Marienplatz 1, 1st floor")
+    }
+
+    pub fn card(&mut self, owner: &User) -> (QrId, TagKey, Vec<u8>) {
+        self.parts().card(owner.home, &owner.usr)
+    }
+
+    pub fn scan_keys(
+        &self,
+        id: &QrId,
+        tag: &TagKey,
+        from: Minute,
+        to: Minute,
+    ) -> Vec<(Slot, ScanKey)> {
+        scan_keys(&self.tmp, id, tag, from, to)
+    }
+
+    pub fn visit(
+        &mut self,
+        user: &User,
+        kind: CodeKind,
+        id: &QrId,
+        tag: &TagKey,
+        region: Option<Region>,
+        from: Minute,
+        to: Minute,
+    ) -> VisitRecords {
+        self.parts().visit(
+            (&user.usr, user.home, user.region),
+            kind,
+            id,
+            tag,
+            region,
+            (from, to),
+            0,
+        )
+    }
+}
+
+/// What building a party's records takes, borrowed from whichever test world holds it (a
+/// [`World`], or a town with a vault on disk): its randomness, the operator's public key, its
+/// directory and its TAG server. One copy of each builder, so the worlds cannot drift apart.
+pub struct Parts<'a> {
+    pub rng: &'a mut ChaCha20Rng,
+    pub op: SealPublicKey,
+    pub dir: &'a Directory,
+    pub tag_server: &'a TagServerSecret,
+    pub tmp: &'a TmpDeriver,
+}
+
+impl Parts<'_> {
+    /// A user living in `postcode`, registered with their home authority; the registration
+    /// upload is in [`User::registration_wire`].
+    pub fn register(&mut self, phone: &str, postcode: &str, campus: Option<&str>) -> User {
         let phone = PhoneNumber::parse(phone).unwrap();
         let usr = UsrKey::derive(&phone, "a good secret", TEST_KDF).unwrap();
         let region = Region::parse("DE", Some(postcode)).unwrap();
         let home = self.dir.route(Some(&region)).unwrap().clone();
         let contact = ContactData {
             phone: phone.clone(),
-            campus_id: Some("ga12bcd".into()),
+            campus_id: campus.map(str::to_owned),
             region: Some(region),
             birth_year: Some(1990),
         };
-        let sealed_contact = contact.seal(&mut self.rng, &home.seal).unwrap();
+        let sealed_contact = contact.seal(self.rng, &home.seal).unwrap();
         let body = RegistrationBody {
             registration_id: usr.registration_id().unwrap(),
             home_authority: home.id,
@@ -85,11 +155,7 @@ impl World {
             sealed_contact,
         };
         let registration_wire = body
-            .build(
-                &mut self.rng,
-                &self.op.public(),
-                &usr.registration_secret().unwrap(),
-            )
+            .build(self.rng, &self.op, &usr.registration_secret().unwrap())
             .unwrap();
         User {
             phone,
@@ -100,8 +166,9 @@ impl World {
         }
     }
 
-    pub fn place(&mut self, name: &str, postcode: &str) -> PlaceCodeKeys {
-        let tag = TagKey::random(&mut self.rng);
+    /// A place's printed code in `postcode`, sealed for the authority there.
+    pub fn place(&mut self, name: &str, postcode: &str, description: &str) -> PlaceCodeKeys {
+        let tag = TagKey::random(self.rng);
         let region = Region::parse("DE", Some(postcode)).unwrap();
         let id = self
             .tag_server
@@ -113,11 +180,11 @@ impl World {
             region,
             kind: PlaceKind::Gastronomy,
             name: name.into(),
-            description: "Marienplatz 1, 1st floor".into(),
+            description: description.into(),
         };
         let record_wire = build_place_record(
-            &mut self.rng,
-            &self.op.public(),
+            self.rng,
+            &self.op,
             (auth.id, &auth.seal),
             &id,
             &tag,
@@ -133,68 +200,74 @@ impl World {
         }
     }
 
-    pub fn card(&mut self, owner: &User) -> (QrId, TagKey, Vec<u8>) {
-        let tag = TagKey::random(&mut self.rng);
+    /// A personal card of the user with `usr` at home with authority `home`: its id, key and
+    /// record upload.
+    pub fn card(&mut self, home: u16, usr: &UsrKey) -> (QrId, TagKey, Vec<u8>) {
+        let tag = TagKey::random(self.rng);
         let id = self
             .tag_server
             .issue_qr_id(&QrCommitment::of_personal(false, &tag))
             .unwrap();
-        let home = self.dir.authority(owner.home).unwrap().clone();
+        let home = self.dir.authority(home).unwrap().clone();
         let wire = build_personal_record(
-            &mut self.rng,
-            &self.op.public(),
+            self.rng,
+            &self.op,
             (home.id, &home.seal),
             &id,
             &tag,
-            &owner.usr.registration_id().unwrap(),
+            &usr.registration_id().unwrap(),
             false,
         )
         .unwrap();
         (id, tag, wire)
     }
 
-    pub fn scan_keys(
-        &self,
-        id: &QrId,
-        tag: &TagKey,
-        from: Minute,
-        to: Minute,
-    ) -> Vec<(Slot, ScanKey)> {
-        Slot::covering(from, to)
-            .map(|s| (s, tag.scan_key(id, s, &self.tmp.tmp(id, s)).unwrap()))
-            .collect()
-    }
-
+    /// The records of one stay of `visitor` (their key, home authority and home region) at the
+    /// code `id` over `stay` (from, to); `find_index` tells apart stays starting in one minute.
     pub fn visit(
         &mut self,
-        user: &User,
+        visitor: (&UsrKey, u16, Region),
         kind: CodeKind,
         id: &QrId,
         tag: &TagKey,
         region: Option<Region>,
-        from: Minute,
-        to: Minute,
+        stay: (Minute, Minute),
+        find_index: u8,
     ) -> VisitRecords {
-        let home = self.dir.authority(user.home).unwrap().clone();
+        let (usr, home, home_region) = visitor;
+        let home = self.dir.authority(home).unwrap().clone();
         let visitor = Visitor {
-            usr: &user.usr,
-            registration_id: user.usr.registration_id().unwrap(),
+            usr,
+            registration_id: usr.registration_id().unwrap(),
             home_authority: (home.id, &home.seal),
-            home_region: Some(user.region),
+            home_region: Some(home_region),
         };
         let input = VisitInput {
             code_kind: kind,
             qr_id: *id,
             tag: tag.clone(),
             region,
-            time_in: from,
-            time_out: to,
-            scan_keys: self.scan_keys(id, tag, from, to),
-            find_index: 0,
+            time_in: stay.0,
+            time_out: stay.1,
+            scan_keys: scan_keys(self.tmp, id, tag, stay.0, stay.1),
+            find_index,
         };
-        let op = self.op.public();
-        build_visit(&mut self.rng, &op, &visitor, &input).unwrap()
+        build_visit(self.rng, &self.op, &visitor, &input).unwrap()
     }
+}
+
+/// The scan keys of the code `id` for every slot from `from` to `to`, as a scanning phone gets
+/// them from the TAG server.
+pub fn scan_keys(
+    tmp: &TmpDeriver,
+    id: &QrId,
+    tag: &TagKey,
+    from: Minute,
+    to: Minute,
+) -> Vec<(Slot, ScanKey)> {
+    Slot::covering(from, to)
+        .map(|s| (s, tag.scan_key(id, s, &tmp.tmp(id, s)).unwrap()))
+        .collect()
 }
 
 /// A time on 2026-11-20 at hh:mm UTC.

@@ -202,15 +202,8 @@ fn sqlite_store_keeps_the_contract() {
 
 #[test]
 fn postgres_store_keeps_the_contract() {
-    let url = match std::env::var("SPUR_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            if std::env::var("SPUR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("SPUR_REQUIRE_POSTGRES=1 but SPUR_TEST_POSTGRES_URL is not set");
-            }
-            eprintln!("PostgreSQL store test not run: SPUR_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)");
-            return;
-        }
+    let Some(url) = spur_testkit::stores::postgres_url() else {
+        return;
     };
     let schema = format!("vault_test_{}", std::process::id());
     let mut s = PostgresStore::connect(&url, &schema).unwrap();

@@ -6,80 +6,71 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use rusqlite::{params, Connection};
-use spur_migrate::{migrate, Outcome};
+use spur_migrate::Outcome;
 use spur_protocol::time::Day;
+use spur_testkit::stores::{
+    postgres_url, sqlite_assert_current, sqlite_layout, sqlite_migrate, sqlite_open_newer,
+    sqlite_version as user_version, PgSchema,
+};
 use spur_vault::error::VaultError;
 use spur_vault::store::postgres::PostgresStore;
 use spur_vault::store::schema;
 use spur_vault::store::sqlite::SqliteStore;
 use spur_vault::store::{CodeRow, RegistrationRow, Store};
 
-/// The SQLite schema exactly as `SqliteStore::open` created it before versions (frozen: never
-/// edit it to follow the code).
-const SQLITE_FROZEN_V1: &str = "
+/// The schema exactly as `SqliteStore::open` and `PostgresStore::connect` created it before
+/// versions: one template, with `{B}` the byte-string type and `{WR}` SQLite's clustering clause,
+/// filled in per dialect as that code did ([`frozen_v1`]). Frozen: never edit it to follow the
+/// code (today's step 1 also adds the `meta.schema` marker the old code wrote separately).
+///
+/// It repeats the start of `schema.rs`'s step 1 on purpose, not as a copy to replace with a
+/// reference: it stands for stores already in the field, so it must never follow an edit of
+/// the code; `step_1_is_the_schema_that_shipped_before_versions` catches the code drifting.
+const FROZEN_V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS imported_files (
-    digest BLOB PRIMARY KEY, name TEXT NOT NULL, rows BIGINT NOT NULL, at BIGINT NOT NULL);
+    digest {B} PRIMARY KEY, name TEXT NOT NULL, rows BIGINT NOT NULL, at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS slot_entries (
-    slot BIGINT NOT NULL, code_kind SMALLINT NOT NULL, bucket BLOB NOT NULL, id BLOB NOT NULL,
-    stat_region BLOB NOT NULL, scan_layer BLOB NOT NULL,
-    PRIMARY KEY (slot, code_kind, bucket, id)) WITHOUT ROWID;
+    slot BIGINT NOT NULL, code_kind SMALLINT NOT NULL, bucket {B} NOT NULL, id {B} NOT NULL,
+    stat_region {B} NOT NULL, scan_layer {B} NOT NULL,
+    PRIMARY KEY (slot, code_kind, bucket, id)){WR};
 CREATE TABLE IF NOT EXISTS user_entries (
-    find_tag BLOB NOT NULL, id BLOB NOT NULL, day BIGINT NOT NULL, auth_layer BLOB NOT NULL,
-    PRIMARY KEY (find_tag, id)) WITHOUT ROWID;
+    find_tag {B} NOT NULL, id {B} NOT NULL, day BIGINT NOT NULL, auth_layer {B} NOT NULL,
+    PRIMARY KEY (find_tag, id)){WR};
 CREATE TABLE IF NOT EXISTS registrations (
-    handle BLOB PRIMARY KEY, id BLOB NOT NULL, day BIGINT NOT NULL, registration_id BLOB NOT NULL,
-    home_authority INTEGER NOT NULL, region BLOB NOT NULL, sealed_contact BLOB NOT NULL);
+    handle {B} PRIMARY KEY, id {B} NOT NULL, day BIGINT NOT NULL, registration_id {B} NOT NULL,
+    home_authority INTEGER NOT NULL, region {B} NOT NULL, sealed_contact {B} NOT NULL);
 CREATE INDEX IF NOT EXISTS registrations_by_id ON registrations (registration_id);
-CREATE TABLE IF NOT EXISTS tombstones (handle BLOB PRIMARY KEY, day BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS tombstones (handle {B} PRIMARY KEY, day BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS codes (
-    personal SMALLINT NOT NULL, qr_id BLOB NOT NULL, id BLOB NOT NULL, day BIGINT NOT NULL,
-    region BLOB NOT NULL, place_kind SMALLINT NOT NULL, tag_layer BLOB NOT NULL,
+    personal SMALLINT NOT NULL, qr_id {B} NOT NULL, id {B} NOT NULL, day BIGINT NOT NULL,
+    region {B} NOT NULL, place_kind SMALLINT NOT NULL, tag_layer {B} NOT NULL,
     PRIMARY KEY (personal, qr_id, id));
 CREATE TABLE IF NOT EXISTS consent_releases (
-    id BLOB PRIMARY KEY, day BIGINT NOT NULL, case_id TEXT NOT NULL,
-    consenting_authority INTEGER NOT NULL, nonce BLOB NOT NULL, sealed BLOB NOT NULL);
+    id {B} PRIMARY KEY, day BIGINT NOT NULL, case_id TEXT NOT NULL,
+    consenting_authority INTEGER NOT NULL, nonce {B} NOT NULL, sealed {B} NOT NULL);
 CREATE TABLE IF NOT EXISTS used_nonces (
-    nonce BLOB PRIMARY KEY, case_id TEXT NOT NULL, authority INTEGER NOT NULL, day BIGINT NOT NULL);
+    nonce {B} PRIMARY KEY, case_id TEXT NOT NULL, authority INTEGER NOT NULL, day BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS case_reach (
     authority INTEGER NOT NULL, case_id TEXT NOT NULL, day BIGINT NOT NULL, reach TEXT NOT NULL,
     PRIMARY KEY (authority, case_id));
 CREATE TABLE IF NOT EXISTS unopened (
-    id BLOB PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k BLOB NOT NULL, body BLOB NOT NULL);
+    id {B} PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k {B} NOT NULL, body {B} NOT NULL);
 ";
 
-/// The PostgreSQL schema exactly as `PostgresStore::connect` created it before versions.
-const POSTGRES_FROZEN_V1: &str = "
-CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS imported_files (
-    digest BYTEA PRIMARY KEY, name TEXT NOT NULL, rows BIGINT NOT NULL, at BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS slot_entries (
-    slot BIGINT NOT NULL, code_kind SMALLINT NOT NULL, bucket BYTEA NOT NULL, id BYTEA NOT NULL,
-    stat_region BYTEA NOT NULL, scan_layer BYTEA NOT NULL,
-    PRIMARY KEY (slot, code_kind, bucket, id));
-CREATE TABLE IF NOT EXISTS user_entries (
-    find_tag BYTEA NOT NULL, id BYTEA NOT NULL, day BIGINT NOT NULL, auth_layer BYTEA NOT NULL,
-    PRIMARY KEY (find_tag, id));
-CREATE TABLE IF NOT EXISTS registrations (
-    handle BYTEA PRIMARY KEY, id BYTEA NOT NULL, day BIGINT NOT NULL, registration_id BYTEA NOT NULL,
-    home_authority INTEGER NOT NULL, region BYTEA NOT NULL, sealed_contact BYTEA NOT NULL);
-CREATE INDEX IF NOT EXISTS registrations_by_id ON registrations (registration_id);
-CREATE TABLE IF NOT EXISTS tombstones (handle BYTEA PRIMARY KEY, day BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS codes (
-    personal SMALLINT NOT NULL, qr_id BYTEA NOT NULL, id BYTEA NOT NULL, day BIGINT NOT NULL,
-    region BYTEA NOT NULL, place_kind SMALLINT NOT NULL, tag_layer BYTEA NOT NULL,
-    PRIMARY KEY (personal, qr_id, id));
-CREATE TABLE IF NOT EXISTS consent_releases (
-    id BYTEA PRIMARY KEY, day BIGINT NOT NULL, case_id TEXT NOT NULL,
-    consenting_authority INTEGER NOT NULL, nonce BYTEA NOT NULL, sealed BYTEA NOT NULL);
-CREATE TABLE IF NOT EXISTS used_nonces (
-    nonce BYTEA PRIMARY KEY, case_id TEXT NOT NULL, authority INTEGER NOT NULL, day BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS case_reach (
-    authority INTEGER NOT NULL, case_id TEXT NOT NULL, day BIGINT NOT NULL, reach TEXT NOT NULL,
-    PRIMARY KEY (authority, case_id));
-CREATE TABLE IF NOT EXISTS unopened (
-    id BYTEA PRIMARY KEY, day BIGINT NOT NULL, kind SMALLINT NOT NULL, k BYTEA NOT NULL, body BYTEA NOT NULL);
-";
+/// The marker row the old code wrote after its schema, which step 1 writes too.
+const V1_MARKER: &str =
+    "INSERT INTO meta (k, v) VALUES ('schema', '1') ON CONFLICT (k) DO NOTHING;\n";
+
+/// [`FROZEN_V1`] in SQLite's (`sqlite == true`) or PostgreSQL's dialect.
+fn frozen_v1(sqlite: bool) -> String {
+    let (bytes, clustering) = if sqlite {
+        ("BLOB", " WITHOUT ROWID")
+    } else {
+        ("BYTEA", "")
+    };
+    FROZEN_V1.replace("{B}", bytes).replace("{WR}", clustering)
+}
 
 const DAY: u32 = 20_777;
 const SLOT: u32 = DAY * 48 + 20;
@@ -140,13 +131,21 @@ fn assert_old_data(store: &mut dyn Store) {
     );
 }
 
+#[test]
+fn step_1_is_the_schema_that_shipped_before_versions() {
+    // A released step is never edited: a store stamped 1 must have exactly this layout.
+    assert_eq!(schema::sqlite()[0], frozen_v1(true) + V1_MARKER);
+    assert_eq!(schema::postgres()[0], frozen_v1(false) + V1_MARKER);
+}
+
 // ---- SQLite ----
 
 /// A store file as the code before versions left it: frozen schema, its `meta.schema` marker,
-/// one row in most tables, `user_version` 0.
+/// one row in most tables, `user_version` 0. The rows go in by hand (the same columns as the
+/// store's own inserts), because today's store would migrate the file before writing.
 fn sqlite_v1(path: &std::path::Path) {
     let c = Connection::open(path).unwrap();
-    c.execute_batch(SQLITE_FROZEN_V1).unwrap();
+    c.execute_batch(&frozen_v1(true)).unwrap();
     c.execute_batch(
         "INSERT INTO meta (k, v) VALUES ('schema', '1'), ('audit_head', 'head');
          INSERT INTO used_nonces (nonce, case_id, authority, day)
@@ -181,27 +180,6 @@ fn sqlite_v1(path: &std::path::Path) {
     .unwrap();
 }
 
-fn user_version(path: &std::path::Path) -> i64 {
-    Connection::open(path)
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap()
-}
-
-/// Every table and index with its SQL.
-fn sqlite_layout(path: &std::path::Path) -> Vec<(String, Option<String>)> {
-    let c = Connection::open(path).unwrap();
-    let mut st = c
-        .prepare("SELECT name, sql FROM sqlite_master ORDER BY name")
-        .unwrap();
-    let rows = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    rows
-}
-
 fn sqlite_meta_schema(path: &std::path::Path) -> Option<String> {
     Connection::open(path)
         .unwrap()
@@ -217,11 +195,11 @@ fn sqlite_store_from_before_versions_is_stamped_1_unchanged_then_upgraded_with_i
     let before = sqlite_layout(&path);
 
     // Step 1 alone: the store is stamped as version 1 and nothing else changes.
-    let mut c = Connection::open(&path).unwrap();
     let steps = schema::sqlite();
-    let one = migrate(&mut spur_migrate::sqlite::Sqlite(&mut c), &steps[..1]).unwrap();
-    assert_eq!(one, Outcome { from: 0, to: 1 });
-    drop(c);
+    assert_eq!(
+        sqlite_migrate(&path, &steps[..1]),
+        Outcome { from: 0, to: 1 }
+    );
     assert_eq!(user_version(&path), 1);
     assert_eq!(sqlite_layout(&path), before);
     assert_eq!(sqlite_meta_schema(&path).as_deref(), Some("1"));
@@ -265,16 +243,7 @@ fn sqlite_opening_twice_changes_nothing() {
     assert_old_data(&mut store);
     drop(store);
     assert_eq!(sqlite_layout(&path), layout);
-    let known = schema::sqlite().len() as u32;
-    let mut c = Connection::open(&path).unwrap();
-    let again = migrate(&mut spur_migrate::sqlite::Sqlite(&mut c), &schema::sqlite()).unwrap();
-    assert_eq!(
-        again,
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
+    sqlite_assert_current(&path, &schema::sqlite());
 }
 
 #[test]
@@ -282,20 +251,12 @@ fn sqlite_newer_store_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.db");
     sqlite_v1(&path);
-    let newer = schema::sqlite().len() as i64 + 1;
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", newer)
-        .unwrap();
-    let layout = sqlite_layout(&path);
-    let e = SqliteStore::open(&path).err().unwrap();
+    let (e, newer) = sqlite_open_newer(&path, schema::sqlite().len(), SqliteStore::open);
     assert!(
         matches!(e, VaultError::StoreTooNew { found, known }
             if i64::from(found) == newer && known as usize == schema::sqlite().len()),
         "{e:?}"
     );
-    assert_eq!(user_version(&path), newer);
-    assert_eq!(sqlite_layout(&path), layout);
     assert_eq!(sqlite_meta_schema(&path).as_deref(), Some("1"));
 }
 
@@ -308,243 +269,135 @@ fn a_new_in_memory_store_is_at_the_newest_version() {
 
 // ---- PostgreSQL ----
 
-/// The PostgreSQL URL; `None` (with a note) when unset, unless SPUR_REQUIRE_POSTGRES=1 demands it.
-fn postgres_url() -> Option<String> {
-    match std::env::var("SPUR_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("SPUR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("SPUR_REQUIRE_POSTGRES=1 but SPUR_TEST_POSTGRES_URL is not set");
-            }
-            eprintln!("PostgreSQL test not run: set SPUR_TEST_POSTGRES_URL (scripts/test.sh does)");
-            None
-        }
-    }
+/// A fresh schema for this store's tests; dropped when the guard goes.
+fn schema(url: String, tag: &str) -> PgSchema {
+    PgSchema::new(url, "vmig", tag, schema::POSTGRES_VERSION_TABLE)
 }
 
-/// A fresh schema; dropped when the guard goes.
-struct Schema {
-    url: String,
-    name: String,
+/// Today's store on the schema, as the vault opens it.
+fn open(s: &PgSchema) -> Result<PostgresStore, VaultError> {
+    PostgresStore::connect(&s.url, &s.name)
 }
 
-impl Schema {
-    fn new(url: String, tag: &str) -> Self {
-        let name = format!("vmig_{tag}_{}", std::process::id());
-        PostgresStore::drop_schema(&url, &name).unwrap();
-        let s = Self { url, name };
-        s.client()
-            .batch_execute(&format!("CREATE SCHEMA {}", s.name))
-            .unwrap();
-        s
-    }
-
-    fn client(&self) -> postgres::Client {
-        let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-        c.batch_execute(&format!("SET search_path TO {}", self.name))
-            .unwrap();
-        c
-    }
-
-    fn open(&self) -> Result<PostgresStore, VaultError> {
-        PostgresStore::connect(&self.url, &self.name)
-    }
-
-    /// The schema as the code before versions left it, with its marker and one row in most
-    /// tables.
-    fn with_v1_data(self) -> Self {
-        let mut c = self.client();
-        c.batch_execute(POSTGRES_FROZEN_V1).unwrap();
-        c.batch_execute(
-            "INSERT INTO meta (k, v) VALUES ('schema', '1'), ('audit_head', 'head');
-             INSERT INTO used_nonces (nonce, case_id, authority, day)
-                 VALUES (decode('0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a', 'hex'), 'case-1', 1, 20777);
-             INSERT INTO case_reach (authority, case_id, day, reach) VALUES (1, 'case-1', 20777, '{}');",
-        )
-        .unwrap();
-        let r = registration();
-        c.execute(
-            "INSERT INTO registrations (handle, id, day, registration_id, home_authority, region, sealed_contact)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &&r.handle[..],
-                &&r.id[..],
-                &i64::from(r.day.0),
-                &&r.registration_id[..],
-                &i32::from(r.home_authority),
-                &&r.region[..],
-                &r.sealed_contact,
-            ],
-        )
-        .unwrap();
-        let p = place();
-        c.execute(
-            "INSERT INTO codes (personal, qr_id, id, day, region, place_kind, tag_layer)
-             VALUES (0, $1, $2, $3, $4, $5, $6)",
-            &[
-                &&p.qr_id[..],
-                &&p.id[..],
-                &i64::from(p.day.0),
-                &&p.region[..],
-                &i16::from(p.place_kind),
-                &p.tag_layer,
-            ],
-        )
-        .unwrap();
-        c.execute(
-            "INSERT INTO user_entries (find_tag, id, day, auth_layer) VALUES ($1, $2, $3, $4)",
-            &[
-                &&[7u8; 32][..],
-                &&[8u8; 32][..],
-                &i64::from(DAY),
-                &&b"auth layer"[..],
-            ],
-        )
-        .unwrap();
-        c.execute(
-            "INSERT INTO slot_entries (slot, code_kind, bucket, id, stat_region, scan_layer)
-             VALUES ($1, 1, $2, $3, $2, $4)",
-            &[
-                &i64::from(SLOT),
-                &&[4u8; 12][..],
-                &&[9u8; 32][..],
-                &&b"scan layer"[..],
-            ],
-        )
-        .unwrap();
-        self
-    }
-
-    fn version(&self) -> Option<i32> {
-        let mut c = self.client();
-        let has: bool = c
-            .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
-            .unwrap()
-            .get(0);
-        has.then(|| {
-            c.query_one("SELECT version FROM schema_version", &[])
-                .unwrap()
-                .get(0)
-        })
-    }
-
-    fn meta_schema(&self) -> Option<String> {
-        self.client()
-            .query_opt("SELECT v FROM meta WHERE k = 'schema'", &[])
-            .unwrap()
-            .map(|r| r.get(0))
-    }
-
-    /// Columns and indexes of the store's own tables.
-    fn layout(&self) -> Vec<String> {
-        let mut c = self.client();
-        let mut out: Vec<String> = c
-            .query(
-                "SELECT table_name::text || '.' || column_name::text || ' ' || data_type::text
-                 FROM information_schema.columns
-                 WHERE table_schema = $1 AND table_name <> 'schema_version' ORDER BY 1",
-                &[&self.name],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        out.extend(
-            c.query(
-                "SELECT indexdef FROM pg_indexes
-                 WHERE schemaname = $1 AND tablename <> 'schema_version' ORDER BY 1",
-                &[&self.name],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<_, String>(0)),
-        );
-        out
-    }
+/// The `meta.schema` marker, when there is one.
+fn meta_schema(s: &PgSchema) -> Option<String> {
+    s.client()
+        .query_opt("SELECT v FROM meta WHERE k = 'schema'", &[])
+        .unwrap()
+        .map(|r| r.get(0))
 }
 
-impl Drop for Schema {
-    fn drop(&mut self) {
-        let _ = PostgresStore::drop_schema(&self.url, &self.name);
-    }
+/// The schema as the code before versions left it, with its marker and one row in most
+/// tables, written by hand as in [`sqlite_v1`].
+fn with_v1_data(s: PgSchema) -> PgSchema {
+    let mut c = s.client();
+    c.batch_execute(&frozen_v1(false)).unwrap();
+    c.batch_execute(
+        "INSERT INTO meta (k, v) VALUES ('schema', '1'), ('audit_head', 'head');
+         INSERT INTO used_nonces (nonce, case_id, authority, day)
+             VALUES (decode('0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a', 'hex'), 'case-1', 1, 20777);
+         INSERT INTO case_reach (authority, case_id, day, reach) VALUES (1, 'case-1', 20777, '{}');",
+    )
+    .unwrap();
+    let r = registration();
+    c.execute(
+        "INSERT INTO registrations (handle, id, day, registration_id, home_authority, region, sealed_contact)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &&r.handle[..],
+            &&r.id[..],
+            &i64::from(r.day.0),
+            &&r.registration_id[..],
+            &i32::from(r.home_authority),
+            &&r.region[..],
+            &r.sealed_contact,
+        ],
+    )
+    .unwrap();
+    let p = place();
+    c.execute(
+        "INSERT INTO codes (personal, qr_id, id, day, region, place_kind, tag_layer)
+         VALUES (0, $1, $2, $3, $4, $5, $6)",
+        &[
+            &&p.qr_id[..],
+            &&p.id[..],
+            &i64::from(p.day.0),
+            &&p.region[..],
+            &i16::from(p.place_kind),
+            &p.tag_layer,
+        ],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO user_entries (find_tag, id, day, auth_layer) VALUES ($1, $2, $3, $4)",
+        &[
+            &&[7u8; 32][..],
+            &&[8u8; 32][..],
+            &i64::from(DAY),
+            &&b"auth layer"[..],
+        ],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO slot_entries (slot, code_kind, bucket, id, stat_region, scan_layer)
+         VALUES ($1, 1, $2, $3, $2, $4)",
+        &[
+            &i64::from(SLOT),
+            &&[4u8; 12][..],
+            &&[9u8; 32][..],
+            &&b"scan layer"[..],
+        ],
+    )
+    .unwrap();
+    s
 }
 
 #[test]
 fn postgres_store_from_before_versions_is_stamped_1_unchanged_then_upgraded_with_its_data() {
     let Some(url) = postgres_url() else { return };
-    let s = Schema::new(url, "old").with_v1_data();
+    let s = with_v1_data(schema(url, "old"));
     let before = s.layout();
     assert_eq!(s.version(), None);
 
     let steps = schema::postgres();
-    let mut c = s.client();
-    let one = migrate(
-        &mut spur_migrate::postgres::Postgres::new(&mut c, schema::POSTGRES_VERSION_TABLE),
-        &steps[..1],
-    )
-    .unwrap();
-    assert_eq!(one, Outcome { from: 0, to: 1 });
-    drop(c);
+    assert_eq!(s.migrate(&steps[..1]), Outcome { from: 0, to: 1 });
     assert_eq!(s.version(), Some(1));
     assert_eq!(s.layout(), before);
-    assert_eq!(s.meta_schema().as_deref(), Some("1"));
+    assert_eq!(meta_schema(&s).as_deref(), Some("1"));
 
-    let mut store = s.open().unwrap();
+    let mut store = open(&s).unwrap();
     assert_old_data(&mut store);
     drop(store);
     assert_eq!(s.version(), Some(steps.len() as i32));
-    assert_eq!(s.meta_schema(), None, "version 2 drops the marker");
+    assert_eq!(meta_schema(&s), None, "version 2 drops the marker");
     assert_eq!(s.layout(), before);
 }
 
 #[test]
 fn postgres_store_from_before_versions_opens_directly_and_twice_changes_nothing() {
     let Some(url) = postgres_url() else { return };
-    let s = Schema::new(url, "twice").with_v1_data();
-    let mut store = s.open().unwrap();
+    let s = with_v1_data(schema(url, "twice"));
+    let mut store = open(&s).unwrap();
     assert_old_data(&mut store);
     drop(store);
     let layout = s.layout();
-    let mut store = s.open().unwrap();
+    let mut store = open(&s).unwrap();
     assert_old_data(&mut store);
     drop(store);
     assert_eq!(s.layout(), layout);
-    let known = schema::postgres().len() as u32;
-    let mut c = s.client();
-    let again = migrate(
-        &mut spur_migrate::postgres::Postgres::new(&mut c, schema::POSTGRES_VERSION_TABLE),
-        &schema::postgres(),
-    )
-    .unwrap();
-    assert_eq!(
-        again,
-        Outcome {
-            from: known,
-            to: known
-        }
-    );
-    assert_eq!(s.version(), Some(known as i32));
+    s.assert_current(&schema::postgres());
+    assert_eq!(s.version(), Some(schema::postgres().len() as i32));
 }
 
 #[test]
 fn postgres_newer_store_is_refused_untouched() {
     let Some(url) = postgres_url() else { return };
-    let s = Schema::new(url, "newer").with_v1_data();
-    let newer = schema::postgres().len() as i32 + 1;
-    s.client()
-        .batch_execute(&format!(
-            "CREATE TABLE schema_version (id smallint PRIMARY KEY, version integer NOT NULL);
-             INSERT INTO schema_version VALUES (1, {newer})"
-        ))
-        .unwrap();
-    let layout = s.layout();
-    let e = s.open().err().unwrap();
+    let s = with_v1_data(schema(url, "newer"));
+    let (e, newer) = s.open_newer(schema::postgres().len(), open);
     assert!(
         matches!(e, VaultError::StoreTooNew { found, known }
             if found as i32 == newer && known as usize == schema::postgres().len()),
         "{e:?}"
     );
-    assert_eq!(s.version(), Some(newer));
-    assert_eq!(s.layout(), layout);
-    assert_eq!(s.meta_schema().as_deref(), Some("1"));
+    assert_eq!(meta_schema(&s).as_deref(), Some("1"));
 }

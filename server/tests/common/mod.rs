@@ -9,12 +9,14 @@ use std::sync::Arc;
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use spur_protocol::record::{RecordKind, VERSION};
+use spur_protocol::tag::TagServerSecret;
 use spur_server::clock::{Clock, ManualClock};
 use spur_server::limits::Limits;
 use spur_server::post::{ExportToken, PostState};
 use spur_server::store::postgres::PostgresStore;
 use spur_server::store::sqlite::SqliteStore;
 use spur_server::store::Store;
+use spur_server::tag::{HistoryVerifier, TagState};
 
 /// The export token the tests use.
 pub const TOKEN: &str = "test-export-token-0123456789";
@@ -37,19 +39,8 @@ pub struct TestStore {
     pub dir: Option<tempfile::TempDir>,
 }
 
-/// The PostgreSQL URL; `None` (with a note) when unset, unless SPUR_REQUIRE_POSTGRES=1 demands it.
-pub fn postgres_url() -> Option<String> {
-    match std::env::var("SPUR_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("SPUR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("SPUR_REQUIRE_POSTGRES=1 but SPUR_TEST_POSTGRES_URL is not set");
-            }
-            eprintln!("PostgreSQL test not run: set SPUR_TEST_POSTGRES_URL (scripts/test.sh does)");
-            None
-        }
-    }
-}
+/// The PostgreSQL URL, shared with the vault's tests.
+pub use spur_testkit::stores::postgres_url;
 
 /// A fresh, empty store of `backend`; `None` when PostgreSQL is not available.
 pub fn open(backend: Backend) -> Option<TestStore> {
@@ -156,6 +147,30 @@ pub async fn start_post(store: Arc<dyn Store>, limits: Limits) -> PostServer {
         stop: Some(tx),
         task: Some(task),
     }
+}
+
+/// Starts a TAG server on 127.0.0.1 with the secret drawn from `secret_seed`, 24 slots of keys,
+/// and the signed directory with its history verifier when given; returns its address.
+pub async fn start_tag(
+    secret_seed: u64,
+    clock: ManualClock,
+    dir: Option<(Vec<u8>, Arc<dyn HistoryVerifier>)>,
+    limits: Limits,
+) -> SocketAddr {
+    let secret = TagServerSecret::random(&mut rng(secret_seed));
+    let (d, h) = match dir {
+        Some((d, h)) => (Some(d), Some(h)),
+        None => (None, None),
+    };
+    let state =
+        TagState::new(secret, Arc::new(clock) as Arc<dyn Clock>, 24, d, h, &limits).unwrap();
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let router = spur_server::tag::router(state, &limits);
+    tokio::spawn(async move {
+        spur_server::serve(l, router, &limits, std::future::pending()).await;
+    });
+    addr
 }
 
 /// A record of `kind` with random content (so every call is a distinct record).

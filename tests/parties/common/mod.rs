@@ -22,15 +22,14 @@ use spur_authority::Desk;
 use spur_protocol::consent::ConsentCode;
 use spur_protocol::directory::Directory;
 use spur_protocol::export::{encode_signed, ExportRow};
-use spur_protocol::fields::{PhoneNumber, PlaceKind, Region};
+use spur_protocol::fields::{PhoneNumber, Region};
 use spur_protocol::keys::SignSecretKey;
 use spur_protocol::record::consent_release::{build_consent_release, Releaser};
-use spur_protocol::record::place::{build_personal_record, build_place_record, PlaceDetails};
-use spur_protocol::record::registration::{ContactData, RegistrationBody};
-use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
+use spur_protocol::record::visit::CodeKind;
 use spur_protocol::tag::{QrId, TagKey, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Day, Minute, Slot};
-use spur_protocol::usr::{UsrKey, TEST_KDF};
+use spur_protocol::usr::UsrKey;
+use spur_testkit::world::Parts;
 use spur_vault::export_file::{row_from_upload, InMemory};
 use spur_vault::Vault;
 
@@ -87,6 +86,21 @@ pub struct Town {
     pub code_urls: Vec<String>,
     /// The POST server's export signing key (the vault pinned its public key).
     pub post_key: std::sync::Arc<SignSecretKey>,
+}
+
+/// The testkit's builders over a town's fields, drawing from its randomness, for its vault's
+/// operator key. A macro, not a method, so that it borrows only those fields and a caller can
+/// still read the town's users and codes while it builds.
+macro_rules! parts {
+    ($town:expr) => {
+        Parts {
+            rng: &mut $town.rng,
+            op: $town.vault.op_public(),
+            dir: &$town.dir,
+            tag_server: &$town.tag_server,
+            tmp: &$town.tmp,
+        }
+    };
 }
 
 pub fn at(day: u32, hh: u32, mm: u32) -> Minute {
@@ -166,95 +180,34 @@ impl Town {
     }
 
     pub fn register(&mut self, phone: &str, postcode: &str, campus: Option<&str>) -> usize {
-        let p = PhoneNumber::parse(phone).unwrap();
-        let usr = UsrKey::derive(&p, "a good secret", TEST_KDF).unwrap();
-        let region = Region::parse("DE", Some(postcode)).unwrap();
-        let home = self.dir.route(Some(&region)).unwrap().clone();
-        let contact = ContactData {
-            phone: p.clone(),
-            campus_id: campus.map(str::to_owned),
-            region: Some(region),
-            birth_year: Some(1990),
-        };
-        let sealed_contact = contact.seal(&mut self.rng, &home.seal).unwrap();
-        let body = RegistrationBody {
-            registration_id: usr.registration_id().unwrap(),
-            home_authority: home.id,
-            region: Some(region),
-            sealed_contact,
-        };
-        let wire = body
-            .build(
-                &mut self.rng,
-                &self.vault.op_public(),
-                &usr.registration_secret().unwrap(),
-            )
-            .unwrap();
-        self.uploads.push((Day(FIRST_DAY), wire));
+        let u = parts!(self).register(phone, postcode, campus);
+        self.uploads.push((Day(FIRST_DAY), u.registration_wire));
         self.users.push(User {
-            phone: p.as_str().to_owned(),
+            phone: u.phone.as_str().to_owned(),
             name: campus.map(str::to_owned),
-            usr,
-            region,
-            home: home.id,
+            usr: u.usr,
+            region: u.region,
+            home: u.home,
         });
         self.users.len() - 1
     }
 
     pub fn place(&mut self, name: &str, postcode: &str) -> usize {
-        let tag = TagKey::random(&mut self.rng);
-        let region = Region::parse("DE", Some(postcode)).unwrap();
-        let id = self
-            .tag_server
-            .issue_qr_id(&spur_protocol::tag::QrCommitment::of_place(
-                &tag, &region, name,
-            ))
-            .unwrap();
-        let auth = self.dir.route(Some(&region)).unwrap().clone();
-        let details = PlaceDetails {
-            responsible_phone: PhoneNumber::parse("+498912345678").unwrap(),
-            region,
-            kind: PlaceKind::Gastronomy,
-            name: name.into(),
-            description: String::new(),
-        };
-        let wire = build_place_record(
-            &mut self.rng,
-            &self.vault.op_public(),
-            (auth.id, &auth.seal),
-            &id,
-            &tag,
-            &details,
-        )
-        .unwrap();
-        self.uploads.push((Day(FIRST_DAY), wire));
+        let p = parts!(self).place(name, postcode, "");
+        self.uploads.push((Day(FIRST_DAY), p.record_wire));
         self.codes.push(Code {
             kind: CodeKind::Place,
-            id,
-            tag,
-            region: Some(region),
+            id: p.id,
+            tag: p.tag,
+            region: Some(p.region),
             owner: None,
         });
         self.codes.len() - 1
     }
 
     pub fn card(&mut self, owner: usize) -> usize {
-        let tag = TagKey::random(&mut self.rng);
-        let id = self
-            .tag_server
-            .issue_qr_id(&spur_protocol::tag::QrCommitment::of_personal(false, &tag))
-            .unwrap();
-        let home = self.dir.authority(self.users[owner].home).unwrap().clone();
-        let wire = build_personal_record(
-            &mut self.rng,
-            &self.vault.op_public(),
-            (home.id, &home.seal),
-            &id,
-            &tag,
-            &self.users[owner].usr.registration_id().unwrap(),
-            false,
-        )
-        .unwrap();
+        let (home, usr) = (self.users[owner].home, &self.users[owner].usr);
+        let (id, tag, wire) = parts!(self).card(home, usr);
         self.uploads.push((Day(FIRST_DAY), wire));
         self.codes.push(Code {
             kind: CodeKind::Personal,
@@ -267,40 +220,22 @@ impl Town {
     }
 
     pub fn visit(&mut self, user: usize, code: usize, from: Minute, to: Minute) {
-        let u = &self.users[user];
-        let c = &self.codes[code];
-        let home = self.dir.authority(u.home).unwrap().clone();
-        let visitor = Visitor {
-            usr: &u.usr,
-            registration_id: u.usr.registration_id().unwrap(),
-            home_authority: (home.id, &home.seal),
-            home_region: Some(u.region),
-        };
         // Visits starting in the same minute get distinct find indexes.
         let same = self
             .visits
             .iter()
             .filter(|v| v.user == user && v.from == from)
             .count();
-        let scan_keys = Slot::covering(from, to)
-            .map(|s| {
-                (
-                    s,
-                    c.tag.scan_key(&c.id, s, &self.tmp.tmp(&c.id, s)).unwrap(),
-                )
-            })
-            .collect();
-        let input = VisitInput {
-            code_kind: c.kind,
-            qr_id: c.id,
-            tag: c.tag.clone(),
-            region: c.region,
-            time_in: from,
-            time_out: to,
-            scan_keys,
-            find_index: u8::try_from(same).unwrap(),
-        };
-        let recs = build_visit(&mut self.rng, &self.vault.op_public(), &visitor, &input).unwrap();
+        let (u, c) = (&self.users[user], &self.codes[code]);
+        let recs = parts!(self).visit(
+            (&u.usr, u.home, u.region),
+            c.kind,
+            &c.id,
+            &c.tag,
+            c.region,
+            (from, to),
+            u8::try_from(same).unwrap(),
+        );
         for r in recs.slot_entries.into_iter().chain(recs.user_entries) {
             self.uploads.push((from.day(), r));
         }
