@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds libspur_core.so for the phone ABIs with cargo-ndk into app/src/main/jniLibs, and the
-# Kotlin bindings (Android flavour) for the Gradle build. Needs the Android NDK and
+# Kotlin bindings for the Gradle build (from the root uniffi.toml, as the JVM tests use them). Needs the Android NDK and
 # `cargo install cargo-ndk`; unbuilt on the dev machine (no NDK there).
 set -euo pipefail
 cd "$(dirname "$0")/.."

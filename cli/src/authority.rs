@@ -109,7 +109,7 @@ enum Command {
         /// The card's PIN, when it is protected (ask its owner).
         #[arg(long, env = "SPUR_CARD_PIN")]
         pin: Option<String>,
-        /// The card was made by an app using the cheap test KDF (`spur app --test-kdf`): tests
+        /// The card was made by an app using the cheap test KDF (`spur app init --test-kdf`): tests
         /// only. Debug builds only: a release build has no such flag, so a cheap KDF can never
         /// be switched on in production.
         #[cfg(debug_assertions)]
