@@ -124,7 +124,7 @@ fn circles(canvas: &mut Canvas, rng: &mut Rng, scale: f64) {
             if d < core {
                 return Some(ink);
             }
-            Some(if (d - core) as usize % 2 == 0 {
+            Some(if ((d - core) as usize).is_multiple_of(2) {
                 paper
             } else {
                 ink
