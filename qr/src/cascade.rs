@@ -1,9 +1,10 @@
 //! The decoding cascade: cheap full-frame passes first, and rescue passes only where those
-//! saw evidence of a code that they could not read — on crops around that evidence, never on
-//! the whole frame, so clutter that looks like finder patterns cannot buy full-frame passes.
+//! saw evidence of a code that they could not complete — on crops around that evidence, never
+//! on the whole frame, so clutter that looks like finder patterns cannot buy full-frame passes.
 
 use crate::binarize::BlockStats;
 use crate::detect::{read, Finder, Sight};
+use rxing::common::BitMatrix;
 use std::time::Instant;
 
 /// ZXing's contrast floor: blocks with a smaller grey range count as flat.
@@ -14,6 +15,9 @@ const STANDARD_RANGE: u8 = 24;
 /// sets per pass, each sampled and error-corrected, which was most of their cost.
 pub const MAX_SETS: usize = 16;
 
+/// Sets tried per crop in a rescue pass: a crop holds one code's finders and little else.
+pub const MAX_RESCUE_SETS: usize = 4;
+
 /// How far around a finder pattern that belongs to no sampled symbol the rescue passes look,
 /// in finder widths (a finder is 7 modules wide; 9 widths is 63 modules, enough for a
 /// version-10 code turned by any angle around its finder).
@@ -21,7 +25,7 @@ const REACH: f32 = 9.0;
 
 /// The half-resolution rescue passes look at crops of together at most this share of the
 /// frame's area (a quarter of it in pixels after halving), the thorough scan at most half of
-/// it; the smallest crops go first (small codes, symbols seen whole), the rest is dropped.
+/// it; the smallest crops go first (small codes), the rest is dropped.
 const RESCUE_AREA: f32 = 1.0;
 
 /// Finder patterns at most this wide (3.5 pixels per module) are what the thorough scan is for:
@@ -126,11 +130,11 @@ pub struct PassRun {
 
 /// Runs `passes` on tight `w`×`h` luma until one decodes; the text of the first symbol found.
 ///
-/// Passes that [`Pass::needs_evidence`] run only on crops: around each symbol the full-frame
-/// passes sampled but could not decode (glare, blur), and around each finder pattern that
-/// belonged to no sampled symbol (its partners were missed: small, noisy or blurred codes);
-/// the thorough scan only around the small ones. The crops together cover at most half the
-/// frame, smallest first.
+/// Passes that [`Pass::needs_evidence`] run only on crops around each finder pattern that the
+/// full-frame passes saw but that belonged to no sampled symbol (its partners were missed:
+/// small, noisy or blurred codes); the thorough scan only around the small ones. A symbol
+/// that sampled whole buys no rescue (every fake symbol in clutter does). The crops are
+/// merged where they overlap and limited in total area, smallest first.
 pub fn read_luma(luma: &[u8], w: usize, h: usize, passes: &[Pass]) -> Option<String> {
     read_luma_traced(luma, w, h, passes, &mut Vec::new())
 }
@@ -145,10 +149,9 @@ pub fn read_luma_traced(
 ) -> Option<String> {
     let full = BlockStats::new(luma, w, h)?;
     let mut finders: Vec<Finder> = Vec::new();
-    let mut symbols: Vec<[f32; 4]> = Vec::new();
     let mut crops: Option<(Vec<Crop>, Vec<Crop>)> = None;
-    // Symbols the full-frame passes sampled but could not decode: a fake symbol or an
-    // unreadable one costs its error correction once, not once per pass.
+    // Module grids that failed to decode, shared by all passes: a fake symbol sampled to the
+    // same grid again costs no second error correction.
     let mut failed = Vec::new();
     for pass in passes {
         if !pass.needs_evidence() {
@@ -161,10 +164,9 @@ pub fn read_luma_traced(
                 return sight.text;
             }
             merge(&mut finders, sight.finders);
-            symbols.extend(sight.symbols);
             continue;
         }
-        let (wide, small) = crops.get_or_insert_with(|| rescue_crops(&finders, &symbols, w, h));
+        let (wide, small) = crops.get_or_insert_with(|| rescue_crops(&finders, w, h));
         let list = if *pass == Pass::Thorough {
             &*small
         } else {
@@ -172,7 +174,7 @@ pub fn read_luma_traced(
         };
         for crop in list {
             let started = Instant::now();
-            let Some(sight) = look_crop(luma, w, *crop, *pass, &mut Vec::new()) else {
+            let Some(sight) = look_crop(luma, w, *crop, *pass, &mut failed) else {
                 continue;
             };
             trace.push(run(*pass, Some(*crop), &sight, started));
@@ -195,14 +197,19 @@ fn run(pass: Pass, crop: Option<Crop>, sight: &Sight, started: Instant) -> PassR
 }
 
 /// Binarises with the pass's threshold and looks for symbols.
-fn look(stats: &BlockStats<'_>, pass: Pass, failed: &mut Vec<[Finder; 3]>) -> Option<Sight> {
+fn look(stats: &BlockStats<'_>, pass: Pass, failed: &mut Vec<BitMatrix>) -> Option<Sight> {
     let bits = match pass {
         Pass::Standard | Pass::Half | Pass::Thorough => stats.binarize(STANDARD_RANGE),
         Pass::LowContrast | Pass::HalfLowContrast => {
             stats.binarize_midpoint(low_contrast_floor(stats))
         }
     }?;
-    Some(read(&bits, pass == Pass::Thorough, MAX_SETS, failed))
+    let cap = if pass.needs_evidence() {
+        MAX_RESCUE_SETS
+    } else {
+        MAX_SETS
+    };
+    Some(read(&bits, pass == Pass::Thorough, cap, failed))
 }
 
 /// Runs a rescue pass on one crop of the frame (halved first for the half-resolution passes).
@@ -211,7 +218,7 @@ fn look_crop(
     w: usize,
     crop: Crop,
     pass: Pass,
-    failed: &mut Vec<[Finder; 3]>,
+    failed: &mut Vec<BitMatrix>,
 ) -> Option<Sight> {
     let (x0, y0, x1, y1) = crop;
     let (cw, ch) = (x1.checked_sub(x0)?, y1.checked_sub(y0)?);
@@ -240,20 +247,12 @@ fn merge(seen: &mut Vec<Finder>, new: Vec<Finder>) {
 
 /// The crops for the rescue passes: (all of them, the ones around small finders), merged where
 /// they overlap, smallest first, together at most [`RESCUE_AREA`] of the frame.
-fn rescue_crops(
-    finders: &[Finder],
-    symbols: &[[f32; 4]],
-    w: usize,
-    h: usize,
-) -> (Vec<Crop>, Vec<Crop>) {
-    let clip = |b: [f32; 4]| -> Crop {
+fn rescue_crops(finders: &[Finder], w: usize, h: usize) -> (Vec<Crop>, Vec<Crop>) {
+    let around = |f: &Finder| -> Crop {
+        let r = f.size * REACH;
         let fx = |v: f32| (v.max(0.0) as usize).min(w);
         let fy = |v: f32| (v.max(0.0) as usize).min(h);
-        (fx(b[0]), fy(b[1]), fx(b[2]), fy(b[3]))
-    };
-    let around = |f: &Finder| {
-        let r = f.size * REACH;
-        clip([f.x - r, f.y - r, f.x + r, f.y + r])
+        (fx(f.x - r), fy(f.y - r), fx(f.x + r), fy(f.y + r))
     };
     let orphans = finders.iter().filter(|f| !f.sampled);
     let small: Vec<Crop> = orphans
@@ -261,8 +260,7 @@ fn rescue_crops(
         .filter(|f| f.size <= SMALL_FINDER)
         .map(around)
         .collect();
-    let mut wide: Vec<Crop> = symbols.iter().map(|b| clip(*b)).collect();
-    wide.extend(orphans.map(around));
+    let wide: Vec<Crop> = orphans.map(around).collect();
     let budget = (w * h) as f32 * RESCUE_AREA;
     (
         limit(union(wide), budget),

@@ -36,9 +36,6 @@ pub(crate) struct Sight {
     pub(crate) finders: Vec<Finder>,
     /// How many sets of three candidates were sampled and decoded.
     pub(crate) sets: usize,
-    /// Bounding boxes (x0, y0, x1, y1) of the symbols that sampled but did not decode, with a
-    /// margin of one finder pattern.
-    pub(crate) symbols: Vec<[f32; 4]>,
 }
 
 /// Looks for QR symbols in `bits`, trying at most `max_sets` sets of three finder patterns
@@ -46,13 +43,14 @@ pub(crate) struct Sight {
 /// largest supported module count (8 rows at 1080p, which can step over the 5–8-pixel centre
 /// of a small code's finder pattern).
 ///
-/// `failed` holds the symbols (three finder centres) that earlier passes over the same pixels
-/// sampled but could not decode: they are not tried again, and this pass's are added.
+/// `failed` holds the module grids that earlier passes sampled and could not decode: decoding
+/// is a function of the grid alone, so an identical grid (the same fake symbol binarised the
+/// same way by the next pass) is not error-corrected again; this pass's failures are added.
 pub(crate) fn read(
     bits: &BitMatrix,
     thorough: bool,
     max_sets: usize,
-    failed: &mut Vec<[Finder; 3]>,
+    failed: &mut Vec<BitMatrix>,
 ) -> Sight {
     let mut patterns = FindFinderPatterns(bits, thorough, 0);
     let mut finders: Vec<Finder> = patterns
@@ -64,20 +62,11 @@ pub(crate) fn read(
             sampled: false,
         })
         .collect();
-    let mut symbols = Vec::new();
-    let (text, sets) = read_patterns(
-        bits,
-        &mut patterns,
-        &mut finders,
-        &mut symbols,
-        failed,
-        max_sets,
-    );
+    let (text, sets) = read_patterns(bits, &mut patterns, &mut finders, failed, max_sets);
     Sight {
         text,
         finders,
         sets,
-        symbols,
     }
 }
 
@@ -87,8 +76,7 @@ fn read_patterns(
     bits: &BitMatrix,
     patterns: &mut FinderPatterns,
     finders: &mut [Finder],
-    symbols: &mut Vec<[f32; 4]>,
-    failed: &mut Vec<[Finder; 3]>,
+    failed: &mut Vec<BitMatrix>,
     max_sets: usize,
 ) -> (Option<String>, usize) {
     if patterns.len() < 3 {
@@ -98,18 +86,6 @@ fn read_patterns(
     for set in GenerateFinderPatternSets(patterns) {
         if tried >= max_sets {
             break;
-        }
-        let three = [set.bl, set.tl, set.tr].map(|p| Finder {
-            x: p.p.x,
-            y: p.p.y,
-            size: p.size as f32,
-            sampled: true,
-        });
-        if failed
-            .iter()
-            .any(|f| f.iter().zip(&three).all(|(a, b)| a.same_as(b)))
-        {
-            continue;
         }
         tried += 1;
         let Ok(detected) = SampleQR(bits, &set) else {
@@ -122,26 +98,15 @@ fn read_patterns(
                 }
             }
         }
-        if let Ok(result) = Decode(detected.getBits()) {
-            if result.isValid() {
-                return (Some(result.text()), tried);
+        let grid = detected.getBits();
+        if !failed.contains(grid) {
+            if let Ok(result) = Decode(grid) {
+                if result.isValid() {
+                    return (Some(result.text()), tried);
+                }
             }
+            failed.push(grid.clone());
         }
-        failed.push(three);
-        // The fourth corner completes the parallelogram of the three finder centres.
-        let corners = [set.bl.p, set.tl.p, set.tr.p, set.bl.p + set.tr.p - set.tl.p];
-        let margin = set.bl.size.max(set.tl.size).max(set.tr.size) as f32;
-        let (mut b0, mut b1) = ([f32::MAX; 2], [f32::MIN; 2]);
-        for c in corners {
-            b0 = [b0[0].min(c.x), b0[1].min(c.y)];
-            b1 = [b1[0].max(c.x), b1[1].max(c.y)];
-        }
-        symbols.push([
-            b0[0] - margin,
-            b0[1] - margin,
-            b1[0] + margin,
-            b1[1] + margin,
-        ]);
     }
     (None, tried)
 }
