@@ -1,28 +1,42 @@
-//! `spur bench decode`: spur's QR decoder beside ZBar and zxing-cpp on one generated corpus.
+//! `spur bench decode`: spur's QR decoder beside ZBar and zxing-cpp (default and fast options)
+//! on one generated corpus, and spur's frame loop on a simulated 30 fps stream.
 //!
 //! The corpus (seeded, so every run draws the same frames) is written as PGM files with a
 //! manifest; `benches/decode/peers.py` times the peers on those files, this command times
-//! spur's decoder on the same pixels in memory and prints one table. With `--encoding` it
-//! instead compares ECC levels and quiet zones for spur's own codes.
+//! spur's decoder on the same pixels in memory and prints one table with median, p95 and p99
+//! per category and resolution. Frames without a code (plain and cluttered scenes) get
+//! `--no-code-weight` times as many frames as each category with a code, as a camera delivers
+//! mostly frames without one. With `--encoding` it instead compares ECC levels and quiet zones
+//! for spur's own codes.
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+use spur_qr::cascade::Effort;
+use spur_qr::decode::decode_frame_with;
+use spur_qr::frame_loop::{Pacer, FRAME_BUDGET_30FPS};
 use spur_qr::synth::{generate, longest_place_text, Category, Rng, Sample};
-use spur_qr::{decode_frame, encode_with, Ecc, EncodeOptions, Frame};
+use spur_qr::{encode_with, Ecc, EncodeOptions, Frame};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Options.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Frames per category and resolution.
+    /// Frames per category with a code and resolution.
     #[arg(long, default_value_t = 30)]
     frames: u64,
-    /// Seed of the corpus.
+    /// Frames without a code per frame of a category with one (plain and cluttered scenes).
+    #[arg(long, default_value_t = 3)]
+    no_code_weight: u64,
+    /// Seed of the corpus (2020 is the tuning seed, 99 the held-out one).
     #[arg(long, default_value_t = 2020)]
     seed: u64,
+    /// How many times slower than this machine the simulated phone's core is, for the
+    /// frame-loop simulation.
+    #[arg(long, default_value_t = 4.0)]
+    phone_slowdown: f64,
     /// Directory for the corpus and the peers' results (default: a fresh temporary one).
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -57,7 +71,12 @@ pub fn run(args: Args) -> Result<()> {
     let mut manifest = std::fs::File::create(dir.join("manifest.jsonl"))?;
     for &(w, h) in &RESOLUTIONS {
         for category in Category::ALL {
-            for i in 0..args.frames {
+            let n = if category.has_code() {
+                args.frames
+            } else {
+                args.frames * args.no_code_weight.max(1)
+            };
+            for i in 0..n {
                 let s = generate(category, w, h, args.seed, i, EncodeOptions::SPUR);
                 let file = format!("{}_{}p_{i:03}.pgm", category.name(), h);
                 write_pgm(&dir.join(&file), &s)?;
@@ -70,15 +89,16 @@ pub fn run(args: Args) -> Result<()> {
     }
     drop(manifest);
     eprintln!(
-        "corpus: {} frames in {} ({:.0} s)",
+        "corpus: {} frames in {} ({:.0} s), seed {}",
         frames.len(),
         dir.display(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        args.seed
     );
 
     // spur's decoder on the same pixels, in memory: one round now, one after the peers, the
     // faster of the two counts (the peers' script also keeps the faster of two rounds).
-    let mut results = time_spur(&frames);
+    let mut results = time_spur(&frames, Effort::Full);
 
     let mut versions = String::from("spur-qr (rxing 0.9 detector, own binarisation)");
     if !args.no_peers {
@@ -118,17 +138,27 @@ pub fn run(args: Args) -> Result<()> {
             });
         }
     }
-    for (outcome, again) in results.iter_mut().zip(time_spur(&frames)) {
+    for (outcome, again) in results.iter_mut().zip(time_spur(&frames, Effort::Full)) {
         outcome.ms = outcome.ms.min(again.ms);
     }
     let panics = results.iter().filter(|o| o.failed).count();
     let truth: HashMap<&str, &Sample> = frames.iter().map(|(f, s)| (f.as_str(), s)).collect();
-    print_table(&results, &truth, &versions, args.frames);
+    println!("\nload average at the end of the timed runs: {}", load());
+    print_table(&results, &truth, &versions, &args);
     println!("spur decoder errors (caught panics): {panics}");
+    stream(&frames, &results, &args);
     if args.dir.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())
+}
+
+/// The 1-minute load average, to say under what load the figures were taken.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 struct Outcome {
@@ -139,13 +169,13 @@ struct Outcome {
     failed: bool,
 }
 
-/// Times spur's decoder on every frame.
-fn time_spur(frames: &[(String, Sample)]) -> Vec<Outcome> {
+/// Times spur's decoder on every frame with the passes of `effort`.
+fn time_spur(frames: &[(String, Sample)], effort: Effort) -> Vec<Outcome> {
     let mut out = Vec::with_capacity(frames.len());
     for (file, s) in frames {
         let frame = Frame::tight(s.width, s.height, &s.luma);
         let t = Instant::now();
-        let scan = decode_frame(&frame);
+        let scan = decode_frame_with(&frame, effort);
         let ms = t.elapsed().as_secs_f64() * 1e3;
         let failed = scan.is_err();
         let texts = scan
@@ -198,7 +228,7 @@ impl Tally {
     }
 }
 
-fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &str, n: u64) {
+fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &str, args: &Args) {
     // (row label, decoder) -> tally; rows: per category and resolution, then totals.
     let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
     let mut decoders: Vec<String> = Vec::new();
@@ -211,11 +241,12 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
         }
         let res = format!("{}p", s.height);
         let cat = s.category.name();
-        let mut rows = vec![format!("{cat:<13} {res:>5}"), format!("{cat:<13}   all")];
-        rows.push(format!("~ALL frames  {res:>5}"));
+        let mut rows = vec![format!("{cat:<13} {res:>5}")];
+        rows.push(format!("~all frames  {res:>5}"));
         if s.expected.is_some() {
             rows.push(format!("~with code   {res:>5}"));
-            rows.push("~with code     all".to_string());
+        } else {
+            rows.push(format!("~no code     {res:>5}"));
         }
         for row in rows {
             tallies
@@ -224,14 +255,24 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
                 .add(o, s.expected.as_deref());
         }
     }
-    let peers: Vec<&String> = decoders.iter().filter(|d| *d != "spur").collect();
-    println!("\nQR decoding, {n} frames per category and resolution; {versions}");
+    println!(
+        "\nQR decoding, seed {}: {} frames per category with a code and resolution, {} per \
+         category without; {versions}",
+        args.seed,
+        args.frames,
+        args.frames * args.no_code_weight.max(1)
+    );
     print!("{:<19}", "category");
     for d in &decoders {
-        print!(" | {:>9} {:>5} {:>6} {:>6}", d, "false", "med ms", "p95 ms");
+        print!(
+            " | {:>10} {:>5} {:>6} {:>6} {:>6}",
+            d, "false", "med", "p95", "p99"
+        );
     }
-    if !peers.is_empty() {
-        print!(" | rate/best peer  med/fastest peer");
+    let peer = |name: &str| decoders.iter().any(|d| d == name);
+    let (default, fast) = (peer("zxing-cpp"), peer("zxing-fast"));
+    if default && fast {
+        print!(" | rate÷zx  p95÷zx p95÷fast");
     }
     println!();
     let rows: Vec<String> = {
@@ -244,39 +285,104 @@ fn print_table(results: &[Outcome], truth: &HashMap<&str, &Sample>, versions: &s
         for d in &decoders {
             match tallies.get(&(row.clone(), d.clone())) {
                 Some(t) => print!(
-                    " | {:>9} {:>5} {:>6.2} {:>6.2}",
+                    " | {:>10} {:>5} {:>6.2} {:>6.2} {:>6.2}",
                     t.rate()
                         .map(|r| format!("{:.1}%", r * 100.0))
                         .unwrap_or_else(|| "-".into()),
                     t.false_decodes,
                     t.quantile(0.5),
-                    t.quantile(0.95)
+                    t.quantile(0.95),
+                    t.quantile(0.99)
                 ),
-                None => print!(" | {:>9} {:>5} {:>6} {:>6}", "", "", "", ""),
+                None => print!(" | {:>10} {:>5} {:>6} {:>6} {:>6}", "", "", "", "", ""),
             }
         }
-        if let Some(spur) = tallies.get(&(row.clone(), "spur".to_string())) {
-            let peer_tallies: Vec<&Tally> = peers
-                .iter()
-                .filter_map(|p| tallies.get(&(row.clone(), (*p).clone())))
-                .collect();
-            let best_rate = peer_tallies
-                .iter()
-                .filter_map(|t| t.rate())
-                .fold(f64::NAN, f64::max);
-            let fastest = peer_tallies
-                .iter()
-                .map(|t| t.quantile(0.5))
-                .fold(f64::NAN, f64::min);
-            if !peer_tallies.is_empty() {
-                let rate = match spur.rate() {
-                    Some(r) if best_rate > 0.0 => format!("{:.2}", r / best_rate),
-                    _ => "-".into(),
-                };
-                print!(" | {rate:>14}  {:>16.2}", spur.quantile(0.5) / fastest);
-            }
+        let get = |d: &str| tallies.get(&(row.clone(), d.to_string()));
+        if let (Some(spur), Some(zx), Some(zf)) = (get("spur"), get("zxing-cpp"), get("zxing-fast"))
+        {
+            let rate = match (spur.rate(), zx.rate()) {
+                (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+                _ => "-".into(),
+            };
+            print!(
+                " | {rate:>7} {:>7.2} {:>8.2}",
+                spur.quantile(0.95) / zx.quantile(0.95),
+                spur.quantile(0.95) / zf.quantile(0.95)
+            );
         }
         println!();
+    }
+}
+
+/// The frame loop on a simulated 30 fps stream per resolution: the corpus's frames in a
+/// seeded order (mostly without a code, as weighted), each decode costing what it cost here
+/// at the effort chosen, times `--phone-slowdown`; with and without the frame budget.
+fn stream(frames: &[(String, Sample)], full: &[Outcome], args: &Args) {
+    let spur_full: HashMap<&str, &Outcome> = full
+        .iter()
+        .filter(|o| o.decoder == "spur")
+        .map(|o| (o.file.as_str(), o))
+        .collect();
+    let reduced = time_spur(frames, Effort::Reduced);
+    let minimal = time_spur(frames, Effort::Minimal);
+    println!(
+        "\nframe loop, simulated 30 fps stream (costs measured here × {} for a phone core; \
+         budget {:.1} ms)",
+        args.phone_slowdown,
+        FRAME_BUDGET_30FPS.as_secs_f64() * 1e3
+    );
+    println!(
+        "{:<6} {:<10} | {:>7} {:>7} {:>7} | {:>5} {:>7} {:>7} | coded frames read",
+        "res", "budget", "offered", "decoded", "dropped", "full", "reduced", "minimal"
+    );
+    for &(_, h) in &RESOLUTIONS {
+        let mut order: Vec<usize> = (0..frames.len())
+            .filter(|i| frames.get(*i).is_some_and(|(_, s)| s.height == h))
+            .collect();
+        let mut rng = Rng::new(args.seed ^ 0x57_2EA4);
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        for budget in [None, Some(FRAME_BUDGET_30FPS)] {
+            let mut pacer = Pacer::new(budget.unwrap_or(Duration::MAX));
+            let (mut decoded, mut dropped, mut used) = (0, 0, [0usize; 3]);
+            let (mut coded, mut read) = (0, 0);
+            for (n, &i) in order.iter().enumerate() {
+                let Some((file, sample)) = frames.get(i) else {
+                    continue;
+                };
+                coded += usize::from(sample.expected.is_some());
+                let now = Duration::from_micros(n as u64 * 33_333);
+                let Some(effort) = pacer.arrive(now) else {
+                    dropped += 1;
+                    continue;
+                };
+                let outcome = match effort {
+                    Effort::Full => spur_full.get(file.as_str()).copied(),
+                    Effort::Reduced => reduced.get(i),
+                    Effort::Minimal => minimal.get(i),
+                };
+                let Some(o) = outcome else { continue };
+                let cost = Duration::from_secs_f64(o.ms * args.phone_slowdown / 1e3);
+                pacer.finish(effort, now, now + cost);
+                decoded += 1;
+                used[effort as usize] += 1;
+                if let Some(want) = &sample.expected {
+                    read += usize::from(o.texts.iter().any(|t| t == want));
+                }
+            }
+            println!(
+                "{:<6} {:<10} | {:>7} {:>7} {:>7} | {:>5} {:>7} {:>7} | {read} of {coded}",
+                format!("{h}p"),
+                if budget.is_some() { "30 fps" } else { "none" },
+                order.len(),
+                decoded,
+                dropped,
+                used[Effort::Full as usize],
+                used[Effort::Reduced as usize],
+                used[Effort::Minimal as usize],
+            );
+        }
     }
 }
 
@@ -336,7 +442,8 @@ fn encoding(args: &Args) -> Result<()> {
             let mut ok = 0u64;
             for i in 0..args.frames {
                 let s = generate(category, 1280, 720, args.seed, i, *o);
-                let scan = decode_frame(&Frame::tight(s.width, s.height, &s.luma));
+                let scan =
+                    decode_frame_with(&Frame::tight(s.width, s.height, &s.luma), Effort::Full);
                 if scan.ok().as_ref().and_then(|s| s.text()) == s.expected.as_deref() {
                     ok += 1;
                 }

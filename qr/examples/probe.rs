@@ -59,12 +59,12 @@ fn main() {
             }
             ms.sort_by(f64::total_cmp);
             let q = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
-            let rate = if category == Category::NoCode {
+            let rate = if !category.has_code() {
                 "-".to_string()
             } else {
                 format!("{:.1}%", ok as f64 * 100.0 / n as f64)
             };
-            if category != Category::NoCode {
+            if category.has_code() {
                 all_code[ri].0 += ok;
                 all_code[ri].1 += n;
             }

@@ -1,11 +1,36 @@
-//! The decoding cascade: cheap passes first, costlier ones only while nothing was read, and
-//! the rescue passes only when an earlier pass saw evidence of a code.
+//! The decoding cascade: cheap full-frame passes first, and rescue passes only where those
+//! saw evidence of a code that they could not complete — on crops around that evidence, never
+//! on the whole frame, so clutter that looks like finder patterns cannot buy full-frame passes.
 
 use crate::binarize::BlockStats;
-use crate::detect::read;
+use crate::detect::{read, Finder, Sight};
+use rxing::common::BitMatrix;
+use std::time::Instant;
 
 /// ZXing's contrast floor: blocks with a smaller grey range count as flat.
 const STANDARD_RANGE: u8 = 24;
+
+/// Sets of three finder patterns tried per pass, most plausible first. A real code's set is
+/// among the first few; cluttered frames (fake symbols, rings, checkerboards) made up to 220
+/// sets per pass, each sampled and error-corrected, which was most of their cost.
+pub const MAX_SETS: usize = 16;
+
+/// Sets tried per crop in a rescue pass: a crop holds one code's finders and little else.
+pub const MAX_RESCUE_SETS: usize = 4;
+
+/// How far around a finder pattern that belongs to no sampled symbol the rescue passes look,
+/// in finder widths (a finder is 7 modules wide; 9 widths is 63 modules, enough for a
+/// version-10 code turned by any angle around its finder).
+const REACH: f32 = 9.0;
+
+/// The half-resolution rescue passes look at crops of together at most this share of the
+/// frame's area (a quarter of it in pixels after halving), the thorough scan at most half of
+/// it; the smallest crops go first (small codes), the rest is dropped.
+const RESCUE_AREA: f32 = 1.0;
+
+/// Finder patterns at most this wide (3.5 pixels per module) are what the thorough scan is for:
+/// wider ones are never stepped over by the default row skip.
+const SMALL_FINDER: f32 = 24.5;
 
 /// One attempt at a frame: how it is scaled and binarised, and how hard the detector looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,13 +50,14 @@ pub enum Pass {
 }
 
 impl Pass {
-    /// Whether the pass runs only after an earlier pass found a finder pattern. On frames
-    /// without a code the first two passes find none (0 of 40 seeded no-code frames at 720p
-    /// and 1080p had one in the standard pass, 1 of 40 in the low-contrast pass), while every
-    /// frame with a code that a later pass read had at least one: so the later passes cost
-    /// nothing on empty frames, which are most of what a camera delivers.
+    /// Whether the pass is a rescue pass: it runs only on crops around evidence that the
+    /// full-frame passes before it left (see [`read_luma`]), never on a frame without any.
     pub fn needs_evidence(self) -> bool {
         matches!(self, Pass::Half | Pass::HalfLowContrast | Pass::Thorough)
+    }
+
+    fn half(self) -> bool {
+        matches!(self, Pass::Half | Pass::HalfLowContrast)
     }
 }
 
@@ -44,46 +70,243 @@ pub const SPUR_PASSES: &[Pass] = &[
     Pass::Thorough,
 ];
 
+/// How much a frame may cost: the frame loop lowers it for the next frames when one runs
+/// over its time budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Effort {
+    /// The standard pass only (about a third of a full cascade on an empty frame).
+    Minimal,
+    /// The two full-frame passes, no rescue passes.
+    Reduced,
+    /// Every pass of [`SPUR_PASSES`].
+    #[default]
+    Full,
+}
+
+impl Effort {
+    /// The passes this effort runs.
+    pub fn passes(self) -> &'static [Pass] {
+        match self {
+            Effort::Minimal => &[Pass::Standard],
+            Effort::Reduced => &[Pass::Standard, Pass::LowContrast],
+            Effort::Full => SPUR_PASSES,
+        }
+    }
+
+    /// One step cheaper (`Minimal` stays).
+    pub fn lower(self) -> Effort {
+        match self {
+            Effort::Full => Effort::Reduced,
+            _ => Effort::Minimal,
+        }
+    }
+
+    /// One step dearer (`Full` stays).
+    pub fn raise(self) -> Effort {
+        match self {
+            Effort::Minimal => Effort::Reduced,
+            _ => Effort::Full,
+        }
+    }
+}
+
+/// A pixel rectangle of the frame: x0, y0 inclusive, x1, y1 exclusive.
+pub type Crop = (usize, usize, usize, usize);
+
+/// What one pass did, on the whole frame or on one crop: for tuning, tests and the benchmark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassRun {
+    /// The pass.
+    pub pass: Pass,
+    /// The crop it looked at (`None`: the whole frame).
+    pub crop: Option<Crop>,
+    /// Finder-pattern candidates it found.
+    pub finders: usize,
+    /// Sets of three candidates it sampled and decoded.
+    pub sets: usize,
+    /// Microseconds it took (binarisation and detection).
+    pub micros: u64,
+}
+
 /// Runs `passes` on tight `w`×`h` luma until one decodes; the text of the first symbol found.
-/// Passes that [`Pass::needs_evidence`] are skipped until a finder pattern has been seen.
+///
+/// Passes that [`Pass::needs_evidence`] run only on crops around each finder pattern that the
+/// full-frame passes saw but that belonged to no sampled symbol (its partners were missed:
+/// small, noisy or blurred codes); the thorough scan only around the small ones. A symbol
+/// that sampled whole buys no rescue (every fake symbol in clutter does). The crops are
+/// merged where they overlap and limited in total area, smallest first.
 pub fn read_luma(luma: &[u8], w: usize, h: usize, passes: &[Pass]) -> Option<String> {
+    read_luma_traced(luma, w, h, passes, &mut Vec::new())
+}
+
+/// [`read_luma`], recording every pass that ran in `trace`.
+pub fn read_luma_traced(
+    luma: &[u8],
+    w: usize,
+    h: usize,
+    passes: &[Pass],
+    trace: &mut Vec<PassRun>,
+) -> Option<String> {
     let full = BlockStats::new(luma, w, h)?;
-    let mut half_luma: Option<(Vec<u8>, usize, usize)> = None;
-    let mut finders = 0;
+    let mut finders: Vec<Finder> = Vec::new();
+    let mut crops: Option<(Vec<Crop>, Vec<Crop>)> = None;
+    // Module grids that failed to decode, shared by all passes: a fake symbol sampled to the
+    // same grid again costs no second error correction.
+    let mut failed = Vec::new();
     for pass in passes {
-        if pass.needs_evidence() && finders == 0 {
+        if !pass.needs_evidence() {
+            let started = Instant::now();
+            let Some(sight) = look(&full, *pass, &mut failed) else {
+                continue;
+            };
+            trace.push(run(*pass, None, &sight, started));
+            if sight.text.is_some() {
+                return sight.text;
+            }
+            merge(&mut finders, sight.finders);
             continue;
         }
-        let half = matches!(pass, Pass::Half | Pass::HalfLowContrast);
-        if half && half_luma.is_none() {
-            half_luma = Some(downscale2(luma, w, h));
-        }
-        let half_stats = match (&half_luma, half) {
-            (Some((l, hw, hh)), true) => BlockStats::new(l, *hw, *hh),
-            _ => None,
-        };
-        let stats = if half {
-            match &half_stats {
-                Some(s) => s,
-                None => continue,
-            }
+        let (wide, small) = crops.get_or_insert_with(|| rescue_crops(&finders, w, h));
+        let list = if *pass == Pass::Thorough {
+            &*small
         } else {
-            &full
+            &*wide
         };
-        let bits = match pass {
-            Pass::Standard | Pass::Half | Pass::Thorough => stats.binarize(STANDARD_RANGE),
-            Pass::LowContrast | Pass::HalfLowContrast => {
-                stats.binarize_midpoint(low_contrast_floor(stats))
+        for crop in list {
+            let started = Instant::now();
+            let Some(sight) = look_crop(luma, w, *crop, *pass, &mut failed) else {
+                continue;
+            };
+            trace.push(run(*pass, Some(*crop), &sight, started));
+            if sight.text.is_some() {
+                return sight.text;
             }
-        };
-        let Some(bits) = bits else { continue };
-        let sight = read(&bits, *pass == Pass::Thorough);
-        if sight.text.is_some() {
-            return sight.text;
         }
-        finders += sight.finders;
     }
     None
+}
+
+fn run(pass: Pass, crop: Option<Crop>, sight: &Sight, started: Instant) -> PassRun {
+    PassRun {
+        pass,
+        crop,
+        finders: sight.finders.len(),
+        sets: sight.sets,
+        micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+    }
+}
+
+/// Binarises with the pass's threshold and looks for symbols.
+fn look(stats: &BlockStats<'_>, pass: Pass, failed: &mut Vec<BitMatrix>) -> Option<Sight> {
+    let bits = match pass {
+        Pass::Standard | Pass::Half | Pass::Thorough => stats.binarize(STANDARD_RANGE),
+        Pass::LowContrast | Pass::HalfLowContrast => {
+            stats.binarize_midpoint(low_contrast_floor(stats))
+        }
+    }?;
+    let cap = if pass.needs_evidence() {
+        MAX_RESCUE_SETS
+    } else {
+        MAX_SETS
+    };
+    Some(read(&bits, pass == Pass::Thorough, cap, failed))
+}
+
+/// Runs a rescue pass on one crop of the frame (halved first for the half-resolution passes).
+fn look_crop(
+    luma: &[u8],
+    w: usize,
+    crop: Crop,
+    pass: Pass,
+    failed: &mut Vec<BitMatrix>,
+) -> Option<Sight> {
+    let (x0, y0, x1, y1) = crop;
+    let (cw, ch) = (x1.checked_sub(x0)?, y1.checked_sub(y0)?);
+    let mut pixels = Vec::with_capacity(cw * ch);
+    for y in y0..y1 {
+        pixels.extend_from_slice(luma.get(y * w + x0..y * w + x1)?);
+    }
+    let (pixels, cw, ch) = if pass.half() {
+        downscale2(&pixels, cw, ch)
+    } else {
+        (pixels, cw, ch)
+    };
+    let stats = BlockStats::new(&pixels, cw, ch)?;
+    look(&stats, pass, failed)
+}
+
+/// Adds `new` finders to `seen`, one entry per ring; a ring is sampled if any pass sampled it.
+fn merge(seen: &mut Vec<Finder>, new: Vec<Finder>) {
+    for f in new {
+        match seen.iter_mut().find(|s| s.same_as(&f)) {
+            Some(s) => s.sampled |= f.sampled,
+            None => seen.push(f),
+        }
+    }
+}
+
+/// The crops for the rescue passes: (all of them, the ones around small finders), merged where
+/// they overlap, smallest first, together at most [`RESCUE_AREA`] of the frame.
+fn rescue_crops(finders: &[Finder], w: usize, h: usize) -> (Vec<Crop>, Vec<Crop>) {
+    let around = |f: &Finder| -> Crop {
+        let r = f.size * REACH;
+        let fx = |v: f32| (v.max(0.0) as usize).min(w);
+        let fy = |v: f32| (v.max(0.0) as usize).min(h);
+        (fx(f.x - r), fy(f.y - r), fx(f.x + r), fy(f.y + r))
+    };
+    let orphans = finders.iter().filter(|f| !f.sampled);
+    let small: Vec<Crop> = orphans
+        .clone()
+        .filter(|f| f.size <= SMALL_FINDER)
+        .map(around)
+        .collect();
+    let wide: Vec<Crop> = orphans.map(around).collect();
+    let budget = (w * h) as f32 * RESCUE_AREA;
+    (
+        limit(union(wide), budget),
+        limit(union(small), budget / 2.0),
+    )
+}
+
+/// Merges overlapping crops into their bounding boxes until none overlap.
+fn union(mut crops: Vec<Crop>) -> Vec<Crop> {
+    let overlap = |a: &Crop, b: &Crop| a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+    let mut i = 0;
+    while i < crops.len() {
+        let mut merged = false;
+        let mut j = i + 1;
+        while j < crops.len() {
+            if let (Some(a), Some(b)) = (crops.get(i).copied(), crops.get(j).copied()) {
+                if overlap(&a, &b) {
+                    if let Some(c) = crops.get_mut(i) {
+                        *c = (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3));
+                    }
+                    crops.swap_remove(j);
+                    merged = true;
+                    continue;
+                }
+            }
+            j += 1;
+        }
+        if !merged {
+            i += 1;
+        }
+    }
+    crops
+}
+
+/// The smallest crops whose areas add up to at most `budget` pixels.
+fn limit(mut crops: Vec<Crop>, budget: f32) -> Vec<Crop> {
+    let area = |c: &Crop| (c.2.saturating_sub(c.0) * c.3.saturating_sub(c.1)) as f32;
+    crops.sort_by(|a, b| area(a).total_cmp(&area(b)));
+    let mut spent = 0.0;
+    crops
+        .into_iter()
+        .take_while(|c| {
+            spent += area(c);
+            spent <= budget
+        })
+        .collect()
 }
 
 /// A contrast floor twice the grey range of the flattest quarter of the blocks (the sensor

@@ -1,6 +1,6 @@
 //! The decode API: camera frames and encoded pictures to a [`Scan`], never panicking.
 
-use crate::cascade::{read_luma, SPUR_PASSES};
+use crate::cascade::{read_luma, Effort};
 use crate::classify::{classify, Scan};
 use crate::frame::{Frame, FrameError};
 use crate::picture::{load_luma, PictureError};
@@ -22,7 +22,12 @@ pub enum DecodeError {
 
 /// Decodes one camera frame: the first QR code found, classified.
 pub fn decode_frame(frame: &Frame<'_>) -> Result<Scan, DecodeError> {
-    Ok(match read_frame(frame)? {
+    decode_frame_with(frame, Effort::Full)
+}
+
+/// [`decode_frame`] with only the passes of `effort` (the frame loop's cheaper modes).
+pub fn decode_frame_with(frame: &Frame<'_>, effort: Effort) -> Result<Scan, DecodeError> {
+    Ok(match read_frame_with(frame, effort)? {
         Some(text) => classify(text),
         None => Scan::Nothing,
     })
@@ -36,8 +41,13 @@ pub fn decode_picture(bytes: &[u8]) -> Result<Scan, DecodeError> {
 
 /// The raw text of the first QR code in the frame, without classification.
 pub fn read_frame(frame: &Frame<'_>) -> Result<Option<String>, DecodeError> {
+    read_frame_with(frame, Effort::Full)
+}
+
+/// [`read_frame`] with only the passes of `effort`.
+pub fn read_frame_with(frame: &Frame<'_>, effort: Effort) -> Result<Option<String>, DecodeError> {
     let luma = frame.to_tight()?;
     let (w, h) = (frame.width, frame.height);
-    catch_unwind(AssertUnwindSafe(|| read_luma(&luma, w, h, SPUR_PASSES)))
+    catch_unwind(AssertUnwindSafe(|| read_luma(&luma, w, h, effort.passes())))
         .map_err(|_| DecodeError::DecoderPanicked)
 }

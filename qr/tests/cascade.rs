@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The rescue passes of the cascade: each one reads a seeded 1080p frame of the benchmark
-//! corpus that the passes before it miss, and none of them runs without evidence of a code.
+//! corpus that the passes before it miss, none of them runs without evidence of a code, and on
+//! cluttered frames they run only on crops around that evidence.
 
 use spur_qr::cascade::{read_luma, Pass, SPUR_PASSES};
 use spur_qr::synth::{generate, Category};
@@ -67,4 +68,51 @@ fn rescue_passes_alone_do_not_run_without_evidence() {
     let mut all = vec![Pass::Standard];
     all.extend(rescue);
     assert_eq!(read(Category::Nominal, 0, &all).0, want);
+}
+
+#[test]
+fn clutter_buys_rescue_passes_only_on_crops() {
+    use spur_qr::cascade::{read_luma_traced, MAX_SETS};
+    // Cluttered scenes without a code (fake symbols with real finder patterns, rings,
+    // checkerboards): the rescue passes run, but only on crops, the thorough scan on at most
+    // half the frame, and no pass tries more than MAX_SETS finder sets.
+    let mut rescued_on_crops = 0;
+    for index in 0..4 {
+        let s = generate(
+            Category::Clutter,
+            1280,
+            720,
+            2020,
+            index,
+            EncodeOptions::SPUR,
+        );
+        let mut trace = Vec::new();
+        assert_eq!(
+            read_luma_traced(&s.luma, s.width, s.height, SPUR_PASSES, &mut trace),
+            None
+        );
+        let area = |c: (usize, usize, usize, usize)| (c.2 - c.0) * (c.3 - c.1);
+        for run in &trace {
+            assert!(run.sets <= MAX_SETS, "{run:?}");
+            assert_eq!(run.crop.is_some(), run.pass.needs_evidence(), "{run:?}");
+        }
+        let thorough: usize = trace
+            .iter()
+            .filter(|r| r.pass == Pass::Thorough)
+            .filter_map(|r| r.crop.map(area))
+            .sum();
+        assert!(thorough * 2 <= s.width * s.height, "{thorough} px");
+        rescued_on_crops += trace.iter().filter(|r| r.crop.is_some()).count();
+    }
+    // The clutter does look like evidence: the crops are not vacuous.
+    assert!(rescued_on_crops > 0);
+}
+
+#[test]
+fn codes_among_clutter_are_read() {
+    for index in 0..4 {
+        let (got, want) = read(Category::ClutterCode, index, SPUR_PASSES);
+        assert!(want.is_some());
+        assert_eq!(got, want, "frame {index}");
+    }
 }

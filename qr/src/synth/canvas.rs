@@ -124,7 +124,26 @@ impl Canvas {
         dark: f32,
         light: f32,
     ) -> Rect {
-        let n = matrix.total_size() as f64;
+        self.draw_grid(
+            matrix.total_size(),
+            &|x, y| matrix.is_dark_with_quiet_zone(x, y),
+            quad,
+            dark,
+            light,
+        )
+    }
+
+    /// Draws an `n`×`n` grid of modules (`is_dark(x, y)`) into the quadrilateral `quad`, with
+    /// 4×4 supersampling. Returns the bounding rectangle it touched.
+    pub fn draw_grid(
+        &mut self,
+        n: usize,
+        is_dark: &dyn Fn(usize, usize) -> bool,
+        quad: [(f64, f64); 4],
+        dark: f32,
+        light: f32,
+    ) -> Rect {
+        let n = n as f64;
         let inv = Homography::square_to_quad(quad).inverse();
         let rect = self.bounds(&quad, 1.0);
         let (x0, y0, x1, y1) = rect;
@@ -140,7 +159,7 @@ impl Canvas {
                         let (u, v) = inv.apply(px, py);
                         if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
                             inside += 1;
-                            if matrix.is_dark_with_quiet_zone((u * n) as usize, (v * n) as usize) {
+                            if is_dark((u * n) as usize, (v * n) as usize) {
                                 dark_hits += 1;
                             }
                         }
@@ -157,6 +176,21 @@ impl Canvas {
             }
         }
         rect
+    }
+
+    /// Paints the pixels of `rect` for which `shade(x, y)` gives a grey value (pixel centres).
+    pub fn paint(&mut self, rect: Rect, shade: impl Fn(f64, f64) -> Option<f32>) {
+        let (x0, y0, x1, y1) = rect;
+        let (x1, y1) = (x1.min(self.width), y1.min(self.height));
+        for y in y0.min(y1)..y1 {
+            for x in x0.min(x1)..x1 {
+                if let Some(v) = shade(x as f64 + 0.5, y as f64 + 0.5) {
+                    if let Some(p) = self.pixels.get_mut(y * self.width + x) {
+                        *p = v;
+                    }
+                }
+            }
+        }
     }
 
     /// Bounding rectangle of a quadrilateral plus `margin` pixels, clipped to the canvas.

@@ -2,6 +2,7 @@
 //! frames per category (nominal, rotation, perspective, blur, …), with the text each one holds.
 
 mod canvas;
+mod clutter;
 mod geometry;
 mod payload;
 mod rng;
@@ -41,11 +42,18 @@ pub enum Category {
     NoCode,
     /// A readable code that is not spur's (menu link, Wi-Fi, vCard, text).
     Foreign,
+    /// No code, heavy clutter: print, barcodes, stripes, circles, checkerboards and fake QR
+    /// symbols with real finder and timing patterns (what a camera sees most of the time).
+    Clutter,
+    /// A spur code among the same heavy clutter.
+    ClutterCode,
+    /// Small (1.8–2.8 pixels per module) and turned by any angle.
+    SmallRotated,
 }
 
 impl Category {
     /// Every category, in table order.
-    pub const ALL: [Category; 12] = [
+    pub const ALL: [Category; 15] = [
         Category::Nominal,
         Category::Rotation,
         Category::Perspective,
@@ -58,6 +66,9 @@ impl Category {
         Category::Small,
         Category::NoCode,
         Category::Foreign,
+        Category::Clutter,
+        Category::ClutterCode,
+        Category::SmallRotated,
     ];
 
     /// Short name used in tables and file names.
@@ -75,7 +86,20 @@ impl Category {
             Category::Small => "small",
             Category::NoCode => "no_code",
             Category::Foreign => "foreign",
+            Category::Clutter => "clutter",
+            Category::ClutterCode => "clutter_code",
+            Category::SmallRotated => "small_rotated",
         }
+    }
+
+    /// Whether frames of this category hold a code.
+    pub fn has_code(self) -> bool {
+        !matches!(self, Category::NoCode | Category::Clutter)
+    }
+
+    /// Whether the scene is heavily cluttered.
+    pub fn cluttered(self) -> bool {
+        matches!(self, Category::Clutter | Category::ClutterCode)
     }
 
     /// The category with this [`Category::name`].
@@ -117,9 +141,9 @@ pub fn generate(
     let mut rng = Rng::new(
         seed ^ (cat_no << 48) ^ ((width as u64) << 32) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15),
     );
-    let canvas = Canvas::background(width, height, &mut rng);
+    let canvas = scene(category, width, height, &mut rng);
     let text = match category {
-        Category::NoCode => None,
+        _ if !category.has_code() => None,
         Category::Foreign => Some(foreign_text(&mut rng)),
         _ => Some(spur_text(&mut rng)),
     };
@@ -130,7 +154,7 @@ pub fn generate(
 /// `spur demo`), deterministic in `seed`, with spur's encoding options.
 pub fn frame_for(text: &str, category: Category, width: usize, height: usize, seed: u64) -> Sample {
     let mut rng = Rng::new(seed ^ 0x5EED_F0F0_1234_5678);
-    let canvas = Canvas::background(width, height, &mut rng);
+    let canvas = scene(category, width, height, &mut rng);
     render(
         category,
         width,
@@ -140,6 +164,16 @@ pub fn frame_for(text: &str, category: Category, width: usize, height: usize, se
         Some(text.to_owned()),
         EncodeOptions::SPUR,
     )
+}
+
+/// The background of a frame: a lit wall or desk, and heavy clutter in the cluttered
+/// categories (drawn after the background, so the other categories' frames are unchanged).
+fn scene(category: Category, width: usize, height: usize, rng: &mut Rng) -> Canvas {
+    let mut canvas = Canvas::background(width, height, rng);
+    if category.cluttered() {
+        clutter::clutter(&mut canvas, rng);
+    }
+    canvas
 }
 
 /// Draws `text` (if any) into `canvas` and degrades the frame according to `category`.
@@ -215,13 +249,15 @@ fn draw(canvas: &mut Canvas, matrix: &crate::encode::QrMatrix, category: Categor
     // (53 modules); a larger version or quiet zone at the same size gets smaller modules,
     // as a printed code of a given size would.
     let reference_module = match category {
-        Category::Small => rng.range(1.8, 2.8),
+        Category::Small | Category::SmallRotated => rng.range(1.8, 2.8),
         _ => rng.range(3.5, 7.0) * scale,
     };
     let side = 53.0 * reference_module;
     let module = side / matrix.total_size() as f64;
     let angle = match category {
-        Category::Rotation | Category::Perspective => rng.range(0.0, 2.0 * PI),
+        Category::Rotation | Category::Perspective | Category::SmallRotated => {
+            rng.range(0.0, 2.0 * PI)
+        }
         _ => rng.range(-8.0, 8.0).to_radians(),
     };
     let (yaw, pitch) = if category == Category::Perspective {
