@@ -89,51 +89,39 @@ fn routes() -> Vec<String> {
     r
 }
 
-#[test]
-fn one_contract_route_strings_only_in_the_wire_crate() {
-    let routes = routes();
-    let mut found = Vec::new();
-    for (file, text) in rust_sources() {
-        if file.starts_with("wire/") || file.ends_with("cli/tests/architecture.rs") {
-            continue;
-        }
-        for (n, line) in code_lines(&text) {
-            for r in &routes {
-                if line.contains(&format!("\"{r}\"")) || line.contains(&format!("\"{r}?")) {
-                    found.push(format!("{file}:{n}: {}", line.trim()));
-                }
-            }
-        }
-    }
-    assert!(
-        found.is_empty(),
-        "route strings outside wire/src/api/routes.rs:\n{}",
-        found.join("\n")
-    );
+/// Which lines of a file a rule reads.
+#[derive(Clone, Copy)]
+enum Lines {
+    /// Every code line (not comments).
+    Code,
+    /// Code lines before the file's `#[cfg(test)]` module.
+    Shipped,
 }
 
-#[test]
-fn labels_only_in_protocol_labels() {
+/// Asserts that no line of the files `scope` admits, of the kind `lines`, is `bad`; the
+/// failure lists every offending `file:line`.
+fn assert_no_line(
+    rule: &str,
+    scope: impl Fn(&str) -> bool,
+    lines: Lines,
+    bad: impl Fn(&str) -> bool,
+) {
     let mut found = Vec::new();
     for (file, text) in rust_sources() {
-        if file == "protocol/src/labels.rs" || file.ends_with("cli/tests/architecture.rs") {
+        if file.ends_with("cli/tests/architecture.rs") || !scope(&file) {
             continue;
         }
-        // Tests may pin a label's bytes independently of the constant (that is what a vector is).
-        if file.contains("/tests/") {
-            continue;
-        }
-        for (n, line) in shipped_lines(&text) {
-            if line.contains("\"spur/v1/") {
+        let picked: Vec<(usize, &str)> = match lines {
+            Lines::Code => code_lines(&text).collect(),
+            Lines::Shipped => shipped_lines(&text).collect(),
+        };
+        for (n, line) in picked {
+            if bad(line) {
                 found.push(format!("{file}:{n}: {}", line.trim()));
             }
         }
     }
-    assert!(
-        found.is_empty(),
-        "labels outside protocol/src/labels.rs:\n{}",
-        found.join("\n")
-    );
+    assert!(found.is_empty(), "{rule}:\n{}", found.join("\n"));
 }
 
 /// Code lines of shipped code: not comments, and before the file's `#[cfg(test)]` module.
@@ -146,23 +134,38 @@ fn shipped_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 #[test]
+fn one_contract_route_strings_only_in_the_wire_crate() {
+    let routes = routes();
+    assert_no_line(
+        "route strings outside wire/src/api/routes.rs",
+        |file| !file.starts_with("wire/"),
+        Lines::Code,
+        |line| {
+            routes
+                .iter()
+                .any(|r| line.contains(&format!("\"{r}\"")) || line.contains(&format!("\"{r}?")))
+        },
+    );
+}
+
+#[test]
+fn labels_only_in_protocol_labels() {
+    // Tests may pin a label's bytes independently of the constant (that is what a vector is).
+    assert_no_line(
+        "labels outside protocol/src/labels.rs",
+        |file| file != "protocol/src/labels.rs" && !file.contains("/tests/"),
+        Lines::Shipped,
+        |line| line.contains("\"spur/v1/"),
+    );
+}
+
+#[test]
 fn json_bodies_of_the_servers_only_through_wire_types() {
-    let mut found = Vec::new();
-    for (file, text) in rust_sources() {
-        let shipped = file.starts_with("server/src/") || file == "core/src/http.rs";
-        if !shipped {
-            continue;
-        }
-        for (n, line) in code_lines(&text) {
-            if line.contains("json!(") {
-                found.push(format!("{file}:{n}: {}", line.trim()));
-            }
-        }
-    }
-    assert!(
-        found.is_empty(),
-        "ad-hoc JSON in a server or the app's client:\n{}",
-        found.join("\n")
+    assert_no_line(
+        "ad-hoc JSON in a server or the app's client",
+        |file| file.starts_with("server/src/") || file == "core/src/http.rs",
+        Lines::Code,
+        |line| line.contains("json!("),
     );
 }
 
@@ -243,17 +246,12 @@ fn one_implementation_of_each_capability() {
     }
     // No hand-written calendar: the epoch shift of Howard Hinnant's civil-date algorithms
     // (days from 0000-03-01 to 1970-01-01) appears in no shipped code.
-    for (file, text) in rust_sources() {
-        if file.contains("/tests/") || file.ends_with("cli/tests/architecture.rs") {
-            continue;
-        }
-        for (n, line) in shipped_lines(&text) {
-            assert!(
-                !line.contains("719_468") && !line.contains("719468"),
-                "{file}:{n}: a hand-written calendar"
-            );
-        }
-    }
+    assert_no_line(
+        "a hand-written calendar",
+        |file| !file.contains("/tests/"),
+        Lines::Shipped,
+        |line| line.contains("719_468") || line.contains("719468"),
+    );
 }
 
 #[test]
