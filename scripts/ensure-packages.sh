@@ -7,6 +7,10 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || tru
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v mvn >/dev/null || need+=(maven default-jdk-headless)
 command -v ruby >/dev/null || need+=(ruby)
+# Browser tests (desk web pages): Debian's Chromium and its driver, driven by playwright-core.
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+command -v node >/dev/null || need+=(nodejs npm)
 # Optional, not needed by the default build or the tests:
 #   camera      `cargo build -p spur-cli --features camera` (nokhwa's V4L2 bindings are made by
 #               bindgen at build time, which needs libclang)

@@ -18,6 +18,7 @@ pub mod register;
 pub mod relay;
 pub mod retention;
 pub mod stays;
+pub mod texts;
 
 pub use desk::Desk;
 pub use error::{DeskError, Result};

@@ -1,0 +1,2 @@
+# The desk's contact lists, sheets (consent sheet, contact list PDF) and messages.
+desk-title = Health authority desk

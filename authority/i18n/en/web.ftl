@@ -1,0 +1,2 @@
+# The desk's web pages (spur authority serve).
+web-title = Contact tracing desk
