@@ -10,6 +10,8 @@
 //! step at the end. Version 0 is an empty (or pre-versioning) database.
 
 #[cfg(feature = "postgres")]
+pub mod connect;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
