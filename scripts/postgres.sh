@@ -18,10 +18,36 @@ pg_start() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
   as_pg "'$bin/initdb' -D '$dir/data' -U spur -A trust --no-sync -E UTF8" >/dev/null
-  as_pg "'$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-h 127.0.0.1 -p $port -k '$dir' -c fsync=on -c max_connections=200\" start" >/dev/null
+  pg_tls_files "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$dir"/server.key "$dir"/server.crt; fi
+  # Role spur_tls may connect over TLS only: refused on a plain connection (first match wins).
+  { echo 'hostnossl all spur_tls all reject'; cat "$dir/data/pg_hba.conf"; } >"$dir/pg_hba.conf"
+  cat "$dir/pg_hba.conf" >"$dir/data/pg_hba.conf" && rm "$dir/pg_hba.conf"
+  as_pg "'$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-h 127.0.0.1 -p $port -k '$dir' -c fsync=on -c max_connections=200 -c ssl=on -c ssl_cert_file='$dir/server.crt' -c ssl_key_file='$dir/server.key'\" start" >/dev/null
   export PG_TEST_DIR=$dir
   export SPUR_TEST_POSTGRES_URL="postgres://spur@127.0.0.1:$port/postgres"
+  # TLS tests: the throw-away CA, a CA that signed nothing here, and a role that may only
+  # connect over TLS (pg_hba `hostssl`, checked before the catch-all `host` line).
+  export SPUR_TEST_POSTGRES_CA="$dir/ca.crt" SPUR_TEST_POSTGRES_OTHER_CA="$dir/other-ca.crt"
+  export SPUR_TEST_POSTGRES_TLS_ONLY_URL="postgres://spur_tls@127.0.0.1:$port/postgres"
+  as_pg "'$bin/psql' -q -h 127.0.0.1 -p $port -U spur -d postgres -c 'CREATE ROLE spur_tls LOGIN SUPERUSER'" >/dev/null
   echo "PostgreSQL ($user) at $SPUR_TEST_POSTGRES_URL"
+}
+
+# A throw-away CA and a server certificate for 127.0.0.1 and localhost (openssl CLI), so tests
+# can connect with verify-full; and a second CA to see a wrong one refused.
+pg_tls_files() {
+  local dir=$1
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=spur-test-ca -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=spur-other-ca -keyout "$dir/other-ca.key" -out "$dir/other-ca.crt" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+    -days 2 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
+  chmod 600 "$dir/server.key"
 }
 
 pg_stop() {

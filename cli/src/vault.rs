@@ -24,6 +24,9 @@ pub struct Args {
     /// PostgreSQL schema of the vault's tables.
     #[arg(long, default_value = "spur_vault")]
     pg_schema: String,
+    /// PostgreSQL TLS (the POST server's options).
+    #[command(flatten)]
+    db: spur_server::store::pg_options::PgTlsArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -145,8 +148,8 @@ enum AuditCommand {
 fn open(args: &Args) -> anyhow::Result<Vault> {
     match &args.postgres {
         Some(url) => {
-            let store =
-                PostgresStore::connect(url, &args.pg_schema).context("connecting to PostgreSQL")?;
+            let store = PostgresStore::connect_with(url, &args.pg_schema, &args.db.connector()?)
+                .context("connecting to PostgreSQL")?;
             Ok(Vault::open_with(&args.dir, Box::new(store))?)
         }
         None => Ok(Vault::open(&args.dir)?),

@@ -37,7 +37,9 @@ pub enum TlsMode {
 #[non_exhaustive]
 pub enum TlsSetupError {
     /// `verify-full` without a CA file.
-    #[error("--db-tls verify-full needs --db-ca-file (the CA that signed the database's certificate)")]
+    #[error(
+        "--db-tls verify-full needs --db-ca-file (the CA that signed the database's certificate)"
+    )]
     NoCaFile,
     /// The CA file could not be read.
     #[error("cannot read the database CA file: {0}")]
@@ -128,6 +130,24 @@ impl Connector {
             }
         }
     }
+}
+
+/// A PostgreSQL error as one line for the operator: the error and its causes (a TLS refusal
+/// names the certificate problem; the server's message names the `pg_hba` refusal), but of
+/// a server error only its severity, code and message, never its detail, which may quote row
+/// values.
+pub fn describe(e: &postgres::Error) -> String {
+    if let Some(d) = e.as_db_error() {
+        return format!("{}: {} ({})", d.severity(), d.message(), d.code().code());
+    }
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// `require`: any certificate is taken (libpq's `sslmode=require` does the same), but the

@@ -112,6 +112,9 @@ pub struct PostArgs {
     /// PostgreSQL schema for the table (letters, digits, underscores).
     #[arg(long, default_value = "public")]
     pub postgres_schema: String,
+    /// PostgreSQL TLS and pool.
+    #[command(flatten)]
+    pub db: crate::store::pg_options::PgArgs,
     /// File with the operator's export bearer token (or set SPUR_EXPORT_TOKEN); no token = no export.
     #[arg(long)]
     pub export_token_file: Option<PathBuf>,
@@ -230,10 +233,11 @@ pub fn tag_state(args: &TagArgs, clock: Arc<dyn Clock>) -> anyhow::Result<TagSta
 pub fn open_store(args: &PostArgs) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match &args.postgres {
         Some(url) => Arc::new(
-            PostgresStore::open_in_schema(
+            PostgresStore::open_with(
                 url,
                 &args.postgres_schema,
-                crate::store::postgres::DEFAULT_CONNECTIONS,
+                args.db.db_pool,
+                args.db.tls.connector()?,
             )
             .context("opening PostgreSQL")?,
         ),
@@ -433,6 +437,7 @@ pub fn run_dev(
         sqlite: data_dir.join("post.sqlite"),
         postgres: None,
         postgres_schema: "public".into(),
+        db: Default::default(),
         export_token_file: Some(token_file.clone()),
         export_key_file: None,
         sweep_minutes: 60,

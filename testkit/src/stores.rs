@@ -233,3 +233,38 @@ pub fn sqlite_layout(path: &Path) -> Vec<(String, Option<String>)> {
         .unwrap();
     rows
 }
+
+/// What the TLS tests need from the test cluster (scripts/postgres.sh sets it up).
+pub struct PgTls {
+    /// URL of a role the cluster accepts over TLS only.
+    pub tls_only_url: String,
+    /// The CA that signed the cluster's certificate (for 127.0.0.1 and localhost).
+    pub ca: std::path::PathBuf,
+    /// A CA that signed nothing the cluster uses.
+    pub other_ca: std::path::PathBuf,
+}
+
+/// The TLS test setup from `SPUR_TEST_POSTGRES_TLS_ONLY_URL`, `SPUR_TEST_POSTGRES_CA` and
+/// `SPUR_TEST_POSTGRES_OTHER_CA`; `None` (with a note) when unset, unless
+/// `SPUR_REQUIRE_POSTGRES=1` demands it.
+pub fn postgres_tls() -> Option<PgTls> {
+    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+    match (
+        var("SPUR_TEST_POSTGRES_TLS_ONLY_URL"),
+        var("SPUR_TEST_POSTGRES_CA"),
+        var("SPUR_TEST_POSTGRES_OTHER_CA"),
+    ) {
+        (Some(tls_only_url), Some(ca), Some(other_ca)) => Some(PgTls {
+            tls_only_url,
+            ca: ca.into(),
+            other_ca: other_ca.into(),
+        }),
+        _ => {
+            if std::env::var("SPUR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("SPUR_REQUIRE_POSTGRES=1 but the PostgreSQL TLS variables are not set (scripts/postgres.sh)");
+            }
+            eprintln!("PostgreSQL TLS test not run: start the cluster with scripts/postgres.sh");
+            None
+        }
+    }
+}

@@ -9,6 +9,7 @@
 //! record again, in either store, so nobody holding a record's bytes can extend its 28 days.
 
 pub mod migrations;
+pub mod pg_options;
 pub mod postgres;
 pub mod sqlite;
 

@@ -24,9 +24,12 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use postgres::{Client, NoTls};
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+use spur_migrate::connect::Connector;
 use spur_protocol::record::RecordKind;
-use spur_protocol::time::Day;
+use spur_protocol::time::{Day, RETENTION_DAYS};
 
 use super::{
     id_from_db, kind_from_db, migrations, pin_from_db, ExportRow, Position, Store, StoreError,
@@ -35,35 +38,99 @@ use super::{
 
 fn db(e: postgres::Error) -> StoreError {
     // The message of a PostgreSQL error names the SQL problem, not the connection string.
-    StoreError::Database(e.to_string())
+    StoreError::Database(spur_migrate::connect::describe(&e))
 }
 
 fn day_i32(d: u32) -> StoreResult<i32> {
     i32::try_from(d).map_err(|_| StoreError::Database("day out of range".into()))
 }
 
-type Job = Box<dyn FnOnce(&mut Option<Client>) + Send>;
+/// What a pooled connection thread needs to (re)connect.
+struct Target {
+    url: String,
+    schema: String,
+    connector: Connector,
+}
+
+impl Target {
+    fn connect(&self) -> StoreResult<Client> {
+        let mut c = self.connector.connect(&self.url).map_err(db)?;
+        c.batch_execute(&format!("SET search_path TO \"{}\"", self.schema))
+            .map_err(db)?;
+        Ok(c)
+    }
+}
+
+/// A pooled connection: the client (none after a failed connect) and when it was last used.
+struct Slot {
+    client: Option<Client>,
+    used: Instant,
+    /// Why the last connect failed, for the error a job then returns.
+    failure: Option<String>,
+}
+
+impl Slot {
+    /// Health check before a job: a closed connection, or one idle for [`IDLE_CHECK`] that does
+    /// not answer a ping within [`PING_TIMEOUT`], is replaced (after a database restart every
+    /// pooled connection is dead, and only a check finds out before a client's request does).
+    fn ready(&mut self, target: &Target) {
+        let stale = match self.client.as_mut() {
+            None => true,
+            Some(c) if c.is_closed() => true,
+            Some(c) => self.used.elapsed() >= IDLE_CHECK && c.is_valid(PING_TIMEOUT).is_err(),
+        };
+        if stale {
+            self.reconnect(target);
+        }
+    }
+
+    fn reconnect(&mut self, target: &Target) {
+        self.client = None;
+        match target.connect() {
+            Ok(c) => {
+                self.client = Some(c);
+                self.failure = None;
+            }
+            Err(e) => self.failure = Some(e.to_string()),
+        }
+    }
+
+    /// Whether the connection was lost (closed by the server, the network or a restart).
+    fn lost(&self) -> bool {
+        self.client.as_ref().is_none_or(Client::is_closed)
+    }
+}
+
+type Job = Box<dyn FnOnce(&mut Slot, &Target) + Send>;
 
 /// The PostgreSQL store. The blocking `postgres` client keeps a small tokio runtime inside, which
 /// must be neither created, used nor dropped on an async worker thread; so every connection lives
-/// on its own plain thread for its whole life, and the store hands those threads jobs.
+/// on its own plain thread for its whole life, and the store hands those threads jobs. The
+/// threads are the pool: each holds one connection, checks it before use and reconnects.
 pub struct PostgresStore {
     jobs: Mutex<std::sync::mpsc::Sender<Job>>,
     partitions: Arc<Mutex<HashSet<u32>>>,
 }
 
-/// Most connections the store opens.
+/// Most connections the store opens (the default of `--db-pool`).
 pub const DEFAULT_CONNECTIONS: usize = 16;
 
-fn connect(url: &str, schema: &str) -> StoreResult<Client> {
-    let mut c = Client::connect(url, NoTls).map_err(db)?;
-    c.batch_execute(&format!("SET search_path TO \"{schema}\""))
-        .map_err(db)?;
-    Ok(c)
-}
+/// A connection idle this long is pinged before its next job.
+const IDLE_CHECK: Duration = Duration::from_secs(30);
 
-fn worker(url: String, schema: String, rx: Arc<Mutex<std::sync::mpsc::Receiver<Job>>>) {
-    let mut client: Option<Client> = None;
+/// How long a ping may take before the connection is replaced.
+const PING_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Partitions made ahead of today by each sweep, so that the first write of a day does not
+/// pay for (or race on) creating its partition.
+const DAYS_AHEAD: u32 = 2;
+
+fn worker(target: Arc<Target>, rx: Arc<Mutex<std::sync::mpsc::Receiver<Job>>>) {
+    let mut slot = Slot {
+        client: None,
+        used: Instant::now(),
+        failure: None,
+    };
     loop {
         let job = match rx.lock() {
             Ok(r) => match r.recv() {
@@ -72,10 +139,9 @@ fn worker(url: String, schema: String, rx: Arc<Mutex<std::sync::mpsc::Receiver<J
             },
             Err(_) => return,
         };
-        if client.as_ref().is_none_or(Client::is_closed) {
-            client = connect(&url, &schema).ok();
-        }
-        job(&mut client);
+        slot.ready(&target);
+        job(&mut slot, &target);
+        slot.used = Instant::now();
     }
 }
 
@@ -85,11 +151,21 @@ impl PostgresStore {
         Self::open_in_schema(url, "public", DEFAULT_CONNECTIONS)
     }
 
-    /// Connects and uses (creating if missing) `schema`, with at most `connections` connections,
-    /// after bringing its tables to the newest version (a newer database is refused with
-    /// [`StoreError::TooNew`]). Tests use one schema each. The schema name must be letters,
-    /// digits and underscores.
+    /// [`PostgresStore::open_with`] without TLS.
     pub fn open_in_schema(url: &str, schema: &str, connections: usize) -> StoreResult<Self> {
+        Self::open_with(url, schema, connections, Connector::plain())
+    }
+
+    /// Connects through `connector` and uses (creating if missing) `schema`, with a pool of at
+    /// most `connections` connections, after bringing its tables to the newest version (a newer
+    /// database is refused with [`StoreError::TooNew`]). Tests use one schema each. The schema
+    /// name must be letters, digits and underscores.
+    pub fn open_with(
+        url: &str,
+        schema: &str,
+        connections: usize,
+        connector: Connector,
+    ) -> StoreResult<Self> {
         if schema.is_empty()
             || !schema
                 .bytes()
@@ -97,26 +173,18 @@ impl PostgresStore {
         {
             return Err(StoreError::Database("invalid schema name".into()));
         }
-        let (tx, rx) = std::sync::mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        for i in 0..connections.max(1) {
-            let (u, sc, r) = (url.to_owned(), schema.to_owned(), rx.clone());
-            std::thread::Builder::new()
-                .name(format!("spur-pg-{i}"))
-                .spawn(move || worker(u, sc, r))
-                .map_err(|e| StoreError::Database(format!("cannot start a worker: {e}")))?;
-        }
-        let store = Self {
-            jobs: Mutex::new(tx),
-            partitions: Arc::new(Mutex::new(HashSet::new())),
-        };
+        let target = Arc::new(Target {
+            url: url.to_owned(),
+            schema: schema.to_owned(),
+            connector,
+        });
+        // Create the schema and migrate on a plain thread (see the type's comment) before any
+        // job runs; a connection or TLS failure surfaces here, at start.
         let setup =
             format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET search_path TO \"{schema}\";");
-        let u = url.to_owned();
-        // Create the schema and migrate on a plain thread (see the type's comment) before any
-        // job runs.
+        let t = target.clone();
         std::thread::spawn(move || -> StoreResult<()> {
-            let mut c = Client::connect(&u, NoTls).map_err(db)?;
+            let mut c = t.connector.connect(&t.url).map_err(db)?;
             c.batch_execute(&setup).map_err(db)?;
             spur_migrate::migrate(
                 &mut spur_migrate::postgres::Postgres::new(
@@ -130,23 +198,47 @@ impl PostgresStore {
         })
         .join()
         .map_err(|_| StoreError::Database("schema setup failed".into()))??;
-        Ok(store)
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..connections.max(1) {
+            let (t, r) = (target.clone(), rx.clone());
+            std::thread::Builder::new()
+                .name(format!("spur-pg-{i}"))
+                .spawn(move || worker(t, r))
+                .map_err(|e| StoreError::Database(format!("cannot start a worker: {e}")))?;
+        }
+        Ok(Self {
+            jobs: Mutex::new(tx),
+            partitions: Arc::new(Mutex::new(HashSet::new())),
+        })
     }
 
-    /// Runs `f` on a connection thread and waits for its answer.
+    /// Runs `f` on a pooled connection and waits for its answer. When the connection turns out
+    /// lost during `f` (terminated backend, database restart), `f` runs once more on a fresh
+    /// one: every operation of the store is idempotent (the same write again is a no-op, see
+    /// [`Write`]), so a retry cannot store twice, and a write whose first attempt did commit
+    /// before the connection dropped is then found and acknowledged.
     fn with<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Client) -> StoreResult<T> + Send + 'static,
+        f: impl Fn(&mut Client) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
         let (reply, answer) = std::sync::mpsc::sync_channel(1);
-        let job: Job = Box::new(move |slot: &mut Option<Client>| {
-            let out = match slot.as_mut() {
+        let job: Job = Box::new(move |slot: &mut Slot, target: &Target| {
+            let run = |slot: &mut Slot| match slot.client.as_mut() {
                 Some(c) => f(c),
-                None => Err(StoreError::Database("cannot connect to PostgreSQL".into())),
+                None => Err(StoreError::Database(format!(
+                    "cannot connect to PostgreSQL: {}",
+                    slot.failure.as_deref().unwrap_or("no connection")
+                ))),
             };
-            if matches!(out, Err(StoreError::Database(_))) {
+            let mut out = run(slot);
+            if matches!(out, Err(StoreError::Database(_))) && slot.lost() {
+                slot.reconnect(target);
+                out = run(slot);
+            }
+            if matches!(out, Err(StoreError::Database(_))) && slot.lost() {
                 // Start over with a fresh connection next time.
-                *slot = None;
+                slot.client = None;
             }
             let _ = reply.send(out);
         });
@@ -392,6 +484,12 @@ impl Store for PostgresStore {
                 &[&day_i32(keep_from.0)?],
             )
             .map_err(db)?;
+            // Today's partition and the next ones, made ahead (the sweep runs at start and
+            // hourly; a write still makes its own partition when none is there yet).
+            let today = keep_from.0.saturating_add(RETENTION_DAYS - 1);
+            for d in today..=today.saturating_add(DAYS_AHEAD) {
+                ensure_partition(&partitions, c, Day(d))?;
+            }
             Ok(dropped)
         })
     }

@@ -1,6 +1,7 @@
 //! The PostgreSQL store, for vaults too large for one SQLite file: same tables, same semantics.
 
 use postgres::{Client, NoTls, Transaction};
+use spur_migrate::connect::Connector;
 use spur_protocol::time::{Day, SLOTS_PER_DAY};
 
 use super::{
@@ -33,6 +34,12 @@ impl PostgresStore {
     /// runs can share one database; brings them to the newest version first (a store from a
     /// newer build is refused with [`VaultError::StoreTooNew`]).
     pub fn connect(url: &str, schema_name: &str) -> Result<Self> {
+        Self::connect_with(url, schema_name, &Connector::plain())
+    }
+
+    /// [`PostgresStore::connect`] through `connector` (TLS as the operator configured it: the
+    /// same connection code as the POST server's).
+    pub fn connect_with(url: &str, schema_name: &str, connector: &Connector) -> Result<Self> {
         if schema_name.is_empty()
             || !schema_name
                 .bytes()
@@ -42,7 +49,7 @@ impl PostgresStore {
                 "the schema name may hold only a-z, 0-9 and _".into(),
             ));
         }
-        let mut client = Client::connect(url, NoTls)?;
+        let mut client = connector.connect(url)?;
         client.batch_execute(&format!(
             "CREATE SCHEMA IF NOT EXISTS {schema_name}; SET search_path TO {schema_name};"
         ))?;
