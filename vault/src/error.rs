@@ -78,7 +78,8 @@ impl From<rusqlite::Error> for VaultError {
 
 impl From<postgres::Error> for VaultError {
     fn from(e: postgres::Error) -> Self {
-        Self::Store(e.to_string())
+        // With its causes (a TLS refusal names the certificate problem), without row values.
+        Self::Store(spur_migrate::connect::describe(&e))
     }
 }
 

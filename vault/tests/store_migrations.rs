@@ -401,3 +401,32 @@ fn postgres_newer_store_is_refused_untouched() {
     );
     assert_eq!(meta_schema(&s).as_deref(), Some("1"));
 }
+
+#[test]
+fn postgres_over_tls_verify_full_and_a_wrong_ca_refused() {
+    use spur_migrate::connect::{Connector, TlsMode};
+    let (Some(url), Some(tls)) = (postgres_url(), spur_testkit::stores::postgres_tls()) else {
+        return;
+    };
+    let s = schema(url, "tls");
+    // The role accepts TLS connections only (scripts/postgres.sh), so opening proves TLS.
+    let good = Connector::new(TlsMode::VerifyFull, Some(&tls.ca)).unwrap();
+    PostgresStore::connect_with(&tls.tls_only_url, &s.name, &good).unwrap();
+    s.assert_current(&schema::postgres());
+    let wrong = Connector::new(TlsMode::VerifyFull, Some(&tls.other_ca)).unwrap();
+    let Err(e) = PostgresStore::connect_with(&tls.tls_only_url, &s.name, &wrong) else {
+        panic!("a certificate from another CA was accepted");
+    };
+    assert!(
+        e.to_string().contains("certificate"),
+        "unclear refusal: {e}"
+    );
+    let Err(e) = PostgresStore::connect_with(&tls.tls_only_url, &s.name, &Connector::plain())
+    else {
+        panic!("a plain connection to a TLS-only role was accepted");
+    };
+    assert!(
+        e.to_string().contains("no encryption"),
+        "unclear refusal: {e}"
+    );
+}
