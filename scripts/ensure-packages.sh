@@ -5,6 +5,7 @@ need=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v openssl >/dev/null || need+=(openssl)  # the PostgreSQL test cluster's throw-away CA
 command -v mvn >/dev/null || need+=(maven default-jdk-headless)
 command -v ruby >/dev/null || need+=(ruby)
 # Browser tests (desk web pages): Debian's Chromium and its driver, driven by playwright-core.
