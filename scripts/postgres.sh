@@ -60,3 +60,16 @@ pg_stop() {
     "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -m fast stop >/dev/null 2>&1 || true
   fi
 }
+
+# Restarts the cluster (fast shutdown: every connection is cut), for the tests that check the
+# servers reconnect after a database restart.
+pg_restart() {
+  local bin
+  bin=$(pg_bin)
+  [ -n "${PG_TEST_DIR:-}" ] || return 1
+  if [ "$(id -u)" = 0 ]; then
+    su postgres -s /bin/sh -c "'$bin/pg_ctl' -D '$PG_TEST_DIR/data' -l '$PG_TEST_DIR/log' -m fast -w restart" >/dev/null
+  else
+    "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/log" -m fast -w restart >/dev/null
+  fi
+}

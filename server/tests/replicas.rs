@@ -151,6 +151,53 @@ async fn exported(addr: SocketAddr) -> Vec<String> {
     }
 }
 
+/// Restarts the test cluster (scripts/postgres.sh `pg_restart`: every connection cut), then
+/// checks that the survivor's pool reconnects: an upload is acknowledged again (retried as a
+/// client would while the database comes back) and the export holds it, once.
+async fn restart_database_then_upload(addr: SocketAddr, before: usize) {
+    if std::env::var("PG_TEST_DIR").is_err() {
+        assert_ne!(
+            std::env::var("SPUR_REQUIRE_POSTGRES").as_deref(),
+            Ok("1"),
+            "SPUR_REQUIRE_POSTGRES=1 but PG_TEST_DIR is not set (scripts/postgres.sh)"
+        );
+        println!("  database restart not tested: no scripts/postgres.sh cluster");
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let ok = std::process::Command::new("bash")
+        .args(["-c", "source scripts/postgres.sh && pg_restart"])
+        .current_dir(root)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "pg_restart failed");
+    let mut r = rng(99 + u64::from(std::process::id()));
+    let body = [
+        record(RecordKind::SlotEntry, &mut r),
+        record(RecordKind::UserEntry, &mut r),
+    ]
+    .concat();
+    let start = std::time::Instant::now();
+    let acked = loop {
+        let answer = match Client::connect(addr).await {
+            Ok(mut c) => c.post(routes::VISITS, body.clone()).await.ok(),
+            Err(_) => None,
+        };
+        match answer {
+            Some((StatusCode::OK, resp)) => break ids(&resp),
+            _ if start.elapsed().as_secs() < 30 => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            other => panic!("no upload acknowledged 30 s after the restart: {other:?}"),
+        }
+    };
+    let listed = exported(addr).await;
+    assert_eq!(listed.len(), before + acked.len());
+    assert!(acked.iter().all(|id| listed.contains(id)));
+    println!("  the database restarted; the survivor reconnected and stored the next upload");
+}
+
 async fn two_replicas(args: &[&str], cwd: &std::path::Path) {
     let mut a = spawn(args, cwd);
     let b = spawn(args, cwd);
@@ -258,6 +305,7 @@ async fn two_replicas(args: &[&str], cwd: &std::path::Path) {
         assert_eq!(&ids(&resp), want);
     }
     assert_eq!(exported(addr_b).await.len(), listed.len());
+    restart_database_then_upload(addr_b, listed.len()).await;
     println!(
         "  {} uploads acknowledged across two replicas ({at_kill} before one was killed), {} \
          unanswered and retried, {} records exported, each once",

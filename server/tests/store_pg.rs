@@ -223,3 +223,61 @@ fn the_pool_survives_terminated_backends_without_losing_an_acknowledged_write() 
     assert_eq!(ids.len(), unique.len(), "a record was stored twice");
     assert_eq!(unique, acknowledged);
 }
+
+/// The day partitions of the store's table, in order.
+fn partitions(s: &PgSchema) -> Vec<u32> {
+    let mut days: Vec<u32> = s
+        .client()
+        .query(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'spur_records'::regclass",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.get::<_, String>(0)
+                .strip_prefix("spur_records_d")
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    days.sort_unstable();
+    days
+}
+
+#[test]
+fn the_sweep_drops_old_day_partitions_whole_and_makes_the_next_ones_ahead() {
+    let Some(url) = postgres_url() else {
+        return;
+    };
+    let s = PgSchema::new(url, "pgpart", "ahead", POSTGRES_VERSION_TABLE);
+    let store = PostgresStore::open_in_schema(&s.url, &s.name, 2).unwrap();
+    let today = 20_100u32;
+    for age in [0u32, 27, 28, 35] {
+        store
+            .write(Day(today - age), vec![Write::Insert(record(age))])
+            .unwrap();
+    }
+    assert_eq!(
+        partitions(&s),
+        vec![today - 35, today - 28, today - 27, today]
+    );
+    let dropped = store
+        .sweep(spur_server::post::retention::keep_from(Day(today)))
+        .unwrap();
+    assert_eq!(dropped, 2, "one partition per day older than the window");
+    assert_eq!(
+        partitions(&s),
+        vec![today - 27, today, today + 1, today + 2],
+        "the two old days dropped whole, today and two days made ahead"
+    );
+    assert_eq!(store.count().unwrap(), 2);
+    // A write into a day made ahead lands there.
+    store
+        .write(Day(today + 1), vec![Write::Insert(record(1))])
+        .unwrap();
+    assert_eq!(partitions(&s).len(), 4);
+    assert_eq!(store.count().unwrap(), 3);
+}
