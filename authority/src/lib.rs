@@ -17,6 +17,7 @@ pub mod pdf;
 pub mod register;
 pub mod relay;
 pub mod retention;
+pub mod settings;
 pub mod stays;
 pub mod texts;
 
