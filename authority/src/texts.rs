@@ -69,6 +69,22 @@ pub fn local_time(
     )
 }
 
+/// A UTC day (`spur_protocol::time::Day`) as the desk writes dates: `01.11.2026`, `2026-11-01`.
+pub fn date(texts: &Texts, lang: Lang, day: spur_protocol::time::Day) -> String {
+    let text = day.date_text();
+    let mut parts = text.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => texts.format(
+            lang,
+            &Msg::new("desk-date")
+                .text("year", y)
+                .text("month", m)
+                .text("day", d),
+        ),
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

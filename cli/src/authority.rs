@@ -9,6 +9,8 @@ use clap::Subcommand;
 use rand_core::OsRng;
 use spur_authority::entry::RangeEntry;
 use spur_authority::open::TmpHistory;
+use spur_authority::settings::Settings;
+use spur_authority::texts::{Msg, Texts};
 use spur_authority::{case, contacts, open, Desk};
 use spur_protocol::tag::QrId;
 use spur_protocol::time::{Day, Minute, Slot, SLOTS_PER_DAY};
@@ -36,6 +38,12 @@ enum Command {
         /// Postcode ranges, e.g. DE:80000-81999 (repeat).
         #[arg(long = "range")]
         ranges: Vec<String>,
+        /// Language of the desk's sheets, lists and messages: de or en.
+        #[arg(long, default_value = spur_authority::settings::DEFAULT_LANG)]
+        lang: String,
+        /// IANA time zone the desk shows times in.
+        #[arg(long, default_value = spur_authority::settings::DEFAULT_TIME_ZONE)]
+        time_zone: String,
     },
     /// Pin the operator's root key, the signed directory and the vault's OP key.
     Pin {
@@ -96,6 +104,9 @@ enum Command {
         /// JSON file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// PDF file for printing.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Trace a card-only person (no app): from their printed card, the signed history request
     /// and the TAG server's answer, write the SCAN-key file for the vault.
@@ -152,6 +163,13 @@ enum Command {
         /// Where to write the request.
         #[arg(long)]
         out: PathBuf,
+        /// The TAG server's URL: send the request right away (with --answer).
+        #[arg(long, env = "SPUR_TAG_URL", requires = "answer")]
+        tag_url: Option<String>,
+        /// Where to write the TAG server's answer (for `card-trace --tmp-keys` or
+        /// `open consent --tmp-keys`).
+        #[arg(long, requires = "tag_url")]
+        answer: Option<PathBuf>,
     },
 }
 
@@ -256,6 +274,55 @@ fn personal_code(url: &str) -> anyhow::Result<spur_protocol::qr::PersonalCode> {
     }
 }
 
+/// The desk's words (parsed once per command).
+fn texts() -> Texts {
+    Texts::new()
+}
+
+/// The list of a contact file, with this desk's own case file when the case is its own.
+fn list_of(desk: &Desk, cf: &case::ContactFile) -> anyhow::Result<contacts::ContactList> {
+    let own: Option<case::CaseFile> = if cf.consenting_authority == desk.id {
+        case::load(&case::case_path(&desk.cases_dir()?, &cf.case_id))?
+    } else {
+        None
+    };
+    Ok(contacts::build(desk, cf, own.as_ref()))
+}
+
+/// Sends a signed history request to the TAG server (`POST /v1/tmp-keys/history`) and returns
+/// its answer.
+fn send_history(tag_url: &str, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    let url = format!(
+        "{}{}",
+        tag_url.trim_end_matches('/'),
+        spur_wire::api::routes::TMP_KEYS_HISTORY
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/octet-stream")
+            .body(request)
+            .send()
+            .await
+            .with_context(|| format!("sending the history request to {url}"))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .context("reading the TAG server's answer")?;
+        if !status.is_success() {
+            bail!(
+                "the TAG server refused the history request: {status} {}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        Ok(body.to_vec())
+    })
+}
+
 fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(p).with_context(|| format!("reading {}", p.display()))
 }
@@ -263,15 +330,28 @@ fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
 /// Runs the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
-        Command::Init { id, name, ranges } => {
+        Command::Init {
+            id,
+            name,
+            ranges,
+            lang,
+            time_zone,
+        } => {
             let ranges = ranges
                 .iter()
                 .map(|r| RangeEntry::parse(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            Desk::init(&args.dir, &mut OsRng, id, &name, ranges)?;
+            let settings = Settings::new(&lang, &time_zone)?;
+            Desk::init_with(&args.dir, &mut OsRng, id, &name, ranges, &settings)?;
             println!(
-                "desk keys created; hand {} to the operator",
-                args.dir.join("entry.json").display()
+                "{}",
+                texts().format(
+                    settings.lang(),
+                    &Msg::new("desk-msg-init")
+                        .text("lang", settings.lang.clone())
+                        .text("zone", settings.time_zone.clone())
+                        .text("entry", args.dir.join("entry.json").display().to_string())
+                )
             );
         }
         Command::Pin {
@@ -280,10 +360,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             op,
         } => {
             let d = Desk::pin(&args.dir, &root, &directory, &op)?;
+            let lang = Settings::load(&args.dir)?.lang();
             println!(
-                "pinned directory {} with {} authorities",
-                d.serial,
-                d.authorities.len()
+                "{}",
+                texts().format(
+                    lang,
+                    &Msg::new("desk-msg-pinned")
+                        .text("serial", d.serial.to_string())
+                        .num("count", d.authorities.len() as f64)
+                )
             );
         }
         Command::ConsentCode {
@@ -325,13 +410,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .with_context(|| format!("writing {}", pdf.display()))?;
             std::fs::write(&code, format!("{}\n", made.url))
                 .with_context(|| format!("writing {}", code.display()))?;
+            println!("{}", made.url);
             println!(
-                "{}\nwrote {}, {} and {}; recorded in the case register\nhand {} to the vault operator with case {case}",
-                made.url,
-                png.display(),
-                pdf.display(),
-                code.display(),
-                code.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-code-made")
+                        .text("png", png.display().to_string())
+                        .text("pdf", pdf.display().to_string())
+                        .text("code", code.display().to_string())
+                )
+            );
+            println!(
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-code-hand")
+                        .text("code", code.display().to_string())
+                        .text("case", case.clone())
+                )
             );
         }
         Command::Open {
@@ -363,17 +458,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let a = write_out(&out, &format!("scan-keys-{c}.spkg"), &o.scan_file)?;
             let b = write_out(&out, &format!("resolve-places-{c}.spkg"), &o.resolve_file)?;
             println!(
-                "case {}: {} stays; for the vault: {} and {}",
-                o.case.case_id,
-                o.case.stays.len(),
-                a.display(),
-                b.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-consent-opened")
+                        .text("case", o.case.case_id.clone())
+                        .num("stays", o.case.stays.len() as f64)
+                        .text("scan", a.display().to_string())
+                        .text("resolve", b.display().to_string())
+                )
             );
             for n in o.notes {
-                println!("note: {n}");
+                println!("{}", desk.say(&Msg::new("desk-msg-note").text("note", n)));
             }
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; the rest of the case is unaffected)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-case").text("what", t))
+                );
             }
         }
         Command::Open {
@@ -382,14 +483,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let o = open::open_contacts(&desk, &mut OsRng, &read(&file)?)?;
             let cf = &o.file;
+            let list = list_of(&desk, cf)?;
             println!(
-                "case {} of authority {}: {} contact entries",
-                cf.case_id,
-                cf.consenting_authority,
-                cf.stays.len()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-contacts-opened")
+                        .text("case", cf.case_id.clone())
+                        .text("authority", desk.authority_name(cf.consenting_authority))
+                        .num("entries", o.entries as f64)
+                        .num("people", list.people.len() as f64)
+                        .num("stays", list.stay_count as f64)
+                )
             );
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; the other contacts are unaffected)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-contacts").text("what", t))
+                );
             }
             if let Some(r) = o.request {
                 let p = write_out(
@@ -397,7 +507,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     &format!("resolve-contacts-{}.spkg", safe(&cf.case_id)),
                     &r,
                 )?;
-                println!("for the vault: {}", p.display());
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-for-vault").text("file", p.display().to_string()))
+                );
             }
         }
         Command::Open {
@@ -406,12 +519,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let o = open::open_resolved(&desk, &mut OsRng, &read(&file)?)?;
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; listed as such, not asked for again)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-final").text("what", t))
+                );
             }
             if o.gone > 0 {
                 println!(
-                    "{} registrations will not be resolved (deleted, another authority's, or outside the case): listed as such, final",
-                    o.gone
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-gone").num("count", o.gone as f64))
                 );
             }
             match o.request {
@@ -420,11 +536,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     let n = std::fs::read_dir(&out).map_or(0, |d| d.count());
                     let p = write_out(&out, &format!("resolve-more-{}.spkg", n + 1), &r)?;
                     println!(
-                        "opened; personal-code owners still to resolve: {}",
-                        p.display()
+                        "{}",
+                        desk.say(&Msg::new("desk-msg-more").text("file", p.display().to_string()))
                     );
                 }
-                None => println!("opened; everything is resolved"),
+                None => println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-resolved")
+                            .text("case", o.case_id.clone())
+                            .text("authority", o.consenting_authority.to_string())
+                    )
+                ),
             }
         }
         Command::Open {
@@ -435,8 +558,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("relay");
             let p = write_out(&out, &format!("relayed-{}.spkg", safe(stem)), &back)?;
             println!(
-                "{n} user entries unwrapped (still unreadable here); for the vault: {}",
-                p.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-relay")
+                        .num("count", n as f64)
+                        .text("file", p.display().to_string())
+                )
             );
         }
         Command::Open {
@@ -445,17 +572,37 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let o = spur_authority::relay::open_relayed(&desk, &mut OsRng, &read(&file)?)?;
             let c = safe(&o.case.case_id);
-            println!("case {}: {} stays added", o.case.case_id, o.added);
+            println!(
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-relayed")
+                        .text("case", o.case.case_id.clone())
+                        .num("count", o.added as f64)
+                )
+            );
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; the rest of the case is unaffected)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-case").text("what", t))
+                );
             }
             if let (Some(s), Some(r)) = (o.scan_file, o.resolve_file) {
                 let a = write_out(&out, &format!("scan-keys-{c}-relayed.spkg"), &s)?;
                 let b = write_out(&out, &format!("resolve-places-{c}-relayed.spkg"), &r)?;
-                println!("for the vault: {} and {}", a.display(), b.display());
+                println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-for-vault-two")
+                            .text("a", a.display().to_string())
+                            .text("b", b.display().to_string())
+                    )
+                );
             }
             if o.unopened > 0 {
-                println!("note: {} entries opened at no authority", o.unopened);
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-unopened").num("count", o.unopened as f64))
+                );
             }
         }
         Command::CardTrace {
@@ -509,8 +656,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &o.scan_file,
             )?;
             println!(
-                "card trace for case {case_id}: for the vault: {}",
-                p.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-card-trace")
+                        .text("case", case_id.clone())
+                        .text("file", p.display().to_string())
+                )
             );
         }
         Command::Contacts {
@@ -518,6 +669,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             authority,
             csv,
             json,
+            pdf,
         } => {
             let desk = Desk::open(&args.dir)?;
             let consenting = authority.unwrap_or(desk.id);
@@ -526,36 +678,60 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &cases, consenting, &case_id,
             ))?
             else {
-                bail!("no contacts of case {case_id} (authority {consenting}) on this desk");
+                bail!("no contacts of case {case_id} (authority {consenting}) on this desk: open the vault's contacts file first (`spur authority open contacts …`)");
             };
-            let own: Option<case::CaseFile> = if consenting == desk.id {
-                case::load(&case::case_path(&cases, &case_id))?
-            } else {
-                None
-            };
-            let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
+            let list = list_of(&desk, &cf)?;
             spur_authority::audit::record(
                 &desk,
                 "contact-list",
                 serde_json::json!({
                     "case": case_id,
                     "consenting_authority": consenting,
-                    "contacts": list.contacts.len(),
+                    "people": list.people.len(),
+                    "stays": list.stay_count,
                     "csv": csv.as_ref().map(|p| p.display().to_string()),
                     "json": json.as_ref().map(|p| p.display().to_string()),
+                    "pdf": pdf.as_ref().map(|p| p.display().to_string()),
                 }),
             )?;
-            let text = contacts::to_csv(&list)?;
+            let written = |p: &Path| {
+                eprintln!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-list-written").text("file", p.display().to_string())
+                    )
+                );
+            };
             match csv.as_deref() {
-                Some(p) if p == Path::new("-") => print!("{text}"),
-                Some(p) => spur_offline::private::write_private_file(p, text.as_bytes())?,
-                None if json.is_none() => print!("{text}"),
+                Some(p) if p == Path::new("-") => print!("{}", contacts::to_csv(&list)?),
+                Some(p) => {
+                    spur_offline::private::write_private_file(
+                        p,
+                        contacts::to_csv(&list)?.as_bytes(),
+                    )?;
+                    written(p);
+                }
+                // No file asked for: the list on screen.
+                None if json.is_none() && pdf.is_none() => print!("{}", contacts::to_text(&list)),
                 None => {}
             }
             if let Some(p) = json {
                 spur_offline::private::write_private_file(&p, contacts::to_json(&list).as_bytes())?;
+                written(&p);
             }
-            eprintln!("{} contacts", list.contacts.len());
+            if let Some(p) = pdf {
+                spur_offline::private::write_private_file(&p, &contacts::to_pdf(&list))?;
+                written(&p);
+            }
+            eprintln!(
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-list")
+                        .text("case", case_id.clone())
+                        .num("people", list.people.len() as f64)
+                        .num("stays", list.stay_count as f64)
+                )
+            );
         }
         Command::Sweep => {
             let desk = Desk::open(&args.dir)?;
@@ -563,27 +739,44 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(now().0) * 60);
             let s = spur_authority::retention::sweep(&desk, now)?;
             println!(
-                "deleted {} case file(s) untouched for more than 28 days; {} kept",
-                s.deleted, s.kept
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-sweep")
+                        .num("deleted", s.deleted as f64)
+                        .num("kept", s.kept as f64)
+                )
             );
         }
         Command::Audit {
             what: AuditCommand::Verify,
         } => {
             let r = spur_authority::audit::verify(&args.dir)?;
-            println!("audit log verifies: {} lines, head {}", r.lines, r.head);
+            let (t, lang) = (texts(), Settings::load(&args.dir)?.lang());
+            println!(
+                "{}",
+                t.format(
+                    lang,
+                    &Msg::new("desk-msg-audit-ok")
+                        .num("lines", r.lines as f64)
+                        .text("head", r.head.to_string())
+                )
+            );
             if r.unconfirmed > 0 {
                 println!(
-                    "  {} line(s) after the last confirmed step: a step was interrupted after \
-                     logging; the next desk command confirms them",
-                    r.unconfirmed
+                    "{}",
+                    t.format(
+                        lang,
+                        &Msg::new("desk-msg-audit-unconfirmed").num("count", r.unconfirmed as f64)
+                    )
                 );
             }
             if r.torn_bytes > 0 {
                 println!(
-                    "  {} byte(s) of a torn last line: a write was interrupted; the next desk \
-                     command cuts them",
-                    r.torn_bytes
+                    "{}",
+                    t.format(
+                        lang,
+                        &Msg::new("desk-msg-audit-torn").num("count", r.torn_bytes as f64)
+                    )
                 );
             }
         }
@@ -593,6 +786,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             first_day,
             days,
             out,
+            tag_url,
+            answer,
         } => {
             let desk = Desk::open(&args.dir)?;
             let id = match (qr_id, card) {
@@ -626,7 +821,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     "last_slot": last.0,
                 }),
             )?;
-            println!("wrote {}: POST it to the TAG server's /v1/tmp-keys/history within 10 minutes; keep the answer for `spur authority open consent --tmp-keys`", out.display());
+            let file = out.display().to_string();
+            println!(
+                "{}",
+                desk.say(&Msg::new("desk-msg-history-written").text("file", file.clone()))
+            );
+            match (tag_url, answer) {
+                (Some(url), Some(answer)) => {
+                    let body = send_history(&url, req)?;
+                    let n = TmpHistory::parse(&body)?.keys.len();
+                    std::fs::write(&answer, &body)
+                        .with_context(|| format!("writing {}", answer.display()))?;
+                    println!(
+                        "{}",
+                        desk.say(
+                            &Msg::new("desk-msg-history-answer")
+                                .text("file", answer.display().to_string())
+                                .num("count", n as f64)
+                        )
+                    );
+                }
+                _ => println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-history-send").text("file", file))
+                ),
+            }
         }
     }
     Ok(())

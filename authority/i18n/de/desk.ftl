@@ -2,6 +2,7 @@
 desk-title = Schreibtisch des Gesundheitsamts
 
 ## Time and counts
+desk-date = { $day }.{ $month }.{ $year }
 desk-local-time = { $day }.{ $month }.{ $year } { $time } { $zone ->
     [CET] MEZ
     [CEST] MESZ
@@ -100,7 +101,7 @@ desk-msg-gone = { $count ->
    *[other] { $count } Registrierungen werden
 } nicht aufgelöst (gelöscht, bei einem anderen Gesundheitsamt oder außerhalb des Falls): als solche gelistet, endgültig
 desk-msg-more = geöffnet; noch aufzulösen, für den Tresor: { $file } (eine weitere Runde: die Antwort des Tresors darauf kommt wieder zu `spur authority open resolved`)
-desk-msg-resolved = geöffnet; alles ist aufgelöst: `spur authority contacts --case { $case }` schreibt die Liste
+desk-msg-resolved = geöffnet; alles ist aufgelöst: `spur authority contacts --case { $case } --authority { $authority }` schreibt die Liste
 desk-msg-relay = { $count ->
     [one] 1 Nutzereintrag
    *[other] { $count } Nutzereinträge

@@ -2,6 +2,7 @@
 desk-title = Health authority desk
 
 ## Time and counts
+desk-date = { $year }-{ $month }-{ $day }
 desk-local-time = { $year }-{ $month }-{ $day } { $time } { $zone }
 desk-people = { $people ->
     [one] 1 person
@@ -96,7 +97,7 @@ desk-msg-gone = { $count ->
    *[other] { $count } registrations will
 } not be resolved (deleted, another authority's, or outside the case): listed as such, final
 desk-msg-more = opened; still to resolve, for the vault: { $file } (another round: the vault's answer to it comes back to `spur authority open resolved`)
-desk-msg-resolved = opened; everything is resolved: `spur authority contacts --case { $case }` writes the list
+desk-msg-resolved = opened; everything is resolved: `spur authority contacts --case { $case } --authority { $authority }` writes the list
 desk-msg-relay = { $count ->
     [one] 1 user entry
    *[other] { $count } user entries
