@@ -322,7 +322,7 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
         "two requests in the same minute differ"
     );
     for out in [first, second] {
-        assert!(out.contains("1 contact entries for authority 2"), "{out}");
+        assert!(out.contains("(1 slot entry for authority 2)"), "{out}");
     }
 }
 
