@@ -264,16 +264,16 @@ fn place_of(
 ) -> (Found, String, String, String) {
     let Some(stay) = case.and_then(|c| c.stays.iter().find(|s| s.stay == m.stay)) else {
         // Another authority's case: this desk has the stay's number and times, not its place.
-        let found = if m.own_code {
-            Found::Card
+        let (found, id) = if m.own_code {
+            (Found::Card, "desk-forwarded-card")
         } else if m.code_owner {
-            Found::PersonalCode
+            (Found::PersonalCode, "desk-forwarded-owner")
         } else {
-            Found::Stay
+            (Found::Stay, "desk-forwarded-stay")
         };
         let authority = (view.names)(cf.consenting_authority);
         let text = view.say(
-            &Msg::new("desk-forwarded-stay")
+            &Msg::new(id)
                 .text("case", cf.case_id.clone())
                 .text("authority", authority)
                 .text("from", view.time(m.stay_in))

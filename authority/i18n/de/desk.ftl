@@ -71,6 +71,8 @@ desk-code-owner-elsewhere = ein persönlicher Code, dessen Inhaber bei { $author
 desk-code-unresolved = ein persönlicher Code (sein Inhaber ist noch aufzulösen)
 desk-own-code = die eigene Karte oder der eigene persönliche Code der infizierten Person
 desk-forwarded-stay = ein Aufenthalt im Fall { $case } von { $authority } ({ $from } bis { $to }); den Ort kennt { $authority }
+desk-forwarded-card = die Karte oder der persönliche Code der infizierten Person, im Fall { $case } von { $authority } ({ $from } bis { $to })
+desk-forwarded-owner = der eigene persönliche Code dieser Person, von der infizierten Person gescannt im Fall { $case } von { $authority } ({ $from } bis { $to })
 desk-stay-line = { $time_in } bis { $time_out }: { $place }{ $address }{ $phone }, Überschneidung { desk-minutes }
 desk-person-found = gefunden über { $found }
 

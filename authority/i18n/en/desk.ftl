@@ -67,6 +67,8 @@ desk-code-owner-elsewhere = a personal code whose owner is with { $authority } (
 desk-code-unresolved = a personal code (its owner is still to be resolved)
 desk-own-code = the infected person's own card or personal code
 desk-forwarded-stay = a stay of case { $case } of { $authority } ({ $from } to { $to }); the place is known to { $authority }
+desk-forwarded-card = the infected person's card or personal code, in case { $case } of { $authority } ({ $from } to { $to })
+desk-forwarded-owner = this person's own personal code, scanned by the infected person in case { $case } of { $authority } ({ $from } to { $to })
 desk-stay-line = { $time_in } to { $time_out }: { $place }{ $address }{ $phone }, overlap { desk-minutes }
 desk-person-found = found through { $found }
 
