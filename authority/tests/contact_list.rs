@@ -214,3 +214,32 @@ fn deleted_and_other_authoritys_people_say_why() {
     assert_eq!(dora.status, Status::Deleted);
     assert!(dora.reason.starts_with("gelöscht"), "{}", dora.reason);
 }
+
+#[test]
+fn the_printed_list_is_a_pdf_of_as_many_pages_as_it_needs() {
+    let texts = Texts::new();
+    let (case, mut cf) = case();
+    let one =
+        spur_authority::contacts::to_pdf(&build_with(&view(&texts, Lang::En), &cf, Some(&case)));
+    let text = String::from_utf8_lossy(&one);
+    assert!(one.starts_with(b"%PDF-"), "{text}");
+    assert!(text.contains("/Count 1"), "{text}");
+    assert!(text.contains("(2 people, 4 stays) Tj"), "{text}");
+    // 80 people at the café: several pages, each numbered.
+    let cafe = case.stays[0].clone();
+    for who in 10..90u8 {
+        cf.stays
+            .push(contact(who, &cafe, at(12, 0), at(13, 0), false));
+    }
+    let many =
+        spur_authority::contacts::to_pdf(&build_with(&view(&texts, Lang::En), &cf, Some(&case)));
+    let text = String::from_utf8_lossy(&many);
+    let pages: usize = text
+        .split("/Count ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(pages > 1, "{pages}");
+    assert!(text.contains(&format!("(2 / {pages}) Tj")), "{text}");
+}
