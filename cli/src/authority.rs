@@ -10,7 +10,7 @@ use rand_core::OsRng;
 use spur_authority::entry::RangeEntry;
 use spur_authority::open::TmpHistory;
 use spur_authority::settings::Settings;
-use spur_authority::texts::{Msg, Texts};
+use spur_authority::texts::{Lang, Msg, Texts};
 use spur_authority::{case, contacts, open, Desk};
 use spur_protocol::tag::QrId;
 use spur_protocol::time::{Day, Minute, Slot, SLOTS_PER_DAY};
@@ -236,12 +236,28 @@ fn now() -> Minute {
     spur_protocol::time::Clock::minute(&spur_protocol::time::SystemClock)
 }
 
-fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {
-    Day::from_date_text(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
+/// `msg` in `lang` (for messages made before or without an open desk).
+fn say(lang: Lang, msg: &Msg) -> String {
+    texts().format(lang, msg)
+}
+
+/// The language of the desk folder `dir` (German when it has no readable settings).
+fn lang_of(dir: &Path) -> Lang {
+    Settings::load(dir).map_or(Lang::De, |s| s.lang())
+}
+
+fn date(lang: Lang, s: &str) -> anyhow::Result<spur_protocol::time::Day> {
+    Day::from_date_text(s).with_context(|| {
+        say(
+            lang,
+            &Msg::new("desk-err-date").text("text", format!("{s:?}")),
+        )
+    })
 }
 
 /// Asks the POST server at `post` whether the PIN-derived `tag` is the card's (`POST /v1/pin-check`).
 fn card_pin_answer(
+    lang: Lang,
     post: Option<&str>,
     id: &QrId,
     tag: &spur_protocol::tag::TagKey,
@@ -249,7 +265,7 @@ fn card_pin_answer(
     use spur_authority::card::PinAnswer;
     use spur_core::transport::{NetError, Transport};
     let Some(post) = post else {
-        bail!("this card is PIN-protected: give --post <POST server URL> so the PIN is checked before the request is used");
+        bail!("{}", say(lang, &Msg::new("desk-err-pin-post")));
     };
     let net = spur_core::http::HttpTransport::new(post, post)
         .map_err(|_| anyhow::anyhow!("{post:?} is not an allowed server URL"))?;
@@ -261,16 +277,22 @@ fn card_pin_answer(
         Ok(false) => Ok(PinAnswer::NotConfirmed),
         Err(NetError::Busy { status: 429 }) => Ok(PinAnswer::TooMany),
         Err(e) => {
-            bail!("the PIN could not be checked with the POST server ({e:?}); nothing was used")
+            bail!(
+                "{}",
+                say(
+                    lang,
+                    &Msg::new("desk-err-pin-check").text("why", format!("{e:?}"))
+                )
+            )
         }
     }
 }
 
 /// The personal code a card's URL carries.
-fn personal_code(url: &str) -> anyhow::Result<spur_protocol::qr::PersonalCode> {
+fn personal_code(lang: Lang, url: &str) -> anyhow::Result<spur_protocol::qr::PersonalCode> {
     match spur_protocol::qr::Payload::parse(url)?.code {
         spur_protocol::qr::Code::Personal(p) => Ok(p),
-        _ => bail!("this is not a personal code's URL"),
+        _ => bail!("{}", say(lang, &Msg::new("desk-err-not-card"))),
     }
 }
 
@@ -291,7 +313,7 @@ fn list_of(desk: &Desk, cf: &case::ContactFile) -> anyhow::Result<contacts::Cont
 
 /// Sends a signed history request to the TAG server (`POST /v1/tmp-keys/history`) and returns
 /// its answer.
-fn send_history(tag_url: &str, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+fn send_history(lang: Lang, tag_url: &str, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
     let url = format!(
         "{}{}",
         tag_url.trim_end_matches('/'),
@@ -315,8 +337,16 @@ fn send_history(tag_url: &str, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
             .context("reading the TAG server's answer")?;
         if !status.is_success() {
             bail!(
-                "the TAG server refused the history request: {status} {}",
-                String::from_utf8_lossy(&body)
+                "{}",
+                say(
+                    lang,
+                    &Msg::new("desk-err-tag-refused")
+                        .text("status", status.to_string())
+                        .text(
+                            "body",
+                            spur_protocol::fields::printable(&String::from_utf8_lossy(&body))
+                        )
+                )
             );
         }
         Ok(body.to_vec())
@@ -360,7 +390,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             op,
         } => {
             let d = Desk::pin(&args.dir, &root, &directory, &op)?;
-            let lang = Settings::load(&args.dir)?.lang();
+            let lang = lang_of(&args.dir);
             println!(
                 "{}",
                 texts().format(
@@ -382,10 +412,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let desk = Desk::open(&args.dir)?;
             let phone = spur_protocol::fields::PhoneNumber::parse(&phone)
-                .context("--phone: the number of the person the code is for")?;
+                .with_context(|| desk.say(&Msg::new("desk-err-phone")))?;
             let max = spur_protocol::consent::MAX_LIFETIME_HOURS;
             if valid_hours == 0 || valid_hours > max {
-                bail!("--valid-hours must be 1 to {max} (a consent code lives at most 7 days); give a smaller number");
+                bail!(
+                    "{}",
+                    desk.say(&Msg::new("desk-err-valid-hours").num("max", max))
+                );
             }
             let t = now();
             let made = spur_authority::code::make(
@@ -394,7 +427,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &host,
                 &spur_authority::code::CodeRequest {
                     case_id: &case,
-                    first_day: date(&first_day)?,
+                    first_day: date(desk.lang(), &first_day)?,
                     days,
                     now: t,
                     expires: t.plus(valid_hours * 60),
@@ -617,7 +650,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             out,
         } => {
             let desk = Desk::open(&args.dir)?;
-            let code = personal_code(&card)?;
+            let code = personal_code(desk.lang(), &card)?;
             // The cheap test KDF exists only in debug builds (the flag above): release builds
             // always derive with the real cost.
             #[cfg(debug_assertions)]
@@ -631,6 +664,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let tag = code.tag(pin.as_deref(), cost)?;
             if code.pin_protected {
                 spur_authority::card::require_confirmed_pin(card_pin_answer(
+                    desk.lang(),
                     post.as_deref(),
                     &code.id,
                     &tag,
@@ -678,7 +712,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &cases, consenting, &case_id,
             ))?
             else {
-                bail!("no contacts of case {case_id} (authority {consenting}) on this desk: open the vault's contacts file first (`spur authority open contacts …`)");
+                bail!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-err-no-contacts")
+                            .text("case", case_id.clone())
+                            .text("authority", consenting.to_string())
+                    )
+                );
             };
             let list = list_of(&desk, &cf)?;
             spur_authority::audit::record(
@@ -751,7 +792,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             what: AuditCommand::Verify,
         } => {
             let r = spur_authority::audit::verify(&args.dir)?;
-            let (t, lang) = (texts(), Settings::load(&args.dir)?.lang());
+            let (t, lang) = (texts(), lang_of(&args.dir));
             println!(
                 "{}",
                 t.format(
@@ -792,22 +833,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let id = match (qr_id, card) {
                 (Some(h), _) => QrId::from_hex(&h)?,
-                (None, Some(url)) => personal_code(&url)?.id,
-                (None, None) => bail!("give --qr-id or --card"),
+                (None, Some(url)) => personal_code(desk.lang(), &url)?.id,
+                (None, None) => bail!("{}", desk.say(&Msg::new("desk-err-qr-or-card"))),
             };
-            let first = date(&first_day)?;
+            let first = date(desk.lang(), &first_day)?;
             let t = now();
             let first_slot = first
                 .0
                 .checked_mul(SLOTS_PER_DAY)
-                .context("the first day is out of range")?;
+                .with_context(|| desk.say(&Msg::new("desk-err-days-range")))?;
             let last = first
                 .0
                 .checked_add(days.max(1))
                 .and_then(|d| d.checked_mul(SLOTS_PER_DAY))
                 .and_then(|s| s.checked_sub(1))
                 .map(Slot)
-                .context("the days are out of range")?
+                .with_context(|| desk.say(&Msg::new("desk-err-days-range")))?
                 .min(t.slot());
             let req =
                 spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t);
@@ -828,7 +869,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
             match (tag_url, answer) {
                 (Some(url), Some(answer)) => {
-                    let body = send_history(&url, req)?;
+                    let body = send_history(desk.lang(), &url, req)?;
                     let n = TmpHistory::parse(&body)?.keys.len();
                     std::fs::write(&answer, &body)
                         .with_context(|| format!("writing {}", answer.display()))?;

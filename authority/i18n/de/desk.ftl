@@ -141,3 +141,15 @@ desk-note-relayed = { $count ->
     [one] 1 Nutzereintrag ist
    *[other] { $count } Nutzereinträge sind
 } an das Heimat-Gesundheitsamt der Person ({ $authority }) versiegelt: über den Tresor dorthin weitergeleitet; öffnen Sie, was zurückkommt, mit `spur authority open relayed`
+
+## Refusals of `spur authority`
+desk-err-date = { $text } ist kein Datum: schreiben Sie es als JJJJ-MM-TT (YYYY-MM-DD)
+desk-err-pin-post = diese Karte ist mit einer PIN geschützt: geben Sie --post <URL des POST-Servers> an, damit die PIN geprüft wird, bevor die Anfrage verwendet wird
+desk-err-pin-check = die PIN konnte beim POST-Server nicht geprüft werden ({ $why }); nichts wurde verwendet
+desk-err-not-card = dies ist nicht die URL eines persönlichen Codes (des QR-Codes einer Karte)
+desk-err-tag-refused = der TAG-Server hat die Anfrage abgelehnt: { $status } { $body }
+desk-err-phone = --phone: die Nummer (E.164, z. B. +4915112345678) der Person, für die der Code ist
+desk-err-valid-hours = --valid-hours muss 1 bis { $max } sein (ein Einwilligungscode gilt höchstens 7 Tage); geben Sie eine kleinere Zahl an
+desk-err-no-contacts = keine Kontakte zum Fall { $case } (Gesundheitsamt { $authority }) an diesem Schreibtisch: öffnen Sie zuerst die Kontaktdatei des Tresors (`spur authority open contacts …`)
+desk-err-qr-or-card = geben Sie --qr-id oder --card an
+desk-err-days-range = die Tage liegen außerhalb des Bereichs: prüfen Sie --first-day und --days

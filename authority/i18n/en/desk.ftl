@@ -137,3 +137,15 @@ desk-note-relayed = { $count ->
     [one] 1 user entry is
    *[other] { $count } user entries are
 } sealed to the person's home authority ({ $authority }): relayed there through the vault; open what comes back with `spur authority open relayed`
+
+## Refusals of `spur authority`
+desk-err-date = { $text } is not a date: write it as YYYY-MM-DD
+desk-err-pin-post = this card is PIN-protected: give --post <POST server URL> so the PIN is checked before the request is used
+desk-err-pin-check = the PIN could not be checked with the POST server ({ $why }); nothing was used
+desk-err-not-card = this is not a personal code's URL (a card's QR code)
+desk-err-tag-refused = the TAG server refused the history request: { $status } { $body }
+desk-err-phone = --phone: the number (E.164, e.g. +4915112345678) of the person the code is for
+desk-err-valid-hours = --valid-hours must be 1 to { $max } (a consent code lives at most 7 days); give a smaller number
+desk-err-no-contacts = no contacts of case { $case } (authority { $authority }) on this desk: open the vault's contacts file first (`spur authority open contacts …`)
+desk-err-qr-or-card = give --qr-id or --card
+desk-err-days-range = the days are out of range: check --first-day and --days
