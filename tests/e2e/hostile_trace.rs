@@ -270,21 +270,41 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
     let url = scan_url(&card);
     let card_trace = |n: usize| -> String {
         let req = t.w.dir().join(format!("history-{n}.bin"));
-        t.w.desk(0)
-            .args(["history-request", "--card", &url, "--first-day", &date(-1)])
-            .args(["--days", "2", "--out"])
-            .arg(&req)
-            .ok();
-        let a = common::http::request(
-            t.w.tag.as_ref().unwrap().port(),
-            "POST",
-            routes::TMP_KEYS_HISTORY,
-            &[("Content-Type", "application/octet-stream")],
-            &std::fs::read(&req).unwrap(),
-        );
-        assert_eq!(a.status, 200, "{}", a.body);
         let answer = t.w.dir().join(format!("history-{n}.json"));
-        std::fs::write(&answer, &a.bytes).unwrap();
+        if n == 1 {
+            // The desk sends the request itself and keeps the answer.
+            let said =
+                t.w.desk(0)
+                    .args(["history-request", "--card", &url, "--first-day", &date(-1)])
+                    .args(["--days", "2", "--tag-url", &t.w.tag_url, "--answer"])
+                    .arg(&answer)
+                    .arg("--out")
+                    .arg(&req)
+                    .ok();
+            assert!(said.contains("the TAG server's answer"), "{said}");
+        } else {
+            // Written only: the message names the command that sends it and the one for a
+            // card-only person.
+            let said =
+                t.w.desk(0)
+                    .args(["history-request", "--card", &url, "--first-day", &date(-1)])
+                    .args(["--days", "2", "--out"])
+                    .arg(&req)
+                    .ok();
+            assert!(
+                said.contains("--tag-url") && said.contains("card-trace"),
+                "{said}"
+            );
+            let a = common::http::request(
+                t.w.tag.as_ref().unwrap().port(),
+                "POST",
+                routes::TMP_KEYS_HISTORY,
+                &[("Content-Type", "application/octet-stream")],
+                &std::fs::read(&req).unwrap(),
+            );
+            assert_eq!(a.status, 200, "{}", a.body);
+            std::fs::write(&answer, &a.bytes).unwrap();
+        }
         let out = t.w.dir().join(format!("card-{n}"));
         t.w.desk(0)
             .args(["card-trace", "--case", "M-7", "--card", &url, "--test-kdf"])
