@@ -440,12 +440,38 @@ fn person_row(
     }
 }
 
-/// What the phone column shows: the number, or the reason in brackets.
-fn phone_cell(p: &PersonRow) -> String {
-    if p.phone.is_empty() {
-        format!("({})", p.reason)
-    } else {
-        p.phone.clone()
+/// What the phone column of the CSV shows: the number, or the status in brackets (the reason
+/// has its own column).
+fn phone_cell(texts: &Texts, lang: Lang, p: &PersonRow) -> String {
+    let id = match p.status {
+        Status::Resolved => return p.phone.clone(),
+        Status::Pending => "desk-status-pending",
+        Status::Deleted => "desk-status-deleted",
+        Status::OtherAuthority => "desk-status-other-authority",
+    };
+    format!("({})", texts.get(lang, id))
+}
+
+/// When a stay was: one date when it starts and ends on the same day in the same zone
+/// (`07.12.2026, 11:00–12:30 MEZ`), both times in full otherwise.
+fn when(texts: &Texts, lang: Lang, s: &StayRow) -> String {
+    let a: Vec<&str> = s.time_in.split(' ').collect();
+    let b: Vec<&str> = s.time_out.split(' ').collect();
+    match (a.as_slice(), b.as_slice()) {
+        ([d1, t1, z1], [d2, t2, z2]) if d1 == d2 && z1 == z2 => texts.format(
+            lang,
+            &Msg::new("desk-stay-day")
+                .text("date", *d1)
+                .text("from", *t1)
+                .text("to", *t2)
+                .text("zone", *z1),
+        ),
+        _ => texts.format(
+            lang,
+            &Msg::new("desk-stay-span")
+                .text("from", s.time_in.clone())
+                .text("to", s.time_out.clone()),
+        ),
     }
 }
 
@@ -470,8 +496,7 @@ pub fn stay_line(texts: &Texts, lang: Lang, s: &StayRow) -> String {
     texts.format(
         lang,
         &Msg::new("desk-stay-line")
-            .text("time_in", s.time_in.clone())
-            .text("time_out", s.time_out.clone())
+            .text("when", when(texts, lang, s))
             .text("place", s.place.clone())
             .text("address", part(&s.address))
             .text("phone", phone)
@@ -497,7 +522,7 @@ pub fn to_csv(list: &ContactList) -> Result<String, OfflineError> {
         h("desk-col-postcode"),
         h("desk-col-birth-year"),
         h("desk-col-stays"),
-        h("desk-col-place"),
+        h("desk-col-stay-details"),
     ])?;
     let (yes, no) = (h("desk-yes"), h("desk-no"));
     for p in &list.people {
@@ -509,7 +534,7 @@ pub fn to_csv(list: &ContactList) -> Result<String, OfflineError> {
             .join(" | ");
         out.row(&[
             list.case_id.clone(),
-            phone_cell(p),
+            phone_cell(&t, lang, p),
             p.reason.clone(),
             p.found_through_text.clone(),
             if p.card_owner {
@@ -550,7 +575,12 @@ pub fn to_lines(list: &ContactList) -> Vec<String> {
         lines.push(t.get(lang, "desk-list-empty"));
     }
     for p in &list.people {
-        let mut head = format!("{}. {}", p.number, phone_cell(p));
+        let who = if p.phone.is_empty() {
+            format!("({})", p.reason)
+        } else {
+            p.phone.clone()
+        };
+        let mut head = format!("{}. {who}", p.number);
         let mut details = vec![t.format(
             lang,
             &Msg::new("desk-person-found").text("found", p.found_through_text.clone()),

@@ -79,7 +79,10 @@ fn every_leading_invisible_before_a_trigger_is_neutralised_in_the_desk_list() {
         assert_eq!(c[7], "'-1-1", "postcode");
         assert_eq!(c[1], "'+4915100000001", "phone");
         // Place name and address stand inside the stays cell, after the stay's time.
-        assert!(c[10].starts_with("2026-11-20 12:00 CET to "), "{csv:?}");
+        assert!(
+            c[10].starts_with("2026-11-20, 12:00–13:00 CET: "),
+            "{csv:?}"
+        );
         assert!(
             c[10].contains(&format!(": {escaped}, {escaped}")),
             "place {value:?}"
@@ -90,6 +93,6 @@ fn every_leading_invisible_before_a_trigger_is_neutralised_in_the_desk_list() {
     assert_eq!(c[5], "ga12bcd");
     assert_eq!(
         c[10],
-        "2026-11-20 12:00 CET to 2026-11-20 13:00 CET: Café Zur Post, Café Zur Post, phone of the place +4989100000, overlap 60 minutes"
+        "2026-11-20, 12:00–13:00 CET: Café Zur Post, Café Zur Post, phone of the place +4989100000, overlap 60 minutes"
     );
 }
