@@ -12,6 +12,7 @@ pub mod desk;
 pub mod entry;
 pub mod error;
 pub mod history;
+pub mod listing;
 pub mod open;
 pub mod pdf;
 pub mod register;
