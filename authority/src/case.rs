@@ -30,8 +30,32 @@ pub struct Stay {
     pub time_out: u32,
     /// True for the person's own personal code.
     pub own_code: bool,
-    /// What is known about the place or the code's owner once resolved.
+    /// What is known about the place or the code's owner once resolved (files written before
+    /// [`Stay::place`] existed; new files keep the facts below and word them when listing).
     pub label: Option<String>,
+    /// The place's details as this desk opened them (a place of this authority).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<PlaceInfo>,
+    /// The authority that holds what this desk cannot read: the place's details, or the owner of
+    /// a personal code (forwarded there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<u16>,
+    /// True when the owner of this personal code was found and is in this desk's list.
+    #[serde(default)]
+    pub owner_listed: bool,
+}
+
+/// What a place's record told this desk (`PlaceDetails`, opened with its AUTH key).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceInfo {
+    /// Name shown when scanning.
+    pub name: String,
+    /// Address, building part or room, as the place's owner wrote it (may be empty).
+    pub description: String,
+    /// Country and postcode, e.g. `DE 80331`.
+    pub region: String,
+    /// Phone number (E.164) of the person responsible for the place.
+    pub phone: String,
 }
 
 /// The consenting authority's file of one case.

@@ -1,6 +1,6 @@
 //! Consent codes: the desk signs one for a person, a case and a range of days, records it in its
 //! case register, and draws it as a PNG and as a printable one-page PDF with the authority's
-//! name, the case and the days. Terms outside the day and time policy
+//! name, the case and the days, in the desk's language and time zone. Terms outside the day and time policy
 //! (`spur_protocol::consent::check_policy`) are refused with a message that says what to change.
 
 use spur_protocol::consent::{
@@ -12,6 +12,7 @@ use spur_protocol::time::{Day, Minute};
 
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
+use crate::texts::Msg;
 
 /// A made consent code in its three forms.
 pub struct MadeCode {
@@ -114,22 +115,21 @@ pub fn make(
         .map_err(|e| DeskError::Refused(format!("the QR code cannot hold this text: {e}")))?;
     let png = spur_qr::render::to_png(&m, 8).map_err(|e| DeskError::Refused(e.to_string()))?;
     let last = code.last_day().unwrap_or(first_day);
+    let (texts, lang) = (desk.texts(), desk.lang());
+    let day = |d: Day| crate::texts::date(texts, lang, d);
     let lines = vec![
         desk.authority_name(desk.id),
-        format!("Case {case_id}"),
-        format!(
-            "Releases your check-ins of {} to {} ({days} days)",
-            first_day.date_text(),
-            last.date_text()
+        desk.say(&Msg::new("desk-sheet-case").text("case", case_id)),
+        desk.say(
+            &Msg::new("desk-sheet-days")
+                .text("first", day(first_day))
+                .text("last", day(last))
+                .num("days", days),
         ),
-        format!(
-            "Valid until {} UTC; it can be used once.",
-            crate::contacts::time_text(expires.0)
-        ),
-        "Made for you only: scan it with the spur app and enter your credentials to consent."
-            .into(),
+        desk.say(&Msg::new("desk-sheet-valid").text("time", desk.local_time(expires))),
+        texts.get(lang, "desk-sheet-howto"),
     ];
-    let pdf = crate::pdf::page("spur: consent to contact tracing", &lines, &m);
+    let pdf = crate::pdf::page(&texts.get(lang, "desk-sheet-title"), &lines, &m);
     // Registered last: a code that could not be drawn was never handed out.
     crate::register::record_issued(desk, &code, phone)?;
     Ok(MadeCode {

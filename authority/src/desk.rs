@@ -3,7 +3,8 @@
 //!
 //! Layout: `auth.key` (X25519, 0600), `sign.key` (Ed25519, 0600), `entry.json` (the directory
 //! entry to hand to the operator), `root.pub`, `directory.bin` and `op.pub` (from the operator,
-//! pinned by `spur authority pin`), `cases/` (case files, 0600).
+//! pinned by `spur authority pin`), `settings.json` (language and time zone, [`crate::settings`]),
+//! `cases/` (case files, 0600).
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,8 @@ use spur_wire::exchange::{OP_PUBLIC, ROOT_PUBLIC};
 
 use crate::entry::DirectoryEntry;
 use crate::error::{DeskError, Result};
+use crate::settings::Settings;
+use crate::texts::{Lang, Msg, Texts};
 
 /// Key-file kind of the AUTH secret key.
 pub const AUTH_SECRET: &str = "auth-secret";
@@ -35,6 +38,9 @@ pub struct Desk {
     pub root: SignPublicKey,
     /// The vault's OP key (files for the vault are sealed to it).
     pub op: SealPublicKey,
+    /// Language and time zone.
+    pub settings: Settings,
+    texts: Texts,
 }
 
 impl Desk {
@@ -45,6 +51,18 @@ impl Desk {
         id: u16,
         name: &str,
         ranges: Vec<crate::entry::RangeEntry>,
+    ) -> Result<DirectoryEntry> {
+        Self::init_with(dir, rng, id, name, ranges, &Settings::default())
+    }
+
+    /// [`Desk::init`] with the desk's language and time zone.
+    pub fn init_with(
+        dir: &Path,
+        rng: &mut impl rand_core::CryptoRngCore,
+        id: u16,
+        name: &str,
+        ranges: Vec<crate::entry::RangeEntry>,
+        settings: &Settings,
     ) -> Result<DirectoryEntry> {
         spur_offline::private::private_dir(dir)?;
         let keys = AuthorityKeys::generate(rng);
@@ -63,6 +81,7 @@ impl Desk {
         let json = serde_json::to_string_pretty(&entry)
             .map_err(|e| DeskError::bad_file("entry", e.to_string()))?;
         std::fs::write(dir.join("entry.json"), json + "\n").map_err(|e| DeskError::io(dir, e))?;
+        settings.save(dir)?;
         Ok(entry)
     }
 
@@ -74,7 +93,7 @@ impl Desk {
         let d = Directory::verify(&signed, &root)?;
         let op = keyfile::read_public::<32>(op_pub, OP_PUBLIC)?;
         SealPublicKey::from_bytes(op)?;
-        let entry = DirectoryEntry::load(&dir.join("entry.json"))?;
+        let entry = load_entry(dir)?;
         let me = d.authority(entry.id).ok_or_else(|| {
             DeskError::Refused(format!(
                 "the directory does not list authority {}",
@@ -102,8 +121,12 @@ impl Desk {
 
     /// Opens the desk in `dir` (initialised and pinned).
     pub fn open(dir: &Path) -> Result<Self> {
-        let entry = DirectoryEntry::load(&dir.join("entry.json"))?;
+        let entry = load_entry(dir)?;
+        let settings = Settings::load(dir)?;
         let keys = load_keys(dir)?;
+        if !dir.join("root.pub").exists() || !dir.join("directory.bin").exists() {
+            return Err(DeskError::NotPinned);
+        }
         let root = SignPublicKey::from_bytes(keyfile::read_public::<32>(
             &dir.join("root.pub"),
             ROOT_PUBLIC,
@@ -120,7 +143,30 @@ impl Desk {
             directory,
             root,
             op,
+            settings,
+            texts: Texts::new(),
         })
+    }
+
+    /// The language of the desk's sheets, lists and messages.
+    pub fn lang(&self) -> Lang {
+        self.settings.lang()
+    }
+
+    /// The desk's words.
+    pub fn texts(&self) -> &Texts {
+        &self.texts
+    }
+
+    /// `msg` in the desk's language.
+    pub fn say(&self, msg: &Msg) -> String {
+        self.texts.format(self.lang(), msg)
+    }
+
+    /// `minute` as the desk's clock shows it, with the zone named: `07.12.2026 14:05 MEZ` in
+    /// German, `2026-12-07 14:05 CET` in English.
+    pub fn local_time(&self, minute: spur_protocol::time::Minute) -> String {
+        crate::texts::local_time(&self.texts, self.lang(), &self.settings.time_zone, minute)
     }
 
     /// The desk's directory.
@@ -169,6 +215,17 @@ impl Desk {
             .map(|a| a.name.clone())
             .unwrap_or_else(|| format!("authority {id}"))
     }
+}
+
+/// The directory entry, or the advice to make the desk first when the folder has none.
+fn load_entry(dir: &Path) -> Result<DirectoryEntry> {
+    let path = dir.join("entry.json");
+    if !path.exists() {
+        return Err(DeskError::NotInitialised {
+            dir: dir.display().to_string(),
+        });
+    }
+    DirectoryEntry::load(&path)
 }
 
 fn load_keys(dir: &Path) -> Result<AuthorityKeys> {

@@ -18,6 +18,14 @@ pub enum DeskError {
     /// A file was sent to the desk by someone other than the vault.
     #[error("package refused: only the vault sends files to a desk")]
     NotFromVault,
+    /// The folder holds no desk (no `entry.json`).
+    #[error(
+        "{dir} is not a desk folder yet: run `spur authority --dir {dir} init --id <number> --name <name> --range DE:<from>-<to>` and then `spur authority --dir {dir} pin …` with the operator's files"
+    )]
+    NotInitialised {
+        /// The folder.
+        dir: String,
+    },
     /// The desk has no pinned directory yet.
     #[error("refused: this desk has no directory yet: run `spur authority pin` first")]
     NotPinned,

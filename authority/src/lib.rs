@@ -12,11 +12,13 @@ pub mod desk;
 pub mod entry;
 pub mod error;
 pub mod history;
+pub mod listing;
 pub mod open;
 pub mod pdf;
 pub mod register;
 pub mod relay;
 pub mod retention;
+pub mod settings;
 pub mod stays;
 pub mod texts;
 

@@ -24,6 +24,7 @@ use crate::case::{self, CaseFile, ContactFile, ContactStay, Person, Stay};
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::stays::{self, StayKeys};
+use crate::texts::Msg;
 
 /// The past TMP keys of one code, as the TAG server's history answer lists them.
 #[derive(Clone, Debug)]
@@ -193,10 +194,7 @@ fn open_consent_inner(
     let days: BTreeSet<u32> = release.enc_keys.iter().map(|(d, _)| d.0).collect();
     for (id, tag) in &release.own_codes {
         let Some(h) = histories.iter().find(|h| h.qr_id == *id) else {
-            notes.push(format!(
-                "own personal code {} needs its past TMP keys: make a request with `spur authority history-request`",
-                id.to_hex()
-            ));
+            notes.push(desk.say(&Msg::new("desk-note-own-code").text("code", id.to_hex())));
             continue;
         };
         if let Some(s) = own_code_stay(
@@ -227,16 +225,17 @@ fn open_consent_inner(
     let mut req = stays::code_request(case_ref(desk.id, &pkg.case_id), &all);
     if !elsewhere.is_empty() {
         if pkg.home_authority == desk.id {
-            notes.push(format!(
-                "{} user entries open neither here nor anywhere known (sealed to a former home authority?)",
-                elsewhere.len()
-            ));
+            notes.push(
+                desk.say(&Msg::new("desk-note-nowhere").num("count", elsewhere.len() as f64)),
+            );
         } else {
-            notes.push(format!(
-                "{} user entries are sealed to the person's home authority ({}): relayed there through the vault; open what comes back with `spur authority open relayed`",
-                elsewhere.len(),
-                desk.authority_name(pkg.home_authority)
-            ));
+            notes.push(
+                desk.say(
+                    &Msg::new("desk-note-relayed")
+                        .num("count", elsewhere.len() as f64)
+                        .text("authority", desk.authority_name(pkg.home_authority)),
+                ),
+            );
             req.forward_entries = Some(ForwardEntries {
                 to: pkg.home_authority,
                 nonce: pkg.nonce.clone(),
@@ -294,7 +293,10 @@ pub fn own_code_stay(
             time_in: Slot(first).start().0,
             time_out: Slot(last + 1).start().0,
             own_code: true,
-            label: Some("own personal code".into()),
+            label: None,
+            place: None,
+            held_by: None,
+            owner_listed: false,
         },
         keys,
     )))
@@ -317,6 +319,8 @@ pub struct ContactsOpened {
     pub file: ContactFile,
     /// The request for the registrations not resolved yet (`None` if there are none).
     pub request: Option<Vec<u8>>,
+    /// Slot entries of this package that opened (the vault's count less those skipped).
+    pub entries: usize,
     /// Contacts skipped (reference does not open or is malformed), by reason.
     pub skips: Skips,
 }
@@ -352,6 +356,7 @@ fn open_contacts_inner(
         ..Default::default()
     });
     let mut skips = Skips::new();
+    let mut entries = 0;
     if let Some(r) = &pkg.infected_ref {
         match open_contact_ref(desk.seal_key(), &r.0) {
             Ok(id) => cf.infected = Some(Hex(id.to_vec())),
@@ -366,6 +371,7 @@ fn open_contacts_inner(
                 continue;
             }
         };
+        entries += 1;
         let s = ContactStay {
             registration_id: Hex(rid.to_vec()),
             stay: c.stay,
@@ -410,6 +416,7 @@ fn open_contacts_inner(
     Ok(ContactsOpened {
         file: cf,
         request: req,
+        entries,
         skips,
     })
 }
@@ -424,6 +431,10 @@ pub struct ResolvedOpened {
     /// Registrations the vault will not give (deleted, another authority's, outside the case):
     /// marked final in the contact file, never asked for again.
     pub gone: usize,
+    /// The case the answer is for.
+    pub case_id: String,
+    /// Its consenting authority.
+    pub consenting_authority: u16,
 }
 
 /// Opens the vault's answer: contact data of registrations, names of places, owners of personal
@@ -517,9 +528,18 @@ fn open_resolved_inner(
                     let Ok(inner) = body.open_tag(&tag) else {
                         continue;
                     };
-                    stay.label = Some(if inner.authority == desk.id {
+                    if inner.authority == desk.id {
                         match PlaceDetails::open(desk.seal_key(), &inner.sealed) {
-                            Ok(d) => format!("{} ({})", d.name, d.region),
+                            // Everything the record gave is kept: the tracer phones the place.
+                            Ok(d) => {
+                                stay.place = Some(case::PlaceInfo {
+                                    name: d.name.clone(),
+                                    description: d.description.clone(),
+                                    region: d.region.to_string(),
+                                    phone: d.responsible_phone.as_str().to_owned(),
+                                });
+                                stay.held_by = None;
+                            }
                             Err(e) => {
                                 skips.add(SkipReason::of(&e));
                                 continue;
@@ -529,11 +549,9 @@ fn open_resolved_inner(
                         skips.add(SkipReason::UnknownAuthority);
                         continue;
                     } else {
-                        format!(
-                            "a place whose details are with {}",
-                            desk.authority_name(inner.authority)
-                        )
-                    });
+                        stay.held_by = Some(inner.authority);
+                    }
+                    stay.label = None;
                 }
             } else if !stay.own_code {
                 let Some(code) = ans.personal.iter().find(|c| c.qr_id == stay.qr_id) else {
@@ -549,10 +567,8 @@ fn open_resolved_inner(
                     }
                     if inner.authority != desk.id {
                         // The owner is another authority's: their reference goes there.
-                        stay.label = Some(format!(
-                            "a personal code whose owner is with {} (forwarded there)",
-                            desk.authority_name(inner.authority)
-                        ));
+                        stay.held_by = Some(inner.authority);
+                        stay.label = None;
                         forward.push(ForwardOwner {
                             to: inner.authority,
                             stay: stay.stay,
@@ -569,7 +585,8 @@ fn open_resolved_inner(
                             continue;
                         }
                     };
-                    stay.label = Some("a personal code (its owner is in the contact list)".into());
+                    stay.owner_listed = true;
+                    stay.label = None;
                     let s = ContactStay {
                         registration_id: Hex(rid.to_vec()),
                         stay: stay.stay,
@@ -593,7 +610,7 @@ fn open_resolved_inner(
     case::save(&cpath, &cf)?;
     let need = unresolved(&cf);
     let detail = json!({
-        "case": case_id,
+        "case": case_id.clone(),
         "consenting_authority": authority,
         "registrations": ans.registrations.len(),
         "places": ans.places.len(),
@@ -619,5 +636,7 @@ fn open_resolved_inner(
         request,
         skips,
         gone: ans.gone.len(),
+        case_id,
+        consenting_authority: authority,
     })
 }

@@ -51,6 +51,9 @@ pub fn group(segments: &[VisitSegment], first_number: u32, known: &[Stay]) -> Ve
                     time_out: seg.time_out.0,
                     own_code: false,
                     label: None,
+                    place: None,
+                    held_by: None,
+                    owner_listed: false,
                 },
                 BTreeMap::new(),
             )

@@ -44,6 +44,47 @@ impl Texts {
     }
 }
 
+/// `minute` in the IANA time zone `zone` as the desk writes times, the zone named by its
+/// abbreviation (`07.12.2026 14:05 MEZ`, `2026-12-07 14:05 CET`); UTC when the zone is unknown.
+pub fn local_time(
+    texts: &Texts,
+    lang: Lang,
+    zone: &str,
+    minute: spur_protocol::time::Minute,
+) -> String {
+    let Some(t) = spur_protocol::time::local_time(minute, zone)
+        .or_else(|| spur_protocol::time::local_time(minute, "UTC"))
+    else {
+        // Past the year 9999: the protocol's own text, in UTC.
+        return format!("{} UTC", minute.date_time_text());
+    };
+    texts.format(
+        lang,
+        &Msg::new("desk-local-time")
+            .text("year", format!("{:04}", t.year))
+            .text("month", format!("{:02}", t.month))
+            .text("day", format!("{:02}", t.day))
+            .text("time", format!("{:02}:{:02}", t.hour, t.minute))
+            .text("zone", t.zone),
+    )
+}
+
+/// A UTC day (`spur_protocol::time::Day`) as the desk writes dates: `01.11.2026`, `2026-11-01`.
+pub fn date(texts: &Texts, lang: Lang, day: spur_protocol::time::Day) -> String {
+    let text = day.date_text();
+    let mut parts = text.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => texts.format(
+            lang,
+            &Msg::new("desk-date")
+                .text("year", y)
+                .text("month", m)
+                .text("day", d),
+        ),
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +100,56 @@ mod tests {
         );
         let t = Texts::new();
         assert_eq!(t.get(Lang::De, "web-title"), "Kontaktnachverfolgung");
+    }
+
+    #[test]
+    fn plurals_of_one_and_two_in_both_languages() {
+        let t = Texts::new();
+        let ps = |lang, p: u32, s: u32| {
+            t.format(
+                lang,
+                &Msg::new("desk-people-stays")
+                    .num("people", p)
+                    .num("stays", s),
+            )
+        };
+        assert_eq!(ps(Lang::En, 1, 1), "1 person, 1 stay");
+        assert_eq!(ps(Lang::En, 2, 6), "2 people, 6 stays");
+        assert_eq!(ps(Lang::De, 1, 1), "1 Person, 1 Aufenthalt");
+        assert_eq!(ps(Lang::De, 2, 6), "2 Personen, 6 Aufenthalte");
+        let days = |lang, n: u32| t.format(lang, &Msg::new("desk-days").num("days", n));
+        assert_eq!(days(Lang::En, 1), "1 day");
+        assert_eq!(days(Lang::En, 2), "2 days");
+        assert_eq!(days(Lang::De, 1), "1 Tag");
+        assert_eq!(days(Lang::De, 2), "2 Tage");
+        let entries =
+            |lang, n: u32| t.format(lang, &Msg::new("desk-slot-entries").num("entries", n));
+        assert_eq!(entries(Lang::En, 1), "1 slot entry");
+        assert_eq!(entries(Lang::De, 2), "2 Slot-Einträge");
+    }
+
+    #[test]
+    fn local_time_names_the_zone_in_the_desk_language() {
+        let t = Texts::new();
+        // 2026-12-07 13:05 UTC.
+        let m = spur_protocol::time::Day::from_date_text("2026-12-07")
+            .map(|d| d.start().plus(13 * 60 + 5))
+            .unwrap_or_else(|| panic!("a date"));
+        assert_eq!(
+            local_time(&t, Lang::De, "Europe/Berlin", m),
+            "07.12.2026 14:05 MEZ"
+        );
+        assert_eq!(
+            local_time(&t, Lang::En, "Europe/Berlin", m),
+            "2026-12-07 14:05 CET"
+        );
+        let summer = spur_protocol::time::Day::from_date_text("2026-07-01")
+            .map(|d| d.start().plus(12 * 60))
+            .unwrap_or_else(|| panic!("a date"));
+        assert_eq!(
+            local_time(&t, Lang::De, "Europe/Berlin", summer),
+            "01.07.2026 14:00 MESZ"
+        );
+        assert_eq!(local_time(&t, Lang::En, "UTC", m), "2026-12-07 13:05 UTC");
     }
 }

@@ -9,6 +9,8 @@ use clap::Subcommand;
 use rand_core::OsRng;
 use spur_authority::entry::RangeEntry;
 use spur_authority::open::TmpHistory;
+use spur_authority::settings::Settings;
+use spur_authority::texts::{Lang, Msg, Texts};
 use spur_authority::{case, contacts, open, Desk};
 use spur_protocol::tag::QrId;
 use spur_protocol::time::{Day, Minute, Slot, SLOTS_PER_DAY};
@@ -36,6 +38,12 @@ enum Command {
         /// Postcode ranges, e.g. DE:80000-81999 (repeat).
         #[arg(long = "range")]
         ranges: Vec<String>,
+        /// Language of the desk's sheets, lists and messages: de or en.
+        #[arg(long, default_value = spur_authority::settings::DEFAULT_LANG)]
+        lang: String,
+        /// IANA time zone the desk shows times in.
+        #[arg(long, default_value = spur_authority::settings::DEFAULT_TIME_ZONE)]
+        time_zone: String,
     },
     /// Pin the operator's root key, the signed directory and the vault's OP key.
     Pin {
@@ -96,6 +104,9 @@ enum Command {
         /// JSON file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// PDF file for printing.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Trace a card-only person (no app): from their printed card, the signed history request
     /// and the TAG server's answer, write the SCAN-key file for the vault.
@@ -152,6 +163,13 @@ enum Command {
         /// Where to write the request.
         #[arg(long)]
         out: PathBuf,
+        /// The TAG server's URL: send the request right away (with --answer).
+        #[arg(long, env = "SPUR_TAG_URL", requires = "answer")]
+        tag_url: Option<String>,
+        /// Where to write the TAG server's answer (for `card-trace --tmp-keys` or
+        /// `open consent --tmp-keys`).
+        #[arg(long, requires = "tag_url")]
+        answer: Option<PathBuf>,
     },
 }
 
@@ -218,12 +236,28 @@ fn now() -> Minute {
     spur_protocol::time::Clock::minute(&spur_protocol::time::SystemClock)
 }
 
-fn date(s: &str) -> anyhow::Result<spur_protocol::time::Day> {
-    Day::from_date_text(s).with_context(|| format!("{s:?} is not a YYYY-MM-DD date"))
+/// `msg` in `lang` (for messages made before or without an open desk).
+fn say(lang: Lang, msg: &Msg) -> String {
+    texts().format(lang, msg)
+}
+
+/// The language of the desk folder `dir` (German when it has no readable settings).
+fn lang_of(dir: &Path) -> Lang {
+    Settings::load(dir).map_or(Lang::De, |s| s.lang())
+}
+
+fn date(lang: Lang, s: &str) -> anyhow::Result<spur_protocol::time::Day> {
+    Day::from_date_text(s).with_context(|| {
+        say(
+            lang,
+            &Msg::new("desk-err-date").text("text", format!("{s:?}")),
+        )
+    })
 }
 
 /// Asks the POST server at `post` whether the PIN-derived `tag` is the card's (`POST /v1/pin-check`).
 fn card_pin_answer(
+    lang: Lang,
     post: Option<&str>,
     id: &QrId,
     tag: &spur_protocol::tag::TagKey,
@@ -231,7 +265,7 @@ fn card_pin_answer(
     use spur_authority::card::PinAnswer;
     use spur_core::transport::{NetError, Transport};
     let Some(post) = post else {
-        bail!("this card is PIN-protected: give --post <POST server URL> so the PIN is checked before the request is used");
+        bail!("{}", say(lang, &Msg::new("desk-err-pin-post")));
     };
     let net = spur_core::http::HttpTransport::new(post, post)
         .map_err(|_| anyhow::anyhow!("{post:?} is not an allowed server URL"))?;
@@ -243,17 +277,80 @@ fn card_pin_answer(
         Ok(false) => Ok(PinAnswer::NotConfirmed),
         Err(NetError::Busy { status: 429 }) => Ok(PinAnswer::TooMany),
         Err(e) => {
-            bail!("the PIN could not be checked with the POST server ({e:?}); nothing was used")
+            bail!(
+                "{}",
+                say(
+                    lang,
+                    &Msg::new("desk-err-pin-check").text("why", format!("{e:?}"))
+                )
+            )
         }
     }
 }
 
 /// The personal code a card's URL carries.
-fn personal_code(url: &str) -> anyhow::Result<spur_protocol::qr::PersonalCode> {
+fn personal_code(lang: Lang, url: &str) -> anyhow::Result<spur_protocol::qr::PersonalCode> {
     match spur_protocol::qr::Payload::parse(url)?.code {
         spur_protocol::qr::Code::Personal(p) => Ok(p),
-        _ => bail!("this is not a personal code's URL"),
+        _ => bail!("{}", say(lang, &Msg::new("desk-err-not-card"))),
     }
+}
+
+/// The desk's words (parsed once per command).
+fn texts() -> Texts {
+    Texts::new()
+}
+
+/// The list of a contact file, with this desk's own case file when the case is its own.
+fn list_of(desk: &Desk, cf: &case::ContactFile) -> anyhow::Result<contacts::ContactList> {
+    let own: Option<case::CaseFile> = if cf.consenting_authority == desk.id {
+        case::load(&case::case_path(&desk.cases_dir()?, &cf.case_id))?
+    } else {
+        None
+    };
+    Ok(contacts::build(desk, cf, own.as_ref()))
+}
+
+/// Sends a signed history request to the TAG server (`POST /v1/tmp-keys/history`) and returns
+/// its answer.
+fn send_history(lang: Lang, tag_url: &str, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    let url = format!(
+        "{}{}",
+        tag_url.trim_end_matches('/'),
+        spur_wire::api::routes::TMP_KEYS_HISTORY
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/octet-stream")
+            .body(request)
+            .send()
+            .await
+            .with_context(|| format!("sending the history request to {url}"))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .context("reading the TAG server's answer")?;
+        if !status.is_success() {
+            bail!(
+                "{}",
+                say(
+                    lang,
+                    &Msg::new("desk-err-tag-refused")
+                        .text("status", status.to_string())
+                        .text(
+                            "body",
+                            spur_protocol::fields::printable(&String::from_utf8_lossy(&body))
+                        )
+                )
+            );
+        }
+        Ok(body.to_vec())
+    })
 }
 
 fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
@@ -263,15 +360,28 @@ fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
 /// Runs the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
-        Command::Init { id, name, ranges } => {
+        Command::Init {
+            id,
+            name,
+            ranges,
+            lang,
+            time_zone,
+        } => {
             let ranges = ranges
                 .iter()
                 .map(|r| RangeEntry::parse(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            Desk::init(&args.dir, &mut OsRng, id, &name, ranges)?;
+            let settings = Settings::new(&lang, &time_zone)?;
+            Desk::init_with(&args.dir, &mut OsRng, id, &name, ranges, &settings)?;
             println!(
-                "desk keys created; hand {} to the operator",
-                args.dir.join("entry.json").display()
+                "{}",
+                texts().format(
+                    settings.lang(),
+                    &Msg::new("desk-msg-init")
+                        .text("lang", settings.lang.clone())
+                        .text("zone", settings.time_zone.clone())
+                        .text("entry", args.dir.join("entry.json").display().to_string())
+                )
             );
         }
         Command::Pin {
@@ -280,10 +390,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             op,
         } => {
             let d = Desk::pin(&args.dir, &root, &directory, &op)?;
+            let lang = lang_of(&args.dir);
             println!(
-                "pinned directory {} with {} authorities",
-                d.serial,
-                d.authorities.len()
+                "{}",
+                texts().format(
+                    lang,
+                    &Msg::new("desk-msg-pinned")
+                        .text("serial", d.serial.to_string())
+                        .num("count", d.authorities.len() as f64)
+                )
             );
         }
         Command::ConsentCode {
@@ -297,10 +412,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let desk = Desk::open(&args.dir)?;
             let phone = spur_protocol::fields::PhoneNumber::parse(&phone)
-                .context("--phone: the number of the person the code is for")?;
+                .with_context(|| desk.say(&Msg::new("desk-err-phone")))?;
             let max = spur_protocol::consent::MAX_LIFETIME_HOURS;
             if valid_hours == 0 || valid_hours > max {
-                bail!("--valid-hours must be 1 to {max} (a consent code lives at most 7 days); give a smaller number");
+                bail!(
+                    "{}",
+                    desk.say(&Msg::new("desk-err-valid-hours").num("max", max))
+                );
             }
             let t = now();
             let made = spur_authority::code::make(
@@ -309,7 +427,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &host,
                 &spur_authority::code::CodeRequest {
                     case_id: &case,
-                    first_day: date(&first_day)?,
+                    first_day: date(desk.lang(), &first_day)?,
                     days,
                     now: t,
                     expires: t.plus(valid_hours * 60),
@@ -325,13 +443,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .with_context(|| format!("writing {}", pdf.display()))?;
             std::fs::write(&code, format!("{}\n", made.url))
                 .with_context(|| format!("writing {}", code.display()))?;
+            println!("{}", made.url);
             println!(
-                "{}\nwrote {}, {} and {}; recorded in the case register\nhand {} to the vault operator with case {case}",
-                made.url,
-                png.display(),
-                pdf.display(),
-                code.display(),
-                code.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-code-made")
+                        .text("png", png.display().to_string())
+                        .text("pdf", pdf.display().to_string())
+                        .text("code", code.display().to_string())
+                )
+            );
+            println!(
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-code-hand")
+                        .text("code", code.display().to_string())
+                        .text("case", case.clone())
+                )
             );
         }
         Command::Open {
@@ -363,17 +491,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let a = write_out(&out, &format!("scan-keys-{c}.spkg"), &o.scan_file)?;
             let b = write_out(&out, &format!("resolve-places-{c}.spkg"), &o.resolve_file)?;
             println!(
-                "case {}: {} stays; for the vault: {} and {}",
-                o.case.case_id,
-                o.case.stays.len(),
-                a.display(),
-                b.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-consent-opened")
+                        .text("case", o.case.case_id.clone())
+                        .num("stays", o.case.stays.len() as f64)
+                        .text("scan", a.display().to_string())
+                        .text("resolve", b.display().to_string())
+                )
             );
             for n in o.notes {
-                println!("note: {n}");
+                println!("{}", desk.say(&Msg::new("desk-msg-note").text("note", n)));
             }
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; the rest of the case is unaffected)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-case").text("what", t))
+                );
             }
         }
         Command::Open {
@@ -382,14 +516,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let o = open::open_contacts(&desk, &mut OsRng, &read(&file)?)?;
             let cf = &o.file;
+            let list = list_of(&desk, cf)?;
             println!(
-                "case {} of authority {}: {} contact entries",
-                cf.case_id,
-                cf.consenting_authority,
-                cf.stays.len()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-contacts-opened")
+                        .text("case", cf.case_id.clone())
+                        .text("authority", desk.authority_name(cf.consenting_authority))
+                        .num("entries", o.entries as f64)
+                        .num("people", list.people.len() as f64)
+                        .num("stays", list.stay_count as f64)
+                )
             );
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; the other contacts are unaffected)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-contacts").text("what", t))
+                );
             }
             if let Some(r) = o.request {
                 let p = write_out(
@@ -397,7 +540,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     &format!("resolve-contacts-{}.spkg", safe(&cf.case_id)),
                     &r,
                 )?;
-                println!("for the vault: {}", p.display());
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-for-vault").text("file", p.display().to_string()))
+                );
             }
         }
         Command::Open {
@@ -406,12 +552,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let o = open::open_resolved(&desk, &mut OsRng, &read(&file)?)?;
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; listed as such, not asked for again)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-final").text("what", t))
+                );
             }
             if o.gone > 0 {
                 println!(
-                    "{} registrations will not be resolved (deleted, another authority's, or outside the case): listed as such, final",
-                    o.gone
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-gone").num("count", o.gone as f64))
                 );
             }
             match o.request {
@@ -420,11 +569,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     let n = std::fs::read_dir(&out).map_or(0, |d| d.count());
                     let p = write_out(&out, &format!("resolve-more-{}.spkg", n + 1), &r)?;
                     println!(
-                        "opened; personal-code owners still to resolve: {}",
-                        p.display()
+                        "{}",
+                        desk.say(&Msg::new("desk-msg-more").text("file", p.display().to_string()))
                     );
                 }
-                None => println!("opened; everything is resolved"),
+                None => println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-resolved")
+                            .text("case", o.case_id.clone())
+                            .text("authority", o.consenting_authority.to_string())
+                    )
+                ),
             }
         }
         Command::Open {
@@ -435,8 +591,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("relay");
             let p = write_out(&out, &format!("relayed-{}.spkg", safe(stem)), &back)?;
             println!(
-                "{n} user entries unwrapped (still unreadable here); for the vault: {}",
-                p.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-relay")
+                        .num("count", n as f64)
+                        .text("file", p.display().to_string())
+                )
             );
         }
         Command::Open {
@@ -445,17 +605,37 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let desk = Desk::open(&args.dir)?;
             let o = spur_authority::relay::open_relayed(&desk, &mut OsRng, &read(&file)?)?;
             let c = safe(&o.case.case_id);
-            println!("case {}: {} stays added", o.case.case_id, o.added);
+            println!(
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-relayed")
+                        .text("case", o.case.case_id.clone())
+                        .num("count", o.added as f64)
+                )
+            );
             if let Some(t) = o.skips.summary() {
-                println!("{t} (audited; the rest of the case is unaffected)");
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-skipped-case").text("what", t))
+                );
             }
             if let (Some(s), Some(r)) = (o.scan_file, o.resolve_file) {
                 let a = write_out(&out, &format!("scan-keys-{c}-relayed.spkg"), &s)?;
                 let b = write_out(&out, &format!("resolve-places-{c}-relayed.spkg"), &r)?;
-                println!("for the vault: {} and {}", a.display(), b.display());
+                println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-for-vault-two")
+                            .text("a", a.display().to_string())
+                            .text("b", b.display().to_string())
+                    )
+                );
             }
             if o.unopened > 0 {
-                println!("note: {} entries opened at no authority", o.unopened);
+                println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-unopened").num("count", o.unopened as f64))
+                );
             }
         }
         Command::CardTrace {
@@ -470,7 +650,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             out,
         } => {
             let desk = Desk::open(&args.dir)?;
-            let code = personal_code(&card)?;
+            let code = personal_code(desk.lang(), &card)?;
             // The cheap test KDF exists only in debug builds (the flag above): release builds
             // always derive with the real cost.
             #[cfg(debug_assertions)]
@@ -484,6 +664,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let tag = code.tag(pin.as_deref(), cost)?;
             if code.pin_protected {
                 spur_authority::card::require_confirmed_pin(card_pin_answer(
+                    desk.lang(),
                     post.as_deref(),
                     &code.id,
                     &tag,
@@ -509,8 +690,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &o.scan_file,
             )?;
             println!(
-                "card trace for case {case_id}: for the vault: {}",
-                p.display()
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-card-trace")
+                        .text("case", case_id.clone())
+                        .text("file", p.display().to_string())
+                )
             );
         }
         Command::Contacts {
@@ -518,6 +703,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             authority,
             csv,
             json,
+            pdf,
         } => {
             let desk = Desk::open(&args.dir)?;
             let consenting = authority.unwrap_or(desk.id);
@@ -526,36 +712,67 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &cases, consenting, &case_id,
             ))?
             else {
-                bail!("no contacts of case {case_id} (authority {consenting}) on this desk");
+                bail!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-err-no-contacts")
+                            .text("case", case_id.clone())
+                            .text("authority", consenting.to_string())
+                    )
+                );
             };
-            let own: Option<case::CaseFile> = if consenting == desk.id {
-                case::load(&case::case_path(&cases, &case_id))?
-            } else {
-                None
-            };
-            let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
+            let list = list_of(&desk, &cf)?;
             spur_authority::audit::record(
                 &desk,
                 "contact-list",
                 serde_json::json!({
                     "case": case_id,
                     "consenting_authority": consenting,
-                    "contacts": list.contacts.len(),
+                    "people": list.people.len(),
+                    "stays": list.stay_count,
                     "csv": csv.as_ref().map(|p| p.display().to_string()),
                     "json": json.as_ref().map(|p| p.display().to_string()),
+                    "pdf": pdf.as_ref().map(|p| p.display().to_string()),
                 }),
             )?;
-            let text = contacts::to_csv(&list)?;
+            let written = |p: &Path| {
+                eprintln!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-list-written").text("file", p.display().to_string())
+                    )
+                );
+            };
             match csv.as_deref() {
-                Some(p) if p == Path::new("-") => print!("{text}"),
-                Some(p) => spur_offline::private::write_private_file(p, text.as_bytes())?,
-                None if json.is_none() => print!("{text}"),
+                Some(p) if p == Path::new("-") => print!("{}", contacts::to_csv(&list)?),
+                Some(p) => {
+                    spur_offline::private::write_private_file(
+                        p,
+                        contacts::to_csv(&list)?.as_bytes(),
+                    )?;
+                    written(p);
+                }
+                // No file asked for: the list on screen.
+                None if json.is_none() && pdf.is_none() => print!("{}", contacts::to_text(&list)),
                 None => {}
             }
             if let Some(p) = json {
                 spur_offline::private::write_private_file(&p, contacts::to_json(&list).as_bytes())?;
+                written(&p);
             }
-            eprintln!("{} contacts", list.contacts.len());
+            if let Some(p) = pdf {
+                spur_offline::private::write_private_file(&p, &contacts::to_pdf(&list))?;
+                written(&p);
+            }
+            eprintln!(
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-list")
+                        .text("case", case_id.clone())
+                        .num("people", list.people.len() as f64)
+                        .num("stays", list.stay_count as f64)
+                )
+            );
         }
         Command::Sweep => {
             let desk = Desk::open(&args.dir)?;
@@ -563,27 +780,44 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(now().0) * 60);
             let s = spur_authority::retention::sweep(&desk, now)?;
             println!(
-                "deleted {} case file(s) untouched for more than 28 days; {} kept",
-                s.deleted, s.kept
+                "{}",
+                desk.say(
+                    &Msg::new("desk-msg-sweep")
+                        .num("deleted", s.deleted as f64)
+                        .num("kept", s.kept as f64)
+                )
             );
         }
         Command::Audit {
             what: AuditCommand::Verify,
         } => {
             let r = spur_authority::audit::verify(&args.dir)?;
-            println!("audit log verifies: {} lines, head {}", r.lines, r.head);
+            let (t, lang) = (texts(), lang_of(&args.dir));
+            println!(
+                "{}",
+                t.format(
+                    lang,
+                    &Msg::new("desk-msg-audit-ok")
+                        .num("lines", r.lines as f64)
+                        .text("head", r.head.to_string())
+                )
+            );
             if r.unconfirmed > 0 {
                 println!(
-                    "  {} line(s) after the last confirmed step: a step was interrupted after \
-                     logging; the next desk command confirms them",
-                    r.unconfirmed
+                    "{}",
+                    t.format(
+                        lang,
+                        &Msg::new("desk-msg-audit-unconfirmed").num("count", r.unconfirmed as f64)
+                    )
                 );
             }
             if r.torn_bytes > 0 {
                 println!(
-                    "  {} byte(s) of a torn last line: a write was interrupted; the next desk \
-                     command cuts them",
-                    r.torn_bytes
+                    "{}",
+                    t.format(
+                        lang,
+                        &Msg::new("desk-msg-audit-torn").num("count", r.torn_bytes as f64)
+                    )
                 );
             }
         }
@@ -593,26 +827,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             first_day,
             days,
             out,
+            tag_url,
+            answer,
         } => {
             let desk = Desk::open(&args.dir)?;
             let id = match (qr_id, card) {
                 (Some(h), _) => QrId::from_hex(&h)?,
-                (None, Some(url)) => personal_code(&url)?.id,
-                (None, None) => bail!("give --qr-id or --card"),
+                (None, Some(url)) => personal_code(desk.lang(), &url)?.id,
+                (None, None) => bail!("{}", desk.say(&Msg::new("desk-err-qr-or-card"))),
             };
-            let first = date(&first_day)?;
+            let first = date(desk.lang(), &first_day)?;
             let t = now();
             let first_slot = first
                 .0
                 .checked_mul(SLOTS_PER_DAY)
-                .context("the first day is out of range")?;
+                .with_context(|| desk.say(&Msg::new("desk-err-days-range")))?;
             let last = first
                 .0
                 .checked_add(days.max(1))
                 .and_then(|d| d.checked_mul(SLOTS_PER_DAY))
                 .and_then(|s| s.checked_sub(1))
                 .map(Slot)
-                .context("the days are out of range")?
+                .with_context(|| desk.say(&Msg::new("desk-err-days-range")))?
                 .min(t.slot());
             let req =
                 spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t);
@@ -626,7 +862,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     "last_slot": last.0,
                 }),
             )?;
-            println!("wrote {}: POST it to the TAG server's /v1/tmp-keys/history within 10 minutes; keep the answer for `spur authority open consent --tmp-keys`", out.display());
+            let file = out.display().to_string();
+            println!(
+                "{}",
+                desk.say(&Msg::new("desk-msg-history-written").text("file", file.clone()))
+            );
+            match (tag_url, answer) {
+                (Some(url), Some(answer)) => {
+                    let body = send_history(desk.lang(), &url, req)?;
+                    let n = TmpHistory::parse(&body)?.keys.len();
+                    std::fs::write(&answer, &body)
+                        .with_context(|| format!("writing {}", answer.display()))?;
+                    println!(
+                        "{}",
+                        desk.say(
+                            &Msg::new("desk-msg-history-answer")
+                                .text("file", answer.display().to_string())
+                                .num("count", n as f64)
+                        )
+                    );
+                }
+                _ => println!(
+                    "{}",
+                    desk.say(&Msg::new("desk-msg-history-send").text("file", file))
+                ),
+            }
         }
     }
     Ok(())

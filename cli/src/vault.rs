@@ -319,10 +319,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     &format!("contacts-{to}-{}.spkg", safe(stem)),
                     &f.bytes,
                 )?;
-                println!(
-                    "wrote {} ({n} contact entries for authority {to})",
-                    p.display()
+                // Counted as the desk counts them when it opens the file (`desk-slot-entries`):
+                // the vault sees slot entries, the desk turns them into people and stays.
+                let entries = spur_authority::texts::Texts::new().format(
+                    spur_authority::texts::Lang::En,
+                    &spur_authority::texts::Msg::new("desk-slot-entries").num("entries", *n as f64),
                 );
+                println!("wrote {} ({entries} for authority {to})", p.display());
             }
         }
         Command::Resolve { file, out } => {

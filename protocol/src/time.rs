@@ -288,6 +288,56 @@ impl Clock for ManualClock {
     }
 }
 
+/// A minute as a wall clock in one IANA time zone shows it ([`local_time`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalTime {
+    /// Year (four digits).
+    pub year: i16,
+    /// Month, 1–12.
+    pub month: i8,
+    /// Day of the month, 1–31.
+    pub day: i8,
+    /// Hour, 0–23.
+    pub hour: i8,
+    /// Minute, 0–59.
+    pub minute: i8,
+    /// The zone's abbreviation at that moment (`CET`, `CEST`, `UTC`, or an offset such as `+03`
+    /// where the database has no letters).
+    pub zone: String,
+    /// Offset from UTC in minutes, east positive.
+    pub offset_minutes: i32,
+}
+
+/// The time-zone database compiled in (jiff's bundled copy of the IANA database): the same
+/// answer on every machine, and no file read here.
+fn zone_named(name: &str) -> Option<jiff::tz::TimeZone> {
+    jiff::tz::TimeZoneDatabase::bundled().get(name).ok()
+}
+
+/// True when `name` is an IANA time zone the compiled-in database knows (`Europe/Berlin`).
+pub fn is_time_zone(name: &str) -> bool {
+    zone_named(name).is_some()
+}
+
+/// The wall-clock time of `minute` in the IANA time zone `zone`; `None` for a zone the
+/// database does not know or a minute past the year 9999.
+pub fn local_time(minute: Minute, zone: &str) -> Option<LocalTime> {
+    let tz = zone_named(zone)?;
+    let ts = jiff::Timestamp::from_second(i64::from(minute.0) * 60).ok()?;
+    let info = tz.to_offset_info(ts);
+    let offset = info.offset();
+    let dt = offset.to_datetime(ts);
+    Some(LocalTime {
+        year: dt.year(),
+        month: dt.month(),
+        day: dt.day(),
+        hour: dt.hour(),
+        minute: dt.minute(),
+        zone: info.abbreviation().to_owned(),
+        offset_minutes: offset.seconds() / 60,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,5 +522,33 @@ mod tests {
             overlap_minutes(Minute(0), Minute(5), Minute(10), Minute(20)),
             0
         );
+    }
+
+    #[test]
+    fn local_time_names_the_zone_in_winter_and_summer() {
+        // 2026-12-07 13:05 UTC is 14:05 CET; 2026-07-01 12:00 UTC is 14:00 CEST.
+        let winter = Day::from_date_text("2026-12-07").map(|d| d.start().plus(13 * 60 + 5));
+        let t = winter.and_then(|m| local_time(m, "Europe/Berlin"));
+        let t = t.unwrap_or_else(|| panic!("Europe/Berlin is known"));
+        assert_eq!(
+            (t.year, t.month, t.day, t.hour, t.minute),
+            (2026, 12, 7, 14, 5)
+        );
+        assert_eq!((t.zone.as_str(), t.offset_minutes), ("CET", 60));
+        let summer = Day::from_date_text("2026-07-01").map(|d| d.start().plus(12 * 60));
+        let s = summer.and_then(|m| local_time(m, "Europe/Berlin"));
+        let s = s.unwrap_or_else(|| panic!("Europe/Berlin is known"));
+        assert_eq!(
+            (s.hour, s.zone.as_str(), s.offset_minutes),
+            (14, "CEST", 120)
+        );
+        assert_eq!(
+            local_time(Minute(0), "UTC").map(|t| t.zone),
+            Some("UTC".into())
+        );
+        assert!(is_time_zone("Europe/Berlin"));
+        assert!(!is_time_zone("Mars/Olympus"));
+        assert_eq!(local_time(Minute(0), "Mars/Olympus"), None);
+        assert_eq!(local_time(Minute(u32::MAX), "Europe/Berlin"), None);
     }
 }

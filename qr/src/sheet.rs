@@ -88,28 +88,39 @@ impl Page {
 
     /// The PDF file: catalog, page tree, the page, Helvetica and the content stream.
     pub fn finish(self) -> Vec<u8> {
-        let (catalog, tree, page, font, content_id) = (
-            Ref::new(1),
-            Ref::new(2),
-            Ref::new(3),
-            Ref::new(4),
-            Ref::new(5),
-        );
-        let mut pdf = Pdf::new();
-        pdf.catalog(catalog).pages(tree);
-        pdf.pages(tree).kids([page]).count(1);
-        let mut p = pdf.page(page);
-        p.media_box(Rect::new(0.0, 0.0, self.width, self.height));
+        finish_pages(vec![self])
+    }
+}
+
+/// A PDF file of several pages (a printed list), each with its own size, sharing Helvetica.
+pub fn finish_pages(pages: Vec<Page>) -> Vec<u8> {
+    let (catalog, tree, font) = (Ref::new(1), Ref::new(2), Ref::new(3));
+    let ids: Vec<(Ref, Ref)> = (0..pages.len())
+        .map(|i| {
+            let n = i32::try_from(i)
+                .unwrap_or(i32::MAX / 2 - 2)
+                .saturating_mul(2);
+            (Ref::new(4 + n), Ref::new(5 + n))
+        })
+        .collect();
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(ids.iter().map(|(p, _)| *p))
+        .count(i32::try_from(ids.len()).unwrap_or(i32::MAX));
+    for (page, (id, content_id)) in pages.into_iter().zip(&ids) {
+        let mut p = pdf.page(*id);
+        p.media_box(Rect::new(0.0, 0.0, page.width, page.height));
         p.parent(tree);
-        p.contents(content_id);
+        p.contents(*content_id);
         p.resources().fonts().pair(FONT, font);
         p.finish();
-        pdf.type1_font(font)
-            .base_font(Name(b"Helvetica"))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-        pdf.stream(content_id, self.content.finish().as_slice());
-        pdf.finish()
+        pdf.stream(*content_id, page.content.finish().as_slice());
     }
+    pdf.type1_font(font)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.finish()
 }
 
 /// Text in the PDF's WinAnsi encoding (Latin-1 plus typographic quotes and dashes); anything

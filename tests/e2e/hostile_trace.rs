@@ -270,21 +270,41 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
     let url = scan_url(&card);
     let card_trace = |n: usize| -> String {
         let req = t.w.dir().join(format!("history-{n}.bin"));
-        t.w.desk(0)
-            .args(["history-request", "--card", &url, "--first-day", &date(-1)])
-            .args(["--days", "2", "--out"])
-            .arg(&req)
-            .ok();
-        let a = common::http::request(
-            t.w.tag.as_ref().unwrap().port(),
-            "POST",
-            routes::TMP_KEYS_HISTORY,
-            &[("Content-Type", "application/octet-stream")],
-            &std::fs::read(&req).unwrap(),
-        );
-        assert_eq!(a.status, 200, "{}", a.body);
         let answer = t.w.dir().join(format!("history-{n}.json"));
-        std::fs::write(&answer, &a.bytes).unwrap();
+        if n == 1 {
+            // The desk sends the request itself and keeps the answer.
+            let said =
+                t.w.desk(0)
+                    .args(["history-request", "--card", &url, "--first-day", &date(-1)])
+                    .args(["--days", "2", "--tag-url", &t.w.tag_url, "--answer"])
+                    .arg(&answer)
+                    .arg("--out")
+                    .arg(&req)
+                    .ok();
+            assert!(said.contains("the TAG server's answer"), "{said}");
+        } else {
+            // Written only: the message names the command that sends it and the one for a
+            // card-only person.
+            let said =
+                t.w.desk(0)
+                    .args(["history-request", "--card", &url, "--first-day", &date(-1)])
+                    .args(["--days", "2", "--out"])
+                    .arg(&req)
+                    .ok();
+            assert!(
+                said.contains("--tag-url") && said.contains("card-trace"),
+                "{said}"
+            );
+            let a = common::http::request(
+                t.w.tag.as_ref().unwrap().port(),
+                "POST",
+                routes::TMP_KEYS_HISTORY,
+                &[("Content-Type", "application/octet-stream")],
+                &std::fs::read(&req).unwrap(),
+            );
+            assert_eq!(a.status, 200, "{}", a.body);
+            std::fs::write(&answer, &a.bytes).unwrap();
+        }
         let out = t.w.dir().join(format!("card-{n}"));
         t.w.desk(0)
             .args(["card-trace", "--case", "M-7", "--card", &url, "--test-kdf"])
@@ -322,7 +342,7 @@ fn p7_a_deleted_contact_is_final_and_a_card_trace_repeats_with_a_fresh_request()
         "two requests in the same minute differ"
     );
     for out in [first, second] {
-        assert!(out.contains("1 contact entries for authority 2"), "{out}");
+        assert!(out.contains("(1 slot entry for authority 2)"), "{out}");
     }
 }
 
@@ -516,4 +536,79 @@ fn p9_files_are_owner_only_and_an_altered_export_is_refused() {
     for f in lists {
         assert_eq!(mode(&f), 0o600, "{}", f.display());
     }
+}
+
+/// The number before `word` in `line` (`… 6 slot entries …` → 6).
+fn count_before(line: &str, word: &str) -> usize {
+    let head = &line[..line
+        .find(word)
+        .unwrap_or_else(|| panic!("{word:?} in {line:?}"))];
+    head.split_whitespace()
+        .last()
+        .and_then(|n| n.trim_start_matches('(').parse().ok())
+        .unwrap_or_else(|| panic!("a number before {word:?} in {line:?}"))
+}
+
+#[test]
+fn p10_vault_desk_and_list_count_the_same_file_in_the_same_words() {
+    let t = small(|_, _| {});
+    let ([munich, _], log) = trace_logged(&t.w, CASE);
+    assert_eq!(phones(&munich.unwrap()), vec![t.ben.phone.clone()]);
+    // The vault counts what it can see: slot entries, per authority's file.
+    let vault: Vec<(bool, usize)> = log
+        .lines()
+        .filter(|l| l.starts_with("wrote ") && l.contains(" slot entr"))
+        .map(|l| {
+            (
+                l.contains("for authority 1)"),
+                count_before(l, " slot entr"),
+            )
+        })
+        .collect();
+    // Each desk opening its file says the same number and what it became on its list; the files
+    // are opened in the order the vault wrote them.
+    let desk: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(" slot entr") && l.contains("opened; the list now has"))
+        .collect();
+    assert_eq!(vault.len(), 2, "{log}");
+    assert_eq!(desk.len(), vault.len(), "{log}");
+    for ((_, n), line) in vault.iter().zip(&desk) {
+        assert!(
+            line.starts_with(&format!("case {CASE} of {}: ", MUNICH.1)),
+            "{line}"
+        );
+        assert_eq!(count_before(line, " slot entr"), *n, "{log}");
+    }
+    let munich_line = vault
+        .iter()
+        .zip(&desk)
+        .find(|((munich, _), _)| *munich)
+        .map(|(_, l)| *l)
+        .unwrap();
+    let people_stays = munich_line.rsplit("the list now has ").next().unwrap();
+    // The list: the same people and stays, in its JSON and in the command's own summary.
+    let json = t.w.dir().join("count.json");
+    let o =
+        t.w.desk(0)
+            .args(["contacts", "--case", CASE, "--json"])
+            .arg(&json)
+            .run();
+    assert!(o.ok, "{}", o.stderr);
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let people = list["people"].as_array().unwrap().len();
+    let stays = list["stay_count"].as_u64().unwrap();
+    let words = format!(
+        "{people} {}, {stays} {}",
+        if people == 1 { "person" } else { "people" },
+        if stays == 1 { "stay" } else { "stays" }
+    );
+    assert_eq!(people_stays, words, "{log}");
+    assert_eq!(list["summary"], words);
+    assert!(
+        o.stderr.contains(&format!("case {CASE}: {words}")),
+        "{}",
+        o.stderr
+    );
 }

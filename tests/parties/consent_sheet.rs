@@ -90,9 +90,27 @@ fn the_png_and_the_printed_sheet_both_decode_to_the_consent_url() {
         (dims[2] - 595.28).abs() < 0.01 && (dims[3] - 841.89).abs() < 0.01,
         "A4: {media}"
     );
-    assert!(text.contains("(spur: consent to contact tracing) Tj"));
-    assert!(text.contains("(Case M-2026-0777) Tj"));
-    assert!(text.contains("(Releases your check-ins of 2026-11-01 to 2026-11-03 (3 days)) Tj"));
+    // German, the default of a desk, with the time in the desk's zone named.
+    assert!(text.contains("(spur: Einwilligung zur Kontaktnachverfolgung) Tj"));
+    assert!(text.contains("(Fall M-2026-0777) Tj"));
+    assert!(
+        text.contains("(Gibt Ihre Check-ins vom 01.11.2026 bis 03.11.2026 frei (3 Tage)) Tj"),
+        "{text}"
+    );
+    // Lines with letters outside ASCII (ü) are written as hex strings in WinAnsi.
+    let hex = |s: &str| -> String {
+        spur_qr::sheet::win_ansi(s)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect()
+    };
+    assert!(
+        text.contains(&format!(
+            "<{}> Tj",
+            hex("Gültig bis 06.11.2026 11:00 MEZ; nur einmal verwendbar.")
+        )),
+        "{text}"
+    );
     let m = spur_qr::encode(&made.url).unwrap();
     let dark = (0..m.total_size())
         .flat_map(|y| (0..m.total_size()).map(move |x| (x, y)))
@@ -106,4 +124,44 @@ fn the_png_and_the_printed_sheet_both_decode_to_the_consent_url() {
     let luma = rasterise(&rects, w, h);
     let read = spur_qr::read_frame(&spur_qr::Frame::tight(w, h, &luma)).unwrap();
     assert_eq!(read.as_deref(), Some(made.url.as_str()));
+}
+
+#[test]
+fn the_sheet_is_in_the_desk_language_with_plurals_for_one_and_several_days() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut t = Town::new(tmp.path(), 8);
+    let user = t.register("+4916000000778", "80331", None);
+    let phone = PhoneNumber::parse(&t.users[user].phone).unwrap();
+    let now = at(3, 10, 0);
+    let sheet = |t: &mut Town, lang: &str, case_id: &str, days: u8| -> String {
+        let desk = t.desks.get_mut(&MUNICH).unwrap();
+        desk.settings = spur_authority::settings::Settings::new(lang, "Europe/Berlin").unwrap();
+        let made = make(
+            t.desks.get(&MUNICH).unwrap(),
+            &mut t.rng,
+            "spur.example",
+            &CodeRequest {
+                case_id,
+                first_day: Day(FIRST_DAY),
+                days,
+                now,
+                expires: now.plus(60 * 48),
+            },
+            &phone,
+        )
+        .unwrap();
+        String::from_utf8_lossy(&made.pdf).into_owned()
+    };
+    let en1 = sheet(&mut t, "en", "M-1", 1);
+    assert!(
+        en1.contains("(Releases your check-ins of 2026-11-01 to 2026-11-01 (1 day)) Tj"),
+        "{en1}"
+    );
+    assert!(en1.contains(" CET; it can be used once.) Tj"), "{en1}");
+    let en2 = sheet(&mut t, "en", "M-2", 2);
+    assert!(en2.contains("(2 days)) Tj"), "{en2}");
+    let de1 = sheet(&mut t, "de", "M-3", 1);
+    assert!(de1.contains("frei (1 Tag)) Tj"), "{de1}");
+    let de2 = sheet(&mut t, "de", "M-4", 2);
+    assert!(de2.contains("frei (2 Tage)) Tj"), "{de2}");
 }

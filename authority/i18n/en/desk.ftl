@@ -1,2 +1,157 @@
 # The desk's contact lists, sheets (consent sheet, contact list PDF) and messages.
 desk-title = Health authority desk
+
+## Time and counts
+desk-date = { $year }-{ $month }-{ $day }
+desk-local-time = { $year }-{ $month }-{ $day } { $time } { $zone }
+desk-people = { $people ->
+    [one] 1 person
+   *[other] { $people } people
+}
+desk-stays = { $stays ->
+    [one] 1 stay
+   *[other] { $stays } stays
+}
+desk-days = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
+desk-slot-entries = { $entries ->
+    [one] 1 slot entry
+   *[other] { $entries } slot entries
+}
+desk-people-stays = { desk-people }, { desk-stays }
+desk-minutes = { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}
+
+## The contact list
+desk-list-title = Contact list of case { $case } ({ $authority })
+desk-list-made = Made { $time }; times in { $zone }.
+desk-list-empty = No contacts for this case on this desk.
+desk-col-case = case
+desk-col-person = person
+desk-col-phone = phone
+desk-col-reason = not resolved because
+desk-col-found = found through
+desk-col-card-owner = card owner
+desk-col-campus = campus id
+desk-col-country = country
+desk-col-postcode = postcode
+desk-col-birth-year = birth year
+desk-col-stays = number of stays
+desk-col-stay-details = stays: when, place, address, phone of the place, overlap
+desk-col-place = place
+desk-col-address = address
+desk-col-place-phone = phone of the place
+desk-col-time-in = in
+desk-col-time-out = out
+desk-col-overlap = overlap (minutes)
+desk-found-place = a place
+desk-found-personal-code = a personal code
+desk-found-card = the infected person's card
+desk-found-stay = a stay of the infected person
+desk-card-owner = owner of the personal code the infected person scanned
+desk-yes = yes
+desk-no = no
+desk-status-pending = not resolved yet
+desk-status-deleted = deleted
+desk-status-other-authority = with another health authority
+desk-reason-pending = not resolved yet: the vault's answer to the resolve request is still to be opened
+desk-reason-deleted = deleted: the person deleted their data, or it expired
+desk-reason-other-authority = with another health authority (it has their contact data)
+desk-reason-outside-case = refused: outside the case
+desk-reason-does-not-open = skipped: the contact data does not open
+desk-reason-bad-field = skipped: the contact data is invalid
+desk-place-unresolved = a place (its name is still to be resolved)
+desk-place-elsewhere = a place whose details are with { $authority }
+desk-code-owner-listed = a personal code (its owner is in this list)
+desk-code-owner-elsewhere = a personal code whose owner is with { $authority } (forwarded there)
+desk-code-unresolved = a personal code (its owner is still to be resolved)
+desk-own-code = the infected person's own card or personal code
+desk-forwarded-stay = a stay of case { $case } of { $authority } ({ $from } to { $to }); the place is known to { $authority }
+desk-forwarded-card = the infected person's card or personal code, in case { $case } of { $authority } ({ $from } to { $to })
+desk-forwarded-owner = this person's own personal code, scanned by the infected person in case { $case } of { $authority } ({ $from } to { $to })
+desk-stay-day = { $date }, { $from }–{ $to } { $zone }
+desk-stay-span = { $from } to { $to }
+desk-stay-line = { $when }: { $place }{ $address }{ $phone }, overlap { desk-minutes }
+desk-person-found = found through { $found }
+
+## The consent sheet
+desk-sheet-title = spur: consent to contact tracing
+desk-sheet-case = Case { $case }
+desk-sheet-days = Releases your check-ins of { $first } to { $last } ({ desk-days })
+desk-sheet-valid = Valid until { $time }; it can be used once.
+desk-sheet-howto = Made for you only: scan it with the spur app and enter your credentials to consent.
+
+## Messages of `spur authority`
+desk-msg-init = desk keys created (language { $lang }, time zone { $zone }); hand { $entry } to the operator
+desk-msg-pinned = pinned directory { $serial } with { $count ->
+    [one] 1 authority
+   *[other] { $count } authorities
+}
+desk-msg-code-made = wrote { $png }, { $pdf } and { $code }; recorded in the case register
+desk-msg-code-hand = hand { $code } to the vault operator with case { $case }
+desk-msg-consent-opened = case { $case }: { desk-stays }; for the vault: { $scan } and { $resolve }
+desk-msg-note = note: { $note }
+desk-msg-skipped-case = { $what } (audited; the rest of the case is unaffected)
+desk-msg-skipped-contacts = { $what } (audited; the other contacts are unaffected)
+desk-msg-skipped-final = { $what } (audited; listed as such, not asked for again)
+desk-msg-contacts-opened = case { $case } of { $authority }: { desk-slot-entries } opened; the list now has { desk-people-stays }
+desk-msg-for-vault = for the vault: { $file }
+desk-msg-gone = { $count ->
+    [one] 1 registration will
+   *[other] { $count } registrations will
+} not be resolved (deleted, another authority's, or outside the case): listed as such, final
+desk-msg-more = opened; still to resolve, for the vault: { $file } (another round: the vault's answer to it comes back to `spur authority open resolved`)
+desk-msg-resolved = opened; everything is resolved: `spur authority contacts --case { $case } --authority { $authority }` writes the list
+desk-msg-relay = { $count ->
+    [one] 1 user entry
+   *[other] { $count } user entries
+} unwrapped (still unreadable here); for the vault: { $file }
+desk-msg-relayed = case { $case }: { $count ->
+    [one] 1 stay
+   *[other] { $count } stays
+} added
+desk-msg-for-vault-two = for the vault: { $a } and { $b }
+desk-msg-unopened = note: { $count ->
+    [one] 1 entry
+   *[other] { $count } entries
+} opened at no authority
+desk-msg-card-trace = card trace for case { $case }: for the vault: { $file }
+desk-msg-list = case { $case }: { desk-people-stays }
+desk-msg-list-written = wrote { $file }
+desk-msg-sweep = deleted { $deleted } case file(s) untouched for more than 28 days; { $kept } kept
+desk-msg-audit-ok = audit log verifies: { $lines } lines, head { $head }
+desk-msg-audit-unconfirmed =   { $count } line(s) after the last confirmed step: a step was interrupted after logging; the next desk command confirms them
+desk-msg-audit-torn =   { $count } byte(s) of a torn last line: a write was interrupted; the next desk command cuts them
+desk-msg-history-written = wrote { $file }: the signed request for the card's past keys, valid for 10 minutes
+desk-msg-history-send = to send it to the TAG server, run this command again with `--tag-url <TAG server URL> --answer <answer.json>` (it sends the request and keeps the answer); then trace the card with `spur authority card-trace --request { $file } --tmp-keys <answer.json> …` (a card-only person), or open their consent package with `spur authority open consent --tmp-keys <answer.json> …` (the person's own card)
+desk-msg-history-answer = wrote { $file }: the TAG server's answer ({ $count ->
+    [one] 1 key
+   *[other] { $count } keys
+})
+
+## Notes from opening a consent package
+desk-note-own-code = own personal code { $code } needs its past TMP keys: `spur authority history-request --qr-id { $code } --first-day … --out … --tag-url <TAG server URL> --answer <answer.json>`, then open the package again with `--tmp-keys <answer.json>`
+desk-note-nowhere = { $count ->
+    [one] 1 user entry opens
+   *[other] { $count } user entries open
+} neither here nor anywhere known (sealed to a former home authority?)
+desk-note-relayed = { $count ->
+    [one] 1 user entry is
+   *[other] { $count } user entries are
+} sealed to the person's home authority ({ $authority }): relayed there through the vault; open what comes back with `spur authority open relayed`
+
+## Refusals of `spur authority`
+desk-err-date = { $text } is not a date: write it as YYYY-MM-DD
+desk-err-pin-post = this card is PIN-protected: give --post <POST server URL> so the PIN is checked before the request is used
+desk-err-pin-check = the PIN could not be checked with the POST server ({ $why }); nothing was used
+desk-err-not-card = this is not a personal code's URL (a card's QR code)
+desk-err-tag-refused = the TAG server refused the history request: { $status } { $body }
+desk-err-phone = --phone: the number (E.164, e.g. +4915112345678) of the person the code is for
+desk-err-valid-hours = --valid-hours must be 1 to { $max } (a consent code lives at most 7 days); give a smaller number
+desk-err-no-contacts = no contacts of case { $case } (authority { $authority }) on this desk: open the vault's contacts file first (`spur authority open contacts …`)
+desk-err-qr-or-card = give --qr-id or --card
+desk-err-days-range = the days are out of range: check --first-day and --days

@@ -53,8 +53,8 @@ impl Outcome {
     ) -> Self {
         let found: BTreeSet<String> = lists
             .values()
-            .flat_map(|l| l.contacts.iter().map(|c| c.phone.clone()))
-            .filter(|p| p != infected)
+            .flat_map(|l| l.people.iter().map(|c| c.phone.clone()))
+            .filter(|p| p != infected && !p.is_empty())
             .collect();
         let want: BTreeSet<String> = expected.iter().cloned().collect();
         let missing: Vec<String> = want.difference(&found).cloned().collect();
@@ -203,7 +203,7 @@ impl Report {
         ]);
         let routed: Vec<String> = lists
             .iter()
-            .map(|(id, l)| format!("authority {id}: {}", l.contacts.len()))
+            .map(|(id, l)| format!("authority {id}: {}", l.people.len()))
             .collect();
         let sights = vec![
             Sight {
@@ -279,13 +279,13 @@ impl Report {
         for (id, list) in &self.contact_lists {
             println!(
                 "\nContact list of authority {id} ({} people):",
-                list.contacts.len()
+                list.people.len()
             );
             println!(
                 "  {:<16} {:<8} {:<6} stays (place, in, out, overlap)",
                 "phone", "postcode", "born"
             );
-            for c in &list.contacts {
+            for c in &list.people {
                 let stays: Vec<String> = c
                     .stays
                     .iter()
@@ -348,7 +348,7 @@ impl Report {
             let per: Vec<String> = c
                 .contact_lists
                 .iter()
-                .map(|(id, l)| format!("authority {id}: {}", l.contacts.len()))
+                .map(|(id, l)| format!("authority {id}: {}", l.people.len()))
                 .collect();
             println!(
                 "\nCard-only case {}: {} has no smartphone and handed over their printed card; the desk\n  signed a request for its past TMP keys, the TAG server answered, the vault traced on that\n  request ({} files to desks, {} to the vault). {} people scanned the card; found {} ({}). {}",

@@ -191,7 +191,7 @@ fn write_lists(
             } else {
                 None
             };
-            let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting));
+            let list = contacts::build(desk, &cf, own.as_ref());
             let stem = stage.dir.join(format!("{prefix}-authority-{}", desk.id));
             spur_offline::private::write_private_file(
                 &stem.with_extension("csv"),

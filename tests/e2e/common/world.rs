@@ -118,6 +118,9 @@ impl World {
                     name,
                     "--range",
                     range,
+                    // The tests read the desk's English words; German is the default.
+                    "--lang",
+                    "en",
                 ])
                 .ok();
             assert!(out.contains("entry.json"), "{out}");

@@ -410,10 +410,7 @@ impl Town {
                 } else {
                     None
                 };
-                lists.insert(
-                    *id,
-                    contacts::build(&cf, own.as_ref(), &desk.authority_name(consenting)),
-                );
+                lists.insert(*id, contacts::build(desk, &cf, own.as_ref()));
             }
         }
         lists
