@@ -168,6 +168,47 @@ fn scalar(v: &toml::Value) -> Option<String> {
     }
 }
 
+/// What TOML type the flag's parsed type wants: text for strings and paths, a number for numbers
+/// (`None`: anything that parses, e.g. an address or a level).
+fn wanted(arg: &Arg) -> Option<&'static str> {
+    use std::any::TypeId;
+    let t = arg.get_value_parser().type_id();
+    let text = [
+        TypeId::of::<String>(),
+        TypeId::of::<PathBuf>(),
+        TypeId::of::<OsString>(),
+    ];
+    let number = [
+        TypeId::of::<u8>(),
+        TypeId::of::<u16>(),
+        TypeId::of::<u32>(),
+        TypeId::of::<u64>(),
+        TypeId::of::<usize>(),
+        TypeId::of::<i32>(),
+        TypeId::of::<i64>(),
+        TypeId::of::<f32>(),
+        TypeId::of::<f64>(),
+    ];
+    if text.iter().any(|x| t == *x) {
+        Some("a string")
+    } else if number.iter().any(|x| t == *x) {
+        Some("a number")
+    } else {
+        None
+    }
+}
+
+/// A scalar of the TOML type the flag wants, else the wrong-type refusal's `expected`.
+fn typed_scalar(arg: &Arg, v: &toml::Value) -> Result<String, &'static str> {
+    let s = scalar(v).ok_or("a string or a number")?;
+    match (wanted(arg), v) {
+        (Some("a string"), toml::Value::String(_)) => Ok(s),
+        (Some("a number"), toml::Value::Integer(_) | toml::Value::Float(_)) => Ok(s),
+        (Some(w), _) => Err(w),
+        (None, _) => Ok(s),
+    }
+}
+
 /// The arguments one file stands for.
 fn file_args(
     cmd: &Command,
@@ -233,14 +274,20 @@ fn file_args(
                     v => vec![v.clone()],
                 };
                 for item in &items {
-                    let s = scalar(item).ok_or_else(|| wrong("a list of strings or numbers"))?;
+                    let s = typed_scalar(arg, item).map_err(|w| {
+                        wrong(if w == "a number" {
+                            "a list of numbers"
+                        } else {
+                            "a list of strings"
+                        })
+                    })?;
                     check_value(arg, file, key, &s)?;
                     out.push(flag.clone());
                     out.push(s.into());
                 }
             }
             _ => {
-                let s = scalar(value).ok_or_else(|| wrong("a string or a number"))?;
+                let s = typed_scalar(arg, value).map_err(wrong)?;
                 check_value(arg, file, key, &s)?;
                 out.push(flag);
                 out.push(s.into());
@@ -364,6 +411,16 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(e.contains("`create-secret` must be true or false"), "{e}");
+        let e = run("rate-limit = \"5\"\n", &[]).err().unwrap_or_default();
+        assert!(
+            e.contains("`rate-limit` must be a number, not a string"),
+            "{e}"
+        );
+        let e = run("trusted-proxy = [1]\n", &[]).err().unwrap_or_default();
+        assert!(
+            e.contains("`trusted-proxy` must be a list of strings"),
+            "{e}"
+        );
         let e = run("listen = [1]\n", &[]).err().unwrap_or_default();
         assert!(e.contains("`listen` must be a string"), "{e}");
         let e = run("listen = \"nowhere\"\n", &[]).err().unwrap_or_default();
