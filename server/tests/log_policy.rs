@@ -423,6 +423,7 @@ async fn no_identifier_reaches_the_log_or_the_metrics_and_every_route_is_logged(
         "spur_http_rejects_total{route=\"/v1/health\",reason=\"rate_limited\"}",
         "spur_http_rejects_total{route=\"/v1/visits\",reason=\"upload_budget\"}",
         "spur_store_duration_seconds_count{op=\"write\",outcome=\"ok\"}",
+        "spur_store_duration_seconds_count{op=\"export\",outcome=\"ok\"}",
         "spur_retention_sweeps_total{outcome=\"ok\"} 1",
         "spur_retention_swept_rows_total",
     ] {
