@@ -127,6 +127,59 @@ mod tests {
         assert_eq!(storage_reason(&"x".repeat(500)).len(), 200);
     }
 
+    #[derive(Clone, Default)]
+    struct Buf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut v) = self.0.lock() {
+                v.extend_from_slice(b);
+            }
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn emitted(format: LogFormat, level: &str) -> String {
+        let buf = Buf::default();
+        let b = buf.clone();
+        let args = LogArgs {
+            log_level: level.into(),
+            log_format: format,
+        };
+        let s = subscriber(&args, move || b.clone()).unwrap();
+        tracing::subscriber::with_default(s, || {
+            tracing::debug!(target: ACCESS, route = "/v1/health", status = 200u16, "request");
+            tracing::info!(deleted = 3u64, "retention sweep");
+        });
+        let v = buf.0.lock().map(|v| v.clone()).unwrap_or_default();
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn formats_and_levels() {
+        let json = emitted(LogFormat::Json, "debug");
+        let lines: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{json}");
+        assert_eq!(lines[0]["route"], "/v1/health");
+        assert_eq!(lines[0]["target"], ACCESS);
+        assert_eq!(lines[1]["deleted"], 3);
+        let text = emitted(LogFormat::Text, "info");
+        assert!(text.contains("retention sweep deleted=3"), "{text}");
+        assert!(
+            !text.contains("/v1/health"),
+            "request lines are debug: {text}"
+        );
+        assert!(
+            emitted(LogFormat::Text, "info,spur::access=debug").contains("route=\"/v1/health\"")
+        );
+    }
+
     #[test]
     fn bad_filters_are_named() {
         let e = filter("info,[")
