@@ -415,7 +415,8 @@ pub fn run_post(args: PostArgs) -> anyhow::Result<()> {
         let m = metrics_listener(args.ops.metrics_listen).await?;
         let l = bind("post", args.listen).await?;
         spawn_metrics(m);
-        tracing::info!(
+        // Debug: the ready line on stdout already says it started.
+        tracing::debug!(
             store = if args.postgres.is_some() {
                 "postgres"
             } else {

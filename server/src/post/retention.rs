@@ -31,7 +31,13 @@ pub async fn run(store: Arc<dyn Store>, clock: Arc<dyn Clock>, every: Duration) 
             Ok(Ok(deleted)) => {
                 m.sweep(Some(deleted));
                 m.store("sweep", "ok", took);
-                tracing::info!(deleted, millis = took.as_millis() as u64, "retention sweep");
+                // A sweep that deleted nothing is not news (the metrics count every sweep).
+                let millis = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+                if deleted > 0 {
+                    tracing::info!(deleted, millis, "retention sweep");
+                } else {
+                    tracing::debug!(deleted, millis, "retention sweep");
+                }
             }
             Ok(Err(e)) => {
                 m.sweep(None);
