@@ -27,6 +27,7 @@ enum Command {
     /// The citizen app on the desktop, for testers: register, make codes, check in, consent.
     App(app::Args),
     /// The operator's offline vault: import, index, trace, statistics, directory signing.
+    #[command(args_override_self = true)]
     Vault(vault::Args),
     /// The health authority's desk: keys, consent codes, opening packages, contact lists.
     Authority(authority::Args),
@@ -79,7 +80,16 @@ fn quiet_on_broken_pipe() {
 
 fn main() -> std::process::ExitCode {
     quiet_on_broken_pipe();
-    let cli = Cli::parse();
+    // A `--config FILE` (spur server tag|post|dev, spur vault) becomes arguments placed before
+    // the real ones, each key checked against the subcommand's flags (spur_server::config).
+    let argv = match spur_server::config::expand(&Cli::command(), std::env::args_os().collect()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("spur: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let cli = Cli::parse_from(argv);
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::App(a) => app::run(a),

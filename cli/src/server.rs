@@ -13,11 +13,16 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum What {
-    /// The TAG server: QR ids and TMP keys; stores and logs nothing.
+    /// The TAG server: QR ids and TMP keys; stores nothing, logs no identifier.
+    // `args_override_self`: a flag given twice keeps the last, so the command line wins over the
+    // arguments a `--config` file stands for (spur_server::config, placed before the real ones).
+    #[command(args_override_self = true)]
     Tag(TagArgs),
     /// The POST server: stores OP-sealed records 28 days and exports them to the vault.
+    #[command(args_override_self = true)]
     Post(PostArgs),
     /// Both servers on 127.0.0.1 for development (SQLite, secrets created on first start).
+    #[command(args_override_self = true)]
     Dev {
         /// Directory for the SQLite file, the TAG secret and the export token.
         #[arg(long, default_value = "spur-dev")]
@@ -32,6 +37,9 @@ enum What {
         /// directory and print the `spur app init` line for these servers.
         #[arg(long)]
         vault: Option<PathBuf>,
+        /// Configuration file, log, metrics.
+        #[command(flatten)]
+        ops: spur_server::run::OpsArgs,
     },
     /// Pull the POST server's export into files the vault imports offline.
     Pull(spur_server::pull::PullArgs),
@@ -47,7 +55,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             tag_port,
             post_port,
             vault,
-        } => spur_server::run::run_dev(&data_dir, tag_port, post_port, vault.as_deref()),
+            ops,
+        } => spur_server::run::run_dev(&data_dir, tag_port, post_port, vault.as_deref(), &ops),
         What::Pull(a) => spur_server::pull::run(a),
     }
 }

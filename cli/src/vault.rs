@@ -27,6 +27,14 @@ pub struct Args {
     /// PostgreSQL TLS (the POST server's options).
     #[command(flatten)]
     db: spur_server::store::pg_options::PgTlsArgs,
+    /// A TOML file whose keys are the long flags above (`dir`, `postgres`, `pg-schema`,
+    /// `log-level`, `log-format`); flags on the command line win. Give it before the subcommand:
+    /// `spur vault --config vault.toml import …`.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Logging (the import job's summary lines; never an identifier or a key).
+    #[command(flatten)]
+    log: spur_server::log::LogArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -162,6 +170,7 @@ fn today() -> Day {
 
 /// Runs the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    spur_server::log::init(&args.log)?;
     if let Command::Init = args.command {
         Vault::init(&args.dir, &mut OsRng)?;
         println!("vault keys created in {}", args.dir.display());
@@ -242,6 +251,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     }
                 }
             }
+            tracing::info!(files = files.len(), refused, "vault import finished");
             if refused > 0 {
                 bail!(
                     "{refused} of {} files refused; the others are imported",

@@ -96,13 +96,22 @@ impl From<ProtocolError> for ApiError {
     }
 }
 
+/// A refusal's code, attached to its response for the log and the metrics.
+#[derive(Clone, Debug)]
+pub struct Reason(pub ErrorCode);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // The code rides along in the response's extensions for the log and the metrics
+        // (`http::observe`), which count refusals by reason without reading the body.
+        let reason = Reason(self.code.clone());
         let body = ErrorBody {
             error: self.code,
             message: self.message,
         };
-        crate::http::json_no_store(self.status, &body)
+        let mut r = crate::http::json_no_store(self.status, &body);
+        r.extensions_mut().insert(reason);
+        r
     }
 }
 

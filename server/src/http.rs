@@ -1,11 +1,13 @@
 //! What both servers' routers share: body reading with a size limit, the per-client limit and
-//! request timeout layers, and JSON answers for unknown routes and wrong methods.
+//! request timeout layers, the one log line and the metrics of each request (route template,
+//! method, status, latency, reject reason — nothing else), and JSON answers for unknown routes
+//! and wrong methods.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,11 +18,12 @@ use spur_wire::api::error::ErrorCode;
 use spur_wire::api::health::Health;
 use spur_wire::api::routes;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Reason};
 use crate::limits::{Limits, RateLimiter, UploadBudget};
 
-/// The client's address, put into each request's extensions by [`crate::serve`]. It lives only
-/// in memory for the rate limiter and is never logged or stored.
+/// The client's address, put into each request's extensions by [`crate::serve`] (the TCP peer,
+/// or behind a trusted proxy the forwarded client: [`crate::proxy`]). It lives only in memory
+/// for the rate limiter and the upload budget and is never logged or stored.
 #[derive(Clone, Copy, Debug)]
 pub struct PeerIp(pub IpAddr);
 
@@ -160,6 +163,46 @@ pub fn with_upload_budget(routes: Router, limits: &Limits) -> Router {
     }
 }
 
+/// The method as a label: the two the routes use, or `other` (a method is client text).
+fn method_label(m: &axum::http::Method) -> &'static str {
+    match *m {
+        axum::http::Method::GET => "GET",
+        axum::http::Method::POST => "POST",
+        axum::http::Method::HEAD => "HEAD",
+        _ => "other",
+    }
+}
+
+/// One log line (`debug`, target [`crate::log::ACCESS`]) and the metrics of each request.
+/// Fields are the field policy's (docs/operations.md): the route TEMPLATE (never the path,
+/// which a client fills), method, status, latency and the refusal's code.
+async fn observe(req: Request, next: Next) -> Response {
+    let route: std::sync::Arc<str> = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| crate::metrics::UNMATCHED.into(), |m| m.as_str().into());
+    let method = method_label(req.method());
+    let started = std::time::Instant::now();
+    let r = next.run(req).await;
+    let took = started.elapsed();
+    let status = r.status().as_u16();
+    let reason = r
+        .extensions()
+        .get::<Reason>()
+        .map(|c| c.0.as_str().to_owned());
+    crate::metrics::metrics().request(&route, method, status, took, reason.as_deref());
+    tracing::debug!(
+        target: crate::log::ACCESS,
+        route = &*route,
+        method,
+        status,
+        micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+        reason = reason.as_deref().unwrap_or(""),
+        "request"
+    );
+    r
+}
+
 /// Adds the shared layers and JSON fallbacks to a server's routes.
 pub fn finish(routes: Router, limits: &Limits) -> Router {
     let mut r = routes
@@ -179,7 +222,8 @@ pub fn finish(routes: Router, limits: &Limits) -> Router {
             rate_limit,
         ));
     }
-    r
+    // Outermost, so rate-limited and timed-out requests are counted too.
+    r.layer(axum::middleware::from_fn(observe))
 }
 
 /// `{"status": "ok"}` for health checks.

@@ -1,7 +1,9 @@
 //! Per-client request limits: a token bucket of requests and a budget of uploaded records per
 //! client network, held only in memory (never written, never logged, forgotten once full again)
 //! and keyed not by the address but by an HMAC of it under a key drawn at process start, so not
-//! even a memory dump lists client addresses; and the limit settings (connections, header size).
+//! even a memory dump lists client addresses; and the limit settings (connections, header size,
+//! trusted proxies). Behind a trusted proxy the client is the forwarded address
+//! ([`crate::proxy`]), chosen in memory per request.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -31,6 +33,9 @@ pub struct Limits {
     /// Records each client network may upload per window (POST server). Like `rate`, a
     /// per-client limit: it applies only while `rate` is set.
     pub upload_budget: Option<Budget>,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` name the client for the per-client
+    /// limits ([`crate::proxy`]); empty = the TCP peer is the client.
+    pub trusted_proxies: crate::proxy::TrustedProxies,
 }
 
 /// Largest request head a server accepts by default: 16 KiB.
@@ -58,6 +63,7 @@ impl Default for Limits {
                 records: DEFAULT_UPLOAD_BUDGET,
                 window: Duration::from_secs(3600),
             }),
+            trusted_proxies: crate::proxy::TrustedProxies::default(),
         }
     }
 }

@@ -48,6 +48,35 @@ pub struct LimitArgs {
     /// memory only, under an HMAC of the address; applies while --rate-limit is on.
     #[arg(long, default_value_t = crate::limits::DEFAULT_UPLOAD_BUDGET)]
     pub upload_budget: u32,
+    /// A reverse proxy (address or CIDR, repeatable) whose X-Forwarded-For/Forwarded names the
+    /// client for the per-client limits; only requests whose TCP peer is in one of these are
+    /// believed. The forwarded address is held in memory only, never logged or stored.
+    #[arg(long, value_parser = crate::proxy::parse_cidr)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+}
+
+/// What every service takes besides its own options: a configuration file, the log and the
+/// metrics port (docs/operations.md).
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct OpsArgs {
+    /// A TOML file whose keys are this command's long flag names (`listen = "127.0.0.1:8081"`,
+    /// `trusted-proxy = ["127.0.0.1"]`); flags on the command line win over it.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Logging.
+    #[command(flatten)]
+    pub log: crate::log::LogArgs,
+    /// Serve Prometheus metrics at http://<this address>/metrics; loopback only
+    /// (e.g. 127.0.0.1:9181). Off by default.
+    #[arg(long, value_parser = parse_metrics_listen)]
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+fn parse_metrics_listen(s: &str) -> Result<SocketAddr, String> {
+    let a: SocketAddr = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not an address with a port (e.g. 127.0.0.1:9181)"))?;
+    crate::metrics::check_listen(a)
 }
 
 impl LimitArgs {
@@ -66,6 +95,7 @@ impl LimitArgs {
                 records: self.upload_budget,
                 window: Duration::from_secs(3600),
             }),
+            trusted_proxies: crate::proxy::TrustedProxies::new(self.trusted_proxy.clone()),
             ..Limits::default()
         }
     }
@@ -95,6 +125,9 @@ pub struct TagArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Configuration file, log, metrics.
+    #[command(flatten)]
+    pub ops: OpsArgs,
 }
 
 /// Options of `spur server post`.
@@ -133,6 +166,9 @@ pub struct PostArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Configuration file, log, metrics.
+    #[command(flatten)]
+    pub ops: OpsArgs,
 }
 
 impl PostArgs {
@@ -275,12 +311,32 @@ fn ready(what: &str, l: &tokio::net::TcpListener) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Binds the metrics port when asked (before the ready line, so a bad address stops the start).
+async fn metrics_listener(
+    addr: Option<SocketAddr>,
+) -> anyhow::Result<Option<tokio::net::TcpListener>> {
+    match addr {
+        Some(a) => Ok(Some(listen("metrics", a).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Serves the metrics port (if bound) until the process is told to stop.
+fn spawn_metrics(l: Option<tokio::net::TcpListener>) {
+    if let Some(l) = l {
+        tokio::spawn(crate::metrics::serve_on(l, crate::serve::shutdown_signal()));
+    }
+}
+
 /// Runs the TAG server until SIGTERM/Ctrl-C.
 pub fn run_tag(args: TagArgs) -> anyhow::Result<()> {
+    crate::log::init(&args.ops.log)?;
     let state = tag_state(&args, Arc::new(SystemClock))?;
     let limits = args.limits.limits();
     runtime()?.block_on(async move {
+        let m = metrics_listener(args.ops.metrics_listen).await?;
         let l = bind("tag", args.listen).await?;
+        spawn_metrics(m);
         let router = crate::tag::router(state, &limits);
         crate::serve(l, router, &limits, crate::serve::shutdown_signal()).await;
         Ok(())
@@ -356,10 +412,23 @@ pub fn post_state(args: &PostArgs, store: Arc<dyn Store>) -> anyhow::Result<Post
 
 /// Runs the POST server until SIGTERM/Ctrl-C; accepted writes finish before it exits.
 pub fn run_post(args: PostArgs) -> anyhow::Result<()> {
+    crate::log::init(&args.ops.log)?;
     let store = open_store(&args)?;
     let state = post_state(&args, store.clone())?;
     runtime()?.block_on(async move {
+        let m = metrics_listener(args.ops.metrics_listen).await?;
         let l = bind("post", args.listen).await?;
+        spawn_metrics(m);
+        // Debug: the ready line on stdout already says it started.
+        tracing::debug!(
+            store = if args.postgres.is_some() {
+                "postgres"
+            } else {
+                "sqlite"
+            },
+            sweep_minutes = args.sweep_minutes,
+            "post server started"
+        );
         let sweeper = tokio::spawn(crate::post::retention::run(
             store,
             state.clock.clone(),
@@ -395,7 +464,9 @@ pub fn run_dev(
     tag_port: u16,
     post_port: u16,
     vault: Option<&Path>,
+    ops: &OpsArgs,
 ) -> anyhow::Result<()> {
+    crate::log::init(&ops.log)?;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let token_file = data_dir.join("export-token");
@@ -414,6 +485,7 @@ pub fn run_dev(
         max_connections: crate::limits::DEFAULT_MAX_CONNECTIONS,
         header_bytes: crate::limits::DEFAULT_HEADER_BYTES,
         upload_budget: 0,
+        trusted_proxy: Vec::new(),
     };
     let keys = match vault {
         Some(v) => Some((
@@ -431,6 +503,7 @@ pub fn run_dev(
         directory: keys.as_ref().map(|k| k.2.clone()),
         directory_root: keys.as_ref().map(|k| k.1.clone()),
         limits: dev_limits.clone(),
+        ops: OpsArgs::default(),
     };
     let post = PostArgs {
         listen: loopback(post_port),
@@ -443,6 +516,7 @@ pub fn run_dev(
         sweep_minutes: 60,
         pin_pepper_file: None,
         limits: dev_limits,
+        ops: OpsArgs::default(),
     };
     let tag_state = tag_state(&tag, Arc::new(SystemClock))?;
     let store = open_store(&post)?;
@@ -453,8 +527,10 @@ pub fn run_dev(
         token_file.display()
     );
     runtime()?.block_on(async move {
+        let m = metrics_listener(ops.metrics_listen).await?;
         let tl = listen("tag", tag.listen).await?;
         let pl = listen("post", post.listen).await?;
+        spawn_metrics(m);
         // Before the ready lines: whoever waits for them finds the app's configuration written.
         app_init_line(data_dir, keys.as_ref(), &tl, &pl)?;
         ready("tag", &tl)?;

@@ -1,7 +1,8 @@
 //! The accept loop both servers run: HTTP/1.1 with a header timeout, a small header limit and a
-//! connection lifetime, a cap on connections open at once, the client address handed to the
-//! per-client limits in memory only, no logging of any kind, and a graceful shutdown that stops
-//! accepting and lets accepted requests finish.
+//! connection lifetime, a cap on connections open at once, the client address (the TCP peer, or
+//! behind a trusted proxy the forwarded client) handed to the per-client limits in memory only,
+//! no logging of connections or addresses, and a graceful shutdown that stops accepting and lets
+//! accepted requests finish.
 //!
 //! Memory per connection is bounded by the header limit (hyper's read buffer, `header_bytes`,
 //! 16 KiB by default, instead of hyper's ~400 kB) and the number of connections by
@@ -64,10 +65,12 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let ip = PeerIp(peer.ip());
+        let peer = peer.ip();
         let router = router.clone();
+        let proxies = limits.trusted_proxies.clone();
         let svc = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(ip);
+            let client = PeerIp(proxies.client(peer, req.headers()));
+            req.extensions_mut().insert(client);
             router.clone().oneshot(req)
         });
         let conn = http.serve_connection(TokioIo::new(stream), svc);

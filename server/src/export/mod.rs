@@ -57,8 +57,15 @@ pub fn stream(
             }
             let s = store.clone();
             let p = pos.clone();
-            let rows = match tokio::task::spawn_blocking(move || s.export(&p, through, want)).await
-            {
+            let started = std::time::Instant::now();
+            let done = tokio::task::spawn_blocking(move || s.export(&p, through, want)).await;
+            let outcome = if matches!(done, Ok(Ok(_))) {
+                "ok"
+            } else {
+                "error"
+            };
+            crate::metrics::metrics().store("export", outcome, started.elapsed());
+            let rows = match done {
                 Ok(Ok(rows)) => rows,
                 _ => {
                     // Cut the stream: the vault sees no end frame and pulls the same cursor again.

@@ -102,7 +102,15 @@ pub fn router(state: PostState) -> Router {
 async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError> {
     let store = s.store.clone();
     let day = s.clock.day();
-    match tokio::task::spawn_blocking(move || store.write(day, writes)).await {
+    let started = std::time::Instant::now();
+    let done = tokio::task::spawn_blocking(move || store.write(day, writes)).await;
+    let outcome = match &done {
+        Ok(Ok(())) => "ok",
+        Ok(Err(StoreError::Conflict { .. })) => "conflict",
+        _ => "error",
+    };
+    crate::metrics::metrics().store("write", outcome, started.elapsed());
+    match done {
         Ok(Ok(())) => Ok(()),
         Ok(Err(StoreError::Conflict { .. })) => Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -113,7 +121,8 @@ async fn store_writes(s: &PostState, writes: Vec<Write>) -> Result<(), ApiError>
         Ok(Err(StoreError::TooNew { .. })) => Err(ApiError::storage()),
         Ok(Err(StoreError::Database(e))) => {
             // Operator console only; the message names no client.
-            eprintln!("spur post: storage error: {e}");
+            // Operator log; the first line only (drivers quote values after it).
+            tracing::error!(reason = %crate::log::storage_reason(&e), "storage error");
             Err(ApiError::storage())
         }
         Err(_) => Err(ApiError::internal()),

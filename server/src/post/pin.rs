@@ -137,7 +137,7 @@ pub(super) async fn put_code(State(s): State<PostState>, body: Body) -> Result<R
             }
             Ok(Err(StoreError::TooNew { .. })) => return Err(ApiError::storage()),
             Ok(Err(StoreError::Database(e))) => {
-                eprintln!("spur post: storage error: {e}");
+                tracing::error!(reason = %crate::log::storage_reason(&e), "storage error");
                 return Err(ApiError::storage());
             }
             Err(_) => return Err(ApiError::internal()),

@@ -23,10 +23,34 @@ pub fn sweep_once(store: &dyn Store, clock: &dyn Clock) -> StoreResult<u64> {
 pub async fn run(store: Arc<dyn Store>, clock: Arc<dyn Clock>, every: Duration) {
     loop {
         let (s, c) = (store.clone(), clock.clone());
-        match tokio::task::spawn_blocking(move || sweep_once(s.as_ref(), c.as_ref())).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => eprintln!("spur post: retention sweep failed, will retry: {e}"),
-            Err(_) => eprintln!("spur post: retention sweep failed, will retry"),
+        let started = std::time::Instant::now();
+        let done = tokio::task::spawn_blocking(move || sweep_once(s.as_ref(), c.as_ref())).await;
+        let took = started.elapsed();
+        let m = crate::metrics::metrics();
+        match done {
+            Ok(Ok(deleted)) => {
+                m.sweep(Some(deleted));
+                m.store("sweep", "ok", took);
+                // A sweep that deleted nothing is not news (the metrics count every sweep).
+                let millis = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+                if deleted > 0 {
+                    tracing::info!(deleted, millis, "retention sweep");
+                } else {
+                    tracing::debug!(deleted, millis, "retention sweep");
+                }
+            }
+            Ok(Err(e)) => {
+                m.sweep(None);
+                m.store("sweep", "error", took);
+                tracing::error!(
+                    reason = %crate::log::storage_reason(&e.to_string()),
+                    "retention sweep failed, will retry"
+                );
+            }
+            Err(_) => {
+                m.sweep(None);
+                tracing::error!("retention sweep failed, will retry");
+            }
         }
         tokio::time::sleep(every).await;
     }

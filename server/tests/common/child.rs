@@ -43,6 +43,7 @@ pub fn spawn(args: &[&str], cwd: &std::path::Path) -> ServerChild {
         .env("SPUR_TEST_CHILD", "1")
         .env_remove("SPUR_EXPORT_TOKEN")
         .env_remove("SPUR_POSTGRES_URL")
+        .env_remove("SPUR_LOG")
         .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
