@@ -418,3 +418,22 @@ pub fn history_slots(
         .min(now.slot());
     (last.0 >= first_slot).then_some((Slot(first_slot), last))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spur_protocol::time::{Day, Minute};
+
+    #[test]
+    fn history_slots_end_now_at_the_latest() {
+        let day = Day(20_000);
+        let noon = Minute(20_000 * 1440 + 720);
+        let (first, last) = history_slots(day, 3, noon).unwrap();
+        assert_eq!(first.0, 20_000 * 48);
+        assert_eq!(last, noon.slot());
+        let (_, last) = history_slots(Day(19_990), 2, noon).unwrap();
+        assert_eq!(last.0, 19_992 * 48 - 1);
+        assert!(history_slots(Day(20_001), 1, noon).is_none());
+        assert!(history_slots(Day(u32::MAX), 1, noon).is_none());
+    }
+}

@@ -200,6 +200,7 @@ test('a tracer plays a whole case through the web desk, and the list is who was 
     const calls = JSON.parse(readFileSync(join(town.desk, 'cases', `calls-1-${CASE}.json`), 'utf8'));
     assert.equal(calls.calls[ben.phone].status, 'reached');
     await check(page, 'case after a call');
+    await page.goto(`${base}/cases/1/${CASE}`);
     await screenshot(page, 'case');
     await screenshot(page.locator('#contacts'), 'contacts');
 

@@ -171,3 +171,23 @@ fn sweep_outbox(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_unless_asked() {
+        let local: SocketAddr = "127.0.0.1:8470".parse().unwrap();
+        let local6: SocketAddr = "[::1]:8470".parse().unwrap();
+        let lan: SocketAddr = "192.168.1.5:8470".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:8470".parse().unwrap();
+        assert!(check_listen(&local, false).is_ok());
+        assert!(check_listen(&local6, false).is_ok());
+        for a in [lan, any] {
+            let e = check_listen(&a, false).unwrap_err().to_string();
+            assert!(e.contains("--allow-remote"), "{e}");
+            assert!(check_listen(&a, true).is_ok());
+        }
+    }
+}

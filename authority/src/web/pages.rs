@@ -548,6 +548,8 @@ fn files_of(s: &Shared, authority: u16, case_id: &str) -> Vec<FileLine> {
     names.sort();
     names
         .into_iter()
+        // The consent code's picture and sheet are shown with the code, not handed to the vault.
+        .filter(|n| !n.ends_with(".png") && !n.ends_with(".pdf"))
         .map(|name| FileLine {
             href: format!("{}/files/{name}", case_href(authority, case_id)),
             name,
@@ -586,7 +588,7 @@ pub async fn case_page(
     let files = files_of(&s, authority, &case_id);
     let c = crate::case::safe(&case_id);
     let base = case_href(authority, &case_id);
-    let has = |n: &str| files.iter().any(|f| f.name == n);
+    let has = |n: &str| outbox(&s.dir, authority, &case_id).join(n).is_file();
     let code_png =
         has(&format!("consent-{c}.png")).then(|| format!("{base}/files/consent-{c}.png"));
     let code_pdf =
