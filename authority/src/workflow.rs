@@ -71,6 +71,15 @@ pub fn import(
     opts: &ImportOptions,
 ) -> Result<Imported> {
     let env = exchange::peek(bytes)?;
+    if matches!(
+        env.kind,
+        PackageKind::ScanKeys | PackageKind::ResolveRequest
+    ) {
+        return Err(DeskError::Refused(
+            "this is a file a desk writes for the vault: hand it to the vault, not to the desk"
+                .into(),
+        ));
+    }
     if env.from != VAULT {
         return Err(DeskError::NotFromVault);
     }
@@ -223,7 +232,7 @@ pub fn import(
             })
         }
         PackageKind::ScanKeys | PackageKind::ResolveRequest => Err(DeskError::Refused(
-            "this is a file the desk wrote for the vault: hand it to the vault, not to the desk"
+            "this is a file a desk writes for the vault: hand it to the vault, not to the desk"
                 .into(),
         )),
     }
