@@ -5,7 +5,7 @@
 //! 1280 px and 200 % zoom. Screenshots go to docs/images/desk-*.png when SPUR_UPDATE_SCREENSHOTS=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './lib/browser.mjs';
@@ -158,20 +158,7 @@ test('a tracer plays a whole case through the web desk, and the list is who was 
     assert.match(await page.locator('#stage').textContent(), /Tresor|vault/);
 
     // The vault traces; the tracer brings in the contacts; resolve rounds until nothing is asked.
-    town.vaultRun(['trace', back.find((p) => p.includes('scan-keys')), '--out', join(town.root, 'v3')]);
-    const queue = [back.find((p) => p.includes('resolve-places'))];
-    for (const f of filesWith(join(town.root, 'v3'), 'spkg')) {
-      queue.push(...(await bringIn(page, base, f, join(work, '4'))));
-    }
-    let rounds = 0;
-    while (queue.length) {
-      rounds += 1;
-      assert.ok(rounds < 20, 'the resolve rounds do not end');
-      const req = queue.pop();
-      const ans = join(town.root, `v5-${rounds}`);
-      town.vaultRun(['resolve', req, '--out', ans]);
-      queue.push(...(await bringIn(page, base, filesWith(ans, 'spkg')[0], join(work, `6-${rounds}`))));
-    }
+    await vaultRounds(page, base, town, back.find((p) => p.includes('scan-keys')), back.filter((p) => p.includes('resolve-places')), work);
 
     // The case at a glance: contacts ready; the list is exactly who was at the café with Anna.
     await page.goto(`${base}/`);
@@ -236,6 +223,97 @@ test('a tracer plays a whole case through the web desk, and the list is who was 
     assert.match(page.url(), /\/login$/);
 
     assert.deepEqual(outside, [], 'nothing is loaded from elsewhere');
+  } finally {
+    await browser.close();
+    town.close();
+  }
+});
+
+/** The vault traces with `scan`; every file it sends comes in through the page and every request
+ * the desk hands back goes to the vault, until nothing is asked. */
+async function vaultRounds(page, base, town, scan, requests, work) {
+  const traced = join(work, 'traced');
+  town.vaultRun(['trace', scan, '--out', traced]);
+  const queue = [...requests];
+  for (const f of filesWith(traced, 'spkg')) {
+    queue.push(...(await bringIn(page, base, f, join(work, 'contacts'))));
+  }
+  let rounds = 0;
+  while (queue.length) {
+    rounds += 1;
+    assert.ok(rounds < 20, 'the resolve rounds do not end');
+    const ans = join(work, `answer-${rounds}`);
+    town.vaultRun(['resolve', queue.pop(), '--out', ans]);
+    queue.push(...(await bringIn(page, base, filesWith(ans, 'spkg')[0], join(work, `back-${rounds}`))));
+  }
+}
+
+/** Logs in with the mouse-free path a tracer would also take. */
+async function login(page, base) {
+  await page.goto(`${base}/login`);
+  await page.fill('#name', STAFF);
+  await page.fill('#password', PASSWORD);
+  await page.press('#password', 'Enter');
+  await page.waitForURL(`${base}/`);
+}
+
+test('a card-only trace through the web desk finds exactly who scanned the card', { timeout: 600_000 }, async () => {
+  const town = await Town.create();
+  const browser = await launch();
+  try {
+    // Greta's printed card stands for a person without a smartphone; Carla scans it; Ben does not.
+    const greta = town.citizen('greta', '+4915100000009', '80333');
+    greta.app(['personal-code', '--out', join(greta.dir, 'card')]);
+    const card = join(greta.dir, 'card.png');
+    const carla = town.citizen('carla', '+4915100000003', '80337');
+    const ben = town.citizen('ben', '+4915100000002', '80335');
+    const cafe = town.place(greta, 'Café Eck', '80331', '+4915100000019');
+    town.visit(carla, card, 15);
+    town.visit(ben, cafe, 15);
+    town.pullAndImport('export-card');
+    const url = spur(['scan', '--image', card]).split('\n').find((l) => l.startsWith('spur code: ')).slice('spur code: '.length);
+
+    const base = await town.serve(STAFF, PASSWORD);
+    const page = await browser.context.newPage();
+    await login(page, base);
+    const work = join(town.root, 'tracer-card');
+    mkdirSync(work, { recursive: true });
+
+    // Step 1: the signed request for the card's keys, downloaded and sent to the TAG server.
+    await page.goto(`${base}/card`);
+    await page.fill('#case', 'M-CARD-1');
+    await page.fill('#card', url);
+    await page.fill('#first_day', date(-1));
+    await page.fill('#days', '2');
+    await page.getByRole('button', { name: /Anfrage erstellen|Make the request/ }).click();
+    await page.waitForLoadState();
+    await check(page, 'card trace, request made');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#request a').click()]);
+    const request = join(work, 'request.bin');
+    await dl.saveAs(request);
+    const answer = await fetch(`${town.tagUrl}/v1/tmp-keys/history`, {
+      method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: readFileSync(request),
+    });
+    assert.equal(answer.status, 200, await answer.clone().text());
+    const answerFile = join(work, 'answer.json');
+    writeFileSync(answerFile, Buffer.from(await answer.arrayBuffer()));
+
+    // Step 2: the answer in, the SCAN-key file out.
+    await page.setInputFiles('#answer', answerFile);
+    await page.getByRole('button', { name: /SCAN-Schlüsseldatei erstellen|Make the SCAN-key file/ }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.locator('[role="alert"]').count(), 0, await page.locator('main').textContent());
+    await check(page, 'card trace done');
+    const [scanDl] = await Promise.all([page.waitForEvent('download'), page.locator('.done .files a').click()]);
+    const scan = join(work, 'scan-keys.spkg');
+    await scanDl.saveAs(scan);
+
+    await vaultRounds(page, base, town, scan, [], work);
+    await page.goto(`${base}/cases/1/M-CARD-1`);
+    assert.match(await page.locator('#stage').textContent(), /Kontakte bereit|Contacts ready/);
+    const phones = new Set(await page.locator('.contact .phone').allTextContents());
+    assert.deepEqual(phones, new Set([carla.phone]), 'exactly who scanned the card');
+    await check(page, 'card case with contacts');
   } finally {
     await browser.close();
     town.close();
