@@ -105,6 +105,18 @@ test('a tracer plays a whole case through the web desk, and the list is who was 
     assert.equal(await page.getAttribute('#password', 'aria-describedby'), 'login-error');
     await check(page, 'login with an error');
 
+    // Guessing: after five wrong passwords a name is locked, and every failure is audited.
+    for (let i = 0; i < 6; i += 1) {
+      await page.fill('#name', 'intruder');
+      await page.fill('#password', `guess number ${i}`);
+      await page.press('#password', 'Enter');
+      await page.waitForLoadState();
+    }
+    assert.match(await page.locator('[role="alert"]').textContent(), /Zu viele|Too many/);
+    const audit = readFileSync(join(town.desk, 'audit.log'), 'utf8');
+    assert.equal(audit.split('\n').filter((l) => l.includes('"web-login-failed"')).length, 6, 'every failure audited');
+    assert.ok(!audit.includes('guess number') && !audit.includes('not the password'), 'no password in the audit log');
+
     // Keyboard only: skip link, then Tab through the fields and Enter.
     await page.goto(`${base}/login`);
     await page.keyboard.press('Tab');
