@@ -19,6 +19,7 @@ web-login-locked = Zu viele falsche Passwörter für diesen Namen: bitte in 15 M
 web-cases-title = Fälle
 web-cases-list = Fälle auf einen Blick
 web-cases-none = Noch keine Fälle. Unten einen Fall anlegen.
+web-case-of = ein Fall der Behörde { $authority }
 web-case = Fall
 web-stage = Stand
 web-next = Nächster Schritt

@@ -19,6 +19,7 @@ web-login-locked = Too many wrong passwords for this name: try again in 15 minut
 web-cases-title = Cases
 web-cases-list = Cases at a glance
 web-cases-none = No cases yet. Open one below.
+web-case-of = a case of authority { $authority }
 web-case = Case
 web-stage = Where it stands
 web-next = What to do next

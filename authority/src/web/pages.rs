@@ -336,6 +336,7 @@ struct HomePage<'a> {
     t: Words<'a>,
     c: Chrome,
     cases: Vec<CaseLine>,
+    own: u16,
     form: OpenCaseForm,
     error: Option<(String, String)>,
     today: String,
@@ -357,9 +358,9 @@ fn home_page(
     error: Option<(String, String)>,
 ) -> Response {
     let t = words(s, sess);
-    let cases = {
+    let (cases, own) = {
         let desk = lock(&s.desk);
-        workflow::cases(&desk)
+        (workflow::cases(&desk), desk.id)
     };
     let cases = match cases {
         Ok(c) => c,
@@ -389,6 +390,7 @@ fn home_page(
                 s: c,
             })
             .collect(),
+        own,
         form,
         error,
         today: now().day().date_text(),
