@@ -4,6 +4,7 @@
 //! share (`spur_offline`), never on the vault crate; its refusals are [`DeskError`]s.
 
 pub mod audit;
+pub mod calls;
 pub mod card;
 pub mod case;
 pub mod code;
@@ -21,6 +22,8 @@ pub mod retention;
 pub mod settings;
 pub mod stays;
 pub mod texts;
+pub mod web;
+pub mod workflow;
 
 pub use desk::Desk;
 pub use error::{DeskError, Result};

@@ -171,6 +171,73 @@ enum Command {
         #[arg(long, requires = "tag_url")]
         answer: Option<PathBuf>,
     },
+    /// Serve the desk's web pages for its staff (login required) on this machine only.
+    Serve {
+        /// Address to listen on: 127.0.0.1 (port 0 picks a free one). Other addresses are
+        /// refused unless --allow-remote: the pages carry phone numbers over plain HTTP.
+        #[arg(long, default_value = "127.0.0.1:8470")]
+        listen: std::net::SocketAddr,
+        /// Serve on a non-loopback address (only behind a TLS proxy the office runs).
+        #[arg(long)]
+        allow_remote: bool,
+        /// The service's host name in consent codes.
+        #[arg(long, default_value = "spur.example")]
+        host: String,
+        /// Hours a consent code stays valid (at most 168).
+        #[arg(long, default_value_t = 72)]
+        valid_hours: u32,
+        /// The POST server's URL, where a PIN card's PIN is checked in a card-only trace.
+        #[arg(long, env = "SPUR_POST_URL")]
+        post: Option<String>,
+        /// Card traces derive card keys with the cheap test KDF (`spur app init --test-kdf`):
+        /// tests only; debug builds only.
+        #[cfg(debug_assertions)]
+        #[arg(long)]
+        test_kdf: bool,
+    },
+    /// The desk's staff accounts for the web pages (passwords hashed with Argon2id).
+    Staff {
+        #[command(subcommand)]
+        what: StaffCommand,
+    },
+    /// Bring in any file from the vault: its kind is read from its content and it is opened as
+    /// the matching `open …` command does; the files for the vault go to --out.
+    Import {
+        /// The file from the vault.
+        file: PathBuf,
+        /// The TAG server's answers for the person's own cards (consent files).
+        #[arg(long = "tmp-keys")]
+        tmp_keys: Vec<PathBuf>,
+        /// Which registration to open when several sent a release (consent files).
+        #[arg(long)]
+        candidate: Option<usize>,
+        /// Where to write the files for the vault.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Where every case stands, and what to do next.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create a staff account; the password is read from standard input (one line).
+    Add {
+        /// The staff member's login name (a-z, 0-9, '.', '-', '_').
+        #[arg(long)]
+        name: String,
+        /// Replace the password of an existing account.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Remove a staff account.
+    Remove {
+        /// The login name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List the staff accounts.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -886,6 +953,151 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     "{}",
                     desk.say(&Msg::new("desk-msg-history-send").text("file", file))
                 ),
+            }
+        }
+        Command::Serve {
+            listen,
+            allow_remote,
+            host,
+            valid_hours,
+            post,
+            #[cfg(debug_assertions)]
+            test_kdf,
+        } => {
+            #[cfg(debug_assertions)]
+            let kdf = if test_kdf {
+                spur_protocol::usr::TEST_KDF
+            } else {
+                spur_protocol::usr::USR_KDF
+            };
+            #[cfg(not(debug_assertions))]
+            let kdf = spur_protocol::usr::USR_KDF;
+            let pin_check: Option<spur_authority::web::PinCheck> = post.map(|p| {
+                Box::new(move |id: &QrId, tag: &spur_protocol::tag::TagKey| {
+                    // The check runs on a thread of its own: the web server's runtime is busy.
+                    let (p, id, tag) = (p.clone(), *id, tag.clone());
+                    std::thread::spawn(move || card_pin_answer(Some(&p), &id, &tag))
+                        .join()
+                        .map_err(|_| {
+                            spur_authority::DeskError::Refused("the PIN check failed".into())
+                        })?
+                        .map_err(|e| spur_authority::DeskError::Refused(e.to_string()))
+                }) as spur_authority::web::PinCheck
+            });
+            spur_authority::web::serve(
+                &args.dir,
+                spur_authority::web::ServeOptions {
+                    listen,
+                    allow_remote,
+                    host,
+                    valid_hours,
+                    kdf,
+                    pin_check,
+                },
+                |addr| {
+                    use std::io::Write;
+                    println!("spur desk web server ready on port {}", addr.port());
+                    println!("open http://{addr}/ and log in with a staff account");
+                    let _ = std::io::stdout().flush();
+                },
+            )?;
+        }
+        Command::Staff { what } => match what {
+            StaffCommand::Add { name, reset } => {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("reading the password from standard input")?;
+                let password =
+                    zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+                spur_authority::web::staff::add(&args.dir, &mut OsRng, &name, &password, reset)?;
+                println!(
+                    "staff account {name} {}",
+                    if reset {
+                        "has a new password"
+                    } else {
+                        "created"
+                    }
+                );
+            }
+            StaffCommand::Remove { name } => {
+                if spur_authority::web::staff::remove(&args.dir, &name)? {
+                    println!("staff account {name} removed");
+                } else {
+                    bail!("there is no staff account {name}");
+                }
+            }
+            StaffCommand::List => {
+                for n in spur_authority::web::staff::names(&args.dir)? {
+                    println!("{n}");
+                }
+            }
+        },
+        Command::Import {
+            file,
+            tmp_keys,
+            candidate,
+            out,
+        } => {
+            let desk = Desk::open(&args.dir)?;
+            let texts = spur_authority::texts::Texts::new();
+            let lang = spur_authority::web::lang::desk_lang(&desk);
+            let tmp_keys = tmp_keys
+                .iter()
+                .map(|p| Ok(TmpHistory::parse(&read(p)?)?))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let i = spur_authority::workflow::import(
+                &desk,
+                &mut OsRng,
+                &read(&file)?,
+                &spur_authority::workflow::ImportOptions {
+                    tmp_keys,
+                    candidate,
+                },
+            )?;
+            let written = spur_authority::workflow::write_for_vault(&out, &i.for_vault)?;
+            println!(
+                "{}",
+                texts.format(
+                    lang,
+                    &spur_authority::texts::Msg::new("web-import-done").text(
+                        "kind",
+                        texts.get(lang, spur_authority::workflow::kind_id(i.kind))
+                    )
+                )
+            );
+            println!("case {} (authority {})", i.case_id, i.authority);
+            for m in &i.said {
+                println!("{}", texts.format(lang, m));
+            }
+            for n in &i.notes {
+                println!("note: {n}");
+            }
+            for p in written {
+                println!("for the vault: {}", p.display());
+            }
+        }
+        Command::Status => {
+            let desk = Desk::open(&args.dir)?;
+            let texts = spur_authority::texts::Texts::new();
+            let lang = spur_authority::web::lang::desk_lang(&desk);
+            let cases = spur_authority::workflow::cases(&desk)?;
+            if cases.is_empty() {
+                println!("{}", texts.get(lang, "web-cases-none"));
+            }
+            for c in cases {
+                println!(
+                    "{} (authority {}): {}; {}",
+                    c.case_id,
+                    c.authority,
+                    texts.get(lang, c.stage.id()),
+                    texts.format(
+                        lang,
+                        &spur_authority::texts::Msg::new("web-people")
+                            .num("count", c.people as f64)
+                    ),
+                );
+                println!("  {}", texts.get(lang, c.stage.next_id()));
             }
         }
     }

@@ -305,6 +305,14 @@ impl Report {
                 );
             }
         }
+        let desk = self.dir.join("authority-1");
+        let case = self.consent.get("case").map(String::as_str).unwrap_or("");
+        println!(
+            "\nThe web desk of this case: `spur authority --dir {} staff add --name NAME`, then\n  `spur authority --dir {} serve` and open http://127.0.0.1:8470/cases/1/{}",
+            desk.display(),
+            desk.display(),
+            case.replace('/', "%2F")
+        );
         let o = &self.outcome;
         println!(
             "\nGround truth: {} people met the infected citizen; the authorities found {}. {}",
