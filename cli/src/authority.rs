@@ -972,11 +972,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             #[cfg(not(debug_assertions))]
             let kdf = spur_protocol::usr::USR_KDF;
+            // The desk's language words the PIN check's refusals, as on the command line.
+            let lang = Desk::open(&args.dir)?.lang();
             let pin_check: Option<spur_authority::web::PinCheck> = post.map(|p| {
                 Box::new(move |id: &QrId, tag: &spur_protocol::tag::TagKey| {
                     // The check runs on a thread of its own: the web server's runtime is busy.
                     let (p, id, tag) = (p.clone(), *id, tag.clone());
-                    std::thread::spawn(move || card_pin_answer(Some(&p), &id, &tag))
+                    std::thread::spawn(move || card_pin_answer(lang, Some(&p), &id, &tag))
                         .join()
                         .map_err(|_| {
                             spur_authority::DeskError::Refused("the PIN check failed".into())

@@ -78,6 +78,8 @@ web-stays-of = Aufenthalte von { $who }
 web-stay-place = Ort
 web-stay-in = Von
 web-stay-out = Bis
+web-card-owner = besitzt einen persönlichen Code, den die infizierte Person gescannt hat
+web-place-phone = verantwortlich: { $phone }
 web-stay-overlap = Gemeinsam
 web-minutes = { $count ->
     [one] 1 Minute

@@ -78,6 +78,8 @@ web-stays-of = Stays of { $who }
 web-stay-place = Place
 web-stay-in = In
 web-stay-out = Out
+web-card-owner = owns a personal code the infected person scanned
+web-place-phone = responsible: { $phone }
 web-stay-overlap = Together
 web-minutes = { $count ->
     [one] 1 minute

@@ -10,9 +10,13 @@ use crate::Desk;
 
 /// One stay on the page.
 pub struct StayRow {
-    /// Where.
+    /// Where: the place's name (or in words what is known about it).
     pub place: String,
-    /// Check-in.
+    /// The place's address or description (empty when unknown).
+    pub address: String,
+    /// Phone of the person responsible for the place (empty when unknown).
+    pub place_phone: String,
+    /// Check-in, local time with the zone named.
     pub time_in: String,
     /// Check-out.
     pub time_out: String,
@@ -28,6 +32,10 @@ pub struct Row {
     pub phone: String,
     /// True when `phone` is a number to call (a call status can be kept).
     pub callable: bool,
+    /// How they were found (a place, a personal code, a card), in words.
+    pub found: String,
+    /// True when they own a personal code (card) the infected person scanned.
+    pub card_owner: bool,
     /// Postcode, country, campus id, birth year: what is known.
     pub details: String,
     /// Stays.
@@ -53,14 +61,19 @@ pub fn rows(desk: &Desk, authority: u16, case_id: &str) -> Result<Option<Vec<Row
     } else {
         None
     };
-    let list = contacts::build(&cf, own.as_ref(), &desk.authority_name(authority));
+    let list = contacts::build(desk, &cf, own.as_ref());
     let sheet = calls::load(&cases, authority, case_id)?;
     Ok(Some(
-        list.contacts
+        list.people
             .into_iter()
             .enumerate()
             .map(|(i, e)| {
-                let call = sheet.calls.get(&e.phone).cloned().unwrap_or_default();
+                let callable = e.status == contacts::Status::Resolved && e.phone.starts_with('+');
+                let call = if callable {
+                    sheet.calls.get(&e.phone).cloned().unwrap_or_default()
+                } else {
+                    Default::default()
+                };
                 let details = [&e.postcode, &e.country, &e.campus_id, &e.birth_year]
                     .into_iter()
                     .filter(|s| !s.is_empty())
@@ -69,14 +82,18 @@ pub fn rows(desk: &Desk, authority: u16, case_id: &str) -> Result<Option<Vec<Row
                     .join(", ");
                 Row {
                     n: i + 1,
-                    callable: e.phone.starts_with('+'),
-                    phone: e.phone,
+                    callable,
+                    phone: if callable { e.phone } else { e.reason },
+                    found: e.found_through_text,
+                    card_owner: e.card_owner,
                     details,
                     stays: e
                         .stays
                         .into_iter()
                         .map(|s| StayRow {
                             place: s.place,
+                            address: s.address,
+                            place_phone: s.place_phone,
                             time_in: s.time_in,
                             time_out: s.time_out,
                             overlap: s.overlap_minutes,

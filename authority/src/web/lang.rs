@@ -1,8 +1,8 @@
-//! The desk's page language until the desk setting exists.
+//! The page language: the desk's setting (`spur authority init --lang`), German by default.
 
 use spur_i18n::Lang;
 
 /// The desk's language setting.
-pub fn desk_lang(_desk: &crate::Desk) -> Lang {
-    Lang::De // replaced by Desk::lang() at merge
+pub fn desk_lang(desk: &crate::Desk) -> Lang {
+    desk.lang()
 }

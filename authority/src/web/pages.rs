@@ -1126,6 +1126,7 @@ pub async fn audit(
     let all: Vec<&str> = text.lines().collect();
     let pages = all.len().div_ceil(AUDIT_PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
+    let desk = lock(&s.desk);
     let lines = all
         .iter()
         .rev()
@@ -1137,13 +1138,15 @@ pub async fn audit(
             let unix = v.get("unix")?.as_u64()?;
             Some(AuditLine {
                 seq: v.get("seq")?.as_u64()?,
-                time: spur_protocol::time::Minute(u32::try_from(unix / 60).unwrap_or(u32::MAX))
-                    .date_time_text(),
+                time: desk.local_time(spur_protocol::time::Minute(
+                    u32::try_from(unix / 60).unwrap_or(u32::MAX),
+                )),
                 event: v.get("event")?.as_str()?.to_owned(),
                 detail: v.get("detail").map(|d| d.to_string()).unwrap_or_default(),
             })
         })
         .collect();
+    drop(desk);
     let verified = match crate::audit::verify(&s.dir) {
         Ok(r) => t.n("web-audit-verified", "lines", r.lines),
         Err(e) => e.to_string(),
