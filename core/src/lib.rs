@@ -23,7 +23,8 @@
 //! layer 2  shared:      directory, lock, local
 //! layer 1  check-ins:   stay
 //! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
-//!                       transport, http, pdf, render, scan, ground
+//!                       transport, http, pdf, render, scan, ground, secret_policy,
+//!                       passphrase
 //! ```
 
 mod app;
@@ -41,12 +42,14 @@ mod hex;
 pub mod http;
 mod local;
 mod lock;
+pub mod passphrase;
 pub mod pdf;
 mod reasons;
 mod register;
 mod render;
 mod retry;
 mod scan;
+pub mod secret_policy;
 mod stay;
 mod store;
 mod sync;
