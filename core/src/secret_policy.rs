@@ -126,22 +126,25 @@ pub fn rate(secret: &str, phone: Option<&str>) -> SecretRating {
             .chain(FAMOUS_WORDS)
             .collect();
         let e = zxcvbn::zxcvbn(&head, &inputs);
+        let mut z = e.guesses_log10() * std::f64::consts::LOG2_10;
+        let mut warning = e.feedback().and_then(|f| f.warning());
         // The matcher sometimes prices separators as brute force that hides the words between
-        // them ("-Staple-9" as nine random characters); the same secret without its separators
-        // shows the words, and costs the attacker at most the separators more.
-        // Only for one separator used throughout (the attacker then also guesses which of the
-        // 33 printable ASCII symbols it is).
+        // them ("-Staple-9" as nine random characters); the same secret without its separator
+        // (when one is used throughout) shows the words, and costs the attacker at most a guess
+        // of which of the 33 printable ASCII symbols the separator is.
         let mut seps = head.chars().filter(|c| !c.is_alphanumeric());
-        let z = e.guesses_log10() * std::f64::consts::LOG2_10;
-        let z = match seps.next() {
-            Some(first) if seps.all(|c| c == first) => {
+        if let Some(first) = seps.next() {
+            if seps.all(|c| c == first) {
                 let squeezed: String = head.chars().filter(|c| c.is_alphanumeric()).collect();
-                let s = zxcvbn::zxcvbn(&squeezed, &inputs).guesses_log10();
-                z.min(s * std::f64::consts::LOG2_10 + 33f64.log2())
+                let e = zxcvbn::zxcvbn(&squeezed, &inputs);
+                let s = e.guesses_log10() * std::f64::consts::LOG2_10 + 33f64.log2();
+                if s < z {
+                    z = s;
+                    warning = e.feedback().and_then(|f| f.warning()).or(warning);
+                }
             }
-            _ => z,
-        };
-        (z.min(space), e.feedback().and_then(|f| f.warning()))
+        }
+        (z.min(space), warning)
     };
     let level = if guesses_log2 >= STRONG_GUESSES_LOG2 {
         SecretLevel::Strong

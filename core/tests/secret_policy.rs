@@ -4,8 +4,12 @@
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use spur_core::passphrase::{self, LIST_SIZE, SEPARATOR, WORD_COUNT};
-use spur_core::secret_policy::{rate, SecretLevel, Weakness, MIN_GUESSES_LOG2};
+use spur_core::{
+    draw_passphrase, passphrase_entropy_bits, passphrase_words, propose_passphrase,
+    rate_secret as rate, SecretLevel, Weakness, MIN_GUESSES_LOG2,
+    PASSPHRASE_LIST_SIZE as LIST_SIZE, PASSPHRASE_SEPARATOR as SEPARATOR,
+    PASSPHRASE_WORDS as WORD_COUNT,
+};
 
 const PHONE: &str = "+49 151 23456789";
 
@@ -30,7 +34,7 @@ fn the_attackers_search_space_at_the_minimum_is_millions_of_core_years() {
 
 #[test]
 fn the_proposed_passphrase_has_exactly_65_bits_and_meets_the_minimum_with_margin() {
-    let words: Vec<&str> = passphrase::words().collect();
+    let words: Vec<&str> = passphrase_words().collect();
     assert_eq!(words.len(), LIST_SIZE);
     let distinct: std::collections::BTreeSet<&str> = words.iter().copied().collect();
     assert_eq!(distinct.len(), LIST_SIZE, "the list has no duplicate");
@@ -41,7 +45,7 @@ fn the_proposed_passphrase_has_exactly_65_bits_and_meets_the_minimum_with_margin
             "{w}"
         );
     }
-    let bits = passphrase::entropy_bits();
+    let bits = passphrase_entropy_bits();
     assert_eq!(bits, (WORD_COUNT * 13) as f64);
     assert!(bits >= MIN_GUESSES_LOG2 + 15.0);
 
@@ -52,7 +56,7 @@ fn the_proposed_passphrase_has_exactly_65_bits_and_meets_the_minimum_with_margin
     let mut refused = 0;
     let mut lowest = f64::INFINITY;
     for _ in 0..n {
-        let p = passphrase::draw(&mut rng, &words);
+        let p = draw_passphrase(&mut rng, &words);
         let parts: Vec<&str> = p.split(SEPARATOR).collect();
         assert_eq!(parts.len(), WORD_COUNT);
         assert!(parts.iter().all(|w| distinct.contains(w)));
@@ -71,7 +75,7 @@ fn the_proposed_passphrase_has_exactly_65_bits_and_meets_the_minimum_with_margin
     let kept_bits = bits + (1.0 - rate_refused).log2();
     assert!(kept_bits > 64.9, "{kept_bits}");
     for _ in 0..50 {
-        let p = passphrase::propose(&mut rand_core::OsRng);
+        let p = propose_passphrase(&mut rand_core::OsRng);
         let r = rate(&p, Some(PHONE));
         assert!(r.accepted(), "{r:?}");
     }
