@@ -169,3 +169,22 @@ fn strong_secrets_of_the_users_own_are_accepted() {
     let long = "ballot-quarry-tiptoe-lantern-minnow-".repeat(20);
     assert_eq!(rate(&long, None).level, SecretLevel::Strong);
 }
+
+#[test]
+fn any_typed_text_is_rated_without_a_panic() {
+    use rand_chacha::rand_core::RngCore;
+    // Letters with accents, other scripts, emoji, combining marks, bidi controls, digits, symbols.
+    let pool: Vec<char> = "aZ9 -_!äöüßÄéñçøå漢字カナ한글ئبж🙂👍🏽\u{301}\u{200d}\u{202e}\u{0}\t\n"
+        .chars()
+        .collect();
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    for _ in 0..3000 {
+        let len = (rng.next_u32() % 40) as usize;
+        let s: String = (0..len)
+            .map(|_| pool[(rng.next_u32() as usize) % pool.len()])
+            .collect();
+        let r = rate(&s, Some(&s));
+        assert!(!r.guesses_log2.is_nan());
+        assert_eq!(r.accepted(), r.weakness.is_none());
+    }
+}

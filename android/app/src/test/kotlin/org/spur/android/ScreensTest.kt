@@ -43,7 +43,6 @@ class ScreensTest {
         // The privacy explanation is the core's text, not the shell's.
         assertEquals(d.core.captions().privacyText, d.text("registration.privacy"))
         assertTrue(d.text("registration.privacy").contains("health authority"))
-        d.screenshot("registration")
         // The secret field holds the core's proposed passphrase, which the policy accepts; a PIN
         // is refused with its reason.
         val proposed = d.text("registration.secret")
@@ -52,6 +51,9 @@ class ScreensTest {
         assertFalse(d.text("registration.secretHint").isEmpty())
         d.tap("registration.propose")
         assertTrue(d.text("registration.secret") != proposed)
+        // A fixed passphrase in the field, so the screenshot is the same on every run.
+        d.type("registration.secret", SECRET)
+        d.screenshot("registration")
         d.type("registration.phone", "+49 151 23456789")
         d.type("registration.secret", "123456")
         assertTrue(d.text("registration.strength"), d.text("registration.strength").contains("PIN"))
