@@ -67,4 +67,14 @@ async fn a_pin_makes_no_new_registration_but_still_opens_an_old_one() {
         base,
         "the old registration, replaced, not a new one"
     );
+
+    // Its owner can still release days to an authority with it (the facade then adds the advice
+    // to start over, because the policy refuses this secret).
+    let now = spur_protocol::time::Minute::from_unix_seconds(clock.now());
+    let url = s.consent_url_for(PHONE, MUNICH, 0, now.day(), 1, now.plus(60), [3; 16]);
+    assert!(app.give_consent(&url, PHONE, OLD_PIN.into()).await.unwrap());
+    assert!(!spur_core::rate_secret(OLD_PIN, Some(PHONE)).accepted());
+    assert!(app
+        .say(&spur_core::texts::Msg::new("secret-renew-advice"))
+        .contains("Delete all data"));
 }
