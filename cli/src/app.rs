@@ -50,8 +50,11 @@ enum Cmd {
         #[arg(long)]
         test_kdf: bool,
     },
-    /// Registers (secret from SPUR_SECRET or asked on stdin).
+    /// Registers (secret from SPUR_SECRET or asked on stdin; an empty answer takes the proposed
+    /// passphrase, printed to write down). A secret below the policy's minimum is refused.
     Register(Person),
+    /// Prints a proposed passphrase for the USR secret (five random words, 65 bits).
+    ProposeSecret,
     /// Logs in again on this computer with the same phone number and secret. The POST server is
     /// asked first whether these credentials have a registration: a mistyped secret is refused,
     /// never turned into a new identity (use `register` for a new one).
@@ -204,6 +207,26 @@ fn secret() -> anyhow::Result<String> {
     let mut s = String::new();
     std::io::stdin().read_line(&mut s)?;
     Ok(s.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The secret of a new registration: SPUR_SECRET, or asked on stdin with the app's proposal,
+/// which an empty answer takes (and which is then printed, to be written down).
+fn new_secret(app: &Spur) -> anyhow::Result<String> {
+    if let Ok(s) = std::env::var("SPUR_SECRET") {
+        return Ok(s);
+    }
+    let proposal = app.propose_passphrase();
+    eprintln!("{}", app.captions().secret_hint);
+    eprintln!("  {proposal}");
+    eprint!("{} (Enter takes the proposal): ", app.captions().secret);
+    let mut s = String::new();
+    std::io::stdin().read_line(&mut s)?;
+    let typed = s.trim_end_matches(['\r', '\n']);
+    Ok(if typed.is_empty() {
+        proposal
+    } else {
+        typed.to_owned()
+    })
 }
 
 /// A duration as the CLI takes it: `15m`, `90m`, `1h`, `2h`, `1h30m`, or bare minutes (`60`).
@@ -392,17 +415,23 @@ async fn command(app: &Spur, cmd: Cmd) -> Result<(), Failure> {
     };
     match cmd {
         Cmd::Init { .. } => {}
+        Cmd::ProposeSecret => println!("{}", app.propose_passphrase()),
         Cmd::Register(p) | Cmd::Login(p) => {
             let login = matches!(cmd_kind, CmdKind::Login);
+            let secret = if login { secret() } else { new_secret(app) };
             let form = RegistrationForm {
                 phone: p.phone,
-                secret: secret().map_err(Failure::Other)?,
+                secret: secret.map_err(Failure::Other)?,
                 country: p.country,
                 postcode: p.postcode,
                 campus_id: p.campus_id,
                 birth_year: p.birth_year,
             };
-            println!("{}", app.secret_strength(form.secret.clone()).words);
+            println!(
+                "{}",
+                app.secret_strength(form.secret.clone(), form.phone.clone())
+                    .words
+            );
             // `login` asks the server whether these credentials have a registration first: a
             // mistyped secret is told, never turned into a new identity.
             let sent = if login {
@@ -529,9 +558,11 @@ async fn command(app: &Spur, cmd: Cmd) -> Result<(), Failure> {
             let url = code_text(app, url, image)?;
             let info = app.consent_info(url.clone()).await?;
             println!("{}", info.text);
-            app.give_consent(url, phone, secret().map_err(Failure::Other)?)
+            let said = app
+                .give_consent(url, phone, secret().map_err(Failure::Other)?)
                 .await?;
             println!("released");
+            println!("{said}");
         }
         Cmd::DeleteAll => {
             println!("{}", app.delete_all_data().await?.message);

@@ -158,7 +158,7 @@ fn check_in(c: &mut Criterion) {
     let a = app(&w, &dir.path().join("app.db"), &clock);
     let form = RegistrationForm {
         phone: "+4915123456789".into(),
-        secret: zeroize::Zeroizing::new("Horse-Battery-Staple-9".into()),
+        secret: zeroize::Zeroizing::new("ballot-quarry-tiptoe-lantern-minnow".into()),
         country: "DE".into(),
         postcode: Some("80331".into()),
         campus_id: None,
@@ -300,7 +300,7 @@ fn open_store(c: &mut Criterion) {
         let a = app(&w, &path, &clock);
         let form = RegistrationForm {
             phone: "+4915123456789".into(),
-            secret: zeroize::Zeroizing::new("Horse-Battery-Staple-9".into()),
+            secret: zeroize::Zeroizing::new("ballot-quarry-tiptoe-lantern-minnow".into()),
             country: "DE".into(),
             postcode: None,
             campus_id: None,

@@ -210,7 +210,9 @@ impl<T: Transport> App<T> {
     /// it was sent.
     pub async fn register(&self, form: RegistrationForm) -> Result<bool> {
         self.lock.ensure_unlocked()?;
-        self.registration.register(form).await?;
+        self.registration
+            .register(form, crate::register::Admission::New)
+            .await?;
         Ok(self.outbox.send_due().await?.failed_offline == 0)
     }
 
@@ -222,7 +224,10 @@ impl<T: Transport> App<T> {
     pub async fn login(&self, form: RegistrationForm) -> Result<bool> {
         self.lock.ensure_unlocked()?;
         self.registration.check_login(&form).await?;
-        self.register(form).await
+        self.registration
+            .register(form, crate::register::Admission::Existing)
+            .await?;
+        Ok(self.outbox.send_due().await?.failed_offline == 0)
     }
 
     // ---- Codes ----

@@ -23,7 +23,8 @@
 //! layer 2  shared:      directory, lock, local
 //! layer 1  check-ins:   stay
 //! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
-//!                       transport, http, pdf, render, scan, ground
+//!                       transport, http, pdf, render, scan, ground, secret_policy,
+//!                       passphrase
 //! ```
 
 mod app;
@@ -41,12 +42,14 @@ mod hex;
 pub mod http;
 mod local;
 mod lock;
+mod passphrase;
 pub mod pdf;
 mod reasons;
 mod register;
 mod render;
 mod retry;
 mod scan;
+mod secret_policy;
 mod stay;
 mod store;
 mod sync;
@@ -68,8 +71,17 @@ pub use codes::{OwnCode, PlaceForm};
 pub use consent::{day_text, ConsentRequest};
 pub use local::Deleted;
 pub use lock::PIN_FREE_TRIES;
+pub use passphrase::{
+    draw as draw_passphrase, entropy_bits as passphrase_entropy_bits,
+    propose as propose_passphrase, words as passphrase_words, LIST_SIZE as PASSPHRASE_LIST_SIZE,
+    SEPARATOR as PASSPHRASE_SEPARATOR, WORD_COUNT as PASSPHRASE_WORDS,
+};
 pub use register::{secret_strength, RegistrationForm};
 pub use retry::{backoff, BASE_BACKOFF, MAX_BACKOFF};
+pub use secret_policy::{
+    check as check_secret, rate as rate_secret, SecretLevel, SecretRating, Weakness,
+    MIN_GUESSES_LOG2, STRONG_GUESSES_LOG2,
+};
 pub use stay::{
     CheckIn, HistoryItem, Running, Scanned, Stay, KEYS_WAIT, MAX_FIXED_MINUTES, MAX_OPEN_MINUTES,
     OPEN_DEFAULT_MINUTES, REMINDER_BEFORE_MINUTES, SHORT_CONTACT_MINUTES,

@@ -16,7 +16,7 @@ use spur_protocol::fields::{Country, PhoneNumber, Postcode, Region};
 use spur_protocol::record::registration::{
     build_delete, ContactData, RegistrationBody, MAX_CAMPUS_ID,
 };
-use spur_protocol::usr::{rate_secret, KdfCost, SecretStrength, UsrKey};
+use spur_protocol::usr::{KdfCost, UsrKey};
 use zeroize::Zeroizing;
 
 use crate::crypt::{Column, KEY_CHECK_SETTING};
@@ -25,6 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ground::Ground;
 use crate::hex;
 use crate::reasons::{self, TextField};
+use crate::secret_policy;
 use crate::store::outbox;
 use crate::store::records::AccountRow;
 use crate::store::Store;
@@ -45,7 +46,9 @@ pub const REFRESH_AFTER: u64 = 7 * 86_400;
 pub struct RegistrationForm {
     /// Phone number, any common notation with the country code.
     pub phone: String,
-    /// Password or PIN.
+    /// The USR secret: the proposed passphrase, or one of the user's own that the policy accepts
+    /// (`secret_policy.rs`; a login with an older, weaker secret is let through, see
+    /// [`Admission`]).
     pub secret: Zeroizing<String>,
     /// Country of residence (ISO 3166 alpha-2).
     pub country: String,
@@ -125,16 +128,21 @@ pub(crate) fn check_text(field: TextField, text: &str) -> Result<()> {
     spur_protocol::fields::check_text(text).map_err(|p| Error::input(reasons::text(field, p)))
 }
 
-/// How strong a secret is, and the plain words to show.
-pub fn secret_strength(secret: &str) -> (SecretStrength, Msg) {
-    let s = rate_secret(secret);
-    let id = match s {
-        SecretStrength::TooShort => "strength-too-short",
-        SecretStrength::Weak => "strength-weak",
-        SecretStrength::Fair => "strength-fair",
-        SecretStrength::Strong => "strength-strong",
-    };
-    (s, Msg::new(id))
+/// How strong a secret is by the policy (`secret_policy.rs`), with `phone` (as typed, may be
+/// empty) as the attacker's knowledge; the rating's `msg()` gives the plain words to show.
+pub fn secret_strength(secret: &str, phone: &str) -> secret_policy::SecretRating {
+    secret_policy::rate(secret, Some(phone).filter(|p| !p.trim().is_empty()))
+}
+
+/// Whether the form's secret must meet the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Admission {
+    /// A new registration: a secret below the minimum is refused with its reason.
+    New,
+    /// Logging in again to a registration the POST server confirmed: the secret is the one it was
+    /// made with (perhaps before the policy), and refusing it would only lock its owner out of
+    /// the days the vault already holds under it; the owner is told to start over instead.
+    Existing,
 }
 
 /// Derives the USR key off the async threads (Argon2id takes a while by design).
@@ -171,7 +179,11 @@ impl<T: Transport> Registration<T> {
 
     /// Checks the form and queues the registration's upload (or, logging in again with the
     /// same credentials, the same registration again: the server replaces, never doubles).
-    pub(crate) async fn register(&self, form: RegistrationForm) -> Result<()> {
+    pub(crate) async fn register(
+        &self,
+        form: RegistrationForm,
+        admission: Admission,
+    ) -> Result<()> {
         let phone = check_phone(&form.phone)?;
         let region = check_region(&form.country, form.postcode.as_deref())?;
         let campus_id = form
@@ -189,8 +201,8 @@ impl<T: Transport> Registration<T> {
         if form.birth_year.is_some_and(|y| !(1900..=2100).contains(&y)) {
             return Err(Error::input(Msg::new("birth-year-invalid")));
         }
-        if secret_strength(&form.secret).0 == SecretStrength::TooShort {
-            return Err(Error::input(Msg::new("strength-too-short")));
+        if admission == Admission::New {
+            secret_policy::check(&form.secret, Some(phone.as_str()))?;
         }
         // Without any directory (first start, offline) nothing can be kept: say so, never the
         // "kept and sent later" of the generic offline message.
@@ -374,12 +386,14 @@ mod tests {
 
     #[test]
     fn strength_in_words() {
-        assert_eq!(secret_strength("1234").1.id, "strength-too-short");
-        assert_eq!(secret_strength("123456").1.id, "strength-weak");
-        assert_eq!(
-            secret_strength("Horse-Battery-Staple-9").1.id,
-            "strength-strong"
-        );
+        let id = |s: &str| secret_strength(s, "+4915123456789").msg().id;
+        assert_eq!(id(""), "secret-refused-empty");
+        assert_eq!(id("123456"), "secret-refused-digits");
+        assert_eq!(id("Password1"), "secret-refused-common");
+        assert!(id("Horse-Battery-Staple-9").starts_with("secret-refused-"));
+        assert_eq!(id("hanna23456789!"), "secret-refused-phone");
+        assert_eq!(id("ballot-quarry-tiptoe-lantern"), "secret-enough");
+        assert_eq!(id("ballot-quarry-tiptoe-lantern-minnow"), "secret-strong");
     }
 
     #[test]

@@ -123,7 +123,11 @@ async fn register_check_in_upload_consent_delete() {
         .unwrap_err();
     assert_eq!(wrong.kind, ErrorKind::WrongCredentials);
     assert!(app
-        .give_consent(&url, "+4915123456789", "Horse-Battery-Staple-9".into())
+        .give_consent(
+            &url,
+            "+4915123456789",
+            "ballot-quarry-tiptoe-lantern-minnow".into()
+        )
         .await
         .unwrap());
     let release = dump(&s)

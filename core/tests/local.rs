@@ -134,9 +134,13 @@ async fn consent_refusals_are_typed_and_worded() {
     assert!(app.consent_request(&other).await.is_ok());
     assert_eq!(
         refusal(
-            app.give_consent(&other, "+4915100000010", "Horse-Battery-Staple-9".into())
-                .await
-                .unwrap_err()
+            app.give_consent(
+                &other,
+                "+4915100000010",
+                "ballot-quarry-tiptoe-lantern-minnow".into()
+            )
+            .await
+            .unwrap_err()
         ),
         (ErrorKind::ConsentRefused, "consent-refused-person")
     );

@@ -315,7 +315,7 @@ async fn login_with_a_mistyped_secret_is_refused_not_a_new_identity() {
     let dir = tempfile::tempdir().unwrap();
     let app = open_app(&dir.path().join("new-phone.db"), &w.s, &w.net, &w.clock);
     let mut typo = form("+4915100000001");
-    typo.secret = zeroize::Zeroizing::new("Horse-Battery-Stapel-9".into());
+    typo.secret = zeroize::Zeroizing::new("ballot-quarry-tiptoe-lantern-minow".into());
     let e = app.login(typo).await.unwrap_err();
     assert_eq!(
         (e.kind, e.msg.id),

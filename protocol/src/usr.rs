@@ -179,44 +179,6 @@ impl FindKey {
     }
 }
 
-/// How strong a user's secret is, in words the app shows before registration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretStrength {
-    /// Refused: fewer than 6 characters.
-    TooShort,
-    /// A PIN or short password: anyone with the operator's data could guess it in hours.
-    Weak,
-    /// Reasonable.
-    Fair,
-    /// Long and varied.
-    Strong,
-}
-
-/// Rates a secret by length and variety (a rough, honest estimate, not a promise).
-pub fn rate_secret(secret: &str) -> SecretStrength {
-    let n = secret.chars().count();
-    if n < 6 {
-        return SecretStrength::TooShort;
-    }
-    let classes = [
-        secret.chars().any(|c| c.is_ascii_lowercase()),
-        secret.chars().any(|c| c.is_ascii_uppercase()),
-        secret.chars().any(|c| c.is_ascii_digit()),
-        secret.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    let all_digits = secret.chars().all(|c| c.is_ascii_digit());
-    if all_digits || n < 10 && classes < 3 {
-        SecretStrength::Weak
-    } else if n >= 14 && classes >= 3 || n >= 20 {
-        SecretStrength::Strong
-    } else {
-        SecretStrength::Fair
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,16 +212,5 @@ mod tests {
         assert_eq!(found, vec![(t, m)]);
         assert_eq!(k.enumerate(day).count(), 1440 * 4);
         assert!(!k.enumerate(Day(20_001)).any(|(x, _)| x == t));
-    }
-
-    #[test]
-    fn secret_strength_words() {
-        assert_eq!(rate_secret("12345"), SecretStrength::TooShort);
-        assert_eq!(rate_secret("123456"), SecretStrength::Weak);
-        assert_eq!(rate_secret("horsebattery"), SecretStrength::Fair);
-        assert_eq!(
-            rate_secret("Horse-Battery-Staple-9"),
-            SecretStrength::Strong
-        );
     }
 }

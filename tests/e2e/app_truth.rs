@@ -183,7 +183,7 @@ fn consent_takes_a_picture_and_the_dev_host_is_the_desks_default() {
         dir: w.dir().join("phone"),
         phone: "+4915181000006".into(),
         postcode: "80331".into(),
-        secret: "a long enough dev secret 43".into(),
+        secret: "ballot-quarry-tiptoe-lantern-minnow-43".into(),
     };
     Spur::new(["app", "--data-dir"])
         .arg(&c.dir)

@@ -50,7 +50,7 @@ fn server_dev_with_a_vault_prints_the_app_configuration_and_an_app_registers_aga
         dir: w.dir().join("phone"),
         phone: "+4915170000001".into(),
         postcode: "80331".into(),
-        secret: "a long enough dev secret 42".into(),
+        secret: "ballot-quarry-tiptoe-lantern-minnow-42".into(),
     };
     let words: Vec<&str> = line.split_whitespace().skip(3).collect();
     assert_eq!(

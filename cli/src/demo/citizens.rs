@@ -160,7 +160,8 @@ pub async fn register(
             cheap_kdf: true,
         };
         let app = Spur::with_host(config, &DemoKey(platform_key.to_vec()), host).core("app")?;
-        let secret = format!("demo-secret-{i}-{}", &p.phone[p.phone.len() - 4..]);
+        // The passphrase the registration screen proposes, taken as a person would.
+        let secret = app.propose_passphrase();
         let form = RegistrationForm {
             phone: p.phone.clone(),
             secret: secret.clone(),

@@ -75,10 +75,20 @@ text-line-break = { $field ->
    *[campus-id] Die Campus-Kennung
 } muss eine einzige Zeile sein ({ $character } gefunden). Entferne den Zeilenumbruch.
 birth-year-invalid = Das Geburtsjahr muss zwischen 1900 und 2100 liegen.
-strength-too-short = Zu kurz: Verwende mindestens 6 Zeichen.
-strength-weak = Schwach: Wer die Daten des Betreibers hat, könnte es in wenigen Stunden erraten. Ein längeres Passwort ist viel sicherer.
-strength-fair = Mittel: schwer zu erraten, aber ein längeres Passwort mit verschiedenen Zeichenarten ist sicherer.
-strength-strong = Stark: lang und abwechslungsreich, sehr schwer zu erraten.
+secret-refused-empty = Gib ein Geheimnis ein oder nimm die vorgeschlagene Passphrase.
+secret-refused-digits = Eine PIN oder Zahl ist hier viel zu leicht zu erraten: Wer die Daten des Betreibers und deine Telefonnummer hat, könnte jede einzelne ausprobieren. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-phone = Das enthält deine Telefonnummer, und die kennt ein Angreifer schon. Nimm die vorgeschlagene Passphrase oder eine eigene ohne sie.
+secret-refused-common = Das ist ein häufiges Passwort oder ähnelt einem: Es gehört zu den ersten Versuchen eines Angreifers. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-keyboard = Tastenreihen und Tastenmuster gehören zu den ersten Versuchen. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-repeats = Wiederholte Zeichen oder Teile helfen kaum. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-sequence = Folgen wie abc oder 6543 gehören zu den ersten Versuchen. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-date = Daten und Jahreszahlen gehören zu den ersten Versuchen. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-word = Ein einzelnes Wort ist leicht zu erraten. Nimm die vorgeschlagene Passphrase oder mehrere eigene Wörter.
+secret-refused-name = Namen gehören zu den ersten Versuchen. Nimm die vorgeschlagene Passphrase oder eine längere eigene.
+secret-refused-short = Zu leicht zu erraten für dieses Geheimnis: Wer die Daten des Betreibers hat, könnte es mit erreichbarem Aufwand durchprobieren. Nimm die vorgeschlagene Passphrase oder füge Wörter hinzu.
+secret-enough = Gut genug: Zum Erraten bräuchte man die Daten des Betreibers und weit mehr Rechenleistung, als irgendwer hat.
+secret-strong = Stark: durch Raten nicht zu knacken.
+secret-renew-advice = Dein Geheimnis ist schwächer, als die App jetzt verlangt: Wer die Daten des Betreibers hat, könnte es erraten. Um deine künftigen Check-ins zu schützen, wähle in den Einstellungen „Alle Daten löschen“ und registriere dich neu mit einer vorgeschlagenen Passphrase.
 
 ## Einchecken
 stay-short = Kurzer Kontakt (wenige Minuten)

@@ -75,10 +75,20 @@ text-line-break = The { $field ->
    *[campus-id] campus id
 } must be a single line ({ $character } found). Remove the line break.
 birth-year-invalid = The birth year must be between 1900 and 2100.
-strength-too-short = Too short: use at least 6 characters.
-strength-weak = Weak: someone with the operator's data could guess it within hours. A longer password is much safer.
-strength-fair = Fair: hard to guess, but a longer password with different kinds of characters is safer.
-strength-strong = Strong: long and varied, very hard to guess.
+secret-refused-empty = Enter a secret, or take the proposed passphrase.
+secret-refused-digits = A PIN or number is far too easy to guess here: whoever holds the operator's data and your phone number could try every one. Take the proposed passphrase, or a longer one of your own.
+secret-refused-phone = This contains your phone number, which is exactly what an attacker already knows. Take the proposed passphrase, or one of your own without it.
+secret-refused-common = This is a common password, or close to one: it is among the first an attacker tries. Take the proposed passphrase, or a longer one of your own.
+secret-refused-keyboard = Rows and patterns of keys are among the first guesses. Take the proposed passphrase, or a longer one of your own.
+secret-refused-repeats = Repeated characters or parts add little. Take the proposed passphrase, or a longer one of your own.
+secret-refused-sequence = Sequences like abc or 6543 are among the first guesses. Take the proposed passphrase, or a longer one of your own.
+secret-refused-date = Dates and years are among the first guesses. Take the proposed passphrase, or a longer one of your own.
+secret-refused-word = A single word is easy to guess. Take the proposed passphrase, or several words of your own.
+secret-refused-name = Names are among the first guesses. Take the proposed passphrase, or a longer one of your own.
+secret-refused-short = Too easy to guess for this secret: whoever holds the operator's data could try it within their reach. Take the proposed passphrase, or add words.
+secret-enough = Good enough: guessing it would take the operator's data and far more computing than anyone has.
+secret-strong = Strong: out of reach of any guessing.
+secret-renew-advice = Your secret is weaker than the app now requires: whoever holds the operator's data could guess it. To protect your future check-ins, choose “Delete all data” in the settings and register again with a proposed passphrase.
 
 ## Check-in
 stay-short = Short contact (a few minutes)

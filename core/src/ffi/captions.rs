@@ -46,8 +46,12 @@ captions! {
     privacy_text = "caption-privacy-text",
     /// "Phone number (with +country code)"
     phone = "caption-phone",
-    /// "Password or PIN"
+    /// "Secret passphrase" (the USR secret; never a PIN)
     secret = "caption-secret",
+    /// Under the proposed passphrase: write it down, what it is needed for, an own one may do.
+    secret_hint = "caption-secret-hint",
+    /// "Propose another"
+    secret_propose = "caption-secret-propose",
     /// "Country (two letters)"
     country = "caption-country",
     /// "Postcode (optional)"

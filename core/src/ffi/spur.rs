@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use spur_protocol::usr::SecretStrength;
 use zeroize::Zeroizing;
 
 use super::host::{kdf, Host, Net};
@@ -141,20 +140,28 @@ impl Spur {
         self.app.set_lang(Lang::from_tag(&locale));
     }
 
-    /// How strong a secret is, in plain words (call while the user types).
-    pub fn secret_strength(&self, secret: String) -> SecretStrengthInfo {
+    /// How the USR secret policy judges a secret, in plain words (call while the user types);
+    /// `phone` is the phone number typed so far (may be empty): a secret containing it is
+    /// refused.
+    pub fn secret_strength(&self, secret: String, phone: String) -> SecretStrengthInfo {
         let secret = Zeroizing::new(secret);
-        let (s, msg) = crate::register::secret_strength(&secret);
-        let level = match s {
-            SecretStrength::TooShort => SecretLevel::TooShort,
-            SecretStrength::Weak => SecretLevel::Weak,
-            SecretStrength::Fair => SecretLevel::Fair,
-            SecretStrength::Strong => SecretLevel::Strong,
+        let r = crate::register::secret_strength(&secret, &phone);
+        let level = match r.level {
+            crate::secret_policy::SecretLevel::Refused => SecretLevel::Refused,
+            crate::secret_policy::SecretLevel::Enough => SecretLevel::Enough,
+            crate::secret_policy::SecretLevel::Strong => SecretLevel::Strong,
         };
         SecretStrengthInfo {
             level,
-            words: self.app.say(&msg),
+            words: self.app.say(&r.msg()),
         }
+    }
+
+    /// A fresh passphrase to propose as the USR secret: five words drawn at random from the
+    /// app's list of 8192 (65 bits); the registration screen fills it in.
+    pub fn propose_passphrase(&self) -> String {
+        let p = crate::passphrase::propose(&mut rand_core::OsRng);
+        p.as_str().to_owned()
     }
 
     /// Checks a phone number; returns it in E.164 form or says what to fix.
@@ -403,8 +410,11 @@ impl Spur {
     }
 
     /// Releases exactly the days the consent code asks for, after the user entered phone number
-    /// and secret. Returns the thank-you sentence.
+    /// and secret. Returns the thank-you sentence; when the secret is below the policy's minimum
+    /// (a registration older than the policy), a second sentence advises starting over with a
+    /// proposed passphrase.
     pub async fn give_consent(&self, text: String, phone: String, secret: String) -> R<String> {
+        let weak = !crate::secret_policy::rate(&secret, Some(&phone)).accepted();
         let info = self
             .app
             .consent_request(&text)
@@ -414,9 +424,16 @@ impl Spur {
             .give_consent(&text, &phone, secret)
             .await
             .map_err(|e| self.err(e))?;
-        Ok(self
+        let thanks = self
             .app
-            .say(&Msg::new("consent-given").text("authority", info.authority)))
+            .say(&Msg::new("consent-given").text("authority", info.authority));
+        Ok(match weak {
+            true => format!(
+                "{thanks} {}",
+                self.app.say(&Msg::new("secret-renew-advice"))
+            ),
+            false => thanks,
+        })
     }
 
     /// Sets (or with `None` removes) the app PIN (4 to 12 digits).

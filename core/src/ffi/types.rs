@@ -28,25 +28,23 @@ pub struct SpurConfig {
     pub locale: String,
 }
 
-/// How strong a secret is.
+/// How the USR secret policy judges a secret (core/src/secret_policy.rs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum SecretLevel {
-    /// Refused: fewer than 6 characters.
-    TooShort,
-    /// Guessable in hours by someone with the operator's data.
-    Weak,
-    /// Reasonable.
-    Fair,
-    /// Long and varied.
+    /// Below the minimum (2^50 guesses): refused for a new registration.
+    Refused,
+    /// At or above the minimum.
+    Enough,
+    /// At or above 2^64 guesses.
     Strong,
 }
 
-/// A secret's strength with the words to show.
+/// A secret's judgement with the words to show.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SecretStrengthInfo {
     /// The level.
     pub level: SecretLevel,
-    /// Plain words for the user.
+    /// Plain words for the user: the reason of a refusal, or how strong it is.
     pub words: String,
 }
 
@@ -55,7 +53,7 @@ pub struct SecretStrengthInfo {
 pub struct RegistrationForm {
     /// Phone number with country code.
     pub phone: String,
-    /// Password or PIN.
+    /// The USR secret: the proposed passphrase or the user's own (never a PIN).
     pub secret: String,
     /// Country (two letters).
     pub country: String,

@@ -146,7 +146,7 @@ pub fn open_app(db: &std::path::Path, s: &Servers, net: &Net, clock: &SharedCloc
 pub fn form(phone: &str) -> RegistrationForm {
     RegistrationForm {
         phone: phone.into(),
-        secret: zeroize::Zeroizing::new("Horse-Battery-Staple-9".into()),
+        secret: zeroize::Zeroizing::new("ballot-quarry-tiptoe-lantern-minnow".into()),
         country: "DE".into(),
         postcode: Some("80331".into()),
         campus_id: None,

@@ -13,8 +13,14 @@ struct RegistrationView: View {
             StatusLine(text: status)
             Section(w.privacyHeading) { Text(w.privacyText) }
             TextField(w.phone, text: $phone).keyboardType(.phonePad)
-            SecureField(w.secret, text: $secret)
-            if !secret.isEmpty { Text(model.core.secretStrength(secret: secret).words) }
+            // The core's proposed passphrase, shown in clear to be written down (as on Android).
+            Section(w.secret) {
+                Text(w.secretHint)
+                TextField(w.secret, text: $secret)
+                    .textInputAutocapitalization(.never).autocorrectionDisabled()
+                Button(w.secretPropose) { secret = model.core.proposePassphrase() }
+                if !secret.isEmpty { Text(model.core.secretStrength(secret: secret, phone: phone).words) }
+            }
             TextField(w.country, text: $country)
             TextField(w.postcode, text: $postcode)
             TextField(w.campusId, text: $campus)
@@ -29,6 +35,7 @@ struct RegistrationView: View {
                 }
             }
         }.navigationTitle(w.registerTitle)
+        .onAppear { if secret.isEmpty { secret = model.core.proposePassphrase() } }
     }
 }
 

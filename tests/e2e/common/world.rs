@@ -239,7 +239,7 @@ impl World {
             dir: self.dir().join("phones").join(name),
             phone: phone.to_owned(),
             postcode: postcode.to_owned(),
-            secret: format!("correct horse battery {name} staple"),
+            secret: format!("{name}-ballot-quarry-tiptoe-lantern-minnow"),
         };
         let out = c
             .app_raw()

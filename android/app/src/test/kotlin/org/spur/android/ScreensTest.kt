@@ -18,6 +18,11 @@ import org.robolectric.annotation.GraphicsMode
 class ScreensTest {
     private val drivers = mutableListOf<ScreenDriver>()
 
+    private companion object {
+        // A fixed passphrase the policy accepts (the tests register and consent with the same one).
+        const val SECRET = "ballot-quarry-tiptoe-lantern-minnow"
+    }
+
     private fun driver(link: String? = null, locale: String = "en") = ScreenDriver(link, locale).also { drivers += it }
 
     @After
@@ -26,7 +31,7 @@ class ScreensTest {
     private fun ScreenDriver.register(phone: String = "+4915123456789") {
         assertEquals("registration", screen)
         type("registration.phone", phone)
-        type("registration.secret", "correct horse battery")
+        type("registration.secret", SECRET)
         type("registration.postcode", "80331")
         tap("registration.register")
         assertEquals("home", screen)
@@ -38,10 +43,25 @@ class ScreensTest {
         // The privacy explanation is the core's text, not the shell's.
         assertEquals(d.core.captions().privacyText, d.text("registration.privacy"))
         assertTrue(d.text("registration.privacy").contains("health authority"))
+        // The secret field holds the core's proposed passphrase, which the policy accepts; a PIN
+        // is refused with its reason.
+        val proposed = d.text("registration.secret")
+        assertEquals(5, proposed.split("-").size)
+        assertTrue(d.core.secretStrength(proposed, "").level != org.spur.core.SecretLevel.REFUSED)
+        assertFalse(d.text("registration.secretHint").isEmpty())
+        d.tap("registration.propose")
+        assertTrue(d.text("registration.secret") != proposed)
+        // A fixed passphrase in the field, so the screenshot is the same on every run.
+        d.type("registration.secret", SECRET)
         d.screenshot("registration")
+        d.type("registration.phone", "+49 151 23456789")
+        d.type("registration.secret", "123456")
+        assertTrue(d.text("registration.strength"), d.text("registration.strength").contains("PIN"))
+        d.tap("registration.register")
+        assertEquals("registration", d.screen)
         // The core judges the form: a number without country code is refused with its words.
         d.type("registration.phone", "0151 2345678")
-        d.type("registration.secret", "correct horse battery")
+        d.type("registration.secret", SECRET)
         d.tap("registration.register")
         assertEquals("registration", d.screen)
         assertTrue(d.text("status"), d.text("status").contains("country code"))
@@ -266,7 +286,7 @@ class ScreensTest {
         d.tap("consent.release")
         assertFalse(d.has("consent.thanks"))
         assertTrue(d.text("status").isNotEmpty())
-        d.type("consent.secret", "correct horse battery")
+        d.type("consent.secret", SECRET)
         d.tap("consent.release")
         assertTrue(d.text("consent.thanks"), d.text("consent.thanks").contains(TestService.AUTHORITY))
     }
@@ -325,6 +345,8 @@ class ScreensTest {
         // Android 14 scales large fonts non-linearly (18 sp at 150 % becomes about 24 sp), so the
         // test asks for clear growth rather than exactly 150 %.
         assertTrue("${privacy.textSize} px", privacy.textSize >= 18f * 1.3f * metrics.density)
+        // A fixed passphrase in place of the random proposal, so the screenshot is the same on every run.
+        d.type("registration.secret", SECRET)
         d.screenshot("registration-large-text")
     }
 
@@ -334,7 +356,7 @@ class ScreensTest {
         val d = driver(link = service.genuineConsent)
         assertEquals("registration", d.screen)
         d.type("registration.phone", "+4915144444444")
-        d.type("registration.secret", "correct horse battery")
+        d.type("registration.secret", SECRET)
         d.tap("registration.register")
         // After registering, the waiting link opens on its screen.
         assertEquals("consent", d.screen)

@@ -81,14 +81,18 @@ class ScenarioTest {
         val de = expect<SpurException.InvalidInput> { spur.checkPhone("0151 2345678") }
         assertTrue(de.reason.contains("Ländervorwahl"), de.reason)
         spur.setLocale("en")
-        assertEquals(SecretLevel.WEAK, spur.secretStrength("123456").level)
+        assertEquals(SecretLevel.REFUSED, spur.secretStrength("123456", "").level)
+        assertTrue(spur.secretStrength("123456", "").words.contains("PIN"))
+        val proposal = spur.proposePassphrase()
+        assertEquals(5, proposal.split("-").size)
+        assertTrue(spur.secretStrength(proposal, "+49 151 23456789").level != SecretLevel.REFUSED)
 
         // Register.
         assertFalse(spur.isRegistered())
         val uploaded = spur.register(
             RegistrationForm(
                 phone = "+49 151 23456789",
-                secret = "Horse-Battery-Staple-9",
+                secret = "ballot-quarry-tiptoe-lantern-minnow",
                 country = "DE",
                 postcode = "80331",
                 campusId = null,
@@ -161,7 +165,7 @@ class ScenarioTest {
         expect<SpurException.WrongCredentials> {
             spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "wrong secret")
         }
-        val thanks = spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "Horse-Battery-Staple-9")
+        val thanks = spur.giveConsent(prop("spur.consentUrl"), "+4915123456789", "ballot-quarry-tiptoe-lantern-minnow")
         assertTrue(thanks.contains("Gesundheitsamt München"), thanks)
         expect<SpurException.ConsentRefused> { spur.consentInfo(prop("spur.consentUrl")) }
 
@@ -192,7 +196,7 @@ class ScenarioTest {
             val spur = Spur(config("en").copy(tagUrl = url, postUrl = url), TestKey())
             val refused = expect<SpurException.Server> {
                 spur.register(
-                    RegistrationForm("+49 151 23456789", "Horse-Battery-Staple-9", "DE", "80331", null, null)
+                    RegistrationForm("+49 151 23456789", "ballot-quarry-tiptoe-lantern-minnow", "DE", "80331", null, null)
                 )
             }
             assertEquals("test_refusal", refused.code)
