@@ -1,6 +1,7 @@
 //! The web host (`spur server web`): every page answers with the security headers and no cookie,
 //! in the language asked for; the app-links files are JSON with the configured values; unknown
 //! paths are 404; the pages never carry anything that could leave the browser.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

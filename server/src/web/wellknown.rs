@@ -3,7 +3,7 @@
 //! `apple-app-site-association` (`TEAMID.bundle` app ids), so that an installed app opens the
 //! code URLs `/P`, `/C` and `/A` itself.
 
-use serde_json::json;
+use serde::Serialize;
 
 /// The code paths an installed app claims.
 pub const CODE_PATHS: [&str; 3] = ["/P", "/C", "/A"];
@@ -101,17 +101,15 @@ impl AppLinks {
         if self.android_certs.is_empty() {
             return None;
         }
-        Some(
-            json!([{
-                "relation": ["delegate_permission/common.handle_all_urls"],
-                "target": {
-                    "namespace": "android_app",
-                    "package_name": self.android_package,
-                    "sha256_cert_fingerprints": self.android_certs,
-                }
-            }])
-            .to_string(),
-        )
+        let statement = [AssetLink {
+            relation: ["delegate_permission/common.handle_all_urls"],
+            target: AndroidTarget {
+                namespace: "android_app",
+                package_name: &self.android_package,
+                sha256_cert_fingerprints: &self.android_certs,
+            },
+        }];
+        serde_json::to_string(&statement).ok()
     }
 
     /// `/.well-known/apple-app-site-association`, or None when no app id is configured. Both
@@ -120,18 +118,68 @@ impl AppLinks {
         if self.apple_app_ids.is_empty() {
             return None;
         }
-        let components: Vec<_> = CODE_PATHS.iter().map(|p| json!({ "/": p })).collect();
-        let mut details: Vec<_> = vec![json!({
-            "appIDs": self.apple_app_ids,
-            "components": components,
-        })];
-        details.extend(
-            self.apple_app_ids
-                .iter()
-                .map(|id| json!({ "appID": id, "paths": CODE_PATHS })),
-        );
-        Some(json!({ "applinks": { "apps": [], "details": details } }).to_string())
+        let mut details = vec![AppleDetail {
+            app_ids: Some(&self.apple_app_ids),
+            components: Some(CODE_PATHS.map(|p| Component { path: p })),
+            app_id: None,
+            paths: None,
+        }];
+        details.extend(self.apple_app_ids.iter().map(|id| AppleDetail {
+            app_ids: None,
+            components: None,
+            app_id: Some(id),
+            paths: Some(CODE_PATHS),
+        }));
+        let file = AppleSiteAssociation {
+            applinks: AppleLinks { apps: [], details },
+        };
+        serde_json::to_string(&file).ok()
     }
+}
+
+// The platforms' file formats (Google's Digital Asset Links, Apple's associated domains): not
+// spur's contract, so they live beside the one route that serves them rather than in spur-wire.
+
+#[derive(Serialize)]
+struct AssetLink<'a> {
+    relation: [&'static str; 1],
+    target: AndroidTarget<'a>,
+}
+
+#[derive(Serialize)]
+struct AndroidTarget<'a> {
+    namespace: &'static str,
+    package_name: &'a str,
+    sha256_cert_fingerprints: &'a [String],
+}
+
+#[derive(Serialize)]
+struct AppleSiteAssociation<'a> {
+    applinks: AppleLinks<'a>,
+}
+
+#[derive(Serialize)]
+struct AppleLinks<'a> {
+    apps: [&'static str; 0],
+    details: Vec<AppleDetail<'a>>,
+}
+
+#[derive(Serialize)]
+struct AppleDetail<'a> {
+    #[serde(rename = "appIDs", skip_serializing_if = "Option::is_none")]
+    app_ids: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    components: Option<[Component; 3]>,
+    #[serde(rename = "appID", skip_serializing_if = "Option::is_none")]
+    app_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paths: Option<[&'static str; 3]>,
+}
+
+#[derive(Serialize)]
+struct Component {
+    #[serde(rename = "/")]
+    path: &'static str,
 }
 
 #[cfg(test)]
