@@ -145,6 +145,29 @@ pub fn code(kind: Kind, headers: &HeaderMap) -> Response {
 mod tests {
     use super::*;
 
+    async fn text(r: Response) -> String {
+        use http_body_util::BodyExt;
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_message_a_page_uses_exists_in_both_languages() {
+        // A missing message would show its id ("web-…") instead of words.
+        for tag in ["de", "en"] {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_LANGUAGE, tag.parse().unwrap());
+            let mut pages = vec![text(home(&h)).await];
+            for kind in [Kind::Place, Kind::Personal, Kind::Consent] {
+                pages.push(text(code(kind, &h)).await);
+            }
+            for page in pages {
+                assert!(page.contains(&format!("<html lang=\"{tag}\">")), "{page}");
+                assert!(!page.contains("web-"), "{page}");
+            }
+        }
+    }
+
     #[test]
     fn escapes_markup() {
         assert_eq!(
