@@ -41,6 +41,8 @@ enum What {
         #[command(flatten)]
         ops: spur_server::run::OpsArgs,
     },
+    /// The web host of the codes' addresses (/P, /C, /A) and the app-links files; stores nothing.
+    Web(spur_server::web::run::WebArgs),
     /// Pull the POST server's export into files the vault imports offline.
     Pull(spur_server::pull::PullArgs),
 }
@@ -57,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             vault,
             ops,
         } => spur_server::run::run_dev(&data_dir, tag_port, post_port, vault.as_deref(), &ops),
+        What::Web(a) => spur_server::web::run::run_web(a),
         What::Pull(a) => spur_server::pull::run(a),
     }
 }

@@ -22,6 +22,7 @@ pub mod run;
 pub mod serve;
 pub mod store;
 pub mod tag;
+pub mod web;
 
 pub use error::ApiError;
 pub use serve::serve;
