@@ -82,9 +82,11 @@ fn world() -> World {
     let op = SealSecretKey::generate(&mut OsRng);
     let root = SignSecretKey::generate(&mut OsRng);
     let auth = AuthorityKeys::generate(&mut OsRng);
+    let ids = TagServerSecret::random(&mut OsRng);
     let dir = Directory {
         serial: 1,
         issued: Minute(0),
+        tag_key: ids.tmp_deriver().unwrap().public(),
         default_authority: 1,
         authorities: vec![Authority {
             id: 1,
@@ -94,7 +96,6 @@ fn world() -> World {
             ranges: vec![],
         }],
     };
-    let ids = TagServerSecret::random(&mut OsRng);
     let mut place = PlaceCode {
         id: QrId([0; 16]),
         tag: TagKey::random(&mut OsRng),

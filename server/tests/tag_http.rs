@@ -221,6 +221,10 @@ fn directory(root: &SignSecretKey, keys: &[AuthorityKeys]) -> Vec<u8> {
     Directory {
         serial: 1,
         issued: Minute(1),
+        tag_key: TagServerSecret::from_bytes([3; 32])
+            .tmp_deriver()
+            .unwrap()
+            .public(),
         default_authority: 1,
         authorities,
     }
