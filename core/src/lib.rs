@@ -50,6 +50,7 @@ mod scan;
 mod stay;
 mod store;
 mod sync;
+mod tmp;
 pub mod texts;
 pub mod transport;
 mod words;
