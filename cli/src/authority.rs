@@ -489,7 +489,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     &tag,
                 )?)?;
             }
-            let history = TmpHistory::parse(&read(&tmp_keys)?)?;
+            let history = spur_authority::history::finish(
+                &desk,
+                &read(&request)?,
+                &code.id,
+                &read(&tmp_keys)?,
+            )?;
             let o = spur_authority::card::card_trace(
                 &desk,
                 &mut OsRng,
@@ -615,7 +620,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .context("the days are out of range")?
                 .min(t.slot());
             let req =
-                spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t);
+                spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t)?;
             std::fs::write(&out, &req).with_context(|| format!("writing {}", out.display()))?;
             spur_authority::audit::record(
                 &desk,

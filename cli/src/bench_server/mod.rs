@@ -92,10 +92,15 @@ async fn issue_id(addr: SocketAddr) -> anyhow::Result<String> {
 /// Request `i`: the TMP key of one slot around now.
 fn tmp_request(id: &str) -> impl Fn(u64, &mut ChaCha8Rng) -> (&'static str, Vec<u8>) + Send + Sync {
     let now = SystemClock.slot().0;
-    let id = id.to_owned();
+    // One blinded id, as a client sends it (the server's work does not depend on which).
+    let blinded = spur_protocol::tag::QrId::from_hex(id)
+        .ok()
+        .and_then(|q| spur_protocol::tag::TmpRequest::new(&q, &mut rand_core::OsRng).ok())
+        .map(|(_, b)| data_encoding::HEXLOWER.encode(&b.0))
+        .unwrap_or_default();
     move |i, _| {
         let body = TmpKeysRequest {
-            qr_id: id.clone(),
+            blinded: blinded.clone(),
             slots: vec![now - 1 + (i % 3) as u32],
         };
         (
