@@ -52,10 +52,18 @@ pub fn finish(desk: &Desk, request: &[u8], qr_id: &QrId, answer: &[u8]) -> Resul
     let bad = |r: &str| DeskError::bad_file("TMP history", r.to_owned());
     let a: TmpKeysResponse = serde_json::from_slice(answer).map_err(|e| bad(&e.to_string()))?;
     let hex32 = |s: &str| -> Option<[u8; 32]> {
-        data_encoding::HEXLOWER.decode(s.as_bytes()).ok()?.try_into().ok()
+        data_encoding::HEXLOWER
+            .decode(s.as_bytes())
+            .ok()?
+            .try_into()
+            .ok()
     };
     let hex64 = |s: &str| -> Option<[u8; 64]> {
-        data_encoding::HEXLOWER.decode(s.as_bytes()).ok()?.try_into().ok()
+        data_encoding::HEXLOWER
+            .decode(s.as_bytes())
+            .ok()?
+            .try_into()
+            .ok()
     };
     let mut keys = Vec::with_capacity(a.evaluations.len());
     for e in &a.evaluations {

@@ -22,7 +22,7 @@ use spur_protocol::directory::{Authority, Directory};
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::qr::{Code, Payload, PlaceCode};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
-use spur_protocol::tag::{QrId, TagKey, TagServerSecret, TmpDeriver, TmpKey};
+use spur_protocol::tag::{Blinded, Evaluation, QrId, TagKey, TagServerSecret, TmpDeriver, TmpKey};
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
 
@@ -55,13 +55,27 @@ impl Transport for Net {
     async fn pin_check(&self, _id: QrId, _check: [u8; 32]) -> Result<bool, NetError> {
         Ok(true)
     }
-    async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
+    async fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> Result<Vec<(Slot, Evaluation)>, NetError> {
         if self.0.fail_next_keys.swap(false, Ordering::SeqCst) {
             return Err(NetError::Offline);
         }
+        // The TAG server's work, in process: one POPRF evaluation with its proof per slot.
         Ok(slots
             .into_iter()
-            .map(|s| (s, self.0.tmp.tmp(&id, s)))
+            .map(|s| {
+                let (e, proof) = self.0.tmp.evaluate(&mut OsRng, &[blinded], s).unwrap();
+                (
+                    s,
+                    Evaluation {
+                        element: e[0],
+                        proof,
+                    },
+                )
+            })
             .collect())
     }
     async fn upload(&self, _route: &str, _body: Vec<u8>) -> Result<(), NetError> {

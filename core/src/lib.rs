@@ -50,8 +50,8 @@ mod scan;
 mod stay;
 mod store;
 mod sync;
-mod tmp;
 pub mod texts;
+mod tmp;
 pub mod transport;
 mod words;
 

@@ -27,8 +27,8 @@ pub(crate) async fn fetch<T: Transport>(
     slots: Vec<Slot>,
 ) -> Result<Vec<(Slot, TmpKey)>, TmpError> {
     let pk = directories.get().await.map_err(TmpError::Refused)?.tag_key;
-    let (request, blinded) = TmpRequest::new(&id, &mut rand_core::OsRng)
-        .map_err(|e| TmpError::Refused(e.into()))?;
+    let (request, blinded) =
+        TmpRequest::new(&id, &mut rand_core::OsRng).map_err(|e| TmpError::Refused(e.into()))?;
     let answers = net.tmp_keys(blinded, slots).await.map_err(TmpError::Net)?;
     answers
         .iter()

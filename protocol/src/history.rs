@@ -154,7 +154,11 @@ impl rand_core::CryptoRng for SeededRng {}
 /// `HKDF(desk signing key, "spur/v1/history-blind" || QR id || nonce)`, secret to the desk, fresh
 /// per nonce (two requests for one card are unlinkable to the TAG server), and derivable again
 /// when the answer comes back.
-pub fn blind_card(key: &SignSecretKey, qr_id: &QrId, nonce: &[u8; 16]) -> Result<(TmpRequest, Blinded)> {
+pub fn blind_card(
+    key: &SignSecretKey,
+    qr_id: &QrId,
+    nonce: &[u8; 16],
+) -> Result<(TmpRequest, Blinded)> {
     let seed = crate::crypto::hkdf_expand::<32>(
         key.to_bytes().as_ref(),
         None,
@@ -174,7 +178,10 @@ mod tests {
         let now = Minute(29_000_000);
         let req = HistoryRequest {
             authority: 1,
-            blinded: blind_card(&keys[0].sign, &QrId([3; 16]), &[9; 16]).unwrap().1 .0,
+            blinded: blind_card(&keys[0].sign, &QrId([3; 16]), &[9; 16])
+                .unwrap()
+                .1
+                 .0,
             first: Slot(now.slot().0 - 100),
             last: now.slot(),
             issued: now,

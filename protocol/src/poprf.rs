@@ -38,7 +38,10 @@ impl PoprfPublicKey {
 }
 
 /// Decodes a ristretto255 element; the identity and non-canonical encodings are refused.
-fn element(b: &[u8], what: &'static str) -> Result<<<Suite as voprf::CipherSuite>::Group as Group>::Elem> {
+fn element(
+    b: &[u8],
+    what: &'static str,
+) -> Result<<<Suite as voprf::CipherSuite>::Group as Group>::Elem> {
     <<Suite as voprf::CipherSuite>::Group as Group>::deserialize_elem(b)
         .map_err(|_| ProtocolError::WeakKey { what })
 }
@@ -135,10 +138,11 @@ pub struct Blind(PoprfClient<Suite>);
 impl Blind {
     /// `Blind(input)`: a fresh blind from `rng` and the element to send.
     pub fn new<R: RngCore + CryptoRng>(input: &[u8], rng: &mut R) -> Result<(Self, Blinded)> {
-        let r = PoprfClient::<Suite>::blind(input, rng).map_err(|_| ProtocolError::InvalidField {
-            field: "POPRF input",
-            reason: "must be 1 to 65535 bytes",
-        })?;
+        let r =
+            PoprfClient::<Suite>::blind(input, rng).map_err(|_| ProtocolError::InvalidField {
+                field: "POPRF input",
+                reason: "must be 1 to 65535 bytes",
+            })?;
         let mut b = [0u8; ELEMENT_LEN];
         b.copy_from_slice(&r.message.serialize());
         Ok((Self(r.state), Blinded(b)))

@@ -8,8 +8,8 @@
 use subtle::ConstantTimeEq;
 
 use crate::crypto::{hkdf_expand, hmac_sha256};
-use crate::poprf::{Blind, PoprfKey};
 use crate::error::{ProtocolError, Result};
+use crate::poprf::{Blind, PoprfKey};
 use crate::secret::secret_key;
 use crate::time::Slot;
 use crate::usr::{argon2id, KdfCost};
@@ -217,7 +217,10 @@ impl TmpDeriver {
         rng: &mut R,
         blinded: &[Blinded],
         slot: Slot,
-    ) -> Result<(Vec<[u8; crate::poprf::ELEMENT_LEN]>, [u8; crate::poprf::PROOF_LEN])> {
+    ) -> Result<(
+        Vec<[u8; crate::poprf::ELEMENT_LEN]>,
+        [u8; crate::poprf::PROOF_LEN],
+    )> {
         self.0.evaluate(rng, blinded, &tmp_info(slot))
     }
 
@@ -372,8 +375,12 @@ mod tests {
                 proof,
             }
         };
-        let ka = a.tmp(Slot(9), &ev(&d, ba, Slot(9), &mut rng), &d.public()).unwrap();
-        let kb = b.tmp(Slot(9), &ev(&d, bb, Slot(9), &mut rng), &d.public()).unwrap();
+        let ka = a
+            .tmp(Slot(9), &ev(&d, ba, Slot(9), &mut rng), &d.public())
+            .unwrap();
+        let kb = b
+            .tmp(Slot(9), &ev(&d, bb, Slot(9), &mut rng), &d.public())
+            .unwrap();
         assert_eq!(ka, kb);
         assert_eq!(ka, d.tmp(&id, Slot(9)));
         assert_ne!(ka, d.tmp(&id, Slot(10)));

@@ -99,14 +99,22 @@ fn rfc9497_poprf_ristretto255_sha512_vectors() {
         for (i, input) in inputs.iter().enumerate() {
             let mut rng = Scalars::new(&[hex(&get(v, "Blind")[i])]);
             let (b, e) = Blind::new(input, &mut rng).unwrap();
-            assert_eq!(e.0, arr::<32>(&get(v, "BlindedElement")[i]), "vector {n} blinded {i}");
+            assert_eq!(
+                e.0,
+                arr::<32>(&get(v, "BlindedElement")[i]),
+                "vector {n} blinded {i}"
+            );
             blinds.push(b);
             blinded.push(e);
         }
         let mut rng = Scalars::new(&[hex(&get(v, "ProofRandomScalar")[0])]);
         let (elements, proof) = server.evaluate(&mut rng, &blinded, &info).unwrap();
         for (i, e) in elements.iter().enumerate() {
-            assert_eq!(*e, arr::<32>(&get(v, "EvaluationElement")[i]), "vector {n} eval {i}");
+            assert_eq!(
+                *e,
+                arr::<32>(&get(v, "EvaluationElement")[i]),
+                "vector {n} eval {i}"
+            );
         }
         assert_eq!(proof, arr::<64>(&get(v, "Proof")[0]), "vector {n} proof");
         let refs: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();

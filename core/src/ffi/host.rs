@@ -28,7 +28,11 @@ pub trait Network: Send + Sync + 'static {
     /// [`Transport::pin_check`].
     fn pin_check(&self, id: QrId, check: [u8; 32]) -> NetFuture<'_, bool>;
     /// [`Transport::tmp_keys`].
-    fn tmp_keys(&self, blinded: Blinded, slots: Vec<Slot>) -> NetFuture<'_, Vec<(Slot, Evaluation)>>;
+    fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> NetFuture<'_, Vec<(Slot, Evaluation)>>;
     /// [`Transport::upload`].
     fn upload<'a>(&'a self, route: &'a str, body: Vec<u8>) -> NetFuture<'a, ()>;
 }
@@ -43,7 +47,11 @@ impl<T: Transport> Network for T {
     fn pin_check(&self, id: QrId, check: [u8; 32]) -> NetFuture<'_, bool> {
         Box::pin(Transport::pin_check(self, id, check))
     }
-    fn tmp_keys(&self, blinded: Blinded, slots: Vec<Slot>) -> NetFuture<'_, Vec<(Slot, Evaluation)>> {
+    fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> NetFuture<'_, Vec<(Slot, Evaluation)>> {
         Box::pin(Transport::tmp_keys(self, blinded, slots))
     }
     fn upload<'a>(&'a self, route: &'a str, body: Vec<u8>) -> NetFuture<'a, ()> {
