@@ -22,7 +22,7 @@ use spur_server::store::Store;
 use spur_wire::api::routes;
 use spur_wire::api::tag::{QrIdsRequest, QrIdsResponse, TmpKeysRequest};
 
-use baseline::{direct_insert, tmp_baseline, visit, visit_n};
+use baseline::{direct_insert, tmp_baselines, visit, visit_n};
 use drive::{drive, Phase, ServerProc};
 
 /// Options.
@@ -161,15 +161,17 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     .await;
     let tag_rss = tag.rss_kib();
     tag.stop();
-    let base = tokio::task::spawn_blocking(move || tmp_baseline(2)).await??;
+    let bases = tokio::task::spawn_blocking(move || tmp_baselines(2)).await??;
     println!(
-        "TAG  TMP-key requests (1 slot each) : {}",
+        "TAG  TMP-key requests (1 slot each, POPRF) : {}",
         fmt_rate(&tag_phase)
     );
-    println!(
-        "     baseline: TMP derivations, 1 thread, no HTTP: {:>10.0}/s",
-        base.per_second()
-    );
+    for (what, base) in &bases {
+        println!(
+            "     baseline, 1 thread, no HTTP: {what}: {:>10.0}/s",
+            base.per_second()
+        );
+    }
     println!("     TAG server RSS after the phase: {} KiB", tag_rss);
 
     // POST on SQLite, then PostgreSQL
