@@ -121,12 +121,7 @@ impl<T: Transport> CheckIns<T> {
         let id = QrId(hex::decode::<16>(&secret.qr_id, "stored visit")?);
         let asked = slots.len();
         Ok(
-            match tokio::time::timeout(
-                KEYS_WAIT,
-                crate::tmp::fetch(&*self.ground.net, &self.directories, id, slots),
-            )
-            .await
-            {
+            match tokio::time::timeout(KEYS_WAIT, self.fetch_tmp(id, slots)).await {
                 Ok(Ok(keys)) if keys.len() == asked => Some(keys),
                 Ok(Err(TmpError::Net(e))) if never_issued(&e) => {
                     return Err(Error::code_not_issued())
@@ -135,6 +130,16 @@ impl<T: Transport> CheckIns<T> {
                 _ => None,
             },
         )
+    }
+
+    /// The verified TMP keys of `id` in `slots`, against the pinned directory's TAG key.
+    async fn fetch_tmp(
+        &self,
+        id: QrId,
+        slots: Vec<Slot>,
+    ) -> std::result::Result<Vec<(Slot, TmpKey)>, TmpError> {
+        let pk = self.directories.get().await.map(|d| d.tag_key);
+        crate::tmp::fetch(&*self.ground.net, pk, id, slots).await
     }
 
     /// Reads the code into what a check-in keeps (derives a PIN card's TAG key).

@@ -176,7 +176,8 @@ impl<T: Transport> Outbox<T> {
                 continue;
             }
             let id = QrId(visit_hex::<16>(&secret.qr_id)?);
-            match crate::tmp::fetch(&*self.ground.net, &self.directories, id, missing).await {
+            let pk = self.directories.get().await.map(|d| d.tag_key);
+            match crate::tmp::fetch(&*self.ground.net, pk, id, missing).await {
                 Ok(keys) => {
                     let text = |k: &TmpKey| hex::encode(k.expose());
                     secret.tmp.extend(keys.iter().map(|(s, k)| (s.0, text(k))));

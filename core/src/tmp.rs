@@ -1,11 +1,11 @@
 //! The TMP-key fetch: blinds the QR id (RFC 9497 POPRF), asks the TAG server for the slots'
-//! evaluations, checks every proof against the TAG key of the verified directory and derives
-//! the keys. Nothing unverified leaves this file: one bad proof refuses the whole answer.
+//! evaluations, checks every proof against the TAG key of the verified directory (the caller
+//! passes it) and derives the keys. Nothing unverified leaves this file: one bad proof refuses
+//! the whole answer.
 
-use spur_protocol::tag::{QrId, TmpKey, TmpRequest};
+use spur_protocol::tag::{QrId, TagPublicKey, TmpKey, TmpRequest};
 use spur_protocol::time::Slot;
 
-use crate::directory::Directories;
 use crate::error::Error;
 use crate::transport::{NetError, Transport};
 
@@ -19,14 +19,15 @@ pub(crate) enum TmpError {
     Refused(Error),
 }
 
-/// The verified TMP keys of `id` in `slots`, in order.
+/// The verified TMP keys of `id` in `slots`, in order; `pk` is the TAG key of the verified
+/// directory (`Directory::tag_key`, or the directory's error).
 pub(crate) async fn fetch<T: Transport>(
     net: &T,
-    directories: &Directories<T>,
+    pk: Result<TagPublicKey, Error>,
     id: QrId,
     slots: Vec<Slot>,
 ) -> Result<Vec<(Slot, TmpKey)>, TmpError> {
-    let pk = directories.get().await.map_err(TmpError::Refused)?.tag_key;
+    let pk = pk.map_err(TmpError::Refused)?;
     let (request, blinded) =
         TmpRequest::new(&id, &mut rand_core::OsRng).map_err(|e| TmpError::Refused(e.into()))?;
     let answers = net.tmp_keys(blinded, slots).await.map_err(TmpError::Net)?;
