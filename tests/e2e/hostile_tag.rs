@@ -12,7 +12,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::{dump, World};
+use common::{dump, Args, World};
 use spur_protocol::tag::{Blinded, TagServerSecret, TmpDeriver};
 use spur_protocol::time::Slot;
 use spur_wire::api::routes;
