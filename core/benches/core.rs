@@ -23,7 +23,7 @@ use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::qr::{Code, Payload, PlaceCode};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{
-    Blinded, Evaluation, QrId, TagKey, TagServerSecret, TmpDeriver, TmpKey, TmpRequest,
+    Blinded, Evaluation, QrId, TagKey, TagServerSecret, TmpDeriver, TmpRequest,
 };
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};

@@ -235,7 +235,7 @@ pub mod primitives {
 
     /// `s · P`, encoded.
     pub fn mul(p: &Point, s: &Scalar) -> [u8; ELEMENT_LEN] {
-        elem_bytes(p.0 * &s.0)
+        elem_bytes(p.0 * s.0)
     }
 }
 
