@@ -66,7 +66,8 @@ fn card_trace_inner(
     if req.authority != desk.id {
         return Err(refuse("the TMP-history request is another authority's"));
     }
-    if req.qr_id != *id || history.qr_id != *id {
+    let (_, blinded) = spur_protocol::history::blind_card(desk.sign_key(), id, &req.nonce)?;
+    if req.blinded != blinded.0 || history.qr_id != *id {
         return Err(refuse(
             "the request, the TAG server's answer and the card name different codes",
         ));

@@ -67,6 +67,21 @@ impl TmpHistory {
             .collect::<Result<_>>()?;
         Ok(Self { qr_id, keys })
     }
+
+    /// The same JSON [`TmpHistory::parse`] reads: how the desk keeps a TAG answer once
+    /// `history::finish` has verified every key against the TAG server's published key.
+    pub fn to_json(&self) -> Vec<u8> {
+        let keys: Vec<serde_json::Value> = self
+            .keys
+            .iter()
+            .map(|(slot, tmp)| {
+                serde_json::json!({ "slot": slot.0, "tmp": data_encoding::HEXLOWER.encode(tmp.expose()) })
+            })
+            .collect();
+        serde_json::json!({ "qr_id": data_encoding::HEXLOWER.encode(&self.qr_id.0), "keys": keys })
+            .to_string()
+            .into_bytes()
+    }
 }
 
 /// What opening a consent package gives.

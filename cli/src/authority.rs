@@ -737,7 +737,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     &tag,
                 )?)?;
             }
-            let history = TmpHistory::parse(&read(&tmp_keys)?)?;
+            let history = spur_authority::history::finish(
+                &desk,
+                &read(&request)?,
+                &code.id,
+                &read(&tmp_keys)?,
+            )?;
             let o = spur_authority::card::card_trace(
                 &desk,
                 &mut OsRng,
@@ -918,7 +923,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .with_context(|| desk.say(&Msg::new("desk-err-days-range")))?
                 .min(t.slot());
             let req =
-                spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t);
+                spur_authority::history::request(&desk, &mut OsRng, id, Slot(first_slot), last, t)?;
             std::fs::write(&out, &req).with_context(|| format!("writing {}", out.display()))?;
             spur_authority::audit::record(
                 &desk,
@@ -936,9 +941,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
             match (tag_url, answer) {
                 (Some(url), Some(answer)) => {
-                    let body = send_history(desk.lang(), &url, req)?;
-                    let n = TmpHistory::parse(&body)?.keys.len();
-                    std::fs::write(&answer, &body)
+                    let body = send_history(desk.lang(), &url, req.clone())?;
+                    // Kept only once every key verifies against the TAG server's published key.
+                    let verified = spur_authority::history::finish(&desk, &req, &id, &body)?;
+                    let n = verified.keys.len();
+                    std::fs::write(&answer, verified.to_json())
                         .with_context(|| format!("writing {}", answer.display()))?;
                     println!(
                         "{}",

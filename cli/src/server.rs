@@ -45,6 +45,15 @@ enum What {
     Web(spur_server::web::run::WebArgs),
     /// Pull the POST server's export into files the vault imports offline.
     Pull(spur_server::pull::PullArgs),
+    /// Print the TAG server's POPRF public key (hex) for `spur vault sign-directory --tag-key`.
+    TagKey {
+        /// The TAG server's secret file.
+        #[arg(long)]
+        secret_file: PathBuf,
+        /// Create the secret file (mode 0600) when it does not exist.
+        #[arg(long)]
+        create_secret: bool,
+    },
 }
 
 /// Runs the command.
@@ -61,5 +70,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => spur_server::run::run_dev(&data_dir, tag_port, post_port, vault.as_deref(), &ops),
         What::Web(a) => spur_server::web::run::run_web(a),
         What::Pull(a) => spur_server::pull::run(a),
+        What::TagKey {
+            secret_file,
+            create_secret,
+        } => {
+            let s = spur_server::run::load_tag_secret(&secret_file, create_secret)?;
+            println!(
+                "{}",
+                data_encoding::HEXLOWER.encode(&s.tmp_deriver()?.public().to_bytes())
+            );
+            Ok(())
+        }
     }
 }

@@ -54,6 +54,10 @@ enum Command {
         /// Edition number (increase with every new directory).
         #[arg(long, default_value_t = 1)]
         serial: u32,
+        /// The TAG server's POPRF public key (64 hex digits, as `spur server tag-key` prints
+        /// it): every app checks each TMP key against it.
+        #[arg(long)]
+        tag_key: String,
     },
     /// Pin the POST server's export public key (`export-sign.key.pub` next to its store): from
     /// then on an export file must be signed by it, or it is refused.
@@ -184,7 +188,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             entries,
             default_authority,
             serial,
+            tag_key,
         } => {
+            let tag_key: [u8; 32] = data_encoding::HEXLOWER_PERMISSIVE
+                .decode(tag_key.trim().as_bytes())
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .context("--tag-key must be 64 hex digits")?;
+            let tag_key = spur_protocol::tag::TagPublicKey::from_bytes(tag_key)
+                .context("--tag-key is not a ristretto255 public key")?;
             let mut authorities = Vec::new();
             for e in &entries {
                 let entry = spur_authority::entry::DirectoryEntry::load(e)?;
@@ -197,6 +209,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let dir = Directory {
                 serial,
                 issued: Minute::from_unix_seconds(now_secs()),
+                tag_key,
                 default_authority,
                 authorities,
             };

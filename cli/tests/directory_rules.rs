@@ -55,12 +55,25 @@ fn sign_directory_refuses_overlapping_ranges_naming_both_authorities() {
     assert!(init("b", "2", "Gesundheitsamt Freising", "DE:81500-85999")
         .status
         .success());
+    let tag_key = spur(
+        &[
+            "server",
+            "tag-key",
+            "--create-secret",
+            "--secret-file",
+            "tag-secret",
+        ],
+        p,
+    );
+    let tag_key = text(&tag_key).trim().to_owned();
     let out = spur(
         &[
             "vault",
             "--dir",
             "vault",
             "sign-directory",
+            "--tag-key",
+            &tag_key,
             "--entry",
             "m/entry.json",
             "--entry",

@@ -22,7 +22,9 @@ use spur_protocol::directory::{Authority, Directory};
 use spur_protocol::keys::{AuthorityKeys, SealSecretKey, SignSecretKey};
 use spur_protocol::qr::{Code, Payload, PlaceCode};
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
-use spur_protocol::tag::{QrId, TagKey, TagServerSecret, TmpDeriver, TmpKey};
+use spur_protocol::tag::{
+    Blinded, Evaluation, QrId, TagKey, TagServerSecret, TmpDeriver, TmpRequest,
+};
 use spur_protocol::time::{Minute, Slot};
 use spur_protocol::usr::{UsrKey, TEST_KDF};
 
@@ -55,13 +57,27 @@ impl Transport for Net {
     async fn pin_check(&self, _id: QrId, _check: [u8; 32]) -> Result<bool, NetError> {
         Ok(true)
     }
-    async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
+    async fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> Result<Vec<(Slot, Evaluation)>, NetError> {
         if self.0.fail_next_keys.swap(false, Ordering::SeqCst) {
             return Err(NetError::Offline);
         }
+        // The TAG server's work, in process: one POPRF evaluation with its proof per slot.
         Ok(slots
             .into_iter()
-            .map(|s| (s, self.0.tmp.tmp(&id, s)))
+            .map(|s| {
+                let (e, proof) = self.0.tmp.evaluate(&mut OsRng, &[blinded], s).unwrap();
+                (
+                    s,
+                    Evaluation {
+                        element: e[0],
+                        proof,
+                    },
+                )
+            })
             .collect())
     }
     async fn upload(&self, _route: &str, _body: Vec<u8>) -> Result<(), NetError> {
@@ -82,9 +98,11 @@ fn world() -> World {
     let op = SealSecretKey::generate(&mut OsRng);
     let root = SignSecretKey::generate(&mut OsRng);
     let auth = AuthorityKeys::generate(&mut OsRng);
+    let ids = TagServerSecret::random(&mut OsRng);
     let dir = Directory {
         serial: 1,
         issued: Minute(0),
+        tag_key: ids.tmp_deriver().unwrap().public(),
         default_authority: 1,
         authorities: vec![Authority {
             id: 1,
@@ -94,7 +112,6 @@ fn world() -> World {
             ranges: vec![],
         }],
     };
-    let ids = TagServerSecret::random(&mut OsRng);
     let mut place = PlaceCode {
         id: QrId([0; 16]),
         tag: TagKey::random(&mut OsRng),
@@ -180,16 +197,20 @@ fn check_in(c: &mut Criterion) {
         let t0 = clock.minute();
         let slots: Vec<_> =
             Slot::covering(Minute(t0.0 / 30 * 30), Minute(t0.0 / 30 * 30 + 60)).collect();
+        // TMP keys as the app gets them: blind once, the server's evaluation and proof per
+        // slot (in process, as the bench's Net does), finalize and verify per slot.
+        let pk = w.local.tmp.public();
+        let (req, blinded) = TmpRequest::new(&w.place.id, &mut OsRng).unwrap();
         let keys = slots
             .iter()
             .map(|s| {
-                (
-                    *s,
-                    w.place
-                        .tag
-                        .scan_key(&w.place.id, *s, &w.local.tmp.tmp(&w.place.id, *s))
-                        .unwrap(),
-                )
+                let (e, proof) = w.local.tmp.evaluate(&mut OsRng, &[blinded], *s).unwrap();
+                let ev = Evaluation {
+                    element: e[0],
+                    proof,
+                };
+                let tmp = req.tmp(*s, &ev, &pk).unwrap();
+                (*s, w.place.tag.scan_key(&w.place.id, *s, &tmp).unwrap())
             })
             .collect();
         let visitor = Visitor {
@@ -287,6 +308,52 @@ fn check_in(c: &mut Criterion) {
     );
 }
 
+/// The TMP key's cost, old and new, beside the raw ristretto255 operations it is made of, in
+/// one run: the HMAC derivation the TAG server used before, the server's POPRF evaluation with
+/// its DLEQ proof (one slot), and the client's blind, finalize-with-verify and whole per-slot
+/// work.
+fn tmp_poprf(c: &mut Criterion) {
+    use spur_protocol::poprf::primitives;
+    let ids = TagServerSecret::random(&mut OsRng);
+    let d = ids.tmp_deriver().unwrap();
+    let pk = d.public();
+    let id = QrId([7; 16]);
+    let slot = Slot(1_000_000);
+    let mut g = c.benchmark_group("tmp_poprf");
+    let hmac_key = [9u8; 32];
+    g.bench_function("old_hmac_tmp", |b| {
+        b.iter(|| spur_protocol::crypto::hmac_sha256(&hmac_key, &[&id.0, &slot.0.to_be_bytes()]))
+    });
+    g.bench_function("raw_hash_to_group", |b| {
+        b.iter(|| primitives::hash_to_group(&id.0).unwrap())
+    });
+    let p = primitives::hash_to_group(&id.0).unwrap();
+    let k = primitives::random_scalar(&mut OsRng);
+    g.bench_function("raw_scalar_mult", |b| b.iter(|| primitives::mul(&p, &k)));
+    let (req, blinded) = TmpRequest::new(&id, &mut OsRng).unwrap();
+    g.bench_function("server_evaluate_1_slot_with_proof", |b| {
+        b.iter(|| d.evaluate(&mut OsRng, &[blinded], slot).unwrap())
+    });
+    g.bench_function("client_blind", |b| {
+        b.iter(|| TmpRequest::new(&id, &mut OsRng).unwrap())
+    });
+    let (e, proof) = d.evaluate(&mut OsRng, &[blinded], slot).unwrap();
+    let ev = Evaluation {
+        element: e[0],
+        proof,
+    };
+    g.bench_function("client_finalize_verify_1_slot", |b| {
+        b.iter(|| req.tmp(slot, &ev, &pk).unwrap())
+    });
+    g.bench_function("client_per_slot_blind_finalize_verify", |b| {
+        b.iter(|| {
+            let (r, _) = TmpRequest::new(&id, &mut OsRng).unwrap();
+            r.tmp(slot, &ev, &pk).is_err()
+        })
+    });
+    g.finish();
+}
+
 fn open_store(c: &mut Criterion) {
     let w = world();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -330,5 +397,5 @@ fn open_store(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, check_in, open_store);
+criterion_group!(benches, tmp_poprf, check_in, open_store);
 criterion_main!(benches);

@@ -75,7 +75,11 @@ impl<T: Transport> App<T> {
             ground.clock.clone(),
         ));
         let registration = Arc::new(Registration::new(ground.clone(), directories.clone()));
-        let checkins = Arc::new(CheckIns::new(ground.clone(), history.clone()));
+        let checkins = Arc::new(CheckIns::new(
+            ground.clone(),
+            history.clone(),
+            directories.clone(),
+        ));
         let codes = Arc::new(Codes::new(
             ground.clone(),
             directories.clone(),

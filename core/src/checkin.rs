@@ -9,6 +9,8 @@ use std::sync::Arc;
 use spur_protocol::qr::Code;
 use spur_protocol::record::visit::CodeKind;
 use spur_protocol::tag::{QrId, TagKey, TmpKey};
+
+use crate::tmp::TmpError;
 use spur_protocol::time::{Minute, Slot};
 use zeroize::Zeroizing;
 
@@ -29,12 +31,21 @@ use crate::transport::{NetError, Transport};
 pub(crate) struct CheckIns<T> {
     ground: Ground<T>,
     history: Arc<History>,
+    directories: Arc<crate::directory::Directories<T>>,
 }
 
 impl<T: Transport> CheckIns<T> {
     /// The flow over these parts.
-    pub(crate) fn new(ground: Ground<T>, history: Arc<History>) -> Self {
-        Self { ground, history }
+    pub(crate) fn new(
+        ground: Ground<T>,
+        history: Arc<History>,
+        directories: Arc<crate::directory::Directories<T>>,
+    ) -> Self {
+        Self {
+            ground,
+            history,
+            directories,
+        }
     }
 
     /// What a scanned text is (shown before the user chooses a duration).
@@ -100,7 +111,8 @@ impl<T: Transport> CheckIns<T> {
     }
 
     /// The TMP keys of `slots`, or `None` when they cannot be had now (offline, too slow, or
-    /// refused: `sync` retries and decides).
+    /// refused: `sync` retries and decides). An answer that does not verify against the
+    /// directory's TAG key is an error: the check-in is not kept with it.
     async fn keys_before_keep(
         &self,
         secret: &VisitSecret,
@@ -109,12 +121,25 @@ impl<T: Transport> CheckIns<T> {
         let id = QrId(hex::decode::<16>(&secret.qr_id, "stored visit")?);
         let asked = slots.len();
         Ok(
-            match tokio::time::timeout(KEYS_WAIT, self.ground.net.tmp_keys(id, slots)).await {
+            match tokio::time::timeout(KEYS_WAIT, self.fetch_tmp(id, slots)).await {
                 Ok(Ok(keys)) if keys.len() == asked => Some(keys),
-                Ok(Err(e)) if never_issued(&e) => return Err(Error::code_not_issued()),
+                Ok(Err(TmpError::Net(e))) if never_issued(&e) => {
+                    return Err(Error::code_not_issued())
+                }
+                Ok(Err(TmpError::Refused(e))) => return Err(e),
                 _ => None,
             },
         )
+    }
+
+    /// The verified TMP keys of `id` in `slots`, against the pinned directory's TAG key.
+    async fn fetch_tmp(
+        &self,
+        id: QrId,
+        slots: Vec<Slot>,
+    ) -> std::result::Result<Vec<(Slot, TmpKey)>, TmpError> {
+        let pk = self.directories.get().await.map(|d| d.tag_key);
+        crate::tmp::fetch(&*self.ground.net, pk, id, slots).await
     }
 
     /// Reads the code into what a check-in keeps (derives a PIN card's TAG key).

@@ -108,6 +108,16 @@ impl Error {
         )
     }
 
+    /// The TAG server answered a TMP key that does not verify against the key in the signed
+    /// directory: nothing was stored with it.
+    pub fn tag_key_unverified() -> Self {
+        Self::with_code(
+            ErrorKind::Server,
+            "error-tag-key-unverified",
+            Self::TAG_KEY_UNVERIFIED,
+        )
+    }
+
     /// A code with a QR id the TAG server never issued.
     pub fn code_not_issued() -> Self {
         Self::with_code(
@@ -135,6 +145,8 @@ impl Error {
     pub const CODE_ALTERED: &'static str = "code_altered";
     /// [`Error::code`] of [`Error::code_not_issued`].
     pub const CODE_NOT_ISSUED: &'static str = "code_not_issued";
+    /// Code of [`Error::tag_key_unverified`].
+    pub const TAG_KEY_UNVERIFIED: &'static str = "tag_key_unverified";
     /// [`Error::code`] of [`Error::wrong_pin`].
     pub const WRONG_PIN: &'static str = "wrong_pin";
     /// [`Error::code`] of [`Error::pin_rate_limited`].
@@ -193,6 +205,7 @@ impl From<ProtocolError> for Error {
             ProtocolError::OpenFailed { .. }
             | ProtocolError::WeakKey { .. }
             | ProtocolError::KeyDerivation => Self::internal("protocol"),
+            ProtocolError::BadPoprfProof => Self::tag_key_unverified(),
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use data_encoding::HEXLOWER;
-use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
+use spur_protocol::tag::{Blinded, Evaluation, QrCommitment, QrId};
 use spur_protocol::time::Slot;
 use spur_wire::api::error::ErrorBody;
 use spur_wire::api::post::{PinCheckRequest, PinCheckResponse};
@@ -104,6 +104,15 @@ async fn read_limited(mut resp: reqwest::Response) -> std::result::Result<Vec<u8
     Ok(out)
 }
 
+/// Exactly `N` bytes from lower-case hex, or a bad answer.
+fn fixed<const N: usize>(hex: &str) -> std::result::Result<[u8; N], NetError> {
+    HEXLOWER
+        .decode(hex.as_bytes())
+        .ok()
+        .and_then(|v| v.try_into().ok())
+        .ok_or(NetError::BadAnswer)
+}
+
 fn json<T: serde::de::DeserializeOwned>(b: &[u8]) -> std::result::Result<T, NetError> {
     serde_json::from_slice(b).map_err(|_| NetError::BadAnswer)
 }
@@ -134,24 +143,25 @@ impl Transport for HttpTransport {
 
     async fn tmp_keys(
         &self,
-        id: QrId,
+        blinded: Blinded,
         slots: Vec<Slot>,
-    ) -> std::result::Result<Vec<(Slot, TmpKey)>, NetError> {
+    ) -> std::result::Result<Vec<(Slot, Evaluation)>, NetError> {
         let wanted: Vec<u32> = slots.iter().map(|s| s.0).collect();
         let body = TmpKeysRequest {
-            qr_id: id.to_hex(),
+            blinded: HEXLOWER.encode(&blinded.0),
             slots: wanted.clone(),
         };
         let req = self.post_json(format!("{}{}", self.tag, routes::TMP_KEYS), &body)?;
-        let keys: TmpKeysResponse = json(&self.send(req).await?)?;
-        let mut out = Vec::with_capacity(keys.keys.len());
-        for k in keys.keys {
-            let b: [u8; 32] = HEXLOWER
-                .decode(k.tmp.as_bytes())
-                .ok()
-                .and_then(|v| v.try_into().ok())
-                .ok_or(NetError::BadAnswer)?;
-            out.push((Slot(k.slot), TmpKey::from_bytes(b)));
+        let answer: TmpKeysResponse = json(&self.send(req).await?)?;
+        let mut out = Vec::with_capacity(answer.evaluations.len());
+        for e in answer.evaluations {
+            out.push((
+                Slot(e.slot),
+                Evaluation {
+                    element: fixed(&e.evaluated)?,
+                    proof: fixed(&e.proof)?,
+                },
+            ));
         }
         // Exactly the slots asked for, in order: anything else is not an answer to this request.
         if out.iter().map(|(s, _)| s.0).collect::<Vec<_>>() != wanted {

@@ -20,7 +20,7 @@
 //! layer 5  consent:     consent
 //! layer 4  on flows:    codes, sync
 //! layer 3  flows:       register, checkin
-//! layer 2  shared:      directory, lock, local
+//! layer 2  shared:      directory, lock, local, tmp
 //! layer 1  check-ins:   stay
 //! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
 //!                       transport, http, pdf, render, scan, ground, secret_policy,
@@ -54,6 +54,7 @@ mod stay;
 mod store;
 mod sync;
 pub mod texts;
+mod tmp;
 pub mod transport;
 mod words;
 

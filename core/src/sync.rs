@@ -16,6 +16,8 @@ use spur_protocol::directory::Directory;
 use spur_protocol::fields::Region;
 use spur_protocol::record::visit::{build_visit, CodeKind, VisitInput, Visitor};
 use spur_protocol::tag::{QrId, TagKey, TmpKey};
+
+use crate::tmp::TmpError;
 use spur_protocol::time::{Minute, Slot, SLOTS_PER_DAY};
 
 use crate::checkin::{never_issued, CheckIns};
@@ -174,18 +176,22 @@ impl<T: Transport> Outbox<T> {
                 continue;
             }
             let id = QrId(visit_hex::<16>(&secret.qr_id)?);
-            match self.ground.net.tmp_keys(id, missing).await {
+            let pk = self.directories.get().await.map(|d| d.tag_key);
+            match crate::tmp::fetch(&*self.ground.net, pk, id, missing).await {
                 Ok(keys) => {
                     let text = |k: &TmpKey| hex::encode(k.expose());
                     secret.tmp.extend(keys.iter().map(|(s, k)| (s.0, text(k))));
                     let sealed = self.ground.key.seal_json(Column::Visit, &secret)?;
                     outbox::update_visit_sealed(&self.ground.db.lock()?.conn, v.id, &sealed)?;
                 }
-                Err(e) if never_issued(&e) => {
+                Err(TmpError::Net(e)) if never_issued(&e) => {
                     // A code the TAG server never issued (forged, or from another service).
                     self.drop_visit(&v, state::NOT_ISSUED)?;
                 }
-                Err(NetError::Refused { .. } | NetError::BadAnswer) => {
+                // An answer that does not verify against the directory's TAG key (an
+                // equivocating server) is never stored; the check-in cannot be completed.
+                Err(TmpError::Net(NetError::Refused { .. } | NetError::BadAnswer))
+                | Err(TmpError::Refused(_)) => {
                     outbox::set_visit_state(&self.ground.db.lock()?.conn, v.id, state::LOST)?;
                 }
                 Err(_) => {

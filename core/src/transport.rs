@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
+use spur_protocol::tag::{Blinded, Evaluation, QrCommitment, QrId};
 use spur_protocol::time::Slot;
 
 use crate::error::{Error, ErrorKind};
@@ -77,13 +77,14 @@ pub trait Transport: Send + Sync + 'static {
         check: [u8; 32],
     ) -> impl Future<Output = Result<bool, NetError>> + Send;
 
-    /// `POST` [`spur_wire::api::routes::TMP_KEYS`] on the TAG server: the TMP keys of `id` in `slots` (all within the
-    /// server's window around now).
+    /// `POST` [`spur_wire::api::routes::TMP_KEYS`] on the TAG server: the POPRF evaluations of
+    /// the blinded QR id in `slots` (all within the server's window around now), one per slot in
+    /// order. Unverified: `crate::tmp` checks every proof against the directory's TAG key.
     fn tmp_keys(
         &self,
-        id: QrId,
+        blinded: Blinded,
         slots: Vec<Slot>,
-    ) -> impl Future<Output = Result<Vec<(Slot, TmpKey)>, NetError>> + Send;
+    ) -> impl Future<Output = Result<Vec<(Slot, Evaluation)>, NetError>> + Send;
 
     /// `POST <route>` (one of [`spur_wire::api::routes`]) on the POST server with exact bytes.
     fn upload(

@@ -15,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
     let dir = Directory {
         serial: 1,
         issued: Minute(0),
+        tag_key: spur_protocol::tag::TagServerSecret::from_bytes([6; 32])
+            .tmp_deriver()
+            .map(|d| d.public())
+            .unwrap_or_else(|_| unreachable!()),
         default_authority: 1,
         authorities: vec![spur_protocol::directory::Authority {
             id: 1,

@@ -8,11 +8,12 @@ use crate::error::{ProtocolError, Result};
 use crate::fields::{check_text, decode_text, printable, Country, Postcode, Region};
 use crate::keys::{SealPublicKey, SignPublicKey, SignSecretKey};
 use crate::labels::SIGN_DIRECTORY;
+use crate::tag::TagPublicKey;
 use crate::time::Minute;
 use crate::wire::{Reader, Writer};
 
-/// Directory format version.
-pub const DIRECTORY_VERSION: u8 = 1;
+/// Directory format version (2: the TAG server's POPRF public key follows the issue time).
+pub const DIRECTORY_VERSION: u8 = 2;
 /// Longest authority name in bytes.
 pub const MAX_NAME: usize = 64;
 /// Most authorities one directory lists.
@@ -77,6 +78,9 @@ pub struct Directory {
     pub serial: u32,
     /// When the operator signed it.
     pub issued: Minute,
+    /// The TAG server's POPRF public key: every client checks each TMP key against it, so a TAG
+    /// server cannot hand different clients different keys for one code and slot.
+    pub tag_key: TagPublicKey,
     /// The authority for regions no range covers, and for users who gave no postcode.
     pub default_authority: u16,
     /// Every authority.
@@ -199,6 +203,7 @@ impl Directory {
         w.u8(DIRECTORY_VERSION)
             .u32(self.serial)
             .u32(self.issued.0)
+            .bytes(&self.tag_key.to_bytes())
             .u16(self.default_authority)
             .u16(u16::try_from(self.authorities.len()).unwrap_or(u16::MAX));
         for a in &self.authorities {
@@ -228,10 +233,10 @@ impl Directory {
 
     /// Parses signed directory bytes and verifies them against the pinned root key.
     pub fn verify(signed: &[u8], root: &SignPublicKey) -> Result<Self> {
-        if signed.len() < 64 + 13 {
+        if signed.len() < 64 + 45 {
             return Err(ProtocolError::Truncated {
                 what: "directory",
-                expected: 77,
+                expected: 109,
                 got: signed.len(),
             });
         }
@@ -256,6 +261,7 @@ impl Directory {
         }
         let serial = r.u32()?;
         let issued = Minute(r.u32()?);
+        let tag_key = TagPublicKey::from_bytes(r.array()?)?;
         let default_authority = r.u16()?;
         let n = usize::from(r.u16()?);
         let mut authorities = Vec::with_capacity(n.min(MAX_AUTHORITIES));
@@ -285,6 +291,7 @@ impl Directory {
         Ok(Self {
             serial,
             issued,
+            tag_key,
             default_authority,
             authorities,
         })
@@ -319,9 +326,11 @@ pub(crate) mod tests {
             from: Postcode::parse(a).unwrap(),
             to: Postcode::parse(b).unwrap(),
         };
+        let tag = crate::tag::TagServerSecret::random(&mut rng);
         let dir = Directory {
             serial: 1,
             issued: Minute(29_000_000),
+            tag_key: tag.tmp_deriver().unwrap().public(),
             default_authority: 1,
             authorities: vec![
                 Authority {

@@ -108,6 +108,10 @@ pub enum ProtocolError {
     /// The key-derivation function refused its parameters (never expected in practice).
     #[error("key derivation failed")]
     KeyDerivation,
+    /// A POPRF evaluation (a TMP key) did not verify against the pinned public key: the server
+    /// answered with another key than the one it published, or the answer was altered.
+    #[error("the TAG server's answer does not verify against its published key")]
+    BadPoprfProof,
 }
 
 /// Shorthand used throughout the crate.

@@ -2,19 +2,22 @@
 //!
 //! An infected person without a smartphone hands the card (and PIN) to the authority. To compute
 //! the card's SCAN keys for the past days, the authority needs the TAG server's TMP keys for those
-//! slots, which the server gives out for the past only against this signature.
+//! slots, which the server evaluates for the past only against this signature. The request
+//! carries the card's QR id blinded (RFC 9497 POPRF), so the TAG server learns no QR id here
+//! either. The blind is derived from the desk's signing key, the QR id and the request's nonce,
+//! so the desk can finish the request later from the request bytes alone (no state to keep).
 
 use crate::directory::Directory;
 use crate::error::{ProtocolError, Result};
 use crate::keys::SignSecretKey;
 use crate::labels::SIGN_TMP_HISTORY;
-use crate::tag::QrId;
+use crate::tag::{Blinded, QrId, TmpRequest};
 use crate::time::{Minute, Slot, RETENTION_DAYS, SLOTS_PER_DAY};
 use crate::wire::{Reader, Writer};
 
-/// Encoded size: authority 2, QR id 16, first slot 4, last slot 4, issued 4, nonce 16,
+/// Encoded size: authority 2, blinded QR id 32, first slot 4, last slot 4, issued 4, nonce 16,
 /// signature 64.
-pub const HISTORY_REQUEST_LEN: usize = 2 + 16 + 4 + 4 + 4 + 16 + 64;
+pub const HISTORY_REQUEST_LEN: usize = 2 + 32 + 4 + 4 + 4 + 16 + 64;
 /// How far the request's time may be from the server's clock, in minutes.
 pub const HISTORY_CLOCK_SKEW: u32 = 10;
 
@@ -23,8 +26,8 @@ pub const HISTORY_CLOCK_SKEW: u32 = 10;
 pub struct HistoryRequest {
     /// Requesting authority.
     pub authority: u16,
-    /// The card's QR id.
-    pub qr_id: QrId,
+    /// The card's QR id, blinded (a ristretto255 `BlindedElement`; see [`blind_card`]).
+    pub blinded: [u8; 32],
     /// First slot wanted.
     pub first: Slot,
     /// Last slot wanted (inclusive).
@@ -41,7 +44,7 @@ impl HistoryRequest {
     fn body(&self) -> Vec<u8> {
         let mut w = Writer::with_capacity(HISTORY_REQUEST_LEN);
         w.u16(self.authority)
-            .bytes(&self.qr_id.0)
+            .bytes(&self.blinded)
             .u32(self.first.0)
             .u32(self.last.0)
             .u32(self.issued.0)
@@ -80,7 +83,7 @@ impl HistoryRequest {
         let mut r = Reader::new(bytes, "TMP history request");
         let req = Self {
             authority: r.u16()?,
-            qr_id: QrId(r.array()?),
+            blinded: r.array()?,
             first: Slot(r.u32()?),
             last: Slot(r.u32()?),
             issued: Minute(r.u32()?),
@@ -113,6 +116,57 @@ impl HistoryRequest {
     }
 }
 
+/// Deterministic bytes for the blind: HKDF-SHA256 blocks of a seed, so the desk derives the same
+/// blind again from its key, the QR id and the nonce.
+struct SeededRng {
+    seed: zeroize::Zeroizing<[u8; 32]>,
+    counter: u32,
+}
+
+impl rand_core::RngCore for SeededRng {
+    fn next_u32(&mut self) -> u32 {
+        rand_core::impls::next_u32_via_fill(self)
+    }
+    fn next_u64(&mut self) -> u64 {
+        rand_core::impls::next_u64_via_fill(self)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        for chunk in dest.chunks_mut(32) {
+            self.counter = self.counter.wrapping_add(1);
+            let block = crate::crypto::hkdf_expand::<32>(
+                self.seed.as_ref(),
+                None,
+                &[b"spur/v1/history-blind/block", &self.counter.to_be_bytes()],
+            )
+            .map(|b| *b)
+            .unwrap_or([0; 32]);
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> std::result::Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+impl rand_core::CryptoRng for SeededRng {}
+
+/// The desk's blinding of a card's QR id for one request: the blind comes from
+/// `HKDF(desk signing key, "spur/v1/history-blind" || QR id || nonce)`, secret to the desk, fresh
+/// per nonce (two requests for one card are unlinkable to the TAG server), and derivable again
+/// when the answer comes back.
+pub fn blind_card(
+    key: &SignSecretKey,
+    qr_id: &QrId,
+    nonce: &[u8; 16],
+) -> Result<(TmpRequest, Blinded)> {
+    let seed = crate::crypto::hkdf_expand::<32>(
+        key.to_bytes().as_ref(),
+        None,
+        &[crate::labels::HISTORY_BLIND.as_bytes(), &qr_id.0, nonce],
+    )?;
+    TmpRequest::new(qr_id, &mut SeededRng { seed, counter: 0 })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,7 +178,10 @@ mod tests {
         let now = Minute(29_000_000);
         let req = HistoryRequest {
             authority: 1,
-            qr_id: QrId([3; 16]),
+            blinded: blind_card(&keys[0].sign, &QrId([3; 16]), &[9; 16])
+                .unwrap()
+                .1
+                 .0,
             first: Slot(now.slot().0 - 100),
             last: now.slot(),
             issued: now,
@@ -167,6 +224,11 @@ mod tests {
             ..req.clone()
         };
         assert_ne!(again.sign(&keys[0].sign), signed);
+        // The blind is the desk's: the same inputs give the same element, another nonce or key another.
+        let b = |k: &SignSecretKey, n: u8| blind_card(k, &QrId([3; 16]), &[n; 16]).unwrap().1;
+        assert_eq!(b(&keys[0].sign, 9), b(&keys[0].sign, 9));
+        assert_ne!(b(&keys[0].sign, 9), b(&keys[0].sign, 10));
+        assert_ne!(b(&keys[0].sign, 9), b(&keys[1].sign, 9));
         assert_eq!(
             HistoryRequest::verify_signed(&again.sign(&keys[0].sign), &dir).unwrap(),
             again

@@ -45,6 +45,14 @@ pub const SIGN_TMP_HISTORY: &str = "spur/v1/sign/tmp-history";
 
 /// SHA-256 prefix of a QR id's commitment to the code's data (place or personal).
 pub const QR_COMMIT: &str = "spur/v1/qr-commit/";
+/// `DeriveKeyPair` info of the TAG server's TMP-key POPRF key.
+pub const TMP_POPRF: &str = "spur/v1/tmp-poprf";
+/// Prefix of the POPRF info of a slot (followed by the slot, u32 big-endian); 12 bytes.
+pub const TMP_INFO: &str = "spur/v1/tmp/";
+/// HKDF info of the blind an authority derives for a card's history request.
+pub const HISTORY_BLIND: &str = "spur/v1/history-blind";
+/// HKDF info turning a POPRF output into a TMP key.
+pub const TMP_KEY: &str = "spur/v1/tmp-key";
 /// HMAC label of a personal-code record's PIN check.
 pub const PIN_CHECK: &str = "spur/v1/pin-check";
 

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod history;
 pub mod keys;
 pub mod labels;
+pub mod poprf;
 pub mod qr;
 pub mod record;
 pub(crate) mod secret;

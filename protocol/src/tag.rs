@@ -1,13 +1,15 @@
 //! QR ids, TAG keys, TMP keys and SCAN keys: the time/place key material of the concept.
 //!
-//! TAG is random per code and lives only in the QR code's fragment. TMP is made by the TAG server
-//! from its secret, the QR id and a 30-minute slot. SCAN = KDF(TAG, TMP, QR id, slot) is the same
+//! TAG is random per code and lives only in the QR code's fragment. TMP is a POPRF (RFC 9497) of
+//! the QR id (private input) and a 30-minute slot (public info) under the TAG server's key: the
+//! server evaluates a blinded QR id and proves it used its published key. SCAN = KDF(TAG, TMP, QR id, slot) is the same
 //! for everyone who scanned one code in one slot, and for nobody else.
 
 use subtle::ConstantTimeEq;
 
 use crate::crypto::{hkdf_expand, hmac_sha256};
 use crate::error::{ProtocolError, Result};
+use crate::poprf::{Blind, PoprfKey};
 use crate::secret::secret_key;
 use crate::time::Slot;
 use crate::usr::{argon2id, KdfCost};
@@ -165,22 +167,105 @@ impl TagServerSecret {
         mac[..8].ct_eq(&id.0[8..]).into()
     }
 
-    /// A key for deriving many TMP keys quickly (the per-request HKDF is done once).
+    /// The TMP-key POPRF of this server: its key is `DeriveKeyPair(k_poprf, "spur/v1/tmp-poprf")`
+    /// (RFC 9497 §3.2.1), so every replica with the same secret has the same key pair.
     pub fn tmp_deriver(&self) -> Result<TmpDeriver> {
-        Ok(TmpDeriver(TmpKey::from_bytes(*self.sub(b"tmp")?)))
+        let seed = self.sub(b"poprf")?;
+        Ok(TmpDeriver(PoprfKey::derive(
+            &seed,
+            crate::labels::TMP_POPRF.as_bytes(),
+        )?))
     }
 }
 
-/// Derives TMP keys: HMAC-SHA256(tmp sub-key, QR id || slot).
-pub struct TmpDeriver(TmpKey);
+/// The TAG server's POPRF public key, as the signed directory carries it and clients pin it.
+pub use crate::poprf::PoprfPublicKey as TagPublicKey;
+pub use crate::poprf::{Blinded, Evaluation};
+
+/// The POPRF info of `slot`: `"spur/v1/tmp/" || slot (u32, big-endian)`. The slot is public: the
+/// server sees it and refuses slots outside its window.
+pub fn tmp_info(slot: Slot) -> [u8; 16] {
+    let mut info = [0u8; 16];
+    info[..12].copy_from_slice(crate::labels::TMP_INFO.as_bytes());
+    info[12..].copy_from_slice(&slot.0.to_be_bytes());
+    info
+}
+
+/// TMP = HKDF-SHA256(POPRF output, info `"spur/v1/tmp-key"`), 32 bytes. The output already
+/// depends on the QR id, the slot and the server's key; the KDF only sizes and labels it.
+fn tmp_from_output(output: &[u8; crate::poprf::OUTPUT_LEN]) -> Result<TmpKey> {
+    Ok(TmpKey::from_bytes(*hkdf_expand::<32>(
+        output,
+        None,
+        &[crate::labels::TMP_KEY.as_bytes()],
+    )?))
+}
+
+/// The TAG server's side of TMP keys: the POPRF private key. TMP(QR id, slot) =
+/// KDF(POPRF(QR id; info = slot)); the server evaluates blinded QR ids and never sees one.
+pub struct TmpDeriver(PoprfKey);
 
 impl TmpDeriver {
-    /// The TMP key of `id` in `slot`.
+    /// The public key clients verify every evaluation against.
+    pub fn public(&self) -> TagPublicKey {
+        self.0.public()
+    }
+
+    /// Evaluates blinded QR ids for one slot, with one DLEQ proof for all of them.
+    pub fn evaluate<R: rand_core::RngCore + rand_core::CryptoRng>(
+        &self,
+        rng: &mut R,
+        blinded: &[Blinded],
+        slot: Slot,
+    ) -> Result<(
+        Vec<[u8; crate::poprf::ELEMENT_LEN]>,
+        [u8; crate::poprf::PROOF_LEN],
+    )> {
+        self.0.evaluate(rng, blinded, &tmp_info(slot))
+    }
+
+    /// The TMP key of `id` in `slot` computed directly (unblinded): the same key a client gets
+    /// through [`TmpRequest`]. For simulations, benchmarks and tests that play the server.
     pub fn tmp(&self, id: &QrId, slot: Slot) -> TmpKey {
-        TmpKey::from_bytes(hmac_sha256(
-            self.0.expose(),
-            &[&id.0, &slot.0.to_be_bytes()],
-        ))
+        // A 16-byte input and a 16-byte info are always in the POPRF's range, so neither call can
+        // fail; the fallback keeps the signature infallible without a panic.
+        self.0
+            .evaluate_unblinded(&id.0, &tmp_info(slot))
+            .and_then(|o| tmp_from_output(&o))
+            .unwrap_or_else(|_| TmpKey::from_bytes([0; 32]))
+    }
+}
+
+/// A client's blinded request for the TMP keys of one QR id: the blind stays here, the blinded
+/// id goes to the TAG server with the slots, and each answer is checked against the pinned key.
+pub struct TmpRequest {
+    blind: Blind,
+    id: QrId,
+}
+
+impl TmpRequest {
+    /// Blinds `id` with a fresh blind from `rng`; the returned element is all the server sees.
+    pub fn new<R: rand_core::RngCore + rand_core::CryptoRng>(
+        id: &QrId,
+        rng: &mut R,
+    ) -> Result<(Self, Blinded)> {
+        let (blind, b) = Blind::new(&id.0, rng)?;
+        Ok((Self { blind, id: *id }, b))
+    }
+
+    /// The QR id this request blinds.
+    pub fn qr_id(&self) -> QrId {
+        self.id
+    }
+
+    /// The TMP key of `slot` from the server's evaluation, after checking its proof against
+    /// `pk`. A server that evaluated with another key, or for another slot, is refused with
+    /// [`ProtocolError::BadPoprfProof`].
+    pub fn tmp(&self, slot: Slot, evaluation: &Evaluation, pk: &TagPublicKey) -> Result<TmpKey> {
+        let o = self
+            .blind
+            .finalize(&self.id.0, evaluation, pk, &tmp_info(slot))?;
+        tmp_from_output(&o)
     }
 }
 
@@ -269,6 +354,44 @@ mod tests {
         assert_ne!(
             k,
             tag.scan_key(&id2, Slot(5), &d.tmp(&id2, Slot(5))).unwrap()
+        );
+    }
+
+    #[test]
+    fn blinded_tmp_keys_equal_the_servers_and_another_key_or_slot_is_refused() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        let s = TagServerSecret::random(&mut rng);
+        let d = s.tmp_deriver().unwrap();
+        let liar = TagServerSecret::random(&mut rng).tmp_deriver().unwrap();
+        let id = s.issue_qr_id(&QrCommitment([1; 8])).unwrap();
+        // Two clients blind the same id differently and still get the same key.
+        let (a, ba) = TmpRequest::new(&id, &mut rng).unwrap();
+        let (b, bb) = TmpRequest::new(&id, &mut rng).unwrap();
+        assert_ne!(ba, bb, "blinded ids differ per request");
+        let ev = |d: &TmpDeriver, bl: Blinded, slot: Slot, rng: &mut rand_chacha::ChaCha20Rng| {
+            let (e, proof) = d.evaluate(rng, &[bl], slot).unwrap();
+            Evaluation {
+                element: e[0],
+                proof,
+            }
+        };
+        let ka = a
+            .tmp(Slot(9), &ev(&d, ba, Slot(9), &mut rng), &d.public())
+            .unwrap();
+        let kb = b
+            .tmp(Slot(9), &ev(&d, bb, Slot(9), &mut rng), &d.public())
+            .unwrap();
+        assert_eq!(ka, kb);
+        assert_eq!(ka, d.tmp(&id, Slot(9)));
+        assert_ne!(ka, d.tmp(&id, Slot(10)));
+        // Evaluated with another key, or for another slot: refused against the pinned key.
+        assert_eq!(
+            a.tmp(Slot(9), &ev(&liar, ba, Slot(9), &mut rng), &d.public()),
+            Err(ProtocolError::BadPoprfProof)
+        );
+        assert_eq!(
+            a.tmp(Slot(9), &ev(&d, ba, Slot(10), &mut rng), &d.public()),
+            Err(ProtocolError::BadPoprfProof)
         );
     }
 

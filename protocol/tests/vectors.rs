@@ -60,7 +60,10 @@ fn build() -> Vec<(String, String)> {
     let id = QrId([0x11; 16]);
     let tag = spur_protocol::tag::TagKey::from_bytes([0x22; 16]);
     let slot = Slot(997_296);
+    // TMP = HKDF(POPRF(QR id; info "spur/v1/tmp/" || slot)) under the TAG server's POPRF key.
     let tmp = w.tmp.tmp(&id, slot);
+    put("tag_poprf_public", &w.tmp.public().to_bytes());
+    put("tmp_info_997296", &spur_protocol::tag::tmp_info(slot));
     put("tmp_qr_id", &id.0);
     put("tmp_slot_997296", tmp.expose());
     put(

@@ -1,4 +1,5 @@
-//! The TAG server over real HTTP on 127.0.0.1: ids, TMP keys, window, history, directory.
+//! The TAG server over real HTTP on 127.0.0.1: ids, blinded TMP evaluations checked against the
+//! key, window, history, directory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -12,10 +13,11 @@ use axum::http::StatusCode;
 use common::client::Client;
 use common::{json, rng, test_limits, T0};
 use spur_protocol::directory::{Authority, Directory};
-use spur_protocol::history::HistoryRequest;
+use spur_protocol::history::{blind_card, HistoryRequest};
 use spur_protocol::keys::{AuthorityKeys, SignSecretKey};
-use spur_protocol::tag::{QrId, TagServerSecret};
+use spur_protocol::tag::{Evaluation, QrId, TagPublicKey, TagServerSecret, TmpKey, TmpRequest};
 use spur_protocol::time::{Minute, Slot};
+use spur_protocol::ProtocolError;
 use spur_server::clock::{Clock, ManualClock};
 use spur_server::tag::history::DirectoryVerifier;
 use spur_server::tag::HistoryVerifier;
@@ -39,14 +41,62 @@ async fn new_id(c: &mut Client) -> String {
     json(&body)["qr_ids"][0].as_str().unwrap().to_owned()
 }
 
-async fn tmp(c: &mut Client, id: &str, slots: &[u32]) -> (StatusCode, serde_json::Value) {
-    let body = serde_json::json!({ "qr_id": id, "slots": slots }).to_string();
+/// Posts a raw TMP request body for an already blinded id.
+async fn tmp_raw(c: &mut Client, blinded: &str, slots: &[u32]) -> (StatusCode, serde_json::Value) {
+    let body = serde_json::json!({ "blinded": blinded, "slots": slots }).to_string();
     let (st, b) = c.post(routes::TMP_KEYS, body).await.unwrap();
     (st, json(&b))
 }
 
+/// The TMP keys of `id` as a client gets them: blinded, evaluated, each proof checked against
+/// `pk`. Returns the status, the answer, and the keys (or the first refusal).
+async fn tmp(
+    c: &mut Client,
+    id: &str,
+    slots: &[u32],
+    pk: &TagPublicKey,
+) -> (
+    StatusCode,
+    serde_json::Value,
+    Result<Vec<TmpKey>, ProtocolError>,
+) {
+    let qr = QrId::from_hex(id).unwrap();
+    let (req, blinded) = TmpRequest::new(&qr, &mut rand_core::OsRng).unwrap();
+    let (st, j) = tmp_raw(c, &data_encoding::HEXLOWER.encode(&blinded.0), slots).await;
+    let keys = if st == StatusCode::OK {
+        let evs = j["evaluations"].as_array().unwrap();
+        assert_eq!(evs.len(), slots.len());
+        evs.iter()
+            .zip(slots)
+            .map(|(e, s)| {
+                assert_eq!(e["slot"], *s, "in the order asked");
+                let h = |k: &str| {
+                    data_encoding::HEXLOWER
+                        .decode(e[k].as_str().unwrap().as_bytes())
+                        .unwrap()
+                };
+                let ev = Evaluation {
+                    element: h("evaluated").try_into().unwrap(),
+                    proof: h("proof").try_into().unwrap(),
+                };
+                req.tmp(Slot(*s), &ev, pk)
+            })
+            .collect()
+    } else {
+        Err(ProtocolError::BadPoprfProof)
+    };
+    (st, j, keys)
+}
+
+fn public(seed: u64) -> TagPublicKey {
+    TagServerSecret::random(&mut rng(seed))
+        .tmp_deriver()
+        .unwrap()
+        .public()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tmp_keys_are_deterministic_across_replicas_and_windowed() {
+async fn tmp_keys_are_the_same_across_replicas_verified_and_windowed() {
     let clock = ManualClock::new(T0);
     let a = start_tag(1, clock.clone(), None).await;
     let b = start_tag(1, clock.clone(), None).await;
@@ -54,47 +104,46 @@ async fn tmp_keys_are_deterministic_across_replicas_and_windowed() {
     let mut ca = Client::connect(a).await.unwrap();
     let mut cb = Client::connect(b).await.unwrap();
     let mut co = Client::connect(other).await.unwrap();
+    let pk = public(1);
 
     let id = new_id(&mut ca).await;
     let now = clock.slot().0;
     let slots = [now - 48, now - 1, now, now + 1, now + 48];
-    let (st, ka) = tmp(&mut ca, &id, &slots).await;
-    assert_eq!(st, StatusCode::OK, "{ka}");
-    let (_, kb) = tmp(&mut cb, &id, &slots).await;
-    assert_eq!(ka, kb, "every replica with the secret gives the same keys");
+    let (st, ja, ka) = tmp(&mut ca, &id, &slots, &pk).await;
+    assert_eq!(st, StatusCode::OK, "{ja}");
+    let ka = ka.unwrap();
+    let (_, jb, kb) = tmp(&mut cb, &id, &slots, &pk).await;
+    assert_eq!(
+        ka,
+        kb.unwrap(),
+        "every replica with the secret gives the same keys"
+    );
+    assert_ne!(ja, jb, "fresh blinds: the answers themselves differ");
     let d = TagServerSecret::random(&mut rng(1)).tmp_deriver().unwrap();
     let qr = QrId::from_hex(&id).unwrap();
-    for (i, s) in slots.iter().enumerate() {
-        assert_eq!(ka["keys"][i]["slot"], *s);
+    for (k, s) in ka.iter().zip(slots) {
         assert_eq!(
-            ka["keys"][i]["tmp"],
-            data_encoding::HEXLOWER.encode(d.tmp(&qr, Slot(*s)).expose())
+            *k,
+            d.tmp(&qr, Slot(s)),
+            "blinded = the server's own evaluation"
         );
     }
-    let distinct: std::collections::HashSet<_> = (0..slots.len())
-        .map(|i| ka["keys"][i]["tmp"].to_string())
-        .collect();
+    let distinct: std::collections::HashSet<_> = ka.iter().map(|k| *k.expose()).collect();
     assert_eq!(distinct.len(), slots.len());
 
     for far in [now - 49, now + 49] {
-        let (st, e) = tmp(&mut ca, &id, &[now, far]).await;
+        let (st, e, _) = tmp(&mut ca, &id, &[now, far], &pk).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"], "slot_out_of_window");
     }
-    // ids of another secret, and forged ids, are not recognised
-    let (st, e) = tmp(&mut co, &id, &[now]).await;
-    assert_eq!(
-        (st, e["error"].as_str()),
-        (StatusCode::NOT_FOUND, Some("unknown_qr_id"))
-    );
-    let mut forged = qr;
-    forged.0[0] ^= 1;
-    let (st, _) = tmp(&mut ca, &forged.to_hex(), &[now]).await;
-    assert_eq!(st, StatusCode::NOT_FOUND);
+    // A server with another secret answers, but its keys do not verify against the pinned key.
+    let (st, _, k) = tmp(&mut co, &id, &[now], &pk).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(k, Err(ProtocolError::BadPoprfProof));
 
     // when the clock moves on, yesterday's edge leaves the window
     clock.set(T0 + 3600);
-    let (st, _) = tmp(&mut ca, &id, &[now - 48]).await;
+    let (st, _, _) = tmp(&mut ca, &id, &[now - 48], &pk).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -104,33 +153,54 @@ async fn tag_refusals_are_json() {
     let a = start_tag(3, clock.clone(), None).await;
     let mut c = Client::connect(a).await.unwrap();
     let id = new_id(&mut c).await;
+    let (_, blinded) =
+        TmpRequest::new(&QrId::from_hex(&id).unwrap(), &mut rand_core::OsRng).unwrap();
+    let id = data_encoding::HEXLOWER.encode(&blinded.0);
+    let not_a_point = "ff".repeat(32);
     let now = clock.slot().0;
     let too_many: Vec<u32> = (0..98).map(|i| now - 48 + i).collect();
     let nothing = format!("{}/nothing", routes::HEALTH);
     let cases: Vec<(&str, String, u16, &str)> = vec![
         (routes::TMP_KEYS, "not json".into(), 400, "malformed"),
-        (routes::TMP_KEYS, r#"{"qr_id": 5}"#.into(), 400, "malformed"),
         (
             routes::TMP_KEYS,
-            format!(r#"{{"qr_id":"{id}","slots":[],"x":1}}"#),
+            r#"{"blinded": 5}"#.into(),
             400,
             "malformed",
         ),
         (
             routes::TMP_KEYS,
-            format!(r#"{{"qr_id":"{id}","slots":[]}}"#),
+            format!(r#"{{"qr_id":"{id}","slots":[{now}]}}"#),
+            400,
+            "malformed",
+        ),
+        (
+            routes::TMP_KEYS,
+            format!(r#"{{"blinded":"{not_a_point}","slots":[{now}]}}"#),
+            400,
+            "bad_qr_id",
+        ),
+        (
+            routes::TMP_KEYS,
+            format!(r#"{{"blinded":"{id}","slots":[],"x":1}}"#),
+            400,
+            "malformed",
+        ),
+        (
+            routes::TMP_KEYS,
+            format!(r#"{{"blinded":"{id}","slots":[]}}"#),
             400,
             "bad_slots",
         ),
         (
             routes::TMP_KEYS,
-            serde_json::json!({"qr_id": id, "slots": too_many}).to_string(),
+            serde_json::json!({"blinded": id, "slots": too_many}).to_string(),
             400,
             "bad_slots",
         ),
         (
             routes::TMP_KEYS,
-            format!(r#"{{"qr_id":"XYZ","slots":[{now}]}}"#),
+            format!(r#"{{"blinded":"XYZ","slots":[{now}]}}"#),
             400,
             "bad_qr_id",
         ),
@@ -200,9 +270,10 @@ async fn tag_refusals_are_json() {
             id.starts_with(commitment.as_str()),
             "{id} carries {commitment}"
         );
-        // The server recognises its own ids: TMP keys are given for them.
-        let (st, _) = tmp(&mut c, id, &[now]).await;
-        assert_eq!(st, StatusCode::OK, "{id} must be recognised");
+        // TMP keys are given for them (blinded, so the server cannot tell them from others).
+        let (st, _, k) = tmp(&mut c, id, &[now], &public(3)).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(k.is_ok(), "{id}");
     }
 }
 
@@ -221,6 +292,10 @@ fn directory(root: &SignSecretKey, keys: &[AuthorityKeys]) -> Vec<u8> {
     Directory {
         serial: 1,
         issued: Minute(1),
+        tag_key: TagServerSecret::from_bytes([3; 32])
+            .tmp_deriver()
+            .unwrap()
+            .public(),
         default_authority: 1,
         authorities,
     }
@@ -248,9 +323,10 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
 
     let id = QrId::from_hex(&new_id(&mut c).await).unwrap();
     let now = clock.minute();
+    let (blind, blinded) = blind_card(&keys[1].sign, &id, &[7; 16]).unwrap();
     let req = HistoryRequest {
         authority: 2,
-        qr_id: id,
+        blinded: blinded.0,
         first: Slot(now.slot().0 - 27 * 48),
         last: now.slot(),
         issued: now,
@@ -262,12 +338,23 @@ async fn history_only_for_a_listed_authority_and_directory_is_served() {
         .unwrap();
     assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     let j = json(&body);
-    let list = j["keys"].as_array().unwrap();
+    let list = j["evaluations"].as_array().unwrap();
     assert_eq!(list.len(), 27 * 48 + 1);
     let d = TagServerSecret::random(&mut rng(4)).tmp_deriver().unwrap();
+    let h = |k: &str| {
+        data_encoding::HEXLOWER
+            .decode(list[0][k].as_str().unwrap().as_bytes())
+            .unwrap()
+    };
+    let ev = Evaluation {
+        element: h("evaluated").try_into().unwrap(),
+        proof: h("proof").try_into().unwrap(),
+    };
+    assert_eq!(list[0]["slot"], req.first.0);
     assert_eq!(
-        list[0]["tmp"],
-        data_encoding::HEXLOWER.encode(d.tmp(&id, req.first).expose())
+        blind.tmp(req.first, &ev, &d.public()).unwrap(),
+        d.tmp(&id, req.first),
+        "the desk's unblinded key is the card's TMP key"
     );
 
     // signed by another authority's key, by the root, or altered: refused

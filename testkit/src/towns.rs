@@ -55,11 +55,17 @@ pub fn range(spec: &str) -> PostcodeRange {
     }
 }
 
-/// The directory of both towns with these authorities' keys (Munich's first), serial 1.
-pub fn directory(keys: &[AuthorityKeys], issued: Minute) -> Directory {
+/// The directory of both towns with these authorities' keys (Munich's first) and the TAG
+/// server's POPRF key, serial 1.
+pub fn directory(
+    keys: &[AuthorityKeys],
+    tag_key: spur_protocol::tag::TagPublicKey,
+    issued: Minute,
+) -> Directory {
     Directory {
         serial: 1,
         issued,
+        tag_key,
         default_authority: MUNICH,
         authorities: TOWNS
             .iter()

@@ -48,9 +48,9 @@ impl World {
         let op = SealSecretKey::generate(&mut rng);
         let root = SignSecretKey::generate(&mut rng);
         let auth: Vec<_> = (0..2).map(|_| AuthorityKeys::generate(&mut rng)).collect();
-        let dir = crate::towns::directory(&auth, Minute(29_000_000));
         let tag_server = TagServerSecret::random(&mut rng);
         let tmp = tag_server.tmp_deriver().unwrap();
+        let dir = crate::towns::directory(&auth, tmp.public(), Minute(29_000_000));
         Self {
             rng,
             op,

@@ -94,9 +94,12 @@ before(async () => {
   const phone = join(tmp, 'phone');
   spur(['vault', '--dir', vault, 'init']);
   spur(['authority', '--dir', desk, 'init', '--id', '1', '--name', 'Gesundheitsamt München', '--range', 'DE:80000-81999']);
-  spur(['vault', '--dir', vault, 'sign-directory', '--entry', join(desk, 'entry.json'), '--default-authority', '1', '--serial', '1']);
-  spur(['authority', '--dir', desk, 'pin', '--root', join(vault, 'root.pub'), '--directory', join(vault, 'directory.bin'), '--op', join(vault, 'op.pub')]);
   const dev = join(tmp, 'dev');
+  // The dev TAG server's POPRF key goes into the signed directory: make its secret first.
+  mkdirSync(dev, { recursive: true });
+  const tagKey = spur(['server', 'tag-key', '--secret-file', join(dev, 'tag-secret'), '--create-secret']).trim();
+  spur(['vault', '--dir', vault, 'sign-directory', '--entry', join(desk, 'entry.json'), '--default-authority', '1', '--serial', '1', '--tag-key', tagKey]);
+  spur(['authority', '--dir', desk, 'pin', '--root', join(vault, 'root.pub'), '--directory', join(vault, 'directory.bin'), '--op', join(vault, 'op.pub')]);
   await start(['server', 'dev', '--data-dir', dev, '--tag-port', '0', '--post-port', '0', '--vault', vault], 2);
   // `spur app init …` exactly as the dev servers printed it, for this phone's folder.
   const init = readFileSync(join(dev, 'app-init.txt'), 'utf8').trim().split(/\s+/).slice(2);

@@ -44,7 +44,7 @@ fn a_card_only_trace_finds_exactly_who_scanned_the_card() {
     let c = &t.codes[card];
     let (id, tag) = (c.id, c.tag.clone());
     let munich = &t.desks[&MUNICH];
-    let request = history::request(munich, &mut t.rng, id, first, last, now);
+    let request = history::request(munich, &mut t.rng, id, first, last, now).unwrap();
     let answer = t.history(card, DAYS);
     let made = card_trace(munich, &mut t.rng, CASE, &id, &tag, &request, &answer).unwrap();
     case::save(
@@ -111,7 +111,8 @@ fn a_card_only_trace_finds_exactly_who_scanned_the_card() {
         let bytes = to_vault(&t.desks[&from], &mut t.rng, PackageKind::ScanKeys, f).unwrap();
         t.vault.trace(&mut t.rng, &bytes)
     };
-    let fresh = history::request(&t.desks[&MUNICH], &mut t.rng, id, first, last, now.plus(1));
+    let fresh =
+        history::request(&t.desks[&MUNICH], &mut t.rng, id, first, last, now.plus(1)).unwrap();
     let e = send(
         &mut t,
         MUNICH,

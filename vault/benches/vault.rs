@@ -289,6 +289,7 @@ fn bench_trace() {
     let dir = Directory {
         serial: 1,
         issued: Minute(FIRST_DAY * 1440),
+        tag_key: w.tag_server.tmp_deriver().unwrap().public(),
         default_authority: 1,
         authorities: vec![Authority {
             id: 1,

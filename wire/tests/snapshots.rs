@@ -13,7 +13,7 @@ use spur_wire::api::error::{ErrorBody, ErrorCode};
 use spur_wire::api::health::Health;
 use spur_wire::api::post::{ExportQuery, PinCheckRequest, PinCheckResponse, StoredIds};
 use spur_wire::api::tag::{
-    QrIdsRequest, QrIdsResponse, TmpKeyEntry, TmpKeysRequest, TmpKeysResponse,
+    QrIdsRequest, QrIdsResponse, TmpEvaluation, TmpKeysRequest, TmpKeysResponse,
 };
 
 fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, value: &T) {
@@ -58,22 +58,23 @@ fn tag_server_bodies() {
     check(
         "tmp_keys_request",
         &TmpKeysRequest {
-            qr_id: QR_ID.into(),
+            blinded: KEY.into(),
             slots: vec![961_392, 961_393],
         },
     );
     check(
         "tmp_keys_response",
         &TmpKeysResponse {
-            qr_id: QR_ID.into(),
-            keys: vec![
-                TmpKeyEntry {
+            evaluations: vec![
+                TmpEvaluation {
+                    evaluated: KEY.into(),
+                    proof: format!("{KEY}{KEY}"),
                     slot: 961_392,
-                    tmp: KEY.into(),
                 },
-                TmpKeyEntry {
+                TmpEvaluation {
+                    evaluated: KEY.into(),
+                    proof: format!("{KEY}{KEY}"),
                     slot: 961_393,
-                    tmp: KEY.into(),
                 },
             ],
         },

@@ -970,7 +970,7 @@ pub async fn card_request(
         let (first_slot, last) = workflow::history_slots(first, days, now())
             .ok_or_else(|| DeskError::Refused(words(&s, &sess).w("web-error-days")))?;
         let desk = lock(&s.desk);
-        let req = crate::history::request(&desk, &mut OsRng, code.id, first_slot, last, now());
+        let req = crate::history::request(&desk, &mut OsRng, code.id, first_slot, last, now())?;
         let name = format!("history-request-{}.bin", crate::case::safe(&case_id));
         workflow::write_for_vault(
             &outbox(&s.dir, desk.id, &case_id),
@@ -1038,13 +1038,14 @@ pub async fn card_trace(State(s): State<Shared>, headers: HeaderMap, m: Multipar
                 };
             crate::card::require_confirmed_pin(answer)?;
         }
-        let history = crate::open::TmpHistory::parse(&answer)?;
         let desk = lock(&s2.desk);
         let req_path = outbox(&s2.dir, desk.id, &c2)
             .join(format!("history-request-{}.bin", crate::case::safe(&c2)));
         let request = std::fs::read(&req_path).map_err(|_| {
             DeskError::Refused("make the history request for this case first (step 1)".into())
         })?;
+        // The TAG server's answer counts only when every key verifies against its published key.
+        let history = crate::history::finish(&desk, &request, &code.id, &answer)?;
         let o =
             crate::card::card_trace(&desk, &mut OsRng, &c2, &code.id, &tag, &request, &history)?;
         crate::case::save(

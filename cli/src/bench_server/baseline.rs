@@ -83,26 +83,64 @@ pub fn direct_insert(
     })
 }
 
-/// TMP derivations per second on one thread, without HTTP.
-pub fn tmp_baseline(seconds: u64) -> anyhow::Result<Phase> {
+/// Runs `f` (one operation, returning a byte to keep the work alive) for `seconds` on one
+/// thread, in batches of 100.
+fn per_second(seconds: u64, mut f: impl FnMut(u32) -> u8) -> Phase {
+    let start = Instant::now();
+    let mut n = 0u64;
+    let mut sink = 0u8;
+    while start.elapsed() < Duration::from_secs(seconds) {
+        for s in 0..100u32 {
+            sink ^= f(s);
+        }
+        n += 100;
+    }
+    std::hint::black_box(sink);
+    Phase {
+        ok: n,
+        failed: 0,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// The TAG server's work per TMP key on one thread, without HTTP, in the same run: the POPRF
+/// evaluation with its proof (what the server does now), the HMAC derivation it did before,
+/// and the raw ristretto255 operations (hash-to-group, variable-base scalar multiplication).
+pub fn tmp_baselines(seconds: u64) -> anyhow::Result<Vec<(&'static str, Phase)>> {
+    use spur_protocol::poprf::primitives;
     let secret = TagServerSecret::random(&mut rand_core::OsRng);
     let d = secret.tmp_deriver()?;
     let id = secret.issue_qr_id(&spur_protocol::tag::QrCommitment::random(
         &mut rand_core::OsRng,
     ))?;
-    let start = Instant::now();
-    let mut n = 0u64;
-    let mut sink = 0u8;
-    while start.elapsed() < Duration::from_secs(seconds) {
-        for s in 0..1000u32 {
-            sink ^= d.tmp(&id, Slot(s)).expose()[0];
-        }
-        n += 1000;
-    }
-    std::hint::black_box(sink);
-    Ok(Phase {
-        ok: n,
-        failed: 0,
-        elapsed: start.elapsed(),
-    })
+    let (_, blinded) = spur_protocol::tag::TmpRequest::new(&id, &mut rand_core::OsRng)?;
+    let key = [7u8; 32];
+    let p = primitives::hash_to_group(&id.0)?;
+    let k = primitives::random_scalar(&mut rand_core::OsRng);
+    Ok(vec![
+        (
+            "POPRF evaluation + DLEQ proof (now)",
+            per_second(seconds, |s| {
+                d.evaluate(&mut rand_core::OsRng, &[blinded], Slot(s))
+                    .map(|(_, proof)| proof[0])
+                    .unwrap_or(0)
+            }),
+        ),
+        (
+            "HMAC-SHA256 derivation (before)",
+            per_second(seconds, |s| {
+                spur_protocol::crypto::hmac_sha256(&key, &[&id.0, &s.to_be_bytes()])[0]
+            }),
+        ),
+        (
+            "raw ristretto255 hash-to-group",
+            per_second(seconds, |s| {
+                u8::from(std::hint::black_box(primitives::hash_to_group(&s.to_be_bytes())).is_ok())
+            }),
+        ),
+        (
+            "raw ristretto255 scalar mult",
+            per_second(seconds, |_| primitives::mul(&p, &k)[0]),
+        ),
+    ])
 }

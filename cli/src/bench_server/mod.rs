@@ -22,7 +22,7 @@ use spur_server::store::Store;
 use spur_wire::api::routes;
 use spur_wire::api::tag::{QrIdsRequest, QrIdsResponse, TmpKeysRequest};
 
-use baseline::{direct_insert, tmp_baseline, visit, visit_n};
+use baseline::{direct_insert, tmp_baselines, visit, visit_n};
 use drive::{drive, Phase, ServerProc};
 
 /// Options.
@@ -92,10 +92,15 @@ async fn issue_id(addr: SocketAddr) -> anyhow::Result<String> {
 /// Request `i`: the TMP key of one slot around now.
 fn tmp_request(id: &str) -> impl Fn(u64, &mut ChaCha8Rng) -> (&'static str, Vec<u8>) + Send + Sync {
     let now = SystemClock.slot().0;
-    let id = id.to_owned();
+    // One blinded id, as a client sends it (the server's work does not depend on which).
+    let blinded = spur_protocol::tag::QrId::from_hex(id)
+        .ok()
+        .and_then(|q| spur_protocol::tag::TmpRequest::new(&q, &mut rand_core::OsRng).ok())
+        .map(|(_, b)| data_encoding::HEXLOWER.encode(&b.0))
+        .unwrap_or_default();
     move |i, _| {
         let body = TmpKeysRequest {
-            qr_id: id.clone(),
+            blinded: blinded.clone(),
             slots: vec![now - 1 + (i % 3) as u32],
         };
         (
@@ -156,15 +161,17 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     .await;
     let tag_rss = tag.rss_kib();
     tag.stop();
-    let base = tokio::task::spawn_blocking(move || tmp_baseline(2)).await??;
+    let bases = tokio::task::spawn_blocking(move || tmp_baselines(2)).await??;
     println!(
-        "TAG  TMP-key requests (1 slot each) : {}",
+        "TAG  TMP-key requests (1 slot each, POPRF) : {}",
         fmt_rate(&tag_phase)
     );
-    println!(
-        "     baseline: TMP derivations, 1 thread, no HTTP: {:>10.0}/s",
-        base.per_second()
-    );
+    for (what, base) in &bases {
+        println!(
+            "     baseline, 1 thread, no HTTP: {what}: {:>10.0}/s",
+            base.per_second()
+        );
+    }
     println!("     TAG server RSS after the phase: {} KiB", tag_rss);
 
     // POST on SQLite, then PostgreSQL

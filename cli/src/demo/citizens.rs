@@ -11,7 +11,7 @@ use spur_core::ffi::{
     RegistrationForm, Spur, SpurConfig, Stay, Transport,
 };
 use spur_protocol::fields::PlaceKind;
-use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::tag::{Blinded, Evaluation, QrId};
 use spur_protocol::time::{Minute, Slot};
 use spur_qr::{Frame, Rotation, Scan};
 
@@ -52,9 +52,13 @@ impl Transport for PhoneNet {
         self.up()?;
         self.http.pin_check(id, check).await
     }
-    async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
+    async fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> Result<Vec<(Slot, Evaluation)>, NetError> {
         self.up()?;
-        self.http.tmp_keys(id, slots).await
+        self.http.tmp_keys(blinded, slots).await
     }
     async fn upload(&self, route: &str, body: Vec<u8>) -> Result<(), NetError> {
         self.up()?;

@@ -213,7 +213,7 @@ impl Report {
             },
             Sight {
                 party: "TAG server".into(),
-                saw: "requests for QR ids and TMP keys; stored nothing, logged nothing".into(),
+                saw: "requests for QR ids; blinded TMP requests (slot numbers, no QR id); stored nothing, logged nothing".into(),
                 could_not: "TAG keys (they never leave the QR code), uploads".into(),
             },
             Sight {

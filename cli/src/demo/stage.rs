@@ -91,9 +91,12 @@ impl Stage {
             )?;
             entries.push(e.to_authority()?);
         }
+        // A fresh TAG secret; its POPRF public key goes into the signed directory.
+        let secret = TagServerSecret::random(rng);
         let directory = Directory {
             serial: 1,
             issued: start,
+            tag_key: secret.tmp_deriver()?.public(),
             default_authority: 1,
             authorities: entries,
         };
@@ -116,7 +119,6 @@ impl Stage {
             ..Limits::default()
         };
         let server_clock: Arc<dyn spur_server::clock::Clock> = Arc::new(clock.clone());
-        let secret = TagServerSecret::random(rng);
         // The TAG server checks authorities' signed history requests (a card-only case) against
         // the same signed directory.
         let history: Arc<dyn spur_server::tag::HistoryVerifier> = Arc::new(

@@ -232,7 +232,7 @@ pub async fn card_only(
     let now = stage.clock.now();
     let first = Slot(first_day.0 * SLOTS_PER_DAY);
     let last = Slot((first_day.0 + days) * SLOTS_PER_DAY - 1).min(now.slot());
-    let request = spur_authority::history::request(desk, rng, code.id, first, last, now);
+    let request = spur_authority::history::request(desk, rng, code.id, first, last, now)?;
     let resp = reqwest::Client::new()
         .post(format!(
             "{}{}",
@@ -250,7 +250,7 @@ pub async fn card_only(
         "the TAG server refused the history request: {status} {}",
         String::from_utf8_lossy(&body)
     );
-    let history = spur_authority::open::TmpHistory::parse(&body)?;
+    let history = spur_authority::history::finish(desk, &request, &code.id, &body)?;
     let made =
         spur_authority::card::card_trace(desk, rng, CARD_CASE, &code.id, &tag, &request, &history)?;
     case::save(&case::case_path(&desk.cases_dir()?, CARD_CASE), &made.case)?;

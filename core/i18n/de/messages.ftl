@@ -14,6 +14,7 @@ error-register-offline = Die spur-Server sind nicht erreichbar, und die Registri
 error-server-busy = Die spur-Server sind ausgelastet (Status { $status }). Was du getan hast, bleibt gespeichert und wird später gesendet.
 error-server-refused = Der Server hat die Anfrage abgelehnt: { $message }
 error-server-answer = Der Server hat eine Antwort geschickt, die diese App nicht lesen kann. Bitte aktualisiere die App.
+error-tag-key-unverified = Der Check-in-Server hat mit einem Schlüssel geantwortet, der nicht zu seinem veröffentlichten Schlüssel passt. Es wurde nichts gespeichert; bitte versuche es später noch einmal.
 error-server-url = Die Serveradresse { $url } ist nicht erlaubt: Sie muss mit https:// beginnen.
 error-config-key = Der { $what }-Schlüssel der App ist ungültig. Die App ist falsch eingerichtet.
 error-config-host = Der Hostname für Codes ist ungültig. Die App ist falsch eingerichtet.

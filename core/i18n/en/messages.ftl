@@ -14,6 +14,7 @@ error-register-offline = The spur servers cannot be reached, and registering nee
 error-server-busy = The spur servers are busy (status { $status }). What you did is kept and will be sent later.
 error-server-refused = The server refused the request: { $message }
 error-server-answer = The server gave an answer this app cannot read. Please update the app.
+error-tag-key-unverified = The check-in server answered with a key that does not match its published key. Nothing was saved; please try again later.
 error-server-url = The server address { $url } is not allowed: it must start with https://.
 error-config-key = The app's { $what } key is not valid. The app is misconfigured.
 error-config-host = The app's code host name is not valid. The app is misconfigured.

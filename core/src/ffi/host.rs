@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use spur_protocol::tag::{QrCommitment, QrId, TmpKey};
+use spur_protocol::tag::{Blinded, Evaluation, QrCommitment, QrId};
 use spur_protocol::time::Slot;
 
 pub use crate::clock::{Clock, SystemClock};
@@ -28,7 +28,11 @@ pub trait Network: Send + Sync + 'static {
     /// [`Transport::pin_check`].
     fn pin_check(&self, id: QrId, check: [u8; 32]) -> NetFuture<'_, bool>;
     /// [`Transport::tmp_keys`].
-    fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> NetFuture<'_, Vec<(Slot, TmpKey)>>;
+    fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> NetFuture<'_, Vec<(Slot, Evaluation)>>;
     /// [`Transport::upload`].
     fn upload<'a>(&'a self, route: &'a str, body: Vec<u8>) -> NetFuture<'a, ()>;
 }
@@ -43,8 +47,12 @@ impl<T: Transport> Network for T {
     fn pin_check(&self, id: QrId, check: [u8; 32]) -> NetFuture<'_, bool> {
         Box::pin(Transport::pin_check(self, id, check))
     }
-    fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> NetFuture<'_, Vec<(Slot, TmpKey)>> {
-        Box::pin(Transport::tmp_keys(self, id, slots))
+    fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> NetFuture<'_, Vec<(Slot, Evaluation)>> {
+        Box::pin(Transport::tmp_keys(self, blinded, slots))
     }
     fn upload<'a>(&'a self, route: &'a str, body: Vec<u8>) -> NetFuture<'a, ()> {
         Box::pin(Transport::upload(self, route, body))
@@ -74,8 +82,12 @@ impl Transport for Net {
     async fn pin_check(&self, id: QrId, check: [u8; 32]) -> Result<bool, NetError> {
         self.0.pin_check(id, check).await
     }
-    async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
-        self.0.tmp_keys(id, slots).await
+    async fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> Result<Vec<(Slot, Evaluation)>, NetError> {
+        self.0.tmp_keys(blinded, slots).await
     }
     async fn upload(&self, route: &str, body: Vec<u8>) -> Result<(), NetError> {
         self.0.upload(route, body).await

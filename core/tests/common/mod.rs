@@ -20,7 +20,7 @@ use spur_core::App;
 use spur_core::RegistrationForm;
 use spur_core::Store;
 use spur_core::{Config, KdfChoice};
-use spur_protocol::tag::{QrId, TmpKey};
+use spur_protocol::tag::{Blinded, Evaluation, QrId};
 use spur_protocol::time::Slot;
 
 #[allow(unused_imports)] // each test file uses a different part
@@ -101,9 +101,13 @@ impl Transport for Net {
         self.up()?;
         self.0.inner.pin_check(id, check).await
     }
-    async fn tmp_keys(&self, id: QrId, slots: Vec<Slot>) -> Result<Vec<(Slot, TmpKey)>, NetError> {
+    async fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> Result<Vec<(Slot, Evaluation)>, NetError> {
         self.up()?;
-        self.0.inner.tmp_keys(id, slots).await
+        self.0.inner.tmp_keys(blinded, slots).await
     }
     async fn upload(&self, route: &str, body: Vec<u8>) -> Result<(), NetError> {
         self.up()?;

@@ -51,7 +51,12 @@ impl Servers {
         let auth: Vec<_> = (0..2)
             .map(|_| AuthorityKeys::generate(&mut OsRng))
             .collect();
-        let dir = spur_testkit::towns::directory(&auth, clock.minute());
+        let secret = spur_protocol::tag::TagServerSecret::random(&mut OsRng);
+        let dir = spur_testkit::towns::directory(
+            &auth,
+            secret.tmp_deriver().unwrap().public(),
+            clock.minute(),
+        );
         let signed = dir.sign(&root).unwrap();
         let data = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(&data.path().join("post.sqlite")).unwrap());
@@ -59,7 +64,6 @@ impl Servers {
             rate: None,
             ..Limits::default()
         };
-        let secret = spur_protocol::tag::TagServerSecret::random(&mut OsRng);
         let tag_state =
             TagState::new(secret, clock.clone(), 24, Some(signed), None, &limits).unwrap();
         let post_state = PostState {

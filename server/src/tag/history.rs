@@ -1,6 +1,6 @@
-//! Past TMP keys of one code for a health authority (the printed-card case): only against a
-//! request signed by an authority listed in the operator-signed directory, and only for the
-//! retention window. The check sits behind a small trait so the route does not depend on how
+//! Past TMP keys of one code for a health authority (the printed-card case): POPRF evaluations
+//! of the card's blinded QR id, only against a request signed by an authority listed in the
+//! operator-signed directory, and only for past slots of the retention window. The check sits behind a small trait so the route does not depend on how
 //! the directory is held.
 
 use std::sync::Arc;
@@ -12,19 +12,20 @@ use axum::response::Response;
 use spur_protocol::directory::Directory;
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::keys::SignPublicKey;
-use spur_protocol::tag::QrId;
+use spur_protocol::tag::Blinded;
 use spur_protocol::time::{Minute, Slot};
 
-use super::{keys_json, TagState};
+use super::{evaluations_json, TagState};
 use crate::error::ApiError;
 use crate::http::read_body;
 use spur_wire::api::error::ErrorCode;
 
-/// What a verified history request grants: one QR id and an inclusive slot range.
+/// What a verified history request grants: evaluations of one blinded QR id over an inclusive
+/// range of past slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryGrant {
-    /// The card's QR id.
-    pub qr_id: QrId,
+    /// The card's QR id, blinded by the authority.
+    pub blinded: Blinded,
     /// First slot.
     pub first: Slot,
     /// Last slot (inclusive).
@@ -59,7 +60,7 @@ impl HistoryVerifier for DirectoryVerifier {
             err
         })?;
         Ok(HistoryGrant {
-            qr_id: req.qr_id,
+            blinded: Blinded(req.blinded),
             first: req.first,
             last: req.last,
         })
@@ -80,16 +81,9 @@ pub(super) async fn handler(
     };
     let bytes = read_body(body, s.body_limit).await?;
     let grant = verifier.verify(&bytes, s.clock.minute())?;
-    if !s.secret.recognises(&grant.qr_id) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::UnknownQrId,
-            "this QR id was not issued by this service",
-        ));
-    }
-    Ok(keys_json(
+    evaluations_json(
         &s.deriver,
-        &grant.qr_id,
+        grant.blinded,
         (grant.first.0..=grant.last.0).map(Slot),
-    ))
+    )
 }

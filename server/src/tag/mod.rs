@@ -1,5 +1,7 @@
-//! The TAG server: issues QR ids it can recognise without storing them, and TMP keys for one QR id
-//! and slots near now. It keeps no state and writes nothing: no file, no log, no address.
+//! The TAG server: issues QR ids it can recognise without storing them, and evaluates the TMP-key
+//! POPRF (RFC 9497) on a blinded QR id for slots near now, with a proof against the key in the
+//! signed directory. It never sees a QR id at TMP time, keeps no state and writes nothing: no
+//! file, no log, no address.
 
 pub mod history;
 
@@ -11,12 +13,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use data_encoding::HEXLOWER;
-use spur_protocol::tag::{QrCommitment, QrId, TagServerSecret, TmpDeriver};
+use spur_protocol::tag::{Blinded, QrCommitment, TagServerSecret, TmpDeriver};
 use spur_protocol::time::{Slot, SLOTS_PER_DAY};
 use spur_wire::api::error::ErrorCode;
 use spur_wire::api::routes;
 use spur_wire::api::tag::{
-    QrIdsRequest, QrIdsResponse, TmpKeyEntry, TmpKeysRequest, TmpKeysResponse,
+    QrIdsRequest, QrIdsResponse, TmpEvaluation, TmpKeysRequest, TmpKeysResponse,
 };
 
 use crate::clock::Clock;
@@ -81,18 +83,20 @@ pub fn router(state: TagState, limits: &Limits) -> Router {
     finish(routes().into_router().with_state(Arc::new(state)), limits)
 }
 
-fn parse_qr_id(s: &TagState, hex: &str) -> Result<QrId, ApiError> {
-    let id = QrId::from_hex(hex).map_err(|_| {
-        ApiError::bad_request(ErrorCode::BadQrId, "a QR id is 32 lower-case hex digits")
-    })?;
-    if !s.secret.recognises(&id) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::UnknownQrId,
-            "this QR id was not issued by this service",
-        ));
-    }
-    Ok(id)
+/// The blinded QR id of a request: 64 lower-case hex digits naming a ristretto255 element (the
+/// element itself is checked when it is evaluated).
+fn parse_blinded(hex: &str) -> Result<Blinded, ApiError> {
+    HEXLOWER
+        .decode(hex.as_bytes())
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .map(Blinded)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                ErrorCode::BadQrId,
+                "the blinded QR id is 64 lower-case hex digits",
+            )
+        })
 }
 
 /// Issues `c || HMAC(k_qr, c)[0..8]` for each commitment `c`, in order. The server learns only
@@ -127,34 +131,48 @@ async fn issue_ids(State(s): State<Arc<TagState>>, body: Body) -> Result<Respons
     ))
 }
 
-/// The JSON answer with TMP keys for `slots`.
-pub(crate) fn keys_json(d: &TmpDeriver, id: &QrId, slots: impl Iterator<Item = Slot>) -> Response {
-    let keys = slots
-        .map(|slot| TmpKeyEntry {
+/// The JSON answer for `slots`: per slot, the evaluation of `blinded` under that slot's info and
+/// its DLEQ proof. A blinded element that is not a ristretto255 element is refused.
+pub(crate) fn evaluations_json(
+    d: &TmpDeriver,
+    blinded: Blinded,
+    slots: impl Iterator<Item = Slot>,
+) -> Result<Response, ApiError> {
+    let mut rng = rand_core::OsRng;
+    let mut evaluations = Vec::new();
+    for slot in slots {
+        let (elements, proof) = d.evaluate(&mut rng, &[blinded], slot).map_err(|_| {
+            ApiError::bad_request(
+                ErrorCode::BadQrId,
+                "the blinded QR id is not a ristretto255 element",
+            )
+        })?;
+        let Some(element) = elements.first() else {
+            return Err(ApiError::internal());
+        };
+        evaluations.push(TmpEvaluation {
+            evaluated: HEXLOWER.encode(element),
+            proof: HEXLOWER.encode(&proof),
             slot: slot.0,
-            tmp: HEXLOWER.encode(d.tmp(id, slot).expose()),
-        })
-        .collect();
-    json_no_store(
+        });
+    }
+    Ok(json_no_store(
         StatusCode::OK,
-        &TmpKeysResponse {
-            keys,
-            qr_id: id.to_hex(),
-        },
-    )
+        &TmpKeysResponse { evaluations },
+    ))
 }
 
 async fn tmp_keys(State(s): State<Arc<TagState>>, body: Body) -> Result<Response, ApiError> {
     let bytes = read_body(body, s.body_limit).await?;
     let req: TmpKeysRequest =
-        parse_json(&bytes, r#"{"qr_id": "<32 hex>", "slots": [<slot>, ...]}"#)?;
+        parse_json(&bytes, r#"{"blinded": "<64 hex>", "slots": [<slot>, ...]}"#)?;
     if req.slots.is_empty() || req.slots.len() > MAX_SLOTS {
         return Err(ApiError::bad_request(
             ErrorCode::BadSlots,
             format!("ask for 1 to {MAX_SLOTS} slots"),
         ));
     }
-    let id = parse_qr_id(&s, &req.qr_id)?;
+    let blinded = parse_blinded(&req.blinded)?;
     let now = s.clock.slot().0;
     if let Some(far) = req
         .slots
@@ -170,7 +188,7 @@ async fn tmp_keys(State(s): State<Arc<TagState>>, body: Body) -> Result<Response
             ),
         ));
     }
-    Ok(keys_json(&s.deriver, &id, req.slots.into_iter().map(Slot)))
+    evaluations_json(&s.deriver, blinded, req.slots.into_iter().map(Slot))
 }
 
 async fn directory(State(s): State<Arc<TagState>>) -> Result<Response, ApiError> {

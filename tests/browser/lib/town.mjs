@@ -72,13 +72,15 @@ export class Town {
     t.desk = join(t.root, 'desk');
     spur(['vault', '--dir', t.vault, 'init']);
     spur(['authority', '--dir', t.desk, 'init', '--id', '1', '--name', 'Gesundheitsamt München', '--range', 'DE:80000-81999']);
-    spur(['vault', '--dir', t.vault, 'sign-directory', '--entry', join(t.desk, 'entry.json'), '--default-authority', '1', '--serial', '1']);
+    // The TAG server's POPRF key goes into the signed directory: make its secret first.
+    mkdirSync(join(t.root, 'tag'));
+    const tagKey = spur(['server', 'tag-key', '--secret-file', join(t.root, 'tag', 'tag-secret'), '--create-secret']).trim();
+    spur(['vault', '--dir', t.vault, 'sign-directory', '--entry', join(t.desk, 'entry.json'), '--default-authority', '1', '--serial', '1', '--tag-key', tagKey]);
     spur(['authority', '--dir', t.desk, 'pin', '--root', join(t.vault, 'root.pub'), '--directory', join(t.vault, 'directory.bin'), '--op', join(t.vault, 'op.pub')]);
     t.rootHex = keyHex(join(t.vault, 'root.pub'));
     t.opHex = keyHex(join(t.vault, 'op.pub'));
     t.token = join(t.root, 'export-token');
     writeFileSync(t.token, 'browser-export-token-0123456789abcdef');
-    mkdirSync(join(t.root, 'tag'));
     mkdirSync(join(t.root, 'post'));
     t.procs = [];
     const tag = await start(['server', 'tag', '--listen', '127.0.0.1:0', '--secret-file', join(t.root, 'tag', 'tag-secret'), '--create-secret',

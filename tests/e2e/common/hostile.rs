@@ -70,10 +70,16 @@ impl Hostile {
         self.directory.authority(id).unwrap().seal
     }
 
-    /// The TMP keys of `place` in `slots`, as the TAG server gives them to anyone near now.
+    /// The TMP keys of `place` in `slots`, as the TAG server gives them to anyone near now
+    /// (blinded, and checked against the directory's TAG key like an app does).
     pub fn tmp_keys(&self, place: &PlaceCode, slots: &[Slot]) -> Vec<(Slot, TmpKey)> {
         let wanted: Vec<u32> = slots.iter().map(|s| s.0).collect();
-        let body = serde_json::json!({ "qr_id": place.id.to_hex(), "slots": wanted }).to_string();
+        let (req, blinded) = spur_protocol::tag::TmpRequest::new(&place.id, &mut OsRng).unwrap();
+        let body = serde_json::json!({
+            "blinded": data_encoding::HEXLOWER.encode(&blinded.0),
+            "slots": wanted
+        })
+        .to_string();
         let a = request(
             self.tag_port,
             "POST",
@@ -83,15 +89,21 @@ impl Hostile {
         );
         assert_eq!(a.status, 200, "{}", a.body);
         let j: serde_json::Value = serde_json::from_slice(&a.bytes).unwrap();
-        j["keys"]
+        j["evaluations"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|k| {
-                (
-                    Slot(k["slot"].as_u64().unwrap() as u32),
-                    TmpKey::from_bytes(hex32(k["tmp"].as_str().unwrap())),
-                )
+            .map(|e| {
+                let slot = Slot(e["slot"].as_u64().unwrap() as u32);
+                let ev = spur_protocol::tag::Evaluation {
+                    element: hex32(e["evaluated"].as_str().unwrap()),
+                    proof: data_encoding::HEXLOWER
+                        .decode(e["proof"].as_str().unwrap().as_bytes())
+                        .unwrap()
+                        .try_into()
+                        .unwrap(),
+                };
+                (slot, req.tmp(slot, &ev, &self.directory.tag_key).unwrap())
             })
             .collect()
     }

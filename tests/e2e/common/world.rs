@@ -125,9 +125,16 @@ impl World {
                 .ok();
             assert!(out.contains("entry.json"), "{out}");
         }
+        // The TAG server's secret first: its POPRF public key goes into the directory.
+        let tag_secret = root.join("tag").join("tag-secret");
+        std::fs::create_dir_all(tag_secret.parent().unwrap()).unwrap();
+        let tag_key = Spur::new(["server", "tag-key", "--create-secret", "--secret-file"])
+            .arg(&tag_secret)
+            .ok();
         Spur::new(["vault", "--dir"])
             .arg(&vault)
             .arg("sign-directory")
+            .args(["--tag-key", tag_key.trim()])
             .arg("--entry")
             .arg(desks[0].join("entry.json"))
             .arg("--entry")

@@ -127,9 +127,13 @@ impl Town {
             .unwrap();
             entries.push(e.to_authority().unwrap());
         }
+        // The TAG server's secret from its own stream, so its public key can be in the directory.
+        let tag_server = TagServerSecret::random(&mut ChaCha20Rng::seed_from_u64(seed ^ 0x7467));
+        let tmp = tag_server.tmp_deriver().unwrap();
         let dir = Directory {
             serial: 1,
             issued: Minute(FIRST_DAY * 1440),
+            tag_key: tmp.public(),
             default_authority: MUNICH,
             authorities: entries,
         };
@@ -160,8 +164,6 @@ impl Town {
             .unwrap();
             desks.insert(id, Desk::open(&d).unwrap());
         }
-        let tag_server = TagServerSecret::random(&mut rng);
-        let tmp = tag_server.tmp_deriver().unwrap();
         Self {
             rng,
             root: root.to_owned(),

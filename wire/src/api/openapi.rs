@@ -18,7 +18,7 @@ use super::error::{ErrorBody, ErrorCode};
 use super::health::{Health, HealthStatus};
 use super::post::{ExportQuery, PinCheckRequest, PinCheckResponse, StoredIds};
 use super::routes;
-use super::tag::{QrIdsRequest, QrIdsResponse, TmpKeyEntry, TmpKeysRequest, TmpKeysResponse};
+use super::tag::{QrIdsRequest, QrIdsResponse, TmpEvaluation, TmpKeysRequest, TmpKeysResponse};
 
 const TAG: &str = "TAG server";
 const POST: &str = "POST server";
@@ -123,16 +123,15 @@ fn operations() -> Vec<Op> {
             method: HttpMethod::Post,
             path: routes::TMP_KEYS,
             servers: &[TAG],
-            summary: "TMP keys of one QR id for slots near now.",
+            summary: "POPRF evaluations of one blinded QR id for slots near now.",
             request: Body::Json("TmpKeysRequest"),
             ok: (
                 200,
-                "The keys, in the order asked.",
+                "One evaluation with its proof per slot, in the order asked.",
                 Body::Json("TmpKeysResponse"),
             ),
             refusals: vec![
                 (400, vec![Malformed, BadSlots, BadQrId]),
-                (404, vec![UnknownQrId]),
                 (422, vec![SlotOutOfWindow]),
             ],
             bearer: false,
@@ -151,7 +150,7 @@ fn operations() -> Vec<Op> {
             ),
             ok: (
                 200,
-                "The keys of every slot granted.",
+                "One evaluation with its proof per slot granted.",
                 Body::Json("TmpKeysResponse"),
             ),
             refusals: vec![
@@ -437,7 +436,7 @@ pub fn openapi() -> String {
         .schema_from::<QrIdsRequest>()
         .schema_from::<QrIdsResponse>()
         .schema_from::<TmpKeysRequest>()
-        .schema_from::<TmpKeyEntry>()
+        .schema_from::<TmpEvaluation>()
         .schema_from::<TmpKeysResponse>()
         .schema_from::<StoredIds>()
         .schema_from::<PinCheckRequest>()
