@@ -1,7 +1,8 @@
 //! Hostile and careless codes, end to end (issue 13, points 1–3): the real `spur` binary as
 //! separate processes on 127.0.0.1. An edited copy of a poster is refused at scan and hides nobody
 //! from a trace; a wrong card PIN is told online and at the completion of an offline scan, never
-//! kept; a personal code nobody issued is told as such at scan and at completion; the POST server
+//! kept; a personal code nobody issued checks in like any other (the TAG server sees only blinded
+//! ids, so it cannot tell); the POST server
 //! rate-limits PIN checks and keeps no PIN check in its database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -197,22 +198,25 @@ fn wrong_pin_is_told_online_and_at_offline_completion_never_kept() {
     );
 }
 
+// The TAG server sees only blinded ids (POPRF, docs/protocol.md §8a), so it cannot refuse an id it
+// never issued: such a code checks in like any other, online and offline, and is never dropped
+// with a wrong reason ("in time") or a silent loss.
 #[test]
-fn a_personal_code_nobody_issued_is_told_at_scan_and_at_completion() {
+fn a_personal_code_nobody_issued_checks_in_like_any_code() {
     let mut w = World::new();
     let ben = w.citizen("ben", "+4915100000031", "80331", None);
     let url = never_issued_url();
-    let err = check_in_url(&ben, &url, None).fails();
-    assert!(err.contains("not issued by spur's service"), "{err}");
+    check_in_url(&ben, &url, None).ok();
 
     servers_down(&mut w);
     check_in_url(&ben, &url, None).ok();
     servers_up(&mut w);
     wait_backoff();
     let out = ben.sync(0);
-    assert!(out.contains("not issued by spur's service"), "{out}");
+    assert!(!out.contains("not issued"), "{out}");
     assert!(!out.contains("in time"), "{out}");
-    assert!(!history(&ben).contains("personal"), "{}", history(&ben));
+    assert!(!out.contains("lost"), "{out}");
+    assert!(history(&ben).contains("personal"), "{}", history(&ben));
 }
 
 #[test]
