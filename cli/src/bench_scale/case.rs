@@ -89,7 +89,7 @@ impl Case {
                         code_kind: CodeKind::Place,
                         qr_id: id,
                         tag: tag.clone(),
-                        region: Some(region.clone()),
+                        region: Some(*region),
                         time_in: t_in,
                         time_out: t_out,
                         scan_keys: Slot::covering(t_in, t_out)
@@ -105,7 +105,7 @@ impl Case {
                         usr,
                         registration_id: usr.registration_id().map_err(err("registration id"))?,
                         home_authority: (1, &auth.seal.public()),
-                        home_region: Some(region.clone()),
+                        home_region: Some(*region),
                     };
                     let built = build_visit(&mut rng, &op.public(), &visitor, &input)
                         .map_err(err("visit"))?;

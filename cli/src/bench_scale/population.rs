@@ -129,7 +129,7 @@ fn registration(
     let body = RegistrationBody {
         registration_id: id,
         home_authority: 1,
-        region: Some(region.clone()),
+        region: Some(*region),
         sealed_contact: random(rng, CONTACT_SEALED),
     };
     let secret = RegistrationSecret::random(rng);

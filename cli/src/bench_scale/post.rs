@@ -74,7 +74,7 @@ pub fn ingest(
                             anyhow!("the POST server refused a generated upload: {}", e.message)
                         })?;
                         store.write(u.day, writes)?;
-                        if i % 1024 == 0 {
+                        if i.is_multiple_of(1024) {
                             bar.set_position(i as u64);
                         }
                     }
@@ -169,7 +169,7 @@ pub fn raw_postgres(
                             tx.execute(&st, &[&raw_key(r), &day, &r])?;
                         }
                         tx.commit()?;
-                        if i % 1024 == 0 {
+                        if i.is_multiple_of(1024) {
                             bar.set_position(i as u64);
                         }
                     }
