@@ -3,6 +3,7 @@
 mod app;
 mod authority;
 mod bench_decode;
+mod bench_scale;
 mod bench_server;
 mod demo;
 mod docs_gen;
@@ -56,6 +57,8 @@ enum BenchCommand {
     Decode(bench_decode::Args),
     /// TAG and POST server load on loopback, beside direct database inserts.
     Server(bench_server::Args),
+    /// A town's uploads at 10^5, 10^6, 10^7… records through every party, beside baselines.
+    Scale(bench_scale::Args),
 }
 
 /// Exits quietly when standard output is a closed pipe (`spur … | head`): `println!` panics on
@@ -100,6 +103,7 @@ fn main() -> std::process::ExitCode {
         Command::Bench { what } => match what {
             BenchCommand::Decode(a) => bench_decode::run(a),
             BenchCommand::Server(a) => bench_server::run(a),
+            BenchCommand::Scale(a) => bench_scale::run(a),
         },
         Command::Man(a) => docs_gen::man(a, Cli::command()),
         Command::Completions(a) => docs_gen::completions(a, Cli::command()),
