@@ -146,6 +146,7 @@ impl Case {
             serial: 1,
             issued: Minute(FIRST_DAY * 1440),
             default_authority: 1,
+            tag_key: tmp.public(),
             authorities: vec![Authority {
                 id: 1,
                 name: "Gesundheitsamt".into(),
