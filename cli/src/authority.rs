@@ -528,6 +528,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                         .num("stays", list.stay_count as f64)
                 )
             );
+            if o.place_labels > 0 {
+                println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-place-labels")
+                            .num("count", o.place_labels as f64)
+                            .text("authority", desk.authority_name(cf.consenting_authority))
+                    )
+                );
+            }
             if let Some(t) = o.skips.summary() {
                 println!(
                     "{}",

@@ -155,3 +155,43 @@ impl CaseReach {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_label_goes_only_where_contacts_went_and_once() {
+        let mut r = CaseReach::default();
+        r.add_place_stays_sent(2, [0, 3]);
+        r.add_place_stays_sent(3, [1]);
+        assert_eq!(
+            r.elsewhere(),
+            vec![
+                StaysElsewhere {
+                    authority: 2,
+                    stays: vec![0, 3]
+                },
+                StaysElsewhere {
+                    authority: 3,
+                    stays: vec![1]
+                }
+            ]
+        );
+        assert!(!r.take_label(2, 1), "authority 2 got no contacts at stay 1");
+        assert!(!r.take_label(4, 0), "authority 4 got no contacts");
+        assert!(r.take_label(2, 3));
+        assert!(!r.take_label(2, 3), "once per stay and authority");
+        assert!(r.take_label(3, 1));
+        assert_eq!(
+            r.elsewhere(),
+            vec![StaysElsewhere {
+                authority: 2,
+                stays: vec![0]
+            }]
+        );
+        let again = CaseReach::parse(&r.to_json()).unwrap();
+        assert_eq!(again, r);
+        assert!(CaseReach::parse("{}").unwrap().elsewhere().is_empty());
+    }
+}
