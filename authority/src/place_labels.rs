@@ -82,7 +82,8 @@ pub fn seal_for(
 /// and returns how many were kept. A label that does not open with this desk's key or is not
 /// signed by the pinned key of the authority it names (`does-not-open`), names an authority the
 /// directory does not list (`unknown-authority`), is not from the case's authority, not for this
-/// desk or for a stay this desk received no contacts at with the same times (`outside-case`), or
+/// desk or for a stay this desk received no contacts at with the same times, the infected person
+/// not counted (`outside-case`), or
 /// carries invalid fields (`bad-field`) is skipped and counted; the others stand.
 pub fn open_into(
     desk: &Desk,
@@ -109,11 +110,14 @@ pub fn open_into(
             skips.add(SkipReason::BadField);
             continue;
         }
+        // A stay where this desk's only "contact" is the infected person (their own slot
+        // entries, sent to their home authority) is no contact's place: not kept.
         let ours = cf.stays.iter().any(|s| {
             s.stay == label.stay
                 && s.stay_in == label.stay_in
                 && s.stay_out == label.stay_out
                 && !s.code_owner
+                && cf.infected.as_ref() != Some(&s.registration_id)
         });
         if label.from != pkg.consenting_authority || label.to != desk.id || !ours {
             skips.add(SkipReason::OutsideCase);

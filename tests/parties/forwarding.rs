@@ -207,6 +207,16 @@ fn user_entries_sealed_to_the_home_authority_are_relayed_and_only_the_consenting
         .find(|c| c.phone == t.users[16].phone)
         .unwrap();
     assert_eq!(c.stays[0].found_through, Found::Stay);
+    // Munich named its own place to Berlin, but Berlin's only "contact" there is the infected
+    // person (their own slot entries): no place of a contact, not kept.
+    let berlin_file: case::ContactFile = case::load(&case::contacts_path(
+        &t.desks[&BERLIN].cases_dir().unwrap(),
+        MUNICH,
+        CASE,
+    ))
+    .unwrap()
+    .unwrap();
+    assert!(berlin_file.places.is_empty(), "{:?}", berlin_file.places);
 
     // A relayed file for a consent the vault never handled is refused.
     let mut forged = back.clone();
