@@ -291,7 +291,8 @@ fn a_forwarded_contact_is_listed_at_the_place_the_consenting_desk_named() {
     let csv = spur_authority::contacts::to_csv(berlin).unwrap();
     assert!(csv.contains("Place 0") && csv.contains("Place 1"), "{csv}");
 
-    // The vault forwards one label per stay and authority: Munich sending it again is skipped.
+    // The vault forwards one label per stay and authority, only where that authority received
+    // contacts: Munich sending it again, or hand-made ones, is skipped and reported.
     let munich_desk = &t.desks[&MUNICH];
     let label = PlaceLabel {
         from: MUNICH,
@@ -314,18 +315,39 @@ fn a_forwarded_contact_is_listed_at_the_place_the_consenting_desk_named() {
         PackageKind::ResolveRequest,
         &ResolveRequest {
             case_id: exchange::case_ref(MUNICH, CASE),
-            forward_labels: vec![ForwardLabel {
-                to: BERLIN,
-                stay: 0,
-                sealed: Hex(sealed),
-            }],
+            forward_labels: vec![
+                ForwardLabel {
+                    to: BERLIN,
+                    stay: 0,
+                    sealed: Hex(sealed.clone()),
+                },
+                // A stay Berlin received no contacts at, an authority not in the directory, and
+                // a label of the wrong size.
+                ForwardLabel {
+                    to: BERLIN,
+                    stay: 5,
+                    sealed: Hex(sealed.clone()),
+                },
+                ForwardLabel {
+                    to: 99,
+                    stay: 0,
+                    sealed: Hex(sealed),
+                },
+                ForwardLabel {
+                    to: BERLIN,
+                    stay: 1,
+                    sealed: Hex(vec![0; 10]),
+                },
+            ],
             ..Default::default()
         },
     )
     .unwrap();
     let r = t.vault.resolve(&mut t.rng, &again).unwrap();
     assert!(r.forwarded.is_empty());
-    assert_eq!(r.skips.count(SkipReason::OutsideCase), 1);
+    assert_eq!(r.skips.count(SkipReason::OutsideCase), 2, "again, stay 5");
+    assert_eq!(r.skips.count(SkipReason::UnknownAuthority), 1);
+    assert_eq!(r.skips.count(SkipReason::BadField), 1);
 }
 
 #[test]
