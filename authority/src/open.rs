@@ -447,9 +447,9 @@ pub struct ResolvedOpened {
 /// codes. Returns a further request when a code owner's registration is still to be resolved
 /// here, when owners of scanned cards belong to another authority (forwarded through the
 /// vault), or when other authorities received contacts at places this desk named (their place
-/// labels, forwarded through the vault: `crate::place_labels`). Contact data that does not open or carries invalid fields is skipped, counted and
-/// marked final (listed as such, not asked for again); so is a registration the vault reports
-/// deleted.
+/// labels, forwarded through the vault: `crate::place_labels`). Contact data that does not open
+/// or carries invalid fields is skipped, counted and marked final (listed as such, not asked for
+/// again); so is a registration the vault reports deleted.
 pub fn open_resolved(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
