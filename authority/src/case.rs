@@ -142,6 +142,10 @@ pub struct ContactFile {
     /// such and never asked for again.
     #[serde(default)]
     pub gone: BTreeMap<String, String>,
+    /// The places of this case's stays as the consenting desk named them in place labels
+    /// (`crate::place_labels`), by stay number: only for another authority's case.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub places: BTreeMap<u32, PlaceInfo>,
 }
 
 /// A string made safe as part of a file name: letters, digits and `-` kept, the rest `_`.

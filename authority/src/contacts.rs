@@ -13,7 +13,7 @@ use spur_protocol::record::visit::CodeKind;
 use spur_protocol::time::{overlap_minutes, Minute};
 use spur_wire::exchange::Hex;
 
-use crate::case::{CaseFile, ContactFile, ContactStay, Person, Stay};
+use crate::case::{CaseFile, ContactFile, ContactStay, Person, PlaceInfo, Stay};
 use crate::desk::Desk;
 use crate::texts::{Lang, Msg, Texts};
 
@@ -263,7 +263,15 @@ fn place_of(
     m: &Merged,
 ) -> (Found, String, String, String) {
     let Some(stay) = case.and_then(|c| c.stays.iter().find(|s| s.stay == m.stay)) else {
-        // Another authority's case: this desk has the stay's number and times, not its place.
+        // Another authority's case: the place when its desk sent a label for the stay.
+        if let Some(p) = cf
+            .places
+            .get(&m.stay)
+            .filter(|_| !m.own_code && !m.code_owner)
+        {
+            return (Found::Place, p.name.clone(), address(p), p.phone.clone());
+        }
+        // Otherwise this desk has the stay's number and times, not its place.
         let (found, id) = if m.own_code {
             (Found::Card, "desk-forwarded-card")
         } else if m.code_owner {
@@ -284,6 +292,16 @@ fn place_of(
     own_place(view, stay, m)
 }
 
+/// A place's address: its description and postcode.
+fn address(p: &PlaceInfo) -> String {
+    [p.description.as_str(), p.region.as_str()]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn own_place(view: &View<'_>, stay: &Stay, m: &Merged) -> (Found, String, String, String) {
     let elsewhere =
         |id: &'static str, a: u16| view.say(&Msg::new(id).text("authority", (view.names)(a)));
@@ -301,13 +319,7 @@ fn own_place(view: &View<'_>, stay: &Stay, m: &Merged) -> (Found, String, String
         Found::PersonalCode
     };
     if let Some(p) = &stay.place {
-        let address = [p.description.as_str(), p.region.as_str()]
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ");
-        return (found, p.name.clone(), address, p.phone.clone());
+        return (found, p.name.clone(), address(p), p.phone.clone());
     }
     let text = match (found, stay.held_by, &stay.label) {
         (_, _, Some(legacy)) => legacy.clone(),

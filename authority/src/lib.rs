@@ -16,6 +16,7 @@ pub mod history;
 pub mod listing;
 pub mod open;
 pub mod pdf;
+pub mod place_labels;
 pub mod register;
 pub mod relay;
 pub mod retention;

@@ -336,13 +336,16 @@ pub struct ContactsOpened {
     pub request: Option<Vec<u8>>,
     /// Slot entries of this package that opened (the vault's count less those skipped).
     pub entries: usize,
-    /// Contacts skipped (reference does not open or is malformed), by reason.
+    /// Contacts and place labels skipped (do not open, malformed, outside the case), by reason.
     pub skips: Skips,
+    /// Place labels of this package kept: the consenting desk named these stays' places.
+    pub place_labels: usize,
 }
 
 /// Opens a contacts package: every contact reference is opened and stored in the case's contact
 /// file; a reference that does not open (hand-made, random bytes) is skipped and counted, the
-/// others go on. Returns the request for the registrations not resolved yet.
+/// others go on. Then its place labels (`crate::place_labels::open_into`), each checked the same
+/// way. Returns the request for the registrations not resolved yet.
 pub fn open_contacts(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
@@ -403,6 +406,7 @@ fn open_contacts_inner(
             cf.stays.push(s);
         }
     }
+    let place_labels = crate::place_labels::open_into(desk, &pkg, &mut cf, &mut skips);
     case::save(&path, &cf)?;
     let need = unresolved(&cf);
     let to_resolve = need.len();
@@ -425,6 +429,7 @@ fn open_contacts_inner(
             "contacts": pkg.contacts.len(),
             "entries": cf.stays.len(),
             "to_resolve": to_resolve,
+            "place_labels": place_labels,
             "skipped": skips.audit(),
         }),
     )?;
@@ -433,6 +438,7 @@ fn open_contacts_inner(
         request: req,
         entries,
         skips,
+        place_labels,
     })
 }
 
@@ -454,10 +460,11 @@ pub struct ResolvedOpened {
 
 /// Opens the vault's answer: contact data of registrations, names of places, owners of personal
 /// codes. Returns a further request when a code owner's registration is still to be resolved
-/// here, or when owners of scanned cards belong to another authority (forwarded through the
-/// vault). Contact data that does not open or carries invalid fields is skipped, counted and
-/// marked final (listed as such, not asked for again); so is a registration the vault reports
-/// deleted.
+/// here, when owners of scanned cards belong to another authority (forwarded through the
+/// vault), or when other authorities received contacts at places this desk named (their place
+/// labels, forwarded through the vault: `crate::place_labels`). Contact data that does not open
+/// or carries invalid fields is skipped, counted and marked final (listed as such, not asked for
+/// again); so is a registration the vault reports deleted.
 pub fn open_resolved(
     desk: &Desk,
     rng: &mut impl rand_core::CryptoRngCore,
@@ -622,6 +629,13 @@ fn open_resolved_inner(
         }
         case::save(&ppath, &caf)?;
     }
+    // Other authorities that received contacts at this case's places get the places' labels.
+    let mut labels = Vec::new();
+    if authority == desk.id && !ans.elsewhere.is_empty() {
+        if let Some(caf) = case::load::<CaseFile>(&case::case_path(&cases, &case_id))? {
+            labels = crate::place_labels::seal_for(desk, rng, &caf, &ans.elsewhere, &mut skips);
+        }
+    }
     case::save(&cpath, &cf)?;
     let need = unresolved(&cf);
     let detail = json!({
@@ -633,15 +647,17 @@ fn open_resolved_inner(
         "gone": ans.gone.len(),
         "to_resolve": need.len(),
         "forwarded_owners": forward.len(),
+        "place_labels": labels.len(),
         "skipped": skips.audit(),
     });
-    let request = if need.is_empty() && forward.is_empty() {
+    let request = if need.is_empty() && forward.is_empty() && labels.is_empty() {
         None
     } else {
         let r = ResolveRequest {
             case_id: ans.case_id.clone(),
             registrations: need,
             forward_owners: forward,
+            forward_labels: labels,
             ..Default::default()
         };
         Some(to_vault(desk, rng, PackageKind::ResolveRequest, &r)?)

@@ -94,6 +94,7 @@ fn case() -> (CaseFile, ContactFile) {
         stays,
         people,
         gone: BTreeMap::new(),
+        places: BTreeMap::new(),
     };
     (case, cf)
 }

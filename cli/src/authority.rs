@@ -584,17 +584,30 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let o = open::open_contacts(&desk, &mut OsRng, &read(&file)?)?;
             let cf = &o.file;
             let list = list_of(&desk, cf)?;
-            println!(
-                "{}",
-                desk.say(
-                    &Msg::new("desk-msg-contacts-opened")
-                        .text("case", cf.case_id.clone())
-                        .text("authority", desk.authority_name(cf.consenting_authority))
-                        .num("entries", o.entries as f64)
-                        .num("people", list.people.len() as f64)
-                        .num("stays", list.stay_count as f64)
-                )
-            );
+            // A file of place labels only (forwarded by the vault) has no slot entries to count.
+            if o.entries > 0 || o.place_labels == 0 {
+                println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-contacts-opened")
+                            .text("case", cf.case_id.clone())
+                            .text("authority", desk.authority_name(cf.consenting_authority))
+                            .num("entries", o.entries as f64)
+                            .num("people", list.people.len() as f64)
+                            .num("stays", list.stay_count as f64)
+                    )
+                );
+            }
+            if o.place_labels > 0 {
+                println!(
+                    "{}",
+                    desk.say(
+                        &Msg::new("desk-msg-place-labels")
+                            .num("count", o.place_labels as f64)
+                            .text("authority", desk.authority_name(cf.consenting_authority))
+                    )
+                );
+            }
             if let Some(t) = o.skips.summary() {
                 println!(
                     "{}",

@@ -26,6 +26,10 @@ pub const AUTH_USER: &str = "auth/user-entry";
 pub const AUTH_CONSENT: &str = "auth/consent-release";
 /// AUTH layer of a contact package the vault hands to an authority.
 pub const AUTH_PACKAGE: &str = "auth/package";
+/// A place label one desk hands another through the vault (`spur_wire::exchange::place_label`):
+/// the sealed box to the receiving authority's AUTH key, and the Ed25519 label of the sending
+/// authority's signature inside it (two key types, so one label cannot serve the other use).
+pub const AUTH_PLACE_LABEL: &str = "auth/place-label";
 
 /// TAG layer of a place record.
 pub const TAG_PLACE: &str = "tag/place";
@@ -57,7 +61,7 @@ pub const TMP_KEY: &str = "spur/v1/tmp-key";
 pub const PIN_CHECK: &str = "spur/v1/pin-check";
 
 /// Every sealing/AEAD label, for tests that check a blob opens under its own label only.
-pub const ALL_LAYER_LABELS: [&str; 18] = [
+pub const ALL_LAYER_LABELS: [&str; 19] = [
     OP_REGISTRATION,
     OP_PLACE,
     OP_PERSONAL,
@@ -70,6 +74,7 @@ pub const ALL_LAYER_LABELS: [&str; 18] = [
     AUTH_USER,
     AUTH_CONSENT,
     AUTH_PACKAGE,
+    AUTH_PLACE_LABEL,
     TAG_PLACE,
     TAG_PERSONAL,
     SCAN_SLOT,

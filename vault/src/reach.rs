@@ -11,7 +11,9 @@
 //!   were sent to X for the case (the consenting authority also gets one per card scanned: the
 //!   card's owner); asking again for one already given is free;
 //! - **forwarded card owners** at most one per card stay; **forwarded user entries** only entries
-//!   the consent package held (their AUTH layers, by digest).
+//!   the consent package held (their AUTH layers, by digest);
+//! - **forwarded place labels** only for a place stay the authority received contacts for, at
+//!   most one per stay and authority (stay numbers, which the vault saw in the SCAN-key file).
 //!
 //! Anything else is refused with [`spur_offline::skip::SkipReason::OutsideCase`] and audited. The state
 //! is kept in the store (`case_reach`) with the day it last changed and swept with retention.
@@ -21,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use spur_protocol::crypto::sha256;
 use spur_protocol::record::visit::CodeKind;
-use spur_wire::exchange::{FoundEntry, Hex, ScanKeyFile};
+use spur_wire::exchange::{FoundEntry, Hex, ScanKeyFile, StaysElsewhere};
 
 /// The reach of one case.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +52,12 @@ pub struct CaseReach {
     /// Digests of the user entries' AUTH layers the consent package held.
     #[serde(default)]
     pub entries: BTreeSet<Hex>,
+    /// Place stays each authority other than the consenting one received contacts for.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub place_stays_sent: BTreeMap<u16, BTreeSet<u32>>,
+    /// Place stays whose label was forwarded to each authority.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labelled: BTreeMap<u16, BTreeSet<u32>>,
 }
 
 /// A short digest of an item (stored instead of the item).
@@ -96,6 +104,41 @@ impl CaseReach {
         }
     }
 
+    /// Remembers the place stays `to` received contacts for (the consenting desk may send it a
+    /// place label for each).
+    pub fn add_place_stays_sent(&mut self, to: u16, stays: impl IntoIterator<Item = u32>) {
+        self.place_stays_sent.entry(to).or_default().extend(stays);
+    }
+
+    /// Takes the label of `stay` for `to`: false when `to` received no contacts at that place
+    /// stay or its label was forwarded before.
+    pub fn take_label(&mut self, to: u16, stay: u32) -> bool {
+        self.place_stays_sent
+            .get(&to)
+            .is_some_and(|s| s.contains(&stay))
+            && self.labelled.entry(to).or_default().insert(stay)
+    }
+
+    /// The other authorities the case sent contacts to, with the place stays still without a
+    /// label (what the consenting desk's next answer lists).
+    pub fn elsewhere(&self) -> Vec<StaysElsewhere> {
+        self.place_stays_sent
+            .iter()
+            .filter_map(|(a, stays)| {
+                let done = self.labelled.get(a);
+                let open: Vec<u32> = stays
+                    .iter()
+                    .filter(|s| !done.is_some_and(|d| d.contains(s)))
+                    .copied()
+                    .collect();
+                (!open.is_empty()).then_some(StaysElsewhere {
+                    authority: *a,
+                    stays: open,
+                })
+            })
+            .collect()
+    }
+
     /// Counts contacts sent to `to`.
     pub fn add_contacts(&mut self, to: u16, n: u64) {
         let c = self.contacts.entry(to).or_insert(0);
@@ -110,5 +153,45 @@ impl CaseReach {
         } else {
             base
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_label_goes_only_where_contacts_went_and_once() {
+        let mut r = CaseReach::default();
+        r.add_place_stays_sent(2, [0, 3]);
+        r.add_place_stays_sent(3, [1]);
+        assert_eq!(
+            r.elsewhere(),
+            vec![
+                StaysElsewhere {
+                    authority: 2,
+                    stays: vec![0, 3]
+                },
+                StaysElsewhere {
+                    authority: 3,
+                    stays: vec![1]
+                }
+            ]
+        );
+        assert!(!r.take_label(2, 1), "authority 2 got no contacts at stay 1");
+        assert!(!r.take_label(4, 0), "authority 4 got no contacts");
+        assert!(r.take_label(2, 3));
+        assert!(!r.take_label(2, 3), "once per stay and authority");
+        assert!(r.take_label(3, 1));
+        assert_eq!(
+            r.elsewhere(),
+            vec![StaysElsewhere {
+                authority: 2,
+                stays: vec![0]
+            }]
+        );
+        let again = CaseReach::parse(&r.to_json()).unwrap();
+        assert_eq!(again, r);
+        assert!(CaseReach::parse("{}").unwrap().elsewhere().is_empty());
     }
 }

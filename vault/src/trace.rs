@@ -77,6 +77,7 @@ pub fn trace(
                         consenting_authority,
                         infected_ref: None,
                         contacts: Vec::new(),
+                        place_labels: Vec::new(),
                     });
                 pkg.contacts.push(ContactRecord {
                     stay: stay.stay,

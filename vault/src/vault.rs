@@ -12,6 +12,7 @@ use spur_offline::audit::{AuditLog, AuditReport};
 use spur_offline::keyfile;
 use spur_protocol::directory::Directory;
 use spur_protocol::keys::{SealPublicKey, SealSecretKey, SignPublicKey, SignSecretKey};
+use spur_protocol::record::visit::CodeKind;
 use spur_protocol::time::{Day, RETENTION_DAYS};
 use spur_wire::exchange::{
     self, Envelope, PackageKind, RelayedPackage, ResolveRequest, ScanKeyFile, OP_PUBLIC,
@@ -511,6 +512,7 @@ impl Vault {
         })?;
         let mut files = Vec::new();
         let mut contacts = Vec::new();
+        let mut place_stays = Vec::new();
         for (to, pkg) in &traced.packages {
             let auth = dir
                 .authority(*to)
@@ -527,6 +529,15 @@ impl Vault {
                 pkg,
             )?;
             contacts.push((*to, pkg.contacts.len()));
+            if *to != env.from {
+                // Another authority's contacts at a place: the consenting desk may label it.
+                let at_places = pkg.contacts.iter().map(|c| c.stay).filter(|n| {
+                    scan.stays
+                        .iter()
+                        .any(|s| s.stay == *n && s.code_kind == CodeKind::Place as u8)
+                });
+                place_stays.push((*to, at_places.collect::<Vec<_>>()));
+            }
             files.push(Outgoing { to: *to, bytes });
         }
         let keys: usize = scan.stays.iter().map(|s| s.keys.len()).sum();
@@ -537,6 +548,9 @@ impl Vault {
         };
         let mut reach = self.reach(env.from, &scan.case_id)?.unwrap_or_default();
         reach.add_trace(&scan, &contacts);
+        for (to, stays) in place_stays {
+            reach.add_place_stays_sent(to, stays);
+        }
         self.store
             .reach_put(env.from, &scan.case_id, &reach.to_json())?;
         self.log(
@@ -578,7 +592,10 @@ impl Vault {
         let resolved =
             crate::resolve::resolve(self.store.as_mut(), env.from, consenting, &req, &mut reach)?;
         skips.merge(&resolved.skips);
-        let answer = resolved.answer;
+        let mut answer = resolved.answer;
+        if env.from == consenting {
+            answer.elsewhere = reach.elsewhere();
+        }
         let bytes = self.seal_for(rng, &dir, PackageKind::ResolveAnswer, env.from, &answer)?;
         self.store
             .reach_put(consenting, &case_id, &reach.to_json())?;
@@ -594,7 +611,14 @@ impl Vault {
         let owners: Vec<(u16, usize)> = forwards
             .contacts
             .iter()
+            .filter(|(_, p)| !p.contacts.is_empty())
             .map(|(to, p)| (*to, p.contacts.len()))
+            .collect();
+        let labels: Vec<(u16, usize)> = forwards
+            .contacts
+            .iter()
+            .filter(|(_, p)| !p.place_labels.is_empty())
+            .map(|(to, p)| (*to, p.place_labels.len()))
             .collect();
         self.log(
             "resolve",
@@ -606,6 +630,7 @@ impl Vault {
                 "missing": answer.missing.len(),
                 "skipped": skips.audit(),
                 "forwarded_owners": owners,
+                "forwarded_place_labels": labels,
                 "relayed_entries": forwards.relay.as_ref().map(|(to, p)| json!({ "to": to, "entries": p.entries.len() })),
             }),
         )?;

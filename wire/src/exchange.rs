@@ -15,6 +15,7 @@ pub mod body;
 pub mod error;
 pub mod hex;
 pub mod layout;
+pub mod place_label;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,7 @@ pub use body::*;
 pub use error::ExchangeError;
 pub use hex::Hex;
 pub use layout::*;
+pub use place_label::{PlaceLabel, PLACE_LABEL_PLAIN, PLACE_LABEL_SEALED};
 
 /// The party id of the vault in `from`/`to`.
 pub const VAULT: u16 = 0;

@@ -103,6 +103,10 @@ desk-msg-skipped-case = { $what } (protokolliert; der übrige Fall ist nicht bet
 desk-msg-skipped-contacts = { $what } (protokolliert; die übrigen Kontakte sind nicht betroffen)
 desk-msg-skipped-final = { $what } (protokolliert; als solche gelistet, nicht erneut angefragt)
 desk-msg-contacts-opened = Fall { $case } von { $authority }: { desk-slot-entries } geöffnet; die Liste hat jetzt { desk-people-stays }
+desk-msg-place-labels = { $count ->
+    [one] 1 Ort benannt
+   *[other] { $count } Orte benannt
+} von { $authority }
 desk-msg-for-vault = für den Tresor: { $file }
 desk-msg-gone = { $count ->
     [one] 1 Registrierung wird

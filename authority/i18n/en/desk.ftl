@@ -99,6 +99,10 @@ desk-msg-skipped-case = { $what } (audited; the rest of the case is unaffected)
 desk-msg-skipped-contacts = { $what } (audited; the other contacts are unaffected)
 desk-msg-skipped-final = { $what } (audited; listed as such, not asked for again)
 desk-msg-contacts-opened = case { $case } of { $authority }: { desk-slot-entries } opened; the list now has { desk-people-stays }
+desk-msg-place-labels = { $count ->
+    [one] 1 place named
+   *[other] { $count } places named
+} by { $authority }
 desk-msg-for-vault = for the vault: { $file }
 desk-msg-gone = { $count ->
     [one] 1 registration will

@@ -417,13 +417,39 @@ impl World {
                 .arg(&ans_dir)
                 .ok();
             let more_dir = step.join(format!("6-{n}"));
+            // The answer, and any contacts file the vault forwarded (card owners, place labels)
+            // for the desk it is sealed to.
+            let (answer, forwarded): (Vec<PathBuf>, Vec<PathBuf>) =
+                files_with(&ans_dir, "spkg").into_iter().partition(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with("resolved-")
+                });
+            assert_eq!(answer.len(), 1, "one answer in {}", ans_dir.display());
             log += &self
                 .desk(to)
                 .args(["open", "resolved"])
-                .arg(only(&ans_dir, "spkg"))
+                .arg(&answer[0])
                 .arg("--out")
                 .arg(&more_dir)
                 .ok();
+            for (i, f) in forwarded.into_iter().enumerate() {
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                assert!(name.starts_with("contacts-"), "{name}");
+                let at = usize::from(!name.starts_with("contacts-1-"));
+                let out_dir = step.join(format!("7-{n}-{i}"));
+                log += &self
+                    .desk(at)
+                    .args(["open", "contacts"])
+                    .arg(&f)
+                    .arg("--out")
+                    .arg(&out_dir)
+                    .ok();
+                for r in files_with(&out_dir, "spkg") {
+                    queue.push((at, r));
+                }
+            }
             for r in files_with(&more_dir, "spkg") {
                 let name = r.file_name().unwrap().to_string_lossy().into_owned();
                 assert!(name.len() < 40, "file names must not grow: {name}");

@@ -137,6 +137,40 @@ pub struct ContactsPackage {
     pub infected_ref: Option<Hex>,
     /// The contacts.
     pub contacts: Vec<ContactRecord>,
+    /// Place labels the consenting desk sealed to this authority for stays it received contacts
+    /// for ([`super::place_label`]); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub place_labels: Vec<SealedPlaceLabel>,
+}
+
+/// A place label sealed to the receiving authority, with the stay it names (the vault checks the
+/// stay against what it sent that authority; the desk checks it against the signed label).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedPlaceLabel {
+    /// The case's stay.
+    pub stay: u32,
+    /// The sealed label ([`super::PLACE_LABEL_SEALED`] bytes).
+    pub sealed: Hex,
+}
+
+/// A place label for the vault to forward.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardLabel {
+    /// The authority it is sealed to.
+    pub to: u16,
+    /// The case's stay.
+    pub stay: u32,
+    /// The sealed label.
+    pub sealed: Hex,
+}
+
+/// The stays of a case another authority received contacts for and has no place label of yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaysElsewhere {
+    /// The authority.
+    pub authority: u16,
+    /// The case's stays.
+    pub stays: Vec<u32>,
 }
 
 /// Authority → vault: what to resolve.
@@ -158,6 +192,10 @@ pub struct ResolveRequest {
     /// vault relays them there to take the AUTH layer off.
     #[serde(default)]
     pub forward_entries: Option<ForwardEntries>,
+    /// Place labels for other authorities, one per stay they received contacts for (what the
+    /// answer's `elsewhere` listed): the vault sends each on in a contacts file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forward_labels: Vec<ForwardLabel>,
 }
 
 /// A card owner for another authority.
@@ -259,6 +297,10 @@ pub struct ResolveAnswer {
     /// `other-authority`, `outside-case`): the desk marks them and does not ask again.
     #[serde(default)]
     pub gone: Vec<GoneRegistration>,
+    /// For the consenting authority only: the other authorities its case sent contacts to, with
+    /// the stays that have no place label yet (the desk answers with `forward_labels`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elsewhere: Vec<StaysElsewhere>,
 }
 
 /// A registration the vault will not give, and why (final: asking again gives the same answer).
@@ -340,6 +382,10 @@ mod tests {
                         overlap_minutes: 20,
                         code_owner: false,
                     }],
+                    place_labels: vec![SealedPlaceLabel {
+                        stay: 1,
+                        sealed: h(0x10, 1),
+                    }],
                 })),
             ),
             (
@@ -361,6 +407,11 @@ mod tests {
                         nonce: h(0x01, 2),
                         entries: vec![entry.clone()],
                     }),
+                    forward_labels: vec![ForwardLabel {
+                        to: 2,
+                        stay: 1,
+                        sealed: h(0x11, 1),
+                    }],
                 })),
             ),
             (
@@ -380,6 +431,10 @@ mod tests {
                     gone: vec![GoneRegistration {
                         registration_id: h(0x0d, 1),
                         reason: "deleted".into(),
+                    }],
+                    elsewhere: vec![StaysElsewhere {
+                        authority: 2,
+                        stays: vec![1, 3],
                     }],
                 })),
             ),
@@ -409,7 +464,9 @@ mod tests {
     }
 
     /// The JSON of [`bodies`] as the vault crate wrote it before the format moved here: a changed
-    /// field name, order or encoding breaks every file already on a USB stick.
+    /// field name, order or encoding breaks every file already on a USB stick. Changed on purpose
+    /// once since: `place_labels`, `forward_labels` and `elsewhere` were added (absent when empty,
+    /// so files without them still read and write the same: [`files_before_place_labels_read`]).
     const FROZEN: [(&str, &str); 7] = [
         (
             "consent",
@@ -421,15 +478,15 @@ mod tests {
         ),
         (
             "contacts",
-            r#"{"case_id":"M-1","consenting_authority":1,"infected_ref":null,"contacts":[{"stay":1,"stay_in":10,"stay_out":40,"own_code":true,"sealed_ref":"07","region":"0000","time_in":20,"time_out":50,"overlap_minutes":20,"code_owner":false}]}"#,
+            r#"{"case_id":"M-1","consenting_authority":1,"infected_ref":null,"contacts":[{"stay":1,"stay_in":10,"stay_out":40,"own_code":true,"sealed_ref":"07","region":"0000","time_in":20,"time_out":50,"overlap_minutes":20,"code_owner":false}],"place_labels":[{"stay":1,"sealed":"10"}]}"#,
         ),
         (
             "resolve-request",
-            r#"{"case_id":"1:M-1","registrations":["08"],"places":["09"],"personal":[],"forward_owners":[{"to":2,"stay":1,"stay_in":10,"stay_out":40,"sealed_ref":"0a"}],"forward_entries":{"to":2,"nonce":"0101","entries":[{"minute":29919000,"auth_layer":"a1a1a1"}]}}"#,
+            r#"{"case_id":"1:M-1","registrations":["08"],"places":["09"],"personal":[],"forward_owners":[{"to":2,"stay":1,"stay_in":10,"stay_out":40,"sealed_ref":"0a"}],"forward_entries":{"to":2,"nonce":"0101","entries":[{"minute":29919000,"auth_layer":"a1a1a1"}]},"forward_labels":[{"to":2,"stay":1,"sealed":"11"}]}"#,
         ),
         (
             "resolve-answer",
-            r#"{"case_id":"1:M-1","registrations":[{"registration_id":"08","sealed_contact":"0b"}],"places":[{"qr_id":"09","tag_layers":["0c"]}],"personal":[],"missing":["1 place"],"gone":[{"registration_id":"0d","reason":"deleted"}]}"#,
+            r#"{"case_id":"1:M-1","registrations":[{"registration_id":"08","sealed_contact":"0b"}],"places":[{"qr_id":"09","tag_layers":["0c"]}],"personal":[],"missing":["1 place"],"gone":[{"registration_id":"0d","reason":"deleted"}],"elsewhere":[{"authority":2,"stays":[1,3]}]}"#,
         ),
         (
             "relay",
@@ -448,6 +505,24 @@ mod tests {
         for ((kind, json), (want_kind, want)) in got.iter().zip(FROZEN) {
             assert_eq!((*kind, json.as_str()), (want_kind, want));
         }
+    }
+
+    #[test]
+    fn files_before_place_labels_read() {
+        let before = [
+            r#"{"case_id":"M-1","consenting_authority":1,"infected_ref":null,"contacts":[]}"#,
+            r#"{"case_id":"1:M-1","registrations":[],"places":[],"personal":[],"forward_owners":[],"forward_entries":null}"#,
+            r#"{"case_id":"1:M-1","registrations":[],"places":[],"personal":[],"missing":[],"gone":[]}"#,
+        ];
+        let c: ContactsPackage = serde_json::from_str(before[0]).unwrap();
+        assert!(c.place_labels.is_empty());
+        assert_eq!(serde_json::to_string(&c).unwrap(), before[0]);
+        let r: ResolveRequest = serde_json::from_str(before[1]).unwrap();
+        assert!(r.forward_labels.is_empty());
+        assert_eq!(serde_json::to_string(&r).unwrap(), before[1]);
+        let a: ResolveAnswer = serde_json::from_str(before[2]).unwrap();
+        assert!(a.elsewhere.is_empty());
+        assert_eq!(serde_json::to_string(&a).unwrap(), before[2]);
     }
 
     #[test]
