@@ -12,6 +12,9 @@ use spur_protocol::poprf::primitives;
 use spur_protocol::tag::{Evaluation, QrId, TagServerSecret, TmpRequest};
 use spur_protocol::time::Slot;
 
+/// One measured operation: its name, the closure and how many calls one run makes.
+type Row<'a> = (&'static str, Box<dyn FnMut() + 'a>, usize);
+
 /// Median nanoseconds per call of `f` over one batch.
 fn batch_ns(batch: usize, f: &mut dyn FnMut()) -> f64 {
     let t = Instant::now();
@@ -36,7 +39,7 @@ fn main() {
         element: e[0],
         proof,
     };
-    let mut rows: Vec<(&str, Box<dyn FnMut()>, usize)> = vec![
+    let mut rows: Vec<Row<'_>> = vec![
         (
             "old: HMAC-SHA256 TMP derivation",
             Box::new(|| {
