@@ -25,6 +25,8 @@ pub struct Spur {
     pub(super) app: App<Net>,
     /// The device's offset from UTC, for the dates in the screens' sentences.
     pub(super) offset: Offset,
+    /// The live camera's scanning session (`scan_frame`, `scan_stop`).
+    pub(super) scanner: crate::scan::Scanner,
 }
 
 type R<T> = Result<T, SpurError>;
@@ -58,6 +60,7 @@ impl Spur {
         Ok(Self {
             app,
             offset: Offset::default(),
+            scanner: Default::default(),
         })
     }
 
