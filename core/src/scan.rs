@@ -40,21 +40,8 @@ fn bad_image() -> Error {
     Error::new(ErrorKind::InvalidInput, Msg::new("error-bad-image"))
 }
 
-/// Decodes one camera frame: 8-bit luma (the Y plane), `width` × `height`, rows `stride` bytes
-/// apart, turned by `rotation_degrees` (0, 90, 180, 270). One frame on its own, all passes.
-pub fn frame(
-    width: u32,
-    height: u32,
-    stride: u32,
-    rotation_degrees: i32,
-    luma: &[u8],
-) -> Result<Seen> {
-    let frame = camera_frame(width, height, stride, rotation_degrees, luma)?;
-    spur_qr::decode_frame(&frame)
-        .map(seen)
-        .map_err(|_| bad_image())
-}
-
+/// A camera frame: 8-bit luma (the Y plane), `width` × `height`, rows `stride` bytes apart,
+/// turned by `rotation_degrees` (0, 90, 180, 270).
 fn camera_frame(
     width: u32,
     height: u32,
@@ -148,6 +135,14 @@ pub fn picture(bytes: &[u8]) -> Result<Seen> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One frame on its own, all passes.
+    fn frame(width: u32, height: u32, stride: u32, degrees: i32, luma: &[u8]) -> Result<Seen> {
+        let frame = camera_frame(width, height, stride, degrees, luma)?;
+        spur_qr::decode_frame(&frame)
+            .map(seen)
+            .map_err(|_| bad_image())
+    }
 
     #[test]
     fn pictures_of_codes_are_read_and_garbage_is_refused() {
