@@ -4,6 +4,7 @@
 
 use crate::binarize::BlockStats;
 use crate::detect::{read, Finder, Sight};
+use crate::mask::{keep_changed, MIN_CHANGED};
 use rxing::common::BitMatrix;
 use std::time::Instant;
 
@@ -153,12 +154,30 @@ pub fn read_luma_traced(
     // Module grids that failed to decode, shared by all passes: a fake symbol sampled to the
     // same grid again costs no second error correction.
     let mut failed = Vec::new();
+    // The first full-frame pass's bits: a later full-frame pass searches only the tiles where
+    // its own bits differ (elsewhere it would find the same finder patterns again).
+    let mut first: Option<BitMatrix> = None;
     for pass in passes {
         if !pass.needs_evidence() {
             let started = Instant::now();
-            let Some(sight) = look(&full, *pass, &mut failed) else {
+            let Some(mut bits) = binarize(&full, *pass) else {
                 continue;
             };
+            if let Some(seen) = &first {
+                if keep_changed(&mut bits, seen, MIN_CHANGED) == 0.0 {
+                    let nothing = Sight {
+                        text: None,
+                        finders: Vec::new(),
+                        sets: 0,
+                    };
+                    trace.push(run(*pass, None, &nothing, started));
+                    continue;
+                }
+            }
+            let sight = read(&bits, false, MAX_SETS, &mut failed);
+            if first.is_none() {
+                first = Some(bits);
+            }
             trace.push(run(*pass, None, &sight, started));
             if sight.text.is_some() {
                 return sight.text;
@@ -196,14 +215,19 @@ fn run(pass: Pass, crop: Option<Crop>, sight: &Sight, started: Instant) -> PassR
     }
 }
 
-/// Binarises with the pass's threshold and looks for symbols.
-fn look(stats: &BlockStats<'_>, pass: Pass, failed: &mut Vec<BitMatrix>) -> Option<Sight> {
-    let bits = match pass {
+/// The pass's binarisation of the frame or crop.
+fn binarize(stats: &BlockStats<'_>, pass: Pass) -> Option<BitMatrix> {
+    match pass {
         Pass::Standard | Pass::Half | Pass::Thorough => stats.binarize(STANDARD_RANGE),
         Pass::LowContrast | Pass::HalfLowContrast => {
             stats.binarize_midpoint(low_contrast_floor(stats))
         }
-    }?;
+    }
+}
+
+/// Binarises with the pass's threshold and looks for symbols.
+fn look(stats: &BlockStats<'_>, pass: Pass, failed: &mut Vec<BitMatrix>) -> Option<Sight> {
+    let bits = binarize(stats, pass)?;
     let cap = if pass.needs_evidence() {
         MAX_RESCUE_SETS
     } else {

@@ -14,6 +14,7 @@ mod detect;
 pub mod encode;
 pub mod frame;
 pub mod frame_loop;
+mod mask;
 pub mod picture;
 pub mod render;
 pub mod sheet;

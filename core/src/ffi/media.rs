@@ -31,8 +31,12 @@ impl Spur {
         crate::pdf::card_pdf(&m, &text, layout).map_err(|e| self.err(e))
     }
 
-    /// Reads a camera frame: 8-bit luma (Y plane), rows `stride` bytes apart, turned by
-    /// `rotation_degrees` (0, 90, 180, 270). Pass a found spur text to `scan`.
+    /// Reads a live camera frame: 8-bit luma (Y plane), rows `stride` bytes apart, turned by
+    /// `rotation_degrees` (0, 90, 180, 270). Pass a found spur text to `scan`. The frames of one
+    /// scanning session go through one frame loop with a per-frame time budget: the answer is
+    /// this frame's when it is decoded within a 30 fps frame interval, else an earlier frame's
+    /// (frames offered while one is still being decoded are dropped). Call `scan_stop` when
+    /// the camera stops.
     pub fn scan_frame(
         &self,
         width: u32,
@@ -41,9 +45,16 @@ impl Spur {
         rotation_degrees: i32,
         luma: Vec<u8>,
     ) -> Result<ScannedImage, SpurError> {
-        crate::scan::frame(width, height, stride, rotation_degrees, &luma)
+        self.scanner
+            .frame(width, height, stride, rotation_degrees, &luma)
             .map(|s| self.seen(s))
             .map_err(|e| self.err(e))
+    }
+
+    /// Ends the scanning session that `scan_frame` started (the camera stopped); the next
+    /// frame starts a new one.
+    pub fn scan_stop(&self) {
+        self.scanner.stop();
     }
 
     /// Reads a PNG or JPEG picture (e.g. a photo of a printed card).

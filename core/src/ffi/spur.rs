@@ -24,6 +24,8 @@ pub struct Spur {
     pub(super) app: App<Net>,
     /// The device's offset from UTC, for the dates in the screens' sentences.
     pub(super) offset: Offset,
+    /// The live camera's scanning session (`scan_frame`, `scan_stop`).
+    pub(super) scanner: crate::scan::Scanner,
 }
 
 type R<T> = Result<T, SpurError>;
@@ -57,6 +59,7 @@ impl Spur {
         Ok(Self {
             app,
             offset: Offset::default(),
+            scanner: Default::default(),
         })
     }
 

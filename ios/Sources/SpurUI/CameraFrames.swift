@@ -58,11 +58,17 @@ final class CameraFrames: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate
 
 /// The one place camera frames and pictures meet the core's decoder (as FrameDecoder.kt).
 enum FrameDecoder {
+    /// A live frame: the core keeps one frame loop per scanning session (a time budget per
+    /// frame, frames offered while one is being decoded are dropped), so the answer may be an
+    /// earlier frame's; `stop` ends the session.
     static func read(_ core: Spur, _ frame: LumaFrame) -> ScannedImage {
         (try? core.scanFrame(width: UInt32(frame.width), height: UInt32(frame.height), stride: UInt32(frame.stride),
                              // The back camera delivers landscape buffers; the app runs in portrait.
                              rotationDegrees: 90, luma: frame.luma)) ?? .nothing
     }
+
+    /// The camera stopped: the core's scanning session (its decoding thread) ends.
+    static func stop(_ core: Spur) { core.scanStop() }
 
     static func read(_ core: Spur, picture: Data) throws -> ScannedImage {
         try core.scanPicture(bytes: picture)

@@ -33,7 +33,7 @@ struct ScanView: View {
             }
             if frames.start() { camera = frames }
         }
-        .onDisappear { camera?.stop() }
+        .onDisappear { camera?.stop(); FrameDecoder.stop(model.core) }
         .onChange(of: picked) { item in
             Task {
                 guard let data = try? await item?.loadTransferable(type: Data.self) else { return }

@@ -59,7 +59,11 @@ class ScanScreen(app: MainActivity, private val hint: String? = null) : Screen(a
                 frames.start(Surface(texture))
             }
             override fun onSurfaceTextureSizeChanged(texture: SurfaceTexture, width: Int, height: Int) {}
-            override fun onSurfaceTextureDestroyed(texture: SurfaceTexture): Boolean { frames.release(); return true }
+            override fun onSurfaceTextureDestroyed(texture: SurfaceTexture): Boolean {
+                frames.release()
+                FrameDecoder.stop(core)
+                return true
+            }
             override fun onSurfaceTextureUpdated(texture: SurfaceTexture) {}
         }
     }
