@@ -32,15 +32,14 @@ impl Texts {
             catalog: Catalog::new(&EN, &DE),
         }
     }
+}
 
-    /// The sentence for `msg` in `lang`; English if German lacks it; the id if both do.
-    pub fn format(&self, lang: Lang, msg: &Msg) -> String {
-        self.catalog.format(lang, msg)
-    }
+/// The catalog's `format`, `get` and `has`, in this party's words.
+impl std::ops::Deref for Texts {
+    type Target = Catalog;
 
-    /// Shorthand for a message without arguments.
-    pub fn get(&self, lang: Lang, id: &'static str) -> String {
-        self.catalog.get(lang, id)
+    fn deref(&self) -> &Catalog {
+        &self.catalog
     }
 }
 

@@ -136,7 +136,10 @@ impl rand_core::RngCore for SeededRng {
             let block = crate::crypto::hkdf_expand::<32>(
                 self.seed.as_ref(),
                 None,
-                &[b"spur/v1/history-blind/block", &self.counter.to_be_bytes()],
+                &[
+                    crate::labels::HISTORY_BLIND_BLOCK.as_bytes(),
+                    &self.counter.to_be_bytes(),
+                ],
             )
             .map(|b| *b)
             .unwrap_or([0; 32]);

@@ -55,6 +55,8 @@ pub const TMP_POPRF: &str = "spur/v1/tmp-poprf";
 pub const TMP_INFO: &str = "spur/v1/tmp/";
 /// HKDF info of the blind an authority derives for a card's history request.
 pub const HISTORY_BLIND: &str = "spur/v1/history-blind";
+/// HKDF info of each 32-byte block of the deterministic stream that blind is drawn from.
+pub const HISTORY_BLIND_BLOCK: &str = "spur/v1/history-blind/block";
 /// HKDF info turning a POPRF output into a TMP key.
 pub const TMP_KEY: &str = "spur/v1/tmp-key";
 /// HMAC label of a personal-code record's PIN check.

@@ -151,7 +151,7 @@ mod tests {
         };
         let s = subscriber(&args, move || b.clone()).unwrap();
         tracing::subscriber::with_default(s, || {
-            tracing::debug!(target: ACCESS, route = "/v1/health", status = 200u16, "request");
+            tracing::debug!(target: ACCESS, route = spur_wire::api::routes::HEALTH, status = 200u16, "request");
             tracing::info!(deleted = 3u64, "retention sweep");
         });
         let v = buf.0.lock().map(|v| v.clone()).unwrap_or_default();
@@ -166,13 +166,13 @@ mod tests {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert_eq!(lines.len(), 2, "{json}");
-        assert_eq!(lines[0]["route"], "/v1/health");
+        assert_eq!(lines[0]["route"], spur_wire::api::routes::HEALTH);
         assert_eq!(lines[0]["target"], ACCESS);
         assert_eq!(lines[1]["deleted"], 3);
         let text = emitted(LogFormat::Text, "info");
         assert!(text.contains("retention sweep deleted=3"), "{text}");
         assert!(
-            !text.contains("/v1/health"),
+            !text.contains(spur_wire::api::routes::HEALTH),
             "request lines are debug: {text}"
         );
         assert!(

@@ -10,12 +10,11 @@ use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use common::child::{run_child_if_asked, spawn};
-use common::client::Client;
+use common::client::{exported_ids, Client};
 use common::{json, record, rng, TOKEN};
 use rand_chacha::rand_core::RngCore;
-use spur_protocol::export::parse;
 use spur_protocol::record::RecordKind;
 
 fn main() {
@@ -100,36 +99,6 @@ async fn burst(addr: SocketAddr, acked: Arc<Mutex<HashMap<Vec<u8>, Vec<String>>>
     }
 }
 
-async fn exported(addr: SocketAddr) -> Vec<String> {
-    let mut c = Client::connect(addr).await.unwrap();
-    let auth = format!("Bearer {TOKEN}");
-    let mut ids = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let path = format!("{}?limit=5000&cursor={cursor}", routes::EXPORT);
-        let path = if cursor.is_empty() {
-            format!("{}?limit=5000", routes::EXPORT)
-        } else {
-            path
-        };
-        let (st, body) = c
-            .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
-            .await
-            .unwrap();
-        assert_eq!(st, StatusCode::OK);
-        let file = parse(&body).unwrap();
-        ids.extend(
-            file.rows
-                .iter()
-                .map(|r| data_encoding::HEXLOWER.encode(&r.id)),
-        );
-        cursor = file.cursor;
-        if !file.more {
-            return ids;
-        }
-    }
-}
-
 async fn round(store_args: &[&str], cwd: &std::path::Path) {
     let mut args = vec!["post", "--listen", "127.0.0.1:0", "--rate-limit", "0"];
     args.extend_from_slice(store_args);
@@ -155,7 +124,7 @@ async fn round(store_args: &[&str], cwd: &std::path::Path) {
 
     let mut server = spawn(&args, cwd);
     let addr: SocketAddr = ([127, 0, 0, 1], server.port).into();
-    let ids = exported(addr).await;
+    let ids = exported_ids(addr).await;
     let unique: HashSet<String> = ids.iter().cloned().collect();
     assert_eq!(unique.len(), ids.len(), "no record is stored twice");
     let missing = acked_ids.difference(&unique).count();
@@ -173,7 +142,7 @@ async fn round(store_args: &[&str], cwd: &std::path::Path) {
             .collect();
         assert_eq!(&again, ids);
     }
-    assert_eq!(exported(addr).await.len(), ids.len());
+    assert_eq!(exported_ids(addr).await.len(), ids.len());
     println!(
         "  {} uploads ({} records) acknowledged before SIGKILL; {} records stored after restart; all present once",
         acked.len(),

@@ -14,12 +14,11 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use common::child::{run_child_if_asked, spawn};
-use common::client::Client;
+use common::client::{exported_ids, Client};
 use common::{json, record, rng, TOKEN};
 use rand_chacha::rand_core::RngCore;
-use spur_protocol::export::parse;
 use spur_protocol::record::RecordKind;
 use spur_wire::api::routes;
 
@@ -123,34 +122,6 @@ fn ids(resp: &[u8]) -> Vec<String> {
         .collect()
 }
 
-async fn exported(addr: SocketAddr) -> Vec<String> {
-    let mut c = Client::connect(addr).await.unwrap();
-    let auth = format!("Bearer {TOKEN}");
-    let (mut out, mut cursor) = (Vec::new(), String::new());
-    loop {
-        let path = if cursor.is_empty() {
-            format!("{}?limit=5000", routes::EXPORT)
-        } else {
-            format!("{}?limit=5000&cursor={cursor}", routes::EXPORT)
-        };
-        let (st, body) = c
-            .send(Method::GET, &path, &[("authorization", &auth)], Vec::new())
-            .await
-            .unwrap();
-        assert_eq!(st, StatusCode::OK);
-        let file = parse(&body).unwrap();
-        out.extend(
-            file.rows
-                .iter()
-                .map(|r| data_encoding::HEXLOWER.encode(&r.id)),
-        );
-        cursor = file.cursor;
-        if !file.more {
-            return out;
-        }
-    }
-}
-
 /// Restarts the test cluster (scripts/postgres.sh `pg_restart`: every connection cut), then
 /// checks that the survivor's pool reconnects: an upload is acknowledged again (retried as a
 /// client would while the database comes back) and the export holds it, once.
@@ -192,7 +163,7 @@ async fn restart_database_then_upload(addr: SocketAddr, before: usize) {
             other => panic!("no upload acknowledged 30 s after the restart: {other:?}"),
         }
     };
-    let listed = exported(addr).await;
+    let listed = exported_ids(addr).await;
     assert_eq!(listed.len(), before + acked.len());
     assert!(acked.iter().all(|id| listed.contains(id)));
     println!("  the database restarted; the survivor reconnected and stored the next upload");
@@ -285,7 +256,7 @@ async fn two_replicas(args: &[&str], cwd: &std::path::Path) {
     let acked_ids: HashSet<String> = acked.values().flatten().cloned().collect();
     assert!(acked.len() >= at_kill + 200, "the survivor stalled");
 
-    let listed = exported(addr_b).await;
+    let listed = exported_ids(addr_b).await;
     let unique: HashSet<String> = listed.iter().cloned().collect();
     assert_eq!(unique.len(), listed.len(), "a record is exported twice");
     let expected: HashSet<String> = acked_ids
@@ -304,7 +275,7 @@ async fn two_replicas(args: &[&str], cwd: &std::path::Path) {
         assert_eq!(st, StatusCode::OK);
         assert_eq!(&ids(&resp), want);
     }
-    assert_eq!(exported(addr_b).await.len(), listed.len());
+    assert_eq!(exported_ids(addr_b).await.len(), listed.len());
     restart_database_then_upload(addr_b, listed.len()).await;
     println!(
         "  {} uploads acknowledged across two replicas ({at_kill} before one was killed), {} \

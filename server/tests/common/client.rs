@@ -57,3 +57,41 @@ impl Client {
         self.send(Method::GET, path, &[], Bytes::new()).await
     }
 }
+
+/// The ids (hex) of every record the POST server at `addr` exports, page by page with the
+/// export token [`super::TOKEN`]: what a test compares with the uploads it saw acknowledged.
+pub async fn exported_ids(addr: SocketAddr) -> Vec<String> {
+    let mut c = Client::connect(addr).await.unwrap();
+    let auth = format!("Bearer {}", super::TOKEN);
+    let (mut out, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let path = if cursor.is_empty() {
+            format!("{}?limit=5000", spur_wire::api::routes::EXPORT)
+        } else {
+            format!(
+                "{}?limit=5000&cursor={cursor}",
+                spur_wire::api::routes::EXPORT
+            )
+        };
+        let (st, body) = c
+            .send(
+                axum::http::Method::GET,
+                &path,
+                &[("authorization", &auth)],
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(st, StatusCode::OK);
+        let file = spur_protocol::export::parse(&body).unwrap();
+        out.extend(
+            file.rows
+                .iter()
+                .map(|r| data_encoding::HEXLOWER.encode(&r.id)),
+        );
+        cursor = file.cursor;
+        if !file.more {
+            return out;
+        }
+    }
+}
