@@ -35,7 +35,7 @@ fn import_reads_each_files_kind_and_status_follows_the_case() {
     }
     let url = w.consent_code(0, "M-1", &anna.phone, &date(-1), 2);
     let st = w.desk(0).arg("status").ok();
-    assert!(line_of(&st, "M-1").contains("Freigabe"), "{st}");
+    assert!(line_of(&st, "M-1").contains("release"), "{st}");
 
     anna.consent(&url);
     let (consent, _) = w.take_consent("M-1");
@@ -54,7 +54,7 @@ fn import_reads_each_files_kind_and_status_follows_the_case() {
         .find(|p| p.to_string_lossy().contains("scan-keys-M-1"))
         .unwrap();
     let st = w.desk(0).arg("status").ok();
-    assert!(line_of(&st, "M-1").contains("Tresor"), "{st}");
+    assert!(line_of(&st, "M-1").contains("Waiting for the vault"), "{st}");
 
     // What the desk wrote for the vault, and a file that is no package: refused in words.
     let e = w
@@ -115,7 +115,7 @@ fn import_reads_each_files_kind_and_status_follows_the_case() {
         queue.extend(for_vault(&out));
     }
     let st = w.desk(0).arg("status").ok();
-    assert!(line_of(&st, "M-1").contains("Kontakte bereit"), "{st}");
+    assert!(line_of(&st, "M-1").contains("Contacts ready"), "{st}");
     let csv = w
         .desk(0)
         .args(["contacts", "--case", "M-1", "--csv", "-"])
