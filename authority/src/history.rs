@@ -86,3 +86,21 @@ pub fn finish(desk: &Desk, request: &[u8], qr_id: &QrId, answer: &[u8]) -> Resul
         keys,
     })
 }
+
+/// The TMP history of the card `qr_id` from `file`: either the TAG server's answer to `request`
+/// (every proof verified by [`finish`]) or the file `spur authority history-request --answer`
+/// kept after it verified that answer itself (only for the same card).
+pub fn answer_or_kept(
+    desk: &Desk,
+    request: &[u8],
+    qr_id: &QrId,
+    file: &[u8],
+) -> Result<crate::open::TmpHistory> {
+    match crate::open::TmpHistory::parse(file) {
+        Ok(kept) if kept.qr_id == *qr_id => Ok(kept),
+        Ok(_) => Err(DeskError::Refused(
+            "card trace: the TMP history file is for another card".into(),
+        )),
+        Err(_) => finish(desk, request, qr_id, file),
+    }
+}

@@ -49,7 +49,15 @@ impl TmpHistory {
             keys: Vec<K>,
         }
         let bad = |r: &str| DeskError::bad_file("TMP history", r.to_owned());
-        let h: H = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+        let h: H = serde_json::from_slice(json).map_err(|e| {
+            if json.windows(13).any(|w| w == b"\"evaluations\"") {
+                // The TAG server's raw answer: its proofs must be checked first.
+                bad("this is the TAG server's unverified answer: let `spur authority \
+                     history-request --tag-url URL --answer FILE` fetch and verify it, and give FILE")
+            } else {
+                bad(&e.to_string())
+            }
+        })?;
         let qr_id = QrId::from_hex(&h.qr_id)?;
         let keys = h
             .keys

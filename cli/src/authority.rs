@@ -750,7 +750,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     &tag,
                 )?)?;
             }
-            let history = spur_authority::history::finish(
+            let history = spur_authority::history::answer_or_kept(
                 &desk,
                 &read(&request)?,
                 &code.id,

@@ -235,7 +235,16 @@ async fn no_identifier_reaches_the_log_or_the_metrics_and_every_route_is_logged(
     let issued = issued["qr_ids"][0].as_str().unwrap().to_owned();
     markers.push(HEXLOWER.decode(issued.as_bytes()).unwrap());
     let now_slot = spur_protocol::time::Slot::from_unix_seconds(common::T0).0;
-    let body = serde_json::json!({"qr_id": issued, "slots": [now_slot]}).to_string();
+    // The TMP keys of the issued id, asked for blinded (POPRF): the blinded element, the
+    // evaluations and the proofs are markers too.
+    let (_, blinded) = spur_protocol::tag::TmpRequest::new(
+        &spur_protocol::tag::QrId::from_hex(&issued).unwrap(),
+        &mut rand_core::OsRng,
+    )
+    .unwrap();
+    markers.push(blinded.0.to_vec());
+    let blinded = HEXLOWER.encode(&blinded.0);
+    let body = serde_json::json!({"blinded": blinded, "slots": [now_slot]}).to_string();
     let (st, b) = send(
         tag,
         "POST",
@@ -246,7 +255,7 @@ async fn no_identifier_reaches_the_log_or_the_metrics_and_every_route_is_logged(
     .await;
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&b));
     let keys: serde_json::Value = serde_json::from_slice(&b).unwrap();
-    let body = serde_json::json!({"qr_id": QR_ID, "slots": [now_slot]}).to_string();
+    let body = serde_json::json!({"blinded": blinded, "slots": [now_slot + 10_000]}).to_string();
     let (st, _) = send(
         tag,
         "POST",
@@ -255,13 +264,15 @@ async fn no_identifier_reaches_the_log_or_the_metrics_and_every_route_is_logged(
         body.as_bytes(),
     )
     .await;
-    assert_eq!(st, 404, "a QR id this server did not issue");
-    for k in keys["keys"].as_array().unwrap() {
-        markers.push(
-            HEXLOWER
-                .decode(k["tmp"].as_str().unwrap().as_bytes())
-                .unwrap(),
-        );
+    assert_eq!(st, 422, "a slot outside the server's window");
+    for k in keys["evaluations"].as_array().unwrap() {
+        for field in ["evaluated", "proof"] {
+            markers.push(
+                HEXLOWER
+                    .decode(k[field].as_str().unwrap().as_bytes())
+                    .unwrap(),
+            );
+        }
     }
 
     // Every route of both servers: marked JSON, garbage, every record kind, wrong method,
@@ -408,7 +419,7 @@ async fn no_identifier_reaches_the_log_or_the_metrics_and_every_route_is_logged(
         "reason=\"rate_limited\"",
         "reason=\"upload_budget\"",
         "reason=\"method_not_allowed\"",
-        "reason=\"unknown_qr_id\"",
+        "reason=\"slot_out_of_window\"",
         "status=429",
         "retention sweep",
     ] {

@@ -157,6 +157,13 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
             let body = br#"{"commitments": ["0011223344556677"]}"#.to_vec();
             let (_, b) = c.post(routes::QR_IDS, body).await.unwrap();
             let id = common::json(&b)["qr_ids"][0].as_str().unwrap().to_owned();
+            // The TMP keys are asked for blinded (POPRF): one blinded element per task.
+            let (_, blinded) = spur_protocol::tag::TmpRequest::new(
+                &spur_protocol::tag::QrId::from_hex(&id).unwrap(),
+                &mut rand_core::OsRng,
+            )
+            .unwrap();
+            let blinded = data_encoding::HEXLOWER.encode(&blinded.0);
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
@@ -171,14 +178,14 @@ async fn load(addr: SocketAddr, pid: u32) -> (usize, BTreeMap<u16, usize>, Vec<S
                     1 => {
                         c.post(
                             routes::TMP_KEYS,
-                            format!(r#"{{"qr_id":"{id}","slots":[{now}]}}"#),
+                            format!(r#"{{"blinded":"{blinded}","slots":[{now}]}}"#),
                         )
                         .await
                     }
                     2 => {
                         c.post(
                             routes::TMP_KEYS,
-                            format!(r#"{{"qr_id":"{id}","slots":[{}]}}"#, now + 99),
+                            format!(r#"{{"blinded":"{blinded}","slots":[{}]}}"#, now + 99),
                         )
                         .await
                     }

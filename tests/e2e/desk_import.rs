@@ -54,7 +54,10 @@ fn import_reads_each_files_kind_and_status_follows_the_case() {
         .find(|p| p.to_string_lossy().contains("scan-keys-M-1"))
         .unwrap();
     let st = w.desk(0).arg("status").ok();
-    assert!(line_of(&st, "M-1").contains("Waiting for the vault"), "{st}");
+    assert!(
+        line_of(&st, "M-1").contains("Waiting for the vault"),
+        "{st}"
+    );
 
     // What the desk wrote for the vault, and a file that is no package: refused in words.
     let e = w

@@ -215,7 +215,7 @@ fn a_personal_code_nobody_issued_checks_in_like_any_code() {
     let out = ben.sync(0);
     assert!(!out.contains("not issued"), "{out}");
     assert!(!out.contains("in time"), "{out}");
-    assert!(!out.contains("lost"), "{out}");
+    assert!(out.contains("lost 0") && out.contains("refused 0"), "{out}");
     assert!(history(&ben).contains("personal"), "{}", history(&ben));
 }
 

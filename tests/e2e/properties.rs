@@ -476,7 +476,16 @@ fn p9_a_photo_of_a_printed_card_gives_nobody_its_owners_history() {
         .unwrap()
         .as_secs()
         / 1800) as u32;
-    let body = format!(r#"{{"qr_id":"{id}","slots":[{}]}}"#, now_slot - 3 * 48);
+    let (_, blinded) = spur_protocol::tag::TmpRequest::new(
+        &spur_protocol::tag::QrId::from_hex(&id).unwrap(),
+        &mut rand_core::OsRng,
+    )
+    .unwrap();
+    let body = format!(
+        r#"{{"blinded":"{}","slots":[{}]}}"#,
+        data_encoding::HEXLOWER.encode(&blinded.0),
+        now_slot - 3 * 48
+    );
     let a = request(tag_port, "POST", routes::TMP_KEYS, &[], body.as_bytes());
     assert_eq!(a.status, 422, "{}", a.body);
     // A PIN card: the photo is useless without the PIN.

@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::http::request;
 use super::{date, scan_url, Args, Citizen, Spur, World};
-use spur_wire::api::routes;
 
 /// The café where the infected person met people.
 pub const CAFE: &str = "Cafe Zaunkoenig";
@@ -127,9 +125,12 @@ pub fn town() -> Town {
     let consent_url = w.consent_code(0, CASE, &anna.phone, &date(-1), 2);
     anna.consent(&consent_url);
 
-    // Anna's own card: the desk signs a request for its past TMP keys; the TAG server answers.
+    // Anna's own card: the desk signs a request for its past TMP keys, sends it to the TAG
+    // server and keeps the answer once every proof verifies.
     let card_id = scan_url_id(&card);
     let req = w.dir().join("history-request.bin");
+    let answer = w.dir().join("history-answer.json");
+    let tag_url = w.tag_url.clone();
     w.desk(0)
         .args([
             "history-request",
@@ -138,20 +139,11 @@ pub fn town() -> Town {
             "--first-day",
             &date(-1),
         ])
-        .args(["--days", "2", "--out"])
+        .args(["--days", "2", "--tag-url", &tag_url, "--answer"])
+        .arg(&answer)
+        .arg("--out")
         .arg(&req)
         .ok();
-    let tag_port = w.tag.as_ref().unwrap().port();
-    let a = request(
-        tag_port,
-        "POST",
-        routes::TMP_KEYS_HISTORY,
-        &[("Content-Type", "application/octet-stream")],
-        &std::fs::read(&req).unwrap(),
-    );
-    assert_eq!(a.status, 200, "{}", a.body);
-    let answer = w.dir().join("history-answer.json");
-    std::fs::write(&answer, &a.bytes).unwrap();
 
     let lists = w.trace(CASE, &[answer]);
     Town {
