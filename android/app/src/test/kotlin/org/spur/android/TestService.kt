@@ -44,7 +44,9 @@ object TestService {
 
         run("vault", "--dir", "vault", "init")
         run("authority", "--dir", "desk", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:01000-99999")
-        run("vault", "--dir", "vault", "sign-directory", "--entry", "desk/entry.json", "--default-authority", "1")
+        // The TAG server's POPRF key goes into the signed directory: make its secret first.
+        val tagKey = run("server", "tag-key", "--secret-file", "tag.secret", "--create-secret").trim()
+        run("vault", "--dir", "vault", "sign-directory", "--entry", "desk/entry.json", "--default-authority", "1", "--tag-key", tagKey)
         run("authority", "--dir", "desk", "pin", "--root", "vault/root.pub", "--directory", "vault/directory.bin", "--op", "vault/op.pub")
         val today = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
         val firstDay = today.minusDays(3).toString()
@@ -54,7 +56,7 @@ object TestService {
         // The forger calls itself authority 1 but signs with its own keys under its own root.
         run("vault", "--dir", "forger-vault", "init")
         run("authority", "--dir", "forger", "init", "--id", "1", "--name", AUTHORITY, "--range", "DE:01000-99999")
-        run("vault", "--dir", "forger-vault", "sign-directory", "--entry", "forger/entry.json", "--default-authority", "1")
+        run("vault", "--dir", "forger-vault", "sign-directory", "--entry", "forger/entry.json", "--default-authority", "1", "--tag-key", tagKey)
         run("authority", "--dir", "forger", "pin", "--root", "forger-vault/root.pub", "--directory", "forger-vault/directory.bin", "--op", "forger-vault/op.pub")
         val forged = run("authority", "--dir", "forger", "consent-code", "--case", "TEST-1", "--phone", "+4915122222222", "--first-day", firstDay,
             "--days", "4", "--host", HOST, "--out", "consent-forged").lineSequence().first().trim()
