@@ -37,31 +37,21 @@ fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
 
 /// The workspace's Rust sources outside `fuzz/` (its own crate, built by nightly only).
 fn rust_sources() -> Vec<(String, String)> {
-    [
-        "protocol",
-        "wire",
-        "testkit",
-        "migrate",
-        "offline",
-        "server",
-        "qr",
-        "cli",
-        "core",
-        "vault",
-        "authority",
-        "tests",
-    ]
-    .iter()
-    .flat_map(|d| files(d, "rs"))
-    .map(|p| {
-        let rel = p
-            .strip_prefix(root())
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .replace("/../", "/");
-        (rel, std::fs::read_to_string(&p).unwrap())
-    })
-    .collect()
+    // Every workspace member (the one list below, checked against Cargo.toml) and the shared
+    // e2e/party tests.
+    MEMBERS
+        .iter()
+        .chain(&["tests"])
+        .flat_map(|d| files(d, "rs"))
+        .map(|p| {
+            let rel = p
+                .strip_prefix(root())
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace("/../", "/");
+            (rel, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
 }
 
 /// Lines that are code, not comments (doc comments may quote a route or a label).
