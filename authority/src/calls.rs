@@ -3,6 +3,7 @@
 //! with the case files (same folder, same 28 days). A sheet whose contact list is gone is not read
 //! and is deleted: notes never outlive their case.
 
+use spur_i18n::Msg;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -124,19 +125,17 @@ pub fn set(
     on_list: impl Fn(&str) -> bool,
 ) -> Result<()> {
     if !case::contacts_path(cases, authority, case_id).exists() {
-        return Err(DeskError::Refused(format!(
-            "case {case_id} has no contact list on this desk"
-        )));
-    }
-    if !on_list(phone) {
-        return Err(DeskError::Refused(
-            "this number is not on the case's contact list".into(),
+        return Err(DeskError::refused(
+            Msg::new("desk-err-no-contact-list").text("case", case_id),
         ));
     }
+    if !on_list(phone) {
+        return Err(DeskError::refused(Msg::new("desk-err-not-on-list")));
+    }
     if call.note.chars().count() > MAX_NOTE {
-        return Err(DeskError::Refused(format!(
-            "the note is longer than {MAX_NOTE} characters"
-        )));
+        return Err(DeskError::refused(
+            Msg::new("desk-err-note-long").num("max", MAX_NOTE as f64),
+        ));
     }
     let mut sheet = load(cases, authority, case_id)?;
     sheet.calls.insert(phone.to_owned(), call);

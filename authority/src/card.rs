@@ -4,6 +4,7 @@
 //! derives the SCAN keys of every slot; the vault accepts the same signed request in place of a
 //! consent release (the vault's `card` checks). Everyone who scanned the card in those slots is found.
 
+use spur_i18n::Msg;
 use spur_protocol::consent::validate_case_id;
 use spur_protocol::history::HistoryRequest;
 use spur_protocol::tag::{QrId, TagKey};
@@ -62,22 +63,18 @@ fn card_trace_inner(
 ) -> Result<CardOpened> {
     validate_case_id(case_id)?;
     let req = HistoryRequest::verify_signed(request, &desk.directory)?;
-    let refuse = |r: &str| DeskError::Refused(format!("card trace: {r}"));
+    let refuse = |id: &'static str| DeskError::refused(Msg::new(id));
     if req.authority != desk.id {
-        return Err(refuse("the TMP-history request is another authority's"));
+        return Err(refuse("desk-err-card-other-authority"));
     }
     let (_, blinded) = spur_protocol::history::blind_card(desk.sign_key(), id, &req.nonce)?;
     if req.blinded != blinded.0 || history.qr_id != *id {
-        return Err(refuse(
-            "the request, the TAG server's answer and the card name different codes",
-        ));
+        return Err(refuse("desk-err-card-codes-differ"));
     }
     let (first, last) = (req.first.0, req.last.0);
     let Some((mut stay, keys)) = own_code_stay(id, tag, history, |s| s >= first && s <= last, 0)?
     else {
-        return Err(refuse(
-            "the TAG server's answer has no key for the requested slots",
-        ));
+        return Err(refuse("desk-err-card-no-key"));
     };
     stay.label = Some("the infected person's printed card".into());
     let all = vec![(stay, keys)];
@@ -119,12 +116,7 @@ pub enum PinAnswer {
 pub fn require_confirmed_pin(answer: PinAnswer) -> Result<()> {
     match answer {
         PinAnswer::Confirmed => Ok(()),
-        PinAnswer::NotConfirmed => Err(DeskError::Refused(
-            "card trace: wrong PIN (or the card is not known to the POST server); nothing was used"
-                .into(),
-        )),
-        PinAnswer::TooMany => Err(DeskError::Refused(
-            "card trace: too many wrong PINs for this card; try again in an hour".into(),
-        )),
+        PinAnswer::NotConfirmed => Err(DeskError::refused(Msg::new("desk-err-card-wrong-pin"))),
+        PinAnswer::TooMany => Err(DeskError::refused(Msg::new("desk-err-card-too-many-pins"))),
     }
 }

@@ -45,36 +45,29 @@ pub struct CodeRequest<'a> {
 pub fn check_terms(req: &CodeRequest<'_>) -> Result<()> {
     spur_protocol::consent::validate_case_id(req.case_id)?;
     let today = req.now.day();
-    let refused = |m: String| Err(DeskError::Refused(m));
+    let refused = |m: Msg| Err(DeskError::refused(m));
     if req.days == 0 || req.days > spur_protocol::consent::MAX_DAYS {
-        return refused("--days must be 1 to 28".into());
+        return refused(Msg::new("desk-err-code-days"));
     }
     let Some(last) = spur_protocol::consent::last_day(req.first_day, req.days) else {
-        return refused("the days run past the end of the calendar: check --first-day".into());
+        return refused(Msg::new("desk-err-code-calendar"));
     };
     if last > today {
-        return refused(format!(
-            "the code would ask for days after today ({} to {}): a consent releases only days \
-             that have happened; give --first-day and --days so the last day is today ({}) or \
-             earlier",
-            req.first_day.date_text(),
-            last.date_text(),
-            today.date_text()
-        ));
+        return refused(
+            Msg::new("desk-err-code-future")
+                .text("first", req.first_day.date_text())
+                .text("last", last.date_text())
+                .text("today", today.date_text()),
+        );
     }
     let oldest = Day(today.0.saturating_sub(OLDEST_DAY_BACK));
     if req.first_day < oldest {
-        return refused(format!(
-            "the code would ask for days older than 28 days, which are deleted everywhere: give \
-             --first-day {} or later",
-            oldest.date_text()
-        ));
+        return refused(Msg::new("desk-err-code-too-old").text("oldest", oldest.date_text()));
     }
     if req.expires <= req.now || req.expires.0 - req.now.0 > MAX_LIFETIME_HOURS * 60 {
-        return refused(format!(
-            "a consent code is valid for 1 to {MAX_LIFETIME_HOURS} hours (7 days): give a smaller \
-             --valid-hours"
-        ));
+        return refused(
+            Msg::new("desk-err-code-lifetime").text("hours", MAX_LIFETIME_HOURS.to_string()),
+        );
     }
     Ok(check_policy(req.first_day, req.days, req.now, req.expires)?)
 }
@@ -112,8 +105,9 @@ pub fn make(
     .to_url()?;
     // Drawn by spur-qr with the ECC and segments its decoding benchmark chose for every code.
     let m = spur_qr::encode(&url)
-        .map_err(|e| DeskError::Refused(format!("the QR code cannot hold this text: {e}")))?;
-    let png = spur_qr::render::to_png(&m, 8).map_err(|e| DeskError::Refused(e.to_string()))?;
+        .map_err(|e| DeskError::refused(Msg::new("desk-err-qr-text").text("why", e.to_string())))?;
+    let png = spur_qr::render::to_png(&m, 8)
+        .map_err(|e| DeskError::refused(Msg::new("desk-err-qr-text").text("why", e.to_string())))?;
     let last = code.last_day().unwrap_or(first_day);
     let (texts, lang) = (desk.texts(), desk.lang());
     let day = |d: Day| crate::texts::date(texts, lang, d);

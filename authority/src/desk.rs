@@ -95,16 +95,15 @@ impl Desk {
         SealPublicKey::from_bytes(op)?;
         let entry = load_entry(dir)?;
         let me = d.authority(entry.id).ok_or_else(|| {
-            DeskError::Refused(format!(
-                "the directory does not list authority {}",
-                entry.id
-            ))
+            DeskError::refused(
+                Msg::new("desk-err-directory-lacks").text("id", entry.id.to_string()),
+            )
         })?;
         let keys = load_keys(dir)?;
         if me.seal != keys.seal.public() || me.sign != keys.sign.public() {
-            return Err(DeskError::Refused(
-                "the directory lists other keys for this authority".into(),
-            ));
+            return Err(DeskError::refused(Msg::new(
+                "desk-err-directory-other-keys",
+            )));
         }
         for (from, name) in [
             (root_pub, "root.pub"),

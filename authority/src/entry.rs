@@ -1,6 +1,7 @@
 //! An authority's directory entry as a JSON file: what the desk hands the operator to be signed
 //! into the directory (`spur vault sign-directory`).
 
+use spur_i18n::Msg;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ impl RangeEntry {
     /// Parses `CC:FROM-TO`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad =
-            || DeskError::Refused(format!("postcode range {s:?}: write it as DE:80000-81999"));
+            || DeskError::refused(Msg::new("desk-err-range-form").text("range", format!("{s:?}")));
         let (c, r) = s.split_once(':').ok_or_else(bad)?;
         let (a, b) = r.split_once('-').ok_or_else(bad)?;
         Ok(Self {
@@ -74,19 +75,18 @@ impl DirectoryEntry {
     /// The protocol's authority record (validates keys, countries and postcodes).
     pub fn to_authority(&self) -> Result<Authority> {
         if self.id == 0 {
-            return Err(DeskError::Refused(
-                "authority id 0 is reserved for the vault".into(),
-            ));
+            return Err(DeskError::refused(Msg::new("desk-err-id-zero")));
         }
         let key = |h: &Hex| {
             h.array::<32>()
                 .ok_or_else(|| DeskError::bad_file("directory entry", "a key is not 32 bytes"))
         };
         if let Err(p) = check_text(&self.name) {
-            return Err(DeskError::Refused(format!(
-                "the authority name {:?} {p}",
-                printable(&self.name)
-            )));
+            return Err(DeskError::refused(
+                Msg::new("desk-err-name")
+                    .text("name", format!("{:?}", printable(&self.name)))
+                    .text("reason", p.to_string()),
+            ));
         }
         let mut ranges = Vec::new();
         for r in &self.ranges {
@@ -97,18 +97,20 @@ impl DirectoryEntry {
                 printable(&r.to)
             );
             let country = Country::check(r.country.trim()).map_err(|p| {
-                DeskError::Refused(format!(
-                    "postcode range {shown}: the country {}",
-                    p.reason()
-                ))
+                DeskError::refused(
+                    Msg::new("desk-err-range-country")
+                        .text("range", shown.clone())
+                        .text("reason", p.reason()),
+                )
             })?;
             let end = |s: &str| {
                 Postcode::check_in(country, s).map_err(|p| {
-                    DeskError::Refused(format!(
-                        "postcode range {shown}: {} {}",
-                        printable(s.trim()),
-                        p.reason()
-                    ))
+                    DeskError::refused(
+                        Msg::new("desk-err-range-end")
+                            .text("range", shown.clone())
+                            .text("postcode", printable(s.trim()))
+                            .text("reason", p.reason()),
+                    )
                 })
             };
             ranges.push(PostcodeRange {

@@ -1,7 +1,13 @@
 //! The desk's one error type: every refusal says what was wrong and where, never with key bytes,
-//! phone numbers or other contact data.
+//! phone numbers or other contact data. The desk's own refusals are Fluent messages (desk.ftl):
+//! `Display` gives them in English (logs, tests), [`DeskError::say`] in the desk's language.
 
+use std::sync::OnceLock;
+
+use spur_i18n::{Lang, Msg};
 use thiserror::Error;
+
+use crate::texts::Texts;
 
 /// Why a desk step refused or failed.
 #[derive(Debug, Error)]
@@ -16,18 +22,16 @@ pub enum DeskError {
     #[error(transparent)]
     Offline(#[from] spur_offline::OfflineError),
     /// A file was sent to the desk by someone other than the vault.
-    #[error("package refused: only the vault sends files to a desk")]
+    #[error("{}", english(&Msg::new("desk-err-not-from-vault")))]
     NotFromVault,
     /// The folder holds no desk (no `entry.json`).
-    #[error(
-        "{dir} is not a desk folder yet: run `spur authority --dir {dir} init --id <number> --name <name> --range DE:<from>-<to>` and then `spur authority --dir {dir} pin …` with the operator's files"
-    )]
+    #[error("{}", english(&not_initialised(dir)))]
     NotInitialised {
         /// The folder.
         dir: String,
     },
     /// The desk has no pinned directory yet.
-    #[error("refused: this desk has no directory yet: run `spur authority pin` first")]
+    #[error("{}", english(&Msg::new("desk-err-not-pinned")))]
     NotPinned,
     /// A file of the desk's own (case file, directory entry, TMP history) that is malformed.
     #[error("{what} refused: {reason}")]
@@ -47,11 +51,42 @@ pub enum DeskError {
     },
     /// A request the desk does not allow (no consent on record, a case it has no file of, terms
     /// outside the rules, a PIN not confirmed, …).
-    #[error("refused: {0}")]
-    Refused(String),
+    #[error("{}", english(.0))]
+    Refused(Msg),
+}
+
+/// The desk's words, loaded once for `Display` (which has no desk at hand).
+fn texts() -> &'static Texts {
+    static TEXTS: OnceLock<Texts> = OnceLock::new();
+    TEXTS.get_or_init(Texts::new)
+}
+
+fn english(msg: &Msg) -> String {
+    texts().format(Lang::En, msg)
+}
+
+fn not_initialised(dir: &str) -> Msg {
+    Msg::new("desk-err-not-initialised").text("dir", dir)
 }
 
 impl DeskError {
+    /// A refusal worded by the desk.ftl message `msg`.
+    pub fn refused(msg: Msg) -> Self {
+        Self::Refused(msg)
+    }
+
+    /// This error in `lang`: the desk's own refusals from desk.ftl; errors of the protocol, of
+    /// files and of I/O in their own (English) words, which name fields and paths.
+    pub fn say(&self, lang: Lang) -> String {
+        match self {
+            Self::Refused(m) => texts().format(lang, m),
+            Self::NotFromVault => texts().format(lang, &Msg::new("desk-err-not-from-vault")),
+            Self::NotPinned => texts().format(lang, &Msg::new("desk-err-not-pinned")),
+            Self::NotInitialised { dir } => texts().format(lang, &not_initialised(dir)),
+            other => other.to_string(),
+        }
+    }
+
     /// An I/O error with the path it concerns.
     pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         Self::Io {

@@ -3,6 +3,7 @@
 //! is derived from the desk's key and the request's nonce, so the answer can be finished from
 //! the request bytes alone.
 
+use spur_i18n::Msg;
 use spur_protocol::history::{blind_card, HistoryRequest};
 use spur_protocol::tag::{Evaluation, QrId};
 use spur_protocol::time::{Minute, Slot};
@@ -41,13 +42,12 @@ pub fn request(
 /// `qr_id`: the request must be this desk's for this card, and every evaluation must verify
 /// against the TAG key of the pinned directory (an equivocating server is refused, nothing kept).
 pub fn finish(desk: &Desk, request: &[u8], qr_id: &QrId, answer: &[u8]) -> Result<TmpHistory> {
-    let refuse = |r: &str| DeskError::Refused(format!("card trace: {r}"));
     let req = HistoryRequest::verify_signed(request, &desk.directory)?;
     let (blind, blinded) = blind_card(desk.sign_key(), qr_id, &req.nonce)?;
     if req.authority != desk.id || blinded.0 != req.blinded {
-        return Err(refuse(
-            "the TMP-history request is not this desk's request for this card",
-        ));
+        return Err(DeskError::refused(Msg::new(
+            "desk-err-card-not-this-request",
+        )));
     }
     let bad = |r: &str| DeskError::bad_file("TMP history", r.to_owned());
     let a: TmpKeysResponse = serde_json::from_slice(answer).map_err(|e| bad(&e.to_string()))?;
@@ -76,9 +76,7 @@ pub fn finish(desk: &Desk, request: &[u8], qr_id: &QrId, answer: &[u8]) -> Resul
         };
         let tmp = blind
             .tmp(Slot(e.slot), &ev, &desk.directory.tag_key)
-            .map_err(|_| {
-                refuse("the TAG server's answer does not verify against its published key")
-            })?;
+            .map_err(|_| DeskError::refused(Msg::new("desk-err-card-unverified")))?;
         keys.push((Slot(e.slot), tmp));
     }
     Ok(TmpHistory {
@@ -98,9 +96,7 @@ pub fn answer_or_kept(
 ) -> Result<crate::open::TmpHistory> {
     match crate::open::TmpHistory::parse(file) {
         Ok(kept) if kept.qr_id == *qr_id => Ok(kept),
-        Ok(_) => Err(DeskError::Refused(
-            "card trace: the TMP history file is for another card".into(),
-        )),
+        Ok(_) => Err(DeskError::refused(Msg::new("desk-err-card-other-card"))),
         Err(_) => finish(desk, request, qr_id, file),
     }
 }

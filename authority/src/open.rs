@@ -539,7 +539,7 @@ fn open_resolved_inner(
     if authority == desk.id && (!ans.places.is_empty() || !ans.personal.is_empty()) {
         let ppath = case::case_path(&cases, &case_id);
         let mut caf: CaseFile = case::load(&ppath)?.ok_or_else(|| {
-            DeskError::Refused(format!("no case file for case {case_id} on this desk"))
+            DeskError::refused(Msg::new("desk-err-no-case-file").text("case", case_id.clone()))
         })?;
         for stay in caf.stays.iter_mut() {
             let Some(tag) = stay.tag.array::<16>().map(TagKey::from_bytes) else {

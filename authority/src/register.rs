@@ -9,6 +9,7 @@
 //! person's phone number come from different registrations, it lists them and the tracer chooses
 //! one with `--candidate N`.
 
+use spur_i18n::Msg;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -116,9 +117,7 @@ pub fn sweep(desk_dir: &Path, keep_from: Minute) -> Result<usize> {
 pub fn record_issued(desk: &Desk, code: &ConsentCode, phone: &PhoneNumber) -> Result<()> {
     let mut r = Register::load(desk.dir())?;
     if r.code(&code.nonce).is_some() {
-        return Err(DeskError::Refused(
-            "a code with this nonce is already registered".into(),
-        ));
+        return Err(DeskError::refused(Msg::new("desk-err-nonce-twice")));
     }
     r.codes.push(IssuedCode {
         case_id: code.case_id.clone(),
@@ -222,23 +221,21 @@ pub fn choose(
     choice: Option<usize>,
 ) -> Result<Chosen> {
     let register = Register::load(desk.dir())?;
-    let refuse_all = |reason: String| -> Result<Chosen> {
-        record_refusal(desk, now, &pkg.case_id, &pkg.nonce.0, &reason)?;
-        Err(DeskError::Refused(reason))
+    // The register keeps the refusal in English (the audit's language); the caller words it.
+    let refuse_all = |reason: Msg| -> Result<Chosen> {
+        let e = DeskError::refused(reason);
+        record_refusal(desk, now, &pkg.case_id, &pkg.nonce.0, &e.to_string())?;
+        Err(e)
     };
     let Some(entry) = register.code(&pkg.nonce.0).cloned() else {
-        return refuse_all(format!(
-            "this desk issued no consent code for case {} with this nonce: the releases in this \
-             file answer no code of ours and were not opened; ask the vault operator which code \
-             file they used",
-            pkg.case_id
-        ));
+        return refuse_all(Msg::new("desk-err-code-unknown").text("case", pkg.case_id.clone()));
     };
     if entry.case_id != pkg.case_id {
-        return refuse_all(format!(
-            "the file names case {}, but our code with this nonce is for case {}: not opened",
-            pkg.case_id, entry.case_id
-        ));
+        return refuse_all(
+            Msg::new("desk-err-code-other-case")
+                .text("case", pkg.case_id.clone())
+                .text("ours", entry.case_id.clone()),
+        );
     }
     let last = u32::from(entry.days)
         .checked_sub(1)
@@ -247,23 +244,19 @@ pub fn choose(
     let mut notes = Vec::new();
     let mut matching: Vec<(usize, ReleaseForAuthority)> = Vec::new();
     // One AUTH part checked against the register entry.
-    let check = |part: &[u8]| -> std::result::Result<ReleaseForAuthority, String> {
+    let check = |part: &[u8]| -> std::result::Result<ReleaseForAuthority, Msg> {
         match ReleaseForAuthority::open(desk.seal_key(), part) {
-            Err(e) => Err(format!("its AUTH part does not open ({e})")),
+            Err(e) => Err(Msg::new("desk-reason-auth-closed").text("why", e.to_string())),
             Ok(r) if r.case_id != entry.case_id || r.nonce.as_slice() != entry.nonce.0 => {
-                Err("its AUTH part names another case or code".to_owned())
+                Err(Msg::new("desk-reason-auth-other-case"))
             }
-            Ok(r) if r.phone.as_str() != entry.phone => Err(
-                "it was made by another person: its phone number is not the one the code was \
-                 issued to"
-                    .to_owned(),
-            ),
+            Ok(r) if r.phone.as_str() != entry.phone => Err(Msg::new("desk-reason-other-person")),
             Ok(r)
                 if r.enc_keys
                     .iter()
                     .any(|(d, _)| d.0 < entry.first_day || d.0 > last) =>
             {
-                Err("it releases days the code does not ask for".to_owned())
+                Err(Msg::new("desk-reason-other-days"))
             }
             Ok(r) => Ok(r),
         }
@@ -274,14 +267,19 @@ pub fn choose(
         match checked {
             Ok(r) => matching.push((number, r)),
             Err(reason) => {
+                let english = desk.texts().format(spur_i18n::Lang::En, &reason);
                 record_refusal(
                     desk,
                     now,
                     &pkg.case_id,
                     &pkg.nonce.0,
-                    &format!("candidate {number}: {reason}"),
+                    &format!("candidate {number}: {english}"),
                 )?;
-                notes.push(format!("release {number} refused: {reason}"));
+                notes.push(
+                    Msg::new("desk-reason-candidate")
+                        .num("number", number as f64)
+                        .msgs("reason", vec![reason]),
+                );
             }
         }
     }
@@ -291,27 +289,21 @@ pub fn choose(
     registrations.dedup();
     let pick = match (registrations.len(), choice) {
         (0, _) => {
-            return Err(DeskError::Refused(format!(
-                "no release in this file was made by the person the code for case {} was issued \
-                 to ({}); nothing was opened. Ask the person to consent with their own app; if \
-                 the code was used by someone else, issue a new code with `spur authority \
-                 consent-code`",
-                pkg.case_id,
-                notes.join("; ")
-            )))
+            return Err(DeskError::refused(
+                Msg::new("desk-err-no-release")
+                    .text("case", pkg.case_id.clone())
+                    .msgs("reasons", notes),
+            ))
         }
         (1, None) => matching.first().map(|(n, _)| *n),
         (_, Some(n)) => {
             if !matching.iter().any(|(m, _)| *m == n) {
-                return Err(DeskError::Refused(format!(
-                    "--candidate {n} is not a release made by the code's person; the candidates \
-                     to choose from are {}",
-                    matching
-                        .iter()
-                        .map(|(m, _)| m.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                let choices: Vec<String> = matching.iter().map(|(m, _)| m.to_string()).collect();
+                return Err(DeskError::refused(
+                    Msg::new("desk-err-not-candidate")
+                        .num("number", n as f64)
+                        .text("choices", choices.join(", ")),
+                ));
             }
             Some(n)
         }
@@ -324,22 +316,20 @@ pub fn choose(
                         .map(|c| describe(*n, &c.user_entries, r.enc_keys.len(), c.releases))
                 })
                 .collect();
-            return Err(DeskError::Refused(format!(
-                "{} releases from different registrations carry the phone number case {} was \
-                 issued to:\n{}\nAsk the person when and where they checked in, then run this \
-                 again with --candidate N",
-                matching.len(),
-                pkg.case_id,
-                lines.join("\n")
-            )));
+            return Err(DeskError::refused(
+                Msg::new("desk-err-candidates")
+                    .num("count", matching.len() as f64)
+                    .text("case", pkg.case_id.clone())
+                    .text("lines", lines.join("\n")),
+            ));
         }
     };
     let Some((n, mut release)) = pick.and_then(|n| matching.into_iter().find(|(m, _)| *m == n))
     else {
-        return Err(DeskError::Refused("no candidate to open".into()));
+        return Err(DeskError::refused(Msg::new("desk-err-no-candidate")));
     };
     let Some(c) = pkg.candidates.get(n - 1) else {
-        return Err(DeskError::Refused("no candidate to open".into()));
+        return Err(DeskError::refused(Msg::new("desk-err-no-candidate")));
     };
     // The other devices' releases merged into this candidate: each checked like the first and
     // from the same registration; their own personal codes are added (union).
@@ -349,7 +339,7 @@ pub fn choose(
             if r.registration_id == release.registration_id {
                 Ok(r)
             } else {
-                Err("it comes from another registration than the candidate's first release".into())
+                Err(Msg::new("desk-reason-other-registration"))
             }
         });
         match checked {
@@ -361,14 +351,20 @@ pub fn choose(
                 }
             }
             Err(reason) => {
+                let english = desk.texts().format(spur_i18n::Lang::En, &reason);
                 record_refusal(
                     desk,
                     now,
                     &pkg.case_id,
                     &pkg.nonce.0,
-                    &format!("candidate {n}, device {device}: {reason}"),
+                    &format!("candidate {n}, device {device}: {english}"),
                 )?;
-                notes.push(format!("release {n} (device {device}) refused: {reason}"));
+                notes.push(
+                    Msg::new("desk-reason-device")
+                        .num("number", n as f64)
+                        .num("device", device as f64)
+                        .msgs("reason", vec![reason]),
+                );
             }
         }
     }
@@ -386,7 +382,7 @@ pub fn choose(
             user_entries: c.user_entries.clone(),
         },
         release,
-        notes,
+        notes: notes.iter().map(|m| desk.say(m)).collect(),
     })
 }
 

@@ -8,6 +8,7 @@
 //!    release's AUTH part kept sealed in its case file), adds the stays to the case and writes a
 //!    further SCAN-key file and code request for the vault.
 
+use spur_i18n::Msg;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -121,10 +122,7 @@ fn open_relayed_inner(
     }
     let path = case::case_path(&desk.cases_dir()?, &pkg.case_id);
     let mut caf: CaseFile = case::load(&path)?.ok_or_else(|| {
-        DeskError::Refused(format!(
-            "no case file for case {} on this desk",
-            pkg.case_id
-        ))
+        DeskError::refused(Msg::new("desk-err-no-case-file").text("case", pkg.case_id.clone()))
     })?;
     if caf.nonce != pkg.nonce {
         return Err(DeskError::bad_file(

@@ -2,6 +2,7 @@
 //! messages are in and the IANA time zone its times are shown in. Chosen at `spur authority init`;
 //! a folder made before there were settings reads as German and `Europe/Berlin`.
 
+use spur_i18n::Msg;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -40,16 +41,16 @@ impl Settings {
     pub fn new(lang: &str, time_zone: &str) -> Result<Self> {
         let lang = lang.trim().to_ascii_lowercase();
         if lang != "de" && lang != "en" {
-            return Err(DeskError::Refused(format!(
-                "language {:?}: the desk speaks de (German) and en (English)",
-                spur_protocol::fields::printable(&lang)
+            return Err(DeskError::refused(Msg::new("desk-err-language").text(
+                "lang",
+                format!("{:?}", spur_protocol::fields::printable(&lang)),
             )));
         }
         let time_zone = time_zone.trim();
         if !spur_protocol::time::is_time_zone(time_zone) {
-            return Err(DeskError::Refused(format!(
-                "time zone {:?} is not an IANA time zone such as Europe/Berlin",
-                spur_protocol::fields::printable(time_zone)
+            return Err(DeskError::refused(Msg::new("desk-err-time-zone").text(
+                "zone",
+                format!("{:?}", spur_protocol::fields::printable(time_zone)),
             )));
         }
         Ok(Self {

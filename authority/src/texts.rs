@@ -43,6 +43,34 @@ impl std::ops::Deref for Texts {
     }
 }
 
+/// What a step skipped, by reason and count (desk.ftl `desk-skips`), or `None` when nothing was:
+/// the CLI and the web pages say the same.
+pub fn skipped(skips: &spur_offline::skip::Skips) -> Option<Msg> {
+    if skips.is_empty() {
+        return None;
+    }
+    let parts = spur_offline::skip::SkipReason::ALL
+        .iter()
+        .filter(|r| skips.count(**r) > 0)
+        .map(|r| {
+            let id = match r {
+                spur_offline::skip::SkipReason::UnknownAuthority => "desk-skip-unknown-authority",
+                spur_offline::skip::SkipReason::DoesNotOpen => "desk-skip-does-not-open",
+                spur_offline::skip::SkipReason::BadField => "desk-skip-bad-field",
+                spur_offline::skip::SkipReason::Deleted => "desk-skip-deleted",
+                spur_offline::skip::SkipReason::OutsideCase => "desk-skip-outside-case",
+                spur_offline::skip::SkipReason::OtherAuthority => "desk-skip-other-authority",
+            };
+            Msg::new(id).num("count", skips.count(*r) as f64)
+        })
+        .collect();
+    Some(
+        Msg::new("desk-skips")
+            .num("total", skips.total() as f64)
+            .msgs("parts", parts),
+    )
+}
+
 /// `minute` in the IANA time zone `zone` as the desk writes times, the zone named by its
 /// abbreviation (`07.12.2026 14:05 MEZ`, `2026-12-07 14:05 CET`); UTC when the zone is unknown.
 pub fn local_time(
@@ -99,6 +127,109 @@ mod tests {
         );
         let t = Texts::new();
         assert_eq!(t.get(Lang::De, "web-title"), "Kontaktnachverfolgung");
+    }
+
+    #[test]
+    fn every_id_the_desk_code_uses_exists() {
+        let en = spur_i18n::message_ids(&EN).unwrap_or_else(|e| panic!("en: {e}"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("src"), root.join("../cli/src/authority.rs")];
+        let (mut used, mut missing) = (0, Vec::new());
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                for entry in std::fs::read_dir(&p).unwrap_or_else(|e| panic!("{e}")) {
+                    stack.push(entry.unwrap_or_else(|e| panic!("{e}")).path());
+                }
+                continue;
+            }
+            let src = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{e}"));
+            // `Msg::new(` also in the form rustfmt breaks over two lines.
+            let flat = src.replace([' ', '\n'], "");
+            for pat in ["Msg::new(\"", "refuse(\"desk-"] {
+                for part in flat.split(pat).skip(1) {
+                    let id = part.split('"').next().unwrap_or_default();
+                    let id = if pat.ends_with("desk-") {
+                        format!("desk-{id}")
+                    } else {
+                        id.to_owned()
+                    };
+                    // This test's own patterns are not ids.
+                    if !id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
+                        continue;
+                    }
+                    used += 1;
+                    if !en.contains(&id) {
+                        missing.push(format!("{}: {id}", p.display()));
+                    }
+                }
+            }
+        }
+        assert!(used > 100, "found only {used} uses");
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn refusals_speak_the_desk_language() {
+        use crate::DeskError;
+        let e = DeskError::refused(Msg::new("desk-err-no-case-file").text("case", "M-1"));
+        assert_eq!(
+            e.to_string(),
+            "refused: no case file for case M-1 on this desk"
+        );
+        assert_eq!(e.say(Lang::En), e.to_string());
+        assert_eq!(
+            e.say(Lang::De),
+            "abgelehnt: keine Falldatei zum Fall M-1 an diesem Schreibtisch"
+        );
+        let nested = DeskError::refused(Msg::new("desk-err-no-release").text("case", "M-2").msgs(
+            "reasons",
+            vec![Msg::new("desk-reason-candidate")
+                    .num("number", 1)
+                    .msgs("reason", vec![Msg::new("desk-reason-other-days")])],
+        ));
+        assert!(
+            nested
+                .say(Lang::De)
+                .contains("(Freigabe 1 abgelehnt: sie gibt Tage frei"),
+            "{}",
+            nested.say(Lang::De)
+        );
+        assert!(nested
+            .to_string()
+            .contains("(release 1 refused: it releases days the code does not ask for)"));
+        assert_eq!(
+            DeskError::NotPinned.say(Lang::De),
+            "abgelehnt: dieser Schreibtisch hat noch kein Verzeichnis: führen Sie zuerst `spur authority pin` aus"
+        );
+    }
+
+    #[test]
+    fn skips_are_counted_by_reason_in_both_languages() {
+        use spur_offline::skip::{SkipReason, Skips};
+        let t = Texts::new();
+        assert_eq!(skipped(&Skips::new()), None);
+        let mut s = Skips::new();
+        s.add(SkipReason::DoesNotOpen);
+        let m = skipped(&s).unwrap_or_else(|| panic!("a skip"));
+        assert_eq!(
+            t.format(Lang::En, &m),
+            "1 record skipped: 1 does not open with the key it is meant for"
+        );
+        s.add(SkipReason::BadField);
+        s.add(SkipReason::BadField);
+        let m = skipped(&s).unwrap_or_else(|| panic!("skips"));
+        assert_eq!(
+            t.format(Lang::En, &m),
+            "3 records skipped: 1 does not open with the key it is meant for; 2 carry invalid fields"
+        );
+        assert_eq!(
+            t.format(Lang::De, &m),
+            "3 Datensätze übersprungen: 1 lässt sich mit dem vorgesehenen Schlüssel nicht öffnen; \
+             2 enthalten ungültige Felder"
+        );
     }
 
     #[test]

@@ -75,19 +75,15 @@ pub fn import(
         env.kind,
         PackageKind::ScanKeys | PackageKind::ResolveRequest
     ) {
-        return Err(DeskError::Refused(
-            "this is a file a desk writes for the vault: hand it to the vault, not to the desk"
-                .into(),
-        ));
+        return Err(DeskError::refused(Msg::new("desk-err-file-for-vault")));
     }
     if env.from != VAULT {
         return Err(DeskError::NotFromVault);
     }
     if env.to != desk.id {
-        return Err(DeskError::Refused(format!(
-            "this file is for authority {}, not for this desk",
-            env.to
-        )));
+        return Err(DeskError::refused(
+            Msg::new("desk-err-file-other-authority").text("to", env.to.to_string()),
+        ));
     }
     match env.kind {
         PackageKind::Consent => {
@@ -231,16 +227,14 @@ pub fn import(
                 for_vault,
             })
         }
-        PackageKind::ScanKeys | PackageKind::ResolveRequest => Err(DeskError::Refused(
-            "this is a file a desk writes for the vault: hand it to the vault, not to the desk"
-                .into(),
-        )),
+        PackageKind::ScanKeys | PackageKind::ResolveRequest => {
+            Err(DeskError::refused(Msg::new("desk-err-file-for-vault")))
+        }
     }
 }
 
 fn skips(s: &spur_offline::skip::Skips) -> Option<Msg> {
-    let n = s.total();
-    (n > 0).then(|| Msg::new("web-did-skipped").num("count", n as f64))
+    crate::texts::skipped(s).map(|m| Msg::new("web-did-skipped").msgs("what", vec![m]))
 }
 
 /// Writes the files for the vault into `dir` (0700, created on demand): `resolve-more.spkg` is

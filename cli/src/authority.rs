@@ -11,7 +11,7 @@ use spur_authority::entry::RangeEntry;
 use spur_authority::open::TmpHistory;
 use spur_authority::settings::Settings;
 use spur_authority::texts::{Lang, Msg, Texts};
-use spur_authority::{case, contacts, open, Desk};
+use spur_authority::{case, contacts, open, Desk, DeskError};
 use spur_protocol::tag::QrId;
 use spur_protocol::time::{Day, Minute, Slot, SLOTS_PER_DAY};
 
@@ -424,8 +424,34 @@ fn read(p: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(p).with_context(|| format!("reading {}", p.display()))
 }
 
-/// Runs the command.
+/// Runs the command; the desk's own refusals in the desk's language.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let dir = args.dir.clone();
+    // `init` refuses before the folder has settings: in the language it was asked for.
+    let asked = match &args.command {
+        Command::Init { lang, .. } => Some(Lang::from_tag(lang)),
+        _ => None,
+    };
+    run_command(args).map_err(|e| in_desk_language(e, asked.unwrap_or_else(|| lang_of(&dir))))
+}
+
+/// `e` with every desk refusal in its chain worded in `lang` (the rest of the chain, which names
+/// paths and fields, as it is).
+fn in_desk_language(e: anyhow::Error, lang: Lang) -> anyhow::Error {
+    if !e.chain().any(|c| c.downcast_ref::<DeskError>().is_some()) {
+        return e;
+    }
+    let words: Vec<String> = e
+        .chain()
+        .map(|c| {
+            c.downcast_ref::<DeskError>()
+                .map_or_else(|| c.to_string(), |d| d.say(lang))
+        })
+        .collect();
+    anyhow::anyhow!(words.join(": "))
+}
+
+fn run_command(args: Args) -> anyhow::Result<()> {
     match args.command {
         Command::Init {
             id,
@@ -570,10 +596,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             for n in o.notes {
                 println!("{}", desk.say(&Msg::new("desk-msg-note").text("note", n)));
             }
-            if let Some(t) = o.skips.summary() {
+            if let Some(t) = spur_authority::texts::skipped(&o.skips) {
                 println!(
                     "{}",
-                    desk.say(&Msg::new("desk-msg-skipped-case").text("what", t))
+                    desk.say(&Msg::new("desk-msg-skipped-case").msgs("what", vec![t]))
                 );
             }
         }
@@ -608,10 +634,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     )
                 );
             }
-            if let Some(t) = o.skips.summary() {
+            if let Some(t) = spur_authority::texts::skipped(&o.skips) {
                 println!(
                     "{}",
-                    desk.say(&Msg::new("desk-msg-skipped-contacts").text("what", t))
+                    desk.say(&Msg::new("desk-msg-skipped-contacts").msgs("what", vec![t]))
                 );
             }
             if let Some(r) = o.request {
@@ -631,10 +657,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let desk = Desk::open(&args.dir)?;
             let o = open::open_resolved(&desk, &mut OsRng, &read(&file)?)?;
-            if let Some(t) = o.skips.summary() {
+            if let Some(t) = spur_authority::texts::skipped(&o.skips) {
                 println!(
                     "{}",
-                    desk.say(&Msg::new("desk-msg-skipped-final").text("what", t))
+                    desk.say(&Msg::new("desk-msg-skipped-final").msgs("what", vec![t]))
                 );
             }
             if o.gone > 0 {
@@ -693,10 +719,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                         .num("count", o.added as f64)
                 )
             );
-            if let Some(t) = o.skips.summary() {
+            if let Some(t) = spur_authority::texts::skipped(&o.skips) {
                 println!(
                     "{}",
-                    desk.say(&Msg::new("desk-msg-skipped-case").text("what", t))
+                    desk.say(&Msg::new("desk-msg-skipped-case").msgs("what", vec![t]))
                 );
             }
             if let (Some(s), Some(r)) = (o.scan_file, o.resolve_file) {
@@ -1001,9 +1027,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     std::thread::spawn(move || card_pin_answer(lang, Some(&p), &id, &tag))
                         .join()
                         .map_err(|_| {
-                            spur_authority::DeskError::Refused("the PIN check failed".into())
+                            spur_authority::DeskError::refused(Msg::new(
+                                "desk-err-pin-check-failed",
+                            ))
                         })?
-                        .map_err(|e| spur_authority::DeskError::Refused(e.to_string()))
+                        .map_err(|e| {
+                            spur_authority::DeskError::refused(
+                                Msg::new("desk-err-worded").text("text", e.to_string()),
+                            )
+                        })
                 }) as spur_authority::web::PinCheck
             });
             spur_authority::web::serve(

@@ -49,6 +49,9 @@ pub enum Arg {
     Text(String),
     /// A number (Fluent picks plural forms by it).
     Num(f64),
+    /// Messages worded in the same language as the one they are inserted into, joined by "; "
+    /// (the reasons inside a refusal).
+    Msgs(Vec<Msg>),
 }
 
 /// A message id with its arguments, not yet in any language.
@@ -78,6 +81,12 @@ impl Msg {
     /// Adds a number argument.
     pub fn num(mut self, name: &'static str, value: impl Into<f64>) -> Self {
         self.args.push((name, Arg::Num(value.into())));
+        self
+    }
+
+    /// Adds messages worded in the same language as this one, joined by "; ".
+    pub fn msgs(mut self, name: &'static str, value: Vec<Msg>) -> Self {
+        self.args.push((name, Arg::Msgs(value)));
         self
     }
 }
@@ -146,6 +155,13 @@ fn format_in(b: &FluentBundle<FluentResource>, msg: &Msg) -> Option<String> {
         match value {
             Arg::Text(t) => args.set(*name, FluentValue::from(t.clone())),
             Arg::Num(n) => args.set(*name, FluentValue::from(*n)),
+            Arg::Msgs(list) => {
+                let words: Vec<String> = list
+                    .iter()
+                    .map(|m| format_in(b, m).unwrap_or_else(|| m.id.to_owned()))
+                    .collect();
+                args.set(*name, FluentValue::from(words.join("; ")));
+            }
         }
     }
     let mut errors = Vec::new();
@@ -202,6 +218,19 @@ mod tests {
         assert_eq!(c.get(Lang::De, "no-such-message"), "no-such-message");
         assert_eq!(Lang::from_tag("de-AT"), Lang::De);
         assert_eq!(Lang::from_tag("fr"), Lang::En);
+    }
+
+    #[test]
+    fn inner_messages_take_the_outer_language() {
+        let en = "why = refused: { $reasons }\nday = { $n } day\n";
+        let de = "why = abgelehnt: { $reasons }\nday = Tag { $n }\n";
+        let c = Catalog::new(&[en], &[de]);
+        let m = Msg::new("why").msgs(
+            "reasons",
+            vec![Msg::new("day").num("n", 1), Msg::new("day").num("n", 2)],
+        );
+        assert_eq!(c.format(Lang::En, &m), "refused: 1 day; 2 day");
+        assert_eq!(c.format(Lang::De, &m), "abgelehnt: Tag 1; Tag 2");
     }
 
     #[test]

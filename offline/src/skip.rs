@@ -25,14 +25,32 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    /// Words for the operator's or desk's console.
-    pub fn text(self) -> &'static str {
+    /// Every reason, in the order reports list them.
+    pub const ALL: [SkipReason; 6] = [
+        Self::UnknownAuthority,
+        Self::DoesNotOpen,
+        Self::BadField,
+        Self::Deleted,
+        Self::OutsideCase,
+        Self::OtherAuthority,
+    ];
+
+    /// Words for the operator's console (English; the desk words its skips from desk.ftl), for
+    /// `n` records.
+    pub fn text(self, n: u64) -> &'static str {
+        let one = n == 1;
         match self {
+            Self::UnknownAuthority if one => "names an authority not in the directory",
             Self::UnknownAuthority => "name an authority not in the directory",
+            Self::DoesNotOpen if one => "does not open with the key it is meant for",
             Self::DoesNotOpen => "do not open with the key they are meant for",
+            Self::BadField if one => "carries invalid fields",
             Self::BadField => "carry invalid fields",
+            Self::Deleted if one => "points to a registration that was deleted or has expired",
             Self::Deleted => "point to a registration that was deleted or has expired",
+            Self::OutsideCase if one => "names something the case did not reach",
             Self::OutsideCase => "name something the case did not reach",
+            Self::OtherAuthority if one => "is sealed to another authority",
             Self::OtherAuthority => "are sealed to another authority",
         }
     }
@@ -109,13 +127,11 @@ impl Skips {
             .0
             .iter()
             .filter(|(_, n)| **n > 0)
-            .map(|(r, n)| format!("{n} {}", r.text()))
+            .map(|(r, n)| format!("{n} {}", r.text(*n)))
             .collect();
-        Some(format!(
-            "{} records skipped: {}",
-            self.total(),
-            parts.join(", ")
-        ))
+        let total = self.total();
+        let records = if total == 1 { "record" } else { "records" };
+        Some(format!("{total} {records} skipped: {}", parts.join(", ")))
     }
 
     /// The counts for an audit line: `{"unknown-authority": 2, …}`.
@@ -147,6 +163,13 @@ mod tests {
             t.contains("2 name an authority not in the directory"),
             "{t}"
         );
+        assert!(t.ends_with(", 1 carries invalid fields"), "{t}");
         assert_eq!(s.audit()["bad-field"], 1);
+        let mut one = Skips::new();
+        one.add(SkipReason::Deleted);
+        assert_eq!(
+            one.summary().as_deref(),
+            Some("1 record skipped: 1 points to a registration that was deleted or has expired")
+        );
     }
 }

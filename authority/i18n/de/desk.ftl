@@ -163,3 +163,91 @@ desk-err-valid-hours = --valid-hours muss 1 bis { $max } sein (ein Einwilligungs
 desk-err-no-contacts = keine Kontakte zum Fall { $case } (Gesundheitsamt { $authority }) an diesem Schreibtisch: öffnen Sie zuerst die Kontaktdatei des Tresors (`spur authority open contacts …`)
 desk-err-qr-or-card = geben Sie --qr-id oder --card an
 desk-err-days-range = die Tage liegen außerhalb des Bereichs: prüfen Sie --first-day und --days
+
+## The desk's own refusals (DeskError)
+desk-err-not-from-vault = Paket abgelehnt: nur der Tresor sendet Dateien an einen Schreibtisch
+desk-err-not-initialised = { $dir } ist noch kein Schreibtisch-Ordner: führen Sie `spur authority --dir { $dir } init --id <Nummer> --name <Name> --range DE:<von>-<bis>` und dann `spur authority --dir { $dir } pin …` mit den Dateien des Betreibers aus
+desk-err-not-pinned = abgelehnt: dieser Schreibtisch hat noch kein Verzeichnis: führen Sie zuerst `spur authority pin` aus
+desk-err-no-case-file = abgelehnt: keine Falldatei zum Fall { $case } an diesem Schreibtisch
+desk-err-no-contact-list = abgelehnt: zum Fall { $case } gibt es an diesem Schreibtisch keine Kontaktliste
+desk-err-not-on-list = abgelehnt: diese Nummer steht nicht auf der Kontaktliste des Falls
+desk-err-note-long = abgelehnt: die Notiz ist länger als { $max } Zeichen
+desk-err-range-form = abgelehnt: Postleitzahlbereich { $range }: schreiben Sie ihn als DE:80000-81999
+desk-err-id-zero = abgelehnt: die Gesundheitsamt-Nummer 0 ist dem Tresor vorbehalten
+desk-err-name = abgelehnt: der Name des Gesundheitsamts { $name } { $reason }
+desk-err-range-country = abgelehnt: Postleitzahlbereich { $range }: das Land { $reason }
+desk-err-range-end = abgelehnt: Postleitzahlbereich { $range }: { $postcode } { $reason }
+desk-err-card-not-this-request = abgelehnt: Kartenverfolgung: die Anfrage nach der TMP-Historie ist nicht die dieses Schreibtischs für diese Karte
+desk-err-card-other-card = abgelehnt: Kartenverfolgung: die Datei mit der TMP-Historie gehört zu einer anderen Karte
+desk-err-card-other-authority = abgelehnt: Kartenverfolgung: die Anfrage nach der TMP-Historie ist die eines anderen Gesundheitsamts
+desk-err-card-codes-differ = abgelehnt: Kartenverfolgung: Anfrage, Antwort des TAG-Servers und Karte nennen verschiedene Codes
+desk-err-card-no-key = abgelehnt: Kartenverfolgung: die Antwort des TAG-Servers hat keinen Schlüssel für die angefragten Zeitfenster
+desk-err-card-wrong-pin = abgelehnt: Kartenverfolgung: falsche PIN (oder die Karte ist dem POST-Server nicht bekannt); nichts wurde verwendet
+desk-err-card-too-many-pins = abgelehnt: Kartenverfolgung: zu viele falsche PINs für diese Karte; versuchen Sie es in einer Stunde wieder
+desk-err-card-pin-no-post = abgelehnt: diese Karte ist mit einer PIN geschützt, und dieser Schreibtisch wurde ohne die URL des POST-Servers gestartet, um die PIN zu prüfen: starten Sie `spur authority serve` mit --post neu
+desk-err-card-step-one = abgelehnt: stellen Sie zuerst die Anfrage nach der Historie für diesen Fall (Schritt 1)
+desk-err-pin-check-failed = abgelehnt: die PIN-Prüfung ist fehlgeschlagen
+desk-err-not-loopback = abgelehnt: { $listen } ist keine Loopback-Adresse: die Seiten des Schreibtischs enthalten Telefonnummern und werden über einfaches HTTP ausgeliefert, daher nur auf 127.0.0.1; um sie anderswo anzubieten, stellen Sie einen TLS-Proxy davor und geben --allow-remote an
+desk-err-no-staff = abgelehnt: dieser Schreibtisch hat noch kein Mitarbeiterkonto: legen Sie zuerst eines mit `spur authority staff add --name NAME` an
+desk-err-staff-name = abgelehnt: ein Mitarbeitername besteht aus 1 bis 32 Zeichen aus a-z, 0-9, '.', '-', '_'
+desk-err-staff-password = abgelehnt: das Passwort muss mindestens { $min } Zeichen haben
+desk-err-staff-exists = abgelehnt: das Mitarbeiterkonto { $name } gibt es schon: geben Sie --reset an, um ein neues Passwort zu setzen
+desk-err-password-hash = abgelehnt: das Passwort konnte nicht gehasht werden: { $why }
+desk-err-nonce-twice = abgelehnt: ein Code mit dieser Nonce ist schon registriert
+desk-err-code-unknown = abgelehnt: dieser Schreibtisch hat für den Fall { $case } keinen Einwilligungscode mit dieser Nonce ausgegeben: die Freigaben in dieser Datei antworten auf keinen unserer Codes und wurden nicht geöffnet; fragen Sie den Betreiber des Tresors, welche Code-Datei er verwendet hat
+desk-err-code-other-case = abgelehnt: die Datei nennt den Fall { $case }, aber unser Code mit dieser Nonce ist für den Fall { $ours }: nicht geöffnet
+desk-reason-auth-closed = ihr AUTH-Teil lässt sich nicht öffnen ({ $why })
+desk-reason-auth-other-case = ihr AUTH-Teil nennt einen anderen Fall oder Code
+desk-reason-other-person = sie stammt von einer anderen Person: ihre Telefonnummer ist nicht die, für die der Code ausgegeben wurde
+desk-reason-other-days = sie gibt Tage frei, nach denen der Code nicht fragt
+desk-reason-candidate = Freigabe { $number } abgelehnt: { $reason }
+desk-err-no-release = abgelehnt: keine Freigabe in dieser Datei stammt von der Person, für die der Code zum Fall { $case } ausgegeben wurde ({ $reasons }); nichts wurde geöffnet. Bitten Sie die Person, mit ihrer eigenen App einzuwilligen; wurde der Code von jemand anderem verwendet, geben Sie mit `spur authority consent-code` einen neuen aus
+desk-err-not-candidate = abgelehnt: --candidate { $number } ist keine Freigabe der Person des Codes; zur Wahl stehen { $choices }
+desk-err-candidates = abgelehnt: { $count } Freigaben aus verschiedenen Registrierungen tragen die Telefonnummer, für die der Fall { $case } ausgegeben wurde:
+    { $lines }
+    Fragen Sie die Person, wann und wo sie eingecheckt hat, und führen Sie dies dann mit --candidate N erneut aus
+desk-err-no-candidate = abgelehnt: kein Kandidat zum Öffnen
+desk-err-file-for-vault = abgelehnt: dies ist eine Datei, die ein Schreibtisch für den Tresor schreibt: geben Sie sie dem Tresor, nicht dem Schreibtisch
+desk-err-file-other-authority = abgelehnt: diese Datei ist für das Gesundheitsamt { $to }, nicht für diesen Schreibtisch
+desk-err-directory-lacks = abgelehnt: das Verzeichnis führt das Gesundheitsamt { $id } nicht
+desk-err-directory-other-keys = abgelehnt: das Verzeichnis führt andere Schlüssel für dieses Gesundheitsamt
+desk-err-language = abgelehnt: Sprache { $lang }: der Schreibtisch spricht de (Deutsch) und en (Englisch)
+desk-err-time-zone = abgelehnt: die Zeitzone { $zone } ist keine IANA-Zeitzone wie Europe/Berlin
+desk-err-code-days = abgelehnt: --days muss 1 bis 28 sein
+desk-err-code-calendar = abgelehnt: die Tage reichen über das Ende des Kalenders hinaus: prüfen Sie --first-day
+desk-err-code-future = abgelehnt: der Code würde nach Tagen nach heute fragen ({ $first } bis { $last }): eine Einwilligung gibt nur vergangene Tage frei; wählen Sie --first-day und --days so, dass der letzte Tag heute ({ $today }) oder früher ist
+desk-err-code-too-old = abgelehnt: der Code würde nach Tagen fragen, die älter als 28 Tage sind und überall gelöscht werden: geben Sie --first-day { $oldest } oder später an
+desk-err-code-lifetime = abgelehnt: ein Einwilligungscode gilt 1 bis { $hours } Stunden (7 Tage): geben Sie ein kleineres --valid-hours an
+desk-err-qr-text = abgelehnt: der QR-Code kann diesen Text nicht fassen: { $why }
+desk-err-worded = abgelehnt: { $text }
+desk-err-card-unverified = abgelehnt: Kartenverfolgung: die Antwort des TAG-Servers lässt sich nicht mit seinem veröffentlichten Schlüssel prüfen
+desk-reason-other-registration = sie stammt aus einer anderen Registrierung als die erste Freigabe des Kandidaten
+desk-reason-device = Freigabe { $number } (Gerät { $device }) abgelehnt: { $reason }
+desk-skips = { $total ->
+    [one] 1 Datensatz übersprungen
+   *[other] { $total } Datensätze übersprungen
+}: { $parts }
+desk-skip-unknown-authority = { $count ->
+    [one] 1 nennt ein Gesundheitsamt, das nicht im Verzeichnis steht
+   *[other] { $count } nennen ein Gesundheitsamt, das nicht im Verzeichnis steht
+}
+desk-skip-does-not-open = { $count ->
+    [one] 1 lässt sich mit dem vorgesehenen Schlüssel nicht öffnen
+   *[other] { $count } lassen sich mit dem vorgesehenen Schlüssel nicht öffnen
+}
+desk-skip-bad-field = { $count ->
+    [one] 1 enthält ungültige Felder
+   *[other] { $count } enthalten ungültige Felder
+}
+desk-skip-deleted = { $count ->
+    [one] 1 verweist auf eine gelöschte oder abgelaufene Registrierung
+   *[other] { $count } verweisen auf eine gelöschte oder abgelaufene Registrierung
+}
+desk-skip-outside-case = { $count ->
+    [one] 1 nennt etwas, das der Fall nicht erreicht hat
+   *[other] { $count } nennen etwas, das der Fall nicht erreicht hat
+}
+desk-skip-other-authority = { $count ->
+    [one] 1 ist an ein anderes Gesundheitsamt versiegelt
+   *[other] { $count } sind an ein anderes Gesundheitsamt versiegelt
+}

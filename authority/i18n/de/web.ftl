@@ -127,10 +127,7 @@ web-did-gone = { $count ->
     [one] 1 Registrierung wird nicht aufgelöst (gelöscht, bei einer anderen Behörde oder außerhalb des Falls).
    *[other] { $count } Registrierungen werden nicht aufgelöst (gelöscht, bei einer anderen Behörde oder außerhalb des Falls).
 }
-web-did-skipped = { $count ->
-    [one] 1 Eintrag wurde übersprungen (im Protokoll vermerkt; der Rest ist nicht betroffen).
-   *[other] { $count } Einträge wurden übersprungen (im Protokoll vermerkt; der Rest ist nicht betroffen).
-}
+web-did-skipped = { $what } (im Protokoll vermerkt; der Rest ist nicht betroffen).
 web-did-relay = { $count ->
     [one] 1 Eintrag für die einwilligende Behörde entpackt.
    *[other] { $count } Einträge für die einwilligende Behörde entpackt.

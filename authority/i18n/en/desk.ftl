@@ -159,3 +159,91 @@ desk-err-valid-hours = --valid-hours must be 1 to { $max } (a consent code lives
 desk-err-no-contacts = no contacts of case { $case } (authority { $authority }) on this desk: open the vault's contacts file first (`spur authority open contacts …`)
 desk-err-qr-or-card = give --qr-id or --card
 desk-err-days-range = the days are out of range: check --first-day and --days
+
+## The desk's own refusals (DeskError)
+desk-err-not-from-vault = package refused: only the vault sends files to a desk
+desk-err-not-initialised = { $dir } is not a desk folder yet: run `spur authority --dir { $dir } init --id <number> --name <name> --range DE:<from>-<to>` and then `spur authority --dir { $dir } pin …` with the operator's files
+desk-err-not-pinned = refused: this desk has no directory yet: run `spur authority pin` first
+desk-err-no-case-file = refused: no case file for case { $case } on this desk
+desk-err-no-contact-list = refused: case { $case } has no contact list on this desk
+desk-err-not-on-list = refused: this number is not on the case's contact list
+desk-err-note-long = refused: the note is longer than { $max } characters
+desk-err-range-form = refused: postcode range { $range }: write it as DE:80000-81999
+desk-err-id-zero = refused: authority id 0 is reserved for the vault
+desk-err-name = refused: the authority name { $name } { $reason }
+desk-err-range-country = refused: postcode range { $range }: the country { $reason }
+desk-err-range-end = refused: postcode range { $range }: { $postcode } { $reason }
+desk-err-card-not-this-request = refused: card trace: the TMP-history request is not this desk's request for this card
+desk-err-card-other-card = refused: card trace: the TMP history file is for another card
+desk-err-card-other-authority = refused: card trace: the TMP-history request is another authority's
+desk-err-card-codes-differ = refused: card trace: the request, the TAG server's answer and the card name different codes
+desk-err-card-no-key = refused: card trace: the TAG server's answer has no key for the requested slots
+desk-err-card-wrong-pin = refused: card trace: wrong PIN (or the card is not known to the POST server); nothing was used
+desk-err-card-too-many-pins = refused: card trace: too many wrong PINs for this card; try again in an hour
+desk-err-card-pin-no-post = refused: this card is PIN-protected and this desk was started without the POST server's URL to check the PIN: restart `spur authority serve` with --post
+desk-err-card-step-one = refused: make the history request for this case first (step 1)
+desk-err-pin-check-failed = refused: the PIN check failed
+desk-err-not-loopback = refused: { $listen } is not a loopback address: the desk's pages carry phone numbers and are served over plain HTTP, so they are served on 127.0.0.1 only; to serve elsewhere put a TLS proxy in front and give --allow-remote
+desk-err-no-staff = refused: this desk has no staff account yet: create one with `spur authority staff add --name NAME` first
+desk-err-staff-name = refused: a staff name is 1 to 32 of a-z, 0-9, '.', '-', '_'
+desk-err-staff-password = refused: the password must have at least { $min } characters
+desk-err-staff-exists = refused: staff account { $name } exists: give --reset to set a new password
+desk-err-password-hash = refused: password hashing failed: { $why }
+desk-err-nonce-twice = refused: a code with this nonce is already registered
+desk-err-code-unknown = refused: this desk issued no consent code for case { $case } with this nonce: the releases in this file answer no code of ours and were not opened; ask the vault operator which code file they used
+desk-err-code-other-case = refused: the file names case { $case }, but our code with this nonce is for case { $ours }: not opened
+desk-reason-auth-closed = its AUTH part does not open ({ $why })
+desk-reason-auth-other-case = its AUTH part names another case or code
+desk-reason-other-person = it was made by another person: its phone number is not the one the code was issued to
+desk-reason-other-days = it releases days the code does not ask for
+desk-reason-candidate = release { $number } refused: { $reason }
+desk-err-no-release = refused: no release in this file was made by the person the code for case { $case } was issued to ({ $reasons }); nothing was opened. Ask the person to consent with their own app; if the code was used by someone else, issue a new code with `spur authority consent-code`
+desk-err-not-candidate = refused: --candidate { $number } is not a release made by the code's person; the candidates to choose from are { $choices }
+desk-err-candidates = refused: { $count } releases from different registrations carry the phone number case { $case } was issued to:
+    { $lines }
+    Ask the person when and where they checked in, then run this again with --candidate N
+desk-err-no-candidate = refused: no candidate to open
+desk-err-file-for-vault = refused: this is a file a desk writes for the vault: hand it to the vault, not to the desk
+desk-err-file-other-authority = refused: this file is for authority { $to }, not for this desk
+desk-err-directory-lacks = refused: the directory does not list authority { $id }
+desk-err-directory-other-keys = refused: the directory lists other keys for this authority
+desk-err-language = refused: language { $lang }: the desk speaks de (German) and en (English)
+desk-err-time-zone = refused: time zone { $zone } is not an IANA time zone such as Europe/Berlin
+desk-err-code-days = refused: --days must be 1 to 28
+desk-err-code-calendar = refused: the days run past the end of the calendar: check --first-day
+desk-err-code-future = refused: the code would ask for days after today ({ $first } to { $last }): a consent releases only days that have happened; give --first-day and --days so the last day is today ({ $today }) or earlier
+desk-err-code-too-old = refused: the code would ask for days older than 28 days, which are deleted everywhere: give --first-day { $oldest } or later
+desk-err-code-lifetime = refused: a consent code is valid for 1 to { $hours } hours (7 days): give a smaller --valid-hours
+desk-err-qr-text = refused: the QR code cannot hold this text: { $why }
+desk-err-worded = refused: { $text }
+desk-err-card-unverified = refused: card trace: the TAG server's answer does not verify against its published key
+desk-reason-other-registration = it comes from another registration than the candidate's first release
+desk-reason-device = release { $number } (device { $device }) refused: { $reason }
+desk-skips = { $total ->
+    [one] 1 record skipped
+   *[other] { $total } records skipped
+}: { $parts }
+desk-skip-unknown-authority = { $count ->
+    [one] 1 names an authority not in the directory
+   *[other] { $count } name an authority not in the directory
+}
+desk-skip-does-not-open = { $count ->
+    [one] 1 does not open with the key it is meant for
+   *[other] { $count } do not open with the key they are meant for
+}
+desk-skip-bad-field = { $count ->
+    [one] 1 carries invalid fields
+   *[other] { $count } carry invalid fields
+}
+desk-skip-deleted = { $count ->
+    [one] 1 points to a registration that was deleted or has expired
+   *[other] { $count } point to a registration that was deleted or has expired
+}
+desk-skip-outside-case = { $count ->
+    [one] 1 names something the case did not reach
+   *[other] { $count } name something the case did not reach
+}
+desk-skip-other-authority = { $count ->
+    [one] 1 is sealed to another authority
+   *[other] { $count } are sealed to another authority
+}

@@ -127,10 +127,7 @@ web-did-gone = { $count ->
     [one] 1 registration will not be resolved (deleted, another authority's, or outside the case).
    *[other] { $count } registrations will not be resolved (deleted, another authority's, or outside the case).
 }
-web-did-skipped = { $count ->
-    [one] 1 entry was skipped (recorded in the audit log; the rest is unaffected).
-   *[other] { $count } entries were skipped (recorded in the audit log; the rest is unaffected).
-}
+web-did-skipped = { $what } (recorded in the audit log; the rest is unaffected).
 web-did-relay = { $count ->
     [one] 1 entry unwrapped for the consenting authority.
    *[other] { $count } entries unwrapped for the consenting authority.

@@ -13,6 +13,7 @@ pub mod session;
 pub mod staff;
 pub mod words;
 
+use spur_i18n::Msg;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -75,11 +76,9 @@ pub fn check_listen(listen: &SocketAddr, allow_remote: bool) -> Result<()> {
     if listen.ip().is_loopback() || allow_remote {
         Ok(())
     } else {
-        Err(DeskError::Refused(format!(
-            "{listen} is not a loopback address: the desk's pages carry phone numbers and are \
-             served over plain HTTP, so they are served on 127.0.0.1 only; to serve elsewhere put \
-             a TLS proxy in front and give --allow-remote"
-        )))
+        Err(DeskError::refused(
+            Msg::new("desk-err-not-loopback").text("listen", listen.to_string()),
+        ))
     }
 }
 
@@ -121,10 +120,7 @@ pub fn serve(dir: &Path, opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> 
     check_listen(&opts.listen, opts.allow_remote)?;
     let desk = Desk::open(dir)?;
     if staff::names(dir)?.is_empty() {
-        return Err(DeskError::Refused(
-            "this desk has no staff account yet: create one with `spur authority staff add --name NAME` first"
-                .into(),
-        ));
+        return Err(DeskError::refused(Msg::new("desk-err-no-staff")));
     }
     sweep_outbox(dir)?;
     let state = Arc::new(AppState {

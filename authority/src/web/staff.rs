@@ -1,6 +1,7 @@
 //! The desk's staff accounts for the web pages: `staff.json` in the desk folder (0600), one
 //! Argon2id password hash (PHC string, salted) per name. Passwords are never stored or logged.
 
+use spur_i18n::Msg;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -46,25 +47,25 @@ pub fn add(
     replace: bool,
 ) -> Result<()> {
     if !valid_name(name) {
-        return Err(DeskError::Refused(
-            "a staff name is 1 to 32 of a-z, 0-9, '.', '-', '_'".into(),
-        ));
+        return Err(DeskError::refused(Msg::new("desk-err-staff-name")));
     }
     if password.chars().count() < MIN_PASSWORD {
-        return Err(DeskError::Refused(format!(
-            "the password must have at least {MIN_PASSWORD} characters"
-        )));
+        return Err(DeskError::refused(
+            Msg::new("desk-err-staff-password").num("min", MIN_PASSWORD as f64),
+        ));
     }
     let mut acc = load(dir)?;
     if acc.staff.contains_key(name) && !replace {
-        return Err(DeskError::Refused(format!(
-            "staff account {name} exists: give --reset to set a new password"
-        )));
+        return Err(DeskError::refused(
+            Msg::new("desk-err-staff-exists").text("name", name),
+        ));
     }
     let salt = SaltString::generate(&mut *rng);
     let hash = Argon2::default()
         .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| DeskError::Refused(format!("password hashing failed: {e}")))?
+        .map_err(|e| {
+            DeskError::refused(Msg::new("desk-err-password-hash").text("why", e.to_string()))
+        })?
         .to_string();
     acc.staff.insert(name.to_owned(), hash);
     crate::case::save(&file(dir), &acc)?;

@@ -58,7 +58,7 @@ pub async fn audit(
     drop(desk);
     let verified = match crate::audit::verify(&s.dir) {
         Ok(r) => t.n("web-audit-verified", "lines", r.lines),
-        Err(e) => e.to_string(),
+        Err(e) => e.say(sess.lang),
     };
     let c = chrome(t.w("web-audit-title"), &sess);
     html(AuditPage {

@@ -1,6 +1,7 @@
 //! A card-only trace in two steps: the signed history request, then the TAG server's answer.
 
 use super::*;
+use spur_i18n::Msg;
 
 #[derive(Template)]
 #[template(path = "card.html")]
@@ -64,9 +65,7 @@ pub struct CardRequestForm {
 pub(super) fn personal_code(url: &str) -> crate::Result<spur_protocol::qr::PersonalCode> {
     match spur_protocol::qr::Payload::parse(url)?.code {
         spur_protocol::qr::Code::Personal(p) => Ok(p),
-        _ => Err(DeskError::Refused(
-            "this is not a personal code's URL".into(),
-        )),
+        _ => Err(DeskError::refused(Msg::new("desk-err-not-card"))),
     }
 }
 
@@ -86,14 +85,14 @@ pub async fn card_request(
         spur_protocol::consent::validate_case_id(&case_id)?;
         let code = personal_code(f.card.trim())?;
         let first = spur_protocol::time::Day::from_date_text(f.first_day.trim())
-            .ok_or_else(|| DeskError::Refused(words(&s, &sess).w("web-error-date")))?;
+            .ok_or_else(|| DeskError::refused(Msg::new("web-error-date")))?;
         let days: u32 = f
             .days
             .trim()
             .parse()
-            .map_err(|_| DeskError::Refused(words(&s, &sess).w("web-error-days")))?;
+            .map_err(|_| DeskError::refused(Msg::new("web-error-days")))?;
         let (first_slot, last) = workflow::history_slots(first, days, now())
-            .ok_or_else(|| DeskError::Refused(words(&s, &sess).w("web-error-days")))?;
+            .ok_or_else(|| DeskError::refused(Msg::new("web-error-days")))?;
         let desk = lock(&s.desk);
         let req = crate::history::request(&desk, &mut OsRng, code.id, first_slot, last, now())?;
         let name = format!("history-request-{}.bin", crate::case::safe(&case_id));
@@ -122,7 +121,7 @@ pub async fn card_request(
         Err(e) => card_page(
             &s,
             &sess,
-            Some(e.to_string()),
+            Some(e.say(sess.lang)),
             None,
             &case_id,
             f.card.trim(),
@@ -152,23 +151,17 @@ pub async fn card_trace(State(s): State<Shared>, headers: HeaderMap, m: Multipar
         let code = personal_code(&card2)?;
         let tag = code.tag((!pin.is_empty()).then_some(pin.as_str()), s2.kdf)?;
         if code.pin_protected {
-            let answer =
-                match &s2.pin_check {
-                    Some(check) => check(&code.id, &tag)?,
-                    None => return Err(DeskError::Refused(
-                        "this card is PIN-protected and this desk was started without the POST \
-                         server's URL to check the PIN: restart `spur authority serve` with --post"
-                            .into(),
-                    )),
-                };
+            let answer = match &s2.pin_check {
+                Some(check) => check(&code.id, &tag)?,
+                None => return Err(DeskError::refused(Msg::new("desk-err-card-pin-no-post"))),
+            };
             crate::card::require_confirmed_pin(answer)?;
         }
         let desk = lock(&s2.desk);
         let req_path = outbox(&s2.dir, desk.id, &c2)
             .join(format!("history-request-{}.bin", crate::case::safe(&c2)));
-        let request = std::fs::read(&req_path).map_err(|_| {
-            DeskError::Refused("make the history request for this case first (step 1)".into())
-        })?;
+        let request = std::fs::read(&req_path)
+            .map_err(|_| DeskError::refused(Msg::new("desk-err-card-step-one")))?;
         // The TAG server's answer counts only when every key verifies against its published key.
         let history = crate::history::finish(&desk, &request, &code.id, &answer)?;
         let o =
@@ -206,7 +199,15 @@ pub async fn card_trace(State(s): State<Shared>, headers: HeaderMap, m: Multipar
     .await;
     match r {
         Ok(Ok(done)) => card_page(&s, &sess, None, None, &case_id, &card, Some(done)),
-        Ok(Err(e)) => card_page(&s, &sess, Some(e.to_string()), None, &case_id, &card, None),
+        Ok(Err(e)) => card_page(
+            &s,
+            &sess,
+            Some(e.say(sess.lang)),
+            None,
+            &case_id,
+            &card,
+            None,
+        ),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

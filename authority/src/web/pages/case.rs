@@ -65,7 +65,7 @@ pub async fn case_page(
                 &s,
                 &sess,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                e.to_string(),
+                e.say(sess.lang),
                 "/",
             )
         }
@@ -161,7 +161,7 @@ pub async fn set_call(
             &s,
             &sess,
             StatusCode::BAD_REQUEST,
-            e.to_string(),
+            e.say(sess.lang),
             &case_href(authority, &case_id),
         ),
     }

@@ -41,7 +41,7 @@ pub(super) fn home_page(
                 s,
                 sess,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                e.to_string(),
+                e.say(sess.lang),
                 "/",
             )
         }
@@ -181,7 +181,7 @@ pub async fn open_case(
                 DeskError::Protocol(_) => "case",
                 _ => "days",
             };
-            let e = Some((field.into(), e.to_string()));
+            let e = Some((field.into(), e.say(sess.lang)));
             home_page(&s, &sess, f, e)
         }
     }

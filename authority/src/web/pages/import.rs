@@ -90,7 +90,7 @@ pub async fn import(State(s): State<Shared>, headers: HeaderMap, m: Multipart) -
         .collect();
     let tmp = match tmp {
         Ok(t) => t,
-        Err(e) => return page(t, Some(e.to_string()), None),
+        Err(e) => return page(t, Some(e.say(sess.lang)), None),
     };
     let candidate = text_field(&fs, "candidate").parse::<usize>().ok();
     let r = {
@@ -108,7 +108,7 @@ pub async fn import(State(s): State<Shared>, headers: HeaderMap, m: Multipart) -
     };
     match r {
         Ok(done) => page(t, None, Some(done)),
-        Err(e) => page(t, Some(e.to_string()), None),
+        Err(e) => page(t, Some(e.say(sess.lang)), None),
     }
 }
 
