@@ -189,6 +189,10 @@ enum Command {
         /// The POST server's URL, where a PIN card's PIN is checked in a card-only trace.
         #[arg(long, env = "SPUR_POST_URL")]
         post: Option<String>,
+        /// The TAG server's URL: a card-only trace sends its signed history request there and
+        /// keeps the verified answer (without it the tracer sends the downloaded request).
+        #[arg(long, env = "SPUR_TAG_URL")]
+        tag_url: Option<String>,
         /// Card traces derive card keys with the cheap test KDF (`spur app init --test-kdf`):
         /// tests only; debug builds only.
         #[cfg(debug_assertions)]
@@ -1007,6 +1011,7 @@ fn run_command(args: Args) -> anyhow::Result<()> {
             host,
             valid_hours,
             post,
+            tag_url,
             #[cfg(debug_assertions)]
             test_kdf,
         } => {
@@ -1038,6 +1043,22 @@ fn run_command(args: Args) -> anyhow::Result<()> {
                         })
                 }) as spur_authority::web::PinCheck
             });
+            let tag_send: Option<spur_authority::web::TagSend> = tag_url.map(|url| {
+                Box::new(move |request: &[u8]| {
+                    // Its own thread, like the PIN check: the web server's runtime is busy.
+                    let (url, request) = (url.clone(), request.to_vec());
+                    std::thread::spawn(move || send_history(lang, &url, request))
+                        .join()
+                        .map_err(|_| {
+                            spur_authority::DeskError::refused(Msg::new("desk-err-tag-failed"))
+                        })?
+                        .map_err(|e| {
+                            spur_authority::DeskError::refused(
+                                Msg::new("desk-err-worded").text("text", format!("{e:#}")),
+                            )
+                        })
+                }) as spur_authority::web::TagSend
+            });
             spur_authority::web::serve(
                 &args.dir,
                 spur_authority::web::ServeOptions {
@@ -1047,6 +1068,7 @@ fn run_command(args: Args) -> anyhow::Result<()> {
                     valid_hours,
                     kdf,
                     pin_check,
+                    tag_send,
                 },
                 |addr| {
                     use std::io::Write;

@@ -269,7 +269,8 @@ async function login(page, base) {
   await page.waitForURL(`${base}/`);
 }
 
-test('a card-only trace through the web desk finds exactly who scanned the card', { timeout: 600_000 }, async () => {
+// Sent by the tracer (download, POST, upload) or by the desk itself (`serve --tag-url`).
+for (const sends of [false, true]) test(`a card-only trace through the web desk finds exactly who scanned the card${sends ? ' (the desk asks the TAG server)' : ''}`, { timeout: 600_000 }, async () => {
   const town = await Town.create();
   const browser = await launch();
   try {
@@ -285,7 +286,7 @@ test('a card-only trace through the web desk finds exactly who scanned the card'
     town.pullAndImport('export-card');
     const url = spur(['scan', '--image', card]).split('\n').find((l) => l.startsWith('spur code: ')).slice('spur code: '.length);
 
-    const base = await town.serve(STAFF, PASSWORD);
+    const base = await town.serve(STAFF, PASSWORD, sends ? ['--tag-url', town.tagUrl] : []);
     const page = await browser.context.newPage();
     await login(page, base);
     const work = join(town.root, 'tracer-card');
@@ -299,19 +300,28 @@ test('a card-only trace through the web desk finds exactly who scanned the card'
     await page.fill('#days', '2');
     await page.getByRole('button', { name: /Anfrage erstellen|Make the request/ }).click();
     await page.waitForLoadState();
+    assert.equal(await page.locator('[role="alert"]').count(), 0, await page.locator('main').textContent());
     await check(page, 'card trace, request made');
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#request a').click()]);
-    const request = join(work, 'request.bin');
-    await dl.saveAs(request);
-    const answer = await fetch(`${town.tagUrl}/v1/tmp-keys/history`, {
-      method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: readFileSync(request),
-    });
-    assert.equal(answer.status, 200, await answer.clone().text());
-    const answerFile = join(work, 'answer.json');
-    writeFileSync(answerFile, Buffer.from(await answer.arrayBuffer()));
+    if (sends) {
+      // The desk sent it and kept the answer once every key verified (one per past slot asked).
+      const said = await page.locator('#request').textContent();
+      const keys = Number((said.match(/\((\d+) (keys?|Schlüssel)\)/) || [])[1]);
+      assert.ok(keys > 0, said);
+    } else {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#request a').click()]);
+      const request = join(work, 'request.bin');
+      await dl.saveAs(request);
+      const answer = await fetch(`${town.tagUrl}/v1/tmp-keys/history`, {
+        method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: readFileSync(request),
+      });
+      assert.equal(answer.status, 200, await answer.clone().text());
+      const answerFile = join(work, 'answer.json');
+      writeFileSync(answerFile, Buffer.from(await answer.arrayBuffer()));
+      // Step 2: the answer in.
+      await page.setInputFiles('#answer', answerFile);
+    }
 
-    // Step 2: the answer in, the SCAN-key file out.
-    await page.setInputFiles('#answer', answerFile);
+    // Step 2: the SCAN-key file out.
     await page.getByRole('button', { name: /SCAN-Schlüsseldatei erstellen|Make the SCAN-key file/ }).click();
     await page.waitForLoadState();
     assert.equal(await page.locator('[role="alert"]').count(), 0, await page.locator('main').textContent());

@@ -251,3 +251,4 @@ desk-skip-other-authority = { $count ->
     [one] 1 ist an ein anderes Gesundheitsamt versiegelt
    *[other] { $count } sind an ein anderes Gesundheitsamt versiegelt
 }
+desk-err-tag-failed = abgelehnt: die Anfrage nach der Historie konnte nicht an den TAG-Server gesendet werden

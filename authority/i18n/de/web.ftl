@@ -160,3 +160,8 @@ web-audit-event = Schritt
 web-audit-detail = Einzelheiten
 web-audit-newer = Neuere Einträge
 web-audit-older = Ältere Einträge
+web-card-answer-kept = Der Schreibtisch hat die Anfrage an den TAG-Server gesendet; seine Antwort ließ sich mit dem veröffentlichten Schlüssel des TAG-Servers prüfen und ist aufbewahrt ({ $keys ->
+    [one] 1 Schlüssel
+   *[other] { $keys } Schlüssel
+}). Weiter mit Schritt 2 (keine Datei nötig). Die signierte Anfrage:
+web-card-answer-sent-help = Nicht nötig, wenn Schritt 1 meldet, dass der Schreibtisch die Antwort des TAG-Servers aufbewahrt hat.

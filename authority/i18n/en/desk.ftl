@@ -247,3 +247,4 @@ desk-skip-other-authority = { $count ->
     [one] 1 is sealed to another authority
    *[other] { $count } are sealed to another authority
 }
+desk-err-tag-failed = refused: sending the history request to the TAG server failed

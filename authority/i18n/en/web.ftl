@@ -160,3 +160,8 @@ web-audit-event = Step
 web-audit-detail = Details
 web-audit-newer = Newer entries
 web-audit-older = Older entries
+web-card-answer-kept = The desk sent the request to the TAG server; its answer verified against the TAG server's published key and is kept ({ $keys ->
+    [one] 1 key
+   *[other] { $keys } keys
+}). Go on with step 2 (no file needed). The signed request:
+web-card-answer-sent-help = Not needed when step 1 said the desk kept the TAG server's answer.

@@ -38,7 +38,14 @@ pub struct ServeOptions {
     pub kdf: spur_protocol::usr::KdfCost,
     /// Asks the POST server whether a PIN card's PIN is right (None: PIN cards are refused).
     pub pin_check: Option<PinCheck>,
+    /// Sends a card's signed history request to the TAG server and returns its answer (None:
+    /// the tracer sends the downloaded request and uploads the answer).
+    pub tag_send: Option<TagSend>,
 }
+
+/// Sends a signed TMP-history request to the TAG server and returns its answer (not yet
+/// verified: the page verifies every key against the pinned TAG key before it keeps any).
+pub type TagSend = Box<dyn Fn(&[u8]) -> Result<Vec<u8>> + Send + Sync>;
 
 /// Asks the POST server whether the PIN-derived TAG key is the card's.
 pub type PinCheck = Box<
@@ -65,6 +72,8 @@ pub struct AppState {
     pub kdf: spur_protocol::usr::KdfCost,
     /// The POST server's PIN check.
     pub pin_check: Option<PinCheck>,
+    /// The TAG server's history answer, asked directly.
+    pub tag_send: Option<TagSend>,
 }
 
 /// The shared state's handle.
@@ -132,6 +141,7 @@ pub fn serve(dir: &Path, opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> 
         valid_hours: opts.valid_hours,
         kdf: opts.kdf,
         pin_check: opts.pin_check,
+        tag_send: opts.tag_send,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -136,10 +136,10 @@ export class Town {
     return spur(['vault', '--dir', this.vault, ...args]);
   }
 
-  /** Creates the staff account and starts `spur authority serve`; returns its base URL. */
-  async serve(staff, password) {
+  /** Creates the staff account and starts `spur authority serve` (with `extra` flags); returns its base URL. */
+  async serve(staff, password, extra = []) {
     spur(['authority', '--dir', this.desk, 'staff', 'add', '--name', staff], { input: `${password}\n` });
-    const web = await start(['authority', '--dir', this.desk, 'serve', '--listen', '127.0.0.1:0', '--host', HOST, '--test-kdf']);
+    const web = await start(['authority', '--dir', this.desk, 'serve', '--listen', '127.0.0.1:0', '--host', HOST, '--test-kdf', ...extra]);
     this.procs.push(web);
     return `http://127.0.0.1:${web.port}`;
   }

@@ -14,13 +14,25 @@ pub(super) struct CardPage<'a> {
     pub(super) card: String,
     pub(super) done: Option<Done>,
     pub(super) today: String,
+    /// The desk sends step 1 to the TAG server itself (`serve --tag-url`).
+    pub(super) sends: bool,
+    /// Keys the TAG server's answer gave and that verified (step 1 with `--tag-url`).
+    pub(super) kept: Option<usize>,
+}
+
+/// The verified history `serve --tag-url` kept for a case's card trace (step 2 reads it).
+fn kept_path(dir: &std::path::Path, authority: u16, case_id: &str) -> std::path::PathBuf {
+    outbox(dir, authority, case_id).join(format!(
+        "history-answer-{}.json",
+        crate::case::safe(case_id)
+    ))
 }
 
 pub(super) fn card_page(
     s: &Shared,
     sess: &Session,
     error: Option<String>,
-    request: Option<FileLine>,
+    request: Option<(FileLine, Option<usize>)>,
     case_id: &str,
     card: &str,
     done: Option<Done>,
@@ -28,6 +40,10 @@ pub(super) fn card_page(
     let t = words(s, sess);
     let c = chrome(t.w("web-card-title"), sess);
     let bad = error.is_some();
+    let (request, kept) = match request {
+        Some((f, k)) => (Some(f), k),
+        None => (None, None),
+    };
     let mut r = html(CardPage {
         t,
         c,
@@ -37,6 +53,8 @@ pub(super) fn card_page(
         card: card.to_owned(),
         done,
         today: now().day().date_text(),
+        sends: s.tag_send.is_some(),
+        kept,
     });
     if bad {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -70,7 +88,8 @@ pub(super) fn personal_code(url: &str) -> crate::Result<spur_protocol::qr::Perso
 }
 
 /// `POST /card`: signs the history request for the card (the CLI's `history-request`) and offers
-/// it for download, to be sent to the TAG server.
+/// it for download, to be sent to the TAG server; with `serve --tag-url` the desk sends it itself
+/// and keeps the answer once every key verified (the CLI's `--tag-url --answer`).
 pub async fn card_request(
     State(s): State<Shared>,
     headers: HeaderMap,
@@ -81,7 +100,7 @@ pub async fn card_request(
         Err(r) => return r,
     };
     let case_id = f.case.trim().to_uppercase();
-    let r = (|| -> crate::Result<FileLine> {
+    let r = (|| -> crate::Result<(FileLine, Option<usize>)> {
         spur_protocol::consent::validate_case_id(&case_id)?;
         let code = personal_code(f.card.trim())?;
         let first = spur_protocol::time::Day::from_date_text(f.first_day.trim())
@@ -111,10 +130,27 @@ pub async fn card_request(
                 "first_slot": first_slot.0, "last_slot": last.0, "staff": who,
             }),
         )?;
-        Ok(FileLine {
+        let kept = match &s.tag_send {
+            Some(send) => {
+                let answer = send(&req)?;
+                // Kept only when every key verifies against the pinned TAG key.
+                let history = crate::history::finish(&desk, &req, &code.id, &answer)?;
+                let path = kept_path(&s.dir, desk.id, &case_id);
+                spur_offline::private::write_private_file(&path, &history.to_json())?;
+                crate::audit::record(
+                    &desk,
+                    "history-answer",
+                    serde_json::json!({ "keys": history.keys.len(), "staff": who }),
+                )?;
+                Some(history.keys.len())
+            }
+            None => None,
+        };
+        let file = FileLine {
             href: format!("{}/files/{name}", case_href(desk.id, &case_id)),
             name,
-        })
+        };
+        Ok((file, kept))
     })();
     match r {
         Ok(file) => card_page(&s, &sess, None, Some(file), &case_id, f.card.trim(), None),
@@ -144,7 +180,7 @@ pub async fn card_trace(State(s): State<Shared>, headers: HeaderMap, m: Multipar
     let case_id = text_field(&fs, "case").to_uppercase();
     let card = text_field(&fs, "card");
     let pin = zeroize::Zeroizing::new(text_field(&fs, "pin"));
-    let answer = field(&fs, "tmp_keys").unwrap_or_default().to_vec();
+    let uploaded = field(&fs, "tmp_keys").unwrap_or_default().to_vec();
     let s2 = s.clone();
     let (c2, card2, who2) = (case_id.clone(), card.clone(), who.clone());
     let r = tokio::task::spawn_blocking(move || -> crate::Result<Done> {
@@ -162,8 +198,15 @@ pub async fn card_trace(State(s): State<Shared>, headers: HeaderMap, m: Multipar
             .join(format!("history-request-{}.bin", crate::case::safe(&c2)));
         let request = std::fs::read(&req_path)
             .map_err(|_| DeskError::refused(Msg::new("desk-err-card-step-one")))?;
-        // The TAG server's answer counts only when every key verifies against its published key.
-        let history = crate::history::finish(&desk, &request, &code.id, &answer)?;
+        // The answer uploaded, or the one step 1 kept (`--tag-url`); a raw answer counts only
+        // when every key verifies against the TAG server's published key.
+        let answer = if uploaded.is_empty() {
+            std::fs::read(kept_path(&s2.dir, desk.id, &c2))
+                .map_err(|_| DeskError::refused(Msg::new("desk-err-card-step-one")))?
+        } else {
+            uploaded
+        };
+        let history = crate::history::answer_or_kept(&desk, &request, &code.id, &answer)?;
         let o =
             crate::card::card_trace(&desk, &mut OsRng, &c2, &code.id, &tag, &request, &history)?;
         crate::case::save(
