@@ -84,9 +84,10 @@ test('the page, its module and its WebAssembly run only with the bytes the host 
 
     // A cache or CDN in between that changes one file: the browser refuses it, nothing of it runs.
     for (const [path, body, type] of [
-      ['/app/pkg/spur_web_bg.wasm', Buffer.from([...WASM, 0x00, 0x00]), 'application/wasm'],
-      ['/app/pkg/spur_web.js', GLUE.replace('compiled =', 'window.leak = 1; compiled ='), 'text/javascript'],
       ['/app/app.js', 'document.body.dataset.tampered = "1";', 'text/javascript'],
+      // Still a valid module (a custom section added), so only the integrity check can refuse it.
+      ['/app/pkg/spur_web_bg.wasm', Buffer.from([...WASM, 0x00, 0x03, 0x01, 0x78, 0x79]), 'application/wasm'],
+      ['/app/pkg/spur_web.js', `window.leak = 1;\n${GLUE}`, 'text/javascript'],
     ]) {
       const p = await browser.context.newPage();
       await p.route(`**${path}`, (r) => r.fulfill({ status: 200, contentType: type, body }));
