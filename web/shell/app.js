@@ -382,7 +382,7 @@ async function giveConsent() {
 // ---------------------------------------------------------------------------------------------
 // History, deleting everything, and completing what was kept offline.
 
-function history() {
+function showHistory() {
   show('history');
   const list = $('history-list');
   list.replaceChildren();
@@ -444,7 +444,7 @@ function scheduleRetry() {
 function codeFromAddress() {
   const m = /^#([PA])\/(.+)$/.exec(window.location.hash);
   if (!m) return null;
-  history.replaceState(null, '', '/app/');
+  window.history.replaceState(null, '', '/app/');
   return `HTTPS://${CONFIG.host.toUpperCase()}/${m[1]}#${m[2]}`;
 }
 
@@ -479,7 +479,7 @@ function wire() {
   $('stay-form').addEventListener('submit', (e) => { e.preventDefault(); checkIn(); });
   $('stay-back').addEventListener('click', () => { pendingCode = null; home(); });
   $('check-out-button').addEventListener('click', checkOut);
-  $('history-button').addEventListener('click', history);
+  $('history-button').addEventListener('click', showHistory);
   $('history-back').addEventListener('click', home);
   $('consent-button').addEventListener('click', startCamera);
   $('consent-form').addEventListener('submit', (e) => { e.preventDefault(); giveConsent(); });
