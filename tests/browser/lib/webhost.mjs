@@ -52,19 +52,13 @@ export function recordingProxy() {
 
 /**
  * Starts `spur server web` with the web check-in for `town`'s servers (reached through `tagUrl`
- * and `postUrl`); returns `{ port, proc, stop, release }`.
+ * and `postUrl`) and the tests' cheap KDF unless `realKdf`; returns `{ port, proc, stop }`.
  */
-export async function startWebHost(town, { tagUrl, postUrl, shell = SHELL, pkg = PKG }) {
-  const host = await start(['server', 'web', '--listen', '127.0.0.1:0', '--rate-limit', '0',
+export async function startWebHost(town, { tagUrl, postUrl, shell = SHELL, pkg = PKG, realKdf = false }) {
+  return start(['server', 'web', '--listen', '127.0.0.1:0', '--rate-limit', '0',
     '--web-app', shell, '--web-pkg', pkg, '--app-host', 'spur.example', '--app-tag-url', tagUrl,
-    '--app-post-url', postUrl, '--app-op-key', town.opHex, '--app-root-key', town.rootHex, '--app-test-kdf']);
-  return host;
-}
-
-/** The release hash the web host printed at start (`web check-in release <hex>`). */
-export async function releaseOf(origin) {
-  const r = await fetch(`${origin}/app/release.json`);
-  return (await r.json()).release;
+    '--app-post-url', postUrl, '--app-op-key', town.opHex, '--app-root-key', town.rootHex,
+    ...(realKdf ? [] : ['--app-test-kdf'])]);
 }
 
 /** Writes the fake camera's video of `placeUrl` and returns its path. */
