@@ -109,7 +109,7 @@ impl Video {
         if !(16..=4096).contains(&width) || !(16..=4096).contains(&height) {
             bail!("the frame must be 16 to 4096 pixels on each side");
         }
-        if width % 2 != 0 || height % 2 != 0 {
+        if !width.is_multiple_of(2) || !height.is_multiple_of(2) {
             bail!("4:2:0 video needs an even width and height");
         }
         if !(1..=60).contains(&fps) {
