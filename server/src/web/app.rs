@@ -124,15 +124,20 @@ impl App {
             h.update(format!("{sri} {PREFIX}{path}\n"));
         }
         let release = HEXLOWER.encode(&h.finalize());
-        let manifest = serde_json::json!({
-            "release": release,
-            "files": all.iter().map(|(k, v)| (format!("{PREFIX}{k}"), v.clone())).collect::<BTreeMap<_, _>>(),
-        });
+        let manifest = Manifest {
+            release: &release,
+            files: all
+                .iter()
+                .map(|(k, v)| (format!("{PREFIX}{k}"), v.as_str()))
+                .collect(),
+        };
+        let manifest =
+            serde_json::to_vec(&manifest).map_err(|e| AppError::Config(e.to_string()))?;
         files.insert(
             "release.json".into(),
             Asset {
                 content_type: "application/json",
-                body: manifest.to_string().into_bytes(),
+                body: manifest,
             },
         );
         Ok(App {
@@ -171,6 +176,20 @@ impl App {
         );
         r
     }
+}
+
+/// `/app/release.json`: the release's hash and every served file's integrity, by path.
+#[derive(serde::Serialize)]
+struct Manifest<'a> {
+    release: &'a str,
+    files: BTreeMap<String, &'a str>,
+}
+
+/// The page's import map: no remapping, only the integrity of every module by its path.
+#[derive(serde::Serialize)]
+struct ImportMap<'a> {
+    imports: BTreeMap<String, String>,
+    integrity: BTreeMap<String, &'a String>,
 }
 
 /// `sha384-<base64>`, the subresource-integrity form.
@@ -250,7 +269,11 @@ fn fill(
         .filter(|(k, _)| k.ends_with(".js") && k.as_str() != "sw.js")
         .map(|(k, v)| (format!("{PREFIX}{k}"), v))
         .collect();
-    let map = serde_json::json!({ "imports": {}, "integrity": modules }).to_string();
+    let map = serde_json::to_string(&ImportMap {
+        imports: BTreeMap::new(),
+        integrity: modules,
+    })
+    .map_err(|e| AppError::Config(e.to_string()))?;
     let config = serde_json::to_string(config)
         .map_err(|e| AppError::Config(e.to_string()))?
         // Inside a <script> element: no "</script>" can end it early.
