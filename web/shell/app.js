@@ -256,9 +256,10 @@ async function startCamera() {
         codeRead(text);
         return;
       }
-      if (scanned && (scanned.kind === 'otherCode' || scanned.kind === 'OtherCode')) {
+      const other = variant(scanned);
+      if (other.tag === 'othercode' || other.tag === 'other_code') {
         $('scan-problem').hidden = false;
-        say('scan-problem', scanned.message);
+        say('scan-problem', other.data.message);
       }
     }
     next();
@@ -272,12 +273,25 @@ async function startCamera() {
   tick();
 }
 
-/** The code text of a scanned frame, whatever shape the facade gives (`{kind, text}` or a string). */
+/**
+ * A Rust enum from the facade as `{ tag, data }`: tagged (`{ kind: 'Place', … }`), externally
+ * tagged as serde writes it (`{ Place: { … } }`), or a bare variant name (`'Consent'`).
+ */
+function variant(v) {
+  if (v == null) return { tag: '', data: {} };
+  if (typeof v === 'string') return { tag: v.toLowerCase(), data: {} };
+  const tag = v.kind ?? v.type ?? v.tag;
+  if (tag) return { tag: String(tag).toLowerCase(), data: v };
+  const keys = Object.keys(v);
+  if (keys.length === 1) return { tag: keys[0].toLowerCase(), data: v[keys[0]] || {} };
+  return { tag: '', data: v };
+}
+
+/** The code text of a scanned frame (`Spur { text }`), or null. */
 function scannedText(s) {
-  if (!s) return null;
-  if (typeof s === 'string') return s;
-  if ((s.kind === 'spur' || s.kind === 'Spur') && s.text) return s.text;
-  return null;
+  if (typeof s === 'string') return s || null;
+  const { tag, data } = variant(s);
+  return tag === 'spur' && data.text ? data.text : null;
 }
 
 function stopCamera() {
@@ -307,14 +321,14 @@ async function codeRead(text) {
     problem(e);
     return;
   }
-  const kind = String(what.kind || what.type || '').toLowerCase();
-  if (kind.startsWith('consent')) {
+  const { tag, data } = variant(what);
+  if (tag.startsWith('consent')) {
     await consent(text);
     return;
   }
   pendingCode = text;
   show('stay');
-  say('stay-place', what.name || what.place || what.title || '');
+  say('stay-place', data.name || '');
   const box = $('stay-choices');
   for (const el of box.querySelectorAll('p')) el.remove();
   spur.stayOptions().forEach((o, i) => {
