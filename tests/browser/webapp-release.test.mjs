@@ -9,12 +9,14 @@
 //! tested is the delivery, not the core. The journeys with the real core are webapp.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
+import { axeViolations } from './lib/axe.mjs';
 import { start } from './lib/town.mjs';
-import { SHELL, recordingProxy } from './lib/webhost.mjs';
+import { IMAGES, SHELL, recordingProxy } from './lib/webhost.mjs';
 
 const KEY = '11'.repeat(32);
 // The smallest valid WebAssembly module (magic and version), and the glue a wasm-bindgen
@@ -145,6 +147,58 @@ test('the service worker pins the first release, opens it offline, warns on a ne
     await page.reload();
     await outcome(page);
     assert.ok(await warning.isHidden(), 'no warning once the new release is pinned');
+  } finally {
+    await browser.close();
+  }
+});
+
+/** RFC 4648 base32 without padding, as the codes use it. */
+function base32(bytes) {
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += A[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += A[(value << (5 - bits)) & 31];
+  return out;
+}
+
+test('the place and consent code pages link into the shell with the fragment; a personal code does not', async () => {
+  const browser = await launch({ locale: 'en-US', options: { serviceWorkers: 'block' } });
+  try {
+    const page = await browser.context.newPage();
+    // Shaped like a place code (version 1, id, TAG key; country, postcode, name): the page only reads it.
+    const place = `${base32([1, ...randomBytes(32)])}.DE80331.Caf%C3%A9+Zur+Linde`;
+    await page.goto(`${proxy.origin}/P#${place}`);
+    assert.equal(await page.locator('#place-name').textContent(), 'Café Zur Linde');
+    assert.equal(await page.locator('#browser-link').getAttribute('href'), `/app/#P/${place}`);
+    assert.equal(await page.locator('#browser-link').textContent(), 'Check in with this browser');
+    assert.deepEqual(await axeViolations(page), []);
+    if (process.env.SPUR_UPDATE_SCREENSHOTS === '1') {
+      await page.setViewportSize({ width: 420, height: 860 });
+      await page.screenshot({ path: join(IMAGES, 'web-code-page-app.png'), fullPage: true });
+    }
+    const consent = base32([2, 0, 1, ...randomBytes(40)]);
+    await page.goto(`${proxy.origin}/A#${consent}`);
+    assert.equal(await page.locator('#browser-link').getAttribute('href'), `/app/#A/${consent}`);
+    await page.goto(`${proxy.origin}/C#${base32([1, 0, ...randomBytes(32)])}`);
+    assert.equal(await page.locator('#browser-link').count(), 0);
+    assert.match(await page.locator('#browser-checkin').textContent(), /not available/);
+    // Following the link sends the server only the path: the fragment stays in the browser.
+    proxy.received.length = 0;
+    await page.goto(`${proxy.origin}/P#${place}`);
+    await page.click('#browser-link');
+    await page.waitForURL(/\/app\//);
+    const sent = Buffer.concat(proxy.received).toString('latin1');
+    assert.match(sent, /GET \/app\/ HTTP\/1\.1/);
+    for (const part of [place, place.slice(0, 24), 'Zur+Linde', 'Caf%C3%A9']) assert.ok(!sent.includes(part), `the server received ${part}`);
   } finally {
     await browser.close();
   }

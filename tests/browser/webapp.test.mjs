@@ -240,7 +240,6 @@ test('the place code page leads into the shell with the code, in the browser onl
     const href = await page.locator('#browser-link').getAttribute('href');
     assert.equal(href, `/app/#P/${placeUrl.slice(placeUrl.indexOf('#') + 1)}`);
     await accessible(page, 'code page with the browser link');
-    await screenshot(page, 'code-page-app');
     await page.click('#browser-link');
     // Not registered yet: registration first, the code waits.
     await visible(page, 'screen-register', 'the shell from the code page');
