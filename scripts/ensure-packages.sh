@@ -12,6 +12,9 @@ command -v ruby >/dev/null || need+=(ruby)
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v node >/dev/null || need+=(nodejs npm)
+# The web core (scripts/build-web.sh): sqlite-wasm-rs compiles SQLite for wasm32 with clang (gcc
+# has no wasm32 backend); its shim uses C23 attributes, which clang 14 (Debian's default) lacks.
+command -v clang-19 >/dev/null || need+=(clang-19 llvm-19)
 # Optional, not needed by the default build or the tests:
 #   camera      `cargo build -p spur-cli --features camera` (nokhwa's V4L2 bindings are made by
 #               bindgen at build time, which needs libclang)

@@ -181,7 +181,7 @@ fn dependencies(member: &str) -> Vec<String> {
     out
 }
 
-const MEMBERS: [&str; 12] = [
+const MEMBERS: [&str; 13] = [
     "protocol",
     "wire",
     "testkit",
@@ -194,6 +194,7 @@ const MEMBERS: [&str; 12] = [
     "vault",
     "authority",
     "i18n",
+    "web",
 ];
 
 #[test]

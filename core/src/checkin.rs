@@ -100,8 +100,7 @@ impl<T: Transport> CheckIns<T> {
     /// [`Error::pin_rate_limited`] after too many wrong PINs for this card within the hour.
     pub(crate) async fn confirm_pin(&self, id: &QrId, tag: &TagKey) -> Result<bool> {
         let asked =
-            tokio::time::timeout(KEYS_WAIT, self.ground.net.pin_check(*id, tag.pin_check(id)))
-                .await;
+            crate::rt::timeout(KEYS_WAIT, self.ground.net.pin_check(*id, tag.pin_check(id))).await;
         match asked {
             Ok(Ok(true)) => Ok(true),
             Ok(Ok(false)) => Err(Error::wrong_pin()),
@@ -121,7 +120,7 @@ impl<T: Transport> CheckIns<T> {
         let id = QrId(hex::decode::<16>(&secret.qr_id, "stored visit")?);
         let asked = slots.len();
         Ok(
-            match tokio::time::timeout(KEYS_WAIT, self.fetch_tmp(id, slots)).await {
+            match crate::rt::timeout(KEYS_WAIT, self.fetch_tmp(id, slots)).await {
                 Ok(Ok(keys)) if keys.len() == asked => Some(keys),
                 Ok(Err(TmpError::Net(e))) if never_issued(&e) => {
                     return Err(Error::code_not_issued())
@@ -164,11 +163,10 @@ impl<T: Transport> CheckIns<T> {
                 let cost = self.ground.config.kdf.cost();
                 let pin = pin.map(Zeroizing::new);
                 let (id, pin_card) = (c.id, c.pin_protected);
-                let tag = tokio::task::spawn_blocking(move || {
-                    c.tag(pin.as_ref().map(|p| p.as_str()), cost)
-                })
-                .await
-                .map_err(|_| Error::internal("PIN"))??;
+                let tag =
+                    crate::rt::blocking(move || c.tag(pin.as_ref().map(|p| p.as_str()), cost))
+                        .await
+                        .map_err(|_| Error::internal("PIN"))??;
                 let pin_pending = pin_card && !self.confirm_pin(&id, &tag).await?;
                 VisitSecret {
                     kind: CodeKind::Personal as u8,

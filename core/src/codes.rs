@@ -46,7 +46,7 @@ pub struct PlaceForm {
 }
 
 /// A code this device made.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct OwnCode {
     /// The URL in the QR code (carries the secret TAG key or PIN seed: show or print only).
     pub url: String,
@@ -197,7 +197,7 @@ impl<T: Transport> Codes<T> {
             Some(pin) => {
                 let cost = self.ground.config.kdf.cost();
                 let seed2 = seed.clone();
-                tokio::task::spawn_blocking(move || TagKey::from_pin(&seed2, &id, &pin, cost))
+                crate::rt::blocking(move || TagKey::from_pin(&seed2, &id, &pin, cost))
                     .await
                     .map_err(|_| Error::internal("PIN"))?
                     .map_err(|_| Error::input(Msg::new("pin-format")))?

@@ -2,6 +2,11 @@
 //!
 //! Plain `http://` is accepted only for loopback addresses (development and tests); anything
 //! else must be `https://`. Answers are read with a size limit.
+//!
+//! In the browser (wasm32) reqwest is the page's `fetch`: TLS, connection reuse and the user
+//! agent are the browser's, no cookies are sent (`credentials: omit`), the timeout is per request
+//! (an `AbortController`), and the futures, which hold JS objects, are carried as `Send` by
+//! [`sendable`] because the core's traits ask for it (the page runs everything on one thread).
 
 use std::time::Duration;
 
@@ -19,6 +24,9 @@ use crate::transport::{NetError, Transport};
 
 /// Largest answer read from a server.
 const MAX_ANSWER: usize = 256 * 1024;
+
+/// Longest wait for a whole answer.
+const ANSWER_WAIT: Duration = Duration::from_secs(30);
 
 /// HTTP client for one TAG server and one POST server.
 #[derive(Clone)]
@@ -47,12 +55,15 @@ pub fn check_base_url(url: &str) -> Result<String> {
 impl HttpTransport {
     /// A client for the two servers' base URLs.
     pub fn new(tag_url: &str, post_url: &str) -> Result<Self> {
+        #[cfg(not(target_arch = "wasm32"))]
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+            .timeout(ANSWER_WAIT)
             .user_agent("spur-core")
-            .build()
-            .map_err(|_| Error::internal("http client"))?;
+            .build();
+        #[cfg(target_arch = "wasm32")]
+        let client = reqwest::Client::builder().build();
+        let client = client.map_err(|_| Error::internal("http client"))?;
         Ok(Self {
             client,
             tag: check_base_url(tag_url)?,
@@ -61,6 +72,8 @@ impl HttpTransport {
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> std::result::Result<Vec<u8>, NetError> {
+        #[cfg(target_arch = "wasm32")]
+        let req = req.timeout(ANSWER_WAIT).fetch_credentials_omit();
         let resp = req.send().await.map_err(|_| NetError::Offline)?;
         let status = resp.status().as_u16();
         let body = read_limited(resp).await?;
@@ -93,6 +106,7 @@ impl HttpTransport {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 async fn read_limited(mut resp: reqwest::Response) -> std::result::Result<Vec<u8>, NetError> {
     let mut out = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|_| NetError::Offline)? {
@@ -102,6 +116,35 @@ async fn read_limited(mut resp: reqwest::Response) -> std::result::Result<Vec<u8
         out.extend_from_slice(&chunk);
     }
     Ok(out)
+}
+
+/// The answer's body, refused when it is larger than [`MAX_ANSWER`]. `fetch` gives the body whole
+/// (streaming it would need reqwest's `stream` feature for one check), so a declared length is
+/// refused before reading and the real length after.
+#[cfg(target_arch = "wasm32")]
+async fn read_limited(resp: reqwest::Response) -> std::result::Result<Vec<u8>, NetError> {
+    if resp.content_length().is_some_and(|n| n > MAX_ANSWER as u64) {
+        return Err(NetError::BadAnswer);
+    }
+    let body = resp.bytes().await.map_err(|_| NetError::Offline)?;
+    if body.len() > MAX_ANSWER {
+        return Err(NetError::BadAnswer);
+    }
+    Ok(body.to_vec())
+}
+
+/// A request's future as the [`Transport`] trait wants it: `Send`. Natively it is already.
+#[cfg(not(target_arch = "wasm32"))]
+fn sendable<F: std::future::Future>(f: F) -> F {
+    f
+}
+
+/// A request's future as the [`Transport`] trait wants it: `Send`. In the browser it holds JS
+/// objects, which are not; the wrapper lets it cross as `Send` and checks at run time that it is
+/// only ever polled on the thread that made it (the page has one).
+#[cfg(target_arch = "wasm32")]
+fn sendable<F: std::future::Future>(f: F) -> send_wrapper::SendWrapper<F> {
+    send_wrapper::SendWrapper::new(f)
 }
 
 /// Exactly `N` bytes from lower-case hex, or a bad answer.
@@ -117,8 +160,8 @@ fn json<T: serde::de::DeserializeOwned>(b: &[u8]) -> std::result::Result<T, NetE
     serde_json::from_slice(b).map_err(|_| NetError::BadAnswer)
 }
 
-impl Transport for HttpTransport {
-    async fn directory(&self) -> std::result::Result<Vec<u8>, NetError> {
+impl HttpTransport {
+    async fn do_directory(&self) -> std::result::Result<Vec<u8>, NetError> {
         self.send(
             self.client
                 .get(format!("{}{}", self.tag, routes::DIRECTORY)),
@@ -126,7 +169,7 @@ impl Transport for HttpTransport {
         .await
     }
 
-    async fn qr_ids(
+    async fn do_qr_ids(
         &self,
         commitments: Vec<QrCommitment>,
     ) -> std::result::Result<Vec<QrId>, NetError> {
@@ -141,7 +184,7 @@ impl Transport for HttpTransport {
             .collect()
     }
 
-    async fn tmp_keys(
+    async fn do_tmp_keys(
         &self,
         blinded: Blinded,
         slots: Vec<Slot>,
@@ -170,7 +213,7 @@ impl Transport for HttpTransport {
         Ok(out)
     }
 
-    async fn pin_check(&self, id: QrId, check: [u8; 32]) -> std::result::Result<bool, NetError> {
+    async fn do_pin_check(&self, id: QrId, check: [u8; 32]) -> std::result::Result<bool, NetError> {
         let body = PinCheckRequest {
             check: HEXLOWER.encode(&check),
             qr_id: id.to_hex(),
@@ -180,13 +223,53 @@ impl Transport for HttpTransport {
         Ok(a.confirmed)
     }
 
-    async fn upload(&self, route: &str, body: Vec<u8>) -> std::result::Result<(), NetError> {
+    async fn do_upload(&self, route: &str, body: Vec<u8>) -> std::result::Result<(), NetError> {
         let req = self
             .client
             .post(format!("{}{route}", self.post))
             .header("content-type", "application/octet-stream")
             .body(body);
         self.send(req).await.map(|_| ())
+    }
+}
+
+impl Transport for HttpTransport {
+    fn directory(
+        &self,
+    ) -> impl std::future::Future<Output = std::result::Result<Vec<u8>, NetError>> + Send {
+        sendable(self.do_directory())
+    }
+
+    fn qr_ids(
+        &self,
+        commitments: Vec<QrCommitment>,
+    ) -> impl std::future::Future<Output = std::result::Result<Vec<QrId>, NetError>> + Send {
+        sendable(self.do_qr_ids(commitments))
+    }
+
+    fn tmp_keys(
+        &self,
+        blinded: Blinded,
+        slots: Vec<Slot>,
+    ) -> impl std::future::Future<Output = std::result::Result<Vec<(Slot, Evaluation)>, NetError>> + Send
+    {
+        sendable(self.do_tmp_keys(blinded, slots))
+    }
+
+    fn pin_check(
+        &self,
+        id: QrId,
+        check: [u8; 32],
+    ) -> impl std::future::Future<Output = std::result::Result<bool, NetError>> + Send {
+        sendable(self.do_pin_check(id, check))
+    }
+
+    fn upload(
+        &self,
+        route: &str,
+        body: Vec<u8>,
+    ) -> impl std::future::Future<Output = std::result::Result<(), NetError>> + Send {
+        sendable(self.do_upload(route, body))
     }
 }
 

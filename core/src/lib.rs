@@ -24,7 +24,7 @@
 //! layer 1  check-ins:   stay
 //! layer 0  foundation:  error, texts, reasons, clock, config, crypt, hex, retry, store,
 //!                       transport, http, pdf, render, scan, ground, secret_policy,
-//!                       passphrase
+//!                       passphrase, rt
 //! ```
 
 mod app;
@@ -48,6 +48,7 @@ mod reasons;
 mod register;
 mod render;
 mod retry;
+mod rt;
 mod scan;
 mod secret_policy;
 mod stay;

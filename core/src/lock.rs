@@ -56,7 +56,7 @@ async fn pin_hash_blocking(
     salt: Vec<u8>,
     cost: KdfCost,
 ) -> Result<Zeroizing<[u8; 32]>> {
-    tokio::task::spawn_blocking(move || pin_hash(&pin, &salt, cost))
+    crate::rt::blocking(move || pin_hash(&pin, &salt, cost))
         .await
         .map_err(|_| Error::internal("PIN"))?
 }

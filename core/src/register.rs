@@ -151,7 +151,7 @@ pub(crate) async fn derive_usr(
     secret: Zeroizing<String>,
     cost: KdfCost,
 ) -> Result<UsrKey> {
-    tokio::task::spawn_blocking(move || UsrKey::derive(&phone, &secret, cost))
+    crate::rt::blocking(move || UsrKey::derive(&phone, &secret, cost))
         .await
         .map_err(|_| Error::internal("key derivation"))?
         .map_err(|_| Error::internal("key derivation"))

@@ -82,8 +82,9 @@ impl Scanner {
     ) -> Result<Seen> {
         let frame = camera_frame(width, height, stride, rotation_degrees, luma)?;
         let mut session = self.session.lock().unwrap_or_else(PoisonError::into_inner);
-        if session.is_none() {
-            // A thread that cannot start leaves the frame to be decoded here, all passes.
+        // A thread that cannot start leaves the frame to be decoded here, all passes. The
+        // browser has no threads (and the loop's clock would panic there): always here.
+        if session.is_none() && cfg!(not(target_arch = "wasm32")) {
             *session = FrameLoop::new().ok();
         }
         let Some(live) = session.as_ref() else {

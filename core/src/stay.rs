@@ -36,7 +36,7 @@ pub const REMINDER_BEFORE_MINUTES: u32 = 15;
 pub const KEYS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How long the user says they stay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum Stay {
     /// A short contact (passing by, a quick purchase): [`SHORT_CONTACT_MINUTES`].
     Short,
@@ -139,7 +139,7 @@ pub struct Running {
 }
 
 /// What a scanned text is, before anything is kept.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum Scanned {
     /// A place: name and region to show.
     Place {

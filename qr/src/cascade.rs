@@ -6,7 +6,11 @@ use crate::binarize::BlockStats;
 use crate::detect::{read, Finder, Sight};
 use crate::mask::{keep_changed, MIN_CHANGED};
 use rxing::common::BitMatrix;
+// The browser (wasm32) has no `std` clock; web-time is the same type over `performance.now()`.
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::Instant;
+#[cfg(target_arch = "wasm32")]
+use web_time::Instant;
 
 /// ZXing's contrast floor: blocks with a smaller grey range count as flat.
 const STANDARD_RANGE: u8 = 24;

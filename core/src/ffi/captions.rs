@@ -12,7 +12,7 @@ macro_rules! captions {
     ($($(#[doc = $doc:literal])* $field:ident = $id:literal,)*) => {
         /// Every caption of the shells' screens in one language. Fetch it again after
         /// `setLocale`.
-        #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+        #[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
         pub struct Captions {
             /// The language of these captions (`en` or `de`).
             pub language_tag: String,

@@ -100,7 +100,7 @@ pub enum SpurError {
 
 /// What a shell does about a [`SpurError`]: one code per variant, so a shell needs no list of
 /// variants to decide (docs/app-core.md, "Errors").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum ErrorPolicy {
     /// Show the reason beside what the user typed or scanned; they change it and try again.
     FixInput,

@@ -46,6 +46,8 @@ impl Spur {
             kdf(&host),
         )
         .map_err(fail)?;
+        // The browser has no directories: its SQLite VFS (IndexedDB) takes the path as a name.
+        #[cfg(not(target_arch = "wasm32"))]
         std::fs::create_dir_all(&config.data_dir).map_err(|_| fail(Error::storage()))?;
         let store =
             Store::open(&std::path::Path::new(&config.data_dir).join("spur.db")).map_err(fail)?;

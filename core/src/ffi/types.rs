@@ -10,7 +10,7 @@ pub use crate::codes::OwnCode;
 pub use crate::stay::{Scanned, Stay};
 
 /// How to reach and trust the service. Shells ship it with the app.
-#[derive(Clone, Debug, uniffi::Record)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, uniffi::Record)]
 pub struct SpurConfig {
     /// Directory for the app's database (created if missing).
     pub data_dir: String,
@@ -29,7 +29,7 @@ pub struct SpurConfig {
 }
 
 /// How the USR secret policy judges a secret (core/src/secret_policy.rs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum SecretLevel {
     /// Below the minimum (2^50 guesses): refused for a new registration.
     Refused,
@@ -40,7 +40,7 @@ pub enum SecretLevel {
 }
 
 /// A secret's judgement with the words to show.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SecretStrengthInfo {
     /// The level.
     pub level: SecretLevel,
@@ -49,7 +49,7 @@ pub struct SecretStrengthInfo {
 }
 
 /// The registration form (also used to log in again on a new device).
-#[derive(Clone, uniffi::Record)]
+#[derive(serde::Deserialize, Clone, uniffi::Record)]
 pub struct RegistrationForm {
     /// Phone number with country code.
     pub phone: String,
@@ -66,7 +66,7 @@ pub struct RegistrationForm {
 }
 
 /// What a check-in did.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct CheckInResult {
     /// The check-in's local id (for `end_check_in` and `extend_check_in`).
     pub id: i64,
@@ -91,7 +91,7 @@ pub struct CheckInResult {
 }
 
 /// What ending a check-in did.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct CheckOutResult {
     /// The ended check-in, with its real end.
     pub entry: HistoryEntry,
@@ -103,7 +103,7 @@ pub struct CheckOutResult {
 
 /// A check-in that is still going on: show it with its end, check-out / "end early" and, when
 /// due, the reminder.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct RunningCheckIn {
     /// Local id.
     pub id: i64,
@@ -124,7 +124,7 @@ pub struct RunningCheckIn {
 }
 
 /// A stay choice with its label.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct StayOption {
     /// The choice.
     pub stay: Stay,
@@ -133,7 +133,7 @@ pub struct StayOption {
 }
 
 /// One check-in as shown in the history.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct HistoryEntry {
     /// Place name; for a personal code the translated words "Personal code".
     pub name: String,
@@ -148,7 +148,7 @@ pub struct HistoryEntry {
 }
 
 /// The counters kept even with history off.
-#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Counters {
     /// Number of scans.
     pub scans: u64,
@@ -165,7 +165,7 @@ pub struct Counters {
 }
 
 /// What is waiting or was sent.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SyncStatus {
     /// Uploads accepted in this run.
     pub sent: u32,
@@ -184,7 +184,7 @@ pub struct SyncStatus {
 }
 
 /// Kinds of place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum PlaceType {
     /// Restaurants, cafés, bars.
     Gastronomy,
@@ -201,7 +201,7 @@ pub enum PlaceType {
 }
 
 /// A place type with its label.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PlaceTypeOption {
     /// The type.
     pub kind: PlaceType,
@@ -210,7 +210,7 @@ pub struct PlaceTypeOption {
 }
 
 /// The form for a place code.
-#[derive(Clone, Debug, uniffi::Record)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, uniffi::Record)]
 pub struct PlaceForm {
     /// Phone number of the person responsible.
     pub responsible_phone: String,
@@ -227,7 +227,7 @@ pub struct PlaceForm {
 }
 
 /// What a consent code asks for, after verification.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ConsentInfo {
     /// The authority's name from the pinned directory.
     pub authority: String,
@@ -250,7 +250,7 @@ pub struct ConsentInfo {
 }
 
 /// The code view's words for a code this device made.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct CodeWords {
     /// What the code's picture shows, for screen readers: "QR code of Café Zur Post".
     pub image_label: String,
@@ -259,7 +259,7 @@ pub struct CodeWords {
 }
 
 /// Print layout of a code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum CardLayout {
     /// One A6 card.
     A6,
@@ -268,7 +268,7 @@ pub enum CardLayout {
 }
 
 /// What "delete all data" did.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct DeleteResult {
     /// True when the server confirmed dropping the registration (or there was none).
     pub server_confirmed: bool,
@@ -321,7 +321,7 @@ impl PlaceType {
 }
 
 /// What a camera frame or picture showed.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(serde::Serialize, Clone, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum ScannedImage {
     /// A spur code's text: pass it to `scan`.
     Spur {

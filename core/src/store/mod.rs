@@ -90,6 +90,16 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // The browser's database lives in its VFS (IndexedDB), not in a file `std::fs` can see:
+        // it existed when it has any table, and is then checked like an existing file.
+        #[cfg(target_arch = "wasm32")]
+        let existed = existed
+            || conn
+                .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(|_| Error::store_damaged())?
+                > 0;
         if existed {
             // An existing file must be an intact database with spur's tables; `quick_check`
             // reads every page once (a small file: 28 days of check-ins), at start only.
