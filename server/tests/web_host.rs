@@ -235,7 +235,6 @@ fn config(host: &str) -> AppConfig {
         post_url: "https://post.spur.example/".into(),
         op_key: KEY.into(),
         root_key: KEY.into(),
-        test_kdf: false,
     }
 }
 

@@ -45,8 +45,7 @@ async function main() {
   try {
     proxies.tag.target(Number(new URL(town.tagUrl).port));
     proxies.post.target(town.postPort);
-    // The real KDF (no --app-test-kdf): the host is started here without it.
-    const web = await startWebHost(town, { tagUrl: proxies.tag.origin, postUrl: proxies.post.origin, realKdf: true });
+    const web = await startWebHost(town, { tagUrl: proxies.tag.origin, postUrl: proxies.post.origin });
     town.procs.push(web);
     proxies.web.target(web.port);
     const greta = town.citizen('greta', '+4915170000089', '80333');

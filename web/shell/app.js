@@ -96,16 +96,17 @@ async function loadCore() {
   const glue = await import('/app/pkg/spur_web.js');
   const wasm = fetch('/app/pkg/spur_web_bg.wasm', { integrity: WASM_INTEGRITY });
   await glue.default({ module_or_path: wasm });
-  const options = {
+  // The core's SpurConfig, as `spur app init` takes it; the data lives in this browser only.
+  const s = await glue.WebSpur.open({
+    data_dir: 'spur',
     host: CONFIG.host,
-    tagUrl: CONFIG.tagUrl,
-    postUrl: CONFIG.postUrl,
-    opKey: CONFIG.opKey,
-    rootKey: CONFIG.rootKey,
-    testKdf: Boolean(CONFIG.testKdf),
+    tag_url: CONFIG.tagUrl,
+    post_url: CONFIG.postUrl,
+    op_public_key: CONFIG.opKey,
+    directory_root_key: CONFIG.rootKey,
     locale: LANG,
-  };
-  const s = await glue.WebSpur.open(options);
+  });
+  s.setUtcOffsetMinutes(-new Date().getTimezoneOffset());
   return s;
 }
 
@@ -161,8 +162,8 @@ async function registration(login) {
     secret: $('secret').value,
     country: $('country').value.trim().toUpperCase(),
     postcode: $('postcode').value.trim() || null,
-    campusId: null,
-    birthYear: null,
+    campus_id: null,
+    birth_year: null,
   };
   try {
     const online = login ? await spur.login(form) : await spur.register(form);
@@ -244,7 +245,7 @@ async function startCamera() {
       const t0 = performance.now();
       let scanned;
       try {
-        scanned = spur.scanFrame(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), w, h);
+        scanned = spur.scanFrame(w, h, new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength));
       } catch (e) {
         scanned = null;
       }

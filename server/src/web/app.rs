@@ -60,8 +60,6 @@ pub struct AppConfig {
     pub op_key: String,
     /// The directory root public key (64 hex digits).
     pub root_key: String,
-    /// The cheap test KDF (test deployments only; never in production).
-    pub test_kdf: bool,
 }
 
 /// One served file.

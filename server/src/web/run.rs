@@ -64,9 +64,6 @@ pub struct WebArgs {
     /// The directory root public key, 64 hex digits (root.pub), for the web check-in.
     #[arg(long)]
     pub app_root_key: Option<String>,
-    /// The cheap key derivation of the test deployments (never in production).
-    #[arg(long, hide = true)]
-    pub app_test_kdf: bool,
 }
 
 impl WebArgs {
@@ -100,7 +97,6 @@ impl WebArgs {
             post_url: need(&self.app_post_url, "--app-post-url")?,
             op_key: need(&self.app_op_key, "--app-op-key")?,
             root_key: need(&self.app_root_key, "--app-root-key")?,
-            test_kdf: self.app_test_kdf,
         };
         for (flag, key) in [
             ("--app-op-key", &config.op_key),

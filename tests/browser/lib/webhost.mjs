@@ -52,13 +52,13 @@ export function recordingProxy() {
 
 /**
  * Starts `spur server web` with the web check-in for `town`'s servers (reached through `tagUrl`
- * and `postUrl`) and the tests' cheap KDF unless `realKdf`; returns `{ port, proc, stop }`.
+ * and `postUrl`); returns `{ port, proc, stop }`. The browser derives keys with the production
+ * Argon2id (the web core has no cheaper test setting).
  */
-export async function startWebHost(town, { tagUrl, postUrl, shell = SHELL, pkg = PKG, realKdf = false }) {
+export async function startWebHost(town, { tagUrl, postUrl, shell = SHELL, pkg = PKG }) {
   return start(['server', 'web', '--listen', '127.0.0.1:0', '--rate-limit', '0',
     '--web-app', shell, '--web-pkg', pkg, '--app-host', 'spur.example', '--app-tag-url', tagUrl,
-    '--app-post-url', postUrl, '--app-op-key', town.opHex, '--app-root-key', town.rootHex,
-    ...(realKdf ? [] : ['--app-test-kdf'])]);
+    '--app-post-url', postUrl, '--app-op-key', town.opHex, '--app-root-key', town.rootHex]);
 }
 
 /** Writes the fake camera's video of `placeUrl` and returns its path. */
