@@ -29,7 +29,10 @@ version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3;
 tools="$root/target/tools"
 bindgen="$tools/bin/wasm-bindgen"
 if [ "$("$bindgen" --version 2>/dev/null)" != "wasm-bindgen $version" ]; then
-    cargo install --locked --version "$version" --root "$tools" wasm-bindgen-cli
+    # --locked first (the CLI's own lockfile); a registry that lacks one of its locked versions
+    # (webpki-roots 1.0.11 here) gets the newest compatible ones instead.
+    cargo install --locked --version "$version" --root "$tools" wasm-bindgen-cli ||
+        cargo install --version "$version" --root "$tools" wasm-bindgen-cli
 fi
 
 cargo build --locked -p spur-web --target wasm32-unknown-unknown --release

@@ -51,6 +51,9 @@ bash scripts/kotlin-tests.sh
 step "Android shell: Maven host build, Robolectric screen tests with the real core"
 bash scripts/android-tests.sh
 
+step "web core in WebAssembly (protocol vectors in wasm32, Node smoke of the bundle)"
+bash scripts/wasm-tests.sh
+
 step "browser tests (headless Debian Chromium, playwright-core, axe-core)"
 bash scripts/browser-tests.sh
 

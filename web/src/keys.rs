@@ -22,8 +22,7 @@ extern "C" {
 /// Why the browser's key store failed, in words for the `KeyStore` error's detail (never key
 /// bytes: only the JS error's name and message).
 fn detail(e: &JsValue) -> String {
-    js_sys::Error::try_from(e.clone())
-        .ok()
+    e.dyn_ref::<js_sys::Error>()
         .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
         .unwrap_or_else(|| "key store failed".into())
 }
