@@ -225,6 +225,12 @@ fn shell_files(dir: &std::path::Path, app_js: &str) -> (std::path::PathBuf, std:
     std::fs::write(pkg.join("spur_web.js"), "export default 1;").unwrap();
     std::fs::write(pkg.join("spur_web.d.ts"), "declare").unwrap();
     std::fs::write(pkg.join("spur_web_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    // wasm-bindgen's snippets: the glue's own modules in folders.
+    let snippet = pkg.join("snippets").join("spur-web-0123").join("js");
+    std::fs::create_dir_all(&snippet).unwrap();
+    std::fs::write(snippet.join("keystore.js"), "export const k = 1;").unwrap();
+    std::fs::create_dir_all(pkg.join(".git")).unwrap();
+    std::fs::write(pkg.join(".git").join("x.js"), "hidden").unwrap();
     (shell, pkg)
 }
 
@@ -288,6 +294,10 @@ async fn the_web_check_in_is_served_with_integrity_its_own_policy_and_no_cookie(
     let m: serde_json::Value = serde_json::from_str(map).unwrap();
     let (_, _, glue) = get(&r, "/app/pkg/spur_web.js", None).await;
     assert_eq!(m["integrity"]["/app/pkg/spur_web.js"], sri(glue.as_bytes()));
+    let snippet = "/app/pkg/snippets/spur-web-0123/js/keystore.js";
+    let (status, _, keystore) = get(&r, snippet, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(m["integrity"][snippet], sri(keystore.as_bytes()));
     assert!(m["integrity"].get("/app/sw.js").is_none());
     let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     use sha2::Digest;
@@ -330,7 +340,7 @@ async fn the_web_check_in_is_served_with_integrity_its_own_policy_and_no_cookie(
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
     assert_eq!(manifest["release"], release.as_str());
     assert_eq!(manifest["files"]["/app/index.html"], sri(page.as_bytes()));
-    assert_eq!(manifest["files"].as_object().unwrap().len(), 6);
+    assert_eq!(manifest["files"].as_object().unwrap().len(), 7);
     // Nothing else in the folders is served, nor anything outside them.
     for path in [
         "/app/notes.txt",
@@ -338,6 +348,7 @@ async fn the_web_check_in_is_served_with_integrity_its_own_policy_and_no_cookie(
         "/app/../Cargo.toml",
         "/app/pkg/../../shell/app.js",
         "/app/x.js",
+        "/app/pkg/.git/x.js",
     ] {
         let (status, h, _) = get(&r, path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");

@@ -195,8 +195,22 @@ fn sri(bytes: &[u8]) -> String {
     format!("sha384-{}", BASE64.encode(&Sha384::digest(bytes)))
 }
 
-/// Reads the regular files directly in `dir` that the shell may serve, under `prefix`.
+/// How deep the folders may nest (wasm-bindgen puts the glue's own JS modules under
+/// `snippets/<crate>-<hash>/js/`).
+const MAX_DEPTH: usize = 4;
+
+/// Reads the files in `dir` (and its folders, not following links) that the shell may serve,
+/// under `prefix`.
 fn read_dir(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Asset>) -> Result<(), AppError> {
+    read_tree(dir, prefix, files, 0)
+}
+
+fn read_tree(
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, Asset>,
+    depth: usize,
+) -> Result<(), AppError> {
     let read = |p: &Path, e| AppError::Read {
         path: p.to_path_buf(),
         source: e,
@@ -204,8 +218,21 @@ fn read_dir(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Asset>) -> Re
     for entry in std::fs::read_dir(dir).map_err(|e| read(dir, e))? {
         let entry = entry.map_err(|e| read(dir, e))?;
         let path = entry.path();
-        let meta = entry.metadata().map_err(|e| read(&path, e))?;
+        // Not following links: a link is neither a file nor a folder here.
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| read(&path, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
+        // Only names a URL path carries as they are (no dot files, no escapes to decode).
+        if name.starts_with('.')
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
+            continue;
+        }
+        if meta.is_dir() && depth < MAX_DEPTH {
+            read_tree(&path, &format!("{prefix}{name}/"), files, depth + 1)?;
+            continue;
+        }
         let Some(content_type) = content_type(&name) else {
             continue;
         };
