@@ -241,6 +241,7 @@ fn config(host: &str) -> AppConfig {
         post_url: "https://post.spur.example/".into(),
         op_key: KEY.into(),
         root_key: KEY.into(),
+        keep: true,
     }
 }
 

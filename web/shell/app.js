@@ -21,6 +21,7 @@ const WEB_WORDS = {
     releaseAccept: 'Use the new version',
     offlineKept: 'You are offline: the check-in is kept here and completed when the network returns.',
     failed: 'Something went wrong:',
+    inMemory: 'This browser does not let the page keep your data: it is kept only while this page is open.',
   },
   de: {
     login: 'Mit einer bestehenden Registrierung anmelden',
@@ -29,6 +30,7 @@ const WEB_WORDS = {
     releaseAccept: 'Neue Version verwenden',
     offlineKept: 'Sie sind offline: Der Check-in bleibt hier gespeichert und wird abgeschlossen, sobald das Netz zurück ist.',
     failed: 'Etwas ist schiefgegangen:',
+    inMemory: 'Dieser Browser lässt die Seite Ihre Daten nicht behalten: Sie bleiben nur, solange diese Seite offen ist.',
   },
 };
 const W = WEB_WORDS[LANG];
@@ -97,7 +99,7 @@ async function loadCore() {
   const wasm = fetch('/app/pkg/spur_web_bg.wasm', { integrity: WASM_INTEGRITY });
   await glue.default({ module_or_path: wasm });
   // The core's SpurConfig, as `spur app init` takes it; the data lives in this browser only.
-  const s = await glue.WebSpur.open({
+  const config = {
     data_dir: 'spur',
     host: CONFIG.host,
     tag_url: CONFIG.tagUrl,
@@ -105,7 +107,25 @@ async function loadCore() {
     op_public_key: CONFIG.opKey,
     directory_root_key: CONFIG.rootKey,
     locale: LANG,
-  });
+  };
+  let s;
+  try {
+    if (CONFIG.keep === false) {
+      // The deployment keeps nothing in browsers (shared devices): memory only, said on screen.
+      s = glue.WebSpur.openInMemory(config);
+      stats.inMemory = true;
+      status(W.inMemory);
+    } else {
+      s = await glue.WebSpur.open(config);
+    }
+  } catch (e) {
+    // No storage this browser lets the page keep (a private window, or the kept store failing):
+    // the check-in still works for as long as the page is open, and the page says so.
+    if (!e || e.kind !== 'Storage') throw e;
+    s = glue.WebSpur.openInMemory(config);
+    stats.inMemory = true;
+    status(W.inMemory);
+  }
   s.setUtcOffsetMinutes(-new Date().getTimezoneOffset());
   return s;
 }
@@ -288,9 +308,8 @@ function variant(v) {
   return { tag: '', data: v };
 }
 
-/** The code text of a scanned frame (`Spur { text }`), or null. */
+/** The code text of a scanned frame (`{Spur: {text}}`), or null (`"Nothing"`, other codes). */
 function scannedText(s) {
-  if (typeof s === 'string') return s || null;
   const { tag, data } = variant(s);
   return tag === 'spur' && data.text ? data.text : null;
 }
@@ -365,8 +384,8 @@ async function checkIn() {
 
 async function checkOut() {
   try {
-    const id = Number($('check-out-button').dataset.id);
-    const r = await spur.endCheckIn(id);
+    // The core's ids are i64: BigInt in JS.
+    const r = await spur.endCheckIn(BigInt($('check-out-button').dataset.id));
     await home();
     status(r ? r.message || cap('checked_out') : cap('checked_out'));
   } catch (e) {
@@ -511,6 +530,11 @@ function wire() {
   $('delete-confirm').addEventListener('click', deleteAll);
   $('delete-back').addEventListener('click', home);
   window.addEventListener('online', () => sync());
+  // A code link opened while the shell is already open in this tab.
+  window.addEventListener('hashchange', () => {
+    const code = codeFromAddress();
+    if (code) codeRead(code);
+  });
 }
 
 async function main() {

@@ -60,6 +60,9 @@ pub struct AppConfig {
     pub op_key: String,
     /// The directory root public key (64 hex digits).
     pub root_key: String,
+    /// False on shared devices (a kiosk, a library's computer) and in tests: the page keeps
+    /// nothing in the browser, everything is gone when it is closed.
+    pub keep: bool,
 }
 
 /// One served file.

@@ -64,6 +64,10 @@ pub struct WebArgs {
     /// The directory root public key, 64 hex digits (root.pub), for the web check-in.
     #[arg(long)]
     pub app_root_key: Option<String>,
+    /// The web check-in keeps nothing in the browser (shared devices, kiosks, tests): the data
+    /// lives only as long as the page is open.
+    #[arg(long)]
+    pub app_keep_nothing: bool,
 }
 
 impl WebArgs {
@@ -97,6 +101,7 @@ impl WebArgs {
             post_url: need(&self.app_post_url, "--app-post-url")?,
             op_key: need(&self.app_op_key, "--app-op-key")?,
             root_key: need(&self.app_root_key, "--app-root-key")?,
+            keep: !self.app_keep_nothing,
         };
         for (flag, key) in [
             ("--app-op-key", &config.op_key),
