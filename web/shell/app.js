@@ -462,7 +462,8 @@ async function sync() {
     if (s.message) status(s.message);
     const waiting = (s.pending || 0) + (s.waiting || 0);
     window.spurSync = s;
-    if ((s.pending || 0) > 0) scheduleRetry();
+    // The core waits between attempts (30 s, doubling): try again while something waits.
+    if (waiting > 0) scheduleRetry();
     return waiting;
   } catch (e) {
     scheduleRetry();
