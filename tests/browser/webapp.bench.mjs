@@ -67,7 +67,7 @@ async function main() {
       spur(initArgs);
       const t0 = performance.now();
       spur(['app', '--data-dir', dir, 'register', '--phone', `+49151700001${String(i).padStart(2, '0')}`, '--postcode', '80331'],
-        { env: { SPUR_SECRET: `correct horse battery native ${i}` } });
+        { env: { SPUR_SECRET: `quartz lantern meadow ${i} violet harbor pencil orbit` } });
       nativeKdf.push(performance.now() - t0);
 
       // Browser, fresh profile (cold: no HTTP cache, no service worker): open the code's link,
