@@ -4,8 +4,10 @@
 //! - Wera registers in the browser and checks in BY THE CAMERA (a Y4M video of the real place
 //!   code, made by `spur dev camera-video` from spur's own frame renderer); Bert checks in at the
 //!   same place with the native core (`spur app`); Bert consents and the trace finds exactly
-//!   Wera; Wera consents in the browser (the consent code's page → "give your consent in this
-//!   browser") and the trace finds exactly Bert;
+//!   Wera; Wera consents in the browser (the consent code's link `/app/#A/…`, opened in the
+//!   shell's tab) and the trace finds exactly Bert;
+//! The web host runs with `--app-keep-nothing` (memory only): the kept IndexedDB store does not
+//! open yet (docs/web.md, "Open points"); SPUR_WEB_KEEP=1 runs the same tests against it.
 //! - a check-in made while the browser is offline is completed when the network returns;
 //! - the code page links into the shell for place and consent codes, the shell's screens pass
 //!   axe-core, and no code's fragment appears in any byte any server received.
