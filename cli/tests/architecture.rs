@@ -233,6 +233,7 @@ fn one_implementation_of_each_capability() {
         ("jiff", "protocol"),      // every calendar date through protocol::time
         ("hyper", "server"),       // the servers' own HTTP stack; clients are reqwest
         ("fluent-bundle", "i18n"), // every sentence through spur_i18n::Catalog
+        ("wasm-bindgen", "web"),   // the one JS boundary is spur-web's facade
     ];
     for (dep, owner) in owners {
         for m in MEMBERS {

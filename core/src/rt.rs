@@ -62,13 +62,13 @@ pub(crate) async fn timeout<F: Future>(limit: Duration, fut: F) -> Result<F::Out
 /// it never resolves, and the timed future alone decides (fetch has its own timeouts).
 #[cfg(target_arch = "wasm32")]
 async fn js_timer(limit: Duration) {
-    use wasm_bindgen::JsCast;
     let ms = i32::try_from(limit.as_millis()).unwrap_or(i32::MAX);
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let global = js_sys::global();
         let set = js_sys::Reflect::get(&global, &"setTimeout".into())
             .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            .filter(|f| f.is_function())
+            .map(js_sys::Function::from);
         if let Some(set) = set {
             let _ = set.call2(&global, &resolve, &ms.into());
         }

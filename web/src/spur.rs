@@ -3,6 +3,7 @@
 //! `{kind, policy, message, code}`). Methods that talk to the servers return promises.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use spur_core::ffi::{Host, RegistrationForm, Spur, SpurConfig, SpurError};
@@ -81,7 +82,13 @@ impl WebSpur {
     /// page (a private window, the tests).
     #[wasm_bindgen(js_name = openInMemory)]
     pub fn open_in_memory(config: JsValue) -> Result<WebSpur, JsValue> {
-        let config: SpurConfig = from_js(&config, "config")?;
+        let mut config: SpurConfig = from_js(&config, "config")?;
+        // SQLite's memory VFS keeps a database by name while the module lives: each opening
+        // gets a name of its own, so it starts empty (its key is new too). A page that called
+        // `open` has made IndexedDB the default VFS; this is for pages that did not.
+        static OPENED: AtomicU64 = AtomicU64::new(0);
+        let n = OPENED.fetch_add(1, Ordering::Relaxed);
+        config.data_dir = format!("{}-memory-{n}", config.data_dir);
         let core = Spur::with_host(config, &Preloaded::default(), host()).map_err(error)?;
         Ok(WebSpur {
             core: Arc::new(core),

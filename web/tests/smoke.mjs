@@ -61,5 +61,8 @@ test("errors cross as typed, worded objects", async () => {
     assert.ok(e.message.length > 0);
     return true;
   });
-  assert.throws(() => spur.scan("https://elsewhere.example/P#x"), (e) => e.kind === "NotASpurCode");
+  assert.throws(
+    () => spur.scan("https://elsewhere.example/P#x"),
+    (e) => e.kind === "InvalidInput" && e.policy === "FixInput" && e.message.length > 0,
+  );
 });
