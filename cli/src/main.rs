@@ -5,6 +5,7 @@ mod authority;
 mod bench_decode;
 mod bench_scale;
 mod bench_server;
+mod camera_video;
 mod demo;
 mod docs_gen;
 mod files;
@@ -49,6 +50,18 @@ enum Command {
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell), for packaging.
     #[command(hide = true)]
     Completions(docs_gen::CompletionArgs),
+    /// Tools for the project's own tests (the web shell's fake camera video).
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        what: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// A Y4M video of a place code for Chromium's fake camera.
+    CameraVideo(camera_video::Args),
 }
 
 #[derive(Subcommand)]
@@ -107,6 +120,9 @@ fn main() -> std::process::ExitCode {
         },
         Command::Man(a) => docs_gen::man(a, Cli::command()),
         Command::Completions(a) => docs_gen::completions(a, Cli::command()),
+        Command::Dev { what } => match what {
+            DevCommand::CameraVideo(a) => camera_video::run(a),
+        },
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

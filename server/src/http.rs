@@ -222,6 +222,14 @@ pub fn finish(routes: Router, limits: &Limits) -> Router {
             rate_limit,
         ));
     }
+    if !limits.web_origins.is_empty() {
+        // Outside the rate limit, so a limited answer still names the origin the browser checks.
+        let origins = Arc::new(limits.web_origins.clone());
+        r = r.layer(axum::middleware::from_fn_with_state(
+            origins,
+            crate::web::cors::layer,
+        ));
+    }
     // Outermost, so rate-limited and timed-out requests are counted too.
     r.layer(axum::middleware::from_fn(observe))
 }

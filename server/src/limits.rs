@@ -36,6 +36,9 @@ pub struct Limits {
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` name the client for the per-client
     /// limits ([`crate::proxy`]); empty = the TCP peer is the client.
     pub trusted_proxies: crate::proxy::TrustedProxies,
+    /// Origins of web check-in shells whose pages may call this server ([`crate::web::cors`]);
+    /// empty = no cross-origin answers.
+    pub web_origins: Vec<axum::http::HeaderValue>,
 }
 
 /// Largest request head a server accepts by default: 16 KiB.
@@ -64,6 +67,7 @@ impl Default for Limits {
                 window: Duration::from_secs(3600),
             }),
             trusted_proxies: crate::proxy::TrustedProxies::default(),
+            web_origins: Vec::new(),
         }
     }
 }

@@ -53,6 +53,10 @@ pub struct LimitArgs {
     /// believed. The forwarded address is held in memory only, never logged or stored.
     #[arg(long, value_parser = crate::proxy::parse_cidr)]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// The origin of a web check-in (`spur server web`, e.g. https://spur.example; repeatable)
+    /// whose pages may call this server from a browser (CORS). None = no browser access.
+    #[arg(long, value_parser = crate::web::cors::parse_origin)]
+    pub web_origin: Vec<axum::http::HeaderValue>,
 }
 
 /// What every service takes besides its own options: a configuration file, the log and the
@@ -96,6 +100,7 @@ impl LimitArgs {
                 window: Duration::from_secs(3600),
             }),
             trusted_proxies: crate::proxy::TrustedProxies::new(self.trusted_proxy.clone()),
+            web_origins: self.web_origin.clone(),
             ..Limits::default()
         }
     }
@@ -486,6 +491,7 @@ pub fn run_dev(
         header_bytes: crate::limits::DEFAULT_HEADER_BYTES,
         upload_budget: 0,
         trusted_proxy: Vec::new(),
+        web_origin: Vec::new(),
     };
     let keys = match vault {
         Some(v) => Some((

@@ -23,6 +23,8 @@ web-needs-script = Schalten Sie JavaScript ein, um zu sehen, was dieser Code ent
 web-open-in-app = In der spur-App öffnen
 web-open-in-app-note = Wenn die spur-App installiert ist, öffnet sie diesen Code.
 web-browser-checkin = Hier im Browser einchecken
+web-browser-checkin-open = Mit diesem Browser einchecken
+web-browser-consent-open = Im Browser einwilligen
 web-browser-checkin-unavailable = Das Einchecken hier im Browser ist noch nicht verfügbar. Bitte nutzen Sie die spur-App.
 web-fragment-note = Was der Code enthält, bleibt in Ihrem Browser: Der Teil der Adresse nach „#“ wird an keinen Server gesendet, auch nicht an diesen.
 

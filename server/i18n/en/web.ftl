@@ -23,6 +23,8 @@ web-needs-script = Turn on JavaScript to see what this code says. The code's con
 web-open-in-app = Open in the spur app
 web-open-in-app-note = If the spur app is installed, it opens this code.
 web-browser-checkin = Check in here in the browser
+web-browser-checkin-open = Check in with this browser
+web-browser-consent-open = Give your consent in this browser
 web-browser-checkin-unavailable = Checking in here in the browser is not available yet. Please use the spur app.
 web-fragment-note = What the code carries stays in your browser: the part after "#" in the address is never sent to any server, this one included.
 

@@ -6,13 +6,16 @@ use axum::http::{header, HeaderMap, HeaderValue};
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                        base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Adds the CSP, no-referrer, nosniff and framing headers, and removes any cookie (there is none
-/// to set; this keeps it so whatever a later change adds).
+/// Adds the CSP (the strict one, unless the answer set its own: the web check-in's pages
+/// allow WebAssembly and connections to the servers), no-referrer, nosniff and framing headers,
+/// and removes any cookie (there is none to set; this keeps it so whatever a later change adds).
 pub fn secure(h: &mut HeaderMap) {
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

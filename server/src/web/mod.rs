@@ -8,7 +8,9 @@
 //! send; the page's script (served from 'self') reads it in the browser and may not send
 //! anything anywhere (`default-src 'none'` leaves it no connection to make).
 
+pub mod app;
 mod assets;
+pub mod cors;
 mod headers;
 mod page;
 pub mod run;
@@ -22,6 +24,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::limits::Limits;
+pub use app::{App, AppConfig, AppError};
 pub use page::Kind;
 pub use wellknown::{AppLinks, AppLinksError};
 
@@ -32,21 +35,28 @@ pub const STYLE_PATH: &str = "/assets/style.css";
 
 /// The web host's routes with the shared limits (rate, timeouts) and its security headers.
 pub fn router(links: AppLinks, limits: &Limits) -> Router {
+    router_with_app(links, limits, None)
+}
+
+/// The web host's routes, with the web check-in under `/app/` when `app` is given (the code
+/// pages then link to it).
+pub fn router_with_app(links: AppLinks, limits: &Limits, app: Option<App>) -> Router {
     let links = std::sync::Arc::new(links);
     let (a, b) = (links.clone(), links);
-    let routes = Router::new()
+    let on = app.is_some();
+    let mut routes = Router::new()
         .route("/", get(|h: HeaderMap| async move { page::home(&h) }))
         .route(
             "/P",
-            get(|h: HeaderMap| async move { page::code(Kind::Place, &h) }),
+            get(move |h: HeaderMap| async move { page::code(Kind::Place, &h, on) }),
         )
         .route(
             "/C",
-            get(|h: HeaderMap| async move { page::code(Kind::Personal, &h) }),
+            get(move |h: HeaderMap| async move { page::code(Kind::Personal, &h, on) }),
         )
         .route(
             "/A",
-            get(|h: HeaderMap| async move { page::code(Kind::Consent, &h) }),
+            get(move |h: HeaderMap| async move { page::code(Kind::Consent, &h, on) }),
         )
         .route(SCRIPT_PATH, get(|| async { assets::script() }))
         .route(STYLE_PATH, get(|| async { assets::style() }))
@@ -58,6 +68,24 @@ pub fn router(links: AppLinks, limits: &Limits) -> Router {
             "/.well-known/apple-app-site-association",
             get(move || async move { json_or_404(b.apple_app_site_association()) }),
         );
+    if let Some(app) = app {
+        let app = std::sync::Arc::new(app);
+        let (c, d) = (app.clone(), app);
+        routes = routes
+            .route(
+                "/app",
+                get(|| async { axum::response::Redirect::permanent(app::PREFIX) }),
+            )
+            .route("/app/", get(move || async move { c.serve("") }))
+            .route(
+                "/app/{*rest}",
+                get(
+                    move |axum::extract::Path(rest): axum::extract::Path<String>| async move {
+                        d.serve(&rest)
+                    },
+                ),
+            );
+    }
     crate::http::finish(routes, limits).layer(axum::middleware::from_fn(
         |req: Request, next: axum::middleware::Next| async move {
             let mut r = next.run(req).await;

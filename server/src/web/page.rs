@@ -87,8 +87,10 @@ pub fn home(headers: &HeaderMap) -> Response {
     document(l, &title, &body, false)
 }
 
-/// `/P`, `/C`, `/A`: what the code is, "open in the app", and the browser check-in's state.
-pub fn code(kind: Kind, headers: &HeaderMap) -> Response {
+/// `/P`, `/C`, `/A`: what the code is, "open in the app", and the browser check-in: a link into
+/// the web check-in (`/app/`, when this host serves it) for place and consent codes. The page's
+/// script completes the link with the fragment (`/app/#P/…`), which stays in the browser.
+pub fn code(kind: Kind, headers: &HeaderMap, app: bool) -> Response {
     let l = lang(headers);
     let (title_id, what_id) = match kind {
         Kind::Place => ("web-title-place", "web-what-place"),
@@ -116,6 +118,17 @@ pub fn code(kind: Kind, headers: &HeaderMap) -> Response {
         Kind::Personal => "/C",
         Kind::Consent => "/A",
     };
+    let in_browser = match (kind, app) {
+        (Kind::Place, true) => format!(
+            "<a id=\"browser-link\" class=\"button\" href=\"/app/\">{}</a>",
+            t(l, "web-browser-checkin-open")
+        ),
+        (Kind::Consent, true) => format!(
+            "<a id=\"browser-link\" class=\"button\" href=\"/app/\">{}</a>",
+            t(l, "web-browser-consent-open")
+        ),
+        _ => t(l, "web-browser-checkin-unavailable"),
+    };
     let body = format!(
         "<h1>{title}</h1>\n\
          <p id=\"what\" data-kind=\"{kind}\" data-consent-from=\"{consent_from}\">{what}</p>\n\
@@ -124,7 +137,7 @@ pub fn code(kind: Kind, headers: &HeaderMap) -> Response {
          <noscript><p>{noscript}</p></noscript>\n\
          <p><a id=\"open-app\" class=\"button\" href=\"{path}\">{open}</a></p>\n\
          <p class=\"note\">{open_note}</p>\n\
-         <h2>{browser}</h2>\n<p id=\"browser-checkin\">{unavailable}</p>\n\
+         <h2>{browser}</h2>\n<p id=\"browser-checkin\">{in_browser}</p>\n\
          <p class=\"note\">{fragment}</p>\n\
          <p><a href=\"/\">{home}</a></p>\n",
         kind = kind.name(),
@@ -134,7 +147,6 @@ pub fn code(kind: Kind, headers: &HeaderMap) -> Response {
         open = t(l, "web-open-in-app"),
         open_note = t(l, "web-open-in-app-note"),
         browser = t(l, "web-browser-checkin"),
-        unavailable = t(l, "web-browser-checkin-unavailable"),
         fragment = t(l, "web-fragment-note"),
         home = t(l, "web-home-link"),
     );
@@ -159,7 +171,8 @@ mod tests {
             h.insert(header::ACCEPT_LANGUAGE, tag.parse().unwrap());
             let mut pages = vec![text(home(&h)).await];
             for kind in [Kind::Place, Kind::Personal, Kind::Consent] {
-                pages.push(text(code(kind, &h)).await);
+                pages.push(text(code(kind, &h, false)).await);
+                pages.push(text(code(kind, &h, true)).await);
             }
             for page in pages {
                 assert!(page.contains(&format!("<html lang=\"{tag}\">")), "{page}");

@@ -9,15 +9,17 @@ export const CHROMIUM = process.env.SPUR_CHROMIUM || '/usr/bin/chromium';
 
 /**
  * Launches a persistent headless Chromium context in a fresh profile directory.
- * `extraArgs` adds flags (for example a fake camera); the returned `close()` also removes the profile.
+ * `extraArgs` adds flags (for example a fake camera), `options` more context options (for example
+ * `serviceWorkers: 'block'`); the returned `close()` also removes the profile.
  */
-export async function launch({ extraArgs = [], viewport = { width: 1280, height: 900 }, locale = 'de-DE' } = {}) {
+export async function launch({ extraArgs = [], viewport = { width: 1280, height: 900 }, locale = 'de-DE', options = {} } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'spur-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
     locale,
+    ...options,
     args: [
       '--no-sandbox',
       '--disable-gpu',

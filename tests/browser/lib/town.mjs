@@ -64,8 +64,9 @@ export function filesWith(dir, ext) {
 }
 
 export class Town {
-  /** Vault, Munich desk (authority 1), directory, both servers; the desk's staff account. */
-  static async create() {
+  /** Vault, Munich desk (authority 1), directory, both servers; the desk's staff account.
+   * `serverArgs` go to both the TAG and the POST server (e.g. `--web-origin` for the web check-in). */
+  static async create({ serverArgs = [] } = {}) {
     const t = new Town();
     t.root = mkdtempSync(join(tmpdir(), 'spur-desk-web-'));
     t.vault = join(t.root, 'vault');
@@ -84,9 +85,9 @@ export class Town {
     mkdirSync(join(t.root, 'post'));
     t.procs = [];
     const tag = await start(['server', 'tag', '--listen', '127.0.0.1:0', '--secret-file', join(t.root, 'tag', 'tag-secret'), '--create-secret',
-      '--directory', join(t.vault, 'directory.bin'), '--directory-root', t.rootHex, '--rate-limit', '0']);
+      '--directory', join(t.vault, 'directory.bin'), '--directory-root', t.rootHex, '--rate-limit', '0', ...serverArgs]);
     const post = await start(['server', 'post', '--listen', '127.0.0.1:0', '--sqlite', join(t.root, 'post', 'post.sqlite'),
-      '--export-token-file', t.token, '--rate-limit', '0']);
+      '--export-token-file', t.token, '--rate-limit', '0', ...serverArgs]);
     t.procs.push(tag, post);
     t.tagUrl = `http://127.0.0.1:${tag.port}`;
     t.postUrl = `http://127.0.0.1:${post.port}`;
@@ -142,6 +143,45 @@ export class Town {
     const web = await start(['authority', '--dir', this.desk, 'serve', '--listen', '127.0.0.1:0', '--host', HOST, '--test-kdf', ...extra]);
     this.procs.push(web);
     return `http://127.0.0.1:${web.port}`;
+  }
+
+  /** The desk's consent code for `caseId` asking `phone` for today and the two days before. */
+  consentCode(caseId, phone) {
+    const out = spur(['authority', '--dir', this.desk, 'consent-code', '--case', caseId, '--phone', phone,
+      '--first-day', date(-2), '--days', '3', '--host', HOST, '--out', join(this.root, `consent-${caseId}`)]);
+    return out.split('\n')[0].trim();
+  }
+
+  /**
+   * After a consent: pull and import, the vault takes the consent, the desk opens it, the vault
+   * traces, and desk and vault resolve until nothing is asked (docs/vault-authority.md, every step
+   * its own process). Returns the desk's contact list as CSV text.
+   */
+  trace(caseId) {
+    const step = join(this.root, `trace-${caseId}`);
+    this.pullAndImport(`export-${caseId}`);
+    this.vaultRun(['consent', 'take', '--code', join(this.root, `consent-${caseId}.code`), '--out', join(step, '1')]);
+    const desk = (args) => spur(['authority', '--dir', this.desk, ...args]);
+    desk(['open', 'consent', filesWith(join(step, '1'), 'spkg')[0], '--out', join(step, '2')]);
+    this.vaultRun(['trace', join(step, '2', `scan-keys-${caseId}.spkg`), '--out', join(step, '3')]);
+    const queue = [join(step, '2', `resolve-places-${caseId}.spkg`)];
+    filesWith(join(step, '3'), 'spkg').forEach((f, i) => {
+      desk(['open', 'contacts', f, '--out', join(step, `4-${i}`)]);
+      queue.push(...filesWith(join(step, `4-${i}`), 'spkg'));
+    });
+    for (let n = 1; queue.length; n += 1) {
+      if (n > 20) throw new Error('the resolve rounds do not end');
+      this.vaultRun(['resolve', queue.pop(), '--out', join(step, `5-${n}`)]);
+      for (const f of filesWith(join(step, `5-${n}`), 'spkg')) {
+        const name = f.split('/').pop();
+        const out = join(step, `6-${n}-${name}`);
+        desk(['open', name.startsWith('resolved-') ? 'resolved' : 'contacts', f, '--out', out]);
+        queue.push(...filesWith(out, 'spkg'));
+      }
+    }
+    const csv = join(step, 'list.csv');
+    desk(['contacts', '--case', caseId, '--authority', '1', '--csv', csv]);
+    return readFileSync(csv, 'utf8');
   }
 
   close() {

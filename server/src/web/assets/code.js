@@ -104,6 +104,11 @@
     const open = document.getElementById('open-app');
     // "Open in the app" is the same address: an installed app claims it through app links.
     if (open && fragment) open.href = window.location.href;
+    // "Check in here in the browser": the web check-in, with the code in its fragment again (the
+    // fragment is never sent, so the code still reaches no server).
+    const browser = document.getElementById('browser-link');
+    const letter = { place: 'P', consent: 'A' }[what.dataset.kind];
+    if (browser && letter && fragment) browser.href = `/app/#${letter}/${fragment}`;
     if (fragment.length === 0 || fragment.length > 1024) {
       unreadable();
       return;
