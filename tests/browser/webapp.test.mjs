@@ -6,8 +6,8 @@
 //!   same place with the native core (`spur app`); Bert consents and the trace finds exactly
 //!   Wera; Wera consents in the browser (the consent code's link `/app/#A/…`, opened in the
 //!   shell's tab) and the trace finds exactly Bert;
-//! The web host runs with `--app-keep-nothing` (memory only): the kept IndexedDB store does not
-//! open yet (docs/web.md, "Open points"); SPUR_WEB_KEEP=1 runs the same tests against it.
+//!   the registration and the history survive a reload (SQLite in IndexedDB, its key wrapped by a
+//!   non-extractable WebCrypto key; SPUR_WEB_KEEP_NOTHING=1 runs the same tests memory-only);
 //! - a check-in made while the browser is offline is completed when the network returns;
 //! - the code page links into the shell for place and consent codes, the shell's screens pass
 //!   axe-core, and no code's fragment appears in any byte any server received.
@@ -163,6 +163,16 @@ test('a browser citizen checks in by the camera, a native one at the same place;
     await accessible(page, 'history');
     await page.click('#history-back');
     assert.match(await page.locator('#scans-line').textContent(), /1/);
+
+    if (process.env.SPUR_WEB_KEEP_NOTHING !== '1') {
+      // Kept in the browser: after a reload Wera is still registered and her stay is in the history.
+      await page.reload();
+      await visible(page, 'screen-home', 'reloading the shell');
+      await page.click('#history-button');
+      await visible(page, 'history-list', 'history after a reload');
+      assert.match(await page.locator('#history-list li').textContent(), /Café Zur Linde/);
+      await page.click('#history-back');
+    }
 
     // Bert's records go out when his stay is over (his phone syncs a day later).
     assert.match(bert.app(['sync'], 1), /pending 0/);

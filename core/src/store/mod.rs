@@ -132,8 +132,16 @@ impl Store {
             // WAL is in the OS's hands; tests/kill.rs kills a real process to show it); only a
             // power cut may roll back the last commits. FULL would add an fsync (milliseconds
             // on flash) to every commit; docs/app-core.md weighs the two.
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+            }
+            // The browser's VFS (relaxed-idb) keeps the database in memory and writes the pages
+            // a commit changed to IndexedDB on its own; it refuses any `synchronous` but OFF and
+            // has no shared memory for a WAL (docs/app-core.md, "The web core").
+            #[cfg(target_arch = "wasm32")]
+            conn.pragma_update(None, "synchronous", "OFF")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "secure_delete", "ON")?;
@@ -148,6 +156,10 @@ impl Store {
             Durability::AppKill => "NORMAL",
             Durability::PowerLoss => "FULL",
         };
+        // The browser's VFS has one durability only (see `setup`).
+        #[cfg(target_arch = "wasm32")]
+        let _ = mode;
+        #[cfg(not(target_arch = "wasm32"))]
         self.conn.pragma_update(None, "synchronous", mode)?;
         Ok(())
     }

@@ -54,9 +54,10 @@ export function recordingProxy() {
  * Starts `spur server web` with the web check-in for `town`'s servers (reached through `tagUrl`
  * and `postUrl`); returns `{ port, proc, stop }`. The browser derives keys with the production
  * Argon2id (the web core has no cheaper test setting). `keepNothing`: the page keeps its data in
- * memory only (`--app-keep-nothing`; SPUR_WEB_KEEP=1 tries the kept IndexedDB store instead).
+ * memory only (`--app-keep-nothing`, also with SPUR_WEB_KEEP_NOTHING=1); by default it keeps it in
+ * IndexedDB under its wrapped key.
  */
-export async function startWebHost(town, { tagUrl, postUrl, shell = SHELL, pkg = PKG, keepNothing = process.env.SPUR_WEB_KEEP !== '1' }) {
+export async function startWebHost(town, { tagUrl, postUrl, shell = SHELL, pkg = PKG, keepNothing = process.env.SPUR_WEB_KEEP_NOTHING === '1' }) {
   return start(['server', 'web', '--listen', '127.0.0.1:0', '--rate-limit', '0',
     '--web-app', shell, '--web-pkg', pkg, '--app-host', 'spur.example', '--app-tag-url', tagUrl,
     '--app-post-url', postUrl, '--app-op-key', town.opHex, '--app-root-key', town.rootHex,
