@@ -66,3 +66,46 @@ fn bench_scale_prints_every_figure_beside_its_baseline_and_a_slope() {
     // The run cleaned up after itself.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn bench_scale_post_only_skips_the_vault_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
+        .args([
+            "bench",
+            "scale",
+            "--sizes",
+            "1000",
+            "--max-seconds",
+            "60",
+            "--post-only",
+            "--dir",
+        ])
+        .arg(dir.path())
+        .env_remove("SPUR_TEST_POSTGRES_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let has = |name: &str| {
+        stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with(name) && l.contains("| baseline "))
+    };
+    for name in [
+        "ingest SQLite",
+        "disk POST SQLite",
+        "export SQLite",
+        "peak memory",
+    ] {
+        assert!(has(name), "{name} missing\n{stdout}");
+    }
+    for name in ["vault import", "trace", "resolve", "statistics"] {
+        assert!(!has(name), "{name} ran in a POST-only run\n{stdout}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -48,6 +48,10 @@ pub struct Args {
     /// Directory for the databases (default: a temporary directory, removed afterwards).
     #[arg(long)]
     pub dir: Option<std::path::PathBuf>,
+    /// Only the POST server's steps (ingest, disk and export on SQLite and PostgreSQL) and the
+    /// peak memory: for sizes where the vault's steps would not fit the time bound.
+    #[arg(long)]
+    pub post_only: bool,
 }
 
 /// Free disk kept after a size's databases (the machine is shared).
@@ -273,6 +277,32 @@ fn one_size(
         .collect();
     let pop_bytes = pop.bytes;
     drop(pop);
+    if args.post_only {
+        let b = bar(records, "export SQLite");
+        let (secs, rows) = post::export(store.as_ref(), &b, |_| Ok(()))?;
+        b.finish_and_clear();
+        drop(store);
+        let (raw, _) = post::raw_sqlite_read(&dir.join("raw.sqlite"))?;
+        for fig in [
+            Figure {
+                name: "export SQLite",
+                value: secs,
+                baseline_name: "raw read of the same bytes",
+                baseline: raw,
+                unit: "s",
+                records: rows,
+            },
+            peak_memory(base_rss, pop_bytes),
+        ] {
+            println!("{}", fig.line());
+            figs.push(fig);
+        }
+        if let Some(url) = &args.pg_url {
+            post::drop_schemas(url, &schemas)?;
+        }
+        let disk = measure::file_bytes(dir, "") + pg_disk;
+        return Ok((figs, records, disk));
+    }
 
     // Export from SQLite, each page imported into the vault on every core.
     let vault_path = dir.join("vault.sqlite");
@@ -409,15 +439,7 @@ fn one_size(
     };
     println!("{}", fig.line());
     figs.push(fig);
-    let peak = measure::peak_kib().saturating_sub(base_rss);
-    let fig = Figure {
-        name: "peak memory",
-        value: peak as f64,
-        baseline_name: "the population's bytes",
-        baseline: pop_bytes as f64 / 1024.0,
-        unit: "KiB",
-        records: 0,
-    };
+    let fig = peak_memory(base_rss, pop_bytes);
     println!("{}", fig.line());
     figs.push(fig);
     if let Some(url) = &args.pg_url {
@@ -425,4 +447,16 @@ fn one_size(
     }
     let disk = measure::file_bytes(dir, "") + pg_disk;
     Ok((figs, records, disk))
+}
+
+/// The process's peak memory above `base_rss` KiB beside the population's bytes.
+fn peak_memory(base_rss: u64, pop_bytes: u64) -> Figure {
+    Figure {
+        name: "peak memory",
+        value: measure::peak_kib().saturating_sub(base_rss) as f64,
+        baseline_name: "the population's bytes",
+        baseline: pop_bytes as f64 / 1024.0,
+        unit: "KiB",
+        records: 0,
+    }
 }
