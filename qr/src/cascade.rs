@@ -123,8 +123,11 @@ pub struct PassRun {
     pub crop: Option<Crop>,
     /// Finder-pattern candidates it found.
     pub finders: usize,
-    /// Sets of three candidates it sampled and decoded.
+    /// Sets of three candidates it tried (at most [`MAX_SETS`], or [`MAX_RESCUE_SETS`] on a
+    /// crop).
     pub sets: usize,
+    /// Of those, the sets that sampled to a module grid (a symbol seen whole).
+    pub sampled: usize,
     /// Microseconds it took (binarisation and detection).
     pub micros: u64,
 }
@@ -134,7 +137,9 @@ pub struct PassRun {
 /// Passes that [`Pass::needs_evidence`] run only on crops around each finder pattern that the
 /// full-frame passes saw but that belonged to no sampled symbol (its partners were missed:
 /// small, noisy or blurred codes); the thorough scan only around the small ones. A symbol
-/// that sampled whole buys no rescue (every fake symbol in clutter does). The crops are
+/// that sampled whole buys no rescue (every fake symbol in clutter does), and once any symbol
+/// sampled whole in the full-frame passes no rescue pass runs at all: the frame is a scene
+/// with symbols in it, not a code too small or blurred to be seen whole. The crops are
 /// merged where they overlap and limited in total area, smallest first.
 pub fn read_luma(luma: &[u8], w: usize, h: usize, passes: &[Pass]) -> Option<String> {
     read_luma_traced(luma, w, h, passes, &mut Vec::new())
@@ -157,6 +162,7 @@ pub fn read_luma_traced(
     // The first full-frame pass's bits: a later full-frame pass searches only the tiles where
     // its own bits differ (elsewhere it would find the same finder patterns again).
     let mut first: Option<BitMatrix> = None;
+    let mut sampled = 0usize;
     for pass in passes {
         if !pass.needs_evidence() {
             let started = Instant::now();
@@ -169,6 +175,7 @@ pub fn read_luma_traced(
                         text: None,
                         finders: Vec::new(),
                         sets: 0,
+                        sets_sampled: 0,
                     };
                     trace.push(run(*pass, None, &nothing, started));
                     continue;
@@ -182,8 +189,15 @@ pub fn read_luma_traced(
             if sight.text.is_some() {
                 return sight.text;
             }
+            sampled += sight.sets_sampled;
             merge(&mut finders, sight.finders);
             continue;
+        }
+        if sampled > 0 {
+            // A symbol was seen whole (real or fake, it failed error correction): the frame
+            // is a scene with symbols in it, where the rescue passes read nothing on seed 2020
+            // and clutter spent most of its time in them.
+            break;
         }
         let (wide, small) = crops.get_or_insert_with(|| rescue_crops(&finders, w, h));
         let list = if *pass == Pass::Thorough {
@@ -211,6 +225,7 @@ fn run(pass: Pass, crop: Option<Crop>, sight: &Sight, started: Instant) -> PassR
         crop,
         finders: sight.finders.len(),
         sets: sight.sets,
+        sampled: sight.sets_sampled,
         micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     }
 }

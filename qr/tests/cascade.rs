@@ -74,9 +74,9 @@ fn rescue_passes_alone_do_not_run_without_evidence() {
 fn clutter_buys_rescue_passes_only_on_crops() {
     use spur_qr::cascade::{read_luma_traced, MAX_SETS};
     // Cluttered scenes without a code (fake symbols with real finder patterns, rings,
-    // checkerboards): the rescue passes run, but only on crops, the thorough scan on at most
+    // checkerboards): the rescue passes run only where no symbol sampled, only on crops, the thorough scan on at most
     // half the frame, and no pass tries more than MAX_SETS finder sets.
-    let mut rescued_on_crops = 0;
+    let (mut rescued_on_crops, mut sampled_frames) = (0, 0);
     for index in 0..4 {
         let s = generate(
             Category::Clutter,
@@ -102,10 +102,23 @@ fn clutter_buys_rescue_passes_only_on_crops() {
             .filter_map(|r| r.crop.map(area))
             .sum();
         assert!(thorough * 2 <= s.width * s.height, "{thorough} px");
-        rescued_on_crops += trace.iter().filter(|r| r.crop.is_some()).count();
+        // A frame where a full-frame pass sampled a symbol (a fake one) buys no rescue at all.
+        let sampled: usize = trace
+            .iter()
+            .filter(|r| r.crop.is_none())
+            .map(|r| r.sampled)
+            .sum();
+        let crops = trace.iter().filter(|r| r.crop.is_some()).count();
+        if sampled > 0 {
+            assert_eq!(crops, 0, "{trace:?}");
+            sampled_frames += 1;
+        }
+        rescued_on_crops += crops;
     }
-    // The clutter does look like evidence: the crops are not vacuous.
+    // The clutter does look like evidence: the crops are not vacuous, and the rule against
+    // sampled symbols is not either.
     assert!(rescued_on_crops > 0);
+    assert!(sampled_frames > 0);
 }
 
 #[test]
