@@ -213,11 +213,7 @@ pub fn read_luma_traced(
             break;
         }
         let (wide, small) = crops.get_or_insert_with(|| rescue_crops(&finders, w, h));
-        let list = if pass.small() {
-            &*small
-        } else {
-            &*wide
-        };
+        let list = if pass.small() { &*small } else { &*wide };
         for crop in list {
             let started = Instant::now();
             let Some(sight) = look_crop(luma, w, *crop, *pass, &mut failed) else {

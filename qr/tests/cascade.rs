@@ -36,6 +36,32 @@ fn thorough_pass_reads_a_small_code_the_others_miss() {
 }
 
 #[test]
+fn magnified_pass_reads_a_small_rotated_code_the_others_miss() {
+    // Frame 9 of the 720p `small_rotated` category (about 2 px per module, turned): every
+    // earlier pass misses it, the crop doubled reads it.
+    let s = generate(
+        Category::SmallRotated,
+        1280,
+        720,
+        2020,
+        9,
+        EncodeOptions::SPUR,
+    );
+    let without = &SPUR_PASSES[..SPUR_PASSES.len() - 1];
+    assert_eq!(SPUR_PASSES.last(), Some(&Pass::Magnified));
+    assert_eq!(
+        read_luma(&s.luma, s.width, s.height, without),
+        None,
+        "the frame no longer needs the magnified pass"
+    );
+    assert!(s.expected.is_some());
+    assert_eq!(
+        read_luma(&s.luma, s.width, s.height, SPUR_PASSES),
+        s.expected
+    );
+}
+
+#[test]
 fn half_low_contrast_pass_reads_a_glare_frame_the_others_miss() {
     let without = [Pass::Standard, Pass::LowContrast, Pass::Half];
     let (got, want) = read(Category::Glare, GLARE_FRAME, &without);
