@@ -52,13 +52,25 @@ pub enum Pass {
     /// Full resolution, ZXing's contrast floor, the detector looking at every third row
     /// (small codes in large frames).
     Thorough,
+    /// Twice the resolution (bilinear), ZXing's contrast floor, the detector looking at every
+    /// third row: codes of 2–3 pixels per module, whose finder centres the binariser's 8×8
+    /// blocks and the row scan barely resolve at their own scale.
+    Magnified,
 }
 
 impl Pass {
     /// Whether the pass is a rescue pass: it runs only on crops around evidence that the
     /// full-frame passes before it left (see [`read_luma`]), never on a frame without any.
     pub fn needs_evidence(self) -> bool {
-        matches!(self, Pass::Half | Pass::HalfLowContrast | Pass::Thorough)
+        matches!(
+            self,
+            Pass::Half | Pass::HalfLowContrast | Pass::Thorough | Pass::Magnified
+        )
+    }
+
+    /// Whether the pass looks only around small finder patterns and scans every third row.
+    fn small(self) -> bool {
+        matches!(self, Pass::Thorough | Pass::Magnified)
     }
 
     fn half(self) -> bool {
@@ -73,6 +85,7 @@ pub const SPUR_PASSES: &[Pass] = &[
     Pass::Half,
     Pass::HalfLowContrast,
     Pass::Thorough,
+    Pass::Magnified,
 ];
 
 /// How much a frame may cost: the frame loop lowers it for the next frames when one runs
@@ -127,8 +140,11 @@ pub struct PassRun {
     pub crop: Option<Crop>,
     /// Finder-pattern candidates it found.
     pub finders: usize,
-    /// Sets of three candidates it sampled and decoded.
+    /// Sets of three candidates it tried (at most [`MAX_SETS`], or [`MAX_RESCUE_SETS`] on a
+    /// crop).
     pub sets: usize,
+    /// Of those, the sets that sampled to a module grid (a symbol seen whole).
+    pub sampled: usize,
     /// Microseconds it took (binarisation and detection).
     pub micros: u64,
 }
@@ -138,7 +154,9 @@ pub struct PassRun {
 /// Passes that [`Pass::needs_evidence`] run only on crops around each finder pattern that the
 /// full-frame passes saw but that belonged to no sampled symbol (its partners were missed:
 /// small, noisy or blurred codes); the thorough scan only around the small ones. A symbol
-/// that sampled whole buys no rescue (every fake symbol in clutter does). The crops are
+/// that sampled whole buys no rescue (every fake symbol in clutter does), and once any symbol
+/// sampled whole in the full-frame passes no rescue pass runs at all: the frame is a scene
+/// with symbols in it, not a code too small or blurred to be seen whole. The crops are
 /// merged where they overlap and limited in total area, smallest first.
 pub fn read_luma(luma: &[u8], w: usize, h: usize, passes: &[Pass]) -> Option<String> {
     read_luma_traced(luma, w, h, passes, &mut Vec::new())
@@ -161,6 +179,7 @@ pub fn read_luma_traced(
     // The first full-frame pass's bits: a later full-frame pass searches only the tiles where
     // its own bits differ (elsewhere it would find the same finder patterns again).
     let mut first: Option<BitMatrix> = None;
+    let mut sampled = 0usize;
     for pass in passes {
         if !pass.needs_evidence() {
             let started = Instant::now();
@@ -173,6 +192,7 @@ pub fn read_luma_traced(
                         text: None,
                         finders: Vec::new(),
                         sets: 0,
+                        sets_sampled: 0,
                     };
                     trace.push(run(*pass, None, &nothing, started));
                     continue;
@@ -186,15 +206,18 @@ pub fn read_luma_traced(
             if sight.text.is_some() {
                 return sight.text;
             }
+            sampled += sight.sets_sampled;
             merge(&mut finders, sight.finders);
             continue;
         }
+        if sampled > 0 {
+            // A symbol was seen whole (real or fake, it failed error correction): the frame
+            // is a scene with symbols in it, where the rescue passes read nothing on seed 2020
+            // and clutter spent most of its time in them.
+            break;
+        }
         let (wide, small) = crops.get_or_insert_with(|| rescue_crops(&finders, w, h));
-        let list = if *pass == Pass::Thorough {
-            &*small
-        } else {
-            &*wide
-        };
+        let list = if pass.small() { &*small } else { &*wide };
         for crop in list {
             let started = Instant::now();
             let Some(sight) = look_crop(luma, w, *crop, *pass, &mut failed) else {
@@ -215,6 +238,7 @@ fn run(pass: Pass, crop: Option<Crop>, sight: &Sight, started: Instant) -> PassR
         crop,
         finders: sight.finders.len(),
         sets: sight.sets,
+        sampled: sight.sets_sampled,
         micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     }
 }
@@ -222,7 +246,9 @@ fn run(pass: Pass, crop: Option<Crop>, sight: &Sight, started: Instant) -> PassR
 /// The pass's binarisation of the frame or crop.
 fn binarize(stats: &BlockStats<'_>, pass: Pass) -> Option<BitMatrix> {
     match pass {
-        Pass::Standard | Pass::Half | Pass::Thorough => stats.binarize(STANDARD_RANGE),
+        Pass::Standard | Pass::Half | Pass::Thorough | Pass::Magnified => {
+            stats.binarize(STANDARD_RANGE)
+        }
         Pass::LowContrast | Pass::HalfLowContrast => {
             stats.binarize_midpoint(low_contrast_floor(stats))
         }
@@ -237,7 +263,7 @@ fn look(stats: &BlockStats<'_>, pass: Pass, failed: &mut Vec<BitMatrix>) -> Opti
     } else {
         MAX_SETS
     };
-    Some(read(&bits, pass == Pass::Thorough, cap, failed))
+    Some(read(&bits, pass.small(), cap, failed))
 }
 
 /// Runs a rescue pass on one crop of the frame (halved first for the half-resolution passes).
@@ -256,6 +282,8 @@ fn look_crop(
     }
     let (pixels, cw, ch) = if pass.half() {
         downscale2(&pixels, cw, ch)
+    } else if pass == Pass::Magnified {
+        upscale2(&pixels, cw, ch)
     } else {
         (pixels, cw, ch)
     };
@@ -343,6 +371,23 @@ fn low_contrast_floor(stats: &BlockStats<'_>) -> u8 {
     stats.range_quantile(0.25).saturating_mul(2).max(6)
 }
 
+/// Doubles the crop each way, interpolating bilinearly (each new pixel the mean of its one,
+/// two or four nearest original pixels).
+fn upscale2(luma: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
+    let (ow, oh) = (w * 2, h * 2);
+    let mut out = vec![0u8; ow * oh];
+    let at = |x: usize, y: usize| u16::from(luma.get(y * w + x).copied().unwrap_or(0));
+    for (oy, row) in out.chunks_exact_mut(ow.max(1)).enumerate().take(oh) {
+        let (y0, y1) = (oy / 2, (oy.div_ceil(2)).min(h.saturating_sub(1)));
+        for (ox, px) in row.iter_mut().enumerate() {
+            let (x0, x1) = (ox / 2, (ox.div_ceil(2)).min(w.saturating_sub(1)));
+            let sum = at(x0, y0) + at(x1, y0) + at(x0, y1) + at(x1, y1);
+            *px = (sum / 4) as u8;
+        }
+    }
+    (out, ow, oh)
+}
+
 /// Halves the frame each way by averaging 2×2 pixels.
 fn downscale2(luma: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
     let (hw, hh) = (w / 2, h / 2);
@@ -362,4 +407,26 @@ fn downscale2(luma: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
         }
     }
     (out, hw, hh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upscale2_keeps_the_pixels_and_interpolates_between_them() {
+        let (px, w, h) = upscale2(&[0, 100, 100, 200], 2, 2);
+        assert_eq!((w, h), (4, 4));
+        // Even positions are the original pixels, odd ones the mean of their neighbours; the
+        // last row and column repeat the edge.
+        assert_eq!(
+            px,
+            vec![
+                0, 50, 100, 100, //
+                50, 100, 150, 150, //
+                100, 150, 200, 200, //
+                100, 150, 200, 200,
+            ]
+        );
+    }
 }

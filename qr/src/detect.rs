@@ -34,8 +34,10 @@ pub(crate) struct Sight {
     pub(crate) text: Option<String>,
     /// Finder-pattern candidates: evidence of a code even when none could be read.
     pub(crate) finders: Vec<Finder>,
-    /// How many sets of three candidates were sampled and decoded.
+    /// How many sets of three candidates were tried.
     pub(crate) sets: usize,
+    /// How many of them sampled to a module grid (a symbol seen whole, real or fake).
+    pub(crate) sets_sampled: usize,
 }
 
 /// Looks for QR symbols in `bits`, trying at most `max_sets` sets of three finder patterns
@@ -62,27 +64,29 @@ pub(crate) fn read(
             sampled: false,
         })
         .collect();
-    let (text, sets) = read_patterns(bits, &mut patterns, &mut finders, failed, max_sets);
+    let (text, sets, sets_sampled) =
+        read_patterns(bits, &mut patterns, &mut finders, failed, max_sets);
     Sight {
         text,
         finders,
         sets,
+        sets_sampled,
     }
 }
 
 /// Tries the plausible sets of three finder patterns until one decodes, marking the finders
-/// of sets that sampled; the text and how many sets were tried.
+/// of sets that sampled; the text, how many sets were tried and how many of them sampled.
 fn read_patterns(
     bits: &BitMatrix,
     patterns: &mut FinderPatterns,
     finders: &mut [Finder],
     failed: &mut Vec<BitMatrix>,
     max_sets: usize,
-) -> (Option<String>, usize) {
+) -> (Option<String>, usize, usize) {
     if patterns.len() < 3 {
-        return (None, 0);
+        return (None, 0, 0);
     }
-    let mut tried = 0;
+    let (mut tried, mut sampled) = (0, 0);
     for set in GenerateFinderPatternSets(patterns) {
         if tried >= max_sets {
             break;
@@ -91,6 +95,7 @@ fn read_patterns(
         let Ok(detected) = SampleQR(bits, &set) else {
             continue;
         };
+        sampled += 1;
         for p in [set.bl, set.tl, set.tr] {
             for f in finders.iter_mut() {
                 if f.x == p.p.x && f.y == p.p.y {
@@ -102,11 +107,11 @@ fn read_patterns(
         if !failed.contains(grid) {
             if let Ok(result) = Decode(grid) {
                 if result.isValid() {
-                    return (Some(result.text()), tried);
+                    return (Some(result.text()), tried, sampled);
                 }
             }
             failed.push(grid.clone());
         }
     }
-    (None, tried)
+    (None, tried, sampled)
 }

@@ -19,6 +19,15 @@ pub const FRAME_BUDGET_30FPS: Duration = Duration::from_micros(33_333);
 /// dearer effort again (one probe every so many frames while the scene stays expensive).
 pub const RECOVER_AFTER: u32 = 10;
 
+/// Decoded frames in a row that must run over the budget before the pacer lowers the effort.
+/// One expensive frame says little about the next (a blurred or noisy frame between easy
+/// ones); lowering on it cost reads of hard codes at 1080p without saving dropped frames, since
+/// the frame after an over-budget one is dropped anyway. An expensive *scene* (clutter in view)
+/// stays expensive for many frames and is caught by the second one. A probe of a dearer effort
+/// (after [`RECOVER_AFTER`] cheap frames) that runs over goes back down at once: the scene is
+/// already known to be expensive.
+pub const LOWER_AFTER: u32 = 2;
+
 /// What [`FrameLoop::offer`] did with a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Offered {
@@ -40,6 +49,9 @@ pub struct Pacer {
     /// flight (end unknown), `Some(Some(t))` once it is known to end at `t`.
     busy: Option<Option<Duration>>,
     cheap_streak: u32,
+    over_streak: u32,
+    /// The effort was just raised after a run of cheap frames: the next frame is a probe.
+    probing: bool,
 }
 
 impl Pacer {
@@ -50,6 +62,8 @@ impl Pacer {
             effort: Effort::Full,
             busy: None,
             cheap_streak: 0,
+            over_streak: 0,
+            probing: false,
         }
     }
 
@@ -70,20 +84,30 @@ impl Pacer {
         Some(self.effort)
     }
 
-    /// The frame started at `started` with `effort` finished at `ended`. Over budget: the next
-    /// frames get one step cheaper passes. At reduced effort and under half the budget for
-    /// [`RECOVER_AFTER`] frames in a row: one step dearer again.
+    /// The frame started at `started` with `effort` finished at `ended`. Over budget for
+    /// [`LOWER_AFTER`] decoded frames in a row (or on a probe): the next frames get one step
+    /// cheaper passes. At reduced effort and under half the budget for [`RECOVER_AFTER`]
+    /// frames in a row: one step dearer again, and the next frame is a probe.
     pub fn finish(&mut self, effort: Effort, started: Duration, ended: Duration) {
         self.busy = Some(Some(ended));
         let cost = ended.saturating_sub(started);
+        let probe = std::mem::take(&mut self.probing);
         if cost > self.budget {
-            self.effort = effort.lower().min(self.effort);
             self.cheap_streak = 0;
-        } else if cost <= self.budget / 2 && self.effort < Effort::Full {
+            self.over_streak += 1;
+            if probe || self.over_streak >= LOWER_AFTER {
+                self.effort = effort.lower().min(self.effort);
+                self.over_streak = 0;
+            }
+            return;
+        }
+        self.over_streak = 0;
+        if cost <= self.budget / 2 && self.effort < Effort::Full {
             self.cheap_streak += 1;
             if self.cheap_streak >= RECOVER_AFTER {
                 self.effort = self.effort.raise();
                 self.cheap_streak = 0;
+                self.probing = true;
             }
         } else {
             self.cheap_streak = 0;

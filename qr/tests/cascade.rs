@@ -36,6 +36,32 @@ fn thorough_pass_reads_a_small_code_the_others_miss() {
 }
 
 #[test]
+fn magnified_pass_reads_a_small_rotated_code_the_others_miss() {
+    // Frame 9 of the 720p `small_rotated` category (about 2 px per module, turned): every
+    // earlier pass misses it, the crop doubled reads it.
+    let s = generate(
+        Category::SmallRotated,
+        1280,
+        720,
+        2020,
+        9,
+        EncodeOptions::SPUR,
+    );
+    let without = &SPUR_PASSES[..SPUR_PASSES.len() - 1];
+    assert_eq!(SPUR_PASSES.last(), Some(&Pass::Magnified));
+    assert_eq!(
+        read_luma(&s.luma, s.width, s.height, without),
+        None,
+        "the frame no longer needs the magnified pass"
+    );
+    assert!(s.expected.is_some());
+    assert_eq!(
+        read_luma(&s.luma, s.width, s.height, SPUR_PASSES),
+        s.expected
+    );
+}
+
+#[test]
 fn half_low_contrast_pass_reads_a_glare_frame_the_others_miss() {
     let without = [Pass::Standard, Pass::LowContrast, Pass::Half];
     let (got, want) = read(Category::Glare, GLARE_FRAME, &without);
@@ -74,9 +100,9 @@ fn rescue_passes_alone_do_not_run_without_evidence() {
 fn clutter_buys_rescue_passes_only_on_crops() {
     use spur_qr::cascade::{read_luma_traced, MAX_SETS};
     // Cluttered scenes without a code (fake symbols with real finder patterns, rings,
-    // checkerboards): the rescue passes run, but only on crops, the thorough scan on at most
+    // checkerboards): the rescue passes run only where no symbol sampled, only on crops, the thorough scan on at most
     // half the frame, and no pass tries more than MAX_SETS finder sets.
-    let mut rescued_on_crops = 0;
+    let (mut rescued_on_crops, mut sampled_frames) = (0, 0);
     for index in 0..4 {
         let s = generate(
             Category::Clutter,
@@ -102,10 +128,23 @@ fn clutter_buys_rescue_passes_only_on_crops() {
             .filter_map(|r| r.crop.map(area))
             .sum();
         assert!(thorough * 2 <= s.width * s.height, "{thorough} px");
-        rescued_on_crops += trace.iter().filter(|r| r.crop.is_some()).count();
+        // A frame where a full-frame pass sampled a symbol (a fake one) buys no rescue at all.
+        let sampled: usize = trace
+            .iter()
+            .filter(|r| r.crop.is_none())
+            .map(|r| r.sampled)
+            .sum();
+        let crops = trace.iter().filter(|r| r.crop.is_some()).count();
+        if sampled > 0 {
+            assert_eq!(crops, 0, "{trace:?}");
+            sampled_frames += 1;
+        }
+        rescued_on_crops += crops;
     }
-    // The clutter does look like evidence: the crops are not vacuous.
+    // The clutter does look like evidence: the crops are not vacuous, and the rule against
+    // sampled symbols is not either.
     assert!(rescued_on_crops > 0);
+    assert!(sampled_frames > 0);
 }
 
 #[test]
