@@ -26,6 +26,10 @@ deny_version=0.20.2
 if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $deny_version" ]; then
     cargo install --locked --debug cargo-deny --version "$deny_version"
 fi
+# The offline check reads `cargo metadata` for every target, so the crates only the wasm32 build
+# uses (wasm-bindgen-test and its dependencies) must be in the cache even when nothing built them
+# yet on this machine: `cargo fetch` downloads what is missing, from the lockfile only.
+cargo fetch --locked
 cargo deny --locked --offline check licenses bans sources
 
 step "MSRV: the workspace builds with the Rust version Cargo.toml declares"
