@@ -10,30 +10,11 @@ const WASM_INTEGRITY = document.querySelector('meta[name="spur-wasm-integrity"]'
 const LANG = (navigator.languages || [navigator.language || 'en']).some((l) => /^de\b/i.test(l))
   && !(navigator.languages || []).slice(0, 1).some((l) => /^en\b/i.test(l)) ? 'de' : 'en';
 
-// The few words of the web shell the core's captions do not have yet (logging in on a new device,
-// loading, the service worker's release warning). Kept here in both languages until the core's
-// catalog carries them (docs/web.md, "Open points").
-const WEB_WORDS = {
-  en: {
-    login: 'Log in with an existing registration',
-    loading: 'Loading spur…',
-    releaseChanged: 'This page\'s program changed since you first used it here. Only continue if the operator announced the new version and its hash matches the published one:',
-    releaseAccept: 'Use the new version',
-    offlineKept: 'You are offline: the check-in is kept here and completed when the network returns.',
-    failed: 'Something went wrong:',
-    inMemory: 'This browser does not let the page keep your data: it is kept only while this page is open.',
-  },
-  de: {
-    login: 'Mit einer bestehenden Registrierung anmelden',
-    loading: 'spur wird geladen…',
-    releaseChanged: 'Das Programm dieser Seite hat sich geändert, seit Sie sie hier zuerst benutzt haben. Fahren Sie nur fort, wenn der Betreiber die neue Version angekündigt hat und ihr Hash mit dem veröffentlichten übereinstimmt:',
-    releaseAccept: 'Neue Version verwenden',
-    offlineKept: 'Sie sind offline: Der Check-in bleibt hier gespeichert und wird abgeschlossen, sobald das Netz zurück ist.',
-    failed: 'Etwas ist schiefgegangen:',
-    inMemory: 'Dieser Browser lässt die Seite Ihre Daten nicht behalten: Sie bleiben nur, solange diese Seite offen ist.',
-  },
-};
-const W = WEB_WORDS[LANG];
+// The shell's own words (loading, logging in on a new device, the service worker's release
+// warning, ...): shown before the core has loaded or instead of it, so they do not come from the
+// core's captions; the server writes them into the page's config from its Fluent catalog
+// (server/i18n/*/web.ftl, `web-app-*`), in both languages.
+const W = CONFIG.words[LANG];
 
 /** Frames decoded and time spent in the core's decoder (read by the benchmarks and tests). */
 const stats = { framesDecoded: 0, decodeMs: 0, firstCheckInMs: null, loadStart: performance.now() };

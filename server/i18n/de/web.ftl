@@ -30,3 +30,13 @@ web-fragment-note = Was der Code enthält, bleibt in Ihrem Browser: Der Teil der
 
 web-not-found = Unter dieser Adresse gibt es nichts.
 web-home-link = Was ist spur?
+
+## The web check-in's own words (`/app/`): shown before the core has loaded (loading, the
+## release warning) or about the browser itself; the server puts them into the page's config.
+web-app-loading = spur wird geladen…
+web-app-login = Mit einer bestehenden Registrierung anmelden
+web-app-release-changed = Das Programm dieser Seite hat sich geändert, seit Sie sie hier zuerst benutzt haben. Fahren Sie nur fort, wenn der Betreiber die neue Version angekündigt hat und ihr Hash mit dem veröffentlichten übereinstimmt:
+web-app-release-accept = Neue Version verwenden
+web-app-offline-kept = Sie sind offline: Der Check-in bleibt hier gespeichert und wird abgeschlossen, sobald das Netz zurück ist.
+web-app-failed = Etwas ist schiefgegangen:
+web-app-in-memory = Dieser Browser lässt die Seite Ihre Daten nicht behalten: Sie bleiben nur, solange diese Seite offen ist.

@@ -30,3 +30,13 @@ web-fragment-note = What the code carries stays in your browser: the part after 
 
 web-not-found = There is nothing at this address.
 web-home-link = What is spur?
+
+## The web check-in's own words (`/app/`): shown before the core has loaded (loading, the
+## release warning) or about the browser itself; the server puts them into the page's config.
+web-app-loading = Loading spur…
+web-app-login = Log in with an existing registration
+web-app-release-changed = This page's program changed since you first used it here. Only continue if the operator announced the new version and its hash matches the published one:
+web-app-release-accept = Use the new version
+web-app-offline-kept = You are offline: the check-in is kept here and completed when the network returns.
+web-app-failed = Something went wrong:
+web-app-in-memory = This browser does not let the page keep your data: it is kept only while this page is open.

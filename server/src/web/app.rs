@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Response};
 use data_encoding::{BASE64, HEXLOWER};
 use sha2::{Digest, Sha256, Sha384};
 
+use super::texts::{catalog, Lang};
+
 /// Where the web check-in is served.
 pub const PREFIX: &str = "/app/";
 /// Largest file the shell or the wasm package may hold (the wasm module is the largest).
@@ -302,14 +304,53 @@ fn fill(
         integrity: modules,
     })
     .map_err(|e| AppError::Config(e.to_string()))?;
-    let config = serde_json::to_string(config)
-        .map_err(|e| AppError::Config(e.to_string()))?
+    let config = serde_json::to_string(&PageConfig {
+        config,
+        words: words(),
+    })
+    .map_err(|e| AppError::Config(e.to_string()))?
         // Inside a <script> element: no "</script>" can end it early.
         .replace('<', "\\u003c");
     let out = out
         .replace("{{importmap}}", &map)
         .replace("{{config}}", &config);
     Ok((out, map))
+}
+
+/// The page's own words, by the name `web/shell/app.js` uses and the Fluent id in
+/// server/i18n/*/web.ftl. They live here, not in the core's captions, because the page shows some
+/// of them before the core has loaded (loading) or instead of loading it (the release warning).
+const WORDS: [(&str, &str); 7] = [
+    ("loading", "web-app-loading"),
+    ("login", "web-app-login"),
+    ("releaseChanged", "web-app-release-changed"),
+    ("releaseAccept", "web-app-release-accept"),
+    ("offlineKept", "web-app-offline-kept"),
+    ("failed", "web-app-failed"),
+    ("inMemory", "web-app-in-memory"),
+];
+
+/// The page's configuration: the deployment's values and the page's words in both languages.
+#[derive(serde::Serialize)]
+struct PageConfig<'a> {
+    #[serde(flatten)]
+    config: &'a AppConfig,
+    /// Language tag (`en`, `de`) → name → text.
+    words: BTreeMap<&'static str, BTreeMap<&'static str, String>>,
+}
+
+/// [`WORDS`] in German and English from the web host's catalog.
+fn words() -> BTreeMap<&'static str, BTreeMap<&'static str, String>> {
+    [Lang::En, Lang::De]
+        .into_iter()
+        .map(|lang| {
+            let texts = WORDS
+                .iter()
+                .map(|(name, id)| (*name, catalog().get(lang, id)))
+                .collect();
+            (lang.tag(), texts)
+        })
+        .collect()
 }
 
 /// The page's policy: only its own scripts (and the import map, by hash), WebAssembly, its
@@ -347,6 +388,35 @@ fn origin(url: &str) -> Result<String, AppError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_page_gets_every_word_in_both_languages() {
+        let config = AppConfig {
+            host: "spur.example".into(),
+            tag_url: "http://127.0.0.1:1".into(),
+            post_url: "http://127.0.0.1:2".into(),
+            op_key: "00".repeat(32),
+            root_key: "11".repeat(32),
+            keep: true,
+        };
+        let (page, _) = fill("<script>{{config}}</script>", &BTreeMap::new(), &config).unwrap();
+        let json = page
+            .strip_prefix("<script>")
+            .and_then(|p| p.strip_suffix("</script>"))
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(value["host"], "spur.example");
+        for (lang, first) in [("en", "Loading"), ("de", "spur wird")] {
+            for (name, id) in WORDS {
+                assert!(catalog().has(Lang::from_tag(lang), id), "{lang} {id}");
+                let text = value["words"][lang][name].as_str().unwrap();
+                // A missing message comes back as its id: every word must be a real text.
+                assert!(!text.is_empty() && !text.contains(id), "{lang} {name}: {text}");
+            }
+            let loading = value["words"][lang]["loading"].as_str().unwrap();
+            assert!(loading.starts_with(first), "{loading}");
+        }
+    }
 
     #[test]
     fn origins_of_server_urls() {
