@@ -19,29 +19,30 @@ const FIGURES: [&str; 11] = [
     "peak memory",
 ];
 
-#[test]
-fn bench_scale_prints_every_figure_beside_its_baseline_and_a_slope() {
-    let dir = tempfile::tempdir().unwrap();
+/// Runs `spur bench scale ARGS --dir DIR` without PostgreSQL; fails the test unless it succeeded,
+/// and returns its standard output.
+fn bench(args: &[&str], dir: &std::path::Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args([
-            "bench",
-            "scale",
-            "--sizes",
-            "1000,2000",
-            "--max-seconds",
-            "120",
-            "--dir",
-        ])
-        .arg(dir.path())
+        .args(["bench", "scale"])
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
         .env_remove("SPUR_TEST_POSTGRES_URL")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "spur bench scale failed: {stderr}\n{stdout}"
+        "spur bench scale failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+#[test]
+fn bench_scale_prints_every_figure_beside_its_baseline_and_a_slope() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = bench(&["--sizes", "1000,2000", "--max-seconds", "120"], dir.path());
     for name in FIGURES {
         let lines: Vec<&str> = stdout
             .lines()
@@ -70,26 +71,9 @@ fn bench_scale_prints_every_figure_beside_its_baseline_and_a_slope() {
 #[test]
 fn bench_scale_post_only_skips_the_vault_steps() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_spur"))
-        .args([
-            "bench",
-            "scale",
-            "--sizes",
-            "1000",
-            "--max-seconds",
-            "60",
-            "--post-only",
-            "--dir",
-        ])
-        .arg(dir.path())
-        .env_remove("SPUR_TEST_POSTGRES_URL")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = bench(
+        &["--sizes", "1000", "--max-seconds", "60", "--post-only"],
+        dir.path(),
     );
     let has = |name: &str| {
         stdout

@@ -134,6 +134,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The SQLite export's figure: `secs` for `rows` beside a raw read of the same bytes from the
+/// raw-insert database in `dir`.
+fn export_figure(secs: f64, rows: u64, dir: &Path) -> anyhow::Result<Figure> {
+    let (raw, _) = post::raw_sqlite_read(&dir.join("raw.sqlite"))?;
+    Ok(Figure {
+        name: "export SQLite",
+        value: secs,
+        baseline_name: "raw read of the same bytes",
+        baseline: raw,
+        unit: "s",
+        records: rows,
+    })
+}
+
 /// One size: returns its figures, its record count and the bytes its databases took.
 fn one_size(
     args: &Args,
@@ -282,16 +296,8 @@ fn one_size(
         let (secs, rows) = post::export(store.as_ref(), &b, |_| Ok(()))?;
         b.finish_and_clear();
         drop(store);
-        let (raw, _) = post::raw_sqlite_read(&dir.join("raw.sqlite"))?;
         for fig in [
-            Figure {
-                name: "export SQLite",
-                value: secs,
-                baseline_name: "raw read of the same bytes",
-                baseline: raw,
-                unit: "s",
-                records: rows,
-            },
+            export_figure(secs, rows, dir)?,
             peak_memory(base_rss, pop_bytes),
         ] {
             println!("{}", fig.line());
@@ -319,15 +325,7 @@ fn one_size(
     })?;
     b.finish_and_clear();
     drop(store);
-    let (raw, _) = post::raw_sqlite_read(&dir.join("raw.sqlite"))?;
-    let fig = Figure {
-        name: "export SQLite",
-        value: secs,
-        baseline_name: "raw read of the same bytes",
-        baseline: raw,
-        unit: "s",
-        records: rows,
-    };
+    let fig = export_figure(secs, rows, dir)?;
     println!("{}", fig.line());
     figs.push(fig);
     let all = vault::x25519_rate(cores, 1.0);
