@@ -42,7 +42,10 @@ fn bench(args: &[&str], dir: &std::path::Path) -> String {
 #[test]
 fn bench_scale_prints_every_figure_beside_its_baseline_and_a_slope() {
     let dir = tempfile::tempdir().unwrap();
-    let stdout = bench(&["--sizes", "1000,2000", "--max-seconds", "120"], dir.path());
+    let stdout = bench(
+        &["--sizes", "1000,2000", "--max-seconds", "120"],
+        dir.path(),
+    );
     for name in FIGURES {
         let lines: Vec<&str> = stdout
             .lines()

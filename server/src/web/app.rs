@@ -309,8 +309,8 @@ fn fill(
         words: words(),
     })
     .map_err(|e| AppError::Config(e.to_string()))?
-        // Inside a <script> element: no "</script>" can end it early.
-        .replace('<', "\\u003c");
+    // Inside a <script> element: no "</script>" can end it early.
+    .replace('<', "\\u003c");
     let out = out
         .replace("{{importmap}}", &map)
         .replace("{{config}}", &config);
@@ -411,7 +411,10 @@ mod tests {
                 assert!(catalog().has(Lang::from_tag(lang), id), "{lang} {id}");
                 let text = value["words"][lang][name].as_str().unwrap();
                 // A missing message comes back as its id: every word must be a real text.
-                assert!(!text.is_empty() && !text.contains(id), "{lang} {name}: {text}");
+                assert!(
+                    !text.is_empty() && !text.contains(id),
+                    "{lang} {name}: {text}"
+                );
             }
             let loading = value["words"][lang]["loading"].as_str().unwrap();
             assert!(loading.starts_with(first), "{loading}");
