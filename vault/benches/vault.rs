@@ -6,7 +6,10 @@
 //!   `SPUR_BENCH_SLOTS` slot entries (default 10 million): consent intake (find-tag enumeration
 //!   and lookups) and the trace (bucket lookups and trial opening), the vault's steps only.
 //!
-//! `cargo bench -p spur-vault --bench vault -- import|trace`. The large vault is built once into
+//! - `stats`: the statistics over the same large vault, beside a bare scan of the slot entries and
+//!   beside the same counts as one SQL `GROUP BY`.
+//!
+//! `cargo bench -p spur-vault --bench vault -- import|trace|stats`. The large vault is built once into
 //! `$CARGO_TARGET_DIR/bench-vault-<n>.db` by bulk inserts of pre-built OP-opened rows (random
 //! SCAN layers and find-tags, which open under no key, as other people's entries do), in slot order.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -189,20 +192,24 @@ fn bench_target_dir() -> std::path::PathBuf {
     }
 }
 
-fn bench_trace() {
+/// Regions (postcodes) of the large vault's slot entries.
+const BIG_VAULT_REGIONS: u32 = 500;
+
+/// The large vault of `SPUR_BENCH_SLOTS` slot entries (default 10 million) in the target
+/// directory, built once and kept for later runs: the store, its path and its slot-entry count.
+fn big_vault() -> (SqliteStore, std::path::PathBuf, u64) {
     let total: u64 = std::env::var("SPUR_BENCH_SLOTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000_000);
-    let regions = 500u32;
+    let regions = BIG_VAULT_REGIONS;
     let slots = 28 * 48u32;
     let path = bench_target_dir().join(format!("bench-vault-{total}.db"));
-    let mut w = World::new();
     let mut store = SqliteStore::open(&path).unwrap();
     let built = store.meta_get("bench_rows").unwrap();
     if built.as_deref() != Some(&total.to_string()) {
         println!(
-            "trace: building a vault of {total} slot entries in {} (once)",
+            "building a vault of {total} slot entries in {} (once)",
             path.display()
         );
         let t = Instant::now();
@@ -253,6 +260,12 @@ fn bench_trace() {
             t.elapsed().as_secs_f64()
         );
     }
+    (store, path, total)
+}
+
+fn bench_trace() {
+    let (mut store, _, _) = big_vault();
+    let mut w = World::new();
 
     // The infected person: 14 days × 10 visits, each with 3 real contacts, added to the vault.
     let infected = w.user(1);
@@ -266,7 +279,7 @@ fn bench_trace() {
                 .unwrap();
             let tag = TagKey::random(&mut w.rng);
             let from = Minute((FIRST_DAY + d) * 1440 + 480 + v * 75);
-            let reg = region((d * 10 + v) % regions);
+            let reg = region((d * 10 + v) % BIG_VAULT_REGIONS);
             uploads.extend(w.visit(&infected, id, &tag, reg, from, from.plus(50)));
             for o in &others {
                 uploads.extend(w.visit(o, id, &tag, reg, from.plus(10), from.plus(40)));
@@ -402,6 +415,49 @@ fn bench_trace() {
     assert_eq!(found, real);
 }
 
+/// The statistics over the large vault (raw counts per day and region, then the threshold), beside
+/// two baselines from the same run: a bare scan of the slot entries' columns, and the same counts
+/// as one SQL `GROUP BY` (how the store counted before it streamed the rows into a map).
+fn bench_stats() {
+    let (mut store, path, total) = big_vault();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let time = |f: &mut dyn FnMut() -> usize| {
+        // Twice, the faster counting: the first run also warms the page cache for the others.
+        (0..2)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let scan = time(&mut || {
+        conn.query_row(
+            "SELECT COUNT(*) + SUM(length(stat_region)) + SUM(slot) FROM slot_entries",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as usize
+    });
+    let group_by = time(&mut || {
+        let mut st = conn
+            .prepare("SELECT slot / 48 AS d, stat_region, COUNT(*) FROM slot_entries GROUP BY d, stat_region")
+            .unwrap();
+        let rows = st.query_map([], |r| r.get::<_, i64>(2)).unwrap();
+        rows.count()
+    });
+    let stats = time(&mut || {
+        let raw = store.raw_stats().unwrap();
+        spur_vault::stats::table(&raw, 5).len()
+    });
+    println!(
+        "stats: {total} slot entries: statistics {stats:.3} s | baseline bare scan {scan:.3} s \
+         (ratio {:.2}) | SQL GROUP BY {group_by:.3} s (ratio {:.2})",
+        stats / scan,
+        stats / group_by
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -413,5 +469,8 @@ fn main() {
     }
     if all || args.iter().any(|a| a == "trace") {
         bench_trace();
+    }
+    if all || args.iter().any(|a| a == "stats") {
+        bench_stats();
     }
 }
