@@ -3,32 +3,11 @@
 
 mod common;
 
-use common::{open, rng, Backend};
-use rand_chacha::rand_core::RngCore;
+use common::{open, stored_record as rec, stored_slot as slot, Backend};
 use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
 use spur_server::post::retention::keep_from;
-use spur_server::store::{ExportRow, Position, StoreError, StoredRecord, Write};
-
-fn rec(kind: RecordKind, key: Vec<u8>, seed: u64) -> StoredRecord {
-    let mut r = rng(seed);
-    let mut id = [0u8; 32];
-    r.fill_bytes(&mut id);
-    let mut body = vec![0u8; 100];
-    r.fill_bytes(&mut body);
-    StoredRecord {
-        kind,
-        key,
-        id,
-        body,
-    }
-}
-
-fn slot(seed: u64) -> StoredRecord {
-    let mut r = rec(RecordKind::SlotEntry, vec![], seed);
-    r.key = r.id.to_vec();
-    r
-}
+use spur_server::store::{ExportRow, Position, StoreError, Write};
 
 fn all(ts: &common::TestStore) -> Vec<ExportRow> {
     ts.store

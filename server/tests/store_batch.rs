@@ -8,31 +8,10 @@ mod common;
 
 use std::sync::{Arc, Barrier};
 
-use common::{open, rng, Backend};
-use rand_chacha::rand_core::RngCore;
+use common::{open, stored_record as rec, stored_slot as slot, Backend};
 use spur_protocol::record::RecordKind;
 use spur_protocol::time::Day;
-use spur_server::store::{StoreError, StoredRecord, Write};
-
-fn rec(kind: RecordKind, key: Vec<u8>, seed: u64) -> StoredRecord {
-    let mut r = rng(seed);
-    let mut id = [0u8; 32];
-    r.fill_bytes(&mut id);
-    let mut body = vec![0u8; 64];
-    r.fill_bytes(&mut body);
-    StoredRecord {
-        kind,
-        key,
-        id,
-        body,
-    }
-}
-
-fn slot(seed: u64) -> StoredRecord {
-    let mut r = rec(RecordKind::SlotEntry, vec![], seed);
-    r.key = r.id.to_vec();
-    r
-}
+use spur_server::store::{StoreError, Write};
 
 const REQUESTS: u64 = 64;
 

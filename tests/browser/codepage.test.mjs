@@ -7,12 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './lib/browser.mjs';
 import { axeViolations } from './lib/axe.mjs';
+import { recordingProxy } from './lib/webhost.mjs';
 
 const SPUR = process.env.SPUR_BIN;
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -47,23 +47,6 @@ function start(args, count) {
       if (ports.length >= count) resolve(ports);
     });
     child.on('exit', (code) => reject(new Error(`spur ${args.join(' ')} exited ${code}\n${out}\n${err}`)));
-  });
-}
-
-/** A TCP proxy to `target` on 127.0.0.1 that keeps every byte clients send. */
-function recordingProxy(target) {
-  return new Promise((resolve) => {
-    const received = [];
-    const server = createServer((client) => {
-      const upstream = connect(target, '127.0.0.1');
-      client.on('data', (d) => { received.push(Buffer.from(d)); upstream.write(d); });
-      upstream.on('data', (d) => client.write(d));
-      client.on('end', () => upstream.end());
-      upstream.on('end', () => client.end());
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, received, server }));
   });
 }
 
@@ -114,12 +97,13 @@ before(async () => {
   codes.consent = spur(['authority', '--dir', desk, 'consent-code', '--case', CASE, '--phone', PHONE, '--first-day', day(3), '--days', '3', '--host', 'spur.example', '--out', join(tmp, 'consent')]).split('\n')[0].trim();
   const [port] = await start(['server', 'web', '--listen', '127.0.0.1:0', '--rate-limit', '0'], 1);
   web = { port };
-  proxy = await recordingProxy(port);
+  proxy = await recordingProxy();
+  proxy.target(port);
 });
 
 after(() => {
   for (const c of children) c.kill('SIGTERM');
-  proxy?.server.close();
+  proxy?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

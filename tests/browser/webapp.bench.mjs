@@ -8,8 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
-import { Town, spur } from './lib/town.mjs';
-import { PKG, SHELL, cameraVideo, recordingProxy, scanUrl, startWebHost } from './lib/webhost.mjs';
+import { spur } from './lib/town.mjs';
+import { PKG, SHELL, cameraVideo, closeWebTown, scanUrl, webTown } from './lib/webhost.mjs';
 
 const RUNS = Number(process.env.SPUR_WEB_BENCH_RUNS || 3);
 
@@ -40,14 +40,8 @@ async function main() {
   out.push(`| bundle (all files under /app/) | ${kib(total.raw)} | ${kib(total.gzip)} gzip |`);
   out.push(`| of which the wasm module | ${kib(wasm.raw)} | ${kib(wasm.gzip)} gzip |`);
 
-  const proxies = { web: await recordingProxy(), tag: await recordingProxy(), post: await recordingProxy() };
-  const town = await Town.create({ serverArgs: ['--web-origin', proxies.web.origin] });
+  const { town, proxies } = await webTown();
   try {
-    proxies.tag.target(Number(new URL(town.tagUrl).port));
-    proxies.post.target(town.postPort);
-    const web = await startWebHost(town, { tagUrl: proxies.tag.origin, postUrl: proxies.post.origin });
-    town.procs.push(web);
-    proxies.web.target(web.port);
     const greta = town.citizen('greta', '+4915170000089', '80333');
     const png = town.place(greta, 'Café Bench', '80331', '+4915170000088');
     const url = scanUrl(png);
@@ -107,8 +101,7 @@ async function main() {
     out.push(`| register with Argon2id USR derivation, native \`spur app register\` (baseline) | ${median(nativeKdf).toFixed(0)} ms | median of ${RUNS} |`);
     out.push(`| camera frames decoded per second (640×480, decoder time only) | ${median(fps).toFixed(1)} /s | ${median(decodeMs).toFixed(1)} ms per frame |`);
   } finally {
-    town.close();
-    for (const p of Object.values(proxies)) p.close();
+    closeWebTown({ town, proxies });
   }
   console.log('| what | figure | note |\n|---|---|---|');
   console.log(out.join('\n'));

@@ -18,8 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
 import { axeViolations } from './lib/axe.mjs';
-import { Town } from './lib/town.mjs';
-import { IMAGES, cameraVideo, recordingProxy, scanUrl, startWebHost } from './lib/webhost.mjs';
+import { IMAGES, cameraVideo, closeWebTown, scanUrl, webTown } from './lib/webhost.mjs';
 
 const PLACE = 'Café Zur Linde';
 const WERA = '+4915170000071';
@@ -33,13 +32,7 @@ let video;
 let bert;
 
 before(async () => {
-  proxies = { web: await recordingProxy(), tag: await recordingProxy(), post: await recordingProxy() };
-  town = await Town.create({ serverArgs: ['--web-origin', proxies.web.origin] });
-  proxies.tag.target(Number(new URL(town.tagUrl).port));
-  proxies.post.target(town.postPort);
-  const web = await startWebHost(town, { tagUrl: proxies.tag.origin, postUrl: proxies.post.origin });
-  town.procs.push(web);
-  proxies.web.target(web.port);
+  ({ town, proxies } = await webTown());
   const greta = town.citizen('greta', '+4915170000079', '80333');
   placePng = town.place(greta, PLACE, '80331', '+4915170000078');
   placeUrl = scanUrl(placePng);
@@ -47,10 +40,7 @@ before(async () => {
   bert = town.citizen('bert', '+4915170000072', '80335');
 });
 
-after(() => {
-  town?.close();
-  for (const p of Object.values(proxies || {})) p.close();
-});
+after(() => closeWebTown({ town, proxies }));
 
 /** A browser whose camera plays the video of the place code. */
 function cameraBrowser(locale = 'de-DE') {

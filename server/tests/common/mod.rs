@@ -237,3 +237,29 @@ macro_rules! on_both_backends_blocking {
         }
     };
 }
+
+/// A stored record of `kind` under `key` with an id and a 100-byte body drawn from `seed`.
+pub fn stored_record(
+    kind: RecordKind,
+    key: Vec<u8>,
+    seed: u64,
+) -> spur_server::store::StoredRecord {
+    let mut r = rng(seed);
+    let mut id = [0u8; 32];
+    r.fill_bytes(&mut id);
+    let mut body = vec![0u8; 100];
+    r.fill_bytes(&mut body);
+    spur_server::store::StoredRecord {
+        kind,
+        key,
+        id,
+        body,
+    }
+}
+
+/// A stored slot entry drawn from `seed`, keyed by its id as the POST server keys slot entries.
+pub fn stored_slot(seed: u64) -> spur_server::store::StoredRecord {
+    let mut r = stored_record(RecordKind::SlotEntry, vec![], seed);
+    r.key = r.id.to_vec();
+    r
+}

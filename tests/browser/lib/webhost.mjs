@@ -4,7 +4,7 @@
 import { createServer, connect } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spur, start } from './town.mjs';
+import { Town, spur, start } from './town.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The repository's web shell (web/shell). */
@@ -76,4 +76,32 @@ export function scanUrl(png) {
   const line = spur(['scan', '--image', png]).split('\n').find((l) => l.startsWith('spur code: '));
   if (!line) throw new Error(`no spur code in ${png}`);
   return line.slice('spur code: '.length).trim();
+}
+
+/**
+ * A town whose TAG, POST and web servers are each reached through a recording proxy (so the tests
+ * can search every byte each server received), with the web check-in served for it (`options` as
+ * for `startWebHost`). Returns `{ town, proxies: { web, tag, post } }`; `closeWebTown` ends both.
+ */
+export async function webTown(options = {}) {
+  const proxies = { web: await recordingProxy(), tag: await recordingProxy(), post: await recordingProxy() };
+  let town;
+  try {
+    town = await Town.create({ serverArgs: ['--web-origin', proxies.web.origin] });
+    proxies.tag.target(Number(new URL(town.tagUrl).port));
+    proxies.post.target(town.postPort);
+    const web = await startWebHost(town, { ...options, tagUrl: proxies.tag.origin, postUrl: proxies.post.origin });
+    town.procs.push(web);
+    proxies.web.target(web.port);
+  } catch (e) {
+    closeWebTown({ town, proxies });
+    throw e;
+  }
+  return { town, proxies };
+}
+
+/** Stops what `webTown` started. */
+export function closeWebTown({ town, proxies }) {
+  town?.close();
+  for (const p of Object.values(proxies || {})) p.close();
 }
