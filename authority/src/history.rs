@@ -51,28 +51,14 @@ pub fn finish(desk: &Desk, request: &[u8], qr_id: &QrId, answer: &[u8]) -> Resul
     }
     let bad = |r: &str| DeskError::bad_file("TMP history", r.to_owned());
     let a: TmpKeysResponse = serde_json::from_slice(answer).map_err(|e| bad(&e.to_string()))?;
-    let hex32 = |s: &str| -> Option<[u8; 32]> {
-        data_encoding::HEXLOWER
-            .decode(s.as_bytes())
-            .ok()?
-            .try_into()
-            .ok()
-    };
-    let hex64 = |s: &str| -> Option<[u8; 64]> {
-        data_encoding::HEXLOWER
-            .decode(s.as_bytes())
-            .ok()?
-            .try_into()
-            .ok()
-    };
     let mut keys = Vec::with_capacity(a.evaluations.len());
     for e in &a.evaluations {
         if e.slot < req.first.0 || e.slot > req.last.0 {
             return Err(bad("a slot outside the requested range"));
         }
         let ev = Evaluation {
-            element: hex32(&e.evaluated).ok_or_else(|| bad("an element is not 32 bytes"))?,
-            proof: hex64(&e.proof).ok_or_else(|| bad("a proof is not 64 bytes"))?,
+            element: hex(&e.evaluated).ok_or_else(|| bad("an element is not 32 bytes"))?,
+            proof: hex(&e.proof).ok_or_else(|| bad("a proof is not 64 bytes"))?,
         };
         let tmp = blind
             .tmp(Slot(e.slot), &ev, &desk.directory.tag_key)
@@ -83,6 +69,15 @@ pub fn finish(desk: &Desk, request: &[u8], qr_id: &QrId, answer: &[u8]) -> Resul
         qr_id: *qr_id,
         keys,
     })
+}
+
+/// Exactly `N` bytes from lower-case hex.
+fn hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    data_encoding::HEXLOWER
+        .decode(s.as_bytes())
+        .ok()?
+        .try_into()
+        .ok()
 }
 
 /// The TMP history of the card `qr_id` from `file`: either the TAG server's answer to `request`

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use axum::body::Bytes;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use data_encoding::{BASE64, HEXLOWER};
@@ -70,7 +71,8 @@ pub struct AppConfig {
 /// One served file.
 struct Asset {
     content_type: &'static str,
-    body: Vec<u8>,
+    /// Shared, so that an answer (the wasm module is megabytes) does not copy it.
+    body: Bytes,
 }
 
 /// The loaded release: every file, the page's security policy and the release's hash.
@@ -107,14 +109,14 @@ impl App {
         let index = files
             .remove("index.html")
             .ok_or_else(|| AppError::Missing(shell.join("index.html")))?;
-        let template = String::from_utf8(index.body)
+        let template = String::from_utf8(index.body.to_vec())
             .map_err(|_| AppError::Config("index.html is not UTF-8".into()))?;
         let (html, map) = fill(&template, &integrity, config)?;
         files.insert(
             "index.html".into(),
             Asset {
                 content_type: "text/html; charset=utf-8",
-                body: html.into_bytes(),
+                body: Bytes::from(html.into_bytes()),
             },
         );
         let csp = csp(&map, &origins)?;
@@ -140,7 +142,7 @@ impl App {
             "release.json".into(),
             Asset {
                 content_type: "application/json",
-                body: manifest,
+                body: Bytes::from(manifest),
             },
         );
         Ok(App {
@@ -248,7 +250,13 @@ fn read_tree(
             return Err(AppError::TooLarge(path));
         }
         let body = std::fs::read(&path).map_err(|e| read(&path, e))?;
-        files.insert(format!("{prefix}{name}"), Asset { content_type, body });
+        files.insert(
+            format!("{prefix}{name}"),
+            Asset {
+                content_type,
+                body: Bytes::from(body),
+            },
+        );
     }
     Ok(())
 }
