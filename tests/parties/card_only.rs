@@ -150,3 +150,107 @@ fn a_card_only_trace_finds_exactly_who_scanned_the_card() {
     send(&mut t, MUNICH, &file("M-CARD-2", Some(fresh), vec![stay])).unwrap();
     t.vault.audit_verify().unwrap();
 }
+
+/// The TAG server's answer to a desk's history request, built by hand as a hostile or broken
+/// server would: every variant is refused with a typed error and nothing is kept, and the honest
+/// answer to the same request still gives the card's real TMP keys afterwards.
+#[test]
+fn a_hand_made_history_answer_is_refused_and_the_honest_one_still_works() {
+    use data_encoding::HEXLOWER;
+    use spur_protocol::history::HistoryRequest;
+    use spur_protocol::poprf::Blinded;
+    use spur_protocol::tag::TagServerSecret;
+    use spur_wire::api::tag::{TmpEvaluation, TmpKeysResponse};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut t = Town::new(tmp.path(), 22);
+    t.register("+4916000000100", "80331", None);
+    let card = t.card(0);
+    let id = t.codes[card].id;
+    let (first, last) = (Slot(FIRST_DAY * 48), Slot(FIRST_DAY * 48 + 5));
+    let request =
+        history::request(&t.desks[&MUNICH], &mut t.rng, id, first, last, at(1, 0, 5)).unwrap();
+    let blinded = HistoryRequest::verify_signed(&request, &t.desks[&MUNICH].directory)
+        .unwrap()
+        .blinded;
+    // Evaluations of the request's blinded id under `server`, one per slot of the range.
+    let answer = |rng: &mut rand_chacha::ChaCha20Rng,
+                  server: &spur_protocol::tag::TmpDeriver,
+                  slots: &[(u32, u32)]| {
+        let evaluations = slots
+            .iter()
+            .map(|&(evaluated_for, claimed)| {
+                let (el, proof) = server
+                    .evaluate(rng, &[Blinded(blinded)], Slot(evaluated_for))
+                    .unwrap();
+                TmpEvaluation {
+                    evaluated: HEXLOWER.encode(&el[0]),
+                    proof: HEXLOWER.encode(&proof),
+                    slot: claimed,
+                }
+            })
+            .collect();
+        serde_json::to_vec(&TmpKeysResponse { evaluations }).unwrap()
+    };
+    let range: Vec<(u32, u32)> = (first.0..=last.0).map(|s| (s, s)).collect();
+    let honest = answer(&mut t.rng, &t.tmp, &range);
+    let foreign = TagServerSecret::random(&mut t.rng).tmp_deriver().unwrap();
+
+    let mut flipped_proof: TmpKeysResponse = serde_json::from_slice(&honest).unwrap();
+    let p = &mut flipped_proof.evaluations[2].proof;
+    *p = format!("{}{}", if p.starts_with('0') { "1" } else { "0" }, &p[1..]);
+    let mut short: TmpKeysResponse = serde_json::from_slice(&honest).unwrap();
+    short.evaluations[0].evaluated.truncate(62);
+    let mut swapped = range.clone();
+    swapped.swap(0, 1); // the real evaluations, each claimed for the other slot
+    let swapped: Vec<(u32, u32)> = swapped
+        .iter()
+        .zip(&range)
+        .map(|(&(real, _), &(_, claimed))| (real, claimed))
+        .collect();
+    let outside: Vec<(u32, u32)> = vec![(last.0 + 1, last.0 + 1)];
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("a foreign TAG key", answer(&mut t.rng, &foreign, &range)),
+        (
+            "a flipped proof",
+            serde_json::to_vec(&flipped_proof).unwrap(),
+        ),
+        (
+            "an element of 31 bytes",
+            serde_json::to_vec(&short).unwrap(),
+        ),
+        (
+            "evaluations for other slots",
+            answer(&mut t.rng, &t.tmp, &swapped),
+        ),
+        (
+            "a slot outside the request",
+            answer(&mut t.rng, &t.tmp, &outside),
+        ),
+        ("not JSON", b"\x00\x01garbage\xe2\x80\xae".to_vec()),
+    ];
+    for (what, bad) in cases {
+        let e = history::finish(&t.desks[&MUNICH], &request, &id, &bad)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: accepted"));
+        let text = e.to_string();
+        assert!(
+            text.contains("refused") || text.contains("TMP history"),
+            "{what}: {text}"
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{what}: {text:?}"
+        );
+    }
+    let kept = history::finish(&t.desks[&MUNICH], &request, &id, &honest).unwrap();
+    assert_eq!(kept.keys.len(), range.len());
+    for (slot, key) in &kept.keys {
+        assert_eq!(
+            key.expose(),
+            t.tmp.tmp(&id, *slot).expose(),
+            "slot {}",
+            slot.0
+        );
+    }
+}
